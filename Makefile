@@ -1,0 +1,170 @@
+# libnewsindex - see README.md.  Targets: all deps demo check bench fuzz
+# install uninstall clean.  O=DIR puts objects (and, for any O but the
+# default, every output) under DIR; SAN=1 builds with ASan+UBSan;
+# WERROR=1 turns warnings into errors (make check sets it).
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+O       ?= build
+CFLAGS  ?= -O2 -g
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+
+VERSION := 0.1.0
+SOMAJOR := 0
+
+PKGS    := icu-uc icu-i18n lmdb zlib libzstd
+DEP_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEP_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread
+
+WARN := -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
+        -Wmissing-prototypes -Wwrite-strings
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+          -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+ALL_CFLAGS := $(WARN) -D_GNU_SOURCE -Iinclude $(DEP_CFLAGS) $(CFLAGS)
+
+ifeq ($(O),build)
+OUT := .
+else
+OUT := $(O)
+endif
+
+LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(O)/%.o)
+TOOL_SRC := $(sort $(wildcard tools/*.c))
+TOOL_OBJ := $(TOOL_SRC:%.c=$(O)/%.o)
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TESTS    := $(TEST_SRC:tests/%.c=$(O)/tests/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(O)/fuzz/%)
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCHES  := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
+
+LIBA     := $(OUT)/libnewsindex.a
+SONAME   := libnewsindex.so.$(SOMAJOR)
+LIBSO    := $(OUT)/libnewsindex.so.$(VERSION)
+NSEARCH  := $(OUT)/tools/nsearch
+
+.PHONY: all deps deps-check demo check test-run fuzz fuzz-build bench \
+        install uninstall clean
+
+all: $(LIBA) $(LIBSO) $(NSEARCH)
+
+$(O)/lib/%.o: lib/%.c lib/*.h include/newsindex.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=hidden -DNI_BUILDING -c $< -o $@
+
+$(O)/tools/%.o: tools/%.c tools/*.h include/newsindex.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBSO): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	ln -sf libnewsindex.so.$(VERSION) $(OUT)/$(SONAME)
+	ln -sf $(SONAME) $(OUT)/libnewsindex.so
+
+$(NSEARCH): $(TOOL_OBJ) $(LIBA)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBA) $(DEP_LIBS) -lm
+
+# A unit test may use any tools/ object except the one holding main().
+TOOL_LIB := $(O)/tools/libtools.a
+$(TOOL_LIB): $(filter-out $(O)/tools/nsearch.o,$(TOOL_OBJ))
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/tests/%: tests/%.c tests/test.h $(LIBA) $(TOOL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Ilib -Itools -o $@ $< $(TOOL_LIB) $(LIBA) $(DEP_LIBS) -lm
+
+$(O)/bench/%: bench/%.c $(LIBA) $(TOOL_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Ilib -Itools -o $@ $< $(TOOL_LIB) $(LIBA) $(DEP_LIBS) -lm
+
+# Fuzz targets: clang's libFuzzer with ASan+UBSan over lib/ and tools/.
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Ilib -Itools \
+              -D_GNU_SOURCE $(DEP_CFLAGS)
+FUZZ_LIBSRC := $(LIB_SRC) $(filter-out tools/nsearch.c,$(TOOL_SRC))
+$(O)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC) lib/*.h tools/*.h include/newsindex.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRC) $(DEP_LIBS) -lm
+
+fuzz-build: $(FUZZERS)
+
+# make fuzz FUZZ_TIME=seconds: each target for that long, from its seeds.
+fuzz: deps
+	$(MAKE) O=build-fuzz fuzz-build
+	@for f in $(FUZZ_SRC:tests/fuzz/%.c=%); do \
+	  mkdir -p build-fuzz/corpus/$$f; \
+	  echo "== $$f ($(FUZZ_TIME) s)"; \
+	  build-fuzz/fuzz/$$f -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+	    build-fuzz/corpus/$$f tests/fuzz/seeds/$$f || exit 1; \
+	done
+
+bench: all $(BENCHES)
+	@test -n "$(CORPUS)" || { echo "usage: make bench CORPUS=path/to/corpus.jsonl.gz" >&2; exit 2; }
+	bench/run.sh $(O) "$(CORPUS)"
+
+deps:
+	@tools/deps.sh build
+
+deps-check:
+	@tools/deps.sh check
+
+demo: deps
+	$(MAKE) all
+	rm -rf $(O)/demo.idx
+	$(NSEARCH) index $(O)/demo.idx corpus
+	$(NSEARCH) query $(O)/demo.idx 'школа мэров' -n 5
+
+test-run: all $(TESTS) $(TOOL_LIB)
+	@tests/run.sh $(O) $(NSEARCH)
+
+# Everything, then everything again under ASan+UBSan, then the fuzz targets
+# briefly over their seeds.  Ends with one "N passed, N failed" line.
+check: deps-check
+	@rm -f build/.results build-asan/.results build-fuzz/.results
+	@$(MAKE) --no-print-directory WERROR=1 test-run
+	@$(MAKE) --no-print-directory WERROR=1 O=build-asan SAN=1 CFLAGS="-O1 -g" test-run
+	@$(MAKE) --no-print-directory O=build-fuzz fuzz-build
+	@tests/run-fuzz.sh build-fuzz
+	@cat build/.results build-asan/.results build-fuzz/.results | \
+	  awk '{p += $$1; f += $$3} END {printf "%d passed, %d failed\n", p, f; exit f != 0}'
+
+newsindex.pc: Makefile
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: newsindex\nDescription: Full-text search for Russian news\nVersion: %s\nLibs: -L$${libdir} -lnewsindex\nLibs.private: %s\nRequires.private: %s\nCflags: -I$${includedir}\n' \
+	  '$(PREFIX)' '$(VERSION)' '-lstemmer -lpthread -lm' '$(PKGS)' > $@
+
+install: all newsindex.pc
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/newsindex.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libnewsindex.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libnewsindex.so
+	install -m 644 newsindex.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(NSEARCH) $(DESTDIR)$(PREFIX)/bin/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/include/newsindex.h \
+	  $(DESTDIR)$(PREFIX)/lib/libnewsindex.a $(DESTDIR)$(PREFIX)/lib/libnewsindex.so* \
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsindex.pc $(DESTDIR)$(PREFIX)/bin/nsearch
+
+clean:
+	rm -rf build build-asan build-fuzz libnewsindex.a libnewsindex.so* \
+	  tools/nsearch newsindex.pc

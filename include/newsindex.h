@@ -1,0 +1,339 @@
+/*
+ * newsindex.h - the whole public API of libnewsindex, a full-text search
+ * library for Russian news.
+ *
+ * Conventions (see README.md):
+ *  - Every function that can fail returns an int: 0 on success, a negative
+ *    NI_E* code on failure.  ni_strerror() names the code; ni_errmsg() gives
+ *    the detailed message of the last failure on the calling thread.
+ *    Iterators return 0 for an item, NI_DONE (positive) at the end.
+ *  - Out-parameters come first and are named out.  A constructor always sets
+ *    *out, to NULL on failure, and frees what it had built.
+ *  - What comes back through **out belongs to the caller and is released by
+ *    the matching ni_*_free / ni_*_close, which accept NULL.  Pointers inside
+ *    results are borrowed; each doc comment says how long they stay valid.
+ *  - Text is UTF-8 passed as (pointer, length); it need not be NUL-terminated
+ *    and may contain any bytes (invalid sequences are replaced, see
+ *    ni_analyzer_start).
+ *  - Options structs start with a version field; initialise them with the
+ *    matching *_INIT macro and change only the fields you need.
+ *
+ * Thread safety: an ni_index may be shared by threads.  Any number of
+ * threads may search it at once; writes (add, delete, commit) must be
+ * serialised by the caller.  An ni_analyzer, ni_hits or ni_doc is used by one
+ * thread at a time.  Readers in other processes see each commit atomically.
+ */
+#ifndef NEWSINDEX_H
+#define NEWSINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(NI_BUILDING) && defined(__GNUC__)
+#define NI_API __attribute__((visibility("default")))
+#else
+#define NI_API
+#endif
+
+#define NI_VERSION_MAJOR 0
+#define NI_VERSION_MINOR 1
+#define NI_VERSION_PATCH 0
+#define NI_VERSION_STRING "0.1.0"
+
+/** The library's version string, e.g. "0.1.0" (static storage). */
+NI_API const char *ni_version(void);
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+#define NI_OK        0   /**< success */
+#define NI_DONE      1   /**< an iterator has no more items */
+#define NI_ENOMEM   (-1) /**< out of memory */
+#define NI_EIO      (-2) /**< operating-system I/O error (message names the file) */
+#define NI_ECORRUPT (-3) /**< stored bytes are not valid: the index is damaged */
+#define NI_EVERSION (-4) /**< the index was written by an incompatible format version */
+#define NI_ENOTFOUND (-5) /**< no such document, index or file */
+#define NI_EINVAL   (-6) /**< invalid argument or input record */
+#define NI_ESYNTAX  (-7) /**< query syntax error (message gives the byte position) */
+#define NI_EFULL    (-8) /**< the index map or the disk is full; nothing committed is lost */
+#define NI_EREADONLY (-9) /**< a write on an index opened read-only */
+#define NI_EBUSY    (-10) /**< the index is locked by another writer */
+
+/** A static English name for an error code ("out of memory", ...). */
+NI_API const char *ni_strerror(int rc);
+
+/**
+ * The detailed message of the last failure on the calling thread, or "" when
+ * there was none.  Valid until the next library call on this thread.
+ */
+NI_API const char *ni_errmsg(void);
+
+/* ------------------------------------------------------------------ */
+/* Dates                                                               */
+/* ------------------------------------------------------------------ */
+
+/** The date value of a document that has none. */
+#define NI_DATE_NONE INT64_MIN
+
+/**
+ * Parses a date-time: "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or ISO 8601
+ * ("YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM|-HH:MM]").  The result is seconds
+ * since 1970-01-01 00:00; times without an offset are taken as written (wall
+ * clock), times with an offset are converted to UTC.  Returns 0, or NI_EINVAL
+ * for anything else (including impossible dates such as 2024-02-30).
+ */
+NI_API int ni_date_parse(int64_t *out, const char *s, size_t len);
+
+/**
+ * Formats a date as "YYYY-MM-DD HH:MM:SS" (or "YYYY-MM-DD" when the time is
+ * 00:00:00) into buf, NUL-terminated.  Returns the length written, or 0 when
+ * date is NI_DATE_NONE or size < 20.
+ */
+NI_API size_t ni_date_format(char *buf, size_t size, int64_t date);
+
+/* ------------------------------------------------------------------ */
+/* Analyzer: the tokens an index is built from                          */
+/* ------------------------------------------------------------------ */
+
+/**
+ * The analyzer turns UTF-8 text into tokens.  The same analysis is used at
+ * index time and at query time: ICU word boundaries (UAX #29), NFKC and
+ * full case folding, ё → е, soft hyphens, zero-width characters and stress
+ * marks removed, Latin look-alike letters inside Cyrillic words repaired,
+ * hyphenated compounds indexed whole and by parts, Snowball stemming
+ * (Russian for Cyrillic words, English for Latin ones), numbers kept as
+ * written.  An analyzer is not thread-safe: use one per thread.
+ */
+typedef struct ni_analyzer ni_analyzer;
+
+#define NI_TOKEN_NUMBER   0x01u /**< a number (digits, possibly with , or .) */
+#define NI_TOKEN_COMPOUND 0x02u /**< a whole hyphenated compound; its parts follow */
+#define NI_TOKEN_PART     0x04u /**< one part of the compound emitted just before */
+#define NI_TOKEN_LATIN    0x08u /**< a word in Latin script (stemmed as English) */
+#define NI_TOKEN_FUNCTION 0x10u /**< a function word (see ni_is_function_word) */
+
+/** One token.  Pointers are borrowed: valid until the next analyzer call. */
+typedef struct ni_token {
+    const char *term;  /**< the indexed term: normalised and stemmed */
+    size_t term_len;
+    const char *norm;  /**< the normalised form before stemming */
+    size_t norm_len;
+    uint32_t position; /**< word position; a compound shares its first part's */
+    size_t start;      /**< byte offset of the word in the input text */
+    size_t end;        /**< byte offset just past the word */
+    unsigned flags;    /**< NI_TOKEN_* bits */
+} ni_token;
+
+/** Creates an analyzer; free it with ni_analyzer_free. */
+NI_API int ni_analyzer_new(ni_analyzer **out);
+
+/** Frees an analyzer (NULL is accepted). */
+NI_API void ni_analyzer_free(ni_analyzer *an);
+
+/**
+ * Starts analysing text[0..len).  The text is borrowed: it must stay
+ * unchanged until the last ni_analyzer_next call for it.  The first word gets
+ * position first_position.  Invalid UTF-8 is read as U+FFFD (which separates
+ * words) and NUL bytes as spaces, so the rest of the text is always analysed;
+ * words longer than NI_MAX_WORD_BYTES after normalisation take a position but
+ * yield no token.
+ */
+NI_API int ni_analyzer_start(ni_analyzer *an, const char *text, size_t len,
+                             uint32_t first_position);
+
+/** The longest normalised word that yields a token, in bytes. */
+#define NI_MAX_WORD_BYTES 120
+
+/**
+ * Yields the next token in *out: returns 0, NI_DONE after the last one, or a
+ * negative error.  Positions never decrease.
+ */
+NI_API int ni_analyzer_next(ni_analyzer *an, ni_token *out);
+
+/**
+ * The position after the last word of the text analysed so far: the number
+ * of positions a fully read text took, counting from first_position.
+ */
+NI_API uint32_t ni_analyzer_end_position(const ni_analyzer *an);
+
+/**
+ * 1 when norm (a normalised form, as in ni_token.norm) is a Russian function
+ * word (prepositions, conjunctions, particles, pronouns such as «и», «в»,
+ * «не», «для»); 0 otherwise.  Content words such as «москва» never are.
+ * Function words are indexed like any word; queries may treat them as
+ * optional.
+ */
+NI_API int ni_is_function_word(const char *norm, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Documents                                                           */
+/* ------------------------------------------------------------------ */
+
+/**
+ * A news document.  All strings are UTF-8 (pointer, length); a NULL pointer
+ * means the field is absent.  id is required and unique in an index.
+ */
+typedef struct ni_doc {
+    const char *id;     size_t id_len;     /**< external id (required) */
+    const char *url;    size_t url_len;
+    const char *rubric; size_t rubric_len;
+    const char *title;  size_t title_len;
+    const char *text;   size_t text_len;   /**< body */
+    const char *credit; size_t credit_len; /**< photo credit, stored not indexed */
+    int64_t date;       /**< see ni_date_parse; NI_DATE_NONE when unknown */
+} ni_doc;
+
+/** A ni_doc with every field absent. */
+#define NI_DOC_INIT { NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NI_DATE_NONE }
+
+/* ------------------------------------------------------------------ */
+/* Index                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct ni_index ni_index;
+
+#define NI_OPEN_OPTIONS_VERSION 1
+
+#define NI_OPEN_CREATE   0x01u /**< create the index when it does not exist */
+#define NI_OPEN_READONLY 0x02u /**< open for searching only */
+
+typedef struct ni_open_options {
+    unsigned version;      /**< NI_OPEN_OPTIONS_VERSION */
+    unsigned flags;        /**< NI_OPEN_* bits */
+    size_t memory_budget;  /**< bytes of uncommitted postings kept in memory
+                                before they are flushed into the pending write
+                                transaction (default 256 MiB) */
+    uint64_t map_size;     /**< initial LMDB map size in bytes, 0 = automatic;
+                                the map grows by itself when it fills */
+} ni_open_options;
+
+#define NI_OPEN_OPTIONS_INIT { NI_OPEN_OPTIONS_VERSION, NI_OPEN_CREATE, 0, 0 }
+
+/**
+ * Opens the index in directory path (created, with the directory, when
+ * NI_OPEN_CREATE is set).  opts may be NULL for the defaults.  Returns
+ * NI_ENOTFOUND when there is no index and NI_OPEN_CREATE is not set,
+ * NI_EVERSION for an index of another format version, NI_EIO otherwise.
+ * Close with ni_index_close.
+ */
+NI_API int ni_index_open(ni_index **out, const char *path,
+                         const ni_open_options *opts);
+
+/**
+ * Closes an index (NULL accepted).  Documents added since the last commit
+ * are discarded.  All ni_hits of this index must have been freed.
+ */
+NI_API void ni_index_close(ni_index *idx);
+
+/**
+ * Adds a document.  The strings are copied.  A document whose id is already
+ * in the index (or added earlier in this batch) replaces it at commit.
+ * Nothing is visible to searches until ni_index_commit.
+ */
+NI_API int ni_index_add(ni_index *idx, const ni_doc *doc);
+
+/**
+ * Deletes the document with the given external id at the next commit.
+ * Returns NI_ENOTFOUND when no such document exists (committed or pending).
+ */
+NI_API int ni_index_delete(ni_index *idx, const char *id, size_t id_len);
+
+/**
+ * Makes every add and delete since the last commit durable and visible to
+ * readers at once (one LMDB write transaction).  On failure nothing of the
+ * batch is visible, the committed index is intact and the batch is dropped.
+ */
+NI_API int ni_index_commit(ni_index *idx);
+
+/**
+ * Fetches a stored document by external id into *out (caller frees it with
+ * ni_doc_free).  The fields point into *out.  NI_ENOTFOUND when absent.
+ * Only committed documents are found.
+ */
+NI_API int ni_index_get(ni_doc **out, ni_index *idx, const char *id,
+                        size_t id_len);
+
+/** Frees a document returned by ni_index_get (NULL accepted). */
+NI_API void ni_doc_free(ni_doc *doc);
+
+/** Index statistics. */
+typedef struct ni_stats {
+    uint64_t docs;          /**< live documents */
+    uint64_t deleted;       /**< deleted documents whose postings remain */
+    uint64_t terms;         /**< distinct terms */
+    uint64_t tokens;        /**< indexed tokens (title + body) */
+    double avg_title_len;   /**< average title length in positions */
+    double avg_body_len;    /**< average body length in positions */
+    uint64_t index_bytes;   /**< bytes used in the LMDB file */
+    uint64_t file_bytes;    /**< size of the LMDB file */
+    uint64_t map_bytes;     /**< current map size */
+    uint32_t format_version;
+} ni_stats;
+
+/** Fills *out with the statistics of the committed index. */
+NI_API int ni_index_stats(ni_stats *out, ni_index *idx);
+
+/* ------------------------------------------------------------------ */
+/* Search                                                              */
+/* ------------------------------------------------------------------ */
+
+#define NI_SEARCH_OPTIONS_VERSION 1
+
+#define NI_SORT_RELEVANCE 0 /**< BM25F score, ties by newer date, then id */
+#define NI_SORT_DATE      1 /**< newest first, ties by score */
+
+typedef struct ni_search_options {
+    unsigned version;     /**< NI_SEARCH_OPTIONS_VERSION */
+    size_t limit;         /**< hits to return (default 10) */
+    size_t offset;        /**< hits to skip (default 0) */
+    int default_or;       /**< 1: plain words are OR-ed, 0: AND-ed (default) */
+    double k1;            /**< BM25 k1 (default 1.2) */
+    double b;             /**< BM25 b (default 0.75) */
+    double title_weight;  /**< BM25F weight of the title field (default 2.0) */
+    int sort;             /**< NI_SORT_RELEVANCE or NI_SORT_DATE */
+} ni_search_options;
+
+#define NI_SEARCH_OPTIONS_INIT \
+    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE }
+
+/** The result cursor of a search. */
+typedef struct ni_hits ni_hits;
+
+/** One hit; strings are borrowed until the next ni_hits_next or free. */
+typedef struct ni_hit {
+    size_t rank;        /**< 1-based rank, counting the offset */
+    double score;
+    const char *id;     size_t id_len;
+    const char *url;    size_t url_len;
+    const char *rubric; size_t rubric_len;
+    const char *title;  size_t title_len;
+    int64_t date;
+} ni_hit;
+
+/**
+ * Runs query (UTF-8) against the committed index.  opts may be NULL for the
+ * defaults.  The cursor reads a consistent snapshot: commits made while it
+ * is open are not seen.  NI_ESYNTAX for a malformed query.
+ */
+NI_API int ni_search(ni_hits **out, ni_index *idx, const char *query,
+                     size_t query_len, const ni_search_options *opts);
+
+/** Yields the next hit: 0, NI_DONE after the last, or a negative error. */
+NI_API int ni_hits_next(ni_hits *hits, ni_hit *out);
+
+/** The number of documents that match the query (before limit/offset). */
+NI_API uint64_t ni_hits_total(const ni_hits *hits);
+
+/** Frees a cursor (NULL accepted). */
+NI_API void ni_hits_free(ni_hits *hits);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NEWSINDEX_H */

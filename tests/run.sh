@@ -1,0 +1,35 @@
+#!/bin/sh
+# run.sh O NSEARCH - runs every unit test binary in O/tests and every
+# tests/sh_*.sh script; each ends with "N passed, N failed".  Writes the
+# sums to O/.results and prints them.
+O=$1
+NSEARCH=$2
+export O NSEARCH
+passed=0
+failed=0
+log=$O/.log
+mkdir -p "$O"
+for t in "$O"/tests/test_* tests/sh_*.sh; do
+    [ -e "$t" ] || continue
+    case $t in *.sh) cmd="sh $t" ;; *) cmd=$t ;; esac
+    $cmd >"$log" 2>&1
+    rc=$?
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        line="0 passed, 1 failed"
+    elif [ $rc -ne 0 ] && [ "$(echo "$line" | awk '{print $3}')" = 0 ]; then
+        line="$(echo "$line" | awk '{print $1}') passed, 1 failed"
+    fi
+    p=$(echo "$line" | awk '{print $1}')
+    f=$(echo "$line" | awk '{print $3}')
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$f" -ne 0 ] || [ $rc -ne 0 ]; then
+        echo "FAIL $t (exit $rc): $line"
+        sed 's/^/    /' "$log" | tail -n 40
+    else
+        echo "ok   $t: $line"
+    fi
+done
+echo "$passed passed, $failed failed" | tee "$O/.results"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,68 @@
+/* Unit tests for buf.c, varints and the allocation choke point. */
+#include <string.h>
+
+#include "../lib/internal.h"
+#include "test.h"
+
+static void varint_roundtrip(void)
+{
+    static const uint64_t values[] = { 0, 1, 127, 128, 300, 16383, 16384,
+                                       UINT32_MAX, UINT64_MAX };
+    ni_buf b = NI_BUF_INIT;
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+        CHECK_RC(ni_buf_put_varint(&b, values[i]), 0);
+    const unsigned char *p = b.data, *end = b.data + b.len;
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        uint64_t v = 0;
+        CHECK_RC(ni_varint_get(&p, end, &v), 0);
+        CHECK(v == values[i]);
+    }
+    CHECK(p == end);
+    ni_buf_free(&b);
+}
+
+static void varint_truncated(void)
+{
+    const unsigned char bytes[] = { 0x80, 0x80 };
+    const unsigned char *p = bytes;
+    uint64_t v;
+    CHECK_RC(ni_varint_get(&p, bytes + 2, &v), NI_ECORRUPT);
+    const unsigned char overlong[11] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                         0xff, 0xff, 0xff, 0xff, 0x01 };
+    p = overlong;
+    CHECK_RC(ni_varint_get(&p, overlong + 11, &v), NI_ECORRUPT);
+}
+
+static void buf_grows(void)
+{
+    ni_buf b = NI_BUF_INIT;
+    for (int i = 0; i < 10000; i++)
+        CHECK_RC(ni_buf_putc(&b, (unsigned char)i), 0);
+    CHECK(b.len == 10000);
+    CHECK(b.data[9999] == (unsigned char)9999);
+    ni_buf_free(&b);
+    CHECK(b.data == NULL && b.len == 0);
+}
+
+static void alloc_failure(void)
+{
+    ni_buf b = NI_BUF_INIT;
+    ni_mem_fail_at(1, 0);
+    CHECK_RC(ni_buf_put(&b, "abc", 3), NI_ENOMEM);
+    CHECK(b.len == 0);
+    CHECK_RC(ni_buf_put(&b, "abc", 3), 0);
+    ni_mem_fail_at(0, 0);
+    CHECK(b.len == 3 && memcmp(b.data, "abc", 3) == 0);
+    ni_buf_free(&b);
+}
+
+static void error_messages(void)
+{
+    CHECK(strcmp(ni_strerror(NI_ENOMEM), "out of memory") == 0);
+    CHECK(ni_error(NI_EINVAL, "bad %s", "thing") == NI_EINVAL);
+    CHECK(strcmp(ni_errmsg(), "bad thing") == 0);
+    CHECK(strcmp(ni_strerror(12345), "unknown error") == 0);
+}
+
+TEST_MAIN(TEST(varint_roundtrip), TEST(varint_truncated), TEST(buf_grows),
+          TEST(alloc_failure), TEST(error_messages))
