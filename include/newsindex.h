@@ -329,6 +329,21 @@ NI_API int ni_hits_next(ni_hits *hits, ni_hit *out);
 /** The number of documents that match the query (before limit/offset). */
 NI_API uint64_t ni_hits_total(const ni_hits *hits);
 
+/**
+ * How the query's plain words were combined, for display: "all words",
+ * "any word", "at least 5 of 8 words" (a long query needs only a share of
+ * its words) or "boolean" (operators, phrases or fields were used).  Static
+ * for the cursor's life.
+ */
+NI_API const char *ni_hits_mode(const ni_hits *hits);
+
+/**
+ * A notice about the query worth showing the user, or NULL: e.g. that a
+ * prefix matched more terms than were searched.  Valid for the cursor's
+ * life.
+ */
+NI_API const char *ni_hits_notice(const ni_hits *hits);
+
 /** Frees a cursor (NULL accepted). */
 NI_API void ni_hits_free(ni_hits *hits);
 

@@ -340,6 +340,24 @@ static int add_field(ni_writer *w, const char *text, size_t len,
     return 0;
 }
 
+/* The rubric as one term (see ni_rubric_term) at a position past the body;
+ * it is never scored, only filtered on. */
+static int add_rubric(ni_writer *w, const char *rubric, size_t len, uint32_t pos)
+{
+    uint32_t t;
+    int rc;
+    if (!rubric || !len)
+        return 0;
+    if ((rc = ni_rubric_term(w->an, &w->dec, rubric, len)) <= 0)
+        return rc;
+    if ((rc = intern(w, (const char *)w->dec.data, w->dec.len, &t)) < 0)
+        return rc;
+    if (w->nocc == w->cap_occ && (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
+        return rc;
+    w->occ[w->nocc++] = (uint64_t)t << 32 | pos;
+    return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -417,6 +435,7 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
     if ((rc = add_field(w, doc->title, doc->title_len, 0, &lt)) < 0 ||
         (rc = add_field(w, doc->text, doc->text_len, lt + NI_BODY_GAP,
                         &body_end)) < 0 ||
+        (rc = add_rubric(w, doc->rubric, doc->rubric_len, body_end + NI_BODY_GAP)) < 0 ||
         (rc = invert_doc(w, (uint32_t)w->ndocs, lt + NI_BODY_GAP)) < 0) {
         /* Some accumulators may hold postings of this local number: keep
          * it taken by a failed entry whose postings the flush skips. */
@@ -526,6 +545,21 @@ static int collect_terms(ni_writer *w, const char *text, size_t len)
     return rc < 0 ? rc : 0;
 }
 
+static int collect_rubric(ni_writer *w, const char *rubric, size_t len)
+{
+    ni_buf term = NI_BUF_INIT;
+    int rc;
+    if (!rubric || !len)
+        return 0;
+    if ((rc = ni_rubric_term(w->an, &term, rubric, len)) > 0 &&
+        (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) == 0) {
+        w->occ[w->nocc++] = (uint64_t)w->block.len << 16 | term.len;
+        rc = ni_buf_put(&w->block, term.data, term.len);
+    }
+    ni_buf_free(&term);
+    return rc < 0 ? rc : 0;
+}
+
 static int docinfo_set(ni_txn *t, uint32_t doc, const ni_docinfo *di)
 {
     unsigned char key[4], chunk[NI_DOCINFO_CHUNK * NI_DOCINFO_ENTRY];
@@ -582,7 +616,8 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
     w->nocc = 0;
     w->block.len = 0;
     if ((rc = collect_terms(w, d.title, d.title_len)) < 0 ||
-        (rc = collect_terms(w, d.text, d.text_len)) < 0)
+        (rc = collect_terms(w, d.text, d.text_len)) < 0 ||
+        (rc = collect_rubric(w, d.rubric, d.rubric_len)) < 0)
         return rc;
     qsort_r(w->occ, w->nocc, sizeof *w->occ, cmp_span, w->block.data);
     for (i = 0; i < w->nocc; i = j) {
