@@ -329,6 +329,24 @@ NI_API int ni_hits_next(ni_hits *hits, ni_hit *out);
 /** The number of documents that match the query (before limit/offset). */
 NI_API uint64_t ni_hits_total(const ni_hits *hits);
 
+/** A passage of a hit's text with the words that matched highlighted. */
+typedef struct ni_snippet {
+    const char *text;      /**< valid UTF-8 on word boundaries, not NUL-terminated */
+    size_t len;
+    const size_t *ranges;  /**< nranges pairs: byte offsets start, end into text */
+    size_t nranges;
+} ni_snippet;
+
+/**
+ * The best passage, about max_chars characters long (0 means 200), of the
+ * body of the hit last returned by ni_hits_next (of its title when the body
+ * is empty), with every word that matches a query term highlighted,
+ * inflected forms included («школа» highlights «школы»).  The passage holds
+ * as many different query words as it can.  Borrowed until the next
+ * ni_hits_next or ni_hits_free.  NI_EINVAL before the first hit.
+ */
+NI_API int ni_hits_snippet(ni_snippet *out, ni_hits *hits, size_t max_chars);
+
 /**
  * How the query's plain words were combined, for display: "all words",
  * "any word", "at least 5 of 8 words" (a long query needs only a share of

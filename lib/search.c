@@ -25,6 +25,7 @@
 #include "index.h"
 #include "match.h"
 #include "query.h"
+#include "snippet.h"
 
 
 typedef struct result {
@@ -44,6 +45,9 @@ struct ni_hits {
     ni_buf terms;              /* terms to highlight: be16 length + bytes */
     char mode[64];             /* how plain words were combined */
     char notice[160];          /* e.g. a capped prefix expansion */
+    ni_doc cur;                /* the hit last returned (strings in scratch) */
+    int have_cur;
+    ni_buf snip_text, snip_ranges;
 };
 
 /* ---- the heap of the best results -------------------------------------- */
@@ -559,6 +563,8 @@ void ni_hits_free(ni_hits *h)
     ni_record_codec_free(h->codec);
     ni_buf_free(&h->scratch);
     ni_buf_free(&h->terms);
+    ni_buf_free(&h->snip_text);
+    ni_buf_free(&h->snip_ranges);
     ni_mem_free(h->res);
     ni_mem_free(h);
 }
@@ -609,8 +615,11 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
     if (h->next >= h->nres)
         return NI_DONE;
     r = &h->res[h->next];
+    h->have_cur = 0;
     if ((rc = fetch(h, r->doc, &d)) < 0)
         return rc;
+    h->cur = d;
+    h->have_cur = 1;
     h->next++;
     out->rank = h->next;
     out->score = r->score;
@@ -639,4 +648,38 @@ const char *ni_hits_mode(const ni_hits *h)
 const char *ni_hits_notice(const ni_hits *h)
 {
     return h && h->notice[0] ? h->notice : NULL;
+}
+
+int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
+{
+    ni_analyzer *an;
+    const char *text;
+    size_t len;
+    int rc;
+
+    if (!out || !h)
+        return ni_error(NI_EINVAL, "ni_hits_snippet: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (!h->have_cur)
+        return ni_error(NI_EINVAL, "ni_hits_snippet: no current hit");
+    text = h->cur.text;
+    len = h->cur.text_len;
+    if (!text || !len) {
+        text = h->cur.title;
+        len = h->cur.title_len;
+    }
+    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
+        return rc;
+    rc = ni_snippet_make(an, text, len, &h->terms, max_chars, &h->snip_text,
+                         &h->snip_ranges);
+    ni_index_return_analyzer(h->idx, an);
+    if (rc < 0)
+        return rc;
+    out->text = (const char *)h->snip_text.data;
+    out->len = h->snip_text.len;
+    out->ranges = (const size_t *)(void *)h->snip_ranges.data;
+    out->nranges = h->snip_ranges.len / (2 * sizeof(size_t));
+    if (!out->text)
+        out->text = "";
+    return 0;
 }
