@@ -278,6 +278,30 @@ typedef struct ni_stats {
 /** Fills *out with the statistics of the committed index. */
 NI_API int ni_index_stats(ni_stats *out, ni_index *idx);
 
+/** What ni_index_check walked. */
+typedef struct ni_index_check_stats {
+    uint64_t docs;    /**< live documents */
+    uint64_t terms;   /**< lexicon entries */
+    uint64_t blocks;  /**< posting blocks */
+} ni_index_check_stats;
+
+/**
+ * Verifies the whole committed index: statistics against per-document
+ * entries, ids against stored documents, every posting block (keys, order,
+ * bounds, positions) against the lexicon.  Returns 0 when consistent, or
+ * NI_ECORRUPT with ni_errmsg() naming the first inconsistency.  out may be
+ * NULL.
+ */
+NI_API int ni_index_check(ni_index_check_stats *out, ni_index *idx);
+
+/**
+ * Commits the pending batch, then rewrites the posting lists without the
+ * deleted documents, so their space is reused.  Also done automatically by
+ * a commit once at least a quarter of the documents (and 1,024 or more)
+ * are deleted.
+ */
+NI_API int ni_index_compact(ni_index *idx);
+
 /* ------------------------------------------------------------------ */
 /* Search                                                              */
 /* ------------------------------------------------------------------ */

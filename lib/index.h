@@ -91,6 +91,7 @@ void ni_writer_free(ni_writer *w);
 int ni_writer_add(ni_writer *w, const ni_doc *doc);
 int ni_writer_delete(ni_writer *w, const char *id, size_t len);
 int ni_writer_commit(ni_writer *w);
+int ni_writer_compact(ni_writer *w);
 
 /* search.c: opts already checked and defaulted. */
 int ni_search_run(ni_hits **out, ni_index *idx, const char *query, size_t len,
