@@ -1,0 +1,335 @@
+/*
+ * input.c - documents from files, standard input or memory for nsearch
+ * index (see input.h).  Gzip is recognised by its magic bytes and read
+ * through zlib (which passes plain files through); JSON Lines by the name
+ * (.jsonl, .ndjson, .json, possibly .gz) or a first non-blank byte '{';
+ * anything else is one article page (article.c).
+ *
+ * Document ids: the record's id, else its url, else NAME:LINE for a JSON
+ * Lines record and NAME for an article page, NAME being the path as given
+ * ("stdin" for "-"), so re-indexing the same input replaces, never
+ * duplicates.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "article.h"
+#include "input.h"
+#include "jsonl.h"
+
+#define READ_CHUNK (256 * 1024)
+#define MAX_LINE ((size_t)64 << 20)
+#define MAX_ARTICLE ((size_t)256 << 20)
+
+enum { FMT_JSONL, FMT_ARTICLE };
+
+struct input {
+    char *name;
+    gzFile gz;                   /* NULL for memory input */
+    const char *mem;
+    size_t memlen;
+    int format, eof, done, failed;
+    char *buf;                   /* bytes read and not yet consumed */
+    size_t start, len, cap;
+    unsigned long line;
+    uint64_t bytes;
+    jsonl_buf jb;
+    char id[64 + 4096];
+    char err[1024], warn[1024];
+    int has_warn;
+};
+
+static int suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), k = strlen(suf);
+    return n >= k && strcmp(s + n - k, suf) == 0;
+}
+
+static int jsonl_name(const char *p)
+{
+    static const char *const sufs[] = { ".jsonl", ".ndjson", ".json", ".jsonl.gz",
+                                        ".ndjson.gz", ".json.gz" };
+    size_t i;
+    for (i = 0; i < sizeof sufs / sizeof sufs[0]; i++)
+        if (suffix(p, sufs[i]))
+            return 1;
+    return 0;
+}
+
+/* Reads more input into buf; 0, or 1 at the end, or <0. */
+static int fill(input *in)
+{
+    int n;
+    if (in->eof)
+        return 1;
+    if (in->start > 0 && in->start == in->len)
+        in->start = in->len = 0;
+    if (in->start > in->cap / 2) {
+        memmove(in->buf, in->buf + in->start, in->len - in->start);
+        in->len -= in->start;
+        in->start = 0;
+    }
+    if (in->cap - in->len < READ_CHUNK) {
+        size_t cap = in->cap ? in->cap * 2 : READ_CHUNK * 2;
+        char *b;
+        while (cap - in->len < READ_CHUNK)
+            cap *= 2;
+        b = realloc(in->buf, cap);
+        if (!b) {
+            snprintf(in->err, sizeof in->err, "%s: out of memory", in->name);
+            return NI_ENOMEM;
+        }
+        in->buf = b;
+        in->cap = cap;
+    }
+    if (!in->gz) {
+        size_t k = in->memlen - in->bytes;
+        if (k > READ_CHUNK)
+            k = READ_CHUNK;
+        memcpy(in->buf + in->len, in->mem + in->bytes, k);
+        in->len += k;
+        in->bytes += k;
+        if (k == 0)
+            in->eof = 1;
+        return k ? 0 : 1;
+    }
+    n = gzread(in->gz, in->buf + in->len, READ_CHUNK);
+    if (n < 0) {
+        int zerr;
+        const char *msg = gzerror(in->gz, &zerr);
+        snprintf(in->err, sizeof in->err, "%s: %s", in->name,
+                 zerr == Z_ERRNO ? strerror(errno) : msg);
+        in->eof = 1;
+        return NI_EIO;
+    }
+    in->len += (size_t)n;
+    {
+        z_off_t off = gzoffset(in->gz);
+        if (off >= 0)
+            in->bytes = (uint64_t)off;
+    }
+    if (n == 0) {
+        int zerr;
+        const char *msg = gzerror(in->gz, &zerr);
+        in->eof = 1;
+        if (zerr == Z_BUF_ERROR || (zerr != Z_OK && zerr != Z_STREAM_END)) {
+            snprintf(in->err, sizeof in->err, "%s: truncated or damaged gzip data (%s)",
+                     in->name, msg && *msg ? msg : "unexpected end of file");
+            return NI_EIO;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int open_common(input **out, const char *name, gzFile gz, const char *mem,
+                       size_t memlen, char *errbuf, size_t errsize)
+{
+    input *in = calloc(1, sizeof *in);
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (!in || !(in->name = strdup(name))) {
+        free(in);
+        if (gz)
+            gzclose(gz);
+        snprintf(errbuf, errsize, "%s: out of memory", name);
+        return NI_ENOMEM;
+    }
+    in->gz = gz;
+    in->mem = mem;
+    in->memlen = memlen;
+    rc = fill(in);
+    if (rc < 0) {
+        snprintf(errbuf, errsize, "%s", in->err);
+        input_close(in);
+        return rc;
+    }
+    for (i = 0; i < in->len && (in->buf[i] == ' ' || in->buf[i] == '\n' ||
+                                in->buf[i] == '\r' || in->buf[i] == '\t'); i++)
+        ;
+    in->format = jsonl_name(name) || (i < in->len && in->buf[i] == '{') ? FMT_JSONL
+                                                                         : FMT_ARTICLE;
+    *out = in;
+    return 0;
+}
+
+int input_open(input **out, const char *path, char *errbuf, size_t errsize)
+{
+    gzFile gz;
+    FILE *f;
+    int fd;
+
+    *out = NULL;
+    if (strcmp(path, "-") == 0) {
+        gz = gzdopen(0, "rb");
+        if (!gz) {
+            snprintf(errbuf, errsize, "cannot read standard input");
+            return NI_EIO;
+        }
+        return open_common(out, "stdin", gz, NULL, 0, errbuf, errsize);
+    }
+    f = fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        snprintf(errbuf, errsize, "cannot open '%s': %s", path, strerror(e));
+        return e == ENOENT ? NI_ENOTFOUND : NI_EIO;
+    }
+    fd = dup(fileno(f));
+    fclose(f);
+    gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+    if (!gz) {
+        if (fd >= 0)
+            close(fd);
+        snprintf(errbuf, errsize, "cannot read '%s'", path);
+        return NI_EIO;
+    }
+    gzbuffer(gz, 256 * 1024);
+    return open_common(out, path, gz, NULL, 0, errbuf, errsize);
+}
+
+int input_open_mem(input **out, const char *name, const char *data, size_t len)
+{
+    char err[256];
+    return open_common(out, name, NULL, data, len, err, sizeof err);
+}
+
+static int next_jsonl(input *in, ni_doc *doc)
+{
+    for (;;) {
+        char *nl;
+        size_t n;
+        int rc;
+        while (!(nl = memchr(in->buf + in->start, '\n', in->len - in->start))) {
+            if (in->len - in->start > MAX_LINE) {
+                /* skip the rest of the line */
+                in->line++;
+                snprintf(in->err, sizeof in->err, "%s:%lu: line longer than %zu MiB",
+                         in->name, in->line, MAX_LINE >> 20);
+                for (;;) {
+                    in->start = in->len;
+                    if ((rc = fill(in)) != 0)
+                        break;
+                    if ((nl = memchr(in->buf, '\n', in->len))) {
+                        in->start = (size_t)(nl - in->buf) + 1;
+                        break;
+                    }
+                }
+                return NI_EINVAL;
+            }
+            rc = fill(in);
+            if (rc < 0)
+                return rc;
+            if (rc == 1)
+                break;
+        }
+        if (!nl && in->start == in->len)
+            return NI_DONE;
+        n = nl ? (size_t)(nl - (in->buf + in->start)) : in->len - in->start;
+        {
+            const char *line = in->buf + in->start;
+            size_t k;
+            in->start += n + (nl != NULL);
+            in->line++;
+            for (k = 0; k < n && (line[k] == ' ' || line[k] == '\t' || line[k] == '\r'); k++)
+                ;
+            if (k == n)
+                continue;                      /* blank line */
+            rc = jsonl_parse(line, n, doc, &in->jb, in->err, sizeof in->err);
+            if (rc < 0) {
+                char reason[sizeof in->err];
+                snprintf(reason, sizeof reason, "%s", in->err);
+                snprintf(in->err, sizeof in->err, "%.500s:%lu: %.480s", in->name, in->line, reason);
+                return rc == NI_ENOMEM ? NI_ENOMEM : NI_EINVAL;
+            }
+        }
+        if (!doc->id) {
+            if (doc->url) {
+                doc->id = doc->url;
+                doc->id_len = doc->url_len;
+            } else {
+                snprintf(in->id, sizeof in->id, "%s:%lu", in->name, in->line);
+                doc->id = in->id;
+                doc->id_len = strlen(in->id);
+            }
+        }
+        return 0;
+    }
+}
+
+static int next_article(input *in, ni_doc *doc)
+{
+    int rc;
+    if (in->done)
+        return NI_DONE;
+    in->done = 1;
+    while ((rc = fill(in)) == 0)
+        if (in->len > MAX_ARTICLE) {
+            snprintf(in->err, sizeof in->err, "%s: article larger than %zu MiB",
+                     in->name, MAX_ARTICLE >> 20);
+            return NI_EINVAL;
+        }
+    if (rc < 0)
+        return rc;
+    rc = article_parse(in->buf, in->len, doc, in->warn, sizeof in->warn);
+    if (rc < 0) {
+        snprintf(in->err, sizeof in->err, "%s:1: no text", in->name);
+        return NI_EINVAL;
+    }
+    if (rc == 1) {
+        char w[sizeof in->warn];
+        snprintf(w, sizeof w, "%s", in->warn);
+        snprintf(in->warn, sizeof in->warn, "%.500s:1: %.480s", in->name, w);
+        in->has_warn = 1;
+    }
+    snprintf(in->id, sizeof in->id, "%s", in->name);
+    doc->id = in->id;
+    doc->id_len = strlen(in->id);
+    return 0;
+}
+
+int input_next(input *in, ni_doc *doc)
+{
+    in->has_warn = 0;
+    in->err[0] = '\0';
+    if (in->failed)
+        return NI_DONE;
+    {
+        int rc = in->format == FMT_JSONL ? next_jsonl(in, doc) : next_article(in, doc);
+        if (rc == NI_EIO || rc == NI_ENOMEM)
+            in->failed = 1;
+        return rc;
+    }
+}
+
+const char *input_error(const input *in)
+{
+    return in->err;
+}
+
+const char *input_warning(const input *in)
+{
+    return in->has_warn ? in->warn : NULL;
+}
+
+uint64_t input_bytes_read(const input *in)
+{
+    return in->bytes;
+}
+
+void input_close(input *in)
+{
+    if (!in)
+        return;
+    if (in->gz)
+        gzclose(in->gz);
+    jsonl_buf_free(&in->jb);
+    free(in->buf);
+    free(in->name);
+    free(in);
+}
