@@ -1,0 +1,89 @@
+/*
+ * index.h - the ni_index handle and the on-disk layout shared by writer.c
+ * (which writes it and documents it) and search.c (which reads it).
+ */
+#ifndef NI_INDEX_H
+#define NI_INDEX_H
+
+#include <pthread.h>
+
+#include "internal.h"
+#include "postings.h"
+#include "record.h"
+#include "store.h"
+
+#define NI_FORMAT_VERSION 1
+
+/* Title positions start at 0; body positions start this far after the
+ * title's last one, so phrases and NEAR never join title and body. */
+#define NI_BODY_GAP 100
+
+#define NI_MAX_ID_BYTES 400
+#define NI_DOCINFO_CHUNK 128        /* documents per docinfo value */
+#define NI_DOCINFO_ENTRY 16         /* bytes per document in it */
+#define NI_DELETED UINT32_MAX       /* title length of a deleted document */
+
+/* meta "stats" value: five little-endian u64. */
+typedef struct ni_meta {
+    uint64_t docs;       /* live documents */
+    uint64_t deleted;    /* deleted documents whose postings remain */
+    uint64_t next_doc;   /* next internal id */
+    uint64_t sum_title;  /* sum of live title lengths */
+    uint64_t sum_body;   /* sum of live body lengths */
+} ni_meta;
+
+/* terms value: df (live documents with the term), postings (documents in
+ * the posting blocks, deleted ones included), cf (live occurrences). */
+typedef struct ni_term_info {
+    uint32_t df;
+    uint32_t postings;
+    uint64_t cf;
+} ni_term_info;
+
+/* One docinfo entry. */
+typedef struct ni_docinfo {
+    uint32_t len_title;  /* NI_DELETED when deleted */
+    uint32_t len_body;
+    int64_t date;
+} ni_docinfo;
+
+typedef struct ni_writer ni_writer;
+
+struct ni_index {
+    ni_store *store;
+    unsigned flags;
+    size_t memory_budget;
+    ni_writer *writer;               /* created by the first write */
+    pthread_mutex_t pool_lock;       /* analyzers lent to searches */
+    ni_analyzer *pool[8];
+    int pool_count;
+};
+
+int ni_meta_read(ni_txn *t, ni_meta *m);
+int ni_meta_write(ni_txn *t, const ni_meta *m);
+int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out);
+int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti);
+void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out);
+void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
+int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
+
+/* Posting keys: term, 0x00, big-endian last doc id of the block. */
+#define NI_POSTING_KEY_MAX (NI_MAX_WORD_BYTES * 2 + 5)
+size_t ni_posting_key(unsigned char *key, const char *term, size_t len, uint32_t doc);
+
+/* An analyzer lent from the index's pool (or a new one); give it back. */
+int ni_index_borrow_analyzer(ni_index *idx, ni_analyzer **out);
+void ni_index_return_analyzer(ni_index *idx, ni_analyzer *an);
+
+/* writer.c */
+int ni_writer_new(ni_writer **out, ni_index *idx);
+void ni_writer_free(ni_writer *w);
+int ni_writer_add(ni_writer *w, const ni_doc *doc);
+int ni_writer_delete(ni_writer *w, const char *id, size_t len);
+int ni_writer_commit(ni_writer *w);
+
+/* search.c: opts already checked and defaulted. */
+int ni_search_run(ni_hits **out, ni_index *idx, const char *query, size_t len,
+                  const ni_search_options *opts);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * layout.c - encoding and decoding of the small fixed-layout values of the
+ * index tables (meta stats, lexicon entries, docinfo entries, posting
+ * keys).  The format itself is documented at the top of writer.c.
+ */
+#include <string.h>
+
+#include "index.h"
+
+static const char stats_key[] = "stats";
+
+int ni_meta_read(ni_txn *t, ni_meta *m)
+{
+    ni_val v;
+    int rc = ni_txn_get(t, NI_T_META, stats_key, sizeof stats_key - 1, &v);
+    memset(m, 0, sizeof *m);
+    if (rc == NI_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return rc;
+    if (v.len != 40)
+        return ni_error(NI_ECORRUPT, "index statistics have %zu bytes, want 40", v.len);
+    m->docs = ni_get_le64(v.data);
+    m->deleted = ni_get_le64(v.data + 8);
+    m->next_doc = ni_get_le64(v.data + 16);
+    m->sum_title = ni_get_le64(v.data + 24);
+    m->sum_body = ni_get_le64(v.data + 32);
+    if (m->next_doc > UINT32_MAX || m->docs > m->next_doc)
+        return ni_error(NI_ECORRUPT, "index statistics are inconsistent");
+    return 0;
+}
+
+int ni_meta_write(ni_txn *t, const ni_meta *m)
+{
+    unsigned char b[40];
+    ni_put_le64(b, m->docs);
+    ni_put_le64(b + 8, m->deleted);
+    ni_put_le64(b + 16, m->next_doc);
+    ni_put_le64(b + 24, m->sum_title);
+    ni_put_le64(b + 32, m->sum_body);
+    return ni_txn_put(t, NI_T_META, stats_key, sizeof stats_key - 1, b, sizeof b);
+}
+
+int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out)
+{
+    ni_val v;
+    int rc = ni_txn_get(t, NI_T_TERMS, term, len, &v);
+    if (rc < 0)
+        return rc;
+    if (v.len != 16)
+        return ni_error(NI_ECORRUPT, "lexicon entry of '%.*s' has %zu bytes",
+                        (int)len, term, v.len);
+    out->df = ni_get_le32(v.data);
+    out->postings = ni_get_le32(v.data + 4);
+    out->cf = ni_get_le64(v.data + 8);
+    return 0;
+}
+
+int ni_term_info_write(ni_txn *t, const char *term, size_t len,
+                       const ni_term_info *ti)
+{
+    unsigned char b[16];
+    ni_put_le32(b, ti->df);
+    ni_put_le32(b + 4, ti->postings);
+    ni_put_le64(b + 8, ti->cf);
+    return ni_txn_put(t, NI_T_TERMS, term, len, b, sizeof b);
+}
+
+void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out)
+{
+    out->len_title = ni_get_le32(p);
+    out->len_body = ni_get_le32(p + 4);
+    out->date = (int64_t)ni_get_le64(p + 8);
+}
+
+void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di)
+{
+    ni_put_le32(p, di->len_title);
+    ni_put_le32(p + 4, di->len_body);
+    ni_put_le64(p + 8, (uint64_t)di->date);
+}
+
+int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out)
+{
+    unsigned char key[4];
+    size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
+    ni_val v;
+    int rc;
+
+    ni_put_be32(key, doc / NI_DOCINFO_CHUNK);
+    if ((rc = ni_txn_get(t, NI_T_DOCINFO, key, 4, &v)) < 0)
+        return rc;
+    if (v.len < off + NI_DOCINFO_ENTRY)
+        return NI_ENOTFOUND;
+    ni_docinfo_decode(v.data + off, out);
+    return 0;
+}
+
+size_t ni_posting_key(unsigned char *key, const char *term, size_t len, uint32_t doc)
+{
+    memcpy(key, term, len);
+    key[len] = 0;
+    ni_put_be32(key + len + 1, doc);
+    return len + 5;
+}

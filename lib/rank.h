@@ -1,0 +1,31 @@
+/*
+ * rank.h - BM25F scoring over the title and body fields.  Pure functions.
+ *
+ *   idf = ln(1 + (N - df + 0.5) / (df + 0.5))
+ *   tf' = w * tf_title / (1 - b + b * len_title / avg_title)
+ *             + tf_body / (1 - b + b * len_body / avg_body)
+ *   score(term) = idf * tf' * (k1 + 1) / (tf' + k1)
+ *
+ * A field whose average length is 0 (no document has it) is not
+ * normalised.  The document score is the sum over the query terms.
+ */
+#ifndef NI_RANK_H
+#define NI_RANK_H
+
+#include <stdint.h>
+
+typedef struct ni_bm25 {
+    double k1, b, title_weight;
+    double avg_title, avg_body;
+    double docs;
+} ni_bm25;
+
+double ni_bm25_idf(double docs, double df);
+
+/* The contribution of one term with the given frequencies and lengths.
+ * Also an upper bound for a block when given its largest frequencies and
+ * smallest lengths (the score grows with tf and shrinks with length). */
+double ni_bm25_term(const ni_bm25 *p, double idf, uint32_t tf_title,
+                    uint32_t tf_body, uint32_t len_title, uint32_t len_body);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * record.h - the stored-fields record of a document: the fields of an
+ * ni_doc in one zstd-compressed value.  Pure codec, no I/O.
+ */
+#ifndef NI_RECORD_H
+#define NI_RECORD_H
+
+#include "internal.h"
+
+typedef struct ni_record_codec ni_record_codec;
+
+int ni_record_codec_new(ni_record_codec **out);
+void ni_record_codec_free(ni_record_codec *c);
+
+/* Appends the encoded record of doc to out. */
+int ni_record_encode(ni_record_codec *c, ni_buf *out, const ni_doc *doc);
+
+/*
+ * Decodes data[0..len) into doc, whose strings point into scratch (reused,
+ * grown as needed; valid until scratch changes).  NI_ECORRUPT for bytes that
+ * are not a record.
+ */
+int ni_record_decode(ni_record_codec *c, ni_buf *scratch, ni_doc *doc,
+                     const unsigned char *data, size_t len);
+
+#endif

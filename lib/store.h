@@ -1,0 +1,91 @@
+/*
+ * store.h - the LMDB environment behind an index, seen by the rest of the
+ * library as a handful of tables of sorted byte keys.  Only store.c includes
+ * <lmdb.h>; LMDB errors are translated to NI_* codes there.
+ */
+#ifndef NI_STORE_H
+#define NI_STORE_H
+
+#include "internal.h"
+
+/* The tables of an index (LMDB named databases); the layout of each is
+ * documented at the top of writer.c, which writes them. */
+enum ni_table {
+    NI_T_META,
+    NI_T_TERMS,
+    NI_T_POSTINGS,
+    NI_T_DOCS,
+    NI_T_IDS,
+    NI_T_DOCINFO,
+    NI_T_COUNT
+};
+
+typedef struct ni_store ni_store;
+typedef struct ni_txn ni_txn;
+typedef struct ni_cursor ni_cursor;
+
+typedef struct ni_val {
+    const unsigned char *data;
+    size_t len;
+} ni_val;
+
+#define NI_STORE_READONLY 0x1u
+
+/* Opens (creating when allowed and absent) the environment in directory
+ * path.  map_size 0 picks a default. */
+int ni_store_open(ni_store **out, const char *path, unsigned flags,
+                  uint64_t map_size, int create);
+void ni_store_close(ni_store *s);
+
+/*
+ * Begins a transaction.  Read transactions see a snapshot and may be used
+ * from any thread (one at a time).  A write transaction excludes other
+ * writers in every process until commit or abort.
+ */
+int ni_txn_begin(ni_txn **out, ni_store *s, int write);
+int ni_txn_commit(ni_txn *t);       /* frees t, also on failure */
+void ni_txn_abort(ni_txn *t);       /* frees t; NULL accepted */
+
+/*
+ * Doubles the map (or more, to fit need bytes more than now in use).  Call
+ * only with no transaction of this handle open in this thread; it waits for
+ * other threads' transactions to end.  NI_EFULL when it cannot.
+ */
+int ni_store_grow(ni_store *s, uint64_t need);
+
+/* Values returned point into the map: valid until the transaction ends or
+ * the next write to the same table. */
+int ni_txn_get(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
+               ni_val *val);                      /* 0 or NI_ENOTFOUND */
+int ni_txn_put(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
+               const void *val, size_t vlen);     /* NI_EFULL when full */
+int ni_txn_del(ni_txn *t, enum ni_table tb, const void *key, size_t klen);
+                                                  /* 0 or NI_ENOTFOUND */
+/* Number of entries in a table. */
+int ni_txn_count(ni_txn *t, enum ni_table tb, uint64_t *out);
+
+/* Cursors: positioned on an entry, or past the end (then get returns
+ * NI_DONE).  All return 0, NI_DONE when there is no such entry, or <0. */
+int ni_cursor_open(ni_cursor **out, ni_txn *t, enum ni_table tb);
+void ni_cursor_close(ni_cursor *c);
+int ni_cursor_seek(ni_cursor *c, const void *key, size_t klen); /* first >= key */
+int ni_cursor_first(ni_cursor *c);
+int ni_cursor_last(ni_cursor *c);
+int ni_cursor_next(ni_cursor *c);
+int ni_cursor_prev(ni_cursor *c);
+int ni_cursor_get(ni_cursor *c, ni_val *key, ni_val *val);
+
+/* Sizes for statistics. */
+typedef struct ni_store_info {
+    uint64_t used_bytes;  /* pages in use * page size */
+    uint64_t file_bytes;
+    uint64_t map_bytes;
+} ni_store_info;
+int ni_store_info_get(ni_store *s, ni_store_info *out);
+
+const char *ni_store_path(const ni_store *s);
+
+/* 1 when the last failure was MDB_MAP_FULL (then cleared). */
+int ni_store_take_map_full(ni_store *s);
+
+#endif

@@ -1,0 +1,847 @@
+/*
+ * writer.c - adding, replacing and deleting documents: in-memory inversion
+ * of a batch and its flush into LMDB.  This file writes the on-disk format
+ * and is where it is documented.
+ *
+ * On-disk format, version 1 (NI_FORMAT_VERSION; checked at open, a
+ * different version gives NI_EVERSION).  One LMDB environment (data.mdb in
+ * the index directory) with these named tables; integers in values are
+ * little-endian, integers in keys big-endian so that keys sort by number:
+ *
+ *   meta      "format"  -> u32 format version
+ *             "stats"   -> u64 docs, deleted, next_doc, sum_title, sum_body
+ *                          (see ni_meta in index.h)
+ *   terms     term      -> u32 df, u32 postings, u64 cf (ni_term_info)
+ *   postings  term 0x00 be32(last doc of block) -> posting block
+ *                          (format at the top of postings.c): the blocks of
+ *                          a term in doc order, up to 128 documents each, so
+ *                          a reader skips to any document with one B-tree
+ *                          seek and reads each block's pruning bounds first
+ *   docs      be32(doc) -> stored fields (format at the top of record.c)
+ *   ids       external id -> be32(doc)
+ *   docinfo   be32(doc / 128) -> up to 128 entries of u32 title length,
+ *                          u32 body length, i64 date; title length
+ *                          0xffffffff marks a deleted document
+ *
+ * Terms are the analyzer's tokens.  A document's title takes positions
+ * 0..T-1 and its body starts at T + NI_BODY_GAP.  Lengths count positions.
+ *
+ * A batch (everything since the last commit) is inverted in memory: each
+ * term accumulates its postings as varints (local doc number, title tf,
+ * body tf, position gaps).  When the batch outgrows the memory budget it is
+ * flushed into a write transaction that stays open until ni_index_commit,
+ * so readers never see part of a batch.  Internal ids are assigned at flush
+ * time, inside the write transaction, so two writer processes never clash.
+ *
+ * Replacing and deleting: adding an id already in the batch kills the
+ * earlier pending copy (its postings are dropped at flush); an id already
+ * committed is deleted at flush: its stored text is analysed again to
+ * decrement df and cf of its terms, its docinfo entry is marked deleted
+ * and its stored fields and id mapping are removed.  Its postings stay
+ * until compaction and are skipped by searches.
+ *
+ * A full map (MDB_MAP_FULL) aborts the transaction; when the batch was
+ * still wholly in memory the map is grown and the flush redone, otherwise
+ * the batch is lost (NI_EFULL) and the committed index is intact.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+
+#define DEFAULT_BUDGET ((size_t)256 << 20)
+#define MAX_TERM_BYTES (NI_MAX_WORD_BYTES * 2)
+
+typedef struct acc {
+    uint32_t term_off, term_len;
+    uint32_t hash;
+    uint32_t last_local;
+    ni_buf post;
+} acc;
+
+typedef struct pending {
+    size_t id_off, rec_off;
+    uint32_t id_len, rec_len;
+    uint32_t len_title, len_body;
+    int64_t date;
+    int dead;                  /* LIVE, REPLACED (later copy or deleted), FAILED */
+} pending;
+
+enum { LIVE, REPLACED, FAILED };
+
+typedef struct span {
+    size_t off;
+    uint32_t len;
+} span;
+
+struct ni_writer {
+    ni_index *idx;
+    ni_analyzer *an;
+    ni_record_codec *codec;
+
+    ni_buf terms;              /* bytes of the batch's terms */
+    uint32_t *slots;           /* term hash: acc index + 1, 0 empty */
+    size_t nslots;
+    acc *accs;
+    size_t nacc, cap_acc;
+
+    ni_buf records;            /* encoded stored records of pending docs */
+    ni_buf ids;                /* bytes of pending and deleted ids */
+    pending *docs;
+    size_t ndocs, cap_docs;
+    uint32_t *id_slots;        /* id hash: doc index + 1 */
+    size_t n_id_slots;
+    span *dels;
+    size_t ndels, cap_dels;
+
+    size_t mem;                /* bytes held by the batch, roughly */
+    ni_txn *txn;               /* open after a flush forced by the budget */
+
+    /* scratch */
+    uint64_t *occ;             /* term index << 32 | position, one document */
+    size_t nocc, cap_occ;
+    ni_posting *post;          /* one term's postings during a flush */
+    size_t cap_post;
+    uint32_t *pos;             /* their positions */
+    size_t npos, cap_pos;
+    uint32_t *order;           /* terms in byte order */
+    size_t cap_order;
+    uint32_t *docmap;          /* local doc -> internal id */
+    ni_buf block;
+    ni_buf dec;                /* decoded stored record */
+};
+
+static uint32_t hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint32_t h = 2166136261u;
+    while (n--)
+        h = (h ^ *s++) * 16777619u;
+    return h ? h : 1;
+}
+
+static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap;
+    void *np;
+    if (need <= *cap)
+        return 0;
+    ncap = *cap ? *cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > SIZE_MAX / elem)
+        return ni_error(NI_ENOMEM, "out of memory");
+    np = ni_mem_realloc(*p, ncap * elem);
+    if (!np)
+        return ni_error(NI_ENOMEM, "out of memory");
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+#define GROW(arr, cap, need) grow_array((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+int ni_writer_new(ni_writer **out, ni_index *idx)
+{
+    ni_writer *w = ni_mem_calloc(1, sizeof *w);
+    int rc;
+
+    *out = NULL;
+    if (!w)
+        return ni_error(NI_ENOMEM, "out of memory");
+    w->idx = idx;
+    if ((rc = ni_analyzer_new(&w->an)) < 0 ||
+        (rc = ni_record_codec_new(&w->codec)) < 0) {
+        ni_writer_free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+static void batch_clear(ni_writer *w)
+{
+    size_t i;
+    for (i = 0; i < w->nacc; i++)
+        ni_buf_free(&w->accs[i].post);
+    w->nacc = 0;
+    w->terms.len = 0;
+    if (w->slots)
+        memset(w->slots, 0, w->nslots * sizeof *w->slots);
+    if (w->id_slots)
+        memset(w->id_slots, 0, w->n_id_slots * sizeof *w->id_slots);
+    w->records.len = 0;
+    w->ids.len = 0;
+    w->ndocs = 0;
+    w->ndels = 0;
+    w->mem = 0;
+}
+
+void ni_writer_free(ni_writer *w)
+{
+    if (!w)
+        return;
+    batch_clear(w);
+    ni_txn_abort(w->txn);
+    ni_analyzer_free(w->an);
+    ni_record_codec_free(w->codec);
+    ni_buf_free(&w->terms);
+    ni_buf_free(&w->records);
+    ni_buf_free(&w->ids);
+    ni_buf_free(&w->block);
+    ni_buf_free(&w->dec);
+    ni_mem_free(w->slots);
+    ni_mem_free(w->accs);
+    ni_mem_free(w->docs);
+    ni_mem_free(w->id_slots);
+    ni_mem_free(w->dels);
+    ni_mem_free(w->occ);
+    ni_mem_free(w->post);
+    ni_mem_free(w->pos);
+    ni_mem_free(w->order);
+    ni_mem_free(w->docmap);
+    ni_mem_free(w);
+}
+
+/* ---- the term hash ---------------------------------------------------- */
+
+static int rehash_terms(ni_writer *w)
+{
+    size_t n = w->nslots ? w->nslots * 2 : 1024, i;
+    uint32_t *slots = ni_mem_calloc(n, sizeof *slots);
+    if (!slots)
+        return ni_error(NI_ENOMEM, "out of memory");
+    for (i = 0; i < w->nacc; i++) {
+        size_t j = w->accs[i].hash & (n - 1);
+        while (slots[j])
+            j = (j + 1) & (n - 1);
+        slots[j] = (uint32_t)i + 1;
+    }
+    ni_mem_free(w->slots);
+    w->slots = slots;
+    w->nslots = n;
+    return 0;
+}
+
+static int intern(ni_writer *w, const char *term, size_t len, uint32_t *out)
+{
+    uint32_t h = hash_bytes(term, len);
+    size_t j;
+    acc *a;
+    int rc;
+
+    if (w->nacc * 2 >= w->nslots && (rc = rehash_terms(w)) < 0)
+        return rc;
+    for (j = h & (w->nslots - 1); w->slots[j]; j = (j + 1) & (w->nslots - 1)) {
+        a = &w->accs[w->slots[j] - 1];
+        if (a->hash == h && a->term_len == len &&
+            memcmp(w->terms.data + a->term_off, term, len) == 0) {
+            *out = w->slots[j] - 1;
+            return 0;
+        }
+    }
+    if ((rc = GROW(w->accs, w->cap_acc, w->nacc + 1)) < 0)
+        return rc;
+    a = &w->accs[w->nacc];
+    a->term_off = (uint32_t)w->terms.len;
+    if ((rc = ni_buf_put(&w->terms, term, len)) < 0)
+        return rc;
+    a->term_len = (uint32_t)len;
+    a->hash = h;
+    a->last_local = 0;
+    memset(&a->post, 0, sizeof a->post);
+    w->slots[j] = (uint32_t)w->nacc + 1;
+    *out = (uint32_t)w->nacc++;
+    w->mem += sizeof *a + len + 8;
+    return 0;
+}
+
+/* ---- the pending id hash ---------------------------------------------- */
+
+static const char *doc_id(const ni_writer *w, const pending *d)
+{
+    return (const char *)w->ids.data + d->id_off;
+}
+
+/* The index of the live pending doc with this id, or -1. */
+static long find_pending(const ni_writer *w, const char *id, size_t len,
+                         size_t *slot)
+{
+    uint32_t h = hash_bytes(id, len);
+    size_t j;
+    if (!w->n_id_slots) {
+        *slot = 0;
+        return -1;
+    }
+    for (j = h & (w->n_id_slots - 1); w->id_slots[j];
+         j = (j + 1) & (w->n_id_slots - 1)) {
+        const pending *d = &w->docs[w->id_slots[j] - 1];
+        if (d->id_len == len && memcmp(doc_id(w, d), id, len) == 0) {
+            *slot = j;
+            return d->dead ? -1 : (long)(w->id_slots[j] - 1);
+        }
+    }
+    *slot = j;
+    return -1;
+}
+
+static int rehash_ids(ni_writer *w)
+{
+    size_t n = w->n_id_slots ? w->n_id_slots * 2 : 256, i, j;
+    uint32_t *slots = ni_mem_calloc(n, sizeof *slots);
+    if (!slots)
+        return ni_error(NI_ENOMEM, "out of memory");
+    /* In batch order, so the slot of an id ends on its latest copy. */
+    for (i = 0; i < w->ndocs; i++) {
+        const pending *d = &w->docs[i];
+        if (d->dead == FAILED)
+            continue;
+        j = hash_bytes(doc_id(w, d), d->id_len) & (n - 1);
+        for (; slots[j]; j = (j + 1) & (n - 1)) {
+            const pending *e = &w->docs[slots[j] - 1];
+            if (e->id_len == d->id_len &&
+                memcmp(doc_id(w, e), doc_id(w, d), d->id_len) == 0)
+                break;
+        }
+        slots[j] = (uint32_t)i + 1;
+    }
+    ni_mem_free(w->id_slots);
+    w->id_slots = slots;
+    w->n_id_slots = n;
+    return 0;
+}
+
+/* ---- adding ------------------------------------------------------------ */
+
+static int add_field(ni_writer *w, const char *text, size_t len,
+                     uint32_t first, uint32_t *end)
+{
+    ni_token tok;
+    uint32_t t;
+    int rc;
+
+    *end = first;
+    if (!text || !len)
+        return 0;
+    if ((rc = ni_analyzer_start(w->an, text, len, first)) < 0)
+        return rc;
+    while ((rc = ni_analyzer_next(w->an, &tok)) == 0) {
+        if (tok.term_len == 0 || tok.term_len > MAX_TERM_BYTES)
+            continue;
+        if ((rc = intern(w, tok.term, tok.term_len, &t)) < 0)
+            return rc;
+        if (w->nocc == w->cap_occ && (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
+            return rc;
+        w->occ[w->nocc++] = (uint64_t)t << 32 | tok.position;
+    }
+    if (rc < 0)
+        return rc;
+    *end = ni_analyzer_end_position(w->an);
+    return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Appends the sorted occurrences of one document to the accumulators. */
+static int invert_doc(ni_writer *w, uint32_t local, uint32_t body_start)
+{
+    size_t i = 0, j, k;
+    int rc;
+
+    qsort(w->occ, w->nocc, sizeof *w->occ, cmp_u64);
+    while (i < w->nocc) {
+        uint32_t t = (uint32_t)(w->occ[i] >> 32), tft = 0, tfb = 0, prev = 0;
+        acc *a = &w->accs[t];
+        size_t before = a->post.len;
+        for (j = i; j < w->nocc && (uint32_t)(w->occ[j] >> 32) == t; j++) {
+            if (j > i && w->occ[j] == w->occ[j - 1])
+                continue;
+            if ((uint32_t)w->occ[j] < body_start)
+                tft++;
+            else
+                tfb++;
+        }
+        if ((rc = ni_buf_put_varint(&a->post, local)) < 0 ||
+            (rc = ni_buf_put_varint(&a->post, tft)) < 0 ||
+            (rc = ni_buf_put_varint(&a->post, tfb)) < 0)
+            return rc;
+        for (k = i; k < j; k++) {
+            uint32_t p = (uint32_t)w->occ[k];
+            if (k > i && w->occ[k] == w->occ[k - 1])
+                continue;
+            if ((rc = ni_buf_put_varint(&a->post, p - prev)) < 0)
+                return rc;
+            prev = p;
+        }
+        a->last_local = local;
+        w->mem += a->post.len - before;
+        i = j;
+    }
+    return 0;
+}
+
+static int flush(ni_writer *w);
+
+int ni_writer_add(ni_writer *w, const ni_doc *doc)
+{
+    pending *d;
+    size_t slot, rec_start = w->records.len, id_start = w->ids.len;
+    uint32_t lt, body_end;
+    long prev;
+    int rc;
+
+    if (!doc->id || doc->id_len == 0 || doc->id_len > NI_MAX_ID_BYTES)
+        return ni_error(NI_EINVAL, "document id must be 1 to %d bytes (got %zu)",
+                        NI_MAX_ID_BYTES, doc->id ? doc->id_len : 0);
+    if (w->ndocs >= UINT32_MAX / 2)
+        return ni_error(NI_EFULL, "too many documents in one batch");
+    /* Reserved first so that a failure below can always record the
+     * document as failed without allocating. */
+    if ((rc = GROW(w->docs, w->cap_docs, w->ndocs + 1)) < 0)
+        return rc;
+    if ((w->ndocs + 1) * 2 > w->n_id_slots && (rc = rehash_ids(w)) < 0)
+        return rc;
+    d = &w->docs[w->ndocs];
+    memset(d, 0, sizeof *d);
+    if ((rc = ni_record_encode(w->codec, &w->records, doc)) < 0 ||
+        (rc = ni_buf_put(&w->ids, doc->id, doc->id_len)) < 0) {
+        w->records.len = rec_start;
+        w->ids.len = id_start;
+        return rc;
+    }
+    w->nocc = 0;
+    if ((rc = add_field(w, doc->title, doc->title_len, 0, &lt)) < 0 ||
+        (rc = add_field(w, doc->text, doc->text_len, lt + NI_BODY_GAP,
+                        &body_end)) < 0 ||
+        (rc = invert_doc(w, (uint32_t)w->ndocs, lt + NI_BODY_GAP)) < 0) {
+        /* Some accumulators may hold postings of this local number: keep
+         * it taken by a failed entry whose postings the flush skips. */
+        w->records.len = rec_start;
+        w->ids.len = id_start;
+        d->dead = FAILED;
+        w->ndocs++;
+        return rc;
+    }
+
+    prev = find_pending(w, doc->id, doc->id_len, &slot);
+    if (prev >= 0)
+        w->docs[prev].dead = REPLACED;
+    d->id_off = id_start;
+    d->id_len = (uint32_t)doc->id_len;
+    d->rec_off = rec_start;
+    d->rec_len = (uint32_t)(w->records.len - rec_start);
+    d->len_title = lt;
+    d->len_body = body_end - (lt + NI_BODY_GAP);
+    d->date = doc->date;
+    w->id_slots[slot] = (uint32_t)w->ndocs + 1;
+    w->ndocs++;
+    w->mem += sizeof *d + d->rec_len + d->id_len;
+    if (w->mem >= w->idx->memory_budget)
+        return flush(w);
+    return 0;
+}
+
+int ni_writer_delete(ni_writer *w, const char *id, size_t len)
+{
+    ni_txn *t = w->txn;
+    ni_val v;
+    size_t slot;
+    long prev;
+    int rc, found = 0;
+
+    if (!id || len == 0 || len > NI_MAX_ID_BYTES)
+        return ni_error(NI_EINVAL, "document id must be 1 to %d bytes",
+                        NI_MAX_ID_BYTES);
+    if ((rc = GROW(w->dels, w->cap_dels, w->ndels + 1)) < 0)
+        return rc;
+    prev = find_pending(w, id, len, &slot);
+    if (prev >= 0) {
+        w->docs[prev].dead = REPLACED;
+        found = 1;
+    }
+    if (!t && (rc = ni_txn_begin(&t, w->idx->store, 0)) < 0)
+        return rc;
+    rc = ni_txn_get(t, NI_T_IDS, id, len, &v);
+    if (t != w->txn)
+        ni_txn_abort(t);
+    if (rc == 0)
+        found = 1;
+    else if (rc != NI_ENOTFOUND)
+        return rc;
+    if (!found)
+        return ni_error(NI_ENOTFOUND, "no document with id '%.*s'",
+                        (int)(len > 200 ? 200 : len), id);
+    w->dels[w->ndels].off = w->ids.len;
+    w->dels[w->ndels].len = (uint32_t)len;
+    if ((rc = ni_buf_put(&w->ids, id, len)) < 0)
+        return rc;
+    w->ndels++;
+    return 0;
+}
+
+/* ---- flushing ---------------------------------------------------------- */
+
+static int cmp_terms(const void *a, const void *b, void *ctx)
+{
+    const ni_writer *w = ctx;
+    const acc *x = &w->accs[*(const uint32_t *)a];
+    const acc *y = &w->accs[*(const uint32_t *)b];
+    size_t n = x->term_len < y->term_len ? x->term_len : y->term_len;
+    int c = memcmp(w->terms.data + x->term_off, w->terms.data + y->term_off, n);
+    return c ? c : (x->term_len > y->term_len) - (x->term_len < y->term_len);
+}
+
+/* occ entries of a deleted document: offset << 16 | length into w->terms
+ * past its batch part. */
+static int cmp_span(const void *a, const void *b, void *ctx)
+{
+    const unsigned char *base = ctx;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    size_t xl = x & 0xffff, yl = y & 0xffff, n = xl < yl ? xl : yl;
+    int c = memcmp(base + (x >> 16), base + (y >> 16), n);
+    return c ? c : (xl > yl) - (xl < yl);
+}
+
+static int collect_terms(ni_writer *w, const char *text, size_t len)
+{
+    ni_token tok;
+    int rc;
+    if (!text || !len)
+        return 0;
+    if ((rc = ni_analyzer_start(w->an, text, len, 0)) < 0)
+        return rc;
+    while ((rc = ni_analyzer_next(w->an, &tok)) == 0) {
+        if (tok.term_len == 0 || tok.term_len > MAX_TERM_BYTES)
+            continue;
+        if (w->nocc == w->cap_occ && (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
+            return rc;
+        w->occ[w->nocc++] = (uint64_t)w->block.len << 16 | tok.term_len;
+        if ((rc = ni_buf_put(&w->block, tok.term, tok.term_len)) < 0)
+            return rc;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+static int docinfo_set(ni_txn *t, uint32_t doc, const ni_docinfo *di)
+{
+    unsigned char key[4], chunk[NI_DOCINFO_CHUNK * NI_DOCINFO_ENTRY];
+    size_t i = doc % NI_DOCINFO_CHUNK, n = 0;
+    ni_val v;
+    int rc;
+
+    ni_put_be32(key, doc / NI_DOCINFO_CHUNK);
+    memset(chunk, 0, sizeof chunk);
+    rc = ni_txn_get(t, NI_T_DOCINFO, key, 4, &v);
+    if (rc == 0) {
+        if (v.len > sizeof chunk || v.len % NI_DOCINFO_ENTRY)
+            return ni_error(NI_ECORRUPT, "docinfo chunk %u has %zu bytes",
+                            doc / NI_DOCINFO_CHUNK, v.len);
+        memcpy(chunk, v.data, v.len);
+        n = v.len;
+    } else if (rc != NI_ENOTFOUND) {
+        return rc;
+    }
+    ni_docinfo_encode(chunk + i * NI_DOCINFO_ENTRY, di);
+    if (n < (i + 1) * NI_DOCINFO_ENTRY)
+        n = (i + 1) * NI_DOCINFO_ENTRY;
+    return ni_txn_put(t, NI_T_DOCINFO, key, 4, chunk, n);
+}
+
+static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
+                            const char *id, size_t len)
+{
+    unsigned char dk[4];
+    ni_docinfo di;
+    ni_term_info ti;
+    ni_val v;
+    ni_doc d;
+    uint32_t doc;
+    size_t i, j;
+    int rc;
+
+    rc = ni_txn_get(t, NI_T_IDS, id, len, &v);
+    if (rc)
+        return rc == NI_ENOTFOUND ? 0 : rc;
+    if (v.len != 4)
+        return ni_error(NI_ECORRUPT, "id entry of '%.*s' has %zu bytes",
+                        (int)(len > 200 ? 200 : len), id, v.len);
+    memcpy(dk, v.data, 4);
+    doc = ni_get_be32(dk);
+    if ((rc = ni_docinfo_get(t, doc, &di)) < 0)
+        return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no docinfo", doc) : rc;
+    if ((rc = ni_txn_get(t, NI_T_DOCS, dk, 4, &v)) < 0)
+        return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no stored fields", doc) : rc;
+    if ((rc = ni_record_decode(w->codec, &w->dec, &d, v.data, v.len)) < 0)
+        return rc;
+
+    /* The document's distinct terms and their frequencies, again. */
+    w->nocc = 0;
+    w->block.len = 0;
+    if ((rc = collect_terms(w, d.title, d.title_len)) < 0 ||
+        (rc = collect_terms(w, d.text, d.text_len)) < 0)
+        return rc;
+    qsort_r(w->occ, w->nocc, sizeof *w->occ, cmp_span, w->block.data);
+    for (i = 0; i < w->nocc; i = j) {
+        const char *term = (const char *)w->block.data + (w->occ[i] >> 16);
+        size_t tlen = w->occ[i] & 0xffff;
+        for (j = i + 1; j < w->nocc && cmp_span(&w->occ[i], &w->occ[j], w->block.data) == 0; j++)
+            ;
+        if ((rc = ni_term_info_read(t, term, tlen, &ti)) < 0)
+            return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "term of document %u missing from lexicon", doc) : rc;
+        ti.df = ti.df ? ti.df - 1 : 0;
+        ti.cf = ti.cf >= j - i ? ti.cf - (j - i) : 0;
+        if ((rc = ni_term_info_write(t, term, tlen, &ti)) < 0)
+            return rc;
+    }
+
+    if (di.len_title != NI_DELETED) {
+        m->docs = m->docs ? m->docs - 1 : 0;
+        m->deleted++;
+        m->sum_title = m->sum_title >= di.len_title ? m->sum_title - di.len_title : 0;
+        m->sum_body = m->sum_body >= di.len_body ? m->sum_body - di.len_body : 0;
+    }
+    di.len_title = NI_DELETED;
+    if ((rc = docinfo_set(t, doc, &di)) < 0 ||
+        (rc = ni_txn_del(t, NI_T_IDS, id, len)) < 0 ||
+        (rc = ni_txn_del(t, NI_T_DOCS, dk, 4)) < 0)
+        return rc;
+    return 0;
+}
+
+/* Loads the last block of term when it has room, removing it: its
+ * postings become the first of w->post. */
+static int take_tail(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
+                     size_t tlen, size_t extra_pos, size_t *npost)
+{
+    unsigned char key[NI_POSTING_KEY_MAX];
+    size_t klen = ni_posting_key(key, term, tlen, UINT32_MAX), total = 0;
+    ni_val k, v;
+    ni_block b;
+    uint32_t i;
+    int rc;
+
+    *npost = 0;
+    rc = ni_cursor_seek(c, key, klen);
+    if (rc == NI_DONE)
+        rc = ni_cursor_last(c);
+    else if (rc == 0 && ni_cursor_get(c, &k, NULL) == 0 &&
+             (k.len != klen || memcmp(k.data, key, klen) != 0))
+        rc = ni_cursor_prev(c);
+    if (rc == NI_DONE)
+        return 0;
+    if (rc < 0 || (rc = ni_cursor_get(c, &k, &v)) < 0)
+        return rc;
+    if (k.len != klen || memcmp(k.data, key, tlen + 1) != 0)
+        return 0;
+    if ((rc = ni_block_open(&b, v.data, v.len)) < 0)
+        return rc;
+    if (b.ndocs >= NI_BLOCK_DOCS)
+        return 0;
+    if ((rc = ni_block_decode_docs(&b)) < 0)
+        return rc;
+    for (i = 0; i < b.ndocs; i++)
+        total += (size_t)b.tf_title[i] + b.tf_body[i];
+    if ((rc = GROW(w->post, w->cap_post, b.ndocs + extra_pos)) < 0 ||
+        (rc = GROW(w->pos, w->cap_pos, total + extra_pos)) < 0)
+        return rc;
+    w->npos = 0;
+    for (i = 0; i < b.ndocs; i++) {
+        ni_posting *p = &w->post[i];
+        uint32_t tf = b.tf_title[i] + b.tf_body[i];
+        p->doc = b.docs[i];
+        p->tf_title = b.tf_title[i];
+        p->tf_body = b.tf_body[i];
+        p->len_title = b.min_len_title;
+        p->len_body = b.min_len_body;
+        p->pos = w->pos + w->npos;
+        if ((rc = ni_block_positions(&b, i, w->pos + w->npos, tf)) < 0)
+            return rc;
+        w->npos += tf;
+    }
+    *npost = b.ndocs;
+    return ni_txn_del(t, NI_T_POSTINGS, key, ni_posting_key(key, term, tlen, b.last_doc));
+}
+
+static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
+{
+    const char *term = (const char *)w->terms.data + a->term_off;
+    const unsigned char *p = a->post.data, *end = p + a->post.len;
+    unsigned char key[NI_POSTING_KEY_MAX];
+    ni_term_info ti;
+    size_t n, i, live = 0;
+    uint64_t cf = 0;
+    int rc;
+
+    if (!a->post.len)
+        return 0;
+    if ((rc = take_tail(w, t, c, term, a->term_len, a->post.len, &n)) < 0)
+        return rc;
+    if (n == 0) {
+        w->npos = 0;
+        if ((rc = GROW(w->post, w->cap_post, a->post.len)) < 0 ||
+            (rc = GROW(w->pos, w->cap_pos, a->post.len)) < 0)
+            return rc;
+    }
+    while (p < end) {
+        uint64_t local, tft, tfb, gap, pos = 0, k;
+        ni_posting *q = &w->post[n];
+        if (ni_varint_get(&p, end, &local) || ni_varint_get(&p, end, &tft) ||
+            ni_varint_get(&p, end, &tfb))
+            return ni_error(NI_ECORRUPT, "batch postings damaged");
+        q->pos = w->pos + w->npos;
+        for (k = 0; k < tft + tfb; k++) {
+            if (ni_varint_get(&p, end, &gap))
+                return ni_error(NI_ECORRUPT, "batch postings damaged");
+            pos += gap;
+            w->pos[w->npos + k] = (uint32_t)pos;
+        }
+        if (w->docmap[local] == UINT32_MAX)
+            continue;
+        q->doc = w->docmap[local];
+        q->tf_title = (uint32_t)tft;
+        q->tf_body = (uint32_t)tfb;
+        q->len_title = w->docs[local].len_title;
+        q->len_body = w->docs[local].len_body;
+        w->npos += (size_t)(tft + tfb);
+        cf += tft + tfb;
+        live++;
+        n++;
+    }
+    for (i = 0; i < n; i += NI_BLOCK_DOCS) {
+        size_t m = n - i < NI_BLOCK_DOCS ? n - i : NI_BLOCK_DOCS;
+        w->block.len = 0;
+        if ((rc = ni_block_encode(&w->block, w->post + i, m)) < 0)
+            return rc;
+        if ((rc = ni_txn_put(t, NI_T_POSTINGS, key,
+                             ni_posting_key(key, term, a->term_len, w->post[i + m - 1].doc),
+                             w->block.data, w->block.len)) < 0)
+            return rc;
+    }
+    if (!live)
+        return 0;
+    rc = ni_term_info_read(t, term, a->term_len, &ti);
+    if (rc == NI_ENOTFOUND)
+        memset(&ti, 0, sizeof ti);
+    else if (rc < 0)
+        return rc;
+    ti.df += (uint32_t)live;
+    ti.postings += (uint32_t)live;
+    ti.cf += cf;
+    return ni_term_info_write(t, term, a->term_len, &ti);
+}
+
+static int flush_into(ni_writer *w, ni_txn *t)
+{
+    ni_cursor *c = NULL;
+    ni_meta m;
+    uint64_t next;
+    size_t i;
+    int rc;
+
+    if ((rc = ni_meta_read(t, &m)) < 0)
+        return rc;
+    for (i = 0; i < w->ndels; i++)
+        if ((rc = delete_committed(w, t, &m, (const char *)w->ids.data + w->dels[i].off,
+                                   w->dels[i].len)) < 0)
+            return rc;
+    for (i = 0; i < w->ndocs; i++)
+        if (w->docs[i].dead != FAILED &&
+            (rc = delete_committed(w, t, &m, doc_id(w, &w->docs[i]), w->docs[i].id_len)) < 0)
+            return rc;
+
+    ni_mem_free(w->docmap);
+    w->docmap = ni_mem_alloc((w->ndocs ? w->ndocs : 1) * sizeof *w->docmap);
+    if (!w->docmap)
+        return ni_error(NI_ENOMEM, "out of memory");
+    next = m.next_doc;
+    for (i = 0; i < w->ndocs; i++) {
+        const pending *d = &w->docs[i];
+        unsigned char dk[4];
+        ni_docinfo di;
+        if (d->dead) {
+            w->docmap[i] = UINT32_MAX;
+            continue;
+        }
+        if (next >= UINT32_MAX)
+            return ni_error(NI_EFULL, "index '%s' has no internal ids left; compact it",
+                            ni_store_path(w->idx->store));
+        w->docmap[i] = (uint32_t)next;
+        ni_put_be32(dk, (uint32_t)next);
+        di.len_title = d->len_title;
+        di.len_body = d->len_body;
+        di.date = d->date;
+        if ((rc = ni_txn_put(t, NI_T_DOCS, dk, 4, w->records.data + d->rec_off, d->rec_len)) < 0 ||
+            (rc = ni_txn_put(t, NI_T_IDS, doc_id(w, d), d->id_len, dk, 4)) < 0 ||
+            (rc = docinfo_set(t, (uint32_t)next, &di)) < 0)
+            return rc;
+        m.docs++;
+        m.sum_title += d->len_title;
+        m.sum_body += d->len_body;
+        next++;
+    }
+    m.next_doc = next;
+
+    if ((rc = GROW(w->order, w->cap_order, w->nacc)) < 0)
+        return rc;
+    for (i = 0; i < w->nacc; i++)
+        w->order[i] = (uint32_t)i;
+    qsort_r(w->order, w->nacc, sizeof *w->order, cmp_terms, w);
+    if ((rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
+        return rc;
+    for (i = 0; i < w->nacc && rc == 0; i++)
+        rc = write_term(w, t, c, &w->accs[w->order[i]]);
+    ni_cursor_close(c);
+    if (rc < 0)
+        return rc;
+    return ni_meta_write(t, &m);
+}
+
+/*
+ * Flushes the batch into the open write transaction (opening it first).
+ * commit: also commits it.  A full map is grown and the flush redone when
+ * no earlier flush of the batch is in the transaction.
+ */
+static int flush_batch(ni_writer *w, int commit)
+{
+    ni_store *s = w->idx->store;
+    int rc, attempt, had_txn;
+
+    for (attempt = 0;; attempt++) {
+        had_txn = w->txn != NULL;
+        if (!w->txn && (rc = ni_txn_begin(&w->txn, s, 1)) < 0)
+            break;
+        rc = flush_into(w, w->txn);
+        if (rc == 0 && commit) {
+            rc = ni_txn_commit(w->txn);
+            w->txn = NULL;
+        }
+        if (rc == 0) {
+            batch_clear(w);
+            return 0;
+        }
+        ni_txn_abort(w->txn);
+        w->txn = NULL;
+        if (rc == NI_EFULL && ni_store_take_map_full(s) && !had_txn && attempt < 16 &&
+            ni_store_grow(s, w->mem) == 0)
+            continue;
+        break;
+    }
+    batch_clear(w);
+    return rc;
+}
+
+static int flush(ni_writer *w)
+{
+    return flush_batch(w, 0);
+}
+
+int ni_writer_commit(ni_writer *w)
+{
+    if (!w->txn && w->ndocs == 0 && w->ndels == 0)
+        return 0;
+    return flush_batch(w, 1);
+}

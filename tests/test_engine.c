@@ -1,0 +1,407 @@
+/*
+ * End-to-end tests of the engine through the public header only: index,
+ * commit, reopen, search, get, stats, replace, delete, BM25F scores checked
+ * against values computed by hand, multi-commit and memory-budget flushes,
+ * map growth, and a reader process searching while a writer commits.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "newsindex.h"
+#include "test.h"
+
+static char tmpdir[] = "/tmp/ni-engine-XXXXXX";
+static int dir_counter;
+
+static void cleanup_tmp(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+/* A fresh index path under a temporary directory removed at exit. */
+static const char *new_dir(void)
+{
+    static char path[256];
+    if (dir_counter == 0) {
+        if (!mkdtemp(tmpdir)) {
+            perror("mkdtemp");
+            exit(2);
+        }
+        atexit(cleanup_tmp);
+    }
+    snprintf(path, sizeof path, "%s/idx%d", tmpdir, dir_counter++);
+    return path;
+}
+
+static ni_doc mkdoc(const char *id, const char *title, const char *text)
+{
+    ni_doc d = NI_DOC_INIT;
+    d.id = id;
+    d.id_len = strlen(id);
+    if (title) {
+        d.title = title;
+        d.title_len = strlen(title);
+    }
+    if (text) {
+        d.text = text;
+        d.text_len = strlen(text);
+    }
+    return d;
+}
+
+static int add(ni_index *idx, const char *id, const char *title, const char *text)
+{
+    ni_doc d = mkdoc(id, title, text);
+    return ni_index_add(idx, &d);
+}
+
+/* Runs q and writes up to n hit ids (comma-separated) into buf; returns
+ * the total, or -1 on error. */
+static long search_ids(ni_index *idx, const char *q, int or_mode, char *buf,
+                       size_t size, double *scores)
+{
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_hits *h;
+    ni_hit hit;
+    size_t used = 0;
+    int rc, i = 0;
+    long total;
+
+    o.default_or = or_mode;
+    o.limit = 20;
+    buf[0] = '\0';
+    if (ni_search(&h, idx, q, strlen(q), &o) < 0)
+        return -1;
+    while ((rc = ni_hits_next(h, &hit)) == 0) {
+        used += (size_t)snprintf(buf + used, size - used, "%s%.*s", used ? "," : "",
+                                 (int)hit.id_len, hit.id);
+        if (scores)
+            scores[i++] = hit.score;
+    }
+    total = rc == NI_DONE ? (long)ni_hits_total(h) : -1;
+    ni_hits_free(h);
+    return total;
+}
+
+static ni_index *open_new(size_t budget, uint64_t map)
+{
+    ni_open_options o = NI_OPEN_OPTIONS_INIT;
+    ni_index *idx = NULL;
+    o.memory_budget = budget;
+    o.map_size = map;
+    CHECK_RC(ni_index_open(&idx, new_dir(), &o), 0);
+    return idx;
+}
+
+static void add_small_collection(ni_index *idx)
+{
+    CHECK_RC(add(idx, "d1", "Кот", "Кот собака"), 0);
+    CHECK_RC(add(idx, "d2", NULL, "Собака собака рыба"), 0);
+    CHECK_RC(add(idx, "d3", "Рыба", "Рыба кот рыба птица"), 0);
+}
+
+/* Scores computed by hand (python, the formulas in lib/rank.h):
+ * N = 3, avg title 2/3, avg body 3, k1 1.2, b 0.75, title weight 2. */
+static void bm25_by_hand(void)
+{
+    ni_index *idx = open_new(0, 0);
+    char ids[256];
+    double s[8];
+
+    add_small_collection(idx);
+    CHECK_RC(ni_index_commit(idx), 0);
+
+    CHECK(search_ids(idx, "кот", 0, ids, sizeof ids, s) == 2);
+    CHECK(strcmp(ids, "d1,d3") == 0);
+    CHECK(fabs(s[0] - 0.7228627246150221) < 1e-9);
+    CHECK(fabs(s[1] - 0.41360319373624743) < 1e-9);
+
+    CHECK(search_ids(idx, "собака", 0, ids, sizeof ids, s) == 2);
+    CHECK(strcmp(ids, "d2,d1") == 0);
+    CHECK(fabs(s[0] - 0.6462549902128865) < 1e-9);
+    CHECK(fabs(s[1] - 0.5442147286003256) < 1e-9);
+
+    CHECK(search_ids(idx, "кот собаки", 0, ids, sizeof ids, s) == 1);
+    CHECK(strcmp(ids, "d1") == 0);
+    CHECK(fabs(s[0] - (0.7228627246150221 + 0.5442147286003256)) < 1e-9);
+
+    CHECK(search_ids(idx, "кот собака", 1, ids, sizeof ids, NULL) == 3);
+    CHECK(search_ids(idx, "жираф", 0, ids, sizeof ids, NULL) == 0);
+    CHECK(search_ids(idx, "кот жираф", 0, ids, sizeof ids, NULL) == 0);
+    CHECK(search_ids(idx, "кот жираф", 1, ids, sizeof ids, NULL) == 2);
+    CHECK(search_ids(idx, "", 0, ids, sizeof ids, NULL) == 0);
+    ni_index_close(idx);
+}
+
+static void ranking_rules(void)
+{
+    ni_index *idx = open_new(0, 0);
+    char ids[256];
+
+    /* a title match outranks a body match */
+    CHECK_RC(add(idx, "body", "Новости региона", "Губернатор открыл мост через реку"), 0);
+    CHECK_RC(add(idx, "title", "Губернатор открыл мост", "Церемония прошла в субботу"), 0);
+    /* a shorter document outranks a longer one with the same tf */
+    CHECK_RC(add(idx, "short", NULL, "Фестиваль джаза"), 0);
+    CHECK_RC(add(idx, "long", NULL, "Фестиваль прошёл в парке при большом "
+                 "стечении публики несмотря на дождь и холодный ветер"), 0);
+    /* rare terms outweigh common ones */
+    CHECK_RC(add(idx, "common1", NULL, "Выставка картин открылась"), 0);
+    CHECK_RC(add(idx, "common2", NULL, "Выставка цветов открылась"), 0);
+    CHECK_RC(add(idx, "common3", NULL, "Выставка машин открылась"), 0);
+    CHECK_RC(add(idx, "rare", NULL, "Аукцион картин завершился"), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+
+    CHECK(search_ids(idx, "мост", 0, ids, sizeof ids, NULL) == 2);
+    CHECK(strcmp(ids, "title,body") == 0);
+    CHECK(search_ids(idx, "фестиваль", 0, ids, sizeof ids, NULL) == 2);
+    CHECK(strcmp(ids, "short,long") == 0);
+    CHECK(search_ids(idx, "выставка аукцион", 1, ids, sizeof ids, NULL) == 4);
+    CHECK(strncmp(ids, "rare,", 5) == 0);
+    ni_index_close(idx);
+}
+
+static void reopen_get_stats(void)
+{
+    const char *path = new_dir();
+    ni_open_options ro = NI_OPEN_OPTIONS_INIT;
+    ni_index *idx = NULL;
+    ni_doc d = mkdoc("news/1", "Школа мэров", "В Москве подвели итоги обучения.");
+    ni_doc *got = NULL;
+    ni_stats st;
+    char ids[256];
+
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+    d.url = "https://example.ru/1";
+    d.url_len = strlen(d.url);
+    d.rubric = "Общество";
+    d.rubric_len = strlen(d.rubric);
+    d.credit = "Фото: пресс-служба";
+    d.credit_len = strlen(d.credit);
+    CHECK_RC(ni_date_parse(&d.date, "2024-07-17 13:30", 16), 0);
+    CHECK_RC(ni_index_add(idx, &d), 0);
+    /* not visible before commit */
+    CHECK(search_ids(idx, "школа", 0, ids, sizeof ids, NULL) == 0);
+    CHECK_RC(ni_index_get(&got, idx, "news/1", 6), NI_ENOTFOUND);
+    CHECK(got == NULL);
+    CHECK_RC(ni_index_commit(idx), 0);
+    ni_index_close(idx);
+
+    ro.flags = NI_OPEN_READONLY;
+    CHECK_RC(ni_index_open(&idx, path, &ro), 0);
+    CHECK(search_ids(idx, "школы мэров", 0, ids, sizeof ids, NULL) == 1);
+    CHECK(strcmp(ids, "news/1") == 0);
+    CHECK_RC(ni_index_get(&got, idx, "news/1", 6), 0);
+    if (got) {
+        CHECK(got->title_len == strlen("Школа мэров") &&
+              memcmp(got->title, "Школа мэров", got->title_len) == 0);
+        CHECK(got->url_len == d.url_len && memcmp(got->url, d.url, d.url_len) == 0);
+        CHECK(got->credit_len == d.credit_len);
+        CHECK(got->text_len == d.text_len && memcmp(got->text, d.text, d.text_len) == 0);
+        CHECK(got->date == d.date);
+    }
+    ni_doc_free(got);
+    CHECK_RC(ni_index_stats(&st, idx), 0);
+    CHECK(st.docs == 1 && st.deleted == 0);
+    CHECK(st.terms >= 6);
+    CHECK(st.avg_title_len == 2.0);
+    CHECK(st.index_bytes > 0 && st.file_bytes >= st.index_bytes);
+    CHECK_RC(add(idx, "x", "a", "b"), NI_EREADONLY);
+    CHECK_RC(ni_index_commit(idx), NI_EREADONLY);
+    ni_index_close(idx);
+
+    CHECK_RC(ni_index_open(&idx, "/nonexistent/dir/idx", &ro), NI_ENOTFOUND);
+    CHECK(idx == NULL);
+    CHECK(strstr(ni_errmsg(), "/nonexistent/dir/idx") != NULL);
+}
+
+/* Deleting from {d1,d2,d3} gives the scores of an index built from the
+ * rest: df, N and average lengths all follow the deletion. */
+static void delete_and_replace(void)
+{
+    ni_index *a = open_new(0, 0), *b = open_new(0, 0);
+    char ids_a[256], ids_b[256];
+    double sa[8], sb[8];
+    ni_stats st;
+
+    add_small_collection(a);
+    CHECK_RC(ni_index_commit(a), 0);
+    CHECK_RC(ni_index_delete(a, "d2", 2), 0);
+    CHECK_RC(ni_index_delete(a, "nope", 4), NI_ENOTFOUND);
+    CHECK_RC(ni_index_commit(a), 0);
+
+    CHECK_RC(add(b, "d1", "Кот", "Кот собака"), 0);
+    CHECK_RC(add(b, "d3", "Рыба", "Рыба кот рыба птица"), 0);
+    CHECK_RC(ni_index_commit(b), 0);
+
+    CHECK(search_ids(a, "рыба", 1, ids_a, sizeof ids_a, sa) == 1);
+    CHECK(search_ids(b, "рыба", 1, ids_b, sizeof ids_b, sb) == 1);
+    CHECK(strcmp(ids_a, ids_b) == 0 && fabs(sa[0] - sb[0]) < 1e-12);
+    CHECK(search_ids(a, "собака кот", 1, ids_a, sizeof ids_a, sa) == 2);
+    CHECK(search_ids(b, "собака кот", 1, ids_b, sizeof ids_b, sb) == 2);
+    CHECK(strcmp(ids_a, ids_b) == 0 && fabs(sa[0] - sb[0]) < 1e-12 &&
+          fabs(sa[1] - sb[1]) < 1e-12);
+    CHECK_RC(ni_index_stats(&st, a), 0);
+    CHECK(st.docs == 2 && st.deleted == 1);
+
+    /* replace: the same id again, committed and within one batch */
+    CHECK_RC(add(a, "d1", "Жираф", "Жираф в зоопарке"), 0);
+    CHECK_RC(add(a, "d9", "Слон", "Слон"), 0);
+    CHECK_RC(add(a, "d9", "Слон", "Слон и жираф"), 0);
+    CHECK_RC(ni_index_commit(a), 0);
+    CHECK(search_ids(a, "кот", 0, ids_a, sizeof ids_a, NULL) == 1);
+    CHECK(strcmp(ids_a, "d3") == 0);
+    CHECK(search_ids(a, "жираф", 0, ids_a, sizeof ids_a, NULL) == 2);
+    CHECK(strcmp(ids_a, "d1,d9") == 0);
+    CHECK(search_ids(a, "слон", 0, ids_a, sizeof ids_a, NULL) == 1);
+    CHECK_RC(ni_index_stats(&st, a), 0);
+    CHECK(st.docs == 3);
+
+    /* add then delete in one batch: gone; delete then add: present */
+    CHECK_RC(add(a, "tmp", NULL, "Временная заметка"), 0);
+    CHECK_RC(ni_index_delete(a, "tmp", 3), 0);
+    CHECK_RC(ni_index_delete(a, "d3", 2), 0);
+    CHECK_RC(add(a, "d3", NULL, "Рыба вернулась"), 0);
+    CHECK_RC(ni_index_commit(a), 0);
+    CHECK(search_ids(a, "заметка", 0, ids_a, sizeof ids_a, NULL) == 0);
+    CHECK(search_ids(a, "вернулась", 0, ids_a, sizeof ids_a, NULL) == 1);
+    CHECK(search_ids(a, "кот", 0, ids_a, sizeof ids_a, NULL) == 0);
+    ni_index_close(a);
+    ni_index_close(b);
+}
+
+/* Many documents in several commits, with a tiny memory budget, equal the
+ * same documents in one commit: tail blocks are merged correctly. */
+static void commits_and_budget(void)
+{
+    ni_index *a = open_new(0, 0), *b = open_new(1, 0);
+    char id[32], text[128], ids_a[512], ids_b[512];
+    double sa[20], sb[20];
+    int i;
+
+    for (i = 0; i < 700; i++) {
+        snprintf(id, sizeof id, "doc%04d", i);
+        snprintf(text, sizeof text, "новость номер %d %s", i,
+                 i % 7 == 0 ? "редкое слово" : i % 2 ? "погода" : "спорт спорт");
+        CHECK_RC(add(a, id, NULL, text), 0);
+        CHECK_RC(add(b, id, NULL, text), 0);
+        if (i % 150 == 149)
+            CHECK_RC(ni_index_commit(b), 0);
+    }
+    CHECK_RC(ni_index_commit(a), 0);
+    CHECK_RC(ni_index_commit(b), 0);
+    CHECK(search_ids(a, "новость", 0, ids_a, sizeof ids_a, sa) == 700);
+    CHECK(search_ids(b, "новость", 0, ids_b, sizeof ids_b, sb) == 700);
+    CHECK(strcmp(ids_a, ids_b) == 0);
+    CHECK(search_ids(a, "редкое спорт", 0, ids_a, sizeof ids_a, sa) == 50);
+    CHECK(search_ids(b, "редкое спорт", 0, ids_b, sizeof ids_b, sb) == 50);
+    CHECK(strcmp(ids_a, ids_b) == 0 && fabs(sa[0] - sb[0]) < 1e-12);
+    CHECK(search_ids(a, "погода", 0, ids_a, sizeof ids_a, sa) == 350);
+    CHECK(search_ids(a, "699", 0, ids_a, sizeof ids_a, sa) == 1);
+    CHECK(strcmp(ids_a, "doc0699") == 0);
+    ni_index_close(a);
+    ni_index_close(b);
+}
+
+/* A map far too small for the batch grows by itself. */
+static void map_grows(void)
+{
+    ni_index *idx = open_new(0, 64 * 1024);
+    char id[32], text[4096];
+    ni_stats st;
+    int i, j;
+
+    for (i = 0; i < 400; i++) {
+        size_t n = 0;
+        snprintf(id, sizeof id, "g%d", i);
+        for (j = 0; j < 60; j++)
+            n += (size_t)snprintf(text + n, sizeof text - n, "слово%d ", (i * 61 + j) % 5000);
+        CHECK_RC(add(idx, id, NULL, text), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_stats(&st, idx), 0);
+    CHECK(st.docs == 400);
+    CHECK(st.map_bytes > 64 * 1024);
+    ni_index_close(idx);
+}
+
+/* A reader process searches while this process commits batches of 50:
+ * every total it sees is a whole number of batches. */
+static void reader_process(void)
+{
+    const char *path = new_dir();
+    ni_index *w = NULL;
+    char id[32];
+    pid_t pid;
+    int i, b, status = 0;
+
+    CHECK_RC(ni_index_open(&w, path, NULL), 0);
+    CHECK_RC(add(w, "seed", NULL, "сводка"), 0);
+    CHECK_RC(ni_index_commit(w), 0);
+    pid = fork();
+    if (pid == 0) {
+        ni_open_options ro = NI_OPEN_OPTIONS_INIT;
+        ni_index *r = NULL;
+        char ids[4096];
+        int bad = 0, n;
+        ro.flags = NI_OPEN_READONLY;
+        if (ni_index_open(&r, path, &ro) < 0)
+            _exit(3);
+        for (n = 0; n < 300; n++) {
+            long total = search_ids(r, "сводка", 0, ids, sizeof ids, NULL);
+            if (total < 1 || (total - 1) % 50 != 0)
+                bad++;
+        }
+        ni_index_close(r);
+        _exit(bad ? 1 : 0);
+    }
+    for (b = 0; b < 20; b++) {
+        for (i = 0; i < 50; i++) {
+            snprintf(id, sizeof id, "b%d-%d", b, i);
+            CHECK_RC(add(w, id, NULL, "сводка новостей дня"), 0);
+        }
+        CHECK_RC(ni_index_commit(w), 0);
+    }
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ni_index_close(w);
+}
+
+static void bad_arguments(void)
+{
+    ni_index *idx = open_new(0, 0);
+    ni_doc d = mkdoc("", "t", "x");
+    ni_hits *h = NULL;
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    char longid[600];
+
+    CHECK_RC(ni_index_add(idx, &d), NI_EINVAL);
+    memset(longid, 'x', sizeof longid - 1);
+    longid[sizeof longid - 1] = '\0';
+    d = mkdoc(longid, "t", "x");
+    CHECK_RC(ni_index_add(idx, &d), NI_EINVAL);
+    CHECK_RC(ni_index_add(idx, NULL), NI_EINVAL);
+    o.version = 99;
+    CHECK_RC(ni_search(&h, idx, "x", 1, &o), NI_EINVAL);
+    CHECK(h == NULL);
+    o = (ni_search_options)NI_SEARCH_OPTIONS_INIT;
+    o.b = 2;
+    CHECK_RC(ni_search(&h, idx, "x", 1, &o), NI_EINVAL);
+    CHECK(strlen(ni_strerror(NI_EFULL)) > 0);
+    ni_hits_free(NULL);
+    ni_index_close(NULL);
+    ni_doc_free(NULL);
+    ni_index_close(idx);
+}
+
+TEST_MAIN(TEST(bm25_by_hand), TEST(ranking_rules),
+          TEST(reopen_get_stats), TEST(delete_and_replace),
+          TEST(commits_and_budget), TEST(map_grows), TEST(reader_process),
+          TEST(bad_arguments))
