@@ -27,6 +27,7 @@ void cli_args_init(cli_args *a, int argc, char **argv, const cli_opt *opts,
     a->usage = usage;
     a->value = NULL;
     a->pos = NULL;
+    a->optname[0] = '\0';
 }
 
 void cli_error(const char *fmt, ...)
@@ -47,7 +48,11 @@ int cli_usage_error(const cli_args *a, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    fputs(a->usage, stderr);
+    /* Short usage: the first line of the help text and where to read more. */
+    const char *nl = strchr(a->usage, '\n');
+    int len = nl ? (int)(nl - a->usage) : (int)strlen(a->usage);
+    fprintf(stderr, "%.*s\nTry '" CLI_PROG " %s --help' for more.\n", len,
+            a->usage, a->argv[0]);
     return EXIT_ERROR;
 }
 
@@ -82,6 +87,7 @@ int cli_next(cli_args *a)
 {
     a->value = NULL;
     a->pos = NULL;
+    a->optname[0] = '\0';
     if (a->i >= a->argc)
         return -1;
     char *arg = a->argv[a->i++];
@@ -129,6 +135,8 @@ int cli_next(cli_args *a)
         }
     }
 
+    snprintf(a->optname, sizeof a->optname, "%.*s",
+             arg[1] == '-' ? (int)strcspn(arg, "=") : 2, arg);
     if (o->key == OPT_HELP) {
         fputs(a->usage, stdout);
         return OPT_HELP;
@@ -139,16 +147,16 @@ int cli_next(cli_args *a)
         } else if (a->i < a->argc) {
             a->value = a->argv[a->i++];
         } else {
-            cli_usage_error(a, "option '%s' needs a value", arg);
+            cli_usage_error(a, "option '%s' needs a value", a->optname);
             return -2;
         }
     }
     return o->key;
 }
 
-int cli_parse_size(const cli_args *a, const char *opt, const char *s,
-                   size_t *out)
+int cli_parse_size(const cli_args *a, const char *s, size_t *out)
 {
+    const char *opt = a->optname;
     char *end;
     if (s[0] < '0' || s[0] > '9') {
         cli_usage_error(a, "option '%s' needs a number, not '%s'", opt, s);

@@ -67,6 +67,7 @@ typedef struct cli_args {
     const char *usage;  /* the subcommand's usage text, for errors */
     const char *value;  /* value of the last option with has_arg */
     const char *pos;    /* the last positional argument */
+    char optname[64];   /* the last option as spelled ("-n", "--limit") */
 } cli_args;
 
 /* Starts parsing argv[1..argc) (argv[0] is the subcommand name).  opts ends
@@ -81,15 +82,14 @@ void cli_args_init(cli_args *a, int argc, char **argv, const cli_opt *opts,
  */
 int cli_next(cli_args *a);
 
-/* Prints "nsearch: <message>" and the usage text to stderr; returns
- * EXIT_ERROR. */
+/* Prints "nsearch: <message>" and short usage (the first line of the usage
+ * text and a pointer to --help) to stderr; returns EXIT_ERROR. */
 int cli_usage_error(const cli_args *a, const char *fmt, ...)
     CLI_PRINTF(2, 3);
 
-/* Parses a non-negative decimal count (option opt's value) into *out;
- * prints a usage error and returns -1 when it is not one. */
-int cli_parse_size(const cli_args *a, const char *opt, const char *s,
-                   size_t *out);
+/* Parses a non-negative decimal count (the value s of the last option) into
+ * *out; prints a usage error and returns -1 when it is not one. */
+int cli_parse_size(const cli_args *a, const char *s, size_t *out);
 
 /* Prints "nsearch: <message>" to stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);

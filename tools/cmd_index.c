@@ -406,7 +406,7 @@ int cmd_index(int argc, char **argv)
             quiet = 1;
             break;
         case OPT_BATCH:
-            if (cli_parse_size(&a, "--batch", a.value, &j.batch) < 0)
+            if (cli_parse_size(&a, a.value, &j.batch) < 0)
                 goto cleanup;
             if (j.batch == 0) {
                 cli_usage_error(&a, "--batch must be at least 1");

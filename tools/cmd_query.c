@@ -3,7 +3,8 @@
  *
  * Human output, one hit per entry:
  *     1. 12.3456  2024-03-01 10:00:00  Title  [id]
- *        https://url  (rubric)
+ *         https://url (rubric)
+ * (the date is left out when the document has none)
  * and "N hits of M in X ms" on stderr.  --json prints JSON Lines: one object
  * per hit, then {"total":M,"returned":N,"ms":X}.  Exit 0 when the query
  * matched at least one document, 1 when none, 2 on an error.
@@ -72,19 +73,17 @@ static void print_hit_human(const ni_hit *h, const out_colours *c)
 
     int has_url = h->url && h->url_len, has_rubric = h->rubric && h->rubric_len;
     if (has_url || has_rubric) {
-        fputs("   ", stdout);
-        fputs(c->dim, stdout);
-        if (has_url) {
-            fputc(' ', stdout);
+        printf("    %s", c->dim);
+        if (has_url)
             out_text(stdout, h->url, h->url_len, 0);
-        }
+        if (has_url && has_rubric)
+            fputc(' ', stdout);
         if (has_rubric) {
-            fputs(" (", stdout);
+            fputc('(', stdout);
             out_text(stdout, h->rubric, h->rubric_len, 0);
             fputc(')', stdout);
         }
-        fputs(c->off, stdout);
-        fputc('\n', stdout);
+        printf("%s\n", c->off);
     }
     /* SNIPPET HOOK: when newsindex.h gains a snippet function, print the
      * hit's snippet here as a third, indented line (matched words in
@@ -145,11 +144,11 @@ int cmd_query(int argc, char **argv)
                 words[nwords++] = (char *)a.pos;
             break;
         case OPT_LIMIT:
-            if (cli_parse_size(&a, "--limit", a.value, &so.limit) < 0)
+            if (cli_parse_size(&a, a.value, &so.limit) < 0)
                 goto cleanup;
             break;
         case OPT_OFFSET:
-            if (cli_parse_size(&a, "--offset", a.value, &so.offset) < 0)
+            if (cli_parse_size(&a, a.value, &so.offset) < 0)
                 goto cleanup;
             break;
         case OPT_OR:
