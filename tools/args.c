@@ -122,15 +122,17 @@ int cli_next(cli_args *a)
     } else {
         /* -x or -xVALUE */
         o = find_opt(a->opts, arg, 2);
-        if (!o) {
-            cli_usage_error(a, "unknown option '%.2s'", arg);
+        if (!o || (arg[2] != '\0' && !o->has_arg)) {
+            /* Likely a word such as a negated query term: say how to pass
+             * it. */
+            if (arg[2] != '\0')
+                cli_usage_error(a, "unknown option '%s' (arguments that start "
+                                "with '-' go after '--')", arg);
+            else
+                cli_usage_error(a, "unknown option '%s'", arg);
             return -2;
         }
         if (arg[2] != '\0') {
-            if (!o->has_arg) {
-                cli_usage_error(a, "unknown option '%s'", arg);
-                return -2;
-            }
             inline_value = arg + 2;
         }
     }
@@ -185,7 +187,16 @@ int cli_open_index(ni_index **out, const char *path, unsigned flags)
     int rc = ni_index_open(out, path, &opts);
     if (rc == 0)
         return 0;
-    /* A path that does not exist at all gets the plain system wording. */
+    /* The library's message may already say "cannot open index 'path': ..."
+     * (or "cannot create ..."); print it as is rather than twice. */
+    const char *msg = ni_errmsg();
+    size_t plen = strlen(path);
+    const char *q = msg ? strstr(msg, "'") : NULL;
+    if (msg && strncmp(msg, "cannot ", 7) == 0 && q &&
+        strncmp(q + 1, path, plen) == 0 && q[plen + 1] == '\'') {
+        cli_error("%s", msg);
+        return rc;
+    }
     struct stat st;
     if (rc == NI_ENOTFOUND && stat(path, &st) != 0)
         cli_error("cannot open index '%s': %s", path, strerror(errno));

@@ -128,3 +128,40 @@ $ script -qec '"$NSEARCH" query "$DB" метро --sort date 2>"$T/q.err" | head
 | s/in [0-9.]+ ms$/in X ms/
 > 1. S  2024-03-05 14:00:00  В Санкт-Петербурге открылась выставка об истории метро  [n5]
 > 2 hits of 2 in X ms
+
+=== a query syntax error: the library's message, exit 2
+$ nsearch query "$DB" '(метро'
+? 2
+! ^nsearch: bad query '\(метро': .*[0-9]
+!! hits of
+
+=== an unclosed phrase is a syntax error too
+$ nsearch query "$DB" '"школа мэров' --json
+? 2
+! ^nsearch: bad query '"школа мэров': 
+
+=== a word starting with '-' is an option unless it comes after --
+$ nsearch query "$DB" москве -метро
+? 2
+! ^nsearch: unknown option '-метро' \(arguments that start with '-' go after '--'\)$
+
+=== after --, "-метро" excludes documents with метро
+$ nsearch query "$DB" москве --json -- -метро
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*/total \1/
+> n2
+> total 1
+
+=== the query language passes through: a phrase
+$ nsearch query "$DB" '"ключевую ставку"' --json
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*/total \1/
+> n3
+> total 1
+
+=== the query language passes through: a date period
+$ nsearch query "$DB" 'метро date:2024-03-05' --json
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*/total \1/
+> n5
+> total 1
