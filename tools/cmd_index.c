@@ -102,12 +102,12 @@ static void job_msg(job *j, int prefixed, const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-static void progress_draw(job *j, const input *in, int force)
+static void progress_draw(job *j, const input *in)
 {
     if (!j->progress)
         return;
     double t = out_elapsed(&j->t0);
-    if (!force && t - j->last_draw < PROGRESS_INTERVAL)
+    if (t - j->last_draw < PROGRESS_INTERVAL)
         return;
     j->last_draw = t;
     uint64_t done = j->bytes_done + (in ? input_bytes_read(in) : 0);
@@ -342,7 +342,7 @@ static int index_source(job *j, const source *s)
         j->pending++;
         if (j->pending >= j->batch && (rc = commit(j)) != 0)
             break;
-        progress_draw(j, in, 0);
+        progress_draw(j, in);
     }
     j->bytes_done += input_bytes_read(in);
     input_close(in);
