@@ -10,7 +10,7 @@ $ nsearch index -q "$T/news.idx" data/news.jsonl 2>/dev/null; nsearch stats "$T/
 > {"docs":6,"deleted":0,"terms":N,"tokens":N,"avg_title_len":F,"avg_body_len":F,"index_bytes":N,"file_bytes":N,"map_bytes":N,"format_version":V}
 
 === stats: one "name value" line per field
-$ nsearch index -q "$T/news.idx" data/news.jsonl 2>/dev/null; nsearch stats "$T/news.idx"
+$ nsearch index -q "$T/news2.idx" data/news.jsonl 2>/dev/null; nsearch stats "$T/news2.idx"
 | s/^(terms|tokens|index bytes|file bytes|map bytes|format version)( +)[0-9]+$/\1\2N/
 | s/^(avg title length|avg body length)( +)[0-9]+\.[0-9]{2}$/\1\2F/
 > documents        6
