@@ -278,6 +278,30 @@ typedef struct ni_stats {
 /** Fills *out with the statistics of the committed index. */
 NI_API int ni_index_stats(ni_stats *out, ni_index *idx);
 
+/** What ni_index_check walked. */
+typedef struct ni_index_check_stats {
+    uint64_t docs;    /**< live documents */
+    uint64_t terms;   /**< lexicon entries */
+    uint64_t blocks;  /**< posting blocks */
+} ni_index_check_stats;
+
+/**
+ * Verifies the whole committed index: statistics against per-document
+ * entries, ids against stored documents, every posting block (keys, order,
+ * bounds, positions) against the lexicon.  Returns 0 when consistent, or
+ * NI_ECORRUPT with ni_errmsg() naming the first inconsistency.  out may be
+ * NULL.
+ */
+NI_API int ni_index_check(ni_index_check_stats *out, ni_index *idx);
+
+/**
+ * Commits the pending batch, then rewrites the posting lists without the
+ * deleted documents, so their space is reused.  Also done automatically by
+ * a commit once at least a quarter of the documents (and 1,024 or more)
+ * are deleted.
+ */
+NI_API int ni_index_compact(ni_index *idx);
+
 /* ------------------------------------------------------------------ */
 /* Search                                                              */
 /* ------------------------------------------------------------------ */
@@ -328,6 +352,39 @@ NI_API int ni_hits_next(ni_hits *hits, ni_hit *out);
 
 /** The number of documents that match the query (before limit/offset). */
 NI_API uint64_t ni_hits_total(const ni_hits *hits);
+
+/** A passage of a hit's text with the words that matched highlighted. */
+typedef struct ni_snippet {
+    const char *text;      /**< valid UTF-8 on word boundaries, not NUL-terminated */
+    size_t len;
+    const size_t *ranges;  /**< nranges pairs: byte offsets start, end into text */
+    size_t nranges;
+} ni_snippet;
+
+/**
+ * The best passage, about max_chars characters long (0 means 200), of the
+ * body of the hit last returned by ni_hits_next (of its title when the body
+ * is empty), with every word that matches a query term highlighted,
+ * inflected forms included («школа» highlights «школы»).  The passage holds
+ * as many different query words as it can.  Borrowed until the next
+ * ni_hits_next or ni_hits_free.  NI_EINVAL before the first hit.
+ */
+NI_API int ni_hits_snippet(ni_snippet *out, ni_hits *hits, size_t max_chars);
+
+/**
+ * How the query's plain words were combined, for display: "all words",
+ * "any word", "at least 5 of 8 words" (a long query needs only a share of
+ * its words) or "boolean" (operators, phrases or fields were used).  Static
+ * for the cursor's life.
+ */
+NI_API const char *ni_hits_mode(const ni_hits *hits);
+
+/**
+ * A notice about the query worth showing the user, or NULL: e.g. that a
+ * prefix matched more terms than were searched.  Valid for the cursor's
+ * life.
+ */
+NI_API const char *ni_hits_notice(const ni_hits *hits);
 
 /** Frees a cursor (NULL accepted). */
 NI_API void ni_hits_free(ni_hits *hits);

@@ -176,6 +176,15 @@ int ni_index_commit(ni_index *idx)
     return ni_writer_commit(idx->writer);
 }
 
+int ni_index_compact(ni_index *idx)
+{
+    int rc;
+    ni_error_clear();
+    if ((rc = writable(idx)) < 0)
+        return rc;
+    return ni_writer_compact(idx->writer);
+}
+
 /* An ni_doc and its bytes in one allocation. */
 int ni_index_get(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
 {

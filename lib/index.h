@@ -71,6 +71,16 @@ int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
 #define NI_POSTING_KEY_MAX (NI_MAX_WORD_BYTES * 2 + 5)
 size_t ni_posting_key(unsigned char *key, const char *term, size_t len, uint32_t doc);
 
+/*
+ * The term under which a document's rubric is indexed: NI_RUBRIC_PREFIX
+ * and the rubric's normalised words joined by spaces (so «Общество» and
+ * «ОБЩЕСТВО» are one rubric).  Never produced by the analyzer, so a word
+ * query cannot hit it.  Returns 1 with the term in out, 0 when the rubric
+ * has no words, <0 on error.
+ */
+#define NI_RUBRIC_PREFIX "\x01rubric:"
+int ni_rubric_term(ni_analyzer *an, ni_buf *out, const char *s, size_t n);
+
 /* An analyzer lent from the index's pool (or a new one); give it back. */
 int ni_index_borrow_analyzer(ni_index *idx, ni_analyzer **out);
 void ni_index_return_analyzer(ni_index *idx, ni_analyzer *an);
@@ -81,6 +91,7 @@ void ni_writer_free(ni_writer *w);
 int ni_writer_add(ni_writer *w, const ni_doc *doc);
 int ni_writer_delete(ni_writer *w, const char *id, size_t len);
 int ni_writer_commit(ni_writer *w);
+int ni_writer_compact(ni_writer *w);
 
 /* search.c: opts already checked and defaulted. */
 int ni_search_run(ni_hits **out, ni_index *idx, const char *query, size_t len,

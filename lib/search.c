@@ -1,53 +1,38 @@
 /*
- * search.c - evaluating a query against a snapshot of the index and
- * handing out the hits.
+ * search.c - running a query against a snapshot of the index and handing
+ * out the hits.
  *
- * Terms come from the analyzer (the same analysis as at index time); a
- * hyphenated compound is searched as its whole-compound term.  Evaluation
- * is document-at-a-time over term iterators with next() and advance(target)
- * (a posting-block cursor: advancing past the current block is one B-tree
- * seek on the key term 0x00 be32(target), which lands on the block holding
- * the target or the next one).
- *
- * Default AND: every content word is required; function words (see
- * ni_is_function_word) are optional and only add to the score, unless the
- * query has nothing else.  OR: any term matches.  Deleted documents (marked
- * in docinfo) are skipped.  The top offset + limit documents are kept in a
- * heap ordered by score, then newer date, then internal id; hits with equal
- * score and date are finally ordered by external id.
+ * The query string is parsed (query.c) into a tree; its words and phrases
+ * are analysed with the index-time analyzer and the tree becomes a tree of
+ * document-at-a-time matchers (match.c).  How plain words combine:
+ *  - default AND: every content word is required; function words (see
+ *    ni_is_function_word) are optional and only add to the score, unless
+ *    the query has nothing else;
+ *  - a long list of plain words (LONG_QUERY_WORDS or more, e.g. a pasted
+ *    headline) requires only LONG_QUERY_SHARE of them, ranked by BM25F;
+ *  - default OR: any content word.
+ * NOT excludes, dates filter on docinfo, rubric: matches the rubric term.
+ * Deleted documents (marked in docinfo) are skipped.  The best offset +
+ * limit documents are kept in a heap ordered by score, then newer date,
+ * then internal id; hits with equal score and date are finally ordered by
+ * external id.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "index.h"
-#include "rank.h"
+#include "match.h"
+#include "query.h"
+#include "snippet.h"
 
-#define MAX_QUERY_TERMS 256
-#define NO_DOC UINT32_MAX
-
-typedef struct term_it {
-    const char *term;
-    size_t len;
-    ni_cursor *cur;
-    ni_block blk;
-    uint32_t i;
-    uint32_t doc;          /* current document, NO_DOC at the end */
-    int required;
-    double idf;
-} term_it;
 
 typedef struct result {
     uint32_t doc;
     double score;
     int64_t date;
 } result;
-
-typedef struct docinfo_reader {
-    ni_txn *t;
-    uint32_t chunk;
-    const unsigned char *data;
-    size_t len;
-} docinfo_reader;
 
 struct ni_hits {
     ni_index *idx;
@@ -57,102 +42,13 @@ struct ni_hits {
     result *res;
     size_t nres, next, offset;
     uint64_t total;
+    ni_buf terms;              /* terms to highlight: be16 length + bytes */
+    char mode[64];             /* how plain words were combined */
+    char notice[160];          /* e.g. a capped prefix expansion */
+    ni_doc cur;                /* the hit last returned (strings in scratch) */
+    int have_cur;
+    ni_buf snip_text, snip_ranges;
 };
-
-/* ---- term iterators ---------------------------------------------------- */
-
-static int load_block(term_it *it)
-{
-    ni_val k, v;
-    int rc = ni_cursor_get(it->cur, &k, &v);
-    if (rc == NI_DONE || (rc == 0 && (k.len != it->len + 5 ||
-                                      memcmp(k.data, it->term, it->len) != 0 ||
-                                      k.data[it->len] != 0))) {
-        it->doc = NO_DOC;
-        return 0;
-    }
-    if (rc < 0 || (rc = ni_block_open(&it->blk, v.data, v.len)) < 0 ||
-        (rc = ni_block_decode_docs(&it->blk)) < 0)
-        return rc;
-    if (it->blk.last_doc != ni_get_be32(k.data + it->len + 1))
-        return ni_error(NI_ECORRUPT, "posting block key does not match its last document");
-    it->i = 0;
-    it->doc = it->blk.docs[0];
-    return 0;
-}
-
-static int it_open(term_it *it, ni_txn *t)
-{
-    unsigned char key[NI_POSTING_KEY_MAX];
-    int rc = ni_cursor_open(&it->cur, t, NI_T_POSTINGS);
-    if (rc < 0)
-        return rc;
-    rc = ni_cursor_seek(it->cur, key, ni_posting_key(key, it->term, it->len, 0));
-    if (rc < 0)
-        return rc;
-    return load_block(it);
-}
-
-static int it_next(term_it *it)
-{
-    int rc;
-    if (it->doc == NO_DOC)
-        return 0;
-    if (++it->i < it->blk.ndocs) {
-        it->doc = it->blk.docs[it->i];
-        return 0;
-    }
-    rc = ni_cursor_next(it->cur);
-    if (rc < 0)
-        return rc;
-    return load_block(it);
-}
-
-static int it_advance(term_it *it, uint32_t target)
-{
-    int rc;
-    if (it->doc >= target)
-        return 0;
-    if (target > it->blk.last_doc) {
-        unsigned char key[NI_POSTING_KEY_MAX];
-        rc = ni_cursor_seek(it->cur, key, ni_posting_key(key, it->term, it->len, target));
-        if (rc < 0)
-            return rc;
-        if ((rc = load_block(it)) < 0 || it->doc == NO_DOC)
-            return rc;
-    }
-    while (it->blk.docs[it->i] < target)
-        it->i++;           /* the block's last doc is >= target */
-    it->doc = it->blk.docs[it->i];
-    return 0;
-}
-
-/* ---- documents --------------------------------------------------------- */
-
-/* 1 when doc is live (filling *di), 0 when deleted or absent, <0 error. */
-static int docinfo_live(docinfo_reader *r, uint32_t doc, ni_docinfo *di)
-{
-    uint32_t chunk = doc / NI_DOCINFO_CHUNK;
-    size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
-    if (!r->data || r->chunk != chunk) {
-        unsigned char key[4];
-        ni_val v;
-        int rc;
-        ni_put_be32(key, chunk);
-        rc = ni_txn_get(r->t, NI_T_DOCINFO, key, 4, &v);
-        if (rc == NI_ENOTFOUND)
-            return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
-        if (rc < 0)
-            return rc;
-        r->chunk = chunk;
-        r->data = v.data;
-        r->len = v.len;
-    }
-    if (r->len < off + NI_DOCINFO_ENTRY)
-        return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
-    ni_docinfo_decode(r->data + off, di);
-    return di->len_title != NI_DELETED;
-}
 
 /* ---- the heap of the best results -------------------------------------- */
 
@@ -205,175 +101,399 @@ static void heap_push(result *h, size_t *n, size_t k, const result *r, int by_da
     h[i] = *r;
 }
 
-/* ---- query terms ------------------------------------------------------- */
+/* ---- from the query tree to matchers ----------------------------------- */
 
-typedef struct query {
-    term_it its[MAX_QUERY_TERMS];
-    size_t n;
-    ni_buf terms;
-    size_t offs[MAX_QUERY_TERMS];
-} query;
+#define MAX_PREFIX_TERMS 128
+#define LONG_QUERY_WORDS 5     /* from this many words on, not all are required */
+#define LONG_QUERY_SHARE 0.6   /* the share of them that is */
 
-static int add_term(query *q, const ni_token *tok, int required)
+typedef struct builder {
+    ni_match_ctx *c;
+    ni_analyzer *an;
+    int and_mode;
+    ni_hits *h;
+    int boolean;               /* operators were used */
+} builder;
+
+static int build(builder *b, const ni_qnode *q, ni_matcher **out);
+
+/* Remembers a term to highlight in snippets. */
+static int keep_term(ni_hits *h, const char *term, size_t len)
 {
-    size_t i;
     int rc;
-    for (i = 0; i < q->n; i++)
-        if (q->its[i].len == tok->term_len &&
-            memcmp(q->terms.data + q->offs[i], tok->term, tok->term_len) == 0) {
-            q->its[i].required |= required;
-            return 0;
-        }
-    if (q->n == MAX_QUERY_TERMS)
+    if (len > 0xffff)
         return 0;
-    q->offs[q->n] = q->terms.len;
-    if ((rc = ni_buf_put(&q->terms, tok->term, tok->term_len)) < 0)
+    if ((rc = ni_buf_putc(&h->terms, (unsigned char)(len >> 8))) < 0 ||
+        (rc = ni_buf_putc(&h->terms, (unsigned char)len)) < 0)
         return rc;
-    memset(&q->its[q->n], 0, sizeof q->its[q->n]);
-    q->its[q->n].len = tok->term_len;
-    q->its[q->n].required = required;
-    q->n++;
+    return ni_buf_put(&h->terms, term, len);
+}
+
+static int none_or(int rc, ni_matcher **out)
+{
+    if (rc == NI_ENOTFOUND)
+        return ni_match_none(out);
+    return rc;
+}
+
+/* A word or phrase: its tokens as one term or a phrase of them.  Compound
+ * words are searched whole in a word and by their parts in a phrase. */
+static int build_text(builder *b, const ni_qnode *q, int *function_word,
+                      ni_matcher **out)
+{
+    const char *terms[64];
+    size_t lens[64], n = 0, i;
+    uint32_t qpos[64], first = 0;
+    ni_buf tbuf = NI_BUF_INIT;
+    size_t offs[64];
+    ni_token tok;
+    unsigned skip = q->type == NI_Q_PHRASE ? NI_TOKEN_COMPOUND : NI_TOKEN_PART;
+    int rc, fw = 1;
+
+    *out = NULL;
+    if ((rc = ni_analyzer_start(b->an, q->text, q->len, 0)) < 0)
+        return rc;
+    while ((rc = ni_analyzer_next(b->an, &tok)) == 0) {
+        if ((tok.flags & skip) || tok.term_len == 0 || n == 64)
+            continue;
+        if (n == 0)
+            first = tok.position;
+        offs[n] = tbuf.len;
+        lens[n] = tok.term_len;
+        qpos[n] = tok.position - first;
+        fw &= (tok.flags & NI_TOKEN_FUNCTION) != 0;
+        if ((rc = ni_buf_put(&tbuf, tok.term, tok.term_len)) < 0 ||
+            (rc = keep_term(b->h, tok.term, tok.term_len)) < 0)
+            goto cleanup;
+        n++;
+    }
+    if (rc < 0)
+        goto cleanup;
+    rc = 0;
+    if (function_word)
+        *function_word = n == 1 && fw;
+    for (i = 0; i < n; i++)
+        terms[i] = (const char *)tbuf.data + offs[i];
+    if (n == 1)
+        rc = none_or(ni_match_term(out, b->c, terms[0], lens[0], q->field, 1), out);
+    else if (n > 1)
+        rc = none_or(ni_match_phrase(out, b->c, terms, lens, qpos, n, q->slop, q->field), out);
+cleanup:
+    ni_buf_free(&tbuf);
+    return rc;
+}
+
+static int build_prefix(builder *b, const ni_qnode *q, ni_matcher **out)
+{
+    ni_matcher *kids[MAX_PREFIX_TERMS];
+    ni_cursor *cur = NULL;
+    char prefix[NI_MAX_WORD_BYTES * 2 + 1];
+    size_t plen = 0, n = 0, more = 0;
+    ni_token tok;
+    ni_val k;
+    int rc;
+
+    *out = NULL;
+    if ((rc = ni_analyzer_start(b->an, q->text, q->len, 0)) < 0)
+        return rc;
+    while ((rc = ni_analyzer_next(b->an, &tok)) == 0)
+        if (!(tok.flags & NI_TOKEN_PART) && tok.term_len && tok.term_len < sizeof prefix) {
+            memcpy(prefix, tok.term, tok.term_len);
+            plen = tok.term_len;
+            break;
+        }
+    if (rc < 0)
+        return rc;
+    if (plen == 0)
+        return 0;
+    if ((rc = ni_cursor_open(&cur, b->c->txn, NI_T_TERMS)) < 0)
+        return rc;
+    for (rc = ni_cursor_seek(cur, prefix, plen); rc == 0; rc = ni_cursor_next(cur)) {
+        ni_matcher *m;
+        if ((rc = ni_cursor_get(cur, &k, NULL)) < 0)
+            break;
+        if (k.len < plen || memcmp(k.data, prefix, plen) != 0)
+            break;
+        if (n == MAX_PREFIX_TERMS) {
+            more++;
+            if (more >= 10000)
+                break;
+            continue;
+        }
+        rc = ni_match_term(&m, b->c, (const char *)k.data, k.len, q->field, 1);
+        if (rc == NI_ENOTFOUND)
+            continue;
+        if (rc < 0 || (rc = keep_term(b->h, (const char *)k.data, k.len)) < 0) {
+            ni_matcher_free(m);
+            break;
+        }
+        kids[n++] = m;
+    }
+    ni_cursor_close(cur);
+    if (rc < 0 && rc != NI_DONE) {
+        while (n)
+            ni_matcher_free(kids[--n]);
+        return rc;
+    }
+    if (more)
+        snprintf(b->h->notice, sizeof b->h->notice,
+                 "prefix '%.*s*' matches %s%zu terms; searched the first %d",
+                 (int)(q->len > 60 ? 60 : q->len), q->text, more >= 10000 ? "over " : "",
+                 n + more, MAX_PREFIX_TERMS);
+    if (n == 0)
+        return ni_match_none(out);
+    if (n == 1) {
+        *out = kids[0];
+        return 0;
+    }
+    return ni_match_or(out, kids, n, 1);
+}
+
+static int build_rubric(builder *b, const ni_qnode *q, ni_matcher **out)
+{
+    ni_buf term = NI_BUF_INIT;
+    int rc = ni_rubric_term(b->an, &term, q->text, q->len);
+    *out = NULL;
+    if (rc > 0)
+        rc = none_or(ni_match_term(out, b->c, (const char *)term.data, term.len,
+                                   NI_QFIELD_ANY, 0), out);
+    else if (rc == 0)
+        rc = ni_match_none(out);
+    ni_buf_free(&term);
+    return rc;
+}
+
+/* A list of matchers being collected; frees them all on failure. */
+typedef struct mlist {
+    ni_matcher **m;
+    size_t n, cap;
+} mlist;
+
+static int mlist_add(mlist *l, ni_matcher *m)
+{
+    if (!m)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        ni_matcher **p = ni_mem_realloc(l->m, cap * sizeof *p);
+        if (!p) {
+            ni_matcher_free(m);
+            return ni_error(NI_ENOMEM, "out of memory");
+        }
+        l->m = p;
+        l->cap = cap;
+    }
+    l->m[l->n++] = m;
     return 0;
 }
 
-static int parse_query(ni_index *idx, query *q, const char *s, size_t len, int and_mode)
+static void mlist_free(mlist *l)
 {
-    ni_analyzer *an;
-    ni_token tok;
-    size_t i, content = 0;
-    int rc;
+    while (l->n)
+        ni_matcher_free(l->m[--l->n]);
+    ni_mem_free(l->m);
+}
 
-    if ((rc = ni_index_borrow_analyzer(idx, &an)) < 0)
-        return rc;
-    rc = ni_analyzer_start(an, s, len, 0);
-    while (rc == 0 && (rc = ni_analyzer_next(an, &tok)) == 0) {
-        if ((tok.flags & NI_TOKEN_PART) || tok.term_len == 0)
-            continue;
-        if (!(tok.flags & NI_TOKEN_FUNCTION))
-            content++;
-        rc = add_term(q, &tok, and_mode && !(tok.flags & NI_TOKEN_FUNCTION));
+/* An AND node, explicit or made by juxtaposition (then the default
+ * operator decides): NOT kids exclude, date kids filter, function words are
+ * optional, and a long list of plain words needs only a share of them. */
+static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
+{
+    mlist req = { 0 }, opt = { 0 }, excl = { 0 };
+    ni_matcher *m = NULL;
+    size_t i, words = 0, plain = 1;
+    int rc = 0, fw;
+    int any = q->implicit && !b->and_mode;
+
+    *out = NULL;
+    for (i = 0; i < q->nkids && rc == 0; i++) {
+        const ni_qnode *k = q->kids[i];
+        if (k->type == NI_Q_NOT) {
+            b->boolean = 1;
+            plain = 0;
+            if ((rc = build(b, k->kids[0], &m)) == 0)
+                rc = mlist_add(&excl, m);
+        } else if (k->type == NI_Q_DATE) {
+            plain = 0;
+        } else if (k->type == NI_Q_WORD && k->field == NI_QFIELD_ANY) {
+            if ((rc = build_text(b, k, &fw, &m)) < 0 || !m)
+                continue;
+            if (fw)
+                rc = mlist_add(&opt, m);
+            else {
+                words++;
+                rc = mlist_add(&req, m);
+            }
+        } else {
+            plain = 0;
+            if ((rc = build(b, k, &m)) == 0)
+                rc = mlist_add(&req, m);
+        }
     }
-    ni_index_return_analyzer(idx, an);
     if (rc < 0)
+        goto fail;
+    if (any && req.n) {
+        rc = ni_match_or(&m, req.m, req.n, 1);
+        req.n = 0;
+        if (rc < 0 || (rc = mlist_add(&req, m)) < 0)
+            goto fail;
+    } else if (q->implicit && plain && words >= LONG_QUERY_WORDS && words == req.n) {
+        size_t need = (size_t)((double)words * LONG_QUERY_SHARE + 0.999);
+        snprintf(b->h->mode, sizeof b->h->mode, "at least %zu of %zu words", need, words);
+        rc = ni_match_or(&m, req.m, req.n, need);
+        req.n = 0;
+        if (rc < 0 || (rc = mlist_add(&req, m)) < 0)
+            goto fail;
+    }
+    if (req.n == 0 && opt.n) {
+        /* only function words: they are what was asked for */
+        rc = b->and_mode && !any ? ni_match_and(&m, opt.m, opt.n, NULL, 0, NULL, 0)
+                                 : ni_match_or(&m, opt.m, opt.n, 1);
+        opt.n = 0;
+        if (rc < 0 || (rc = mlist_add(&req, m)) < 0)
+            goto fail;
+    }
+    if (req.n == 0) {
+        if (!excl.n && q->nkids && !plain) {
+            /* dates only */
+        } else if (!excl.n) {
+            mlist_free(&excl);
+            ni_mem_free(req.m);
+            ni_mem_free(opt.m);
+            return ni_match_none(out);
+        }
+        if ((rc = ni_match_all(&m, b->c)) < 0 || (rc = mlist_add(&req, m)) < 0)
+            goto fail;
+    }
+    if (req.n == 1 && !opt.n && !excl.n) {
+        m = req.m[0];
+        req.n = 0;
+    } else {
+        rc = ni_match_and(&m, req.m, req.n, opt.m, opt.n, excl.m, excl.n);
+        req.n = opt.n = excl.n = 0;
+        if (rc < 0)
+            goto fail;
+    }
+    for (i = 0; i < q->nkids; i++)
+        if (q->kids[i]->type == NI_Q_DATE &&
+            (rc = ni_match_date(&m, b->c, m, q->kids[i]->lo, q->kids[i]->hi)) < 0)
+            goto fail;
+    *out = m;
+    rc = 0;
+fail:
+    mlist_free(&req);
+    mlist_free(&opt);
+    mlist_free(&excl);
+    return rc;
+}
+
+static int build(builder *b, const ni_qnode *q, ni_matcher **out)
+{
+    mlist kids = { 0 };
+    ni_matcher *m = NULL;
+    size_t i;
+    int rc = 0;
+
+    *out = NULL;
+    switch (q->type) {
+    case NI_Q_WORD:
+    case NI_Q_PHRASE:
+        if (q->type == NI_Q_PHRASE || q->field != NI_QFIELD_ANY)
+            b->boolean = 1;
+        return build_text(b, q, NULL, out);
+    case NI_Q_PREFIX:
+        b->boolean = 1;
+        return build_prefix(b, q, out);
+    case NI_Q_RUBRIC:
+        b->boolean = 1;
+        return build_rubric(b, q, out);
+    case NI_Q_DATE:
+    case NI_Q_NOT:
+        b->boolean = 1;
+        return build_and(b, &(ni_qnode){ .type = NI_Q_AND, .kids = (ni_qnode **)&q, .nkids = 1 }, out);
+    case NI_Q_AND:
+        if (!q->implicit)
+            b->boolean = 1;
+        return build_and(b, q, out);
+    case NI_Q_OR:
+        b->boolean = 1;
+        for (i = 0; i < q->nkids && rc == 0; i++)
+            if ((rc = build(b, q->kids[i], &m)) == 0)
+                rc = mlist_add(&kids, m);
+        if (rc == 0 && kids.n == 0)
+            rc = ni_match_none(out);
+        else if (rc == 0 && kids.n == 1) {
+            *out = kids.m[0];
+            kids.n = 0;
+        } else if (rc == 0) {
+            rc = ni_match_or(out, kids.m, kids.n, 1);
+            kids.n = 0;
+        }
+        mlist_free(&kids);
         return rc;
-    if (and_mode && content == 0)
-        for (i = 0; i < q->n; i++)
-            q->its[i].required = 1;
-    for (i = 0; i < q->n; i++)
-        q->its[i].term = (const char *)q->terms.data + q->offs[i];
-    return 0;
+    }
+    return ni_error(NI_EINVAL, "unknown query node");
 }
 
 /* ---- evaluation -------------------------------------------------------- */
 
-static int evaluate(ni_hits *h, query *q, const ni_search_options *o)
+static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o)
 {
-    ni_bm25 p;
+    ni_match_ctx c;
     ni_meta m;
-    ni_term_info ti;
-    docinfo_reader dr;
-    size_t i, k = o->offset + o->limit, nreq = 0, n = 0;
-    int rc;
+    builder b;
+    ni_matcher *root = NULL;
+    size_t k = o->offset + o->limit;
+    int by_date = o->sort == NI_SORT_DATE, rc;
 
     if ((rc = ni_meta_read(h->txn, &m)) < 0)
         return rc;
-    p.k1 = o->k1;
-    p.b = o->b;
-    p.title_weight = o->title_weight;
-    p.docs = (double)m.docs;
-    p.avg_title = m.docs ? (double)m.sum_title / (double)m.docs : 0;
-    p.avg_body = m.docs ? (double)m.sum_body / (double)m.docs : 0;
+    memset(&c, 0, sizeof c);
+    c.txn = h->txn;
+    c.bm25.k1 = o->k1;
+    c.bm25.b = o->b;
+    c.bm25.title_weight = o->title_weight;
+    c.bm25.docs = (double)m.docs;
+    c.bm25.avg_title = m.docs ? (double)m.sum_title / (double)m.docs : 0;
+    c.bm25.avg_body = m.docs ? (double)m.sum_body / (double)m.docs : 0;
+    c.next_doc = (uint32_t)m.next_doc;
 
-    /* Open the terms the index has; a missing required term means no hit. */
-    for (i = 0; i < q->n; i++) {
-        term_it *it = &q->its[i];
-        rc = ni_term_info_read(h->txn, it->term, it->len, &ti);
-        if (rc == NI_ENOTFOUND || (rc == 0 && ti.postings == 0)) {
-            if (it->required)
-                return 0;
-            continue;
-        }
-        if (rc < 0)
-            return rc;
-        it->idf = ni_bm25_idf(p.docs, ti.df);
-        if ((rc = it_open(it, h->txn)) < 0)
-            return rc;
-        if (it->required)
-            nreq++;
-        if (n != i) {
-            q->its[n] = *it;
-            it->cur = NULL;
-        }
-        n++;
-    }
-    q->n = n;
-    if (n == 0 || k == 0)
+    memset(&b, 0, sizeof b);
+    b.c = &c;
+    b.and_mode = !o->default_or;
+    b.h = h;
+    snprintf(h->mode, sizeof h->mode, "%s", b.and_mode ? "all words" : "any word");
+    if (!tree)
         return 0;
-    h->res = ni_mem_alloc(k * sizeof *h->res);
-    if (!h->res)
-        return ni_error(NI_ENOMEM, "out of memory");
-
-    dr.t = h->txn;
-    dr.data = NULL;
-    dr.chunk = 0;
-    dr.len = 0;
-    for (;;) {
-        uint32_t doc = NO_DOC;
+    if ((rc = ni_index_borrow_analyzer(h->idx, &b.an)) < 0)
+        return rc;
+    rc = build(&b, tree, &root);
+    ni_index_return_analyzer(h->idx, b.an);
+    if (rc < 0)
+        return rc;
+    if (b.boolean)
+        snprintf(h->mode, sizeof h->mode, "boolean");
+    if (root && k) {
+        h->res = ni_mem_alloc(k * sizeof *h->res);
+        if (!h->res)
+            rc = ni_error(NI_ENOMEM, "out of memory");
+    }
+    while (rc == 0 && root && k && root->doc != NI_NO_DOC) {
         ni_docinfo di;
         result r;
-
-        if (nreq) {
-            /* leapfrog the required iterators to a common document */
-            int agree;
-            doc = 0;
-            do {
-                agree = 1;
-                for (i = 0; i < n; i++) {
-                    if (!q->its[i].required)
-                        continue;
-                    if ((rc = it_advance(&q->its[i], doc)) < 0)
-                        return rc;
-                    if (q->its[i].doc == NO_DOC)
-                        goto done;
-                    if (q->its[i].doc > doc) {
-                        agree = 0;
-                        doc = q->its[i].doc;
-                    }
-                }
-            } while (!agree);
-        } else {
-            for (i = 0; i < n; i++)
-                if (q->its[i].doc < doc)
-                    doc = q->its[i].doc;
-            if (doc == NO_DOC)
-                break;
-        }
-
-        if ((rc = docinfo_live(&dr, doc, &di)) < 0)
-            return rc;
+        if ((rc = ni_match_docinfo(&c, root->doc, &di)) < 0)
+            break;
         if (rc) {
-            r.doc = doc;
+            r.doc = root->doc;
             r.date = di.date;
-            r.score = 0;
-            for (i = 0; i < n; i++) {
-                term_it *it = &q->its[i];
-                if (!it->required && (rc = it_advance(it, doc)) < 0)
-                    return rc;
-                if (it->doc == doc)
-                    r.score += ni_bm25_term(&p, it->idf, it->blk.tf_title[it->i],
-                                            it->blk.tf_body[it->i], di.len_title,
-                                            di.len_body);
-            }
+            r.score = root->ops->score(root, &di);
             h->total++;
-            heap_push(h->res, &h->nres, k, &r, o->sort == NI_SORT_DATE);
+            heap_push(h->res, &h->nres, k, &r, by_date);
         }
-        /* move every iterator on this document past it */
-        for (i = 0; i < n; i++)
-            if (q->its[i].doc == doc && (rc = it_next(&q->its[i])) < 0)
-                return rc;
+        rc = root->ops->next(root);
     }
-done:
-    return 0;
+    ni_matcher_free(root);
+    return rc;
 }
 
 static int cmp_results(const void *a, const void *b, void *by_date)
@@ -442,6 +562,9 @@ void ni_hits_free(ni_hits *h)
     ni_txn_abort(h->txn);
     ni_record_codec_free(h->codec);
     ni_buf_free(&h->scratch);
+    ni_buf_free(&h->terms);
+    ni_buf_free(&h->snip_text);
+    ni_buf_free(&h->snip_ranges);
     ni_mem_free(h->res);
     ni_mem_free(h);
 }
@@ -449,36 +572,30 @@ void ni_hits_free(ni_hits *h)
 int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
                   const ni_search_options *o)
 {
+    ni_qnode *tree = NULL;
     ni_hits *h;
-    query *q;
-    size_t i;
-    int rc, by_date;
+    int rc, by_date = o->sort == NI_SORT_DATE;
 
     *out = NULL;
+    if ((rc = ni_query_parse(&tree, s, len)) < 0)
+        return rc;
     h = ni_mem_calloc(1, sizeof *h);
-    q = ni_mem_calloc(1, sizeof *q);
-    if (!h || !q) {
-        ni_mem_free(h);
-        ni_mem_free(q);
+    if (!h) {
+        ni_query_free(tree);
         return ni_error(NI_ENOMEM, "out of memory");
     }
     h->idx = idx;
     h->offset = o->offset;
     if ((rc = ni_record_codec_new(&h->codec)) < 0 ||
         (rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0 ||
-        (rc = parse_query(idx, q, s, len, !o->default_or)) < 0 ||
-        (rc = evaluate(h, q, o)) < 0)
+        (rc = evaluate(h, tree, o)) < 0)
         goto cleanup;
-    by_date = o->sort == NI_SORT_DATE;
     qsort_r(h->res, h->nres, sizeof *h->res, cmp_results, &by_date);
-    if ((rc = order_ties(h)) < 0)
+    if (!by_date && (rc = order_ties(h)) < 0)
         goto cleanup;
     h->next = h->offset;
 cleanup:
-    for (i = 0; i < q->n; i++)
-        ni_cursor_close(q->its[i].cur);
-    ni_buf_free(&q->terms);
-    ni_mem_free(q);
+    ni_query_free(tree);
     if (rc < 0) {
         ni_hits_free(h);
         return rc;
@@ -498,8 +615,11 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
     if (h->next >= h->nres)
         return NI_DONE;
     r = &h->res[h->next];
+    h->have_cur = 0;
     if ((rc = fetch(h, r->doc, &d)) < 0)
         return rc;
+    h->cur = d;
+    h->have_cur = 1;
     h->next++;
     out->rank = h->next;
     out->score = r->score;
@@ -518,4 +638,48 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
 uint64_t ni_hits_total(const ni_hits *h)
 {
     return h ? h->total : 0;
+}
+
+const char *ni_hits_mode(const ni_hits *h)
+{
+    return h ? h->mode : "";
+}
+
+const char *ni_hits_notice(const ni_hits *h)
+{
+    return h && h->notice[0] ? h->notice : NULL;
+}
+
+int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
+{
+    ni_analyzer *an;
+    const char *text;
+    size_t len;
+    int rc;
+
+    if (!out || !h)
+        return ni_error(NI_EINVAL, "ni_hits_snippet: NULL argument");
+    memset(out, 0, sizeof *out);
+    if (!h->have_cur)
+        return ni_error(NI_EINVAL, "ni_hits_snippet: no current hit");
+    text = h->cur.text;
+    len = h->cur.text_len;
+    if (!text || !len) {
+        text = h->cur.title;
+        len = h->cur.title_len;
+    }
+    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
+        return rc;
+    rc = ni_snippet_make(an, text, len, &h->terms, max_chars, &h->snip_text,
+                         &h->snip_ranges);
+    ni_index_return_analyzer(h->idx, an);
+    if (rc < 0)
+        return rc;
+    out->text = (const char *)h->snip_text.data;
+    out->len = h->snip_text.len;
+    out->ranges = (const size_t *)(void *)h->snip_ranges.data;
+    out->nranges = h->snip_ranges.len / (2 * sizeof(size_t));
+    if (!out->text)
+        out->text = "";
+    return 0;
 }

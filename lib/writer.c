@@ -340,6 +340,24 @@ static int add_field(ni_writer *w, const char *text, size_t len,
     return 0;
 }
 
+/* The rubric as one term (see ni_rubric_term) at a position past the body;
+ * it is never scored, only filtered on. */
+static int add_rubric(ni_writer *w, const char *rubric, size_t len, uint32_t pos)
+{
+    uint32_t t;
+    int rc;
+    if (!rubric || !len)
+        return 0;
+    if ((rc = ni_rubric_term(w->an, &w->dec, rubric, len)) <= 0)
+        return rc;
+    if ((rc = intern(w, (const char *)w->dec.data, w->dec.len, &t)) < 0)
+        return rc;
+    if (w->nocc == w->cap_occ && (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
+        return rc;
+    w->occ[w->nocc++] = (uint64_t)t << 32 | pos;
+    return 0;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -417,6 +435,7 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
     if ((rc = add_field(w, doc->title, doc->title_len, 0, &lt)) < 0 ||
         (rc = add_field(w, doc->text, doc->text_len, lt + NI_BODY_GAP,
                         &body_end)) < 0 ||
+        (rc = add_rubric(w, doc->rubric, doc->rubric_len, body_end + NI_BODY_GAP)) < 0 ||
         (rc = invert_doc(w, (uint32_t)w->ndocs, lt + NI_BODY_GAP)) < 0) {
         /* Some accumulators may hold postings of this local number: keep
          * it taken by a failed entry whose postings the flush skips. */
@@ -526,6 +545,21 @@ static int collect_terms(ni_writer *w, const char *text, size_t len)
     return rc < 0 ? rc : 0;
 }
 
+static int collect_rubric(ni_writer *w, const char *rubric, size_t len)
+{
+    ni_buf term = NI_BUF_INIT;
+    int rc;
+    if (!rubric || !len)
+        return 0;
+    if ((rc = ni_rubric_term(w->an, &term, rubric, len)) > 0 &&
+        (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) == 0) {
+        w->occ[w->nocc++] = (uint64_t)w->block.len << 16 | term.len;
+        rc = ni_buf_put(&w->block, term.data, term.len);
+    }
+    ni_buf_free(&term);
+    return rc < 0 ? rc : 0;
+}
+
 static int docinfo_set(ni_txn *t, uint32_t doc, const ni_docinfo *di)
 {
     unsigned char key[4], chunk[NI_DOCINFO_CHUNK * NI_DOCINFO_ENTRY];
@@ -582,7 +616,8 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
     w->nocc = 0;
     w->block.len = 0;
     if ((rc = collect_terms(w, d.title, d.title_len)) < 0 ||
-        (rc = collect_terms(w, d.text, d.text_len)) < 0)
+        (rc = collect_terms(w, d.text, d.text_len)) < 0 ||
+        (rc = collect_rubric(w, d.rubric, d.rubric_len)) < 0)
         return rc;
     qsort_r(w->occ, w->nocc, sizeof *w->occ, cmp_span, w->block.data);
     for (i = 0; i < w->nocc; i = j) {
@@ -839,9 +874,181 @@ static int flush(ni_writer *w)
     return flush_batch(w, 0);
 }
 
+static int maybe_compact(ni_writer *w);
+
 int ni_writer_commit(ni_writer *w)
 {
+    int rc, deleting = w->ndels > 0 || w->ndocs > 0;
     if (!w->txn && w->ndocs == 0 && w->ndels == 0)
         return 0;
-    return flush_batch(w, 1);
+    if ((rc = flush_batch(w, 1)) < 0)
+        return rc;
+    /* the batch is committed: a failed compaction only leaves space unused */
+    if (deleting && maybe_compact(w) < 0)
+        ni_error_clear();
+    return 0;
+}
+
+/* ---- compaction -------------------------------------------------------- */
+
+/* Rewrites the blocks of one term without deleted documents. */
+static int compact_term(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
+                        size_t tlen, ni_term_info *ti)
+{
+    unsigned char key[NI_POSTING_KEY_MAX];
+    ni_val k, v;
+    ni_block b;
+    ni_docinfo di;
+    size_t n = 0, i;
+    uint32_t j;
+    int rc;
+
+    w->npos = 0;
+    for (rc = ni_cursor_seek(c, key, ni_posting_key(key, term, tlen, 0)); rc == 0;
+         rc = ni_cursor_next(c)) {
+        if ((rc = ni_cursor_get(c, &k, &v)) < 0)
+            return rc;
+        if (k.len != tlen + 5 || memcmp(k.data, term, tlen) != 0 || k.data[tlen] != 0)
+            break;
+        if ((rc = ni_block_open(&b, v.data, v.len)) < 0 ||
+            (rc = ni_block_decode_docs(&b)) < 0)
+            return rc;
+        if ((rc = GROW(w->post, w->cap_post, n + b.ndocs)) < 0)
+            return rc;
+        for (j = 0; j < b.ndocs; j++) {
+            uint32_t tf = b.tf_title[j] + b.tf_body[j];
+            if ((rc = ni_docinfo_get(t, b.docs[j], &di)) < 0)
+                return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no docinfo", b.docs[j]) : rc;
+            if (di.len_title == NI_DELETED)
+                continue;
+            if ((rc = GROW(w->pos, w->cap_pos, w->npos + tf)) < 0 ||
+                (rc = ni_block_positions(&b, j, w->pos + w->npos, tf)) < 0)
+                return rc;
+            w->post[n].doc = b.docs[j];
+            w->post[n].tf_title = b.tf_title[j];
+            w->post[n].tf_body = b.tf_body[j];
+            w->post[n].len_title = di.len_title;
+            w->post[n].len_body = di.len_body;
+            w->post[n].pos = (const uint32_t *)(uintptr_t)w->npos; /* fixed below */
+            w->npos += tf;
+            n++;
+        }
+    }
+    if (rc < 0 && rc != NI_DONE)
+        return rc;
+    for (i = 0; i < n; i++)
+        w->post[i].pos = w->pos + (uintptr_t)w->post[i].pos;
+    /* drop the old blocks, then write the new ones */
+    while ((rc = ni_cursor_seek(c, key, ni_posting_key(key, term, tlen, 0))) == 0 &&
+           (rc = ni_cursor_get(c, &k, NULL)) == 0 && k.len == tlen + 5 &&
+           memcmp(k.data, term, tlen) == 0 && k.data[tlen] == 0) {
+        memcpy(key, k.data, k.len);
+        if ((rc = ni_txn_del(t, NI_T_POSTINGS, key, k.len)) < 0)
+            return rc;
+    }
+    if (rc < 0 && rc != NI_DONE)
+        return rc;
+    for (i = 0; i < n; i += NI_BLOCK_DOCS) {
+        size_t m = n - i < NI_BLOCK_DOCS ? n - i : NI_BLOCK_DOCS;
+        w->block.len = 0;
+        if ((rc = ni_block_encode(&w->block, w->post + i, m)) < 0 ||
+            (rc = ni_txn_put(t, NI_T_POSTINGS, key,
+                             ni_posting_key(key, term, tlen, w->post[i + m - 1].doc),
+                             w->block.data, w->block.len)) < 0)
+            return rc;
+    }
+    ti->postings = (uint32_t)n;
+    if (n == 0)
+        return ni_txn_del(t, NI_T_TERMS, term, tlen);
+    return ni_term_info_write(t, term, tlen, ti);
+}
+
+static int compact_into(ni_writer *w, ni_txn *t)
+{
+    ni_cursor *terms = NULL, *post = NULL;
+    ni_meta m;
+    ni_val k, v;
+    size_t off, i, nterms = 0;
+    int rc;
+
+    /* the terms with postings of deleted documents, collected first */
+    w->terms.len = 0;
+    if ((rc = ni_meta_read(t, &m)) < 0 || (rc = ni_cursor_open(&terms, t, NI_T_TERMS)) < 0)
+        return rc;
+    for (rc = ni_cursor_first(terms); rc == 0; rc = ni_cursor_next(terms)) {
+        unsigned char len[2];
+        if ((rc = ni_cursor_get(terms, &k, &v)) < 0)
+            break;
+        if (v.len != 16 || k.len > 0xffff) {
+            rc = ni_error(NI_ECORRUPT, "bad lexicon entry");
+            break;
+        }
+        if (ni_get_le32(v.data + 4) == ni_get_le32(v.data))
+            continue;
+        len[0] = (unsigned char)(k.len >> 8);
+        len[1] = (unsigned char)k.len;
+        if ((rc = ni_buf_put(&w->terms, len, 2)) < 0 ||
+            (rc = ni_buf_put(&w->terms, k.data, k.len)) < 0)
+            break;
+        nterms++;
+    }
+    ni_cursor_close(terms);
+    if (rc < 0 && rc != NI_DONE)
+        return rc;
+    if ((rc = ni_cursor_open(&post, t, NI_T_POSTINGS)) < 0)
+        return rc;
+    for (i = 0, off = 0; i < nterms && rc >= 0; i++) {
+        size_t tlen = (size_t)w->terms.data[off] << 8 | w->terms.data[off + 1];
+        const char *term = (const char *)w->terms.data + off + 2;
+        ni_term_info ti;
+        if ((rc = ni_term_info_read(t, term, tlen, &ti)) == 0)
+            rc = compact_term(w, t, post, term, tlen, &ti);
+        off += 2 + tlen;
+    }
+    ni_cursor_close(post);
+    w->terms.len = 0;
+    if (rc < 0)
+        return rc;
+    m.deleted = 0;
+    return ni_meta_write(t, &m);
+}
+
+int ni_writer_compact(ni_writer *w)
+{
+    ni_store *s = w->idx->store;
+    int rc, attempt;
+
+    if ((rc = ni_writer_commit(w)) < 0)
+        return rc;
+    for (attempt = 0;; attempt++) {
+        ni_txn *t;
+        if ((rc = ni_txn_begin(&t, s, 1)) < 0)
+            return rc;
+        if ((rc = compact_into(w, t)) < 0) {
+            ni_txn_abort(t);
+            if (rc == NI_EFULL && ni_store_take_map_full(s) && attempt < 16 &&
+                ni_store_grow(s, 0) == 0)
+                continue;
+            return rc;
+        }
+        return ni_txn_commit(t);
+    }
+}
+
+/* Compacts when a quarter of the documents, and at least 1,024, are
+ * deleted. */
+static int maybe_compact(ni_writer *w)
+{
+    ni_txn *t;
+    ni_meta m;
+    int rc;
+    if ((rc = ni_txn_begin(&t, w->idx->store, 0)) < 0)
+        return rc;
+    rc = ni_meta_read(t, &m);
+    ni_txn_abort(t);
+    if (rc < 0)
+        return rc;
+    if (m.deleted >= 1024 && m.deleted * 4 >= m.docs + m.deleted)
+        return ni_writer_compact(w);
+    return 0;
 }

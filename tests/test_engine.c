@@ -374,6 +374,58 @@ static void reader_process(void)
     ni_index_close(w);
 }
 
+/* Deleting most documents then compacting keeps the results and the
+ * check passes; auto-compaction resets the deleted count. */
+static void compact_and_check(void)
+{
+    ni_index *idx = open_new(0, 0);
+    ni_index_check_stats cs;
+    char id[32], text[128], ids[512], ids2[512];
+    double s1[20], s2[20];
+    ni_stats st;
+    int i;
+
+    for (i = 0; i < 2000; i++) {
+        snprintf(id, sizeof id, "n%d", i);
+        snprintf(text, sizeof text, "сообщение %d о погоде %s", i, i % 10 ? "дождь" : "солнце");
+        CHECK_RC(add(idx, id, NULL, text), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_check(&cs, idx), 0);
+    CHECK(cs.docs == 2000 && cs.terms > 2000 && cs.blocks > 0);
+    for (i = 0; i < 1000; i += 2) {
+        snprintf(id, sizeof id, "n%d", i);
+        CHECK_RC(ni_index_delete(idx, id, strlen(id)), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_stats(&st, idx), 0);
+    CHECK(st.docs == 1500 && st.deleted == 500);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    CHECK(search_ids(idx, "солнце", 0, ids, sizeof ids, s1) == 150);
+    CHECK_RC(ni_index_compact(idx), 0);
+    CHECK_RC(ni_index_stats(&st, idx), 0);
+    CHECK(st.docs == 1500 && st.deleted == 0);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    CHECK(search_ids(idx, "солнце", 0, ids2, sizeof ids2, s2) == 150);
+    CHECK(strcmp(ids, ids2) == 0 && fabs(s1[0] - s2[0]) < 1e-12);
+
+    /* deleting a quarter or more (and 1,024+) compacts by itself */
+    for (i = 1; i < 2000; i += 2) {
+        snprintf(id, sizeof id, "n%d", i);
+        CHECK_RC(ni_index_delete(idx, id, strlen(id)), 0);
+    }
+    for (i = 1000; i < 1100; i += 2) {
+        snprintf(id, sizeof id, "n%d", i);
+        CHECK_RC(ni_index_delete(idx, id, strlen(id)), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_stats(&st, idx), 0);
+    CHECK(st.docs == 450 && st.deleted == 0);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    CHECK(search_ids(idx, "погоде", 0, ids, sizeof ids, NULL) == 450);
+    ni_index_close(idx);
+}
+
 static void bad_arguments(void)
 {
     ni_index *idx = open_new(0, 0);
@@ -404,4 +456,4 @@ static void bad_arguments(void)
 TEST_MAIN(TEST(bm25_by_hand), TEST(ranking_rules),
           TEST(reopen_get_stats), TEST(delete_and_replace),
           TEST(commits_and_budget), TEST(map_grows), TEST(reader_process),
-          TEST(bad_arguments))
+          TEST(compact_and_check), TEST(bad_arguments))

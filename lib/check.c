@@ -1,0 +1,246 @@
+/*
+ * check.c - verifying a whole index against the invariants of the format
+ * documented in writer.c, and compacting it (rewriting posting lists
+ * without deleted documents).
+ *
+ * The check reads one snapshot and stops at the first inconsistency, which
+ * it names in an NI_ECORRUPT message: statistics against docinfo, ids
+ * against stored documents, every posting block (keys, order, bounds,
+ * positions) against the lexicon's counts.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "index.h"
+
+#define BAD(...) ni_error(NI_ECORRUPT, __VA_ARGS__)
+
+typedef struct checker {
+    ni_txn *t;
+    ni_meta m;
+    ni_record_codec *codec;
+    ni_buf scratch;
+    uint32_t *pos;
+    size_t cap_pos;
+    ni_index_check_stats *st;
+} checker;
+
+static int check_docs(checker *c)
+{
+    ni_cursor *cur = NULL;
+    ni_val k, v, v2;
+    ni_docinfo di;
+    uint64_t live = 0, st = 0, sb = 0, nids = 0, ndocs = 0;
+    uint32_t doc;
+    int rc;
+
+    for (doc = 0; doc < c->m.next_doc; doc++) {
+        rc = ni_docinfo_get(c->t, doc, &di);
+        if (rc == NI_ENOTFOUND)
+            return BAD("document %u has no docinfo entry", doc);
+        if (rc < 0)
+            return rc;
+        if (di.len_title == NI_DELETED)
+            continue;
+        live++;
+        st += di.len_title;
+        sb += di.len_body;
+    }
+    if (live != c->m.docs)
+        return BAD("statistics count %llu documents, docinfo has %llu live",
+                   (unsigned long long)c->m.docs, (unsigned long long)live);
+    if (st != c->m.sum_title || sb != c->m.sum_body)
+        return BAD("statistics of lengths (%llu, %llu) differ from docinfo (%llu, %llu)",
+                   (unsigned long long)c->m.sum_title, (unsigned long long)c->m.sum_body,
+                   (unsigned long long)st, (unsigned long long)sb);
+
+    if ((rc = ni_cursor_open(&cur, c->t, NI_T_IDS)) < 0)
+        return rc;
+    for (rc = ni_cursor_first(cur); rc == 0; rc = ni_cursor_next(cur)) {
+        ni_doc d;
+        if ((rc = ni_cursor_get(cur, &k, &v)) < 0)
+            break;
+        nids++;
+        if (v.len != 4) {
+            rc = BAD("id '%.*s' maps to %zu bytes", (int)k.len, k.data, v.len);
+            break;
+        }
+        doc = ni_get_be32(v.data);
+        if (doc >= c->m.next_doc || (rc = ni_docinfo_get(c->t, doc, &di)) < 0 ||
+            di.len_title == NI_DELETED) {
+            rc = BAD("id '%.*s' maps to document %u, which is not live",
+                     (int)k.len, k.data, doc);
+            break;
+        }
+        if ((rc = ni_txn_get(c->t, NI_T_DOCS, v.data, 4, &v2)) < 0) {
+            rc = rc == NI_ENOTFOUND ? BAD("document %u has no stored fields", doc) : rc;
+            break;
+        }
+        if ((rc = ni_record_decode(c->codec, &c->scratch, &d, v2.data, v2.len)) < 0)
+            break;
+        if (d.id_len != k.len || memcmp(d.id, k.data, k.len) != 0) {
+            rc = BAD("document %u stores another id than '%.*s'", doc, (int)k.len, k.data);
+            break;
+        }
+        if (d.date != di.date) {
+            rc = BAD("document %u: stored date differs from docinfo", doc);
+            break;
+        }
+    }
+    ni_cursor_close(cur);
+    if (rc < 0)
+        return rc;
+    if ((rc = ni_txn_count(c->t, NI_T_DOCS, &ndocs)) < 0)
+        return rc;
+    if (nids != c->m.docs || ndocs != c->m.docs)
+        return BAD("%llu ids and %llu stored documents for %llu live documents",
+                   (unsigned long long)nids, (unsigned long long)ndocs,
+                   (unsigned long long)c->m.docs);
+    c->st->docs = c->m.docs;
+    return 0;
+}
+
+/* Walks the blocks of one term from the cursor's position. */
+static int check_term(checker *c, ni_cursor *cur, const unsigned char *term,
+                      size_t tlen, const ni_term_info *ti)
+{
+    ni_val k, v;
+    ni_block b;
+    ni_docinfo di;
+    uint64_t postings = 0, df = 0, cf = 0;
+    int64_t prev = -1;
+    uint32_t i, j;
+    int rc;
+
+    for (rc = 0; rc == 0; rc = ni_cursor_next(cur)) {
+        if ((rc = ni_cursor_get(cur, &k, &v)) < 0)
+            break;
+        if (k.len != tlen + 5 || memcmp(k.data, term, tlen) != 0 || k.data[tlen] != 0)
+            break;
+        if ((rc = ni_block_open(&b, v.data, v.len)) < 0 ||
+            (rc = ni_block_decode_docs(&b)) < 0)
+            return BAD("term '%.*s': %s", (int)tlen, term, ni_errmsg());
+        if (b.last_doc != ni_get_be32(k.data + tlen + 1))
+            return BAD("term '%.*s': block under key %u ends at %u", (int)tlen, term,
+                       ni_get_be32(k.data + tlen + 1), b.last_doc);
+        if ((int64_t)b.first_doc <= prev)
+            return BAD("term '%.*s': blocks overlap at document %u", (int)tlen, term,
+                       b.first_doc);
+        prev = b.last_doc;
+        c->st->blocks++;
+        for (i = 0; i < b.ndocs; i++) {
+            uint32_t tf = b.tf_title[i] + b.tf_body[i];
+            if (b.docs[i] >= c->m.next_doc)
+                return BAD("term '%.*s': document %u beyond the last one", (int)tlen,
+                           term, b.docs[i]);
+            if (b.tf_title[i] > b.max_tf_title || b.tf_body[i] > b.max_tf_body)
+                return BAD("term '%.*s': block bound below document %u's frequency",
+                           (int)tlen, term, b.docs[i]);
+            if (tf > c->cap_pos) {
+                uint32_t *np = ni_mem_realloc(c->pos, (size_t)tf * sizeof *np);
+                if (!np)
+                    return ni_error(NI_ENOMEM, "out of memory");
+                c->pos = np;
+                c->cap_pos = tf;
+            }
+            if ((rc = ni_block_positions(&b, i, c->pos, tf)) < 0)
+                return BAD("term '%.*s', document %u: %s", (int)tlen, term, b.docs[i],
+                           ni_errmsg());
+            for (j = 1; j < tf; j++)
+                if (c->pos[j] <= c->pos[j - 1])
+                    return BAD("term '%.*s', document %u: positions out of order",
+                               (int)tlen, term, b.docs[i]);
+            if ((rc = ni_docinfo_get(c->t, b.docs[i], &di)) < 0)
+                return rc == NI_ENOTFOUND ? BAD("document %u has no docinfo", b.docs[i]) : rc;
+            postings++;
+            if (di.len_title == NI_DELETED)
+                continue;
+            if (di.len_title < b.min_len_title || di.len_body < b.min_len_body)
+                return BAD("term '%.*s': block length bound above document %u's lengths",
+                           (int)tlen, term, b.docs[i]);
+            df++;
+            cf += tf;
+        }
+    }
+    if (rc < 0 && rc != NI_DONE)
+        return rc;
+    if (postings != ti->postings || df != ti->df || cf != ti->cf)
+        return BAD("term '%.*s': lexicon says df %u, postings %u, cf %llu; blocks have "
+                   "df %llu, postings %llu, cf %llu", (int)tlen, term, ti->df,
+                   ti->postings, (unsigned long long)ti->cf, (unsigned long long)df,
+                   (unsigned long long)postings, (unsigned long long)cf);
+    return 0;
+}
+
+static int check_postings(checker *c)
+{
+    ni_cursor *terms = NULL, *post = NULL;
+    unsigned char key[NI_POSTING_KEY_MAX];
+    ni_term_info ti;
+    ni_val k, v;
+    uint64_t nblocks_seen = 0, total_blocks = 0;
+    int rc;
+
+    if ((rc = ni_cursor_open(&terms, c->t, NI_T_TERMS)) < 0 ||
+        (rc = ni_cursor_open(&post, c->t, NI_T_POSTINGS)) < 0)
+        goto done;
+    for (rc = ni_cursor_first(terms); rc == 0; rc = ni_cursor_next(terms)) {
+        if ((rc = ni_cursor_get(terms, &k, &v)) < 0)
+            break;
+        if (k.len == 0 || k.len > NI_MAX_WORD_BYTES * 2 || v.len != 16) {
+            rc = BAD("lexicon entry of %zu bytes with a %zu-byte value", k.len, v.len);
+            break;
+        }
+        ti.df = ni_get_le32(v.data);
+        ti.postings = ni_get_le32(v.data + 4);
+        ti.cf = ni_get_le64(v.data + 8);
+        c->st->terms++;
+        rc = ni_cursor_seek(post, key, ni_posting_key(key, (const char *)k.data, k.len, 0));
+        if (rc == NI_DONE) {
+            if (ti.postings) {
+                rc = BAD("term '%.*s' has no posting blocks", (int)k.len, k.data);
+                break;
+            }
+            rc = 0;
+            continue;
+        }
+        if (rc < 0 || (rc = check_term(c, post, k.data, k.len, &ti)) < 0)
+            break;
+    }
+    if (rc == NI_DONE)
+        rc = 0;
+    nblocks_seen = c->st->blocks;
+    if (rc == 0 && (rc = ni_txn_count(c->t, NI_T_POSTINGS, &total_blocks)) == 0 &&
+        total_blocks != nblocks_seen)
+        rc = BAD("%llu posting blocks belong to no lexicon term",
+                 (unsigned long long)(total_blocks - nblocks_seen));
+done:
+    ni_cursor_close(terms);
+    ni_cursor_close(post);
+    return rc;
+}
+
+int ni_index_check(ni_index_check_stats *out, ni_index *idx)
+{
+    ni_index_check_stats dummy;
+    checker c;
+    int rc;
+
+    ni_error_clear();
+    if (!idx)
+        return ni_error(NI_EINVAL, "ni_index_check: index is NULL");
+    memset(&c, 0, sizeof c);
+    c.st = out ? out : &dummy;
+    memset(c.st, 0, sizeof *c.st);
+    if ((rc = ni_record_codec_new(&c.codec)) < 0)
+        return rc;
+    if ((rc = ni_txn_begin(&c.t, idx->store, 0)) == 0 &&
+        (rc = ni_meta_read(c.t, &c.m)) == 0 &&
+        (rc = check_docs(&c)) == 0)
+        rc = check_postings(&c);
+    ni_txn_abort(c.t);
+    ni_record_codec_free(c.codec);
+    ni_buf_free(&c.scratch);
+    ni_mem_free(c.pos);
+    return rc;
+}

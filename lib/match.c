@@ -1,0 +1,887 @@
+/*
+ * match.c - the matchers of match.h: term (a posting-block cursor), phrase
+ * and NEAR (a conjunction checked on positions), AND / AND NOT with optional
+ * scorers, OR with a minimum number of matching kids, all documents, and a
+ * date filter.  No matcher allocates per document.
+ *
+ * A term matcher walks the blocks of its term in key order; advancing past
+ * the current block is one B-tree seek on term 0x00 be32(target), which lands
+ * on the first block whose last document is >= target, so whole blocks are
+ * skipped without being read.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match.h"
+#include "query.h"
+
+/* ---- docinfo ----------------------------------------------------------- */
+
+int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
+{
+    uint32_t chunk = doc / NI_DOCINFO_CHUNK;
+    size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
+    if (!c->di_data || c->di_chunk != chunk) {
+        unsigned char key[4];
+        ni_val v;
+        int rc;
+        ni_put_be32(key, chunk);
+        rc = ni_txn_get(c->txn, NI_T_DOCINFO, key, 4, &v);
+        if (rc == NI_ENOTFOUND)
+            return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
+        if (rc < 0)
+            return rc;
+        c->di_chunk = chunk;
+        c->di_data = v.data;
+        c->di_len = v.len;
+    }
+    if (c->di_len < off + NI_DOCINFO_ENTRY)
+        return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
+    ni_docinfo_decode(c->di_data + off, out);
+    return out->len_title != NI_DELETED;
+}
+
+void ni_matcher_free(ni_matcher *m)
+{
+    if (m)
+        m->ops->free(m);
+}
+
+static void free_all(ni_matcher **ms, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        ni_matcher_free(ms[i]);
+}
+
+/* ---- term -------------------------------------------------------------- */
+
+typedef struct term_m {
+    ni_matcher m;
+    ni_match_ctx *c;
+    ni_cursor *cur;
+    char *term;
+    size_t len;
+    ni_block blk;
+    uint32_t i;
+    unsigned field;
+    int scored;
+    double idf;
+} term_m;
+
+static int term_load(term_m *t)
+{
+    ni_val k, v;
+    int rc = ni_cursor_get(t->cur, &k, &v);
+    if (rc == NI_DONE || (rc == 0 && (k.len != t->len + 5 ||
+                                      memcmp(k.data, t->term, t->len) != 0 ||
+                                      k.data[t->len] != 0))) {
+        t->m.doc = NI_NO_DOC;
+        return 0;
+    }
+    if (rc < 0 || (rc = ni_block_open(&t->blk, v.data, v.len)) < 0 ||
+        (rc = ni_block_decode_docs(&t->blk)) < 0)
+        return rc;
+    if (t->blk.last_doc != ni_get_be32(k.data + t->len + 1))
+        return ni_error(NI_ECORRUPT, "posting block of '%.*s' is under the wrong key",
+                        (int)t->len, t->term);
+    t->i = 0;
+    t->m.doc = t->blk.docs[0];
+    return 0;
+}
+
+/* Skips documents without the term in the title when restricted to it. */
+static int term_settle(term_m *t)
+{
+    int rc;
+    while (t->field == NI_QFIELD_TITLE && t->m.doc != NI_NO_DOC &&
+           t->blk.tf_title[t->i] == 0) {
+        if (++t->i < t->blk.ndocs) {
+            t->m.doc = t->blk.docs[t->i];
+            continue;
+        }
+        if ((rc = ni_cursor_next(t->cur)) < 0 || (rc = term_load(t)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int term_next(ni_matcher *m)
+{
+    term_m *t = (term_m *)m;
+    int rc;
+    if (m->doc == NI_NO_DOC)
+        return 0;
+    if (++t->i < t->blk.ndocs) {
+        m->doc = t->blk.docs[t->i];
+    } else if ((rc = ni_cursor_next(t->cur)) < 0 || (rc = term_load(t)) < 0) {
+        return rc;
+    }
+    return term_settle(t);
+}
+
+static int term_advance(ni_matcher *m, uint32_t target)
+{
+    term_m *t = (term_m *)m;
+    int rc;
+    if (m->doc >= target)
+        return 0;
+    if (target > t->blk.last_doc) {
+        unsigned char key[NI_POSTING_KEY_MAX];
+        if ((rc = ni_cursor_seek(t->cur, key, ni_posting_key(key, t->term, t->len, target))) < 0 ||
+            (rc = term_load(t)) < 0)
+            return rc;
+        if (m->doc == NI_NO_DOC)
+            return 0;
+    }
+    while (t->blk.docs[t->i] < target)
+        t->i++;               /* the block's last document is >= target */
+    m->doc = t->blk.docs[t->i];
+    return term_settle(t);
+}
+
+static double term_score(ni_matcher *m, const ni_docinfo *di)
+{
+    term_m *t = (term_m *)m;
+    if (!t->scored || m->doc == NI_NO_DOC)
+        return 0;
+    return ni_bm25_term(&t->c->bm25, t->idf, t->blk.tf_title[t->i],
+                        t->field == NI_QFIELD_TITLE ? 0 : t->blk.tf_body[t->i],
+                        di->len_title, di->len_body);
+}
+
+static void term_free(ni_matcher *m)
+{
+    term_m *t = (term_m *)m;
+    ni_cursor_close(t->cur);
+    ni_mem_free(t->term);
+    ni_mem_free(t);
+}
+
+static const ni_matcher_ops term_ops = { term_next, term_advance, term_score, term_free };
+
+static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len,
+                     unsigned field, int scored)
+{
+    unsigned char key[NI_POSTING_KEY_MAX];
+    ni_term_info ti;
+    term_m *t;
+    int rc;
+
+    *out = NULL;
+    if (len == 0 || len > NI_MAX_WORD_BYTES * 2)
+        return NI_ENOTFOUND;
+    rc = ni_term_info_read(c->txn, term, len, &ti);
+    if (rc < 0)
+        return rc;
+    if (ti.postings == 0)
+        return NI_ENOTFOUND;
+    t = ni_mem_calloc(1, sizeof *t);
+    if (!t)
+        return ni_error(NI_ENOMEM, "out of memory");
+    t->m.ops = &term_ops;
+    t->m.cost = ti.postings;
+    t->c = c;
+    t->field = field;
+    t->scored = scored;
+    t->len = len;
+    t->idf = ni_bm25_idf(c->bm25.docs, ti.df);
+    /* A bound of the term's score: any document has tf' < infinity, so the
+     * score is below idf * (k1 + 1). */
+    t->m.max_score = scored ? t->idf * (c->bm25.k1 + 1.0) : 0;
+    t->term = ni_mem_strndup(term, len);
+    if (!t->term) {
+        ni_mem_free(t);
+        return ni_error(NI_ENOMEM, "out of memory");
+    }
+    if ((rc = ni_cursor_open(&t->cur, c->txn, NI_T_POSTINGS)) < 0 ||
+        (rc = ni_cursor_seek(t->cur, key, ni_posting_key(key, term, len, 0))) < 0 ||
+        (rc = term_load(t)) < 0 || (rc = term_settle(t)) < 0) {
+        term_free(&t->m);
+        return rc;
+    }
+    *out = t;
+    return 0;
+}
+
+int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
+                  size_t len, unsigned field, int scored)
+{
+    term_m *t;
+    int rc = term_open(&t, c, term, len, field, scored);
+    *out = t ? &t->m : NULL;
+    return rc;
+}
+
+/* ---- phrase and NEAR --------------------------------------------------- */
+
+typedef struct phrase_m {
+    ni_matcher m;
+    ni_match_ctx *c;
+    term_m **terms;
+    uint32_t *qpos;
+    size_t n;
+    uint32_t slop;
+    unsigned field;
+    uint32_t **pos;            /* positions of each term in the current doc */
+    uint32_t *npos, *cap;
+    uint32_t *cursor;          /* NEAR: index into each list */
+} phrase_m;
+
+static int load_positions(phrase_m *p, size_t k)
+{
+    term_m *t = p->terms[k];
+    uint32_t tf = t->blk.tf_title[t->i] + t->blk.tf_body[t->i];
+    int rc;
+    if (tf > p->cap[k]) {
+        uint32_t *np = ni_mem_realloc(p->pos[k], (size_t)tf * sizeof *np);
+        if (!np)
+            return ni_error(NI_ENOMEM, "out of memory");
+        p->pos[k] = np;
+        p->cap[k] = tf;
+    }
+    if ((rc = ni_block_positions(&t->blk, t->i, p->pos[k], tf)) < 0)
+        return rc;
+    p->npos[k] = p->field == NI_QFIELD_TITLE ? t->blk.tf_title[t->i] : tf;
+    return 0;
+}
+
+static int contains(const uint32_t *a, uint32_t n, uint32_t v)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && a[lo] == v;
+}
+
+/* 1 when the positions of the current document satisfy the phrase. */
+static int phrase_check(phrase_m *p)
+{
+    size_t k;
+    uint32_t i;
+    if (p->slop == 0) {
+        for (i = 0; i < p->npos[0]; i++) {
+            uint32_t start = p->pos[0][i];
+            if (start < p->qpos[0])
+                continue;
+            start -= p->qpos[0];
+            for (k = 1; k < p->n; k++)
+                if (!contains(p->pos[k], p->npos[k], start + p->qpos[k]))
+                    break;
+            if (k == p->n)
+                return 1;
+        }
+        return 0;
+    }
+    /* NEAR: the smallest window holding one position of every term. */
+    for (k = 0; k < p->n; k++)
+        p->cursor[k] = 0;
+    for (;;) {
+        uint32_t lo = UINT32_MAX, hi = 0;
+        size_t lo_k = 0;
+        for (k = 0; k < p->n; k++) {
+            uint32_t v;
+            if (p->cursor[k] >= p->npos[k])
+                return 0;
+            v = p->pos[k][p->cursor[k]];
+            if (v < lo)
+                lo = v, lo_k = k;
+            if (v > hi)
+                hi = v;
+        }
+        if ((uint64_t)hi - lo <= (uint64_t)p->n - 1 + p->slop)
+            return 1;
+        p->cursor[lo_k]++;
+    }
+}
+
+/* From the current candidate of term 0 on, the first doc where all terms
+ * are present and the positions fit. */
+static int phrase_find(phrase_m *p)
+{
+    uint32_t doc;
+    size_t k;
+    int rc, agree;
+
+    for (;;) {
+        doc = p->terms[0]->m.doc;
+        do {
+            agree = 1;
+            for (k = 0; k < p->n; k++) {
+                term_m *t = p->terms[k];
+                if ((rc = term_advance(&t->m, doc)) < 0)
+                    return rc;
+                if (t->m.doc == NI_NO_DOC) {
+                    p->m.doc = NI_NO_DOC;
+                    return 0;
+                }
+                if (t->m.doc > doc) {
+                    doc = t->m.doc;
+                    agree = 0;
+                }
+            }
+        } while (!agree);
+        for (k = 0; k < p->n; k++)
+            if ((rc = load_positions(p, k)) < 0)
+                return rc;
+        if (phrase_check(p)) {
+            p->m.doc = doc;
+            return 0;
+        }
+        if ((rc = term_next(&p->terms[0]->m)) < 0)
+            return rc;
+        if (p->terms[0]->m.doc == NI_NO_DOC) {
+            p->m.doc = NI_NO_DOC;
+            return 0;
+        }
+    }
+}
+
+static int phrase_next(ni_matcher *m)
+{
+    phrase_m *p = (phrase_m *)m;
+    int rc;
+    if (m->doc == NI_NO_DOC)
+        return 0;
+    if ((rc = term_next(&p->terms[0]->m)) < 0)
+        return rc;
+    return phrase_find(p);
+}
+
+static int phrase_advance(ni_matcher *m, uint32_t target)
+{
+    phrase_m *p = (phrase_m *)m;
+    int rc;
+    if (m->doc >= target)
+        return 0;
+    if ((rc = term_advance(&p->terms[0]->m, target)) < 0)
+        return rc;
+    return phrase_find(p);
+}
+
+static double phrase_score(ni_matcher *m, const ni_docinfo *di)
+{
+    phrase_m *p = (phrase_m *)m;
+    double s = 0;
+    size_t k;
+    for (k = 0; k < p->n; k++)
+        s += term_score(&p->terms[k]->m, di);
+    return s;
+}
+
+static void phrase_free(ni_matcher *m)
+{
+    phrase_m *p = (phrase_m *)m;
+    size_t k;
+    for (k = 0; k < p->n; k++) {
+        if (p->terms && p->terms[k])
+            term_free(&p->terms[k]->m);
+        if (p->pos)
+            ni_mem_free(p->pos[k]);
+    }
+    ni_mem_free(p->terms);
+    ni_mem_free(p->pos);
+    ni_mem_free(p->npos);
+    ni_mem_free(p->cap);
+    ni_mem_free(p->cursor);
+    ni_mem_free(p->qpos);
+    ni_mem_free(p);
+}
+
+static const ni_matcher_ops phrase_ops = { phrase_next, phrase_advance, phrase_score, phrase_free };
+
+int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const char *const *terms,
+                    const size_t *lens, const uint32_t *qpos, size_t n,
+                    uint32_t slop, unsigned field)
+{
+    phrase_m *p;
+    size_t k;
+    int rc;
+
+    *out = NULL;
+    if (n == 0)
+        return NI_ENOTFOUND;
+    p = ni_mem_calloc(1, sizeof *p);
+    if (!p)
+        return ni_error(NI_ENOMEM, "out of memory");
+    p->m.ops = &phrase_ops;
+    p->c = c;
+    p->n = n;
+    p->slop = slop;
+    p->field = field;
+    p->terms = ni_mem_calloc(n, sizeof *p->terms);
+    p->pos = ni_mem_calloc(n, sizeof *p->pos);
+    p->npos = ni_mem_calloc(n, sizeof *p->npos);
+    p->cap = ni_mem_calloc(n, sizeof *p->cap);
+    p->cursor = ni_mem_calloc(n, sizeof *p->cursor);
+    p->qpos = ni_mem_calloc(n, sizeof *p->qpos);
+    if (!p->terms || !p->pos || !p->npos || !p->cap || !p->cursor || !p->qpos) {
+        phrase_free(&p->m);
+        return ni_error(NI_ENOMEM, "out of memory");
+    }
+    memcpy(p->qpos, qpos, n * sizeof *qpos);
+    for (k = 0; k < n; k++) {
+        if ((rc = term_open(&p->terms[k], c, terms[k], lens[k], field, 1)) < 0) {
+            phrase_free(&p->m);
+            return rc;
+        }
+        p->m.max_score += p->terms[k]->m.max_score;
+        if (k == 0 || p->terms[k]->m.cost < p->m.cost)
+            p->m.cost = p->terms[k]->m.cost;
+    }
+    if ((rc = phrase_find(p)) < 0) {
+        phrase_free(&p->m);
+        return rc;
+    }
+    *out = &p->m;
+    return 0;
+}
+
+/* ---- AND / AND NOT ----------------------------------------------------- */
+
+typedef struct and_m {
+    ni_matcher m;
+    ni_matcher **req, **opt, **excl;
+    size_t nreq, nopt, nexcl;
+} and_m;
+
+static int and_find(and_m *a)
+{
+    uint32_t doc;
+    size_t k;
+    int rc, agree;
+
+    for (;;) {
+        doc = a->req[0]->doc;
+        do {
+            agree = 1;
+            for (k = 0; k < a->nreq; k++) {
+                ni_matcher *r = a->req[k];
+                if ((rc = r->ops->advance(r, doc)) < 0)
+                    return rc;
+                if (r->doc == NI_NO_DOC) {
+                    a->m.doc = NI_NO_DOC;
+                    return 0;
+                }
+                if (r->doc > doc) {
+                    doc = r->doc;
+                    agree = 0;
+                }
+            }
+        } while (!agree);
+        for (k = 0; k < a->nexcl; k++) {
+            ni_matcher *e = a->excl[k];
+            if ((rc = e->ops->advance(e, doc)) < 0)
+                return rc;
+            if (e->doc == doc)
+                break;
+        }
+        if (k == a->nexcl) {
+            a->m.doc = doc;
+            return 0;
+        }
+        if ((rc = a->req[0]->ops->next(a->req[0])) < 0)
+            return rc;
+        if (a->req[0]->doc == NI_NO_DOC) {
+            a->m.doc = NI_NO_DOC;
+            return 0;
+        }
+    }
+}
+
+static int and_next(ni_matcher *m)
+{
+    and_m *a = (and_m *)m;
+    int rc;
+    if (m->doc == NI_NO_DOC)
+        return 0;
+    if ((rc = a->req[0]->ops->next(a->req[0])) < 0)
+        return rc;
+    return and_find(a);
+}
+
+static int and_advance(ni_matcher *m, uint32_t target)
+{
+    and_m *a = (and_m *)m;
+    int rc;
+    if (m->doc >= target)
+        return 0;
+    if ((rc = a->req[0]->ops->advance(a->req[0], target)) < 0)
+        return rc;
+    return and_find(a);
+}
+
+static double and_score(ni_matcher *m, const ni_docinfo *di)
+{
+    and_m *a = (and_m *)m;
+    double s = 0;
+    size_t k;
+    for (k = 0; k < a->nreq; k++)
+        s += a->req[k]->ops->score(a->req[k], di);
+    for (k = 0; k < a->nopt; k++) {
+        ni_matcher *o = a->opt[k];
+        /* advance errors leave the optional scorer where it was */
+        if (o->doc < m->doc && o->ops->advance(o, m->doc) < 0)
+            continue;
+        if (o->doc == m->doc)
+            s += o->ops->score(o, di);
+    }
+    return s;
+}
+
+static void and_free(ni_matcher *m)
+{
+    and_m *a = (and_m *)m;
+    free_all(a->req, a->nreq);
+    free_all(a->opt, a->nopt);
+    free_all(a->excl, a->nexcl);
+    ni_mem_free(a->req);
+    ni_mem_free(a);
+}
+
+static const ni_matcher_ops and_ops = { and_next, and_advance, and_score, and_free };
+
+static int cmp_cost(const void *x, const void *y)
+{
+    const ni_matcher *a = *(ni_matcher *const *)x, *b = *(ni_matcher *const *)y;
+    return (a->cost > b->cost) - (a->cost < b->cost);
+}
+
+int ni_match_and(ni_matcher **out, ni_matcher **req, size_t nreq,
+                 ni_matcher **opt, size_t nopt, ni_matcher **excl, size_t nexcl)
+{
+    and_m *a;
+    size_t k, total = nreq + nopt + nexcl;
+    int rc;
+
+    *out = NULL;
+    a = ni_mem_calloc(1, sizeof *a);
+    if (a)
+        a->req = ni_mem_alloc((total ? total : 1) * sizeof *a->req);
+    if (!a || !a->req || nreq == 0) {
+        ni_mem_free(a ? a->req : NULL);
+        ni_mem_free(a);
+        free_all(req, nreq);
+        free_all(opt, nopt);
+        free_all(excl, nexcl);
+        return nreq == 0 ? ni_error(NI_EINVAL, "AND without a required part")
+                         : ni_error(NI_ENOMEM, "out of memory");
+    }
+    memcpy(a->req, req, nreq * sizeof *req);
+    a->opt = a->req + nreq;
+    if (nopt)
+        memcpy(a->opt, opt, nopt * sizeof *opt);
+    a->excl = a->opt + nopt;
+    if (nexcl)
+        memcpy(a->excl, excl, nexcl * sizeof *excl);
+    a->nreq = nreq;
+    a->nopt = nopt;
+    a->nexcl = nexcl;
+    a->m.ops = &and_ops;
+    /* the rarest required matcher leads */
+    qsort(a->req, nreq, sizeof *a->req, cmp_cost);
+    a->m.cost = a->req[0]->cost;
+    for (k = 0; k < nreq; k++)
+        a->m.max_score += a->req[k]->max_score;
+    for (k = 0; k < nopt; k++)
+        a->m.max_score += a->opt[k]->max_score;
+    if ((rc = and_find(a)) < 0) {
+        and_free(&a->m);
+        return rc;
+    }
+    *out = &a->m;
+    return 0;
+}
+
+/* ---- OR with a minimum number of matching kids ------------------------ */
+
+typedef struct or_m {
+    ni_matcher m;
+    ni_matcher **kids;
+    size_t n, min_match;
+} or_m;
+
+/* From the kids' current documents, the first with enough kids on it. */
+static int or_find(or_m *o)
+{
+    size_t k, count;
+    int rc;
+    for (;;) {
+        uint32_t doc = NI_NO_DOC;
+        for (k = 0; k < o->n; k++)
+            if (o->kids[k]->doc < doc)
+                doc = o->kids[k]->doc;
+        o->m.doc = doc;
+        if (doc == NI_NO_DOC)
+            return 0;
+        if (o->min_match <= 1)
+            return 0;
+        for (count = 0, k = 0; k < o->n; k++)
+            count += o->kids[k]->doc == doc;
+        if (count >= o->min_match)
+            return 0;
+        for (k = 0; k < o->n; k++)
+            if (o->kids[k]->doc == doc && (rc = o->kids[k]->ops->next(o->kids[k])) < 0)
+                return rc;
+    }
+}
+
+static int or_next(ni_matcher *m)
+{
+    or_m *o = (or_m *)m;
+    uint32_t doc = m->doc;
+    size_t k;
+    int rc;
+    if (doc == NI_NO_DOC)
+        return 0;
+    for (k = 0; k < o->n; k++)
+        if (o->kids[k]->doc == doc && (rc = o->kids[k]->ops->next(o->kids[k])) < 0)
+            return rc;
+    return or_find(o);
+}
+
+static int or_advance(ni_matcher *m, uint32_t target)
+{
+    or_m *o = (or_m *)m;
+    size_t k;
+    int rc;
+    if (m->doc >= target)
+        return 0;
+    for (k = 0; k < o->n; k++)
+        if ((rc = o->kids[k]->ops->advance(o->kids[k], target)) < 0)
+            return rc;
+    return or_find(o);
+}
+
+static double or_score(ni_matcher *m, const ni_docinfo *di)
+{
+    or_m *o = (or_m *)m;
+    double s = 0;
+    size_t k;
+    for (k = 0; k < o->n; k++)
+        if (o->kids[k]->doc == m->doc)
+            s += o->kids[k]->ops->score(o->kids[k], di);
+    return s;
+}
+
+static void or_free(ni_matcher *m)
+{
+    or_m *o = (or_m *)m;
+    free_all(o->kids, o->n);
+    ni_mem_free(o->kids);
+    ni_mem_free(o);
+}
+
+static const ni_matcher_ops or_ops = { or_next, or_advance, or_score, or_free };
+
+int ni_match_or(ni_matcher **out, ni_matcher **kids, size_t n, size_t min_match)
+{
+    or_m *o;
+    size_t k;
+    int rc;
+
+    *out = NULL;
+    o = ni_mem_calloc(1, sizeof *o);
+    if (o)
+        o->kids = ni_mem_alloc((n ? n : 1) * sizeof *kids);
+    if (!o || !o->kids) {
+        ni_mem_free(o);
+        free_all(kids, n);
+        return ni_error(NI_ENOMEM, "out of memory");
+    }
+    memcpy(o->kids, kids, n * sizeof *kids);
+    o->n = n;
+    o->min_match = min_match ? min_match : 1;
+    o->m.ops = &or_ops;
+    for (k = 0; k < n; k++) {
+        o->m.max_score += kids[k]->max_score;
+        o->m.cost += kids[k]->cost;
+    }
+    if ((rc = or_find(o)) < 0) {
+        or_free(&o->m);
+        return rc;
+    }
+    *out = &o->m;
+    return 0;
+}
+
+/* ---- all documents, date filter, nothing ------------------------------- */
+
+typedef struct all_m {
+    ni_matcher m;
+    ni_match_ctx *c;
+} all_m;
+
+static int all_settle(all_m *a, uint32_t doc)
+{
+    ni_docinfo di;
+    int rc;
+    for (; doc < a->c->next_doc; doc++) {
+        if ((rc = ni_match_docinfo(a->c, doc, &di)) < 0)
+            return rc;
+        if (rc) {
+            a->m.doc = doc;
+            return 0;
+        }
+    }
+    a->m.doc = NI_NO_DOC;
+    return 0;
+}
+
+static int all_next(ni_matcher *m)
+{
+    return m->doc == NI_NO_DOC ? 0 : all_settle((all_m *)m, m->doc + 1);
+}
+
+static int all_advance(ni_matcher *m, uint32_t target)
+{
+    return m->doc >= target ? 0 : all_settle((all_m *)m, target);
+}
+
+static double zero_score(ni_matcher *m, const ni_docinfo *di)
+{
+    (void)m;
+    (void)di;
+    return 0;
+}
+
+static void plain_free(ni_matcher *m)
+{
+    ni_mem_free(m);
+}
+
+static const ni_matcher_ops all_ops = { all_next, all_advance, zero_score, plain_free };
+
+int ni_match_all(ni_matcher **out, ni_match_ctx *c)
+{
+    all_m *a = ni_mem_calloc(1, sizeof *a);
+    int rc;
+    *out = NULL;
+    if (!a)
+        return ni_error(NI_ENOMEM, "out of memory");
+    a->m.ops = &all_ops;
+    a->m.cost = c->next_doc;
+    a->c = c;
+    if ((rc = all_settle(a, 0)) < 0) {
+        ni_mem_free(a);
+        return rc;
+    }
+    *out = &a->m;
+    return 0;
+}
+
+typedef struct date_m {
+    ni_matcher m;
+    ni_match_ctx *c;
+    ni_matcher *kid;
+    int64_t lo, hi;
+} date_m;
+
+static int date_settle(date_m *d)
+{
+    ni_docinfo di;
+    int rc;
+    for (;;) {
+        d->m.doc = d->kid->doc;
+        if (d->m.doc == NI_NO_DOC)
+            return 0;
+        if ((rc = ni_match_docinfo(d->c, d->m.doc, &di)) < 0)
+            return rc;
+        if (di.date != NI_DATE_NONE && di.date >= d->lo && di.date <= d->hi)
+            return 0;
+        if ((rc = d->kid->ops->next(d->kid)) < 0)
+            return rc;
+    }
+}
+
+static int date_next(ni_matcher *m)
+{
+    date_m *d = (date_m *)m;
+    int rc;
+    if (m->doc == NI_NO_DOC)
+        return 0;
+    if ((rc = d->kid->ops->next(d->kid)) < 0)
+        return rc;
+    return date_settle(d);
+}
+
+static int date_advance(ni_matcher *m, uint32_t target)
+{
+    date_m *d = (date_m *)m;
+    int rc;
+    if (m->doc >= target)
+        return 0;
+    if ((rc = d->kid->ops->advance(d->kid, target)) < 0)
+        return rc;
+    return date_settle(d);
+}
+
+static double date_score(ni_matcher *m, const ni_docinfo *di)
+{
+    date_m *d = (date_m *)m;
+    return d->kid->ops->score(d->kid, di);
+}
+
+static void date_free(ni_matcher *m)
+{
+    date_m *d = (date_m *)m;
+    ni_matcher_free(d->kid);
+    ni_mem_free(d);
+}
+
+static const ni_matcher_ops date_ops = { date_next, date_advance, date_score, date_free };
+
+int ni_match_date(ni_matcher **out, ni_match_ctx *c, ni_matcher *kid,
+                  int64_t lo, int64_t hi)
+{
+    date_m *d = ni_mem_calloc(1, sizeof *d);
+    int rc;
+    *out = NULL;
+    if (!d) {
+        ni_matcher_free(kid);
+        return ni_error(NI_ENOMEM, "out of memory");
+    }
+    d->m.ops = &date_ops;
+    d->m.cost = kid->cost;
+    d->m.max_score = kid->max_score;
+    d->c = c;
+    d->kid = kid;
+    d->lo = lo;
+    d->hi = hi;
+    if ((rc = date_settle(d)) < 0) {
+        date_free(&d->m);
+        return rc;
+    }
+    *out = &d->m;
+    return 0;
+}
+
+static int none_move(ni_matcher *m)
+{
+    m->doc = NI_NO_DOC;
+    return 0;
+}
+
+static int none_advance(ni_matcher *m, uint32_t target)
+{
+    (void)target;
+    return none_move(m);
+}
+
+static const ni_matcher_ops none_ops = { none_move, none_advance, zero_score, plain_free };
+
+int ni_match_none(ni_matcher **out)
+{
+    ni_matcher *m = ni_mem_calloc(1, sizeof *m);
+    *out = m;
+    if (!m)
+        return ni_error(NI_ENOMEM, "out of memory");
+    m->ops = &none_ops;
+    m->doc = NI_NO_DOC;
+    return 0;
+}

@@ -1,0 +1,217 @@
+/*
+ * snippet.c - choosing and cutting the passage shown with a hit.
+ *
+ * The text is analysed like at index time, so every inflected form of a
+ * query word matches (the query «школа» highlights «школы» and «Школе»,
+ * «ёлка» highlights «елки»): a word is highlighted when its term is one of
+ * the query's terms; a compound whose whole term matches is highlighted
+ * whole.  The passage is the window of max_chars characters that starts a
+ * little before a matching word and holds the most distinct query terms
+ * (then the most matches).  It starts and ends on word boundaries and is
+ * returned as valid UTF-8.  No I/O; the analyzer is lent by the caller.
+ */
+#include <string.h>
+
+#include "snippet.h"
+
+#define LEAD_CHARS 30            /* context kept before the first match */
+#define MAX_TOKENS 65536
+
+typedef struct span {
+    size_t start, end;
+    int term;                    /* index of the query term, -1 if none */
+} span;
+
+static int term_index(const ni_buf *terms, const char *t, size_t n)
+{
+    size_t off = 0;
+    int i = 0;
+    while (off + 2 <= terms->len) {
+        size_t len = (size_t)terms->data[off] << 8 | terms->data[off + 1];
+        if (len == n && off + 2 + len <= terms->len &&
+            memcmp(terms->data + off + 2, t, n) == 0)
+            return i;
+        off += 2 + len;
+        i++;
+    }
+    return -1;
+}
+
+/* Characters (UTF-8 lead bytes) in s[a..b). */
+static size_t chars(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (; a < b; a++)
+        n += ((unsigned char)s[a] & 0xc0) != 0x80;
+    return n;
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t left)
+{
+    size_t n, i;
+    uint32_t c;
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        n = 2, c = p[0] & 0x1fu;
+    else if (p[0] >= 0xe0 && p[0] <= 0xef)
+        n = 3, c = p[0] & 0x0fu;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+        n = 4, c = p[0] & 0x07u;
+    else
+        return 0;
+    if (n > left)
+        return 0;
+    for (i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        c = c << 6 | (p[i] & 0x3fu);
+    }
+    if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+        (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+        return 0;
+    return n;
+}
+
+/* Copies s[a..b) as valid UTF-8 (U+FFFD for bad bytes, space for control
+ * characters); map[k] receives the output offset of input offset a + k. */
+static int copy_clean(ni_buf *out, const char *s, size_t a, size_t b, size_t *map)
+{
+    static const unsigned char fffd[3] = { 0xef, 0xbf, 0xbd };
+    size_t i = a;
+    int rc;
+    while (i < b) {
+        const unsigned char *p = (const unsigned char *)s + i;
+        size_t n = utf8_len(p, b - i), k;
+        map[i - a] = out->len;
+        if (n == 0) {
+            if ((rc = ni_buf_put(out, fffd, 3)) < 0)
+                return rc;
+            i++;
+            continue;
+        }
+        for (k = 1; k < n; k++)
+            map[i - a + k] = out->len;
+        if (n == 1 && (*p < 0x20 || *p == 0x7f))
+            rc = ni_buf_putc(out, ' ');
+        else
+            rc = ni_buf_put(out, p, n);
+        if (rc < 0)
+            return rc;
+        i += n;
+    }
+    map[b - a] = out->len;
+    return 0;
+}
+
+int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
+                    const ni_buf *terms, size_t max_chars, ni_buf *out_text,
+                    ni_buf *out_ranges)
+{
+    span *sp = NULL;
+    size_t nsp = 0, cap = 0, i, j, best_i = 0, first, last, *map = NULL;
+    long best = -1;
+    size_t skip_until = 0;
+    ni_token tok;
+    int rc;
+    unsigned char seen[64];
+
+    out_text->len = 0;
+    out_ranges->len = 0;
+    if (!text || !len)
+        return 0;
+    if (len > NI_SNIPPET_SCAN)
+        len = NI_SNIPPET_SCAN;
+    if (!max_chars)
+        max_chars = 200;
+
+    if ((rc = ni_analyzer_start(an, text, len, 0)) < 0)
+        return rc;
+    while ((rc = ni_analyzer_next(an, &tok)) == 0 && nsp < MAX_TOKENS) {
+        int t;
+        if (tok.start < skip_until)
+            continue;          /* a part of a compound highlighted whole */
+        t = term_index(terms, tok.term, tok.term_len);
+        if (tok.flags & NI_TOKEN_COMPOUND) {
+            if (t < 0)
+                continue;      /* its parts follow with their own spans */
+            skip_until = tok.end;
+        }
+        if (nsp == cap) {
+            size_t ncap = cap ? cap * 2 : 256;
+            span *p = ni_mem_realloc(sp, ncap * sizeof *p);
+            if (!p) {
+                rc = ni_error(NI_ENOMEM, "out of memory");
+                goto cleanup;
+            }
+            sp = p;
+            cap = ncap;
+        }
+        sp[nsp].start = tok.start;
+        sp[nsp].end = tok.end;
+        sp[nsp].term = t;
+        nsp++;
+    }
+    if (rc < 0)
+        goto cleanup;
+    if (nsp == 0) {
+        rc = 0;
+        goto cleanup;
+    }
+
+    /* the window starting at a matching word with the most distinct terms */
+    for (i = 0; i < nsp; i++) {
+        long score = 0;
+        size_t width;
+        if (sp[i].term < 0)
+            continue;
+        memset(seen, 0, sizeof seen);
+        for (j = i; j < nsp; j++) {
+            width = chars(text, sp[i].start, sp[j].end);
+            if (width > max_chars)
+                break;
+            if (sp[j].term >= 0) {
+                int t = sp[j].term & 63;
+                score += seen[t] ? 1 : 100;
+                seen[t] = 1;
+            }
+        }
+        if (score > best) {
+            best = score;
+            best_i = i;
+        }
+    }
+    /* back up a little for context, then extend to the width */
+    first = best_i;
+    while (first > 0 && chars(text, sp[first - 1].start, sp[best_i].start) <= LEAD_CHARS &&
+           chars(text, sp[first - 1].start, sp[best_i].end) <= max_chars)
+        first--;
+    if (best < 0)
+        first = 0;
+    last = first;
+    while (last + 1 < nsp && chars(text, sp[first].start, sp[last + 1].end) <= max_chars)
+        last++;
+
+    map = ni_mem_alloc((sp[last].end - sp[first].start + 1) * sizeof *map);
+    if (!map) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if ((rc = copy_clean(out_text, text, sp[first].start, sp[last].end, map)) < 0)
+        goto cleanup;
+    for (i = first; i <= last; i++) {
+        size_t r[2];
+        if (sp[i].term < 0)
+            continue;
+        r[0] = map[sp[i].start - sp[first].start];
+        r[1] = map[sp[i].end - sp[first].start];
+        if ((rc = ni_buf_put(out_ranges, r, sizeof r)) < 0)
+            goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    ni_mem_free(sp);
+    ni_mem_free(map);
+    return rc;
+}

@@ -1,0 +1,307 @@
+/*
+ * Fault injection and corruption tests.
+ *
+ * Allocation failure: a scenario (index, commit, search, snippets, get,
+ * stats, delete, compact, check) runs with the n-th allocation failing, for
+ * n = 1, 2, ... until it completes untouched.  Every call must return 0 or
+ * NI_ENOMEM, the index must reopen and pass ni_index_check afterwards, and
+ * nothing may leak (LeakSanitizer in the sanitizer build).
+ *
+ * Corruption: every stored value of a small index (posting blocks, lexicon
+ * entries, docinfo, stored documents, statistics) is truncated or has bits
+ * flipped, one at a time; searching, fetching and checking must return (an
+ * error or a result), never crash or hang.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsindex.h"
+#include "../lib/index.h"
+#include "test.h"
+
+static char tmpdir[] = "/tmp/ni-faults-XXXXXX";
+static int ndirs;
+
+static void cleanup_tmp(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+static const char *new_dir(void)
+{
+    static char path[256];
+    if (ndirs++ == 0) {
+        if (!mkdtemp(tmpdir)) {
+            perror("mkdtemp");
+            exit(2);
+        }
+        atexit(cleanup_tmp);
+    }
+    snprintf(path, sizeof path, "%s/i%d", tmpdir, ndirs);
+    return path;
+}
+
+static const char *const texts[][3] = {
+    { "a1", "Школа мэров", "В Москве подвели итоги обучения первого выпуска «Школы мэров»." },
+    { "a2", "Ростов-на-Дону", "В Ростове-на-Дону открыли новую школу для детей." },
+    { "a3", "Погода", "В воскресенье обещают снег и до -1 °С, ёлки в снегу." },
+    { "a4", "Выставка", "Выставка картин открылась в музее; мэр города посетил её." },
+    { "a1", "Школа мэров", "Повторная публикация: «Школа мэров» продолжится осенью." },
+};
+
+/* 1 when rc is acceptable under injected allocation failure. */
+static int ok_or_nomem(int rc)
+{
+    return rc == 0 || rc == NI_ENOMEM || rc == NI_DONE;
+}
+
+#define STEP(call) do { rc = (call); if (!ok_or_nomem(rc)) { \
+    fprintf(stderr, "n=%llu: %s returned %d (%s)\n", (unsigned long long)n, #call, rc, ni_errmsg()); \
+    bad++; } if (rc < 0) goto out; } while (0)
+
+/* Runs the scenario; returns the number of unacceptable results. */
+static int scenario(const char *path, uint64_t n, int *committed)
+{
+    ni_open_options oo = NI_OPEN_OPTIONS_INIT;
+    ni_index *idx = NULL;
+    ni_hits *h = NULL;
+    ni_hit hit;
+    ni_snippet sn;
+    ni_doc *d = NULL;
+    ni_stats st;
+    size_t i;
+    int rc, bad = 0;
+
+    oo.memory_budget = 600;      /* several flushes within the batch */
+    *committed = 0;
+    ni_mem_fail_at(n, 0);
+    STEP(ni_index_open(&idx, path, &oo));
+    for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        ni_doc doc = NI_DOC_INIT;
+        doc.id = texts[i][0];
+        doc.id_len = strlen(doc.id);
+        doc.title = texts[i][1];
+        doc.title_len = strlen(doc.title);
+        doc.text = texts[i][2];
+        doc.text_len = strlen(doc.text);
+        doc.rubric = "Общество";
+        doc.rubric_len = strlen(doc.rubric);
+        STEP(ni_index_add(idx, &doc));
+    }
+    STEP(ni_index_commit(idx));
+    *committed = 1;
+    STEP(ni_search(&h, idx, "школа OR \"ростов на дону\" мэр* -снег rubric:общество",
+                   strlen("школа OR \"ростов на дону\" мэр* -снег rubric:общество"), NULL));
+    while ((rc = ni_hits_next(h, &hit)) == 0)
+        STEP(ni_hits_snippet(&sn, h, 80));
+    STEP(rc);
+    ni_hits_free(h);
+    h = NULL;
+    STEP(ni_index_get(&d, idx, "a2", 2));
+    ni_doc_free(d);
+    d = NULL;
+    STEP(ni_index_stats(&st, idx));
+    STEP(ni_index_delete(idx, "a3", 2));
+    STEP(ni_index_commit(idx));
+    STEP(ni_index_compact(idx));
+    STEP(ni_index_check(NULL, idx));
+out:
+    ni_hits_free(h);
+    ni_doc_free(d);
+    ni_index_close(idx);
+    return bad;
+}
+
+static void allocation_failures(void)
+{
+    uint64_t n, made;
+    int committed;
+
+    for (n = 1; n < 100000; n++) {
+        const char *path = new_dir();
+        ni_index *idx = NULL;
+        ni_hits *h = NULL;
+        ni_open_options oo = NI_OPEN_OPTIONS_INIT;
+        int bad = scenario(path, n, &committed);
+
+        made = ni_mem_fail_at(0, 0);
+        CHECK(bad == 0);
+        /* afterwards the index opens and is consistent */
+        oo.flags = 0;
+        if (ni_index_open(&idx, path, &oo) == 0) {
+            CHECK_RC(ni_index_check(NULL, idx), 0);
+            if (committed) {
+                CHECK_RC(ni_search(&h, idx, "школа", strlen("школа"), NULL), 0);
+                CHECK(h && ni_hits_total(h) == 1);
+                ni_hits_free(h);
+            }
+            ni_index_close(idx);
+        }
+        if (made < n)
+            break;      /* the scenario ran without reaching the n-th allocation */
+    }
+    CHECK(n > 50);
+    printf("allocation failure injected at 1..%llu\n", (unsigned long long)n);
+}
+
+/* Builds a small index and returns its path. */
+static const char *build_small(void)
+{
+    const char *path = new_dir();
+    ni_index *idx = NULL;
+    char id[16], text[200];
+    int i;
+
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+    for (i = 0; i < 300; i++) {
+        ni_doc doc = NI_DOC_INIT;
+        snprintf(id, sizeof id, "c%d", i);
+        snprintf(text, sizeof text, "Новость %d: мэр открыл школу, погода %s", i,
+                 i % 3 ? "хорошая" : "плохая");
+        doc.id = id;
+        doc.id_len = strlen(id);
+        doc.text = text;
+        doc.text_len = strlen(text);
+        doc.date = 1700000000 + i * 3600;
+        CHECK_RC(ni_index_add(idx, &doc), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    ni_index_close(idx);
+    return path;
+}
+
+/* Every public read path, for the corruption test: must just return. */
+static void exercise(const char *path)
+{
+    static const char *const queries[] = { "мэр школа", "погода OR новость",
+                                            "\"мэр открыл\"", "школ*", "-погода",
+                                            "date:2023..2024 погода" };
+    ni_open_options oo = NI_OPEN_OPTIONS_INIT;
+    ni_index *idx = NULL;
+    ni_hits *h;
+    ni_hit hit;
+    ni_snippet sn;
+    ni_doc *d = NULL;
+    ni_stats st;
+    size_t q;
+
+    oo.flags = NI_OPEN_READONLY;
+    if (ni_index_open(&idx, path, &oo) < 0)
+        return;
+    for (q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        if (ni_search(&h, idx, queries[q], strlen(queries[q]), NULL) < 0)
+            continue;
+        while (ni_hits_next(h, &hit) == 0)
+            (void)ni_hits_snippet(&sn, h, 60);
+        ni_hits_free(h);
+    }
+    if (ni_index_get(&d, idx, "c7", 2) == 0)
+        ni_doc_free(d);
+    (void)ni_index_stats(&st, idx);
+    (void)ni_index_check(NULL, idx);
+    ni_index_close(idx);
+}
+
+/* Damages the value under one key of one table: mode 0 truncates it to
+ * half, 1 flips a bit in its middle, 2 flips the first byte. */
+static int damage(const char *path, enum ni_table tb, size_t nth, int mode)
+{
+    ni_store *s = NULL;
+    ni_txn *t = NULL;
+    ni_cursor *c = NULL;
+    ni_val k, v;
+    unsigned char key[600], *val = NULL;
+    size_t i, klen, vlen;
+    int rc;
+
+    if (ni_store_open(&s, path, 0, 0, 0) < 0)
+        return 0;
+    if ((rc = ni_txn_begin(&t, s, 1)) < 0 || (rc = ni_cursor_open(&c, t, tb)) < 0)
+        goto out;
+    for (rc = ni_cursor_first(c), i = 0; rc == 0 && i < nth; i++)
+        rc = ni_cursor_next(c);
+    if (rc != 0 || ni_cursor_get(c, &k, &v) != 0 || k.len > sizeof key || v.len == 0) {
+        rc = -1;
+        goto out;
+    }
+    klen = k.len;
+    memcpy(key, k.data, klen);
+    vlen = v.len;
+    val = malloc(vlen);
+    memcpy(val, v.data, vlen);
+    ni_cursor_close(c);
+    c = NULL;
+    if (mode == 0)
+        vlen /= 2;
+    else if (mode == 1)
+        val[vlen / 2] ^= 0x10;
+    else
+        val[0] ^= 0xff;
+    rc = ni_txn_put(t, tb, key, klen, val, vlen);
+    if (rc == 0) {
+        rc = ni_txn_commit(t);
+        t = NULL;
+    }
+out:
+    free(val);
+    ni_cursor_close(c);
+    ni_txn_abort(t);
+    ni_store_close(s);
+    return rc == 0;
+}
+
+static void corrupted_values(void)
+{
+    static const enum ni_table tables[] = { NI_T_META, NI_T_TERMS, NI_T_POSTINGS,
+                                            NI_T_DOCS, NI_T_IDS, NI_T_DOCINFO };
+    const char *clean = build_small();
+    char cmd[600];
+    size_t t, nth;
+    int mode, damaged = 0;
+
+    for (t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (nth = 0; nth < 40; nth += 3)
+            for (mode = 0; mode < 3; mode++) {
+                const char *path = new_dir();
+                snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", clean, path);
+                if (system(cmd) != 0) {
+                    CHECK(!"cp failed");
+                    return;
+                }
+                if (damage(path, tables[t], nth, mode)) {
+                    damaged++;
+                    exercise(path);
+                }
+                snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+                if (system(cmd) != 0)
+                    CHECK(!"rm failed");
+            }
+    CHECK(damaged > 100);
+    printf("%d damaged indexes exercised\n", damaged);
+}
+
+/* A flipped posting block must be reported by the check. */
+static void check_finds_damage(void)
+{
+    const char *path = build_small();
+    ni_index *idx = NULL;
+    int found = 0;
+    size_t nth;
+
+    for (nth = 0; nth < 20; nth++) {
+        if (!damage(path, NI_T_POSTINGS, nth, 2))
+            break;
+        CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+        if (ni_index_check(NULL, idx) == NI_ECORRUPT)
+            found++;
+        ni_index_close(idx);
+        idx = NULL;
+    }
+    CHECK(found == (int)nth && found > 0);
+}
+
+TEST_MAIN(TEST(allocation_failures), TEST(corrupted_values), TEST(check_finds_damage))
