@@ -35,6 +35,7 @@ int cmd_index(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
 /* args.c: option parsing                                              */

@@ -4,10 +4,14 @@
  * Human output, one hit per entry:
  *     1. 12.3456  2024-03-01 10:00:00  Title  [id]
  *         https://url (rubric)
- * (the date is left out when the document has none)
- * and "N hits of M in X ms" on stderr.  --json prints JSON Lines: one object
- * per hit, then {"total":M,"returned":N,"ms":X}.  Exit 0 when the query
- * matched at least one document, 1 when none, 2 on an error.
+ *         the best passage of the text, matched words in bold on a terminal
+ * (the date, url/rubric line and passage are left out when absent) and
+ * "N hits of M (mode) in X ms" on stderr, the mode being ni_hits_mode().
+ * --json prints JSON Lines: one object per hit (with "snippet" and
+ * "highlights", byte ranges into the snippet), then
+ * {"total":M,"returned":N,"ms":X,"mode":"..."}.  A notice of the library
+ * about the query goes to stderr.  Exit 0 when the query matched at least
+ * one document, 1 when none, 2 on an error.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +30,10 @@ static const char usage[] =
     "      --or          match any of the words instead of all of them\n"
     "      --sort ORDER  relevance (default) or date (newest first)\n"
     "      --json        JSON Lines: one object per hit, then a summary\n"
+    "      --no-snippet  leave out the passage of text shown with each hit\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_SORT, OPT_JSON };
+enum { OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_SORT, OPT_JSON, OPT_NO_SNIPPET };
 
 static const cli_opt opts[] = {
     { "-n|--limit", OPT_LIMIT, 1 },
@@ -36,10 +41,24 @@ static const cli_opt opts[] = {
     { "--or", OPT_OR, 0 },
     { "--sort", OPT_SORT, 1 },
     { "--json", OPT_JSON, 0 },
+    { "--no-snippet", OPT_NO_SNIPPET, 0 },
     { NULL, 0, 0 },
 };
 
-static void print_hit_json(const ni_hit *h)
+/* Writes ,"snippet":"...","highlights":[[s,e],...] (byte offsets into the
+ * snippet's UTF-8). */
+static void print_snippet_json(const ni_snippet *sn)
+{
+    fputs(",\"snippet\":", stdout);
+    out_json_str(stdout, sn->text, sn->len);
+    fputs(",\"highlights\":[", stdout);
+    for (size_t i = 0; i < sn->nranges; i++)
+        printf("%s[%zu,%zu]", i ? "," : "", sn->ranges[2 * i],
+               sn->ranges[2 * i + 1]);
+    fputc(']', stdout);
+}
+
+static void print_hit_json(const ni_hit *h, const ni_snippet *sn)
 {
     printf("{\"rank\":%zu,\"score\":", h->rank);
     out_json_num(stdout, h->score);
@@ -53,10 +72,32 @@ static void print_hit_json(const ni_hit *h)
     out_json_str(stdout, h->rubric, h->rubric_len);
     fputs(",\"url\":", stdout);
     out_json_str(stdout, h->url, h->url_len);
+    if (sn)
+        print_snippet_json(sn);
     fputs("}\n", stdout);
 }
 
-static void print_hit_human(const ni_hit *h, const out_colours *c)
+/* The snippet on one line, its matched words in bold when colour is on. */
+static void print_snippet_human(const ni_snippet *sn, const out_colours *c)
+{
+    size_t at = 0;
+    fputs("    ", stdout);
+    for (size_t i = 0; i < sn->nranges; i++) {
+        size_t a = sn->ranges[2 * i], b = sn->ranges[2 * i + 1];
+        if (a < at || b < a || b > sn->len)
+            continue; /* not in order: show the text unhighlighted */
+        out_text(stdout, sn->text + at, a - at, 0);
+        fputs(c->bold, stdout);
+        out_text(stdout, sn->text + a, b - a, 0);
+        fputs(c->off, stdout);
+        at = b;
+    }
+    out_text(stdout, sn->text + at, sn->len - at, 0);
+    fputc('\n', stdout);
+}
+
+static void print_hit_human(const ni_hit *h, const ni_snippet *sn,
+                            const out_colours *c)
 {
     char date[40];
     printf("%s%zu.%s %.4f  ", c->rank, h->rank, c->off, h->score);
@@ -85,9 +126,8 @@ static void print_hit_human(const ni_hit *h, const out_colours *c)
         }
         printf("%s\n", c->off);
     }
-    /* SNIPPET HOOK: when newsindex.h gains a snippet function, print the
-     * hit's snippet here as a third, indented line (matched words in
-     * c->bold).  Nothing is printed until then. */
+    if (sn && sn->len)
+        print_snippet_human(sn, c);
 }
 
 /* Joins argv-style words with single spaces into a fresh string. */
@@ -115,7 +155,7 @@ static char *join_words(char **words, int n)
 int cmd_query(int argc, char **argv)
 {
     ni_search_options so = NI_SEARCH_OPTIONS_INIT;
-    int json = 0;
+    int json = 0, snippets = 1;
     const char *db = NULL;
     char **words = calloc((size_t)argc + 1, sizeof *words);
     int nwords = 0;
@@ -168,6 +208,9 @@ int cmd_query(int argc, char **argv)
         case OPT_JSON:
             json = 1;
             break;
+        case OPT_NO_SNIPPET:
+            snippets = 0;
+            break;
         }
     }
     if (!db || nwords == 0) {
@@ -199,11 +242,17 @@ int cmd_query(int argc, char **argv)
     size_t returned = 0;
     ni_hit h;
     while ((rc = ni_hits_next(hits, &h)) == 0) {
+        ni_snippet snip, *sn = NULL;
         returned++;
+        if (snippets) {
+            if ((rc = ni_hits_snippet(&snip, hits, 0)) < 0)
+                break;
+            sn = &snip;
+        }
         if (json)
-            print_hit_json(&h);
+            print_hit_json(&h, sn);
         else
-            print_hit_human(&h, &c);
+            print_hit_human(&h, sn, &c);
     }
     double ms = out_elapsed(&t0) * 1e3;
     if (rc < 0) {
@@ -211,13 +260,20 @@ int cmd_query(int argc, char **argv)
         goto cleanup;
     }
     uint64_t total = ni_hits_total(hits);
-    if (json)
-        printf("{\"total\":%llu,\"returned\":%zu,\"ms\":%.3f}\n",
+    const char *mode = ni_hits_mode(hits);
+    const char *notice = ni_hits_notice(hits);
+    if (notice)
+        cli_error("note: %s", notice);
+    if (json) {
+        printf("{\"total\":%llu,\"returned\":%zu,\"ms\":%.3f,\"mode\":",
                (unsigned long long)total, returned, ms);
-    else
-        fprintf(stderr, "%zu %s of %llu in %.3f ms\n", returned,
+        out_json_str(stdout, mode, strlen(mode));
+        fputs("}\n", stdout);
+    } else {
+        fprintf(stderr, "%zu %s of %llu (%s) in %.3f ms\n", returned,
                 returned == 1 ? "hit" : "hits", (unsigned long long)total,
-                ms);
+                mode, ms);
+    }
     ret = total > 0 ? EXIT_HITS : EXIT_NOHITS;
 
 cleanup:

@@ -23,6 +23,7 @@ static const command commands[] = {
     { "query", cmd_query, "search an index" },
     { "get",   cmd_get,   "print a stored document by id" },
     { "stats", cmd_stats, "print index statistics" },
+    { "check", cmd_check, "verify the whole index" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

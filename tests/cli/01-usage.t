@@ -11,6 +11,7 @@ $ nsearch --help
 >   query    search an index
 >   get      print a stored document by id
 >   stats    print index statistics
+>   check    verify the whole index
 >
 > 'nsearch <command> --help' describes a command.
 > Exit status: 0 success (query: at least one hit), 1 no hits or not found,

@@ -27,10 +27,10 @@ $ nsearch index -q "$T/hidden.idx" data/bad/.hidden.jsonl && nsearch get "$T/hid
 ! ^nsearch: indexed 1 document \(
 
 === "-" reads standard input
-$ nsearch index "$T/stdin.idx" - && nsearch query "$T/stdin.idx" доллара --json | sed -E 's/"(score|ms)":[0-9.e+-]+/"\1":X/'
+$ nsearch index "$T/stdin.idx" - && nsearch query "$T/stdin.idx" доллара --json --no-snippet | sed -E 's/"(score|ms)":[0-9.e+-]+/"\1":X/'
 < {"id":"s1","date":"2024-03-07 18:00:00","title":"Курс доллара снизился","text":"На торгах Московской биржи курс доллара снизился до 90 рублей."}
 > {"rank":1,"score":X,"id":"s1","title":"Курс доллара снизился","date":"2024-03-07 18:00:00","rubric":null,"url":null}
-> {"total":1,"returned":1,"ms":X}
+> {"total":1,"returned":1,"ms":X,"mode":"all words"}
 ! ^nsearch: indexed 1 document \([0-9]+ bytes\) in
 
 === an input that cannot be opened is an error: the rest is indexed, exit 2

@@ -27,3 +27,19 @@ $ nsearch index -q "$T/news2.idx" data/news.jsonl 2>/dev/null; nsearch stats "$T
 === stats of an empty index
 $ mkdir "$T/nothing"; nsearch index -q "$T/empty.idx" "$T/nothing" 2>/dev/null; nsearch stats "$T/empty.idx" --json | sed -E 's/.*"docs":([0-9]+),"deleted":([0-9]+).*/\1 \2/'
 > 0 0
+
+=== check: a sound index, exit 0, what was walked on stdout
+$ nsearch index -q "$T/check.idx" data/news.jsonl 2>/dev/null; nsearch check "$T/check.idx"
+| s/, [0-9]+ terms, [0-9]+ posting blocks$/, N terms, N posting blocks/
+> ok: 6 documents, N terms, N posting blocks
+!! .
+
+=== check --json
+$ nsearch check --json "$T/check.idx"
+| s/"(terms|blocks)":[0-9]+/"\1":N/g
+> {"ok":true,"docs":6,"terms":N,"blocks":N}
+
+=== check of a missing index
+$ nsearch check "$T/missing.idx"
+? 2
+! ^nsearch: cannot open index '.*/missing\.idx': No such file or directory$
