@@ -8,28 +8,28 @@ $ nsearch index "$T/bad.idx" data/bad
 !! hidden
 
 === the records around the bad line were indexed
-$ nsearch get "$T/bad.idx" b3 --json
-> {"id":"b3","url":null,"date":"2024-01-11 00:00:00","rubric":null,"title":"В Твери отремонтируют мост через Волгу","credit":null,"text":"Работы начнутся весной и продлятся два года."}
+$ nsearch get "$T/bad.idx" ria-1913593149 --json
+> {"id":"ria-1913593149","url":null,"date":"2023-12-04 12:20:00","rubric":"society","title":"На Камчатке создадут министерство по делам молодежи","credit":null,"text":"ПЕТРОПАВЛОВСК-КАМЧАТСКИЙ, 4 дек – РИА Новости. Новый орган исполнительной власти - министерство по делам молодежи - создадут на Камчатке, сообщил в своем Telegram-канале губернатор Камчатского края Владимир Солодов."}
 
 === the bad record itself was not
-$ nsearch get "$T/bad.idx" b2
+$ nsearch get "$T/bad.idx" ria-broken
 ? 1
-! ^nsearch: no document 'b2' in '.*/bad\.idx'$
+! ^nsearch: no document 'ria-broken' in '.*/bad\.idx'$
 
 === hidden files in a directory are skipped
-$ nsearch get "$T/bad.idx" h1
+$ nsearch get "$T/bad.idx" ria-1913652643
 ? 1
-! ^nsearch: no document 'h1' in
+! ^nsearch: no document 'ria-1913652643' in
 
 === an explicitly named hidden file is read
-$ nsearch index -q "$T/hidden.idx" data/bad/.hidden.jsonl && nsearch get "$T/hidden.idx" h1 --json
-> {"id":"h1","url":null,"date":null,"rubric":null,"title":"Скрытый файл не индексируется","credit":null,"text":"Этот документ лежит в скрытом файле и не должен попасть в индекс."}
+$ nsearch index -q "$T/hidden.idx" data/bad/.hidden.jsonl && nsearch get "$T/hidden.idx" ria-1913652643 --json
+> {"id":"ria-1913652643","url":"https://ria.ru/20231204/shkola-1913652643.html","date":"2023-12-04 14:58:00","rubric":"society","title":"В Госдуме одобрили поправку о запрете использования телефонов в школах","credit":null,"text":"МОСКВА, 4 дек - РИА Новости. Комитет Госдумы по просвещению одобрил поправку о запрете использования телефонов в школах даже в образовательных целях."}
 ! ^nsearch: indexed 1 document \(
 
 === "-" reads standard input
-$ nsearch index "$T/stdin.idx" - && nsearch query "$T/stdin.idx" доллара --json --no-snippet | sed -E 's/"(score|ms)":[0-9.e+-]+/"\1":X/'
-< {"id":"s1","date":"2024-03-07 18:00:00","title":"Курс доллара снизился","text":"На торгах Московской биржи курс доллара снизился до 90 рублей."}
-> {"rank":1,"score":X,"id":"s1","title":"Курс доллара снизился","date":"2024-03-07 18:00:00","rubric":null,"url":null}
+$ nsearch index "$T/stdin.idx" - && nsearch query "$T/stdin.idx" приложение --json --no-snippet | sed -E 's/"(score|ms)":[0-9.e+-]+/"\1":X/'
+< {"id":"ria-1913236799","url":"https://ria.ru/20231201/sbermarket-1913236799.html","date":"2023-12-01T17:29:00","rubric":"society","title":"Приложение \"Сбермаркет\" пропало из App Store","text":"МОСКВА, 1 дек - РИА Новости. Приложение сервиса \"Сбермаркет\" больше недоступно для скачивания в App Store, убедился корреспондент РИА Новости."}
+> {"rank":1,"score":X,"id":"ria-1913236799","title":"Приложение \"Сбермаркет\" пропало из App Store","date":"2023-12-01 17:29:00","rubric":"society","url":"https://ria.ru/20231201/sbermarket-1913236799.html"}
 > {"total":1,"returned":1,"ms":X,"mode":"all words"}
 ! ^nsearch: indexed 1 document \([0-9]+ bytes\) in
 
@@ -48,9 +48,9 @@ $ nsearch index -q "$T/twice.idx" data/news.jsonl data/news.jsonl && nsearch sta
 > 6
 
 === small batches commit as they go and give the same index
-$ nsearch index --batch 2 "$T/batch.idx" data/news.jsonl && nsearch query "$T/batch.idx" метро --sort date --json | sed -E 's/.*"id":"([^"]*)".*/\1/; s/.*"total":([0-9]+).*/total \1/'
-> n5
-> n1
+$ nsearch index --batch 2 "$T/batch.idx" data/news.jsonl && nsearch query "$T/batch.idx" щелкунчик --sort date --json | sed -E 's/.*"id":"([^"]*)".*/\1/; s/.*"total":([0-9]+).*/total \1/'
+> ria-1908828530
+> ria-1907394827
 > total 2
 ! ^nsearch: indexed 6 documents
 
