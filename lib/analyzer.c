@@ -1,0 +1,645 @@
+/*
+ * analyzer.c - from UTF-8 text to index terms.  The only file that includes
+ * ICU headers.  Does: UTF-8 decoding with exact byte offsets, word
+ * boundaries (ICU word break iterator, UAX #29), normalisation (NFKC +
+ * full case folding, ё → е, Latin look-alikes repaired in Cyrillic words),
+ * hyphenated compounds, stemming (stem.c), function-word flags.  Does not:
+ * drop stop words, keep any state between documents other than caches.
+ *
+ * Decoding.  The text is decoded to UTF-16 once, a chunk of up to
+ * CHUNK_BYTES at a time (cut after a space where possible, so memory stays
+ * bounded for a 100 MB document), remembering for every UTF-16 unit the
+ * byte offsets of the character it came from.  Invalid UTF-8 becomes
+ * U+FFFD (which separates words, like punctuation); NUL bytes become
+ * spaces.  Soft hyphens (U+00AD), zero-width characters (U+200B..U+200D,
+ * U+2060, U+FEFF) and combining stress marks (U+0300, U+0301) are dropped
+ * here, so «за́мок» and «пере\u00ADдача» are read as one word.
+ *
+ * Words.  The break iterator's rule status keeps letters, numbers and
+ * ideographs and drops spaces and punctuation.  Words joined by exactly one
+ * hyphen (U+002D, U+2010 or U+2011) with nothing else between them form a
+ * compound (Ростов-на-Дону, Су-57, COVID-19, по-русски; at most MAX_PARTS
+ * parts): it is emitted first, whole, at its first part's position, with the
+ * parts' terms joined by '-', then each part at its own position.  En and
+ * em dashes separate words.
+ *
+ * Terms.  NFKC + case folding (unorm2 NFKC_Casefold), then ё → е.  In a
+ * word with Cyrillic letters whose other letters are all Latin look-alikes
+ * (a b c e h k m o p t x y after folding), those are made Cyrillic.
+ * Numbers (rule status NUMBER) are kept as written after NFKC: «10,5» and
+ * «10.5» are different terms, «２０２４» is «2024».  Cyrillic words are
+ * stemmed by Snowball russian, words in Latin script by Snowball english,
+ * other scripts are not stemmed.  A word whose normal form is longer than
+ * NI_MAX_WORD_BYTES takes a position but yields no token.
+ *
+ * Cache.  Normal form, term and flags are cached by the word as written
+ * (its UTF-16 units), up to CACHE_MAX entries (then the cache starts over),
+ * so each form is normalised and stemmed once per analyzer.
+ */
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+#include "internal.h"
+#include "stem.h"
+
+#define CHUNK_BYTES (64 * 1024)
+#define MAX_PARTS 8
+#define MAX_WORD_UNITS 256          /* longer words are too long anyway */
+#define CACHE_MAX 65536
+#define CACHE_SLOTS (CACHE_MAX * 2)
+
+typedef struct entry {
+    uint32_t hash;
+    uint32_t key_off, key_len;      /* UTF-16 units of the word as written */
+    uint32_t norm_off, norm_len;
+    uint32_t term_off, term_len;
+    unsigned flags;
+    int too_long;
+} entry;
+
+typedef struct part {
+    const entry *e;
+    int32_t s, t;                   /* UTF-16 range in the chunk */
+    int number;
+} part;
+
+typedef struct pending {
+    uint32_t norm_off, norm_len, term_off, term_len;  /* into arena or run */
+    int in_run;                     /* strings are in run, not the cache */
+    uint32_t position;
+    size_t start, end;
+    unsigned flags;
+} pending;
+
+struct ni_analyzer {
+    UBreakIterator *bi;
+    const UNormalizer2 *nfkc_cf;
+    ni_stemmer *ru, *en;
+
+    const char *text;
+    size_t len, next;               /* input and the next byte to decode */
+    size_t base;                    /* byte offset of the chunk */
+    UChar *u;                       /* the chunk in UTF-16 */
+    uint32_t *ustart, *uend;        /* byte offsets (from base) per unit */
+    int32_t ulen, ucap;
+    int chunk_open;
+
+    uint32_t position;              /* of the next word */
+    part run[MAX_PARTS];
+    int nrun;
+
+    pending queue[MAX_PARTS + 1];
+    int qlen, qnext;
+    ni_buf run_bytes;               /* compound strings */
+
+    entry *entries;
+    uint32_t nentries;
+    uint32_t *slots;                /* entry index + 1 */
+    ni_buf arena;                   /* keys, normal forms, terms */
+    UChar fold[MAX_WORD_UNITS * 4];
+    char utf8[MAX_WORD_UNITS * 12];
+};
+
+/* ---- creation ----------------------------------------------------------- */
+
+static int icu_error(UErrorCode st, const char *what)
+{
+    if (st == U_MEMORY_ALLOCATION_ERROR)
+        return ni_error(NI_ENOMEM, "%s: out of memory", what);
+    return ni_error(NI_EINVAL, "%s: %s", what, u_errorName(st));
+}
+
+int ni_analyzer_new(ni_analyzer **out)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    ni_analyzer *an;
+    int rc;
+
+    if (!out)
+        return ni_error(NI_EINVAL, "ni_analyzer_new: out is NULL");
+    *out = NULL;
+    an = ni_mem_calloc(1, sizeof *an);
+    if (!an)
+        return ni_error(NI_ENOMEM, "out of memory");
+    an->slots = ni_mem_calloc(CACHE_SLOTS, sizeof *an->slots);
+    an->entries = ni_mem_alloc(CACHE_MAX * sizeof *an->entries);
+    if (!an->slots || !an->entries) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto fail;
+    }
+    an->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st)) {
+        rc = icu_error(st, "ICU normalizer");
+        goto fail;
+    }
+    an->bi = ubrk_open(UBRK_WORD, "ru", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+        an->bi = NULL;
+        rc = icu_error(st, "ICU word break iterator");
+        goto fail;
+    }
+    if ((rc = ni_stemmer_new(&an->ru, "russian")) < 0 ||
+        (rc = ni_stemmer_new(&an->en, "english")) < 0)
+        goto fail;
+    *out = an;
+    return 0;
+fail:
+    ni_analyzer_free(an);
+    return rc;
+}
+
+void ni_analyzer_free(ni_analyzer *an)
+{
+    if (!an)
+        return;
+    if (an->bi)
+        ubrk_close(an->bi);
+    ni_stemmer_free(an->ru);
+    ni_stemmer_free(an->en);
+    ni_mem_free(an->u);
+    ni_mem_free(an->ustart);
+    ni_mem_free(an->uend);
+    ni_mem_free(an->entries);
+    ni_mem_free(an->slots);
+    ni_buf_free(&an->arena);
+    ni_buf_free(&an->run_bytes);
+    ni_mem_free(an);
+}
+
+int ni_analyzer_start(ni_analyzer *an, const char *text, size_t len,
+                      uint32_t first_position)
+{
+    if (!an || (!text && len))
+        return ni_error(NI_EINVAL, "ni_analyzer_start: NULL argument");
+    an->text = text;
+    an->len = len;
+    an->next = 0;
+    an->base = 0;
+    an->chunk_open = 0;
+    an->position = first_position;
+    an->nrun = 0;
+    an->qlen = an->qnext = 0;
+    return 0;
+}
+
+uint32_t ni_analyzer_end_position(const ni_analyzer *an)
+{
+    return an->position;
+}
+
+/* ---- decoding ----------------------------------------------------------- */
+
+static int dropped(UChar32 c)
+{
+    return c == 0xAD || (c >= 0x200B && c <= 0x200D) || c == 0x2060 ||
+           c == 0xFEFF || c == 0x300 || c == 0x301;
+}
+
+/* Decodes the next chunk of the input into an->u; 0 when one was read,
+ * NI_DONE at the end of the text. */
+static int next_chunk(ni_analyzer *an)
+{
+    size_t end, i, cut;
+    int32_t need;
+    UErrorCode st = U_ZERO_ERROR;
+
+    if (an->next >= an->len)
+        return NI_DONE;
+    end = an->len;
+    if (end - an->next > CHUNK_BYTES) {
+        end = an->next + CHUNK_BYTES;
+        /* cut after a space in the last 4 KiB, else at a character start */
+        for (cut = end; cut > end - 4096; cut--)
+            if (an->text[cut - 1] == ' ' || an->text[cut - 1] == '\n')
+                break;
+        if (cut > end - 4096)
+            end = cut;
+        else
+            while (end > an->next + 1 && ((unsigned char)an->text[end] & 0xC0) == 0x80)
+                end--;
+    }
+    need = (int32_t)(end - an->next) + 1;
+    if (need > an->ucap) {
+        UChar *u = ni_mem_realloc(an->u, (size_t)need * sizeof *u);
+        uint32_t *s, *e;
+        if (!u)
+            return ni_error(NI_ENOMEM, "out of memory");
+        an->u = u;
+        s = ni_mem_realloc(an->ustart, (size_t)need * sizeof *s);
+        if (!s)
+            return ni_error(NI_ENOMEM, "out of memory");
+        an->ustart = s;
+        e = ni_mem_realloc(an->uend, (size_t)need * sizeof *e);
+        if (!e)
+            return ni_error(NI_ENOMEM, "out of memory");
+        an->uend = e;
+        an->ucap = need;
+    }
+    an->base = an->next;
+    an->ulen = 0;
+    i = an->next;
+    while (i < end) {
+        const uint8_t *s = (const uint8_t *)an->text + an->base;
+        int32_t k = (int32_t)(i - an->base), from = k;
+        UChar32 c;
+        U8_NEXT(s, k, (int32_t)(end - an->base), c);
+        if (c < 0)
+            c = 0xFFFD;
+        else if (c == 0)
+            c = ' ';
+        i = an->base + (size_t)k;
+        if (dropped(c))
+            continue;
+        if (U_IS_BMP(c)) {
+            an->u[an->ulen] = (UChar)c;
+            an->ustart[an->ulen] = (uint32_t)from;
+            an->uend[an->ulen++] = (uint32_t)k;
+        } else {
+            an->u[an->ulen] = U16_LEAD(c);
+            an->ustart[an->ulen] = (uint32_t)from;
+            an->uend[an->ulen++] = (uint32_t)k;
+            an->u[an->ulen] = U16_TRAIL(c);
+            an->ustart[an->ulen] = (uint32_t)from;
+            an->uend[an->ulen++] = (uint32_t)k;
+        }
+    }
+    an->next = end;
+    ubrk_setText(an->bi, an->u, an->ulen, &st);
+    if (U_FAILURE(st))
+        return icu_error(st, "ICU word break iterator");
+    an->chunk_open = 1;
+    return 0;
+}
+
+/* ---- normal forms and terms -------------------------------------------- */
+
+static uint32_t hash_units(const UChar *u, int32_t n)
+{
+    uint32_t h = 2166136261u;
+    int32_t i;
+    for (i = 0; i < n; i++)
+        h = (h ^ u[i]) * 16777619u;
+    return h;
+}
+
+static const UChar lookalike_from[] = u"abcehkmoptxy";
+static const UChar lookalike_to[] = u"авсенкмортху";
+
+static int is_function_norm(const char *s, size_t n);
+
+/* Normalises, classifies and stems the word u[0..n) into a new cache
+ * entry. */
+static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
+                      entry *e)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t fl, i, j, cyr = 0, lat = 0, other = 0, ulen = 0;
+    const char *term;
+    size_t term_len;
+    int rc;
+
+    e->flags = 0;
+    e->too_long = 0;
+    fl = unorm2_normalize(an->nfkc_cf, u, n, an->fold, (int32_t)(sizeof an->fold / sizeof an->fold[0]), &st);
+    if (st == U_BUFFER_OVERFLOW_ERROR) {
+        e->too_long = 1;
+        return 0;
+    }
+    if (U_FAILURE(st))
+        return icu_error(st, "ICU normalization");
+    /* ё -> е, and drop marks the normalisation left (stress on й etc.) */
+    for (i = j = 0; i < fl; i++) {
+        UChar c = an->fold[i];
+        if (c == 0x0451)
+            c = 0x0435;
+        if (c == 0x0300 || c == 0x0301)
+            continue;
+        an->fold[j++] = c;
+    }
+    fl = j;
+    for (i = 0; i < fl; i++) {
+        UChar32 c = an->fold[i];
+        UErrorCode se = U_ZERO_ERROR;
+        UScriptCode sc;
+        if (!u_isalpha(c))
+            continue;
+        sc = uscript_getScript(c, &se);
+        if (sc == USCRIPT_CYRILLIC)
+            cyr++;
+        else if (sc == USCRIPT_LATIN && u_strchr(lookalike_from, (UChar)c))
+            lat++;
+        else
+            other++;
+    }
+    if (cyr && lat && !other)
+        for (i = 0; i < fl; i++) {
+            const UChar *p = an->fold[i] < 0x80 ? u_strchr(lookalike_from, an->fold[i]) : NULL;
+            if (p)
+                an->fold[i] = lookalike_to[p - lookalike_from];
+        }
+    if (!cyr && lat + other) {
+        /* Latin (or another script): English stemming only for Latin */
+        for (i = 0; i < fl; i++) {
+            UErrorCode se = U_ZERO_ERROR;
+            if (u_isalpha(an->fold[i]) &&
+                uscript_getScript(an->fold[i], &se) == USCRIPT_LATIN) {
+                e->flags |= NI_TOKEN_LATIN;
+                break;
+            }
+        }
+    }
+    st = U_ZERO_ERROR;
+    u_strToUTF8(an->utf8, (int32_t)sizeof an->utf8, &ulen, an->fold, fl, &st);
+    if (U_FAILURE(st) || ulen > NI_MAX_WORD_BYTES || ulen == 0) {
+        e->too_long = ulen > 0 || U_FAILURE(st);
+        if (ulen == 0 && !U_FAILURE(st))
+            e->too_long = 1;
+        return 0;
+    }
+    if (number)
+        e->flags |= NI_TOKEN_NUMBER;
+    term = an->utf8;
+    term_len = (size_t)ulen;
+    if (!number && cyr)
+        rc = ni_stemmer_stem(an->ru, an->utf8, (size_t)ulen, &term, &term_len);
+    else if (!number && (e->flags & NI_TOKEN_LATIN))
+        rc = ni_stemmer_stem(an->en, an->utf8, (size_t)ulen, &term, &term_len);
+    else
+        rc = 0;
+    if (rc < 0)
+        return rc;
+    if (is_function_norm(an->utf8, (size_t)ulen))
+        e->flags |= NI_TOKEN_FUNCTION;
+    e->norm_off = (uint32_t)an->arena.len;
+    e->norm_len = (uint32_t)ulen;
+    if ((rc = ni_buf_put(&an->arena, an->utf8, (size_t)ulen)) < 0)
+        return rc;
+    e->term_off = (uint32_t)an->arena.len;
+    e->term_len = (uint32_t)term_len;
+    return ni_buf_put(&an->arena, term, term_len);
+}
+
+/* The cache entry of the word u[0..n), made when absent. */
+static int lookup(ni_analyzer *an, const UChar *u, int32_t n, int number,
+                  const entry **out)
+{
+    uint32_t h = hash_units(u, n) ^ (uint32_t)number, j;
+    entry *e;
+    int rc;
+
+    for (j = h & (CACHE_SLOTS - 1); an->slots[j]; j = (j + 1) & (CACHE_SLOTS - 1)) {
+        e = &an->entries[an->slots[j] - 1];
+        if (e->hash == h && e->key_len == (uint32_t)n &&
+            memcmp(an->arena.data + e->key_off, u, (size_t)n * sizeof *u) == 0) {
+            *out = e;
+            return 0;
+        }
+    }
+    e = &an->entries[an->nentries];
+    e->hash = h;
+    e->key_off = (uint32_t)an->arena.len;
+    e->key_len = (uint32_t)n;
+    if ((rc = ni_buf_put(&an->arena, u, (size_t)n * sizeof *u)) < 0 ||
+        (rc = make_entry(an, u, n, number, e)) < 0) {
+        an->arena.len = e->key_off;
+        return rc;
+    }
+    an->slots[j] = ++an->nentries;
+    *out = e;
+    return 0;
+}
+
+static void cache_clear(ni_analyzer *an)
+{
+    memset(an->slots, 0, CACHE_SLOTS * sizeof *an->slots);
+    an->nentries = 0;
+    an->arena.len = 0;
+}
+
+/* ---- words, runs and compounds ------------------------------------------ */
+
+static int hyphen(UChar c)
+{
+    return c == 0x2D || c == 0x2010 || c == 0x2011;
+}
+
+#define CHUNK_END 2   /* next_word: the chunk ended with a run open */
+
+/* The next word of the text in *w (*number set for numbers): 0, NI_DONE at
+ * the end, or CHUNK_END when a run must be flushed before the next chunk
+ * is decoded (its offsets refer to the current one). */
+static int next_word(ni_analyzer *an, part *w, int *number)
+{
+    int rc;
+    for (;;) {
+        int32_t s, t;
+        int status;
+        if (!an->chunk_open) {
+            if (an->nrun)
+                return CHUNK_END;
+            if ((rc = next_chunk(an)) != 0)
+                return rc;
+        }
+        s = ubrk_current(an->bi);
+        t = ubrk_next(an->bi);
+        if (t == UBRK_DONE) {
+            an->chunk_open = 0;
+            continue;
+        }
+        status = ubrk_getRuleStatus(an->bi);
+        if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT)
+            continue;
+        w->s = s;
+        w->t = t;
+        w->e = NULL;
+        *number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
+        return 0;
+    }
+}
+
+static int queue_entry(ni_analyzer *an, const part *p, unsigned extra)
+{
+    pending *q = &an->queue[an->qlen++];
+    q->in_run = 0;
+    q->norm_off = p->e->norm_off;
+    q->norm_len = p->e->norm_len;
+    q->term_off = p->e->term_off;
+    q->term_len = p->e->term_len;
+    q->flags = p->e->flags | extra;
+    q->position = an->position;
+    q->start = an->base + an->ustart[p->s];
+    q->end = an->base + an->uend[p->t - 1];
+    return 0;
+}
+
+/* Turns the collected run (one word or a compound) into queued tokens. */
+static int flush_run(ni_analyzer *an)
+{
+    int i, rc, n = an->nrun, ok = 1;
+    ni_buf *rb = &an->run_bytes;
+
+    an->nrun = 0;
+    if (n == 1) {
+        if (!an->run[0].e->too_long)
+            queue_entry(an, &an->run[0], 0);
+        an->position++;
+        return 0;
+    }
+    /* the compound: parts' norms and terms joined by '-' */
+    rb->len = 0;
+    for (i = 0; i < n; i++)
+        if (an->run[i].e->too_long)
+            ok = 0;
+    if (ok) {
+        pending *q = &an->queue[an->qlen];
+        unsigned flags = NI_TOKEN_COMPOUND;
+        q->in_run = 1;
+        q->norm_off = 0;
+        for (i = 0; i < n; i++) {
+            const entry *e = an->run[i].e;
+            if ((i && (rc = ni_buf_putc(rb, '-')) < 0) ||
+                (rc = ni_buf_put(rb, an->arena.data + e->norm_off, e->norm_len)) < 0)
+                return rc;
+            if (e->flags & NI_TOKEN_LATIN)
+                flags |= NI_TOKEN_LATIN;
+        }
+        q->norm_len = (uint32_t)rb->len;
+        q->term_off = (uint32_t)rb->len;
+        for (i = 0; i < n; i++) {
+            const entry *e = an->run[i].e;
+            if ((i && (rc = ni_buf_putc(rb, '-')) < 0) ||
+                (rc = ni_buf_put(rb, an->arena.data + e->term_off, e->term_len)) < 0)
+                return rc;
+        }
+        q->term_len = (uint32_t)rb->len - q->term_off;
+        q->flags = flags;
+        q->position = an->position;
+        q->start = an->base + an->ustart[an->run[0].s];
+        q->end = an->base + an->uend[an->run[n - 1].t - 1];
+        if (q->norm_len <= NI_MAX_WORD_BYTES * 2)
+            an->qlen++;
+    }
+    for (i = 0; i < n; i++) {
+        if (!an->run[i].e->too_long)
+            queue_entry(an, &an->run[i], NI_TOKEN_PART);
+        an->position++;
+    }
+    return 0;
+}
+
+/* Reads words until a run is complete and queues its tokens (the queue
+ * may stay empty when the run's words were too long); NI_DONE at the end. */
+static int fill(ni_analyzer *an)
+{
+    part w;
+    int rc, number = 0;
+
+    an->qlen = an->qnext = 0;
+    if (an->nentries + MAX_PARTS + 2 >= CACHE_MAX) {
+        cache_clear(an);
+        /* the word carried over from the last fill needs its entry again */
+        if (an->nrun && (rc = lookup(an, an->u + an->run[0].s, an->run[0].t - an->run[0].s,
+                                     an->run[0].number, &an->run[0].e)) < 0)
+            return rc;
+    }
+    for (;;) {
+        rc = next_word(an, &w, &number);
+        if (rc == NI_DONE || rc == CHUNK_END)
+            return an->nrun ? flush_run(an) : rc == NI_DONE ? NI_DONE : 0;
+        if (rc < 0)
+            return rc;
+        if (w.t - w.s > MAX_WORD_UNITS) {
+            /* far too long: a position, no token; it ends any run */
+            if (an->nrun && (rc = flush_run(an)) < 0)
+                return rc;
+            an->position++;
+            return 0;
+        }
+        w.number = number;
+        if ((rc = lookup(an, an->u + w.s, w.t - w.s, number, &w.e)) < 0)
+            return rc;
+        if (an->nrun) {
+            const part *last = &an->run[an->nrun - 1];
+            if (an->nrun < MAX_PARTS && w.s == last->t + 1 && hyphen(an->u[last->t])) {
+                an->run[an->nrun++] = w;
+                continue;
+            }
+            rc = flush_run(an);
+            an->run[an->nrun++] = w;
+            return rc;
+        }
+        an->run[an->nrun++] = w;
+    }
+}
+
+int ni_analyzer_next(ni_analyzer *an, ni_token *out)
+{
+    const pending *q;
+    int rc;
+
+    if (!an || !out)
+        return ni_error(NI_EINVAL, "ni_analyzer_next: NULL argument");
+    while (an->qnext >= an->qlen)
+        if ((rc = fill(an)) != 0)
+            return rc;
+    q = &an->queue[an->qnext++];
+    if (q->in_run) {
+        out->norm = (const char *)an->run_bytes.data + q->norm_off;
+        out->term = (const char *)an->run_bytes.data + q->term_off;
+    } else {
+        out->norm = (const char *)an->arena.data + q->norm_off;
+        out->term = (const char *)an->arena.data + q->term_off;
+    }
+    out->norm_len = q->norm_len;
+    out->term_len = q->term_len;
+    out->position = q->position;
+    out->start = q->start;
+    out->end = q->end;
+    out->flags = q->flags;
+    return 0;
+}
+
+/* ---- function words ----------------------------------------------------- */
+
+/* Russian prepositions, conjunctions, particles and pronouns (normalised:
+ * lower case, ё as е), sorted by bytes for binary search. */
+static const char *const function_words[] = {
+    "а", "без", "бы", "в", "вам", "вас", "ваш", "ведь", "во", "вокруг", "вот",
+    "все", "всех", "вы", "где", "да", "для", "до", "его", "ее", "ей", "ему",
+    "если", "есть", "еще", "же", "за", "зато", "и", "из", "изо", "или", "им",
+    "ими", "их", "к", "как", "ко", "когда", "кто", "ли", "либо", "лишь",
+    "между", "меня", "мне", "мной", "мы", "на", "над", "нам", "нас", "не",
+    "него", "нее", "ней", "нет", "ни", "них", "но", "о", "об", "обо", "он",
+    "она", "они", "оно", "от", "перед", "по", "под", "после", "при", "про",
+    "с", "себе", "себя", "со", "так", "также", "там", "тем", "то", "тоже",
+    "только", "тот", "ту", "тут", "ты", "у", "уже", "хотя", "чего", "чем",
+    "через", "что", "чтобы", "эта", "эти", "это", "этого", "этот", "я",
+};
+
+static int is_function_norm(const char *s, size_t n)
+{
+    size_t lo = 0, hi = sizeof function_words / sizeof function_words[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2, m = strlen(function_words[mid]);
+        int c = memcmp(function_words[mid], s, m < n ? m : n);
+        if (c == 0)
+            c = (m > n) - (m < n);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+int ni_is_function_word(const char *norm, size_t len)
+{
+    return norm ? is_function_norm(norm, len) : 0;
+}

@@ -1,0 +1,233 @@
+/*
+ * postings.c - the posting-block codec (see postings.h).  Pure: no I/O, no
+ * allocation, no global state.  Every decoder checks its input, since the
+ * bytes come from disk: malformed blocks give NI_ECORRUPT, never a crash or
+ * a read outside the block.
+ *
+ * Block format, version 0 (an LMDB value under the key
+ * term 0x00 be32(last_doc), written by writer.c):
+ *
+ *   u8      format (0)
+ *   varint  ndocs (1..128)
+ *   varint  first_doc
+ *   varint  last_doc - first_doc
+ *   varint  max_tf_title, max_tf_body       largest frequencies in the block
+ *   varint  min_len_title, min_len_body     smallest document lengths
+ *   varint  bytes of the doc-gap section
+ *   varint  bytes of the frequency section
+ *   doc gaps     ndocs - 1 varints: doc[i] - doc[i-1] - 1
+ *   frequencies  per document: varint tf_title, varint tf_body
+ *   positions    per document: tf_title + tf_body varints, the first
+ *                absolute, then gaps (>= 1) from the previous position
+ *
+ * The header alone bounds the BM25F score of every document of the block
+ * (largest tf over smallest length), which is what block-max pruning needs.
+ */
+#include <string.h>
+
+#include "postings.h"
+
+#define FORMAT 0
+
+int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
+{
+    unsigned char head[64];
+    size_t h = 0, i, before = out->len, docs_len = 0, freq_len = 0;
+    uint32_t max_t = 0, max_b = 0, min_lt = UINT32_MAX, min_lb = UINT32_MAX, k;
+    unsigned char tmp[10];
+    int rc;
+
+    if (n == 0 || n > NI_BLOCK_DOCS)
+        return ni_error(NI_EINVAL, "a block holds 1 to %d documents, not %zu",
+                        NI_BLOCK_DOCS, n);
+    for (i = 0; i < n; i++) {
+        uint64_t tf = (uint64_t)p[i].tf_title + p[i].tf_body;
+        if (i > 0 && p[i].doc <= p[i - 1].doc)
+            return ni_error(NI_EINVAL, "block documents not increasing at %zu", i);
+        if (tf == 0 || tf > UINT32_MAX)
+            return ni_error(NI_EINVAL, "document %u has term frequency %llu",
+                            p[i].doc, (unsigned long long)tf);
+        for (k = 1; k < tf; k++)
+            if (p[i].pos[k] <= p[i].pos[k - 1])
+                return ni_error(NI_EINVAL, "positions of document %u not increasing",
+                                p[i].doc);
+        if (p[i].tf_title > max_t)
+            max_t = p[i].tf_title;
+        if (p[i].tf_body > max_b)
+            max_b = p[i].tf_body;
+        if (p[i].len_title < min_lt)
+            min_lt = p[i].len_title;
+        if (p[i].len_body < min_lb)
+            min_lb = p[i].len_body;
+        if (i > 0)
+            docs_len += ni_varint_put(tmp, (uint64_t)p[i].doc - p[i - 1].doc - 1);
+        freq_len += ni_varint_put(tmp, p[i].tf_title) + ni_varint_put(tmp, p[i].tf_body);
+    }
+
+    head[h++] = FORMAT;
+    h += ni_varint_put(head + h, n);
+    h += ni_varint_put(head + h, p[0].doc);
+    h += ni_varint_put(head + h, (uint64_t)p[n - 1].doc - p[0].doc);
+    h += ni_varint_put(head + h, max_t);
+    h += ni_varint_put(head + h, max_b);
+    h += ni_varint_put(head + h, min_lt);
+    h += ni_varint_put(head + h, min_lb);
+    h += ni_varint_put(head + h, docs_len);
+    h += ni_varint_put(head + h, freq_len);
+    if ((rc = ni_buf_put(out, head, h)) < 0)
+        goto fail;
+    for (i = 1; i < n; i++)
+        if ((rc = ni_buf_put_varint(out, (uint64_t)p[i].doc - p[i - 1].doc - 1)) < 0)
+            goto fail;
+    for (i = 0; i < n; i++)
+        if ((rc = ni_buf_put_varint(out, p[i].tf_title)) < 0 ||
+            (rc = ni_buf_put_varint(out, p[i].tf_body)) < 0)
+            goto fail;
+    for (i = 0; i < n; i++) {
+        uint32_t tf = p[i].tf_title + p[i].tf_body, prev = 0;
+        for (k = 0; k < tf; k++) {
+            if ((rc = ni_buf_put_varint(out, p[i].pos[k] - (k ? prev : 0))) < 0)
+                goto fail;
+            prev = p[i].pos[k];
+        }
+    }
+    return 0;
+fail:
+    out->len = before;
+    return rc;
+}
+
+static int corrupt(const char *what)
+{
+    return ni_error(NI_ECORRUPT, "posting block: %s", what);
+}
+
+/* A varint that must fit in 32 bits. */
+static int get32(const unsigned char **p, const unsigned char *end, uint32_t *out)
+{
+    uint64_t v;
+    if (ni_varint_get(p, end, &v) < 0 || v > UINT32_MAX)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
+{
+    const unsigned char *p = data, *end = data + len;
+    uint32_t span, docs_len, freq_len;
+
+    if (len < 1)
+        return corrupt("empty");
+    if (*p++ != FORMAT)
+        return corrupt("unknown format");
+    if (get32(&p, end, &b->ndocs) || get32(&p, end, &b->first_doc) ||
+        get32(&p, end, &span) || get32(&p, end, &b->max_tf_title) ||
+        get32(&p, end, &b->max_tf_body) || get32(&p, end, &b->min_len_title) ||
+        get32(&p, end, &b->min_len_body) || get32(&p, end, &docs_len) ||
+        get32(&p, end, &freq_len))
+        return corrupt("truncated header");
+    if (b->ndocs < 1 || b->ndocs > NI_BLOCK_DOCS)
+        return corrupt("bad document count");
+    if ((uint64_t)b->first_doc + span > UINT32_MAX - 1 || (b->ndocs == 1) != (span == 0) ||
+        span < b->ndocs - 1)
+        return corrupt("bad document range");
+    if ((uint64_t)b->max_tf_title + b->max_tf_body == 0)
+        return corrupt("zero frequency bound");
+    if ((uint64_t)docs_len + freq_len > (uint64_t)(end - p))
+        return corrupt("sections past the end");
+    b->last_doc = b->first_doc + span;
+    b->gaps = p;
+    b->freqs = p + docs_len;
+    b->freqs_end = b->freqs + freq_len;
+    b->pos_base = b->pos_cur = b->freqs_end;
+    b->pos_end = end;
+    b->pos_doc = 0;
+    b->docs_decoded = 0;
+    return 0;
+}
+
+int ni_block_decode_docs(ni_block *b)
+{
+    const unsigned char *gaps = b->gaps, *freqs = b->freqs, *end = b->freqs_end;
+    const unsigned char *gaps_end = b->freqs;
+    uint64_t doc = b->first_doc;
+    uint32_t i, g;
+
+    if (b->docs_decoded)
+        return 0;
+    b->docs[0] = b->first_doc;
+    for (i = 1; i < b->ndocs; i++) {
+        if (get32(&gaps, gaps_end, &g))
+            return corrupt("truncated document gaps");
+        doc += (uint64_t)g + 1;
+        if (doc > b->last_doc)
+            return corrupt("document beyond the block's last");
+        b->docs[i] = (uint32_t)doc;
+    }
+    if (gaps != gaps_end || doc != b->last_doc)
+        return corrupt("document gaps do not end at the last document");
+    for (i = 0; i < b->ndocs; i++) {
+        if (get32(&freqs, end, &b->tf_title[i]) || get32(&freqs, end, &b->tf_body[i]))
+            return corrupt("truncated frequencies");
+        if (b->tf_title[i] > b->max_tf_title || b->tf_body[i] > b->max_tf_body ||
+            (uint64_t)b->tf_title[i] + b->tf_body[i] == 0)
+            return corrupt("frequency outside its bound");
+    }
+    if (freqs != end)
+        return corrupt("frequency section has extra bytes");
+    b->docs_decoded = 1;
+    return 0;
+}
+
+/* Skips the positions of one document; 0 or -1 when truncated. */
+static int skip_positions(const unsigned char **p, const unsigned char *end, uint64_t tf)
+{
+    while (tf--) {
+        while (*p < end && (**p & 0x80))
+            (*p)++;
+        if (*p >= end)
+            return -1;
+        (*p)++;
+    }
+    return 0;
+}
+
+int ni_block_positions(ni_block *b, uint32_t i, uint32_t *pos, uint32_t cap)
+{
+    const unsigned char *p;
+    uint64_t tf, cur = 0;
+    uint32_t k, v;
+
+    if (!b->docs_decoded || i >= b->ndocs)
+        return ni_error(NI_EINVAL, "no document %u in the block", i);
+    tf = (uint64_t)b->tf_title[i] + b->tf_body[i];
+    if (tf > cap)
+        return ni_error(NI_EINVAL, "room for %u positions, %llu needed", cap,
+                        (unsigned long long)tf);
+    if (i < b->pos_doc) {
+        b->pos_cur = b->pos_base;
+        b->pos_doc = 0;
+    }
+    p = b->pos_cur;
+    while (b->pos_doc < i) {
+        if (skip_positions(&p, b->pos_end,
+                           (uint64_t)b->tf_title[b->pos_doc] + b->tf_body[b->pos_doc]))
+            return corrupt("truncated positions");
+        b->pos_doc++;
+    }
+    b->pos_cur = p;
+    for (k = 0; k < tf; k++) {
+        if (get32(&p, b->pos_end, &v))
+            return corrupt("truncated positions");
+        if (k > 0 && v == 0)
+            return corrupt("repeated position");
+        cur += v;
+        if (cur > UINT32_MAX)
+            return corrupt("position overflow");
+        pos[k] = (uint32_t)cur;
+    }
+    b->pos_cur = p;
+    b->pos_doc = i + 1;
+    return 0;
+}
