@@ -96,13 +96,21 @@ $(O)/bench/%: bench/%.c $(LIBA) $(TOOL_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Ilib -Itools -o $@ $< $(TOOL_LIB) $(LIBA) $(DEP_LIBS) -lm
 
-# Fuzz targets: clang's libFuzzer with ASan+UBSan over lib/ and tools/.
-FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Ilib -Itools \
+# Fuzz targets: clang's libFuzzer with ASan+UBSan over lib/ and tools/
+# (compiled once into an archive, linked into each target).
+FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -Iinclude -Ilib -Itools \
               -D_GNU_SOURCE $(DEP_CFLAGS)
-FUZZ_LIBSRC := $(LIB_SRC) $(filter-out tools/nsearch.c,$(TOOL_SRC))
-$(O)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC) lib/*.h tools/*.h include/newsindex.h
+FUZZ_OBJ := $(patsubst %.c,$(O)/fobj/%.o,$(LIB_SRC) $(filter-out tools/nsearch.c,$(TOOL_SRC)))
+$(O)/fobj/%.o: %.c lib/*.h tools/*.h include/newsindex.h
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIBSRC) $(DEP_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(O)/fuzz/libfuzz.a: $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+$(O)/fuzz/%: tests/fuzz/%.c $(O)/fuzz/libfuzz.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(O)/fuzz/libfuzz.a $(DEP_LIBS) -lm
 
 fuzz-build: $(FUZZERS)
 

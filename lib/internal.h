@@ -57,6 +57,10 @@ size_t ni_varint_put(unsigned char *p, uint64_t v); /* p needs 10 bytes */
 int ni_varint_get(const unsigned char **p, const unsigned char *end,
                   uint64_t *out);
 
+/* date.c: civil calendar helpers (proleptic Gregorian). */
+int64_t ni_days_from_civil(int64_t y, unsigned m, unsigned d);
+unsigned ni_days_in_month(int64_t y, unsigned m);
+
 /* Fixed-width big-endian integers (sort in key order) and little-endian. */
 static inline void ni_put_be32(unsigned char *p, uint32_t v)
 {

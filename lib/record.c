@@ -17,7 +17,8 @@
 
 #define RECORD_FORMAT 1
 #define ZSTD_LEVEL 3
-#define MAX_PAYLOAD ((uint64_t)1 << 31)
+#define MAX_PAYLOAD ((uint64_t)1 << 28)   /* 256 MiB */
+#define MIN_PAYLOAD 14                      /* six empty fields and a date */
 
 struct ni_record_codec {
     ZSTD_CCtx *cctx;
@@ -124,7 +125,9 @@ int ni_record_decode(ni_record_codec *c, ni_buf *scratch, ni_doc *doc,
     int rc;
 
     if (len < 2 || *p++ != RECORD_FORMAT ||
-        ni_varint_get(&p, end, &plain_len) < 0 || plain_len > MAX_PAYLOAD)
+        ni_varint_get(&p, end, &plain_len) < 0 || plain_len > MAX_PAYLOAD ||
+        plain_len < MIN_PAYLOAD ||
+        ZSTD_getFrameContentSize(p, (size_t)(end - p)) != plain_len)
         return ni_error(NI_ECORRUPT, "stored document: bad header");
     scratch->len = 0;
     if ((rc = ni_buf_reserve(scratch, (size_t)plain_len)) < 0)

@@ -145,7 +145,7 @@ static int build_text(builder *b, const ni_qnode *q, int *function_word,
     size_t lens[64], n = 0, i;
     uint32_t qpos[64], first = 0;
     ni_buf tbuf = NI_BUF_INIT;
-    size_t offs[64];
+    size_t offs[64], norm_off = 0, norm_len = 0;
     ni_token tok;
     unsigned skip = q->type == NI_Q_PHRASE ? NI_TOKEN_COMPOUND : NI_TOKEN_PART;
     int rc, fw = 1;
@@ -165,6 +165,13 @@ static int build_text(builder *b, const ni_qnode *q, int *function_word,
         if ((rc = ni_buf_put(&tbuf, tok.term, tok.term_len)) < 0 ||
             (rc = keep_term(b->h, tok.term, tok.term_len)) < 0)
             goto cleanup;
+        if (n == 0 && !(tok.flags & (NI_TOKEN_NUMBER | NI_TOKEN_COMPOUND)) &&
+            (tok.norm_len != tok.term_len || memcmp(tok.norm, tok.term, tok.term_len))) {
+            norm_off = tbuf.len;
+            norm_len = tok.norm_len;
+            if ((rc = ni_buf_put(&tbuf, tok.norm, tok.norm_len)) < 0)
+                goto cleanup;
+        }
         n++;
     }
     if (rc < 0)
@@ -174,7 +181,36 @@ static int build_text(builder *b, const ni_qnode *q, int *function_word,
         *function_word = n == 1 && fw;
     for (i = 0; i < n; i++)
         terms[i] = (const char *)tbuf.data + offs[i];
-    if (n == 1)
+    if (n == 1 && norm_len) {
+        /* Snowball sometimes stems a form shorter than its inflections
+         * («ростов» -> «рост», «Ростове» -> «ростов»): the word as written
+         * is searched as a term too. */
+        ni_matcher *alt[2] = { NULL, NULL };
+        size_t na = 0;
+        const char *norm = (const char *)tbuf.data + norm_off;
+        rc = ni_match_term(&alt[na], b->c, terms[0], lens[0], q->field, 1);
+        if (rc == 0)
+            na++;
+        if (rc == 0 || rc == NI_ENOTFOUND) {
+            rc = ni_match_term(&alt[na], b->c, norm, norm_len, q->field, 1);
+            if (rc == 0) {
+                na++;
+                if ((rc = keep_term(b->h, norm, norm_len)) < 0) {
+                    ni_matcher_free(alt[0]);
+                    ni_matcher_free(alt[1]);
+                    goto cleanup;
+                }
+            }
+        }
+        if (rc < 0 && rc != NI_ENOTFOUND)
+            ni_matcher_free(alt[0]);
+        else if (na == 0)
+            rc = ni_match_none(out);
+        else if (na == 1)
+            *out = alt[0], rc = 0;
+        else
+            rc = ni_match_or(out, alt, 2, 1);
+    } else if (n == 1)
         rc = none_or(ni_match_term(out, b->c, terms[0], lens[0], q->field, 1), out);
     else if (n > 1)
         rc = none_or(ni_match_phrase(out, b->c, terms, lens, qpos, n, q->slop, q->field), out);

@@ -1,0 +1,174 @@
+/*
+ * Unit tests of the posting-block codec (lib/postings.c): round trips,
+ * bounds, sequential and random position access, input validation, and
+ * every truncation and bit flip of encoded blocks returning 0 or
+ * NI_ECORRUPT (the sanitizer build catches any out-of-bounds read).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/postings.h"
+#include "test.h"
+
+static uint32_t positions[NI_BLOCK_DOCS][40];
+
+/* n postings with doc ids from first in steps of step. */
+static void make(ni_posting *p, size_t n, uint32_t first, uint32_t step)
+{
+    size_t i, k;
+    for (i = 0; i < n; i++) {
+        p[i].doc = first + (uint32_t)i * step;
+        p[i].tf_title = (uint32_t)(i % 3);
+        p[i].tf_body = (uint32_t)(i % 5) + (i % 3 == 0);
+        p[i].len_title = 5 + (uint32_t)(i % 7);
+        p[i].len_body = 100 + (uint32_t)i;
+        for (k = 0; k < p[i].tf_title + p[i].tf_body; k++)
+            positions[i][k] = (uint32_t)(k * 3 + i % 2 + (k >= p[i].tf_title ? 1000 : 0));
+        p[i].pos = positions[i];
+    }
+}
+
+static int same(const ni_posting *p, size_t n, const unsigned char *data, size_t len)
+{
+    ni_block b;
+    uint32_t pos[64];
+    size_t i;
+    int ok = 1;
+    if (ni_block_open(&b, data, len) < 0 || ni_block_decode_docs(&b) < 0 || b.ndocs != n)
+        return 0;
+    for (i = 0; i < n; i++) {
+        uint32_t tf = p[i].tf_title + p[i].tf_body;
+        ok &= b.docs[i] == p[i].doc && b.tf_title[i] == p[i].tf_title &&
+              b.tf_body[i] == p[i].tf_body;
+        ok &= ni_block_positions(&b, (uint32_t)i, pos, 64) == 0 &&
+              memcmp(pos, p[i].pos, tf * sizeof *pos) == 0;
+    }
+    return ok && b.first_doc == p[0].doc && b.last_doc == p[n - 1].doc;
+}
+
+static void round_trips(void)
+{
+    static ni_posting p[NI_BLOCK_DOCS];
+    ni_buf out = NI_BUF_INIT;
+    size_t sizes[] = { 1, 2, 77, NI_BLOCK_DOCS }, s;
+
+    for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        make(p, sizes[s], 3, 1);
+        out.len = 0;
+        CHECK_RC(ni_block_encode(&out, p, sizes[s]), 0);
+        CHECK(same(p, sizes[s], out.data, out.len));
+        make(p, sizes[s], UINT32_MAX - 2 - (uint32_t)(sizes[s] - 1) * 1, 1);
+        out.len = 0;
+        CHECK_RC(ni_block_encode(&out, p, sizes[s]), 0);
+        CHECK(same(p, sizes[s], out.data, out.len));
+        make(p, sizes[s], 0, 100000);
+        out.len = 0;
+        CHECK_RC(ni_block_encode(&out, p, sizes[s]), 0);
+        CHECK(same(p, sizes[s], out.data, out.len));
+    }
+    ni_buf_free(&out);
+}
+
+static void bounds_and_access(void)
+{
+    static ni_posting p[NI_BLOCK_DOCS];
+    ni_buf out = NI_BUF_INIT;
+    ni_block b;
+    uint32_t pos[64], i;
+
+    make(p, 50, 10, 3);
+    CHECK_RC(ni_block_encode(&out, p, 50), 0);
+    CHECK_RC(ni_block_open(&b, out.data, out.len), 0);
+    CHECK(b.max_tf_title == 2 && b.max_tf_body == 5);
+    CHECK(b.min_len_title == 5 && b.min_len_body == 100);
+    CHECK(b.first_doc == 10 && b.last_doc == 10 + 49 * 3);
+    CHECK_RC(ni_block_positions(&b, 0, pos, 64), NI_EINVAL);   /* docs first */
+    CHECK_RC(ni_block_decode_docs(&b), 0);
+    /* backwards, then forwards: the same answers */
+    for (i = 50; i-- > 0;) {
+        CHECK_RC(ni_block_positions(&b, i, pos, 64), 0);
+        CHECK(memcmp(pos, p[i].pos, (p[i].tf_title + p[i].tf_body) * sizeof *pos) == 0);
+    }
+    for (i = 0; i < 50; i += 7) {
+        CHECK_RC(ni_block_positions(&b, i, pos, 64), 0);
+        CHECK(pos[0] == p[i].pos[0]);
+    }
+    CHECK_RC(ni_block_positions(&b, 50, pos, 64), NI_EINVAL);
+    CHECK_RC(ni_block_positions(&b, 4, pos, 1), NI_EINVAL);    /* room for 1 of 5 */
+    ni_buf_free(&out);
+}
+
+static void encode_validation(void)
+{
+    static ni_posting p[NI_BLOCK_DOCS + 1];
+    ni_buf out = NI_BUF_INIT;
+    uint32_t bad_pos[2] = { 5, 5 };
+
+    make(p, NI_BLOCK_DOCS, 1, 1);
+    CHECK_RC(ni_block_encode(&out, p, 0), NI_EINVAL);
+    CHECK_RC(ni_block_encode(&out, p, NI_BLOCK_DOCS + 1), NI_EINVAL);
+    p[1].doc = p[0].doc;
+    CHECK_RC(ni_block_encode(&out, p, 2), NI_EINVAL);
+    make(p, 2, 1, 1);
+    p[1].tf_title = p[1].tf_body = 0;
+    CHECK_RC(ni_block_encode(&out, p, 2), NI_EINVAL);
+    make(p, 2, 1, 1);
+    p[0].tf_title = 0;
+    p[0].tf_body = 2;
+    p[0].pos = bad_pos;
+    CHECK_RC(ni_block_encode(&out, p, 1), NI_EINVAL);
+    CHECK(out.len == 0);
+    ni_mem_fail_at(1, 1);
+    make(p, 10, 1, 1);
+    CHECK_RC(ni_block_encode(&out, p, 10), NI_ENOMEM);
+    ni_mem_fail_at(0, 0);
+    CHECK(out.len == 0);
+    ni_buf_free(&out);
+}
+
+/* Decodes everything it can; returns 0 or NI_ECORRUPT. */
+static int decode_all(const unsigned char *d, size_t n)
+{
+    ni_block b;
+    uint32_t pos[600], i;
+    int rc;
+    if ((rc = ni_block_open(&b, d, n)) < 0 || (rc = ni_block_decode_docs(&b)) < 0)
+        return rc;
+    for (i = 0; i < b.ndocs; i++) {
+        if (b.tf_title[i] + (uint64_t)b.tf_body[i] > 600)
+            continue;
+        if ((rc = ni_block_positions(&b, i, pos, 600)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void corruption(void)
+{
+    static ni_posting p[NI_BLOCK_DOCS];
+    ni_buf out = NI_BUF_INIT;
+    unsigned char *copy;
+    size_t len, bit;
+    int rc, ok = 1;
+
+    make(p, 40, 1000, 7);
+    CHECK_RC(ni_block_encode(&out, p, 40), 0);
+    copy = malloc(out.len);
+    for (len = 0; len < out.len; len++) {      /* every truncation */
+        memcpy(copy, out.data, len);
+        rc = decode_all(copy, len);
+        ok &= rc == NI_ECORRUPT;
+    }
+    CHECK(ok);
+    for (bit = 0; bit < out.len * 8; bit++) {  /* every single bit flip */
+        memcpy(copy, out.data, out.len);
+        copy[bit / 8] ^= (unsigned char)(1u << (bit % 8));
+        rc = decode_all(copy, out.len);
+        CHECK(rc == 0 || rc == NI_ECORRUPT);
+    }
+    free(copy);
+    ni_buf_free(&out);
+}
+
+TEST_MAIN(TEST(round_trips), TEST(bounds_and_access), TEST(encode_validation),
+          TEST(corruption))

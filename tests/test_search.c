@@ -1,0 +1,324 @@
+/*
+ * The query language end to end, through the public header: golden cases
+ * (query, default operator -> the ids that must match, in rank order when
+ * it is determined) on a small built collection of real-looking news, plus
+ * highlighting of inflected forms, snippets on UTF-8 boundaries, hit modes
+ * and notices, sorting by date, and hostile queries.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsindex.h"
+#include "test.h"
+
+static char dir[] = "/tmp/ni-search-XXXXXX";
+static ni_index *idx;
+
+static const struct {
+    const char *id, *date, *rubric, *title, *text;
+} docs[] = {
+    { "d1", "2024-07-17 13:30", "Общество",
+      "Главы трех муниципалитетов приняли участие в проекте «Школы мэров»",
+      "В Москве подвели итоги обучения первого выпуска «Школы мэров». Результатом "
+      "8 месяцев обучения стали 157 проектов." },
+    { "d2", "2024-07-20", "Общество", "Школа для мэров откроет второй поток",
+      "Следующий поток школы стартует уже этой осенью, сообщили организаторы." },
+    { "d3", "2024-08-02", "Происшествия", "В Ростове-на-Дону открыли мост",
+      "Новый мост в Ростове-на-Дону соединил два района города." },
+    { "d4", "2024-12-25", "Культура", "Ёлка желаний",
+      "На главной площади установили новогоднюю елку, мэр зажег огни." },
+    { "d5", "2023-05-01", "Спорт", "Футбольный матч",
+      "Команда Ростова на Дону выиграла у гостей со счётом 2:1." },
+    { "d6", NULL, "Экономика", "Курс рубля",
+      "Курс доллара составил 90,5 рубля, сообщил ЦБ. Мэрия не комментирует." },
+};
+
+static void setup(void)
+{
+    size_t i;
+    if (idx)
+        return;
+    if (!mkdtemp(dir))
+        exit(2);
+    CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
+    for (i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+        ni_doc d = NI_DOC_INIT;
+        d.id = docs[i].id;
+        d.id_len = strlen(d.id);
+        d.rubric = docs[i].rubric;
+        d.rubric_len = strlen(d.rubric);
+        d.title = docs[i].title;
+        d.title_len = strlen(d.title);
+        d.text = docs[i].text;
+        d.text_len = strlen(d.text);
+        if (docs[i].date)
+            CHECK_RC(ni_date_parse(&d.date, docs[i].date, strlen(docs[i].date)), 0);
+        CHECK_RC(ni_index_add(idx, &d), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+}
+
+/* Ids of all hits (comma-separated, in rank order) or "ERR". */
+static void run(const char *q, int or_mode, int sort, char *out, size_t size)
+{
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_hits *h;
+    ni_hit hit;
+    size_t n = 0;
+    int rc;
+
+    o.default_or = or_mode;
+    o.sort = sort;
+    o.limit = 50;
+    out[0] = '\0';
+    if (ni_search(&h, idx, q, strlen(q), &o) < 0) {
+        snprintf(out, size, "ERR");
+        return;
+    }
+    while ((rc = ni_hits_next(h, &hit)) == 0)
+        n += (size_t)snprintf(out + n, size - n, "%s%.*s", n ? "," : "", (int)hit.id_len, hit.id);
+    if (rc != NI_DONE)
+        snprintf(out, size, "ERR");
+    ni_hits_free(h);
+}
+
+/* want: exact order when it starts with '=', else the set (sorted ids). */
+static const struct { const char *q; int or_mode; const char *want; } golden[] = {
+    { "школа мэров", 0, "d1,d2" },
+    { "школа для мэров", 0, "d1,d2" },                 /* function word optional */
+    { "Школы", 0, "d1,d2" },
+    { "мост", 0, "d3" },
+    { "ростов", 0, "d3,d5" },
+    { "\"ростове на дону\"", 0, "d3,d5" },             /* compound parts and plain words */
+    { "Ростове-на-Дону", 0, "d3" },                     /* the whole compound */
+    { "ёлка", 0, "d4" },
+    { "елки", 0, "d4" },
+    { "школа OR мост", 0, "d1,d2,d3" },
+    { "школа | мост", 0, "d1,d2,d3" },
+    { "школа мост", 1, "d1,d2,d3" },
+    { "школа мост", 0, "" },
+    { "мэров -поток", 0, "d1,d4,d6" },                  /* мэров, мэр, мэрия: one stem */
+    { "мэров NOT поток", 0, "d1,d4,d6" },
+    { "-мэров", 0, "d3,d5" },
+    { "(школа OR мост) -поток", 0, "d1,d3" },
+    { "\"школа мэров\"", 0, "d1" },
+    { "\"школа для мэров\"", 0, "d2" },
+    { "\"мэров школа\"", 0, "" },
+    { "\"подвели обучения\"~2", 0, "d1" },
+    { "\"подвели обучения\"", 0, "" },
+    { "мэр*", 0, "d1,d2,d4,d6" },
+    { "title:мост", 0, "d3" },
+    { "title:поток", 0, "d2" },
+    { "title:итоги", 0, "" },
+    { "title:\"школы мэров\"", 0, "d1" },
+    { "rubric:общество", 0, "d1,d2" },
+    { "rubric:ОБЩЕСТВО мост", 0, "" },
+    { "rubric:Культура", 0, "d4" },
+    { "date:2024-07-17", 0, "d1" },
+    { "date:2024-07", 0, "d1,d2" },
+    { "date:2024-07..2024-12", 0, "d1,d2,d3,d4" },
+    { "after:2024-07-31", 0, "d3,d4" },
+    { "before:2024-07-18", 0, "d1,d5" },
+    { "школа date:2024-07-20", 0, "d2" },
+    { "157", 0, "d1" },
+    { "90,5", 0, "d6" },
+    { "2:1", 0, "d5" },
+    { "!!! ???", 0, "" },
+    { "", 0, "" },
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorts a comma-separated list in place. */
+static void sort_ids(char *s)
+{
+    char *parts[32], buf[512], *tok, *save = NULL;
+    size_t n = 0, i, len = 0;
+    snprintf(buf, sizeof buf, "%s", s);
+    for (tok = strtok_r(buf, ",", &save); tok && n < 32; tok = strtok_r(NULL, ",", &save))
+        parts[n++] = tok;
+    qsort(parts, n, sizeof *parts, cmp_str);
+    s[0] = '\0';
+    for (i = 0; i < n; i++)
+        len += (size_t)sprintf(s + len, "%s%s", i ? "," : "", parts[i]);
+}
+
+static void operators(void)
+{
+    char got[512];
+    size_t i;
+    setup();
+    for (i = 0; i < sizeof golden / sizeof golden[0]; i++) {
+        run(golden[i].q, golden[i].or_mode, NI_SORT_RELEVANCE, got, sizeof got);
+        sort_ids(got);
+        if (strcmp(got, golden[i].want) != 0) {
+            fprintf(stderr, "query [%s]%s: got [%s], want [%s]\n", golden[i].q,
+                    golden[i].or_mode ? " (or)" : "", got, golden[i].want);
+            CHECK(!"hits differ");
+        }
+    }
+}
+
+static void ranking_and_sorting(void)
+{
+    char got[512];
+    setup();
+    /* a title-only match of a rare word outranks body-only matches */
+    run("мост OR район", 0, NI_SORT_RELEVANCE, got, sizeof got);
+    CHECK(strcmp(got, "d3") == 0);
+    run("мэр", 0, NI_SORT_RELEVANCE, got, sizeof got);
+    CHECK(strncmp(got, "d1,d2,", 6) == 0);         /* title and body, then title */
+    run("мэр*", 0, NI_SORT_DATE, got, sizeof got);
+    CHECK(strcmp(got, "d4,d2,d1,d6") == 0);        /* newest first, undated last */
+}
+
+static void syntax_errors(void)
+{
+    ni_hits *h = NULL;
+    setup();
+    CHECK_RC(ni_search(&h, idx, "(школа", 12, NULL), NI_ESYNTAX);
+    CHECK(h == NULL);
+    CHECK(strstr(ni_errmsg(), "at 0") != NULL);
+    CHECK_RC(ni_search(&h, idx, "date:2024-02-30", 15, NULL), NI_ESYNTAX);
+}
+
+/* Each highlight covers a word that is an inflected form of the query
+ * word; the snippet is valid UTF-8 and within the size asked for. */
+static void highlighting(void)
+{
+    ni_hits *h;
+    ni_hit hit;
+    ni_snippet sn;
+    size_t i, found = 0;
+    const char *q = "школа ёлка";
+
+    setup();
+    CHECK_RC(ni_search(&h, idx, "школа", strlen("школа"), NULL), 0);
+    CHECK_RC(ni_hits_snippet(&sn, h, 0), NI_EINVAL);
+    while (ni_hits_next(h, &hit) == 0) {
+        CHECK_RC(ni_hits_snippet(&sn, h, 80), 0);
+        for (i = 0; i < sn.nranges; i++) {
+            size_t a = sn.ranges[2 * i], b = sn.ranges[2 * i + 1];
+            CHECK(a < b && b <= sn.len);
+            CHECK(strncmp(sn.text + a, "Школы", b - a) == 0 ||
+                  strncmp(sn.text + a, "школы", b - a) == 0);
+            found++;
+        }
+    }
+    CHECK(found >= 2);
+    ni_hits_free(h);
+
+    CHECK_RC(ni_search(&h, idx, q, strlen(q), &(ni_search_options){
+                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE }), 0);
+    found = 0;
+    while (ni_hits_next(h, &hit) == 0) {
+        CHECK_RC(ni_hits_snippet(&sn, h, 0), 0);
+        for (i = 0; i < sn.nranges; i++)
+            if (strncmp(sn.text + sn.ranges[2 * i], "елку", 8) == 0)
+                found++;
+    }
+    CHECK(found == 1);
+    ni_hits_free(h);
+}
+
+static void snippet_boundaries(void)
+{
+    static char text[6000];
+    ni_index *i2 = NULL;
+    ni_doc d = NI_DOC_INIT;
+    ni_hits *h;
+    ni_hit hit;
+    ni_snippet sn;
+    char path[300];
+    size_t n = 0, k, chars = 0;
+
+    snprintf(path, sizeof path, "%s/two", dir);
+    CHECK_RC(ni_index_open(&i2, path, NULL), 0);
+    while (n < 5000)
+        n += (size_t)snprintf(text + n, sizeof text - n, "слово ещё \xff\xfe длинное ");
+    memcpy(text + 3000, " мэр ", strlen(" мэр "));
+    d.id = "big";
+    d.id_len = 3;
+    d.text = text;
+    d.text_len = n;
+    CHECK_RC(ni_index_add(i2, &d), 0);
+    CHECK_RC(ni_index_commit(i2), 0);
+    CHECK_RC(ni_search(&h, i2, "мэр", strlen("мэр"), NULL), 0);
+    CHECK_RC(ni_hits_next(h, &hit), 0);
+    CHECK_RC(ni_hits_snippet(&sn, h, 100), 0);
+    CHECK(sn.nranges == 1);
+    for (k = 0; k < sn.len; k++) {
+        unsigned char c = (unsigned char)sn.text[k];
+        chars += (c & 0xc0) != 0x80;
+        CHECK(c != 0xff && c != 0xfe);
+    }
+    CHECK(chars <= 100 && chars > 50);
+    CHECK(sn.len > 0 && ((unsigned char)sn.text[0] & 0xc0) != 0x80);
+    if (sn.nranges)
+        CHECK(strncmp(sn.text + sn.ranges[0], "мэр", 6) == 0);
+    ni_hits_free(h);
+    ni_index_close(i2);
+}
+
+static void modes_and_long_queries(void)
+{
+    ni_hits *h;
+    const char *longq = "главы трех муниципалитетов приняли участие в проекте школы мэров "
+                        "вчера утром";
+    setup();
+    CHECK_RC(ni_search(&h, idx, "школа мэров", strlen("школа мэров"), NULL), 0);
+    CHECK(strcmp(ni_hits_mode(h), "all words") == 0);
+    CHECK(ni_hits_notice(h) == NULL);
+    ni_hits_free(h);
+    /* a pasted headline with two words the article lacks still finds it */
+    CHECK_RC(ni_search(&h, idx, longq, strlen(longq), NULL), 0);
+    CHECK(strncmp(ni_hits_mode(h), "at least ", 9) == 0);
+    CHECK(ni_hits_total(h) >= 1);
+    {
+        ni_hit hit;
+        CHECK_RC(ni_hits_next(h, &hit), 0);
+        CHECK(hit.id_len == 2 && memcmp(hit.id, "d1", 2) == 0);
+    }
+    ni_hits_free(h);
+    CHECK_RC(ni_search(&h, idx, "мост -поток", strlen("мост -поток"), NULL), 0);
+    CHECK(strcmp(ni_hits_mode(h), "boolean") == 0);
+    ni_hits_free(h);
+}
+
+static void hostile_queries(void)
+{
+    static char q[20000];
+    ni_hits *h = NULL;
+    size_t i, n = 0;
+    int rc;
+    setup();
+    for (i = 0; i < 1000; i++)
+        n += (size_t)snprintf(q + n, sizeof q - n, "слово%zu ", i);
+    rc = ni_search(&h, idx, q, n, NULL);
+    CHECK(rc == 0 || rc == NI_ESYNTAX);
+    ni_hits_free(h);
+    h = NULL;
+    memset(q, '(', 5000);
+    CHECK_RC(ni_search(&h, idx, q, 5000, NULL), NI_ESYNTAX);
+    memset(q, '"', 5000);
+    rc = ni_search(&h, idx, q, 5000, NULL);
+    CHECK(rc == 0 || rc == NI_ESYNTAX);
+    ni_hits_free(h);
+}
+
+static void teardown(void)
+{
+    char cmd[200];
+    ni_index_close(idx);
+    idx = NULL;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
+TEST_MAIN(TEST(operators), TEST(ranking_and_sorting), TEST(syntax_errors),
+          TEST(highlighting), TEST(snippet_boundaries), TEST(modes_and_long_queries),
+          TEST(hostile_queries), TEST(teardown))
