@@ -1,0 +1,181 @@
+# nsearch query against the shared index $DB (data/news.jsonl).  Scores
+# depend on BM25 details, so they are masked; ranks, order, ids, titles,
+# dates, counts and snippets are exact.  The expected hits come from reading
+# data/news.jsonl: «Щелкунчик» is in ria-1908828530 and ria-1907394827 only,
+# «осадков» only in ria-1913493715, «Тройка» only in ria-1913048616, «Греф»
+# only in ria-1902239544 (which has no date and no url).
+# Snippets: the library's passage starts at the word at most 30 characters
+# before the best matching word and ends with the last word that fits in 200
+# characters, control characters made spaces (lib/snippet.c).
+
+=== hits sorted by date: rank, score, date, title, id; url and rubric; snippet
+$ nsearch query "$DB" щелкунчик --sort date
+| s/^([0-9]+\.) [0-9]+\.[0-9]{4}  /\1 S  /
+> 1. S  2023-11-11 11:07:00  В кассах Большого театра начались продажи билетов на "Щелкунчик"  [ria-1908828530]
+>     https://ria.ru/20231111/schelkunchik-1908828530.html (culture)
+>     продажи билетов на балет "Щелкунчик" с 29 по 31 декабря, передает корреспондент РИА Новости. Ранее Большой театр на официальном сайте опубликовал специальную программу предварительной продажи билетов
+> 2. S  2023-11-04 11:15:00  Эксцессов при продаже билетов на "Щелкунчик" нет, заявили в Большом театре  [ria-1907394827]
+>     https://ria.ru/20231104/schelkunchik-1907394827.html (culture)
+>     продажи билетов на балет "Щелкунчик" у здания Большого театра нет, сообщили РИА Новости в пресс-службе театра
+! ^2 hits of 2 \(all words\) in [0-9]+\.[0-9]{3} ms$
+
+=== --no-snippet leaves the passage out
+$ nsearch query "$DB" щелкунчик --sort date --no-snippet
+| s/^([0-9]+\.) [0-9]+\.[0-9]{4}  /\1 S  /
+> 1. S  2023-11-11 11:07:00  В кассах Большого театра начались продажи билетов на "Щелкунчик"  [ria-1908828530]
+>     https://ria.ru/20231111/schelkunchik-1908828530.html (culture)
+> 2. S  2023-11-04 11:15:00  Эксцессов при продаже билетов на "Щелкунчик" нет, заявили в Большом театре  [ria-1907394827]
+>     https://ria.ru/20231104/schelkunchik-1907394827.html (culture)
+
+=== no hits: exit 1, nothing on stdout
+$ nsearch query "$DB" крокодил
+? 1
+! ^0 hits of 0 \(all words\) in [0-9.]+ ms$
+
+=== --json: one object per hit, then a summary object; nothing on stderr
+$ nsearch query "$DB" осадков --json
+| s/"score":[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?,/"score":S,/
+| s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
+> {"rank":1,"score":S,"id":"ria-1913493715","title":"В Москве выпало рекордное количество осадков","date":"2023-12-03 19:48:00","rubric":"society","url":"https://ria.ru/20231203/sneg-1913493715.html","snippet":"рекорд по количеству выпавших осадков обновился в Москве, в столице выпало 10 миллиметров снега, сообщил в Telegram-канале ведущий специалист центра погоды \"Фобос\" Михаил Леус","highlights":[[56,70]]}
+> {"total":1,"returned":1,"ms":M,"mode":"all words"}
+!! .
+
+=== --json with no hits prints only the summary, exit 1
+$ nsearch query "$DB" крокодил --json
+? 1
+| s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
+> {"total":0,"returned":0,"ms":M,"mode":"all words"}
+
+=== --json: absent date and url are null
+$ nsearch query "$DB" греф --json --no-snippet
+| s/"score":[^,]*,/"score":S,/
+| s/"ms":[^,]*,/"ms":M,/
+> {"rank":1,"score":S,"id":"ria-1902239544","title":"Греф заявил о присоединении Сбера ко второй волне теста цифрового рубля","date":null,"rubric":"economy","url":null}
+> {"total":1,"returned":1,"ms":M,"mode":"all words"}
+
+=== --json escapes quotes inside strings
+$ nsearch query "$DB" тройка --json -n 1 --no-snippet
+| s/"score":[^,]*,/"score":S,/
+| 2,$d
+> {"rank":1,"score":S,"id":"ria-1913048616","title":"В Москве с 1 декабря вырастет стоимость карты \"Тройка\"","date":"2023-12-01 01:18:00","rubric":"society","url":"https://ria.ru/20231201/troyka-1913048616.html"}
+
+=== a hit without date or url: the date column and the url are left out
+$ nsearch query "$DB" греф --no-snippet
+| s/^([0-9]+\.) [0-9]+\.[0-9]{4}  /\1 S  /
+> 1. S  Греф заявил о присоединении Сбера ко второй волне теста цифрового рубля  [ria-1902239544]
+>     (economy)
+
+=== -n limits the hits; total still counts every match
+$ nsearch query "$DB" щелкунчик --sort date -n 1 --no-snippet
+| s/^([0-9]+\.) [0-9]+\.[0-9]{4}  /\1 S  /
+> 1. S  2023-11-11 11:07:00  В кассах Большого театра начались продажи билетов на "Щелкунчик"  [ria-1908828530]
+>     https://ria.ru/20231111/schelkunchik-1908828530.html (culture)
+! ^1 hit of 2 \(all words\) in
+
+=== --offset skips hits; ranks count the offset
+$ nsearch query "$DB" щелкунчик --sort date -n 1 --offset 1 --json --no-snippet
+| s/"score":[^,]*,/"score":S,/
+| s/"ms":[^,]*,/"ms":M,/
+> {"rank":2,"score":S,"id":"ria-1907394827","title":"Эксцессов при продаже билетов на \"Щелкунчик\" нет, заявили в Большом театре","date":"2023-11-04 11:15:00","rubric":"culture","url":"https://ria.ru/20231104/schelkunchik-1907394827.html"}
+> {"total":2,"returned":1,"ms":M,"mode":"all words"}
+
+=== an offset past the last hit returns nothing but the query still matched
+$ nsearch query "$DB" щелкунчик --offset 5 --json
+| s/"ms":[^,]*,/"ms":M,/
+> {"total":2,"returned":0,"ms":M,"mode":"all words"}
+
+=== -n 0 only counts
+$ nsearch query "$DB" щелкунчик -n 0
+! ^0 hits of 2 \(all words\) in
+
+=== options may come first, with = or attached values
+$ nsearch query --sort=date -n1 --json "$DB" щелкунчик
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*/total \1/
+> ria-1908828530
+> total 2
+
+=== -- ends options
+$ nsearch query --json --sort date -- "$DB" щелкунчик
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*/total \1/
+> ria-1908828530
+> ria-1907394827
+> total 2
+
+=== several query words are AND-ed by default
+$ nsearch query "$DB" осадков тройка
+? 1
+! ^0 hits of 0 \(all words\) in
+
+=== --or matches any word
+$ nsearch query "$DB" осадков тройка --or --sort date --json
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*"mode":"([^"]*)".*/total \1, \2/
+> ria-1913493715
+> ria-1913048616
+> total 2, any word
+
+=== a quoted query argument is the same as separate words
+$ nsearch query "$DB" 'осадков тройка' --or --sort date --json
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*/total \1/
+> ria-1913493715
+> ria-1913048616
+> total 2
+
+=== words are matched in any inflection (снег finds «снега»)
+$ nsearch query "$DB" снег --json
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*/total \1/
+> ria-1913493715
+> total 1
+
+=== piped into head: the first hit line only, no progress anywhere
+$ nsearch query "$DB" щелкунчик --sort date | head -n 1
+| s/^([0-9]+\.) [0-9]+\.[0-9]{4}  /\1 S  /
+> 1. S  2023-11-11 11:07:00  В кассах Большого театра начались продажи билетов на "Щелкунчик"  [ria-1908828530]
+!! indexing
+
+=== query on a terminal: progress never, summary on stderr
+$ script -qec '"$NSEARCH" query "$DB" щелкунчик --sort date 2>"$T/q.err" | head -n 1 >"$T/q.out"' /dev/null </dev/null >/dev/null; sed -E 's/^([0-9]+\.) [0-9]+\.[0-9]{4}  /\1 S  /' "$T/q.out"; cat "$T/q.err"
+| s/in [0-9.]+ ms$/in X ms/
+> 1. S  2023-11-11 11:07:00  В кассах Большого театра начались продажи билетов на "Щелкунчик"  [ria-1908828530]
+> 2 hits of 2 (all words) in X ms
+
+=== a query syntax error: the library's message, exit 2
+$ nsearch query "$DB" '(щелкунчик'
+? 2
+! ^nsearch: bad query '\(щелкунчик': .*[0-9]
+!! hits of
+
+=== an unclosed phrase is a syntax error too
+$ nsearch query "$DB" '"цифрового рубля' --json
+? 2
+! ^nsearch: bad query '"цифрового рубля': 
+
+=== a word starting with '-' is an option unless it comes after --
+$ nsearch query "$DB" большого -эксцессов
+? 2
+! ^nsearch: unknown option '-эксцессов' \(arguments that start with '-' go after '--'\)$
+
+=== after --, "-эксцессов" excludes documents with that word
+$ nsearch query "$DB" большого --json -- -эксцессов
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*"mode":"([^"]*)".*/total \1, \2/
+> ria-1908828530
+> total 1, boolean
+
+=== the query language passes through: a phrase
+$ nsearch query "$DB" '"цифрового рубля"' --json
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*/total \1/
+> ria-1902239544
+> total 1
+
+=== the query language passes through: a date period
+$ nsearch query "$DB" 'щелкунчик date:2023-11-04' --json
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*/total \1/
+> ria-1907394827
+> total 1

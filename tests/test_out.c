@@ -1,0 +1,132 @@
+/*
+ * test_out.c - the CLI's output helpers (tools/out.c): JSON string escaping
+ * of arbitrary bytes, terminal-safe text, dates, sizes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "test.h"
+
+/* Runs fn over s[0..n) into a string; returns 1 when it equals want. */
+static int json_is(const char *s, size_t n, const char *want)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return 0;
+    out_json_str(f, s, n);
+    fclose(f);
+    int ok = strcmp(buf, want) == 0;
+    if (!ok)
+        fprintf(stderr, "json: got %s, want %s\n", buf, want);
+    free(buf);
+    return ok;
+}
+
+static int text_is(const char *s, size_t n, int keep, const char *want)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return 0;
+    out_text(f, s, n, keep);
+    fclose(f);
+    int ok = strcmp(buf, want) == 0;
+    if (!ok)
+        fprintf(stderr, "text: got '%s', want '%s'\n", buf, want);
+    free(buf);
+    return ok;
+}
+
+#define J(lit, want) json_is(lit, sizeof lit - 1, want)
+
+static void test_json_plain(void)
+{
+    CHECK(J("", "\"\""));
+    CHECK(J("abc", "\"abc\""));
+    CHECK(J("Москва", "\"Москва\""));
+    CHECK(J("ёЁ «ёлка» — 𝄞", "\"ёЁ «ёлка» — 𝄞\""));
+    CHECK(json_is(NULL, 0, "null"));
+}
+
+static void test_json_escapes(void)
+{
+    CHECK(J("a\"b\\c/", "\"a\\\"b\\\\c/\""));
+    CHECK(J("\n\r\t\b\f", "\"\\n\\r\\t\\b\\f\""));
+    CHECK(J("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""));
+    CHECK(json_is("a\0b", 3, "\"a\\u0000b\""));
+    CHECK(J("\xe2\x80\xa8\xe2\x80\xa9", "\"\\u2028\\u2029\""));
+}
+
+static void test_json_invalid_utf8(void)
+{
+    /* Each invalid byte becomes one U+FFFD; valid neighbours are kept. */
+    CHECK(J("a\xff" "b", "\"a\xef\xbf\xbd" "b\""));
+    CHECK(J("\x80", "\"\xef\xbf\xbd\""));
+    /* Truncated sequence at the end. */
+    CHECK(J("\xd0", "\"\xef\xbf\xbd\""));
+    CHECK(J("\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\""));
+    /* Overlong "/" and an overlong NUL. */
+    CHECK(J("\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\""));
+    CHECK(J("\xe0\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""));
+    /* A UTF-16 surrogate encoded in UTF-8 and a code point above U+10FFFF. */
+    CHECK(J("\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""));
+    CHECK(J("\xf4\x90\x80\x80",
+            "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""));
+    /* A lead byte followed by ASCII: the ASCII survives. */
+    CHECK(J("\xd0\"", "\"\xef\xbf\xbd\\\"\""));
+    /* Largest valid code point. */
+    CHECK(J("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""));
+}
+
+static void test_utf8_len(void)
+{
+    CHECK(out_utf8_len((const unsigned char *)"a", 1) == 1);
+    CHECK(out_utf8_len((const unsigned char *)"\xd0\x9c", 2) == 2);
+    CHECK(out_utf8_len((const unsigned char *)"\xd0\x9c", 1) == 0);
+    CHECK(out_utf8_len((const unsigned char *)"\xe2\x80\x94", 3) == 3);
+    CHECK(out_utf8_len((const unsigned char *)"\xf0\x9d\x84\x9e", 4) == 4);
+    CHECK(out_utf8_len((const unsigned char *)"\xf5\x80\x80\x80", 4) == 0);
+    CHECK(out_utf8_len((const unsigned char *)"\xc1\xbf", 2) == 0);
+}
+
+static void test_text(void)
+{
+    CHECK(text_is("Москва\tметро\n", 24, 0, "Москва метро "));
+    CHECK(text_is("Москва\tметро\n", 24, 1, "Москва\tметро\n"));
+    /* An escape sequence in stored text cannot reach the terminal. */
+    CHECK(text_is("a\033[2Jb", 6, 1, "a [2Jb"));
+    CHECK(text_is("a\xc2\x9b" "b", 4, 1, "a b"));
+    CHECK(text_is("a\xff", 2, 0, "a\xef\xbf\xbd"));
+    CHECK(text_is(NULL, 0, 0, ""));
+}
+
+static void test_date(void)
+{
+    char buf[40];
+    CHECK(strcmp(out_date(buf, sizeof buf, NI_DATE_NONE), "") == 0);
+    /* 2024-03-05 14:00:00 */
+    CHECK(strcmp(out_date(buf, sizeof buf, 1709647200), "2024-03-05 14:00:00")
+          == 0);
+    /* Midnight keeps its time so that every date has one shape. */
+    CHECK(strcmp(out_date(buf, sizeof buf, 1708041600), "2024-02-16 00:00:00")
+          == 0);
+    CHECK(strcmp(out_date(buf, sizeof buf, 0), "1970-01-01 00:00:00") == 0);
+}
+
+static void test_bytes(void)
+{
+    char buf[32];
+    CHECK(strcmp(out_bytes(buf, sizeof buf, 0), "0 bytes") == 0);
+    CHECK(strcmp(out_bytes(buf, sizeof buf, 999), "999 bytes") == 0);
+    CHECK(strcmp(out_bytes(buf, sizeof buf, 1200), "1.2 kB") == 0);
+    CHECK(strcmp(out_bytes(buf, sizeof buf, 1234567), "1.2 MB") == 0);
+    CHECK(strcmp(out_bytes(buf, sizeof buf, 2500000000u), "2.50 GB") == 0);
+}
+
+TEST_MAIN(TEST(test_json_plain), TEST(test_json_escapes),
+          TEST(test_json_invalid_utf8), TEST(test_utf8_len), TEST(test_text),
+          TEST(test_date), TEST(test_bytes))

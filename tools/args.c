@@ -1,0 +1,206 @@
+/*
+ * args.c - option parsing shared by the nsearch subcommands, error
+ * messages, and opening an index with the CLI's error wording.
+ *
+ * Options may come before or after positional arguments (like git and
+ * ripgrep); "--" ends options.  No global state: the parser is a struct the
+ * subcommand owns.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static const cli_opt help_opt = { "-h|--help", OPT_HELP, 0 };
+
+void cli_args_init(cli_args *a, int argc, char **argv, const cli_opt *opts,
+                   const char *usage)
+{
+    a->argc = argc;
+    a->argv = argv;
+    a->i = 1;
+    a->only_pos = 0;
+    a->opts = opts;
+    a->usage = usage;
+    a->value = NULL;
+    a->pos = NULL;
+    a->optname[0] = '\0';
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs(CLI_PROG ": ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const cli_args *a, const char *fmt, ...)
+{
+    va_list ap;
+    fputs(CLI_PROG ": ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    /* Short usage: the first line of the help text and where to read more. */
+    const char *nl = strchr(a->usage, '\n');
+    int len = nl ? (int)(nl - a->usage) : (int)strlen(a->usage);
+    fprintf(stderr, "%.*s\nTry '" CLI_PROG " %s --help' for more.\n", len,
+            a->usage, a->argv[0]);
+    return EXIT_ERROR;
+}
+
+/* 1 when the spelling name[0..len) is one of the '|'-separated names. */
+static int names_match(const char *names, const char *name, size_t len)
+{
+    const char *p = names;
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n == len && memcmp(p, name, len) == 0)
+            return 1;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return 0;
+}
+
+static const cli_opt *find_opt(const cli_opt *opts, const char *name,
+                               size_t len)
+{
+    for (const cli_opt *o = opts; o && o->names; o++)
+        if (names_match(o->names, name, len))
+            return o;
+    if (names_match(help_opt.names, name, len))
+        return &help_opt;
+    return NULL;
+}
+
+int cli_next(cli_args *a)
+{
+    a->value = NULL;
+    a->pos = NULL;
+    a->optname[0] = '\0';
+    if (a->i >= a->argc)
+        return -1;
+    char *arg = a->argv[a->i++];
+    if (a->only_pos || arg[0] != '-' || arg[1] == '\0') {
+        a->pos = arg;
+        return 0;
+    }
+    if (strcmp(arg, "--") == 0) {
+        a->only_pos = 1;
+        return cli_next(a);
+    }
+
+    const cli_opt *o;
+    const char *inline_value = NULL;
+    if (arg[1] == '-') {
+        /* --name or --name=value */
+        const char *eq = strchr(arg, '=');
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        o = find_opt(a->opts, arg, len);
+        if (!o) {
+            cli_usage_error(a, "unknown option '%.*s'", (int)len, arg);
+            return -2;
+        }
+        if (eq) {
+            if (!o->has_arg) {
+                cli_usage_error(a, "option '%.*s' takes no value", (int)len,
+                                arg);
+                return -2;
+            }
+            inline_value = eq + 1;
+        }
+    } else {
+        /* -x or -xVALUE */
+        o = find_opt(a->opts, arg, 2);
+        if (!o || (arg[2] != '\0' && !o->has_arg)) {
+            /* Likely a word such as a negated query term: say how to pass
+             * it. */
+            if (arg[2] != '\0')
+                cli_usage_error(a, "unknown option '%s' (arguments that start "
+                                "with '-' go after '--')", arg);
+            else
+                cli_usage_error(a, "unknown option '%s'", arg);
+            return -2;
+        }
+        if (arg[2] != '\0') {
+            inline_value = arg + 2;
+        }
+    }
+
+    snprintf(a->optname, sizeof a->optname, "%.*s",
+             arg[1] == '-' ? (int)strcspn(arg, "=") : 2, arg);
+    if (o->key == OPT_HELP) {
+        fputs(a->usage, stdout);
+        return OPT_HELP;
+    }
+    if (o->has_arg) {
+        if (inline_value) {
+            a->value = inline_value;
+        } else if (a->i < a->argc) {
+            a->value = a->argv[a->i++];
+        } else {
+            cli_usage_error(a, "option '%s' needs a value", a->optname);
+            return -2;
+        }
+    }
+    return o->key;
+}
+
+int cli_parse_size(const cli_args *a, const char *s, size_t *out)
+{
+    const char *opt = a->optname;
+    char *end;
+    if (s[0] < '0' || s[0] > '9') {
+        cli_usage_error(a, "option '%s' needs a number, not '%s'", opt, s);
+        return -1;
+    }
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno == ERANGE || v > SIZE_MAX) {
+        cli_usage_error(a, "option '%s' needs a number, not '%s'", opt, s);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+const char *cli_errdetail(int rc)
+{
+    const char *msg = ni_errmsg();
+    return msg && *msg ? msg : ni_strerror(rc);
+}
+
+int cli_open_index(ni_index **out, const char *path, unsigned flags)
+{
+    ni_open_options opts = NI_OPEN_OPTIONS_INIT;
+    opts.flags = flags;
+    int rc = ni_index_open(out, path, &opts);
+    if (rc == 0)
+        return 0;
+    /* The library's message may already say "cannot open index 'path': ..."
+     * (or "cannot create ..."); print it as is rather than twice. */
+    const char *msg = ni_errmsg();
+    size_t plen = strlen(path);
+    const char *q = msg ? strstr(msg, "'") : NULL;
+    if (msg && strncmp(msg, "cannot ", 7) == 0 && q &&
+        strncmp(q + 1, path, plen) == 0 && q[plen + 1] == '\'') {
+        cli_error("%s", msg);
+        return rc;
+    }
+    struct stat st;
+    if (rc == NI_ENOTFOUND && stat(path, &st) != 0)
+        cli_error("cannot open index '%s': %s", path, strerror(errno));
+    else
+        cli_error("cannot open index '%s': %s", path, cli_errdetail(rc));
+    return rc;
+}

@@ -1,0 +1,163 @@
+/*
+ * cli.h - what the files of the nsearch CLI share: the subcommands, option
+ * parsing (args.c) and output helpers (out.c).
+ *
+ * The CLI is a client of include/newsindex.h only.  stdout carries results
+ * only; diagnostics, warnings and progress go to stderr.  Exit codes follow
+ * grep: 0 success (query: at least one match), 1 no match / not found,
+ * 2 any error.
+ */
+#ifndef NSEARCH_CLI_H
+#define NSEARCH_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "newsindex.h"
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CLI_PRINTF(f, a)
+#endif
+
+#define CLI_PROG "nsearch"
+
+/* Exit codes. */
+#define EXIT_HITS   0
+#define EXIT_NOHITS 1
+#define EXIT_ERROR  2
+
+/* Subcommands: argv[0] is the subcommand name; they return an exit code. */
+int cmd_index(int argc, char **argv);
+int cmd_query(int argc, char **argv);
+int cmd_get(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* ------------------------------------------------------------------ */
+/* args.c: option parsing                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One option a subcommand accepts.  names is a '|'-separated list of
+ * spellings ("-n|--limit"); key is returned by cli_next (> 0); has_arg says
+ * whether it takes a value ("-n 5", "-n5", "--limit 5", "--limit=5").
+ */
+typedef struct cli_opt {
+    const char *names;
+    int key;
+    int has_arg;
+} cli_opt;
+
+/* Keys every subcommand handles the same way. */
+#define OPT_HELP 1000
+
+/*
+ * Walks argv of a subcommand.  Options may come before or after positional
+ * arguments; "--" ends options; "-" alone is a positional argument.
+ */
+typedef struct cli_args {
+    int argc;
+    char **argv;
+    int i;              /* next argv index */
+    int only_pos;       /* seen "--" */
+    const cli_opt *opts;
+    const char *usage;  /* the subcommand's usage text, for errors */
+    const char *value;  /* value of the last option with has_arg */
+    const char *pos;    /* the last positional argument */
+    char optname[64];   /* the last option as spelled ("-n", "--limit") */
+} cli_args;
+
+/* Starts parsing argv[1..argc) (argv[0] is the subcommand name).  opts ends
+ * with an entry whose names is NULL; "-h|--help" is always understood. */
+void cli_args_init(cli_args *a, int argc, char **argv, const cli_opt *opts,
+                   const char *usage);
+
+/*
+ * The next item: an option's key, 0 for a positional argument (in a->pos),
+ * -1 at the end, or -2 after a usage error has been printed to stderr.
+ * For OPT_HELP, the usage text has already been printed to stdout.
+ */
+int cli_next(cli_args *a);
+
+/* Prints "nsearch: <message>" and short usage (the first line of the usage
+ * text and a pointer to --help) to stderr; returns EXIT_ERROR. */
+int cli_usage_error(const cli_args *a, const char *fmt, ...)
+    CLI_PRINTF(2, 3);
+
+/* Parses a non-negative decimal count (the value s of the last option) into
+ * *out; prints a usage error and returns -1 when it is not one. */
+int cli_parse_size(const cli_args *a, const char *s, size_t *out);
+
+/* Prints "nsearch: <message>" to stderr. */
+void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/*
+ * Opens the index at path with the given NI_OPEN_* flags; on failure prints
+ * "nsearch: cannot open index 'path': reason" and returns the error code.
+ */
+int cli_open_index(ni_index **out, const char *path, unsigned flags);
+
+/* The detail of the last library failure: ni_errmsg(), or ni_strerror(rc)
+ * when the library left no message. */
+const char *cli_errdetail(int rc);
+
+/* ------------------------------------------------------------------ */
+/* out.c: output helpers                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Writes s[0..n) as a JSON string (with the quotes): control characters
+ * escaped, valid UTF-8 kept, each invalid byte replaced by U+FFFD.  A NULL
+ * s writes null.
+ */
+void out_json_str(FILE *f, const char *s, size_t n);
+
+/* Writes a date as a JSON string "YYYY-MM-DD HH:MM:SS", or null for
+ * NI_DATE_NONE. */
+void out_json_date(FILE *f, int64_t date);
+
+/* Writes a double as a JSON number (null when not finite). */
+void out_json_num(FILE *f, double v);
+
+/*
+ * Writes text for a human reader on a terminal: invalid UTF-8 bytes become
+ * U+FFFD, control characters (and, unless keep_newlines, newlines and tabs)
+ * become spaces, so stored text can never drive the terminal.
+ */
+void out_text(FILE *f, const char *s, size_t n, int keep_newlines);
+
+/*
+ * Formats a date as "YYYY-MM-DD HH:MM:SS" into buf (always with the time);
+ * returns buf, or "" for NI_DATE_NONE.
+ */
+const char *out_date(char *buf, size_t size, int64_t date);
+
+/*
+ * Length in bytes of the valid UTF-8 sequence at s[0..n), or 0 when s[0]
+ * does not start one (overlong forms, surrogates and code points above
+ * U+10FFFF are invalid).
+ */
+size_t out_utf8_len(const unsigned char *s, size_t n);
+
+/* 1 when output to f should be coloured: f is a terminal, NO_COLOR is unset
+ * or empty, and TERM is set and not "dumb". */
+int out_use_colour(FILE *f);
+
+/* SGR sequences, or "" when colour is off. */
+typedef struct out_colours {
+    const char *bold, *dim, *rank, *id, *off;
+} out_colours;
+
+void out_colours_init(out_colours *c, int on);
+
+/* "1.2 MB" style size into buf. */
+const char *out_bytes(char *buf, size_t size, uint64_t bytes);
+
+/* Seconds from a CLOCK_MONOTONIC reading to now. */
+double out_elapsed(const struct timespec *start);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * cmd_get.c - "nsearch get DB ID": prints one stored document.
+ *
+ * Human output is a header block (id, url, date, rubric, title, credit; absent
+ * fields left out), a blank line, then the text.  --json prints one object
+ * with every field (null when absent).  Exit 1 when there is no such
+ * document, 2 on an error.
+ */
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: " CLI_PROG " get DB ID [options]\n"
+    "\n"
+    "Prints the document with external id ID from the index in directory DB.\n"
+    "\n"
+    "      --json        one JSON object with every field\n"
+    "  -h, --help        show this help\n";
+
+enum { OPT_JSON = 1 };
+
+static const cli_opt opts[] = {
+    { "--json", OPT_JSON, 0 },
+    { NULL, 0, 0 },
+};
+
+static void print_json(const ni_doc *d)
+{
+    fputs("{\"id\":", stdout);
+    out_json_str(stdout, d->id, d->id_len);
+    fputs(",\"url\":", stdout);
+    out_json_str(stdout, d->url, d->url_len);
+    fputs(",\"date\":", stdout);
+    out_json_date(stdout, d->date);
+    fputs(",\"rubric\":", stdout);
+    out_json_str(stdout, d->rubric, d->rubric_len);
+    fputs(",\"title\":", stdout);
+    out_json_str(stdout, d->title, d->title_len);
+    fputs(",\"credit\":", stdout);
+    out_json_str(stdout, d->credit, d->credit_len);
+    fputs(",\"text\":", stdout);
+    out_json_str(stdout, d->text, d->text_len);
+    fputs("}\n", stdout);
+}
+
+static void field(const char *name, const char *s, size_t n)
+{
+    if (!s)
+        return;
+    printf("%-8s", name);
+    out_text(stdout, s, n, 0);
+    fputc('\n', stdout);
+}
+
+static void print_human(const ni_doc *d)
+{
+    char date[40];
+    field("id:", d->id, d->id_len);
+    field("url:", d->url, d->url_len);
+    if (d->date != NI_DATE_NONE) {
+        out_date(date, sizeof date, d->date);
+        field("date:", date, strlen(date));
+    }
+    field("rubric:", d->rubric, d->rubric_len);
+    field("title:", d->title, d->title_len);
+    field("credit:", d->credit, d->credit_len);
+    if (d->text && d->text_len) {
+        fputc('\n', stdout);
+        out_text(stdout, d->text, d->text_len, 1);
+        if (d->text[d->text_len - 1] != '\n')
+            fputc('\n', stdout);
+    }
+}
+
+int cmd_get(int argc, char **argv)
+{
+    const char *db = NULL, *id = NULL;
+    int json = 0, k, ret = EXIT_ERROR;
+    ni_index *idx = NULL;
+    ni_doc *doc = NULL;
+    cli_args a;
+
+    cli_args_init(&a, argc, argv, opts, usage);
+    while ((k = cli_next(&a)) != -1) {
+        switch (k) {
+        case -2:
+            return EXIT_ERROR;
+        case OPT_HELP:
+            return 0;
+        case OPT_JSON:
+            json = 1;
+            break;
+        case 0:
+            if (!db)
+                db = a.pos;
+            else if (!id)
+                id = a.pos;
+            else
+                return cli_usage_error(&a, "unexpected argument '%s'", a.pos);
+            break;
+        }
+    }
+    if (!id)
+        return cli_usage_error(&a, db ? "no document id given"
+                                      : "no index given");
+
+    if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
+        goto cleanup;
+    int rc = ni_index_get(&doc, idx, id, strlen(id));
+    if (rc == NI_ENOTFOUND) {
+        cli_error("no document '%s' in '%s'", id, db);
+        ret = EXIT_NOHITS;
+        goto cleanup;
+    }
+    if (rc != 0) {
+        cli_error("cannot read document '%s': %s", id, cli_errdetail(rc));
+        goto cleanup;
+    }
+    if (json)
+        print_json(doc);
+    else
+        print_human(doc);
+    ret = 0;
+
+cleanup:
+    ni_doc_free(doc);
+    ni_index_close(idx);
+    return ret;
+}

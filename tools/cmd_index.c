@@ -1,0 +1,460 @@
+/*
+ * cmd_index.c - "nsearch index DB PATH...": adds documents to an index.
+ *
+ * PATHs are files, directories (walked recursively in byte order of names,
+ * skipping names that start with '.', symbolic links and anything that is
+ * not a regular file or directory) or "-" for standard input.  The format
+ * of each file is decided by input.h from its content and name.
+ *
+ * The batch is committed every --batch documents and at the end, so a crash
+ * loses at most one batch.  A bad record is reported as "file:line: reason"
+ * and counted; indexing goes on.  A file that cannot be read is reported
+ * and counted as an error (exit 2 at the end, like grep), the other files
+ * are still indexed.  Failures of the index itself (add, commit) stop at
+ * once: the current batch is dropped, earlier batches stay committed.
+ *
+ * Progress (documents, MB/s, ETA) is drawn on stderr only when stderr is a
+ * terminal and -q is not given; one summary line is always printed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "input.h"
+
+static const char usage[] =
+    "usage: " CLI_PROG " index DB PATH... [options]\n"
+    "\n"
+    "Adds the documents in each PATH to the index in directory DB (created\n"
+    "when missing).  PATH is a file (JSON Lines, optionally gzip-compressed,\n"
+    "or an article page as text), a directory (read recursively, hidden\n"
+    "names skipped) or '-' for standard input.  A document whose id is\n"
+    "already in the index replaces it.\n"
+    "\n"
+    "      --batch N     commit every N documents (default 10000)\n"
+    "  -q, --quiet       no progress display\n"
+    "  -h, --help        show this help\n";
+
+enum { OPT_BATCH = 1, OPT_QUIET };
+
+static const cli_opt opts[] = {
+    { "--batch", OPT_BATCH, 1 },
+    { "-q|--quiet", OPT_QUIET, 0 },
+    { NULL, 0, 0 },
+};
+
+#define DEFAULT_BATCH 10000
+#define PROGRESS_INTERVAL 0.2 /* seconds between progress redraws */
+
+/* One input to read, in order. */
+typedef struct source {
+    char *path;     /* "-" for standard input */
+    uint64_t size;  /* bytes, 0 when unknown */
+} source;
+
+typedef struct job {
+    const char *db;
+    ni_index *idx;
+    size_t batch;
+    int progress;        /* draw progress on stderr */
+    source *src;
+    size_t nsrc, capsrc;
+    uint64_t total_bytes;
+    int total_known;     /* every source has a known size */
+    dev_t db_dev;        /* the index directory, never walked into */
+    ino_t db_ino;
+    int have_db_id;
+    uint64_t docs, pending, committed, bad, warnings, errors;
+    uint64_t bytes_done; /* bytes of finished sources */
+    struct timespec t0;
+    double last_draw;
+    size_t drawn;        /* width of the progress line on screen */
+} job;
+
+/* Erases the progress line so that a message can be printed. */
+static void progress_clear(job *j)
+{
+    if (!j->drawn)
+        return;
+    fprintf(stderr, "\r%*s\r", (int)j->drawn, "");
+    j->drawn = 0;
+}
+
+/* Prints a diagnostic line to stderr (with the "nsearch: " prefix when
+ * prefixed), clearing the progress line first. */
+static void job_msg(job *j, int prefixed, const char *fmt, ...)
+    CLI_PRINTF(3, 4);
+static void job_msg(job *j, int prefixed, const char *fmt, ...)
+{
+    va_list ap;
+    progress_clear(j);
+    if (prefixed)
+        fputs(CLI_PROG ": ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void progress_draw(job *j, const input *in)
+{
+    if (!j->progress)
+        return;
+    double t = out_elapsed(&j->t0);
+    if (t - j->last_draw < PROGRESS_INTERVAL)
+        return;
+    j->last_draw = t;
+    uint64_t done = j->bytes_done + (in ? input_bytes_read(in) : 0);
+    char line[200], b1[32], b2[32];
+    double rate = t > 0 ? (double)done / 1e6 / t : 0;
+    int n;
+    if (j->total_known && j->total_bytes > 0) {
+        double frac = (double)done / (double)j->total_bytes;
+        if (frac > 1)
+            frac = 1;
+        n = snprintf(line, sizeof line,
+                     "indexing: %llu docs, %s of %s (%.0f%%), %.1f MB/s",
+                     (unsigned long long)j->docs,
+                     out_bytes(b1, sizeof b1, done),
+                     out_bytes(b2, sizeof b2, j->total_bytes), frac * 100,
+                     rate);
+        if (rate > 0 && done < j->total_bytes) {
+            double eta = (double)(j->total_bytes - done) / 1e6 / rate;
+            unsigned long s = (unsigned long)(eta + 0.5);
+            n += snprintf(line + n, sizeof line - (size_t)n,
+                          ", ETA %lu:%02lu", s / 60, s % 60);
+        }
+    } else {
+        n = snprintf(line, sizeof line, "indexing: %llu docs, %s, %.1f MB/s",
+                     (unsigned long long)j->docs,
+                     out_bytes(b1, sizeof b1, done), rate);
+    }
+    size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+    /* Pad over a longer previous line rather than rely on terminal escapes. */
+    fprintf(stderr, "\r%s%*s", line,
+            j->drawn > len ? (int)(j->drawn - len) : 0, "");
+    fflush(stderr);
+    j->drawn = len > j->drawn ? len : j->drawn;
+}
+
+static int add_source(job *j, const char *path, uint64_t size, int known)
+{
+    if (j->nsrc == j->capsrc) {
+        size_t cap = j->capsrc ? j->capsrc * 2 : 16;
+        source *v = realloc(j->src, cap * sizeof *v);
+        if (!v)
+            return NI_ENOMEM;
+        j->src = v;
+        j->capsrc = cap;
+    }
+    char *p = strdup(path);
+    if (!p)
+        return NI_ENOMEM;
+    j->src[j->nsrc].path = p;
+    j->src[j->nsrc].size = size;
+    j->nsrc++;
+    j->total_bytes += size;
+    if (!known)
+        j->total_known = 0;
+    return 0;
+}
+
+static int is_db_dir(const job *j, const struct stat *st)
+{
+    return j->have_db_id && st->st_dev == j->db_dev && st->st_ino == j->db_ino;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects the regular files under directory dir, sorted by name. */
+static int walk_dir(job *j, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        job_msg(j, 1, "cannot read directory '%s': %s", dir, strerror(errno));
+        j->errors++;
+        return 0;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *e;
+    errno = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            char **v = realloc(names, ncap * sizeof *v);
+            if (!v) {
+                rc = NI_ENOMEM;
+                goto cleanup;
+            }
+            names = v;
+            cap = ncap;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            rc = NI_ENOMEM;
+            goto cleanup;
+        }
+        n++;
+        errno = 0;
+    }
+    if (errno) {
+        job_msg(j, 1, "cannot read directory '%s': %s", dir, strerror(errno));
+        j->errors++;
+    }
+    if (n)
+        qsort(names, n, sizeof *names, cmp_names);
+
+    size_t dlen = strlen(dir);
+    int slash = dlen > 0 && dir[dlen - 1] == '/';
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        size_t plen = dlen + 1 + strlen(names[i]) + 1;
+        char *path = malloc(plen);
+        if (!path) {
+            rc = NI_ENOMEM;
+            break;
+        }
+        snprintf(path, plen, "%s%s%s", dir, slash ? "" : "/", names[i]);
+        struct stat st;
+        if (lstat(path, &st) != 0) {
+            job_msg(j, 1, "cannot read '%s': %s", path, strerror(errno));
+            j->errors++;
+        } else if (S_ISDIR(st.st_mode)) {
+            if (!is_db_dir(j, &st))
+                rc = walk_dir(j, path);
+        } else if (S_ISREG(st.st_mode)) {
+            rc = add_source(j, path, (uint64_t)st.st_size, 1);
+        }
+        free(path);
+    }
+
+cleanup:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    closedir(d);
+    return rc;
+}
+
+/* Adds one PATH argument: "-", a file (any kind: a named pipe or
+ * /dev/stdin is read too when named explicitly) or a directory. */
+static int collect(job *j, const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return add_source(j, path, 0, 0);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        job_msg(j, 1, "cannot open '%s': %s", path, strerror(errno));
+        j->errors++;
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (is_db_dir(j, &st)) {
+            job_msg(j, 1, "'%s' is the index itself; skipped", path);
+            return 0;
+        }
+        return walk_dir(j, path);
+    }
+    return add_source(j, path, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
+                      S_ISREG(st.st_mode));
+}
+
+static int commit(job *j)
+{
+    int rc = ni_index_commit(j->idx);
+    if (rc != 0) {
+        job_msg(j, 1, "cannot commit to index '%s': %s", j->db,
+                cli_errdetail(rc));
+        return rc;
+    }
+    j->committed += j->pending;
+    j->pending = 0;
+    return 0;
+}
+
+/* Reads one source into the index.  Returns 0 (also after errors in the
+ * source, which are reported and counted) or a negative code when the
+ * whole run must stop (reported). */
+static int index_source(job *j, const source *s)
+{
+    char errbuf[512];
+    input *in = NULL;
+    int rc = input_open(&in, s->path, errbuf, sizeof errbuf);
+    if (rc != 0) {
+        job_msg(j, 1, "%s", rc == NI_ENOMEM ? "out of memory" : errbuf);
+        if (rc == NI_ENOMEM)
+            return rc;
+        j->errors++;
+        j->bytes_done += s->size;
+        return 0;
+    }
+    for (;;) {
+        ni_doc doc;
+        rc = input_next(in, &doc);
+        if (rc == NI_DONE) {
+            rc = 0;
+            break;
+        }
+        if (rc == NI_EINVAL) {
+            job_msg(j, 0, "%s", input_error(in));
+            j->bad++;
+            continue;
+        }
+        if (rc == NI_ENOMEM) {
+            job_msg(j, 1, "out of memory");
+            break;
+        }
+        if (rc != 0) {
+            job_msg(j, 0, "%s", input_error(in));
+            j->errors++;
+            rc = 0;
+            break;
+        }
+        const char *warn = input_warning(in);
+        if (warn) {
+            job_msg(j, 0, "warning: %s", warn);
+            j->warnings++;
+        }
+        rc = ni_index_add(j->idx, &doc);
+        if (rc == NI_EINVAL) {
+            job_msg(j, 1, "%s: cannot add document '%.*s': %s", s->path,
+                    (int)doc.id_len, doc.id ? doc.id : "", cli_errdetail(rc));
+            j->bad++;
+            continue;
+        }
+        if (rc != 0) {
+            job_msg(j, 1, "cannot add to index '%s': %s", j->db,
+                    cli_errdetail(rc));
+            break;
+        }
+        j->docs++;
+        j->pending++;
+        if (j->pending >= j->batch && (rc = commit(j)) != 0)
+            break;
+        progress_draw(j, in);
+    }
+    j->bytes_done += input_bytes_read(in);
+    input_close(in);
+    return rc;
+}
+
+static void plural(char *buf, size_t size, uint64_t n, const char *one,
+                   const char *many)
+{
+    snprintf(buf, size, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
+}
+
+static void print_summary(job *j)
+{
+    double t = out_elapsed(&j->t0);
+    char docs[64], size[32], extra[160] = "", part[64];
+    plural(docs, sizeof docs, j->committed, "document", "documents");
+    out_bytes(size, sizeof size, j->bytes_done);
+    const uint64_t counts[3] = { j->bad, j->warnings, j->errors };
+    const char *names[3][2] = { { "bad record", "bad records" },
+                                { "warning", "warnings" },
+                                { "error", "errors" } };
+    for (int i = 0; i < 3; i++) {
+        if (!counts[i])
+            continue;
+        plural(part, sizeof part, counts[i], names[i][0], names[i][1]);
+        size_t len = strlen(extra);
+        snprintf(extra + len, sizeof extra - len, "%s%s", len ? ", " : "; ",
+                 part);
+    }
+    progress_clear(j);
+    fprintf(stderr, CLI_PROG ": indexed %s (%s) in %.1f s, %.1f MB/s%s\n",
+            docs, size, t, t > 0 ? (double)j->bytes_done / 1e6 / t : 0.0,
+            extra);
+}
+
+int cmd_index(int argc, char **argv)
+{
+    job j;
+    memset(&j, 0, sizeof j);
+    j.batch = DEFAULT_BATCH;
+    j.total_known = 1;
+    int quiet = 0, k, rc = 0, ret = EXIT_ERROR;
+    char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    int npaths = 0;
+    cli_args a;
+
+    if (!paths) {
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    cli_args_init(&a, argc, argv, opts, usage);
+    while ((k = cli_next(&a)) != -1) {
+        switch (k) {
+        case -2:
+            goto cleanup;
+        case OPT_HELP:
+            ret = 0;
+            goto cleanup;
+        case OPT_QUIET:
+            quiet = 1;
+            break;
+        case OPT_BATCH:
+            if (cli_parse_size(&a, a.value, &j.batch) < 0)
+                goto cleanup;
+            if (j.batch == 0) {
+                cli_usage_error(&a, "--batch must be at least 1");
+                goto cleanup;
+            }
+            break;
+        case 0:
+            if (!j.db)
+                j.db = a.pos;
+            else
+                paths[npaths++] = (char *)a.pos;
+            break;
+        }
+    }
+    if (!j.db || npaths == 0) {
+        cli_usage_error(&a, j.db ? "no input PATH given" : "no index given");
+        goto cleanup;
+    }
+    j.progress = !quiet && isatty(STDERR_FILENO);
+    clock_gettime(CLOCK_MONOTONIC, &j.t0);
+
+    if (cli_open_index(&j.idx, j.db, NI_OPEN_CREATE) != 0)
+        goto cleanup;
+    struct stat st;
+    if (stat(j.db, &st) == 0) {
+        j.db_dev = st.st_dev;
+        j.db_ino = st.st_ino;
+        j.have_db_id = 1;
+    }
+
+    for (int i = 0; i < npaths && rc == 0; i++)
+        rc = collect(&j, paths[i]);
+    if (rc != 0) {
+        job_msg(&j, 1, "out of memory");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < j.nsrc && rc == 0; i++)
+        rc = index_source(&j, &j.src[i]);
+    if (rc == 0)
+        rc = commit(&j);
+    print_summary(&j);
+    ret = rc == 0 && j.errors == 0 ? 0 : EXIT_ERROR;
+
+cleanup:
+    ni_index_close(j.idx);
+    for (size_t i = 0; i < j.nsrc; i++)
+        free(j.src[i].path);
+    free(j.src);
+    free(paths);
+    return ret;
+}

@@ -1,0 +1,285 @@
+/*
+ * cmd_query.c - "nsearch query DB QUERY": runs ni_search and prints the hits.
+ *
+ * Human output, one hit per entry:
+ *     1. 12.3456  2024-03-01 10:00:00  Title  [id]
+ *         https://url (rubric)
+ *         the best passage of the text, matched words in bold on a terminal
+ * (the date, url/rubric line and passage are left out when absent) and
+ * "N hits of M (mode) in X ms" on stderr, the mode being ni_hits_mode().
+ * --json prints JSON Lines: one object per hit (with "snippet" and
+ * "highlights", byte ranges into the snippet), then
+ * {"total":M,"returned":N,"ms":X,"mode":"..."}.  A notice of the library
+ * about the query goes to stderr.  Exit 0 when the query matched at least
+ * one document, 1 when none, 2 on an error.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: " CLI_PROG " query DB QUERY... [options]\n"
+    "\n"
+    "Searches the index in directory DB.  Several QUERY arguments are joined\n"
+    "with spaces.\n"
+    "\n"
+    "  -n, --limit K     show at most K hits (default 10)\n"
+    "      --offset N    skip the first N hits (default 0)\n"
+    "      --or          match any of the words instead of all of them\n"
+    "      --sort ORDER  relevance (default) or date (newest first)\n"
+    "      --json        JSON Lines: one object per hit, then a summary\n"
+    "      --no-snippet  leave out the passage of text shown with each hit\n"
+    "  -h, --help        show this help\n";
+
+enum { OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_SORT, OPT_JSON, OPT_NO_SNIPPET };
+
+static const cli_opt opts[] = {
+    { "-n|--limit", OPT_LIMIT, 1 },
+    { "--offset", OPT_OFFSET, 1 },
+    { "--or", OPT_OR, 0 },
+    { "--sort", OPT_SORT, 1 },
+    { "--json", OPT_JSON, 0 },
+    { "--no-snippet", OPT_NO_SNIPPET, 0 },
+    { NULL, 0, 0 },
+};
+
+/* Writes ,"snippet":"...","highlights":[[s,e],...] (byte offsets into the
+ * snippet's UTF-8). */
+static void print_snippet_json(const ni_snippet *sn)
+{
+    fputs(",\"snippet\":", stdout);
+    out_json_str(stdout, sn->text, sn->len);
+    fputs(",\"highlights\":[", stdout);
+    for (size_t i = 0; i < sn->nranges; i++)
+        printf("%s[%zu,%zu]", i ? "," : "", sn->ranges[2 * i],
+               sn->ranges[2 * i + 1]);
+    fputc(']', stdout);
+}
+
+static void print_hit_json(const ni_hit *h, const ni_snippet *sn)
+{
+    printf("{\"rank\":%zu,\"score\":", h->rank);
+    out_json_num(stdout, h->score);
+    fputs(",\"id\":", stdout);
+    out_json_str(stdout, h->id, h->id_len);
+    fputs(",\"title\":", stdout);
+    out_json_str(stdout, h->title, h->title_len);
+    fputs(",\"date\":", stdout);
+    out_json_date(stdout, h->date);
+    fputs(",\"rubric\":", stdout);
+    out_json_str(stdout, h->rubric, h->rubric_len);
+    fputs(",\"url\":", stdout);
+    out_json_str(stdout, h->url, h->url_len);
+    if (sn)
+        print_snippet_json(sn);
+    fputs("}\n", stdout);
+}
+
+/* The snippet on one line, its matched words in bold when colour is on. */
+static void print_snippet_human(const ni_snippet *sn, const out_colours *c)
+{
+    size_t at = 0;
+    fputs("    ", stdout);
+    for (size_t i = 0; i < sn->nranges; i++) {
+        size_t a = sn->ranges[2 * i], b = sn->ranges[2 * i + 1];
+        if (a < at || b < a || b > sn->len)
+            continue; /* not in order: show the text unhighlighted */
+        out_text(stdout, sn->text + at, a - at, 0);
+        fputs(c->bold, stdout);
+        out_text(stdout, sn->text + a, b - a, 0);
+        fputs(c->off, stdout);
+        at = b;
+    }
+    out_text(stdout, sn->text + at, sn->len - at, 0);
+    fputc('\n', stdout);
+}
+
+static void print_hit_human(const ni_hit *h, const ni_snippet *sn,
+                            const out_colours *c)
+{
+    char date[40];
+    printf("%s%zu.%s %.4f  ", c->rank, h->rank, c->off, h->score);
+    if (h->date != NI_DATE_NONE)
+        printf("%s  ", out_date(date, sizeof date, h->date));
+    fputs(c->bold, stdout);
+    if (h->title && h->title_len)
+        out_text(stdout, h->title, h->title_len, 0);
+    else
+        fputs("(no title)", stdout);
+    printf("%s  %s[", c->off, c->id);
+    out_text(stdout, h->id, h->id_len, 0);
+    printf("]%s\n", c->off);
+
+    int has_url = h->url && h->url_len, has_rubric = h->rubric && h->rubric_len;
+    if (has_url || has_rubric) {
+        printf("    %s", c->dim);
+        if (has_url)
+            out_text(stdout, h->url, h->url_len, 0);
+        if (has_url && has_rubric)
+            fputc(' ', stdout);
+        if (has_rubric) {
+            fputc('(', stdout);
+            out_text(stdout, h->rubric, h->rubric_len, 0);
+            fputc(')', stdout);
+        }
+        printf("%s\n", c->off);
+    }
+    if (sn && sn->len)
+        print_snippet_human(sn, c);
+}
+
+/* Joins argv-style words with single spaces into a fresh string. */
+static char *join_words(char **words, int n)
+{
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += strlen(words[i]) + 1;
+    char *s = malloc(len + 1);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    char *p = s;
+    for (int i = 0; i < n; i++) {
+        size_t w = strlen(words[i]);
+        if (i)
+            *p++ = ' ';
+        memcpy(p, words[i], w);
+        p += w;
+    }
+    *p = '\0';
+    return s;
+}
+
+int cmd_query(int argc, char **argv)
+{
+    ni_search_options so = NI_SEARCH_OPTIONS_INIT;
+    int json = 0, snippets = 1;
+    const char *db = NULL;
+    char **words = calloc((size_t)argc + 1, sizeof *words);
+    int nwords = 0;
+    cli_args a;
+    int k, ret = EXIT_ERROR;
+    ni_index *idx = NULL;
+    ni_hits *hits = NULL;
+    char *query = NULL;
+
+    if (!words) {
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    cli_args_init(&a, argc, argv, opts, usage);
+    while ((k = cli_next(&a)) != -1) {
+        switch (k) {
+        case -2:
+            goto cleanup;
+        case OPT_HELP:
+            ret = 0;
+            goto cleanup;
+        case 0:
+            if (!db)
+                db = a.pos;
+            else
+                words[nwords++] = (char *)a.pos;
+            break;
+        case OPT_LIMIT:
+            if (cli_parse_size(&a, a.value, &so.limit) < 0)
+                goto cleanup;
+            break;
+        case OPT_OFFSET:
+            if (cli_parse_size(&a, a.value, &so.offset) < 0)
+                goto cleanup;
+            break;
+        case OPT_OR:
+            so.default_or = 1;
+            break;
+        case OPT_SORT:
+            if (strcmp(a.value, "relevance") == 0) {
+                so.sort = NI_SORT_RELEVANCE;
+            } else if (strcmp(a.value, "date") == 0) {
+                so.sort = NI_SORT_DATE;
+            } else {
+                cli_usage_error(&a, "--sort must be 'relevance' or 'date', "
+                                "not '%s'", a.value);
+                goto cleanup;
+            }
+            break;
+        case OPT_JSON:
+            json = 1;
+            break;
+        case OPT_NO_SNIPPET:
+            snippets = 0;
+            break;
+        }
+    }
+    if (!db || nwords == 0) {
+        cli_usage_error(&a, db ? "no query given" : "no index given");
+        goto cleanup;
+    }
+    query = join_words(words, nwords);
+    if (!query) {
+        cli_error("out of memory");
+        goto cleanup;
+    }
+
+    if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
+        goto cleanup;
+
+    out_colours c;
+    out_colours_init(&c, !json && out_use_colour(stdout));
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = ni_search(&hits, idx, query, strlen(query), &so);
+    if (rc == NI_ESYNTAX) {
+        cli_error("bad query '%s': %s", query, cli_errdetail(rc));
+        goto cleanup;
+    }
+    if (rc != 0) {
+        cli_error("cannot search '%s': %s", db, cli_errdetail(rc));
+        goto cleanup;
+    }
+    size_t returned = 0;
+    ni_hit h;
+    while ((rc = ni_hits_next(hits, &h)) == 0) {
+        ni_snippet snip, *sn = NULL;
+        returned++;
+        if (snippets) {
+            if ((rc = ni_hits_snippet(&snip, hits, 0)) < 0)
+                break;
+            sn = &snip;
+        }
+        if (json)
+            print_hit_json(&h, sn);
+        else
+            print_hit_human(&h, sn, &c);
+    }
+    double ms = out_elapsed(&t0) * 1e3;
+    if (rc < 0) {
+        cli_error("cannot read hits from '%s': %s", db, cli_errdetail(rc));
+        goto cleanup;
+    }
+    uint64_t total = ni_hits_total(hits);
+    const char *mode = ni_hits_mode(hits);
+    const char *notice = ni_hits_notice(hits);
+    if (notice)
+        cli_error("note: %s", notice);
+    if (json) {
+        printf("{\"total\":%llu,\"returned\":%zu,\"ms\":%.3f,\"mode\":",
+               (unsigned long long)total, returned, ms);
+        out_json_str(stdout, mode, strlen(mode));
+        fputs("}\n", stdout);
+    } else {
+        fprintf(stderr, "%zu %s of %llu (%s) in %.3f ms\n", returned,
+                returned == 1 ? "hit" : "hits", (unsigned long long)total,
+                mode, ms);
+    }
+    ret = total > 0 ? EXIT_HITS : EXIT_NOHITS;
+
+cleanup:
+    ni_hits_free(hits);
+    ni_index_close(idx);
+    free(query);
+    free(words);
+    return ret;
+}
