@@ -514,7 +514,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
         if (!h->res)
             rc = ni_error(NI_ENOMEM, "out of memory");
     }
-    while (rc == 0 && root && k && root->doc != NI_NO_DOC) {
+    while (rc == 0 && root && root->doc != NI_NO_DOC) {
         ni_docinfo di;
         result r;
         if ((rc = ni_match_docinfo(&c, root->doc, &di)) < 0)
@@ -524,7 +524,8 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
             r.date = di.date;
             r.score = root->ops->score(root, &di);
             h->total++;
-            heap_push(h->res, &h->nres, k, &r, by_date);
+            if (k)
+                heap_push(h->res, &h->nres, k, &r, by_date);
         }
         rc = root->ops->next(root);
     }

@@ -33,7 +33,8 @@ static const char usage[] =
     "\n"
     "Adds the documents in each PATH to the index in directory DB (created\n"
     "when missing).  PATH is a file (JSON Lines, optionally gzip-compressed,\n"
-    "or an article page as text), a directory (read recursively, hidden\n"
+    "or an article page as text), a directory (read recursively: files\n"
+    "named *.jsonl, *.ndjson, *.json or *.txt, each possibly .gz; hidden\n"
     "names skipped) or '-' for standard input.  A document whose id is\n"
     "already in the index replaces it.\n"
     "\n"
@@ -176,6 +177,21 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* Collects the regular files under directory dir, sorted by name. */
+/* Files a directory walk reads: news inputs, not READMEs or other files. */
+static int indexable_name(const char *name)
+{
+    static const char *const sufs[] = { ".jsonl", ".ndjson", ".json", ".txt" };
+    size_t n = strlen(name), i;
+    if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
+        n -= 3;
+    for (i = 0; i < sizeof sufs / sizeof sufs[0]; i++) {
+        size_t k = strlen(sufs[i]);
+        if (n > k && strncmp(name + n - k, sufs[i], k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int walk_dir(job *j, const char *dir)
 {
     DIR *d = opendir(dir);
@@ -233,7 +249,7 @@ static int walk_dir(job *j, const char *dir)
         } else if (S_ISDIR(st.st_mode)) {
             if (!is_db_dir(j, &st))
                 rc = walk_dir(j, path);
-        } else if (S_ISREG(st.st_mode)) {
+        } else if (S_ISREG(st.st_mode) && indexable_name(names[i])) {
             rc = add_source(j, path, (uint64_t)st.st_size, 1);
         }
         free(path);

@@ -164,7 +164,8 @@ $ nsearch query "$DB" большого --json -- -эксцессов
 | s/.*"id":"([^"]*)".*/\1/
 | s/.*"total":([0-9]+).*"mode":"([^"]*)".*/total \1, \2/
 > ria-1908828530
-> total 1, boolean
+> ../../corpus/shkola-merov.txt
+> total 2, boolean
 
 === the query language passes through: a phrase
 $ nsearch query "$DB" '"цифрового рубля"' --json
