@@ -1,0 +1,215 @@
+/*
+ * Tests of nsearch's input readers (tools/input.c, jsonl.c, article.c):
+ * the sample article's layout, layout variations, JSON Lines validation
+ * with file:line errors, document ids, gzip and truncated gzip.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "article.h"
+#include "input.h"
+#include "test.h"
+
+static int has(const char *s, size_t n, const char *what)
+{
+    size_t k = strlen(what);
+    return s && memmem(s, n, what, k) != NULL;
+}
+
+static int eq(const char *s, size_t n, const char *what)
+{
+    return s && n == strlen(what) && memcmp(s, what, n) == 0;
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    char *b;
+    long len;
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    b = malloc((size_t)len + 1);
+    *n = fread(b, 1, (size_t)len, f);
+    fclose(f);
+    return b;
+}
+
+static void sample_article(void)
+{
+    size_t n;
+    char *s = slurp("corpus/shkola-merov.txt", &n), warn[200];
+    const char *footer[] = { "Другие новости", "Жар-птица зажгла новогодние огни",
+                             "Ольга Хохлова", "смотреть все", "mob_banner",
+                             "Полицейский Дед Мороз" };
+    ni_doc d;
+    int64_t date;
+    size_t i;
+
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_RC(article_parse(s, n, &d, warn, sizeof warn), 0);
+    CHECK(eq(d.rubric, d.rubric_len, "Общество"));
+    CHECK_RC(ni_date_parse(&date, "2024-07-17 13:30", 16), 0);
+    CHECK(d.date == date);
+    CHECK(eq(d.title, d.title_len, "Главы трех муниципалитетов Владимирской области "
+             "приняли участие в проекте «Школы мэров»"));
+    CHECK(eq(d.credit, d.credit_len, "Фото: главы Доброграда Алексея Сипача"));
+    CHECK(d.text_len > 1000 && strncmp(d.text, "В Москве подвели итоги обучения", 20) == 0);
+    CHECK(d.text_len > 15 && memcmp(d.text + d.text_len - strlen("(ВАРМСУ)."), "(ВАРМСУ).", strlen("(ВАРМСУ).")) == 0);
+    /* the repeated title and the credit are not in the body */
+    CHECK(!has(d.text, d.text_len, "Главы трех муниципалитетов"));
+    CHECK(!has(d.text, d.text_len, "Фото:"));
+    for (i = 0; i < sizeof footer / sizeof footer[0]; i++) {
+        CHECK(!has(d.text, d.text_len, footer[i]));
+        CHECK(!has(d.title, d.title_len, footer[i]));
+        CHECK(!has(d.credit, d.credit_len, footer[i]));
+    }
+    free(s);
+}
+
+static void article_variations(void)
+{
+    char warn[200];
+    ni_doc d;
+    /* CRLF, BOM, no rubric, no credit, title not repeated, trailing spaces */
+    const char *a = "\xef\xbb\xbf" "2024-01-02 10:00  \r\n\r\nЗаголовок  \r\n\r\nТекст статьи.\r\n"
+                    "Второй абзац.\r\n\r\nсмотреть все\r\nmob_banner1\r\n";
+    const char *b = "Просто текст без шапки\nи вторая строка\n";
+    CHECK_RC(article_parse(a, strlen(a), &d, warn, sizeof warn), 0);
+    CHECK(d.rubric == NULL && d.credit == NULL);
+    CHECK(eq(d.title, d.title_len, "Заголовок"));
+    CHECK(eq(d.text, d.text_len, "Текст статьи.\r\nВторой абзац."));
+    CHECK_RC(article_parse(b, strlen(b), &d, warn, sizeof warn), 1);
+    CHECK(strstr(warn, "title") != NULL);
+    CHECK(eq(d.title, d.title_len, "Просто текст без шапки"));
+    CHECK(eq(d.text, d.text_len, "и вторая строка"));
+    CHECK_RC(article_parse("  \n\n", 4, &d, warn, sizeof warn), NI_EINVAL);
+}
+
+static const char jsonl[] =
+    "{\"id\":\"a1\",\"url\":\"http://x/1\",\"date\":\"2024-07-17\",\"rubric\":\"Общество\","
+    "\"title\":\"Школа\",\"text\":\"Текст \\\"в кавычках\\\" \\u0436\\ud83d\\ude00\",\"extra\":{\"k\":[1,2,{}]}}\n"
+    "\n"
+    "{\"id\":\"a2\",\"title\":\"x\",\"title\":\"y\"}\n"
+    "{\"url\":\"http://x/3\",\"title\":\"Без id\"}\n"
+    "{\"title\":\"Ни id, ни url\",\"date\":null}\n"
+    "{\"id\":12345,\"date\":\"2024-13-01\"}\n"
+    "not json\n"
+    "{\"id\":\"a7\",\"text\":\"\\ud800\"}\n"
+    "{\"id\":\"a8\",\"title\":5}\n"
+    "{\"id\":\"a9\",\"date\":\"2024-07-17T10:00:00+03:00\"} trailing\n"
+    "{\"id\":99,\"date\":\"2024-07-17T10:00:00+03:00\",\"text\":\"bad \xff utf8\"}\n"
+    "{\"id\":100,\"date\":\"2024-07-17T10:00:00+03:00\"}";
+
+static void jsonl_records(void)
+{
+    input *in = NULL;
+    ni_doc d;
+    int64_t date;
+    int rc;
+
+    CHECK_RC(input_open_mem(&in, "news.jsonl", jsonl, strlen(jsonl)), 0);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "a1") && eq(d.url, d.url_len, "http://x/1"));
+    CHECK(eq(d.text, d.text_len, "Текст \"в кавычках\" ж\xf0\x9f\x98\x80"));
+    CHECK_RC(ni_date_parse(&date, "2024-07-17", 10), 0);
+    CHECK(d.date == date);
+    CHECK_RC(input_next(in, &d), NI_EINVAL);
+    CHECK(strcmp(input_error(in), "news.jsonl:3: field 'title' given twice") == 0);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "http://x/3"));
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "news.jsonl:5") && d.date == NI_DATE_NONE);
+    CHECK_RC(input_next(in, &d), NI_EINVAL);
+    CHECK(strstr(input_error(in), "news.jsonl:6: invalid date '2024-13-01'") != NULL);
+    CHECK_RC(input_next(in, &d), NI_EINVAL);
+    CHECK(strncmp(input_error(in), "news.jsonl:7: ", 14) == 0);
+    CHECK_RC(input_next(in, &d), NI_EINVAL);
+    CHECK(strstr(input_error(in), "news.jsonl:8: lone high surrogate") != NULL);
+    CHECK_RC(input_next(in, &d), NI_EINVAL);
+    CHECK(strstr(input_error(in), "news.jsonl:9: field 'title' must be a string") != NULL);
+    CHECK_RC(input_next(in, &d), NI_EINVAL);
+    CHECK(strstr(input_error(in), "news.jsonl:10: unexpected data after the object") != NULL);
+    CHECK_RC(input_next(in, &d), NI_EINVAL);
+    CHECK(strstr(input_error(in), "news.jsonl:11: invalid UTF-8") != NULL);
+    rc = input_next(in, &d);                 /* last line, no newline */
+    CHECK(rc == 0 && eq(d.id, d.id_len, "100"));
+    CHECK_RC(ni_date_parse(&date, "2024-07-17 07:00", 16), 0);
+    CHECK(d.date == date);
+    CHECK_RC(input_next(in, &d), NI_DONE);
+    CHECK_RC(input_next(in, &d), NI_DONE);
+    input_close(in);
+}
+
+static void gzip_files(void)
+{
+    char path[] = "/tmp/ni-input-XXXXXX", file[64], trunc[64], cmd[200], err[256];
+    input *in = NULL;
+    ni_doc d;
+    gzFile gz;
+    FILE *f;
+    size_t n;
+    char *bytes;
+    int i, docs = 0, rc;
+
+    if (!mkdtemp(path))
+        return;
+    snprintf(file, sizeof file, "%s/a.jsonl.gz", path);
+    gz = gzopen(file, "wb");
+    for (i = 0; i < 3000; i++)
+        gzprintf(gz, "{\"id\":\"g%d\",\"title\":\"Новость %d\",\"text\":\"%0500d\"}\n", i, i, i);
+    gzclose(gz);
+    CHECK_RC(input_open(&in, file, err, sizeof err), 0);
+    while ((rc = input_next(in, &d)) == 0)
+        docs++;
+    CHECK(rc == NI_DONE && docs == 3000);
+    CHECK(input_bytes_read(in) > 0);
+    input_close(in);
+
+    /* the same file cut in the middle: the documents before, then a clear error */
+    bytes = slurp(file, &n);
+    snprintf(trunc, sizeof trunc, "%s/t.jsonl.gz", path);
+    f = fopen(trunc, "wb");
+    fwrite(bytes, 1, n / 2, f);
+    fclose(f);
+    free(bytes);
+    docs = 0;
+    CHECK_RC(input_open(&in, trunc, err, sizeof err), 0);
+    while ((rc = input_next(in, &d)) == 0)
+        docs++;
+    CHECK(rc == NI_EIO && docs > 100 && docs < 3000);
+    CHECK(strstr(input_error(in), trunc) != NULL);
+    CHECK_RC(input_next(in, &d), NI_DONE);
+    input_close(in);
+
+    CHECK_RC(input_open(&in, "/nonexistent/file.jsonl", err, sizeof err), NI_ENOTFOUND);
+    CHECK(strstr(err, "cannot open '/nonexistent/file.jsonl'") != NULL);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    CHECK(system(cmd) == 0);
+}
+
+static void article_file_ids(void)
+{
+    input *in = NULL;
+    ni_doc d;
+    char err[256];
+    CHECK_RC(input_open(&in, "corpus/shkola-merov.txt", err, sizeof err), 0);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "corpus/shkola-merov.txt"));
+    CHECK(input_warning(in) == NULL);
+    CHECK_RC(input_next(in, &d), NI_DONE);
+    input_close(in);
+    CHECK_RC(input_open_mem(&in, "page.txt", "Строка\nещё", 15), 0);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(input_warning(in) && strncmp(input_warning(in), "page.txt:1: ", 12) == 0);
+    input_close(in);
+}
+
+TEST_MAIN(TEST(sample_article), TEST(article_variations), TEST(jsonl_records),
+          TEST(gzip_files), TEST(article_file_ids))
