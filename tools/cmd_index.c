@@ -1,10 +1,12 @@
 /*
  * cmd_index.c - "nsearch index DB PATH...": adds documents to an index.
  *
- * PATHs are files, directories (walked recursively in byte order of names,
- * skipping names that start with '.', symbolic links and anything that is
- * not a regular file or directory) or "-" for standard input.  The format
- * of each file is decided by input.h from its content and name.
+ * PATHs are files, directories or "-" for standard input.  A directory is
+ * walked recursively in byte order of names; it yields the regular files
+ * named *.jsonl, *.ndjson, *.json or *.txt (each possibly .gz), skipping
+ * names that start with '.', symbolic links and the index directory itself.
+ * A file named explicitly is always read.  The format of each file is
+ * decided by input.h from its content and name.
  *
  * The batch is committed every --batch documents and at the end, so a crash
  * loses at most one batch.  A bad record is reported as "file:line: reason"
@@ -176,7 +178,6 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collects the regular files under directory dir, sorted by name. */
 /* Files a directory walk reads: news inputs, not READMEs or other files. */
 static int indexable_name(const char *name)
 {
@@ -192,6 +193,7 @@ static int indexable_name(const char *name)
     return 0;
 }
 
+/* Collects the news input files under directory dir, sorted by name. */
 static int walk_dir(job *j, const char *dir)
 {
     DIR *d = opendir(dir);

@@ -1,6 +1,8 @@
 # nsearch index: directories, bad records, stdin, errors, progress.
 
 === a directory with a bad JSON line: reported as file:line, counted, exit 0
+# data/bad also holds NOTES (no news suffix) and .hidden.jsonl: neither is
+# read, so exactly the two good records of feed.jsonl are indexed.
 $ nsearch index "$T/bad.idx" data/bad
 ! ^data/bad/feed\.jsonl:2: 
 ! ^nsearch: indexed 2 documents \([0-9.]+ (bytes|kB)\) in [0-9.]+ s, [0-9.]+ MB/s; 1 bad record$
