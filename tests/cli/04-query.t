@@ -180,3 +180,12 @@ $ nsearch query "$DB" 'щелкунчик date:2023-11-04' --json
 | s/.*"total":([0-9]+).*/total \1/
 > ria-1907394827
 > total 1
+
+=== the sample article (corpus/shkola-merov.txt): the demo query finds it
+# Its id is the path it was indexed under; title, date and rubric come from
+# the article's header lines; it has no url.
+$ nsearch query "$DB" 'школа мэров' --json --no-snippet
+| s/"score":[^,]*,/"score":S,/
+| s/"ms":[^,]*,/"ms":M,/
+> {"rank":1,"score":S,"id":"../../corpus/shkola-merov.txt","title":"Главы трех муниципалитетов Владимирской области приняли участие в проекте «Школы мэров»","date":"2024-07-17 13:30:00","rubric":"Общество","url":null}
+> {"total":1,"returned":1,"ms":M,"mode":"all words"}
