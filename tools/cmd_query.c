@@ -13,6 +13,7 @@
  * about the query goes to stderr.  Exit 0 when the query matched at least
  * one document, 1 when none, 2 on an error.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -257,6 +258,11 @@ int cmd_query(int argc, char **argv)
     double ms = out_elapsed(&t0) * 1e3;
     if (rc < 0) {
         cli_error("cannot read hits from '%s': %s", db, cli_errdetail(rc));
+        goto cleanup;
+    }
+    if (!json && fflush(stdout) != 0) {
+        /* Do not claim hits in the summary that never reached stdout. */
+        cli_error("cannot write output: %s", strerror(errno));
         goto cleanup;
     }
     uint64_t total = ni_hits_total(hits);

@@ -96,7 +96,8 @@ int main(int argc, char **argv)
     /* A closed pipe (nsearch ... | head) ends the process by SIGPIPE, as
      * for grep; any other write failure (a full disk) is an error. */
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("cannot write output: %s", strerror(errno));
+        if (rc != EXIT_ERROR) /* else the command has said what failed */
+            cli_error("cannot write output: %s", strerror(errno));
         return EXIT_ERROR;
     }
     return rc;

@@ -189,3 +189,14 @@ $ nsearch query "$DB" 'школа мэров' --json --no-snippet
 | s/"ms":[^,]*,/"ms":M,/
 > {"rank":1,"score":S,"id":"../../corpus/shkola-merov.txt","title":"Главы трех муниципалитетов Владимирской области приняли участие в проекте «Школы мэров»","date":"2024-07-17 13:30:00","rubric":"Общество","url":null}
 > {"total":1,"returned":1,"ms":M,"mode":"all words"}
+
+=== a failed write of the results is an error, reported once
+$ nsearch query "$DB" щелкунчик >/dev/full
+? 2
+! ^nsearch: cannot write output: No space left on device$
+!! hits of
+
+=== the same in JSON mode
+$ nsearch query "$DB" щелкунчик --json >/dev/full
+? 2
+! ^nsearch: cannot write output: No space left on device$
