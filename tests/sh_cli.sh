@@ -1,6 +1,7 @@
 #!/bin/sh
 # sh_cli.sh - runs the nsearch golden cases in tests/cli/*.t against
-# $NSEARCH (default build/../tools/nsearch).  Ends with "N passed, N failed".
+# $NSEARCH (default tools/nsearch; a relative path is taken from the top of
+# the checkout).  Ends with "N passed, N failed".
 #
 # Case files (see tests/cli/README): one case starts with "=== name"; then
 #   $ command      one shell command line; `nsearch` runs $NSEARCH
@@ -14,8 +15,9 @@
 # Lines starting with "#" and blank lines between cases are ignored.
 #
 # Commands run in tests/cli with these variables set:
-#   DB      an index built once from the sample corpus (corpus/shkola-merov.txt
-#           when present) and data/news.jsonl
+#   DB      an index built once from corpus/shkola-merov.txt (indexed as
+#           ../../corpus/shkola-merov.txt, which is then its id) and
+#           data/news.jsonl
 #   T       an empty scratch directory, removed at the end
 #   NSEARCH the binary
 LC_ALL=C.UTF-8
