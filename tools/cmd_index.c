@@ -404,7 +404,7 @@ int cmd_index(int argc, char **argv)
     j.batch = DEFAULT_BATCH;
     j.total_known = 1;
     int quiet = 0, k, rc = 0, ret = EXIT_ERROR;
-    char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0;
     cli_args a;
 
@@ -435,7 +435,7 @@ int cmd_index(int argc, char **argv)
             if (!j.db)
                 j.db = a.pos;
             else
-                paths[npaths++] = (char *)a.pos;
+                paths[npaths++] = a.pos;
             break;
         }
     }

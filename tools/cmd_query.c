@@ -132,7 +132,7 @@ static void print_hit_human(const ni_hit *h, const ni_snippet *sn,
 }
 
 /* Joins argv-style words with single spaces into a fresh string. */
-static char *join_words(char **words, int n)
+static char *join_words(const char *const *words, int n)
 {
     size_t len = 0;
     for (int i = 0; i < n; i++)
@@ -158,7 +158,7 @@ int cmd_query(int argc, char **argv)
     ni_search_options so = NI_SEARCH_OPTIONS_INIT;
     int json = 0, snippets = 1;
     const char *db = NULL;
-    char **words = calloc((size_t)argc + 1, sizeof *words);
+    const char **words = calloc((size_t)argc + 1, sizeof *words);
     int nwords = 0;
     cli_args a;
     int k, ret = EXIT_ERROR;
@@ -182,7 +182,7 @@ int cmd_query(int argc, char **argv)
             if (!db)
                 db = a.pos;
             else
-                words[nwords++] = (char *)a.pos;
+                words[nwords++] = a.pos;
             break;
         case OPT_LIMIT:
             if (cli_parse_size(&a, a.value, &so.limit) < 0)
