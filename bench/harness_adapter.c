@@ -1,0 +1,219 @@
+/*
+ * harness_adapter.c - nsearch behind the adapter contract of the shared
+ * side-by-side harness (see its README "Common contract"), also the
+ * project's own indexing and query benchmark driver:
+ *
+ *   harness_adapter index CORPUS DIR      one JSON line on stdout
+ *   harness_adapter search DIR QUERIES K  a TREC run on stdout, timing JSON on stderr
+ *
+ * Indexing reads JSON Lines (plain or gzip) through nsearch's reader and
+ * commits once at the end (the memory budget flushes inside the
+ * transaction).  Searching opens the index once and times each query from
+ * the query string to the top-K ids in memory; HARNESS_OP=and|or picks the
+ * default operator.  Docids follow the harness rule: id, else url, else
+ * L<line>, whitespace turned into '_'.  A title that is not valid query
+ * syntax (an unbalanced quote or parenthesis) is searched again with the
+ * operator characters replaced by spaces, as the peers' lenient parsers do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "input.h"
+#include "newsindex.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int die(const char *what, int rc)
+{
+    fprintf(stderr, "harness_adapter: %s: %s (%s)\n", what, ni_strerror(rc), ni_errmsg());
+    return 2;
+}
+
+/* The harness docid of a record read from name. */
+static void harness_id(char *out, size_t size, const char *name, const ni_doc *d)
+{
+    size_t nl = strlen(name), i, n;
+    if (d->id_len > nl + 1 && memcmp(d->id, name, nl) == 0 && d->id[nl] == ':')
+        n = (size_t)snprintf(out, size, "L%.*s", (int)(d->id_len - nl - 1), d->id + nl + 1);
+    else
+        n = (size_t)snprintf(out, size, "%.*s", (int)d->id_len, d->id);
+    for (i = 0; i < n && i < size; i++)
+        if (out[i] == ' ' || out[i] == '\t' || out[i] == '\n' || out[i] == '\r')
+            out[i] = '_';
+}
+
+static int cmd_index(const char *corpus, const char *dir)
+{
+    ni_index *idx = NULL;
+    input *in = NULL;
+    ni_doc d;
+    ni_stats st;
+    char err[512], id[1024];
+    unsigned long docs = 0, bad = 0;
+    unsigned long long raw = 0;
+    double t0 = now();
+    int rc;
+
+    if ((rc = ni_index_open(&idx, dir, NULL)) < 0)
+        return die(dir, rc);
+    if ((rc = input_open(&in, corpus, err, sizeof err)) < 0) {
+        fprintf(stderr, "harness_adapter: %s\n", err);
+        ni_index_close(idx);
+        return 2;
+    }
+    while ((rc = input_next(in, &d)) != NI_DONE) {
+        if (rc == NI_EINVAL) {
+            bad++;
+            continue;
+        }
+        if (rc < 0) {
+            fprintf(stderr, "harness_adapter: %s\n", input_error(in));
+            break;
+        }
+        harness_id(id, sizeof id, corpus, &d);
+        d.id = id;
+        d.id_len = strlen(id);
+        raw += d.title_len + d.text_len;
+        if ((rc = ni_index_add(idx, &d)) < 0)
+            return die("add", rc);
+        docs++;
+    }
+    input_close(in);
+    if ((rc = ni_index_commit(idx)) < 0)
+        return die("commit", rc);
+    if ((rc = ni_index_stats(&st, idx)) < 0)
+        return die("stats", rc);
+    ni_index_close(idx);
+    printf("{\"engine\":\"nsearch\",\"docs\":%lu,\"seconds\":%.3f,\"index_bytes\":%llu,"
+           "\"raw_text_bytes\":%llu,\"index_used_bytes\":%llu,\"bad_records\":%lu}\n",
+           docs, now() - t0, (unsigned long long)st.file_bytes, raw,
+           (unsigned long long)st.index_bytes, bad);
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double pct(const double *v, size_t n, double p)
+{
+    size_t r = (size_t)(p / 100.0 * (double)n + 0.999999);
+    if (r < 1)
+        r = 1;
+    return v[(r > n ? n : r) - 1];
+}
+
+static int cmd_search(const char *dir, const char *queries, long k)
+{
+    ni_open_options oo = NI_OPEN_OPTIONS_INIT;
+    ni_search_options so = NI_SEARCH_OPTIONS_INIT;
+    const char *op = getenv("HARNESS_OP");
+    ni_index *idx = NULL;
+    FILE *f = fopen(queries, "r");
+    char *line = NULL, *run = NULL;
+    size_t cap = 0, nq = 0, qcap = 0, rlen = 0, rcap = 0;
+    double *lat = NULL, t0, total = 0, open_s;
+    ssize_t n;
+    int rc;
+
+    if (!f) {
+        perror(queries);
+        return 2;
+    }
+    oo.flags = NI_OPEN_READONLY;
+    t0 = now();
+    if ((rc = ni_index_open(&idx, dir, &oo)) < 0)
+        return die(dir, rc);
+    open_s = now() - t0;
+    so.limit = (size_t)k;
+    so.default_or = !(op && strcmp(op, "and") == 0);
+    while ((n = getline(&line, &cap, f)) > 0) {
+        char *tab = strchr(line, '\t'), *q;
+        ni_hits *h = NULL;
+        ni_hit hit;
+        size_t qlen, i;
+        char qid[256];
+        if (!tab)
+            continue;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        snprintf(qid, sizeof qid, "%.*s", (int)(tab - line), line);
+        q = tab + 1;
+        qlen = strlen(q);
+        t0 = now();
+        rc = ni_search(&h, idx, q, qlen, &so);
+        if (rc == NI_ESYNTAX) {
+            for (i = 0; i < qlen; i++) {
+                unsigned char c = (unsigned char)q[i];
+                if (strchr("\"()|*-:~", q[i]))
+                    q[i] = ' ';
+                else if (i + 1 < qlen && c == 0xc2 && ((unsigned char)q[i + 1] == 0xab ||
+                                                       (unsigned char)q[i + 1] == 0xbb))
+                    q[i] = q[i + 1] = ' ';
+                else if (i + 2 < qlen && c == 0xe2 && (unsigned char)q[i + 1] == 0x80 &&
+                         ((unsigned char)q[i + 2] == 0x9c || (unsigned char)q[i + 2] == 0x9d))
+                    q[i] = q[i + 1] = q[i + 2] = ' ';
+            }
+            rc = ni_search(&h, idx, q, qlen, &so);
+        }
+        if (rc < 0)
+            return die("search", rc);
+        if (nq == qcap) {
+            qcap = qcap ? qcap * 2 : 1024;
+            lat = realloc(lat, qcap * sizeof *lat);
+        }
+        for (i = 1; (rc = ni_hits_next(h, &hit)) == 0; i++) {
+            if (rcap - rlen < hit.id_len + 300) {
+                rcap = rcap * 2 + hit.id_len + 4096;
+                run = realloc(run, rcap);
+            }
+            rlen += (size_t)snprintf(run + rlen, rcap - rlen, "%s Q0 %.*s %zu %.6f nsearch\n",
+                                     qid, (int)hit.id_len, hit.id, i, hit.score);
+        }
+        ni_hits_free(h);
+        lat[nq] = (now() - t0) * 1000.0;
+        total += lat[nq] / 1000.0;
+        nq++;
+    }
+    fclose(f);
+    free(line);
+    ni_index_close(idx);
+    if (run)
+        fwrite(run, 1, rlen, stdout);
+    free(run);
+    if (nq) {
+        double sum = 0;
+        size_t i;
+        for (i = 0; i < nq; i++)
+            sum += lat[i];
+        qsort(lat, nq, sizeof *lat, cmp_double);
+        fprintf(stderr, "{\"engine\":\"nsearch\",\"queries\":%zu,\"total_seconds\":%.4f,"
+                "\"p50_ms\":%.3f,\"p95_ms\":%.3f,\"p99_ms\":%.3f,\"op\":\"%s\","
+                "\"mean_ms\":%.3f,\"max_ms\":%.3f,\"open_seconds\":%.4f}\n",
+                nq, total, pct(lat, nq, 50), pct(lat, nq, 95), pct(lat, nq, 99),
+                so.default_or ? "or" : "and", sum / (double)nq, lat[nq - 1], open_s);
+    }
+    free(lat);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "index") == 0)
+        return cmd_index(argv[2], argv[3]);
+    if (argc == 5 && strcmp(argv[1], "search") == 0)
+        return cmd_search(argv[2], argv[3], atol(argv[4]));
+    fprintf(stderr, "usage: harness_adapter index CORPUS DIR\n"
+                    "       harness_adapter search DIR QUERIES K\n");
+    return 2;
+}
