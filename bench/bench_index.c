@@ -1,0 +1,163 @@
+/*
+ * bench_index.c - indexing throughput of libnewsindex through the public API.
+ *
+ *   bench_index CORPUS.jsonl[.gz] DIR [--threads N]
+ *
+ * Reads JSON Lines news records {"id","url","date","rubric","title","text"}
+ * with nsearch's reader (tools/input.h: the same path as `nsearch index`),
+ * adds them to a new index in DIR, commits every COMMIT_EVERY documents and
+ * at the end, and prints one JSON line on stdout:
+ *
+ *   corpus, docs, bad_records, raw_text_bytes (UTF-8 bytes of title + text),
+ *   seconds, docs_per_s, mb_per_s (10^6 raw bytes per second), peak_rss_kb
+ *   (getrusage ru_maxrss), index_bytes (ni_stats.file_bytes), index_ratio
+ *   (index_bytes / raw_text_bytes), index_used_bytes, terms, tokens,
+ *   commits, threads
+ *
+ * and one human-readable line on stderr.  The clock (CLOCK_MONOTONIC) runs
+ * from opening the corpus to the end of the last commit, so it includes
+ * reading and decompressing the input, like the harness peers' figures.
+ *
+ * Writes through the public API must be serialised by the caller, so the
+ * driver indexes on one thread; --threads exists so that scripts can pass it
+ * unchanged once the library indexes in parallel, and rejects N != 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "input.h"
+#include "newsindex.h"
+
+#define COMMIT_EVERY 10000
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Writes s as a JSON string body (quotes and backslashes escaped). */
+static void json_str(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: bench_index CORPUS.jsonl[.gz] DIR [--threads N]\n");
+    return 2;
+}
+
+static int fail(const char *what, int rc)
+{
+    fprintf(stderr, "bench_index: %s: %s (%s)\n", what, ni_strerror(rc), ni_errmsg());
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    const char *corpus = NULL, *dir = NULL;
+    ni_index *idx = NULL;
+    input *in = NULL;
+    ni_doc d;
+    ni_stats st;
+    struct rusage ru;
+    char err[1024];
+    unsigned long long docs = 0, bad = 0, raw = 0, commits = 0;
+    long threads = 1;
+    double t0, secs;
+    int i, rc;
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            char *end;
+            threads = strtol(argv[++i], &end, 10);
+            if (*end || threads < 1)
+                return usage();
+        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
+            return usage();
+        } else if (!corpus) {
+            corpus = argv[i];
+        } else if (!dir) {
+            dir = argv[i];
+        } else {
+            return usage();
+        }
+    }
+    if (!corpus || !dir)
+        return usage();
+    if (threads != 1) {
+        fprintf(stderr, "bench_index: --threads %ld: the public API serialises writes, "
+                        "so only 1 is supported\n", threads);
+        return 2;
+    }
+
+    t0 = now();
+    if ((rc = ni_index_open(&idx, dir, NULL)) < 0)
+        return fail(dir, rc);
+    if (input_open(&in, corpus, err, sizeof err) < 0) {
+        fprintf(stderr, "bench_index: %s\n", err);
+        ni_index_close(idx);
+        return 2;
+    }
+    while ((rc = input_next(in, &d)) != NI_DONE) {
+        if (rc == NI_EINVAL) {
+            if (bad++ < 5)
+                fprintf(stderr, "bench_index: skipped: %s\n", input_error(in));
+            continue;
+        }
+        if (rc < 0) {
+            fprintf(stderr, "bench_index: %s\n", input_error(in));
+            input_close(in);
+            ni_index_close(idx);
+            return 2;
+        }
+        raw += d.title_len + d.text_len;
+        if ((rc = ni_index_add(idx, &d)) < 0)
+            return fail("add", rc);
+        if (++docs % COMMIT_EVERY == 0) {
+            if ((rc = ni_index_commit(idx)) < 0)
+                return fail("commit", rc);
+            commits++;
+        }
+    }
+    input_close(in);
+    if ((rc = ni_index_commit(idx)) < 0)
+        return fail("commit", rc);
+    commits++;
+    secs = now() - t0;
+    if ((rc = ni_index_stats(&st, idx)) < 0)
+        return fail("stats", rc);
+    ni_index_close(idx);
+    getrusage(RUSAGE_SELF, &ru);
+
+    printf("{\"bench\":\"index\",\"corpus\":\"");
+    json_str(stdout, corpus);
+    printf("\",\"docs\":%llu,\"bad_records\":%llu,\"raw_text_bytes\":%llu,"
+           "\"seconds\":%.3f,\"docs_per_s\":%.1f,\"mb_per_s\":%.3f,\"peak_rss_kb\":%ld,"
+           "\"index_bytes\":%llu,\"index_ratio\":%.4f,\"index_used_bytes\":%llu,"
+           "\"terms\":%llu,\"tokens\":%llu,\"commits\":%llu,\"threads\":%ld}\n",
+           docs, bad, raw, secs, (double)docs / secs, (double)raw / 1e6 / secs,
+           ru.ru_maxrss, (unsigned long long)st.file_bytes,
+           raw ? (double)st.file_bytes / (double)raw : 0.0,
+           (unsigned long long)st.index_bytes, (unsigned long long)st.terms,
+           (unsigned long long)st.tokens, commits, threads);
+    fprintf(stderr, "index  %9llu docs  %8.1f MB raw  %8.2f s  %9.1f docs/s  %6.2f MB/s  "
+                    "index %8.1f MB (%.2fx raw)  peak RSS %ld MB\n",
+            docs, (double)raw / 1e6, secs, (double)docs / secs, (double)raw / 1e6 / secs,
+            (double)st.file_bytes / 1e6, raw ? (double)st.file_bytes / (double)raw : 0.0,
+            ru.ru_maxrss / 1024);
+    return 0;
+}
