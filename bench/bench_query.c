@@ -5,9 +5,10 @@
  *
  * Query sets are drawn reproducibly (splitmix64 from --seed, no libc rand)
  * from the real headlines of CORPUS: titles with at least 3 words, a word
- * being a maximal run of Latin/Cyrillic letters and digits (punctuation and
- * quotes dropped, the words OR and NOT dropped, so no query is an operator
- * by accident).  For each of --n draws (a title picked uniformly):
+ * being a maximal run of Latin/Cyrillic letters and digits, which may hold
+ * ' ’ . , - between two of them (McDonald's, 3.12, Северо-Западный); other
+ * punctuation and quotes are dropped, and so are the words OR and NOT, so
+ * no query is an operator by accident.  For each of --n draws (a title picked uniformly):
  *
  *   and     2-4 distinct words of the title, in title order, default AND
  *   or      all words of the title, default_or = 1
@@ -124,6 +125,13 @@ static int word_char(uint32_t c)
            (c >= 0x400 && c <= 0x52f);
 }
 
+/* Characters that stay inside a word between two word characters, as the
+ * analyzer keeps them: McDonald's, 3.12, 8,5, Северо-Западный. */
+static int joiner(uint32_t c)
+{
+    return c == '\'' || c == 0x2019 || c == '.' || c == ',' || c == '-';
+}
+
 /* Splits s[0..n) into words; returns 0 when it has fewer than 3. */
 static int split_title(title *t, const char *s, size_t n)
 {
@@ -143,8 +151,14 @@ static int split_title(title *t, const char *s, size_t n)
         b = i;
         while (i < n) {
             k = utf8_dec((const unsigned char *)s + i, n - i, &c);
-            if (!word_char(c))
-                break;
+            if (!word_char(c)) {
+                uint32_t c2;
+                if (!joiner(c) || i + k >= n)
+                    break;
+                utf8_dec((const unsigned char *)s + i + k, n - i - k, &c2);
+                if (!word_char(c2))
+                    break;
+            }
             i += k;
         }
         if ((i - b == 2 && memcmp(s + b, "OR", 2) == 0) ||

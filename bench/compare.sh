@@ -1,0 +1,73 @@
+#!/bin/sh
+# bench/compare.sh REV1 REV2 CORPUS [bench_query options...] - builds the
+# library of two revisions in temporary worktrees (git worktree add
+# --detach), runs the benchmarks of both back to back on the same corpus and
+# prints every numeric figure of REV1 and REV2 with the ratio REV2/REV1
+# (> 1 means REV2 is bigger: slower for times, faster for docs/s and MB/s).
+#
+# Both revisions are measured with the drivers of the working tree this
+# script is in (its bench/*.c and run.sh are copied over each worktree's),
+# so only the library differs and revisions older than bench/ compare too.
+# Set KEEP=1 to keep the worktrees (they are in $TMPDIR/ni-compare.*).
+set -eu
+if [ $# -lt 3 ]; then
+    echo "usage: bench/compare.sh REV1 REV2 CORPUS [--n N] [--seed S] [--k 10,100]" >&2
+    exit 2
+fi
+rev1=$1 rev2=$2 corpus=$3
+shift 3
+here=$(cd "$(dirname "$0")/.." && pwd)
+case $corpus in /*) ;; *) corpus=$PWD/$corpus ;; esac
+[ -r "$corpus" ] || { echo "compare.sh: cannot read corpus '$corpus'" >&2; exit 2; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ni-compare.XXXXXX")
+cleanup() {
+    if [ "${KEEP:-0}" != 1 ]; then
+        for w in "$tmp"/r1 "$tmp"/r2; do
+            [ -d "$w" ] && git -C "$here" worktree remove --force "$w" >/dev/null 2>&1
+        done
+        rm -rf "$tmp"
+        git -C "$here" worktree prune
+    fi
+}
+trap cleanup EXIT INT TERM
+
+build() { # build REV DIR
+    git -C "$here" worktree add --detach -q "$2" "$1"
+    mkdir -p "$2/bench"
+    cp "$here"/bench/*.c "$here"/bench/run.sh "$2/bench/"
+    echo "compare.sh: building $1 ($(git -C "$2" rev-parse --short HEAD)) in $2" >&2
+    make -C "$2" -s -j2 build/bench/bench_index build/bench/bench_query >&2
+}
+build "$rev1" "$tmp/r1"
+build "$rev2" "$tmp/r2"
+
+for n in 1 2; do
+    echo "compare.sh: running REV$n" >&2
+    (cd "$tmp/r$n" && bench/run.sh build "$corpus" "$@") > "$tmp/r$n.json"
+done
+
+python3 - "$rev1" "$rev2" "$tmp/r1.json" "$tmp/r2.json" <<'PY'
+import json, sys
+rev1, rev2, f1, f2 = sys.argv[1:5]
+def load(path):
+    out = {}
+    for line in open(path, encoding="utf-8"):
+        line = line.strip()
+        if line.startswith("{"):
+            rec = json.loads(line)
+            for k, v in rec.items():
+                out[(rec.get("bench", "?"), k)] = v
+    return out
+a, b = load(f1), load(f2)
+print(json.dumps({"rev1": rev1, "rev2": rev2, "ratios": {
+    "%s.%s" % k: round(b[k] / a[k], 4) for k in a
+    if k in b and isinstance(a[k], (int, float)) and not isinstance(a[k], bool) and a[k]}},
+    ensure_ascii=False))
+print("%-32s %14s %14s %8s" % ("figure", rev1[:14], rev2[:14], "ratio"), file=sys.stderr)
+for k in a:
+    v1, v2 = a[k], b.get(k)
+    if isinstance(v1, bool) or not isinstance(v1, (int, float)) or not isinstance(v2, (int, float)):
+        continue
+    r = "%8.3f" % (v2 / v1) if v1 else "       -"
+    print("%-32s %14.4g %14.4g %s" % ("%s.%s" % k, v1, v2, r), file=sys.stderr)
+PY
