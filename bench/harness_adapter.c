@@ -31,6 +31,16 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n);
+    if (!q) {
+        fprintf(stderr, "harness_adapter: out of memory\n");
+        exit(2);
+    }
+    return q;
+}
+
 static int die(const char *what, int rc)
 {
     fprintf(stderr, "harness_adapter: %s: %s (%s)\n", what, ni_strerror(rc), ni_errmsg());
@@ -170,12 +180,12 @@ static int cmd_search(const char *dir, const char *queries, long k)
             return die("search", rc);
         if (nq == qcap) {
             qcap = qcap ? qcap * 2 : 1024;
-            lat = realloc(lat, qcap * sizeof *lat);
+            lat = xrealloc(lat, qcap * sizeof *lat);
         }
         for (i = 1; (rc = ni_hits_next(h, &hit)) == 0; i++) {
             if (rcap - rlen < hit.id_len + 300) {
                 rcap = rcap * 2 + hit.id_len + 4096;
-                run = realloc(run, rcap);
+                run = xrealloc(run, rcap);
             }
             rlen += (size_t)snprintf(run + rlen, rcap - rlen, "%s Q0 %.*s %zu %.6f nsearch\n",
                                      qid, (int)hit.id_len, hit.id, i, hit.score);
