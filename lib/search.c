@@ -45,7 +45,8 @@ struct ni_hits {
     ni_buf terms;              /* terms to highlight: be16 length + bytes */
     char mode[64];             /* how plain words were combined */
     char notice[160];          /* e.g. a capped prefix expansion */
-    ni_doc cur;                /* the hit last returned (strings in scratch) */
+    ni_doc cur;                /* the hit last returned (plain fields only) */
+    uint32_t cur_doc;
     int have_cur;
     ni_buf snip_text, snip_ranges;
 };
@@ -539,7 +540,8 @@ static int cmp_results(const void *a, const void *b, void *by_date)
     return better(a, b, d) ? -1 : better(b, a, d) ? 1 : 0;
 }
 
-/* Fetches the stored record of doc into *d (strings in h->scratch). */
+/* The plain stored fields of doc (id, url, rubric, title, date) in *d,
+ * pointing into the snapshot; text and credit are not read. */
 static int fetch(ni_hits *h, uint32_t doc, ni_doc *d)
 {
     unsigned char key[4];
@@ -551,7 +553,7 @@ static int fetch(ni_hits *h, uint32_t doc, ni_doc *d)
         return ni_error(NI_ECORRUPT, "document %u has no stored fields", doc);
     if (rc < 0)
         return rc;
-    return ni_record_decode(h->codec, &h->scratch, d, v.data, v.len);
+    return ni_record_decode_head(d, v.data, v.len);
 }
 
 /* Orders runs of hits with equal score and date by external id. */
@@ -627,7 +629,8 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
         (rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0 ||
         (rc = evaluate(h, tree, o)) < 0)
         goto cleanup;
-    qsort_r(h->res, h->nres, sizeof *h->res, cmp_results, &by_date);
+    if (h->nres)
+        qsort_r(h->res, h->nres, sizeof *h->res, cmp_results, &by_date);
     if (!by_date && (rc = order_ties(h)) < 0)
         goto cleanup;
     h->next = h->offset;
@@ -656,6 +659,7 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
     if ((rc = fetch(h, r->doc, &d)) < 0)
         return rc;
     h->cur = d;
+    h->cur_doc = r->doc;
     h->have_cur = 1;
     h->next++;
     out->rank = h->next;
@@ -699,11 +703,21 @@ int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
     memset(out, 0, sizeof *out);
     if (!h->have_cur)
         return ni_error(NI_EINVAL, "ni_hits_snippet: no current hit");
-    text = h->cur.text;
-    len = h->cur.text_len;
-    if (!text || !len) {
-        text = h->cur.title;
-        len = h->cur.title_len;
+    {
+        unsigned char key[4];
+        ni_val v;
+        ni_doc full;
+        ni_put_be32(key, h->cur_doc);
+        if ((rc = ni_txn_get(h->txn, NI_T_DOCS, key, 4, &v)) < 0 ||
+            (rc = ni_record_decode(h->codec, &h->scratch, &full, v.data, v.len)) < 0)
+            return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no stored fields",
+                                                 h->cur_doc) : rc;
+        text = full.text;
+        len = full.text_len;
+        if (!text || !len) {
+            text = full.title;
+            len = full.title_len;
+        }
     }
     if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
         return rc;
