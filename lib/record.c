@@ -2,13 +2,14 @@
  * record.c - stored fields of a document (the "docs" table values).  The
  * only file that includes <zstd.h>.
  *
- * Format (version 1).  The fields a hit shows are kept plain, so that
- * listing hits needs no decompression; the text is compressed:
+ * Format (version 1).  The id and date are kept plain, so that a search
+ * asking only for ids reads no compressed bytes; the rest is compressed:
  *   u8      1 (format)
- *   id, url, rubric, title, each: varint 0 (absent) or length + 1, bytes
+ *   id: varint length + 1, bytes
  *   8 bytes little-endian: date (int64, NI_DATE_NONE when unknown)
  *   varint  length of the uncompressed tail, 0 when there is none
- *   bytes   zstd frame (level 3) of the tail: text, credit, each as above
+ *   bytes   zstd frame (level 3) of the tail: url, rubric, title, text,
+ *           credit, each varint 0 (absent) or length + 1, then the bytes
  */
 #include <string.h>
 #include <zstd.h>
@@ -70,19 +71,17 @@ int ni_record_encode(ni_record_codec *c, ni_buf *out, const ni_doc *doc)
 
     p->len = 0;
     if ((rc = ni_buf_putc(out, RECORD_FORMAT)) < 0 ||
-        (rc = put_field(out, doc->id, doc->id_len)) < 0 ||
-        (rc = put_field(out, doc->url, doc->url_len)) < 0 ||
-        (rc = put_field(out, doc->rubric, doc->rubric_len)) < 0 ||
-        (rc = put_field(out, doc->title, doc->title_len)) < 0)
+        (rc = put_field(out, doc->id, doc->id_len)) < 0)
         goto fail;
     ni_put_le64(date, (uint64_t)doc->date);
     if ((rc = ni_buf_put(out, date, 8)) < 0)
         goto fail;
-    if (doc->text || doc->credit) {
-        if ((rc = put_field(p, doc->text, doc->text_len)) < 0 ||
-            (rc = put_field(p, doc->credit, doc->credit_len)) < 0)
-            goto fail;
-    }
+    if ((rc = put_field(p, doc->url, doc->url_len)) < 0 ||
+        (rc = put_field(p, doc->rubric, doc->rubric_len)) < 0 ||
+        (rc = put_field(p, doc->title, doc->title_len)) < 0 ||
+        (rc = put_field(p, doc->text, doc->text_len)) < 0 ||
+        (rc = put_field(p, doc->credit, doc->credit_len)) < 0)
+        goto fail;
     if (p->len > MAX_PAYLOAD || out->len - before > MAX_PAYLOAD) {
         rc = ni_error(NI_EINVAL, "document too large (%zu bytes)", p->len);
         goto fail;
@@ -133,14 +132,11 @@ static int decode_head(ni_doc *doc, const unsigned char *data, size_t len,
 {
     const unsigned char *p = data, *end = data + len;
     if (len < 1 || *p++ != RECORD_FORMAT ||
-        get_field(&p, end, &doc->id, &doc->id_len) < 0 ||
-        get_field(&p, end, &doc->url, &doc->url_len) < 0 ||
-        get_field(&p, end, &doc->rubric, &doc->rubric_len) < 0 ||
-        get_field(&p, end, &doc->title, &doc->title_len) < 0 || end - p < 9)
+        get_field(&p, end, &doc->id, &doc->id_len) < 0 || end - p < 9)
         return ni_error(NI_ECORRUPT, "stored document: bad fields");
     doc->date = (int64_t)ni_get_le64(p);
-    doc->text = doc->credit = NULL;
-    doc->text_len = doc->credit_len = 0;
+    doc->url = doc->rubric = doc->title = doc->text = doc->credit = NULL;
+    doc->url_len = doc->rubric_len = doc->title_len = doc->text_len = doc->credit_len = 0;
     *tail = p + 8;
     return 0;
 }
@@ -181,16 +177,18 @@ int ni_record_decode(ni_record_codec *c, ni_buf *scratch, ni_doc *doc,
                             ZSTD_isError(n) ? ZSTD_getErrorName(n) : "length mismatch");
         q = scratch->data + head_len;
         qend = q + n;
-        if (get_field(&q, qend, &doc->text, &doc->text_len) < 0 ||
+        if (get_field(&q, qend, &doc->url, &doc->url_len) < 0 ||
+            get_field(&q, qend, &doc->rubric, &doc->rubric_len) < 0 ||
+            get_field(&q, qend, &doc->title, &doc->title_len) < 0 ||
+            get_field(&q, qend, &doc->text, &doc->text_len) < 0 ||
             get_field(&q, qend, &doc->credit, &doc->credit_len) < 0 || q != qend)
             return ni_error(NI_ECORRUPT, "stored document: bad text fields");
     }
     scratch->len = head_len + (size_t)plain_len;
-    rc = decode_head(doc, scratch->data, head_len + 9, &p);
-    if (plain_len) {
-        const unsigned char *q = scratch->data + head_len;
-        get_field(&q, q + plain_len, &doc->text, &doc->text_len);
-        get_field(&q, scratch->data + scratch->len, &doc->credit, &doc->credit_len);
+    {
+        /* the id again, now from the copy in scratch */
+        const unsigned char *q = scratch->data + 1;
+        get_field(&q, scratch->data + head_len, &doc->id, &doc->id_len);
     }
-    return rc;
+    return 0;
 }
