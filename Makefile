@@ -23,13 +23,14 @@ WARN := -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
+SAN_FLAGS :=
 ifeq ($(SAN),1)
-CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
-          -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=address,undefined
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
 endif
+LDFLAGS += $(SAN_FLAGS)
 
-ALL_CFLAGS := $(WARN) -D_GNU_SOURCE -Iinclude $(DEP_CFLAGS) $(CFLAGS)
+ALL_CFLAGS := $(WARN) -D_GNU_SOURCE -Iinclude $(DEP_CFLAGS) $(CFLAGS) $(SAN_FLAGS)
 
 ifeq ($(O),build)
 OUT := .

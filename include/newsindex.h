@@ -320,10 +320,15 @@ typedef struct ni_search_options {
     double b;             /**< BM25 b (default 0.75) */
     double title_weight;  /**< BM25F weight of the title field (default 2.0) */
     int sort;             /**< NI_SORT_RELEVANCE or NI_SORT_DATE */
+    unsigned flags;       /**< NI_SEARCH_* bits */
 } ni_search_options;
 
+/** Hits carry only id, date and score (url, rubric, title are NULL): no
+ *  stored text is decompressed, for callers that fetch documents later. */
+#define NI_SEARCH_IDS_ONLY 0x1u
+
 #define NI_SEARCH_OPTIONS_INIT \
-    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE }
+    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0 }
 
 /** The result cursor of a search. */
 typedef struct ni_hits ni_hits;

@@ -23,4 +23,11 @@ int ni_record_encode(ni_record_codec *c, ni_buf *out, const ni_doc *doc);
 int ni_record_decode(ni_record_codec *c, ni_buf *scratch, ni_doc *doc,
                      const unsigned char *data, size_t len);
 
+/*
+ * Decodes only the plain fields (id and date) of data[0..len), pointing
+ * into data; the others are left NULL.  No allocation, no decompression.
+ * NI_ECORRUPT for bad bytes.
+ */
+int ni_record_decode_head(ni_doc *doc, const unsigned char *data, size_t len);
+
 #endif

@@ -45,8 +45,10 @@ struct ni_hits {
     ni_buf terms;              /* terms to highlight: be16 length + bytes */
     char mode[64];             /* how plain words were combined */
     char notice[160];          /* e.g. a capped prefix expansion */
-    ni_doc cur;                /* the hit last returned (strings in scratch) */
-    int have_cur;
+    ni_doc cur;                /* the hit last returned */
+    uint32_t cur_doc;
+    int have_cur, cur_full;    /* cur_full: cur has every field (in scratch) */
+    int ids_only;
     ni_buf snip_text, snip_ranges;
 };
 
@@ -539,8 +541,24 @@ static int cmp_results(const void *a, const void *b, void *by_date)
     return better(a, b, d) ? -1 : better(b, a, d) ? 1 : 0;
 }
 
-/* Fetches the stored record of doc into *d (strings in h->scratch). */
+/* The plain stored fields of doc (id, url, rubric, title, date) in *d,
+ * pointing into the snapshot; text and credit are not read. */
 static int fetch(ni_hits *h, uint32_t doc, ni_doc *d)
+{
+    unsigned char key[4];
+    ni_val v;
+    int rc;
+    ni_put_be32(key, doc);
+    rc = ni_txn_get(h->txn, NI_T_DOCS, key, 4, &v);
+    if (rc == NI_ENOTFOUND)
+        return ni_error(NI_ECORRUPT, "document %u has no stored fields", doc);
+    if (rc < 0)
+        return rc;
+    return ni_record_decode_head(d, v.data, v.len);
+}
+
+/* Every stored field of doc in *d (strings in h->scratch). */
+static int fetch_full(ni_hits *h, uint32_t doc, ni_doc *d)
 {
     unsigned char key[4];
     ni_val v;
@@ -623,11 +641,13 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     }
     h->idx = idx;
     h->offset = o->offset;
+    h->ids_only = (o->flags & NI_SEARCH_IDS_ONLY) != 0;
     if ((rc = ni_record_codec_new(&h->codec)) < 0 ||
         (rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0 ||
         (rc = evaluate(h, tree, o)) < 0)
         goto cleanup;
-    qsort_r(h->res, h->nres, sizeof *h->res, cmp_results, &by_date);
+    if (h->nres)
+        qsort_r(h->res, h->nres, sizeof *h->res, cmp_results, &by_date);
     if (!by_date && (rc = order_ties(h)) < 0)
         goto cleanup;
     h->next = h->offset;
@@ -653,9 +673,11 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
         return NI_DONE;
     r = &h->res[h->next];
     h->have_cur = 0;
-    if ((rc = fetch(h, r->doc, &d)) < 0)
+    if ((rc = h->ids_only ? fetch(h, r->doc, &d) : fetch_full(h, r->doc, &d)) < 0)
         return rc;
+    h->cur_full = !h->ids_only;
     h->cur = d;
+    h->cur_doc = r->doc;
     h->have_cur = 1;
     h->next++;
     out->rank = h->next;
@@ -699,11 +721,16 @@ int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
     memset(out, 0, sizeof *out);
     if (!h->have_cur)
         return ni_error(NI_EINVAL, "ni_hits_snippet: no current hit");
-    text = h->cur.text;
-    len = h->cur.text_len;
-    if (!text || !len) {
-        text = h->cur.title;
-        len = h->cur.title_len;
+    {
+        ni_doc full = h->cur;
+        if (!h->cur_full && (rc = fetch_full(h, h->cur_doc, &full)) < 0)
+            return rc;
+        text = full.text;
+        len = full.text_len;
+        if (!text || !len) {
+            text = full.title;
+            len = full.title_len;
+        }
     }
     if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
         return rc;

@@ -341,6 +341,16 @@ int ni_txn_put(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
     return rc ? translate(rc, t->s, "write failed") : 0;
 }
 
+int ni_txn_append(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
+                  const void *val, size_t vlen)
+{
+    MDB_val k = mval(key, klen), v = mval(val, vlen);
+    int rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, MDB_APPEND);
+    if (rc == MDB_KEYEXIST)
+        return ni_error(NI_EINVAL, "append of a key that does not sort last");
+    return rc ? translate(rc, t->s, "write failed") : 0;
+}
+
 int ni_txn_del(ni_txn *t, enum ni_table tb, const void *key, size_t klen)
 {
     MDB_val k = mval(key, klen);

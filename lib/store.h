@@ -59,6 +59,10 @@ int ni_txn_get(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
                ni_val *val);                      /* 0 or NI_ENOTFOUND */
 int ni_txn_put(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
                const void *val, size_t vlen);     /* NI_EFULL when full */
+/* The same, for a key known to sort after every key of the table: LMDB
+ * then fills pages completely instead of splitting them in half. */
+int ni_txn_append(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
+                  const void *val, size_t vlen);
 int ni_txn_del(ni_txn *t, enum ni_table tb, const void *key, size_t klen);
                                                   /* 0 or NI_ENOTFOUND */
 /* Number of entries in a table. */

@@ -109,6 +109,7 @@ struct ni_writer {
     uint32_t *docmap;          /* local doc -> internal id */
     ni_buf block;
     ni_buf dec;                /* decoded stored record */
+    ni_buf post_last, terms_last; /* last keys of the tables at flush start */
 };
 
 static uint32_t hash_bytes(const void *p, size_t n)
@@ -190,6 +191,8 @@ void ni_writer_free(ni_writer *w)
     ni_buf_free(&w->ids);
     ni_buf_free(&w->block);
     ni_buf_free(&w->dec);
+    ni_buf_free(&w->post_last);
+    ni_buf_free(&w->terms_last);
     ni_mem_free(w->slots);
     ni_mem_free(w->accs);
     ni_mem_free(w->docs);
@@ -701,6 +704,15 @@ static int take_tail(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
     return ni_txn_del(t, NI_T_POSTINGS, key, ni_posting_key(key, term, tlen, b.last_doc));
 }
 
+/* Whether key sorts after the last key the table had when the flush began
+ * (w->post_last); then every later key of the flush does too. */
+static int after_end(const ni_buf *last, const unsigned char *key, size_t len)
+{
+    size_t n = len < last->len ? len : last->len;
+    int c = memcmp(key, last->data, n);
+    return last->len == 0 || c > 0 || (c == 0 && len > last->len);
+}
+
 static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
 {
     const char *term = (const char *)w->terms.data + a->term_off;
@@ -709,7 +721,7 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
     ni_term_info ti;
     size_t n, i, live = 0;
     uint64_t cf = 0;
-    int rc;
+    int rc, new_term;
 
     if (!a->post.len)
         return 0;
@@ -748,25 +760,51 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
     }
     for (i = 0; i < n; i += NI_BLOCK_DOCS) {
         size_t m = n - i < NI_BLOCK_DOCS ? n - i : NI_BLOCK_DOCS;
+        size_t klen = ni_posting_key(key, term, a->term_len, w->post[i + m - 1].doc);
         w->block.len = 0;
         if ((rc = ni_block_encode(&w->block, w->post + i, m)) < 0)
             return rc;
-        if ((rc = ni_txn_put(t, NI_T_POSTINGS, key,
-                             ni_posting_key(key, term, a->term_len, w->post[i + m - 1].doc),
-                             w->block.data, w->block.len)) < 0)
+        rc = after_end(&w->post_last, key, klen)
+                 ? ni_txn_append(t, NI_T_POSTINGS, key, klen, w->block.data, w->block.len)
+                 : ni_txn_put(t, NI_T_POSTINGS, key, klen, w->block.data, w->block.len);
+        if (rc < 0)
             return rc;
     }
     if (!live)
         return 0;
     rc = ni_term_info_read(t, term, a->term_len, &ti);
-    if (rc == NI_ENOTFOUND)
+    new_term = rc == NI_ENOTFOUND;
+    if (new_term)
         memset(&ti, 0, sizeof ti);
     else if (rc < 0)
         return rc;
     ti.df += (uint32_t)live;
     ti.postings += (uint32_t)live;
     ti.cf += cf;
+    if (new_term && after_end(&w->terms_last, (const unsigned char *)term, a->term_len)) {
+        unsigned char v[16];
+        ni_put_le32(v, ti.df);
+        ni_put_le32(v + 4, ti.postings);
+        ni_put_le64(v + 8, ti.cf);
+        return ni_txn_append(t, NI_T_TERMS, term, a->term_len, v, sizeof v);
+    }
     return ni_term_info_write(t, term, a->term_len, &ti);
+}
+
+/* Copies the last key of a table into out (empty when the table is). */
+static int last_key(ni_txn *t, enum ni_table tb, ni_buf *out)
+{
+    ni_cursor *c = NULL;
+    ni_val k;
+    int rc;
+    out->len = 0;
+    if ((rc = ni_cursor_open(&c, t, tb)) < 0)
+        return rc;
+    rc = ni_cursor_last(c);
+    if (rc == 0 && (rc = ni_cursor_get(c, &k, NULL)) == 0)
+        rc = ni_buf_put(out, k.data, k.len);
+    ni_cursor_close(c);
+    return rc == NI_DONE ? 0 : rc;
 }
 
 static int flush_into(ni_writer *w, ni_txn *t)
@@ -809,7 +847,7 @@ static int flush_into(ni_writer *w, ni_txn *t)
         di.len_title = d->len_title;
         di.len_body = d->len_body;
         di.date = d->date;
-        if ((rc = ni_txn_put(t, NI_T_DOCS, dk, 4, w->records.data + d->rec_off, d->rec_len)) < 0 ||
+        if ((rc = ni_txn_append(t, NI_T_DOCS, dk, 4, w->records.data + d->rec_off, d->rec_len)) < 0 ||
             (rc = ni_txn_put(t, NI_T_IDS, doc_id(w, d), d->id_len, dk, 4)) < 0 ||
             (rc = docinfo_set(t, (uint32_t)next, &di)) < 0)
             return rc;
@@ -825,7 +863,9 @@ static int flush_into(ni_writer *w, ni_txn *t)
     for (i = 0; i < w->nacc; i++)
         w->order[i] = (uint32_t)i;
     qsort_r(w->order, w->nacc, sizeof *w->order, cmp_terms, w);
-    if ((rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
+    if ((rc = last_key(t, NI_T_POSTINGS, &w->post_last)) < 0 ||
+        (rc = last_key(t, NI_T_TERMS, &w->terms_last)) < 0 ||
+        (rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
         return rc;
     for (i = 0; i < w->nacc && rc == 0; i++)
         rc = write_term(w, t, c, &w->accs[w->order[i]]);

@@ -213,7 +213,7 @@ static void highlighting(void)
     ni_hits_free(h);
 
     CHECK_RC(ni_search(&h, idx, q, strlen(q), &(ni_search_options){
-                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE }), 0);
+                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0 }), 0);
     found = 0;
     while (ni_hits_next(h, &hit) == 0) {
         CHECK_RC(ni_hits_snippet(&sn, h, 0), 0);
@@ -287,6 +287,20 @@ static void modes_and_long_queries(void)
     CHECK_RC(ni_search(&h, idx, "мост -поток", strlen("мост -поток"), NULL), 0);
     CHECK(strcmp(ni_hits_mode(h), "boolean") == 0);
     ni_hits_free(h);
+    {
+        /* ids only: no title, but the snippet still reads the text */
+        ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+        ni_hit hit;
+        ni_snippet sn;
+        o.flags = NI_SEARCH_IDS_ONLY;
+        CHECK_RC(ni_search(&h, idx, "мост", strlen("мост"), &o), 0);
+        CHECK_RC(ni_hits_next(h, &hit), 0);
+        CHECK(hit.id_len == 2 && memcmp(hit.id, "d3", 2) == 0 && hit.title == NULL);
+        CHECK(hit.date != NI_DATE_NONE);
+        CHECK_RC(ni_hits_snippet(&sn, h, 0), 0);
+        CHECK(sn.nranges == 1);
+        ni_hits_free(h);
+    }
 }
 
 static void hostile_queries(void)
