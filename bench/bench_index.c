@@ -1,18 +1,19 @@
 /*
  * bench_index.c - indexing throughput of libnewsindex through the public API.
  *
- *   bench_index CORPUS.jsonl[.gz] DIR [--threads N]
+ *   bench_index CORPUS.jsonl[.gz] DIR [--threads N] [--commit-every N]
  *
  * Reads JSON Lines news records {"id","url","date","rubric","title","text"}
  * with nsearch's reader (tools/input.h: the same path as `nsearch index`),
- * adds them to a new index in DIR, commits every COMMIT_EVERY documents and
- * at the end, and prints one JSON line on stdout:
+ * adds them to a new index in DIR, commits every 10,000 documents (or every
+ * --commit-every N; 0 = only once) and at the end, and prints one JSON line
+ * on stdout:
  *
  *   corpus, docs, bad_records, raw_text_bytes (UTF-8 bytes of title + text),
  *   seconds, docs_per_s, mb_per_s (10^6 raw bytes per second), peak_rss_kb
  *   (getrusage ru_maxrss), index_bytes (ni_stats.file_bytes), index_ratio
  *   (index_bytes / raw_text_bytes), index_used_bytes, terms, tokens,
- *   commits, threads
+ *   commits, commit_every, threads
  *
  * and one human-readable line on stderr.  The clock (CLOCK_MONOTONIC) runs
  * from opening the corpus to the end of the last commit, so it includes
@@ -31,7 +32,6 @@
 #include "input.h"
 #include "newsindex.h"
 
-#define COMMIT_EVERY 10000
 
 static double now(void)
 {
@@ -56,7 +56,8 @@ static void json_str(FILE *f, const char *s)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: bench_index CORPUS.jsonl[.gz] DIR [--threads N]\n");
+    fprintf(stderr, "usage: bench_index CORPUS.jsonl[.gz] DIR [--threads N] "
+                    "[--commit-every N]\n");
     return 2;
 }
 
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
     struct rusage ru;
     char err[1024];
     unsigned long long docs = 0, bad = 0, raw = 0, commits = 0;
-    long threads = 1;
+    long threads = 1, every = 10000;
     double t0, secs;
     int i, rc;
 
@@ -85,6 +86,11 @@ int main(int argc, char **argv)
             char *end;
             threads = strtol(argv[++i], &end, 10);
             if (*end || threads < 1)
+                return usage();
+        } else if (strcmp(argv[i], "--commit-every") == 0 && i + 1 < argc) {
+            char *end;
+            every = strtol(argv[++i], &end, 10);
+            if (*end || every < 0)
                 return usage();
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
             return usage();
@@ -127,7 +133,7 @@ int main(int argc, char **argv)
         raw += d.title_len + d.text_len;
         if ((rc = ni_index_add(idx, &d)) < 0)
             return fail("add", rc);
-        if (++docs % COMMIT_EVERY == 0) {
+        if (++docs % (unsigned long long)(every ? every : 1) == 0 && every) {
             if ((rc = ni_index_commit(idx)) < 0)
                 return fail("commit", rc);
             commits++;
@@ -148,12 +154,13 @@ int main(int argc, char **argv)
     printf("\",\"docs\":%llu,\"bad_records\":%llu,\"raw_text_bytes\":%llu,"
            "\"seconds\":%.3f,\"docs_per_s\":%.1f,\"mb_per_s\":%.3f,\"peak_rss_kb\":%ld,"
            "\"index_bytes\":%llu,\"index_ratio\":%.4f,\"index_used_bytes\":%llu,"
-           "\"terms\":%llu,\"tokens\":%llu,\"commits\":%llu,\"threads\":%ld}\n",
+           "\"terms\":%llu,\"tokens\":%llu,\"commits\":%llu,\"commit_every\":%ld,"
+           "\"threads\":%ld}\n",
            docs, bad, raw, secs, (double)docs / secs, (double)raw / 1e6 / secs,
            ru.ru_maxrss, (unsigned long long)st.file_bytes,
            raw ? (double)st.file_bytes / (double)raw : 0.0,
            (unsigned long long)st.index_bytes, (unsigned long long)st.terms,
-           (unsigned long long)st.tokens, commits, threads);
+           (unsigned long long)st.tokens, commits, every, threads);
     fprintf(stderr, "index  %9llu docs  %8.1f MB raw  %8.2f s  %9.1f docs/s  %6.2f MB/s  "
                     "index %8.1f MB (%.2fx raw)  peak RSS %ld MB\n",
             docs, (double)raw / 1e6, secs, (double)docs / secs, (double)raw / 1e6 / secs,
