@@ -4,7 +4,8 @@
 # bench_index, then times the query sets with bench_query (queries written
 # to O/bench/queries.tsv).  Prints the two JSON lines on stdout (also kept in
 # O/bench/index.json and O/bench/query.json) and a table on stderr.
-# Run by `make bench CORPUS=...`; bench/compare.sh calls it once per revision.
+# INDEX_OPTS (e.g. "--commit-every 0") is passed to bench_index.  Run by
+# `make bench CORPUS=...`; bench/compare.sh calls it once per revision.
 set -eu
 if [ $# -lt 2 ]; then
     echo "usage: bench/run.sh O CORPUS [--n N] [--seed S] [--k 10,100]" >&2
@@ -18,6 +19,6 @@ for p in bench_index bench_query; do
 done
 [ -r "$corpus" ] || { echo "run.sh: cannot read corpus '$corpus'" >&2; exit 2; }
 rm -rf "$b/idx"
-"$b/bench_index" "$corpus" "$b/idx" > "$b/index.json"
+"$b/bench_index" "$corpus" "$b/idx" ${INDEX_OPTS:-} > "$b/index.json"
 "$b/bench_query" "$b/idx" "$corpus" "$b/queries.tsv" "$@" > "$b/query.json"
 cat "$b/index.json" "$b/query.json"
