@@ -16,7 +16,7 @@ input (so lengths, rubrics and dates keep the input's distribution):
 * vocabulary: every occurrence of a rare word (corpus frequency <= --rare,
   lower-cased, at least 4 letters) in the title or text is, with probability
   --p-variant, replaced by synthetic variant number j of that word, j drawn
-  uniformly from 1..J(n), J(n) = ceil(((n + 1) / n0) ** beta - 1) * V0 / R)
+  uniformly from 1..J(n), J(n) = ceil((((n + 1) / n0) ** beta - 1) * V0 / R)
   where n0 is the input's record count, V0 its vocabulary (distinct words)
   and R its number of rare words.  Variant j of a word inserts, after its
   first three letters, syllables that spell j in a fixed syllable alphabet
