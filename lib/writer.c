@@ -11,7 +11,9 @@
  *   meta      "format"  -> u32 format version
  *             "stats"   -> u64 docs, deleted, next_doc, sum_title, sum_body
  *                          (see ni_meta in index.h)
- *   terms     term      -> u32 df, u32 postings, u64 cf (ni_term_info)
+ *   terms     term      -> u32 df, u32 postings, u64 cf, u32 max_tf_title,
+ *                          u32 max_tf_body, u32 min_len_title, u32 min_len_body
+ *                          (ni_term_info: counts and pruning bounds)
  *   postings  term 0x00 be32(last doc of block) -> posting block
  *                          (format at the top of postings.c): the blocks of
  *                          a term in doc order, up to 128 documents each, so
@@ -778,14 +780,25 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
         memset(&ti, 0, sizeof ti);
     else if (rc < 0)
         return rc;
+    if (new_term)
+        ti.min_len_title = ti.min_len_body = UINT32_MAX;
     ti.df += (uint32_t)live;
     ti.postings += (uint32_t)live;
     ti.cf += cf;
+    for (i = 0; i < n; i++) {
+        const ni_posting *q = &w->post[i];
+        if (q->tf_title > ti.max_tf_title)
+            ti.max_tf_title = q->tf_title;
+        if (q->tf_body > ti.max_tf_body)
+            ti.max_tf_body = q->tf_body;
+        if (q->len_title < ti.min_len_title)
+            ti.min_len_title = q->len_title;
+        if (q->len_body < ti.min_len_body)
+            ti.min_len_body = q->len_body;
+    }
     if (new_term && after_end(&w->terms_last, (const unsigned char *)term, a->term_len)) {
-        unsigned char v[16];
-        ni_put_le32(v, ti.df);
-        ni_put_le32(v + 4, ti.postings);
-        ni_put_le64(v + 8, ti.cf);
+        unsigned char v[NI_TERM_INFO_BYTES];
+        ni_term_info_encode(v, &ti);
         return ni_txn_append(t, NI_T_TERMS, term, a->term_len, v, sizeof v);
     }
     return ni_term_info_write(t, term, a->term_len, &ti);
@@ -1019,12 +1032,15 @@ static int compact_into(ni_writer *w, ni_txn *t)
         unsigned char len[2];
         if ((rc = ni_cursor_get(terms, &k, &v)) < 0)
             break;
-        if (v.len != 16 || k.len > 0xffff) {
-            rc = ni_error(NI_ECORRUPT, "bad lexicon entry");
-            break;
+        {
+            ni_term_info ti;
+            if (k.len > 0xffff || ni_term_info_decode(&ti, v.data, v.len) < 0) {
+                rc = ni_error(NI_ECORRUPT, "bad lexicon entry");
+                break;
+            }
+            if (ti.postings == ti.df)
+                continue;
         }
-        if (ni_get_le32(v.data + 4) == ni_get_le32(v.data))
-            continue;
         len[0] = (unsigned char)(k.len >> 8);
         len[1] = (unsigned char)k.len;
         if ((rc = ni_buf_put(&w->terms, len, 2)) < 0 ||
