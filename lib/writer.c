@@ -375,7 +375,8 @@ static int invert_doc(ni_writer *w, uint32_t local, uint32_t body_start)
     size_t i = 0, j, k;
     int rc;
 
-    qsort(w->occ, w->nocc, sizeof *w->occ, cmp_u64);
+    if (w->nocc > 1)
+        qsort(w->occ, w->nocc, sizeof *w->occ, cmp_u64);
     while (i < w->nocc) {
         uint32_t t = (uint32_t)(w->occ[i] >> 32), tft = 0, tfb = 0, prev = 0;
         acc *a = &w->accs[t];
@@ -624,7 +625,8 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
         (rc = collect_terms(w, d.text, d.text_len)) < 0 ||
         (rc = collect_rubric(w, d.rubric, d.rubric_len)) < 0)
         return rc;
-    qsort_r(w->occ, w->nocc, sizeof *w->occ, cmp_span, w->block.data);
+    if (w->nocc > 1)
+        qsort_r(w->occ, w->nocc, sizeof *w->occ, cmp_span, w->block.data);
     for (i = 0; i < w->nocc; i = j) {
         const char *term = (const char *)w->block.data + (w->occ[i] >> 16);
         size_t tlen = w->occ[i] & 0xffff;
@@ -711,8 +713,11 @@ static int take_tail(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
 static int after_end(const ni_buf *last, const unsigned char *key, size_t len)
 {
     size_t n = len < last->len ? len : last->len;
-    int c = memcmp(key, last->data, n);
-    return last->len == 0 || c > 0 || (c == 0 && len > last->len);
+    int c;
+    if (last->len == 0)
+        return 1;
+    c = memcmp(key, last->data, n);
+    return c > 0 || (c == 0 && len > last->len);
 }
 
 static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
@@ -875,7 +880,8 @@ static int flush_into(ni_writer *w, ni_txn *t)
         return rc;
     for (i = 0; i < w->nacc; i++)
         w->order[i] = (uint32_t)i;
-    qsort_r(w->order, w->nacc, sizeof *w->order, cmp_terms, w);
+    if (w->nacc > 1)
+        qsort_r(w->order, w->nacc, sizeof *w->order, cmp_terms, w);
     if ((rc = last_key(t, NI_T_POSTINGS, &w->post_last)) < 0 ||
         (rc = last_key(t, NI_T_TERMS, &w->terms_last)) < 0 ||
         (rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
