@@ -54,7 +54,7 @@ SONAME   := libnewsindex.so.$(SOMAJOR)
 LIBSO    := $(OUT)/libnewsindex.so.$(VERSION)
 NSEARCH  := $(OUT)/tools/nsearch
 
-.PHONY: all deps deps-check demo check test-run fuzz fuzz-build bench \
+.PHONY: all deps deps-check demo check test-run fuzz fuzz-build bench newsindex.pc \
         install uninstall clean
 
 all: $(LIBA) $(LIBSO) $(NSEARCH)

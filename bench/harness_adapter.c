@@ -146,7 +146,7 @@ static int cmd_search(const char *dir, const char *queries, long k)
         return die(dir, rc);
     open_s = now() - t0;
     so.limit = (size_t)k;
-    so.flags = NI_SEARCH_IDS_ONLY;
+    so.flags = NI_SEARCH_IDS_ONLY | (getenv("NSEARCH_EXACT") ? 0u : NI_SEARCH_APPROX_TOTAL);
     so.default_or = !(op && strcmp(op, "and") == 0);
     while ((n = getline(&line, &cap, f)) > 0) {
         char *tab = strchr(line, '\t'), *q;

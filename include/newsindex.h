@@ -327,6 +327,11 @@ typedef struct ni_search_options {
  *  stored text is decompressed, for callers that fetch documents later. */
 #define NI_SEARCH_IDS_ONLY 0x1u
 
+/** ni_hits_total may be a lower bound: lets an OR search skip documents
+ *  that cannot enter the top offset + limit (MaxScore dynamic pruning).
+ *  The hits and their order are the same as without it. */
+#define NI_SEARCH_APPROX_TOTAL 0x2u
+
 #define NI_SEARCH_OPTIONS_INIT \
     { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0 }
 
@@ -355,8 +360,13 @@ NI_API int ni_search(ni_hits **out, ni_index *idx, const char *query,
 /** Yields the next hit: 0, NI_DONE after the last, or a negative error. */
 NI_API int ni_hits_next(ni_hits *hits, ni_hit *out);
 
-/** The number of documents that match the query (before limit/offset). */
+/** The number of documents that match the query (before limit/offset);
+ *  with NI_SEARCH_APPROX_TOTAL possibly only a lower bound (see
+ *  ni_hits_total_is_exact). */
 NI_API uint64_t ni_hits_total(const ni_hits *hits);
+
+/** 1 when ni_hits_total is exact, 0 when it is a lower bound. */
+NI_API int ni_hits_total_is_exact(const ni_hits *hits);
 
 /** A passage of a hit's text with the words that matched highlighted. */
 typedef struct ni_snippet {

@@ -133,8 +133,9 @@ static int check_term(checker *c, ni_cursor *cur, const unsigned char *term,
             if (b.docs[i] >= c->m.next_doc)
                 return BAD("term '%.*s': document %u beyond the last one", (int)tlen,
                            term, b.docs[i]);
-            if (b.tf_title[i] > b.max_tf_title || b.tf_body[i] > b.max_tf_body)
-                return BAD("term '%.*s': block bound below document %u's frequency",
+            if (b.tf_title[i] > b.max_tf_title || b.tf_body[i] > b.max_tf_body ||
+                b.tf_title[i] > ti->max_tf_title || b.tf_body[i] > ti->max_tf_body)
+                return BAD("term '%.*s': a bound is below document %u's frequency",
                            (int)tlen, term, b.docs[i]);
             if (tf > c->cap_pos) {
                 uint32_t *np = ni_mem_realloc(c->pos, (size_t)tf * sizeof *np);
@@ -155,8 +156,9 @@ static int check_term(checker *c, ni_cursor *cur, const unsigned char *term,
             postings++;
             if (di.len_title == NI_DELETED)
                 continue;
-            if (di.len_title < b.min_len_title || di.len_body < b.min_len_body)
-                return BAD("term '%.*s': block length bound above document %u's lengths",
+            if (di.len_title < b.min_len_title || di.len_body < b.min_len_body ||
+                di.len_title < ti->min_len_title || di.len_body < ti->min_len_body)
+                return BAD("term '%.*s': a length bound is above document %u's lengths",
                            (int)tlen, term, b.docs[i]);
             df++;
             cf += tf;
@@ -187,13 +189,11 @@ static int check_postings(checker *c)
     for (rc = ni_cursor_first(terms); rc == 0; rc = ni_cursor_next(terms)) {
         if ((rc = ni_cursor_get(terms, &k, &v)) < 0)
             break;
-        if (k.len == 0 || k.len > NI_MAX_WORD_BYTES * 2 || v.len != 16) {
+        if (k.len == 0 || k.len > NI_MAX_WORD_BYTES * 2 ||
+            ni_term_info_decode(&ti, v.data, v.len) < 0) {
             rc = BAD("lexicon entry of %zu bytes with a %zu-byte value", k.len, v.len);
             break;
         }
-        ti.df = ni_get_le32(v.data);
-        ti.postings = ni_get_le32(v.data + 4);
-        ti.cf = ni_get_le64(v.data + 8);
         c->st->terms++;
         rc = ni_cursor_seek(post, key, ni_posting_key(key, (const char *)k.data, k.len, 0));
         if (rc == NI_DONE) {

@@ -33,12 +33,21 @@ typedef struct ni_meta {
 } ni_meta;
 
 /* terms value: df (live documents with the term), postings (documents in
- * the posting blocks, deleted ones included), cf (live occurrences). */
+ * the posting blocks, deleted ones included), cf (live occurrences), and
+ * bounds over all its postings for dynamic pruning: the largest title and
+ * body frequencies and the smallest title and body lengths. */
 typedef struct ni_term_info {
     uint32_t df;
     uint32_t postings;
     uint64_t cf;
+    uint32_t max_tf_title, max_tf_body;
+    uint32_t min_len_title, min_len_body;
 } ni_term_info;
+
+#define NI_TERM_INFO_BYTES 32
+/* 0 or NI_ECORRUPT when len is not NI_TERM_INFO_BYTES. */
+int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len);
+void ni_term_info_encode(unsigned char *p, const ni_term_info *ti);
 
 /* One docinfo entry. */
 typedef struct ni_docinfo {

@@ -41,28 +41,48 @@ int ni_meta_write(ni_txn *t, const ni_meta *m)
     return ni_txn_put(t, NI_T_META, stats_key, sizeof stats_key - 1, b, sizeof b);
 }
 
+int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len)
+{
+    if (len != NI_TERM_INFO_BYTES)
+        return NI_ECORRUPT;
+    out->df = ni_get_le32(p);
+    out->postings = ni_get_le32(p + 4);
+    out->cf = ni_get_le64(p + 8);
+    out->max_tf_title = ni_get_le32(p + 16);
+    out->max_tf_body = ni_get_le32(p + 20);
+    out->min_len_title = ni_get_le32(p + 24);
+    out->min_len_body = ni_get_le32(p + 28);
+    return 0;
+}
+
+void ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
+{
+    ni_put_le32(p, ti->df);
+    ni_put_le32(p + 4, ti->postings);
+    ni_put_le64(p + 8, ti->cf);
+    ni_put_le32(p + 16, ti->max_tf_title);
+    ni_put_le32(p + 20, ti->max_tf_body);
+    ni_put_le32(p + 24, ti->min_len_title);
+    ni_put_le32(p + 28, ti->min_len_body);
+}
+
 int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out)
 {
     ni_val v;
     int rc = ni_txn_get(t, NI_T_TERMS, term, len, &v);
     if (rc < 0)
         return rc;
-    if (v.len != 16)
+    if (ni_term_info_decode(out, v.data, v.len) < 0)
         return ni_error(NI_ECORRUPT, "lexicon entry of '%.*s' has %zu bytes",
                         (int)len, term, v.len);
-    out->df = ni_get_le32(v.data);
-    out->postings = ni_get_le32(v.data + 4);
-    out->cf = ni_get_le64(v.data + 8);
     return 0;
 }
 
 int ni_term_info_write(ni_txn *t, const char *term, size_t len,
                        const ni_term_info *ti)
 {
-    unsigned char b[16];
-    ni_put_le32(b, ti->df);
-    ni_put_le32(b + 4, ti->postings);
-    ni_put_le64(b + 8, ti->cf);
+    unsigned char b[NI_TERM_INFO_BYTES];
+    ni_term_info_encode(b, ti);
     return ni_txn_put(t, NI_T_TERMS, term, len, b, sizeof b);
 }
 

@@ -186,9 +186,11 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
     t->scored = scored;
     t->len = len;
     t->idf = ni_bm25_idf(c->bm25.docs, ti.df);
-    /* A bound of the term's score: any document has tf' < infinity, so the
-     * score is below idf * (k1 + 1). */
-    t->m.max_score = scored ? t->idf * (c->bm25.k1 + 1.0) : 0;
+    /* No document scores more than the largest frequencies over the
+     * smallest lengths would (the score grows with tf, shrinks with length). */
+    t->m.max_score = scored ? ni_bm25_term(&c->bm25, t->idf, ti.max_tf_title,
+                                           field == NI_QFIELD_TITLE ? 0 : ti.max_tf_body,
+                                           ti.min_len_title, ti.min_len_body) : 0;
     t->term = ni_mem_strndup(term, len);
     if (!t->term) {
         ni_mem_free(t);
@@ -884,4 +886,126 @@ int ni_match_none(ni_matcher **out)
     m->ops = &none_ops;
     m->doc = NI_NO_DOC;
     return 0;
+}
+
+/* ---- MaxScore top-k for OR queries -------------------------------------- */
+
+static int cmp_max_score(const void *x, const void *y)
+{
+    const ni_matcher *a = *(ni_matcher *const *)x, *b = *(ni_matcher *const *)y;
+    return (a->max_score > b->max_score) - (a->max_score < b->max_score);
+}
+
+/* Adds the kids of an OR (nested ORs flattened: the same documents, the
+ * same sums) to out; 0, or NI_ENOTFOUND when there are too many. */
+static int flatten_or(ni_matcher *m, ni_matcher **out, size_t *n, size_t cap)
+{
+    size_t k;
+    if (m->ops == &or_ops && ((or_m *)m)->min_match <= 1) {
+        for (k = 0; k < ((or_m *)m)->n; k++)
+            if (flatten_or(((or_m *)m)->kids[k], out, n, cap) < 0)
+                return NI_ENOTFOUND;
+        return 0;
+    }
+    if (*n == cap)
+        return NI_ENOTFOUND;
+    out[(*n)++] = m;
+    return 0;
+}
+
+/* The scorers of an OR (or of an AND whose only required part is an OR,
+ * with optional scorers beside it): 0, or NI_ENOTFOUND for another shape. */
+static int or_shape(ni_matcher *root, ni_matcher **terms, size_t *nt,
+                    ni_matcher ***opts, size_t *no)
+{
+    ni_matcher *or = root;
+    *opts = NULL;
+    *no = 0;
+    *nt = 0;
+    if (root->ops == &and_ops) {
+        and_m *a = (and_m *)root;
+        if (a->nreq != 1 || a->nexcl != 0)
+            return NI_ENOTFOUND;
+        or = a->req[0];
+        *opts = a->opt;
+        *no = a->nopt;
+    }
+    if (or->ops != &or_ops || ((or_m *)or)->min_match > 1)
+        return NI_ENOTFOUND;
+    return flatten_or(or, terms, nt, 64);
+}
+
+/* True when score plus the bound of what is left cannot beat theta (with
+ * room for rounding: a tie may still win on date, so it is kept). */
+static int hopeless(double score, double bound, double theta)
+{
+    return (score + bound) * (1.0 + 1e-9) < theta;
+}
+
+int ni_match_maxscore(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void *arg)
+{
+    ni_matcher *terms[64], **opts;
+    size_t nt, no, i, first = 0;
+    double pre[64 + 1], opt_bound = 0, theta;
+    ni_docinfo di;
+    int rc;
+
+    if (or_shape(root, terms, &nt, &opts, &no) < 0)
+        return NI_ENOTFOUND;
+    qsort(terms, nt, sizeof *terms, cmp_max_score);
+    for (i = 0; i < no; i++)
+        opt_bound += opts[i]->max_score;
+    pre[0] = opt_bound;
+    for (i = 0; i < nt; i++)
+        pre[i + 1] = pre[i] + terms[i]->max_score;
+    theta = collect(arg, NI_NO_DOC, 0, NULL);
+    for (;;) {
+        uint32_t doc = NI_NO_DOC;
+        double score = 0, left;
+        int pruned = 0;
+        size_t j;
+
+        /* terms[0..first) together cannot lift a document above theta */
+        while (first < nt && hopeless(0, pre[first + 1], theta))
+            first++;
+        for (i = first; i < nt; i++)
+            if (terms[i]->doc < doc)
+                doc = terms[i]->doc;
+        if (doc == NI_NO_DOC)
+            return 0;
+        if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
+            return rc;
+        if (rc) {
+            for (i = first; i < nt; i++)
+                if (terms[i]->doc == doc)
+                    score += terms[i]->ops->score(terms[i], &di);
+            for (j = first; j-- > 0 && !pruned;) {
+                if (hopeless(score, pre[j + 1], theta)) {
+                    pruned = 1;
+                    break;
+                }
+                if ((rc = terms[j]->ops->advance(terms[j], doc)) < 0)
+                    return rc;
+                if (terms[j]->doc == doc)
+                    score += terms[j]->ops->score(terms[j], &di);
+            }
+            left = opt_bound;
+            for (j = 0; j < no && !pruned; j++) {
+                if (hopeless(score, left, theta)) {
+                    pruned = 1;
+                    break;
+                }
+                left -= opts[j]->max_score;
+                if ((rc = opts[j]->ops->advance(opts[j], doc)) < 0)
+                    return rc;
+                if (opts[j]->doc == doc)
+                    score += opts[j]->ops->score(opts[j], &di);
+            }
+            if (!pruned)
+                theta = collect(arg, doc, score, &di);
+        }
+        for (i = first; i < nt; i++)
+            if (terms[i]->doc == doc && (rc = terms[i]->ops->next(terms[i])) < 0)
+                return rc;
+    }
 }

@@ -79,4 +79,24 @@ int ni_match_none(ni_matcher **out);
 
 void ni_matcher_free(ni_matcher *m);
 
+/*
+ * Called for every document MaxScore cannot rule out (and once first with
+ * doc NI_NO_DOC to ask the starting threshold): returns the score a document
+ * must reach to enter the top k now (-HUGE_VAL while it is not full).
+ */
+typedef double (*ni_collect_fn)(void *arg, uint32_t doc, double score,
+                                const ni_docinfo *di);
+
+/*
+ * Top-k evaluation of an OR of scored terms (possibly inside an AND that
+ * adds optional scored terms) with MaxScore dynamic pruning: terms whose
+ * bounds together cannot reach the threshold stop producing candidates and
+ * are only probed, in decreasing bound order, while a candidate can still
+ * make it.  Documents that cannot enter the top k are never collected, so
+ * a count of collected documents is a lower bound.  NI_ENOTFOUND when root
+ * has another shape (then evaluate exhaustively).
+ */
+int ni_match_maxscore(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect,
+                      void *arg);
+
 #endif

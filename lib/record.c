@@ -32,12 +32,7 @@ int ni_record_codec_new(ni_record_codec **out)
     *out = NULL;
     if (!c)
         return ni_error(NI_ENOMEM, "out of memory");
-    c->cctx = ZSTD_createCCtx();
-    c->dctx = ZSTD_createDCtx();
-    if (!c->cctx || !c->dctx) {
-        ni_record_codec_free(c);
-        return ni_error(NI_ENOMEM, "out of memory (zstd context)");
-    }
+    /* the zstd contexts are made on first use: a searcher never compresses */
     *out = c;
     return 0;
 }
@@ -88,6 +83,10 @@ int ni_record_encode(ni_record_codec *c, ni_buf *out, const ni_doc *doc)
     }
     if ((rc = ni_buf_put_varint(out, p->len)) < 0)
         goto fail;
+    if (!c->cctx && !(c->cctx = ZSTD_createCCtx())) {
+        rc = ni_error(NI_ENOMEM, "out of memory (zstd context)");
+        goto fail;
+    }
     if (p->len) {
         bound = ZSTD_compressBound(p->len);
         if ((rc = ni_buf_reserve(out, bound)) < 0)
@@ -170,6 +169,8 @@ int ni_record_decode(ni_record_codec *c, ni_buf *scratch, ni_doc *doc,
     memcpy(scratch->data, data, head_len);
     if (plain_len) {
         const unsigned char *q, *qend;
+        if (!c->dctx && !(c->dctx = ZSTD_createDCtx()))
+            return ni_error(NI_ENOMEM, "out of memory (zstd context)");
         n = ZSTD_decompressDCtx(c->dctx, scratch->data + head_len, (size_t)plain_len, p,
                                 (size_t)(end - p));
         if (ZSTD_isError(n) || n != plain_len)

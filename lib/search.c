@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
 #include <stdio.h>
 
 #include "index.h"
@@ -49,6 +50,9 @@ struct ni_hits {
     uint32_t cur_doc;
     int have_cur, cur_full;    /* cur_full: cur has every field (in scratch) */
     int ids_only;
+    int total_approx;          /* pruning skipped documents: total is a bound */
+    size_t k;                  /* offset + limit */
+    int by_date;
     ni_buf snip_text, snip_ranges;
 };
 
@@ -475,6 +479,21 @@ static int build(builder *b, const ni_qnode *q, ni_matcher **out)
 
 /* ---- evaluation -------------------------------------------------------- */
 
+/* ni_collect_fn for MaxScore: keeps the document, returns the threshold. */
+static double collect_top(void *arg, uint32_t doc, double score, const ni_docinfo *di)
+{
+    ni_hits *h = arg;
+    if (doc != NI_NO_DOC) {
+        result r;
+        r.doc = doc;
+        r.score = score;
+        r.date = di->date;
+        h->total++;
+        heap_push(h->res, &h->nres, h->k, &r, 0);
+    }
+    return h->nres == h->k ? h->res[0].score : -HUGE_VAL;
+}
+
 static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o)
 {
     ni_match_ctx c;
@@ -515,6 +534,17 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
         h->res = ni_mem_alloc(k * sizeof *h->res);
         if (!h->res)
             rc = ni_error(NI_ENOMEM, "out of memory");
+    }
+    if (rc == 0 && root && k && !by_date && (o->flags & NI_SEARCH_APPROX_TOTAL)) {
+        h->k = k;
+        rc = ni_match_maxscore(root, &c, collect_top, h);
+        if (rc == 0) {
+            h->total_approx = 1;
+            ni_matcher_free(root);
+            return 0;
+        }
+        if (rc == NI_ENOTFOUND)
+            rc = 0;
     }
     while (rc == 0 && root && root->doc != NI_NO_DOC) {
         ni_docinfo di;
@@ -697,6 +727,11 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
 uint64_t ni_hits_total(const ni_hits *h)
 {
     return h ? h->total : 0;
+}
+
+int ni_hits_total_is_exact(const ni_hits *h)
+{
+    return h ? !h->total_approx : 1;
 }
 
 const char *ni_hits_mode(const ni_hits *h)

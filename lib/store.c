@@ -68,8 +68,9 @@ static int translate(int err, ni_store *s, const char *what)
     case MDB_TXN_FULL:
         return ni_error(NI_EFULL, "index '%s' is full (%s)", path, what);
     case ENOSPC:
-        return ni_error(NI_EFULL, "%s on '%s': no space left on device",
-                        what, path);
+    case EFBIG:
+    case EDQUOT:
+        return ni_error(NI_EFULL, "%s on '%s': %s", what, path, strerror(err));
     case ENOMEM:
         return ni_error(NI_ENOMEM, "%s on '%s': out of memory", what, path);
     case MDB_CORRUPTED:

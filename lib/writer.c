@@ -11,7 +11,9 @@
  *   meta      "format"  -> u32 format version
  *             "stats"   -> u64 docs, deleted, next_doc, sum_title, sum_body
  *                          (see ni_meta in index.h)
- *   terms     term      -> u32 df, u32 postings, u64 cf (ni_term_info)
+ *   terms     term      -> u32 df, u32 postings, u64 cf, u32 max_tf_title,
+ *                          u32 max_tf_body, u32 min_len_title, u32 min_len_body
+ *                          (ni_term_info: counts and pruning bounds)
  *   postings  term 0x00 be32(last doc of block) -> posting block
  *                          (format at the top of postings.c): the blocks of
  *                          a term in doc order, up to 128 documents each, so
@@ -373,7 +375,8 @@ static int invert_doc(ni_writer *w, uint32_t local, uint32_t body_start)
     size_t i = 0, j, k;
     int rc;
 
-    qsort(w->occ, w->nocc, sizeof *w->occ, cmp_u64);
+    if (w->nocc > 1)
+        qsort(w->occ, w->nocc, sizeof *w->occ, cmp_u64);
     while (i < w->nocc) {
         uint32_t t = (uint32_t)(w->occ[i] >> 32), tft = 0, tfb = 0, prev = 0;
         acc *a = &w->accs[t];
@@ -622,7 +625,8 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
         (rc = collect_terms(w, d.text, d.text_len)) < 0 ||
         (rc = collect_rubric(w, d.rubric, d.rubric_len)) < 0)
         return rc;
-    qsort_r(w->occ, w->nocc, sizeof *w->occ, cmp_span, w->block.data);
+    if (w->nocc > 1)
+        qsort_r(w->occ, w->nocc, sizeof *w->occ, cmp_span, w->block.data);
     for (i = 0; i < w->nocc; i = j) {
         const char *term = (const char *)w->block.data + (w->occ[i] >> 16);
         size_t tlen = w->occ[i] & 0xffff;
@@ -709,8 +713,11 @@ static int take_tail(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
 static int after_end(const ni_buf *last, const unsigned char *key, size_t len)
 {
     size_t n = len < last->len ? len : last->len;
-    int c = memcmp(key, last->data, n);
-    return last->len == 0 || c > 0 || (c == 0 && len > last->len);
+    int c;
+    if (last->len == 0)
+        return 1;
+    c = memcmp(key, last->data, n);
+    return c > 0 || (c == 0 && len > last->len);
 }
 
 static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
@@ -778,14 +785,25 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
         memset(&ti, 0, sizeof ti);
     else if (rc < 0)
         return rc;
+    if (new_term)
+        ti.min_len_title = ti.min_len_body = UINT32_MAX;
     ti.df += (uint32_t)live;
     ti.postings += (uint32_t)live;
     ti.cf += cf;
+    for (i = 0; i < n; i++) {
+        const ni_posting *q = &w->post[i];
+        if (q->tf_title > ti.max_tf_title)
+            ti.max_tf_title = q->tf_title;
+        if (q->tf_body > ti.max_tf_body)
+            ti.max_tf_body = q->tf_body;
+        if (q->len_title < ti.min_len_title)
+            ti.min_len_title = q->len_title;
+        if (q->len_body < ti.min_len_body)
+            ti.min_len_body = q->len_body;
+    }
     if (new_term && after_end(&w->terms_last, (const unsigned char *)term, a->term_len)) {
-        unsigned char v[16];
-        ni_put_le32(v, ti.df);
-        ni_put_le32(v + 4, ti.postings);
-        ni_put_le64(v + 8, ti.cf);
+        unsigned char v[NI_TERM_INFO_BYTES];
+        ni_term_info_encode(v, &ti);
         return ni_txn_append(t, NI_T_TERMS, term, a->term_len, v, sizeof v);
     }
     return ni_term_info_write(t, term, a->term_len, &ti);
@@ -862,7 +880,8 @@ static int flush_into(ni_writer *w, ni_txn *t)
         return rc;
     for (i = 0; i < w->nacc; i++)
         w->order[i] = (uint32_t)i;
-    qsort_r(w->order, w->nacc, sizeof *w->order, cmp_terms, w);
+    if (w->nacc > 1)
+        qsort_r(w->order, w->nacc, sizeof *w->order, cmp_terms, w);
     if ((rc = last_key(t, NI_T_POSTINGS, &w->post_last)) < 0 ||
         (rc = last_key(t, NI_T_TERMS, &w->terms_last)) < 0 ||
         (rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
@@ -1019,12 +1038,15 @@ static int compact_into(ni_writer *w, ni_txn *t)
         unsigned char len[2];
         if ((rc = ni_cursor_get(terms, &k, &v)) < 0)
             break;
-        if (v.len != 16 || k.len > 0xffff) {
-            rc = ni_error(NI_ECORRUPT, "bad lexicon entry");
-            break;
+        {
+            ni_term_info ti;
+            if (k.len > 0xffff || ni_term_info_decode(&ti, v.data, v.len) < 0) {
+                rc = ni_error(NI_ECORRUPT, "bad lexicon entry");
+                break;
+            }
+            if (ti.postings == ti.df)
+                continue;
         }
-        if (ni_get_le32(v.data + 4) == ni_get_le32(v.data))
-            continue;
         len[0] = (unsigned char)(k.len >> 8);
         len[1] = (unsigned char)k.len;
         if ((rc = ni_buf_put(&w->terms, len, 2)) < 0 ||

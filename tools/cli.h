@@ -36,6 +36,8 @@ int cmd_query(int argc, char **argv);
 int cmd_get(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_compact(int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
 /* args.c: option parsing                                              */

@@ -24,6 +24,8 @@ static const command commands[] = {
     { "get",   cmd_get,   "print a stored document by id" },
     { "stats", cmd_stats, "print index statistics" },
     { "check", cmd_check, "verify the whole index" },
+    { "delete", cmd_delete, "delete documents by id" },
+    { "compact", cmd_compact, "reclaim the space of deleted documents" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -12,6 +12,8 @@ $ nsearch --help
 >   get      print a stored document by id
 >   stats    print index statistics
 >   check    verify the whole index
+>   delete   delete documents by id
+>   compact  reclaim the space of deleted documents
 >
 > 'nsearch <command> --help' describes a command.
 > Exit status: 0 success (query: at least one hit), 1 no hits or not found,
