@@ -2,6 +2,7 @@
  * bench_query.c - query latency of libnewsindex through the public API.
  *
  *   bench_query DIR CORPUS [QUERIES_OUT] [--n 1000] [--seed 1] [--k 10,100]
+ *               [--exact]
  *
  * Query sets are drawn reproducibly (splitmix64 from --seed, no libc rand)
  * from the real headlines of CORPUS: titles with at least 3 words, a word
@@ -22,7 +23,9 @@
  * first 200 queries of each kind.  Then for every k and kind each query is
  * timed with CLOCK_MONOTONIC from the query string to having the top-k ids
  * copied into memory (ni_search, ni_hits_next up to k times, ni_hits_free),
- * with NI_SEARCH_IDS_ONLY where the library has it ("ids_only":true).
+ * with NI_SEARCH_IDS_ONLY where the library has it ("ids_only":true), and
+ * with NI_SEARCH_APPROX_TOTAL (top-k pruning; totals become lower bounds)
+ * unless --exact ("approx_total").
  * Output: one JSON line with flat keys KIND_kK_{p50,p95,p99,mean,max}_ms
  * (nearest-rank percentiles), KIND_kK_mean_hits (ni_hits_total),
  * KIND_kK_mean_returned and KIND_kK_zero_hits, and a table on stderr.
@@ -44,6 +47,16 @@
 #else
 #define SET_IDS_ONLY(so) ((void)0)
 #define IDS_ONLY 0
+#endif
+
+/* Top-k pruning (MaxScore) where the library has it, unless --exact: the
+ * totals are then lower bounds ("approx_total":true in the JSON). */
+#ifdef NI_SEARCH_APPROX_TOTAL
+#define SET_APPROX(so, on) ((so).flags |= (on) ? NI_SEARCH_APPROX_TOTAL : 0u)
+#define HAVE_APPROX 1
+#else
+#define SET_APPROX(so, on) ((void)(on))
+#define HAVE_APPROX 0
 #endif
 
 #define MAX_KS 8
@@ -230,7 +243,7 @@ static double pct(const double *v, size_t n, unsigned p)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_query DIR CORPUS [QUERIES_OUT] [--n 1000] [--seed S] "
-                    "[--k 10,100]\n");
+                    "[--k 10,100] [--exact]\n");
     return 2;
 }
 
@@ -292,7 +305,7 @@ int main(int argc, char **argv)
     ni_doc d;
     char err[1024], *ids;
     double *lat, t_open;
-    int rc, phrase_as_and = 0;
+    int rc, phrase_as_and = 0, approx = HAVE_APPROX;
 
     memset(qs, 0, sizeof qs);
     for (i = 1; i < (size_t)argc; i++) {
@@ -301,6 +314,8 @@ int main(int argc, char **argv)
             nq = (size_t)strtoul(argv[++i], NULL, 10);
         } else if (strcmp(a, "--seed") == 0 && i + 1 < (size_t)argc) {
             seed = strtoull(argv[++i], NULL, 10);
+        } else if (strcmp(a, "--exact") == 0) {
+            approx = 0;
         } else if (strcmp(a, "--k") == 0 && i + 1 < (size_t)argc) {
             char *p = argv[++i], *end;
             nks = 0;
@@ -430,6 +445,7 @@ int main(int argc, char **argv)
         so.limit = kmax;
         so.default_or = kind == Q_OR;
         SET_IDS_ONLY(so);
+        SET_APPROX(so, approx);
         for (i = 0; i < nq && i < WARMUP; i++) {
             uint64_t total;
             size_t ret;
@@ -443,9 +459,9 @@ int main(int argc, char **argv)
     printf("\",\"dir\":\"");
     json_str(stdout, dir);
     printf("\",\"docs\":%llu,\"titles\":%zu,\"n\":%zu,\"seed\":%llu,\"phrase_as_and\":%s,"
-           "\"ids_only\":%s,\"open_seconds\":%.4f",
+           "\"ids_only\":%s,\"approx_total\":%s,\"open_seconds\":%.4f",
            (unsigned long long)st.docs, ntitles, nq, seed, phrase_as_and ? "true" : "false",
-           IDS_ONLY ? "true" : "false", t_open);
+           IDS_ONLY ? "true" : "false", approx ? "true" : "false", t_open);
     fprintf(stderr, "%-7s %5s %6s %8s %8s %8s %8s %8s %11s %6s\n", "query", "k", "n", "p50 ms",
             "p95 ms", "p99 ms", "mean ms", "max ms", "mean hits", "zero");
     for (j = 0; j < nks; j++) {
@@ -456,6 +472,8 @@ int main(int argc, char **argv)
             so.limit = ks[j];
             so.default_or = kind == Q_OR;
             SET_IDS_ONLY(so);
+            SET_APPROX(so, approx);
+        SET_APPROX(so, approx);
             for (i = 0; i < nq; i++) {
                 uint64_t total = 0;
                 size_t ret = 0;
