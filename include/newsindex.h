@@ -247,6 +247,10 @@ NI_API int ni_index_delete(ni_index *idx, const char *id, size_t id_len);
  * Makes every add and delete since the last commit durable and visible to
  * readers at once (one LMDB write transaction).  On failure nothing of the
  * batch is visible, the committed index is intact and the batch is dropped.
+ * When the map must grow, the commit waits (up to 10 s) for the open
+ * ni_hits of this process to be freed, since they pin the old map; free
+ * cursors before committing from the same thread.  NI_EFULL when the disk
+ * is full or the map cannot grow.
  */
 NI_API int ni_index_commit(ni_index *idx);
 

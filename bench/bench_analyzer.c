@@ -1,0 +1,86 @@
+/*
+ * bench_analyzer.c - analyzer throughput: bench_analyzer FILE.jsonl[.gz]...
+ * analyses the title and text of every record with one analyzer on one
+ * thread and prints MB/s (10^6 bytes of UTF-8 input) and tokens/s, as one
+ * JSON line on stdout and a human line on stderr.  Reading and JSON
+ * decoding happen before the clock starts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "input.h"
+#include "newsindex.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    char *all = NULL, err[512];
+    size_t len = 0, cap = 0, *ends = NULL, nend = 0, endcap = 0, i, start;
+    unsigned long long tokens = 0;
+    ni_analyzer *an = NULL;
+    ni_token t;
+    double t0, secs;
+    int a;
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_analyzer FILE.jsonl[.gz]...\n");
+        return 2;
+    }
+    for (a = 1; a < argc; a++) {
+        input *in = NULL;
+        ni_doc d;
+        int rc;
+        if (input_open(&in, argv[a], err, sizeof err) < 0) {
+            fprintf(stderr, "bench_analyzer: %s\n", err);
+            return 2;
+        }
+        while ((rc = input_next(in, &d)) != NI_DONE) {
+            const char *parts[2] = { d.title, d.text };
+            size_t lens[2] = { d.title_len, d.text_len }, p;
+            if (rc < 0)
+                continue;
+            for (p = 0; p < 2; p++) {
+                if (!parts[p] || !lens[p])
+                    continue;
+                if (len + lens[p] > cap) {
+                    cap = (len + lens[p]) * 2;
+                    all = realloc(all, cap);
+                }
+                memcpy(all + len, parts[p], lens[p]);
+                len += lens[p];
+                if (nend == endcap) {
+                    endcap = endcap ? endcap * 2 : 1024;
+                    ends = realloc(ends, endcap * sizeof *ends);
+                }
+                ends[nend++] = len;
+            }
+        }
+        input_close(in);
+    }
+    if (ni_analyzer_new(&an) < 0)
+        return 2;
+    t0 = now();
+    for (i = 0, start = 0; i < nend; start = ends[i++]) {
+        ni_analyzer_start(an, all + start, ends[i] - start, 0);
+        while (ni_analyzer_next(an, &t) == 0)
+            tokens++;
+    }
+    secs = now() - t0;
+    printf("{\"bench\":\"analyzer\",\"files\":%d,\"fields\":%zu,\"bytes\":%zu,\"tokens\":%llu,"
+           "\"seconds\":%.3f,\"mb_per_s\":%.2f,\"tokens_per_s\":%.0f}\n", argc - 1, nend, len,
+           tokens, secs, (double)len / 1e6 / secs, (double)tokens / secs);
+    fprintf(stderr, "analyzer: %.1f MB in %.2f s: %.1f MB/s, %.2f M tokens/s (one thread)\n",
+            (double)len / 1e6, secs, (double)len / 1e6 / secs, (double)tokens / 1e6 / secs);
+    ni_analyzer_free(an);
+    free(all);
+    free(ends);
+    return 0;
+}

@@ -1,0 +1,226 @@
+/*
+ * Tests of the analyzer: the golden table tests/analyzer_golden.tsv (format
+ * at its top), then properties over real and hostile text: offsets inside
+ * the input and on UTF-8 boundaries, positions never decreasing,
+ * first_position and end_position, function words, the form cache (one
+ * word 100,000 times; more distinct forms than the cache holds), the
+ * 64 KiB decoding chunks, reuse, and allocation failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsindex.h"
+#include "../lib/internal.h"
+#include "test.h"
+
+static size_t unescape(const char *s, size_t n, char *out)
+{
+    size_t i = 0, o = 0;
+    while (i < n) {
+        if (s[i] == '\\' && i + 1 < n) {
+            char c = s[i + 1];
+            if (c == 'x' && i + 3 < n) {
+                char hex[3] = { s[i + 2], s[i + 3], 0 };
+                out[o++] = (char)strtol(hex, NULL, 16);
+                i += 4;
+                continue;
+            }
+            out[o++] = c == '0' ? '\0' : c == 't' ? '\t' : c == 'n' ? '\n' : c;
+            i += 2;
+            continue;
+        }
+        out[o++] = s[i++];
+    }
+    return o;
+}
+
+/* The tokens of text in the golden format. */
+static int render(ni_analyzer *an, const char *text, size_t n, char *out, size_t size)
+{
+    ni_token t;
+    size_t o = 0;
+    int rc;
+    out[0] = '\0';
+    if ((rc = ni_analyzer_start(an, text, n, 0)) < 0)
+        return rc;
+    while ((rc = ni_analyzer_next(an, &t)) == 0) {
+        o += (size_t)snprintf(out + o, size - o, "%s%.*s@%u:%zu-%zu", o ? " " : "",
+                              (int)t.term_len, t.term, t.position, t.start, t.end);
+        if (t.flags) {
+            o += (size_t)snprintf(out + o, size - o, "/%s%s%s%s%s",
+                                  t.flags & NI_TOKEN_COMPOUND ? "C" : "",
+                                  t.flags & NI_TOKEN_PART ? "P" : "",
+                                  t.flags & NI_TOKEN_NUMBER ? "N" : "",
+                                  t.flags & NI_TOKEN_LATIN ? "L" : "",
+                                  t.flags & NI_TOKEN_FUNCTION ? "F" : "");
+        }
+    }
+    return rc == NI_DONE ? 0 : rc;
+}
+
+static void golden(void)
+{
+    FILE *f = fopen("tests/analyzer_golden.tsv", "r");
+    ni_analyzer *an = NULL;
+    char line[8192], in[8192], got[16384];
+    int cases = 0, bad = 0;
+
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    CHECK_RC(ni_analyzer_new(&an), 0);
+    while (fgets(line, sizeof line, f)) {
+        char *tab, *want;
+        size_t n;
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        tab = strchr(line, '\t');
+        if (!tab) {
+            fprintf(stderr, "golden: no tab in '%s'\n", line);
+            bad++;
+            continue;
+        }
+        want = tab + 1;
+        n = unescape(line, (size_t)(tab - line), in);
+        cases++;
+        if (render(an, in, n, got, sizeof got) < 0 || strcmp(got, want) != 0) {
+            fprintf(stderr, "golden: [%.*s]\n  want %s\n  got  %s\n", (int)(tab - line),
+                    line, want, got);
+            bad++;
+        }
+    }
+    fclose(f);
+    ni_analyzer_free(an);
+    CHECK(bad == 0);
+    CHECK(cases >= 300);
+    printf("%d golden cases\n", cases);
+}
+
+/* Offsets in bounds and on character starts, positions non-decreasing,
+ * terms non-empty and bounded. */
+static int well_formed(ni_analyzer *an, const char *s, size_t n, uint32_t first)
+{
+    ni_token t;
+    uint32_t last = first;
+    int rc;
+    if (ni_analyzer_start(an, s, n, first) < 0)
+        return 0;
+    while ((rc = ni_analyzer_next(an, &t)) == 0) {
+        if (t.start >= t.end || t.end > n || t.position < last ||
+            t.term_len == 0 || t.term_len > 2 * NI_MAX_WORD_BYTES + 8 ||
+            ((unsigned char)s[t.start] & 0xc0) == 0x80 ||
+            (t.end < n && ((unsigned char)s[t.end] & 0xc0) == 0x80))
+            return 0;
+        last = t.position;
+    }
+    return rc == NI_DONE && ni_analyzer_end_position(an) >= last;
+}
+
+static void properties(void)
+{
+    static const char *const texts[] = {
+        "В Москве подвели итоги обучения первого выпуска «Школы мэров».",
+        "\xff\xfe\xc3 \xe2\x82 обрыв\xf0\x9f", "", "   ", "\0\0\0",
+        "Ростов-на-Дону--Су-57---COVID-19-", "a-b-c-d-e-f-g-h-i-j-k-l",
+        "\xcc\x81\xcc\x81\xc2\xad", "🙂 эмодзи 😀 и 中文 日本語",
+    };
+    ni_analyzer *an = NULL;
+    ni_token t;
+    size_t i;
+
+    CHECK_RC(ni_analyzer_new(&an), 0);
+    for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        CHECK(well_formed(an, texts[i], strlen(texts[i]) + (i == 4 ? 3 : 0), 7));
+    /* first_position and end_position */
+    CHECK_RC(ni_analyzer_start(an, "один два три", strlen("один два три"), 100), 0);
+    CHECK_RC(ni_analyzer_next(an, &t), 0);
+    CHECK(t.position == 100);
+    while (ni_analyzer_next(an, &t) == 0)
+        ;
+    CHECK(ni_analyzer_end_position(an) == 103);
+    /* function words are exactly the listed ones */
+    CHECK(ni_is_function_word("для", strlen("для")));
+    CHECK(ni_is_function_word("не", strlen("не")));
+    CHECK(!ni_is_function_word("москва", strlen("москва")));
+    CHECK(!ni_is_function_word("россия", strlen("россия")));
+    CHECK(!ni_is_function_word("год", strlen("год")));
+    CHECK(!ni_is_function_word(NULL, 0));
+    CHECK_RC(ni_analyzer_start(NULL, "x", 1, 0), NI_EINVAL);
+    ni_analyzer_free(an);
+    ni_analyzer_free(NULL);
+}
+
+static void cache_and_chunks(void)
+{
+    size_t big = 300000 * 12, n = 0, i;
+    char *s = malloc(big + 64);
+    ni_analyzer *an = NULL;
+    ni_token t;
+    uint32_t count = 0, last_pos = 0;
+    int ok = 1;
+
+    CHECK_RC(ni_analyzer_new(&an), 0);
+    /* one form 100,000 times: one term all along */
+    for (i = 0; i < 100000; i++) {
+        memcpy(s + n, "школы ", strlen("школы "));
+        n += strlen("школы ");
+    }
+    CHECK_RC(ni_analyzer_start(an, s, n, 0), 0);
+    while (ni_analyzer_next(an, &t) == 0) {
+        ok &= t.term_len == strlen("школ") && memcmp(t.term, "школ", t.term_len) == 0 &&
+              t.position == count && t.start == count * strlen("школы ");
+        count++;
+    }
+    CHECK(ok && count == 100000);
+
+    /* 200,000 distinct forms (more than the cache holds): each one right,
+     * across many 64 KiB chunks */
+    n = 0;
+    for (i = 0; i < 200000; i++)
+        n += (size_t)snprintf(s + n, big + 64 - n, "слово%zu ", i);
+    CHECK_RC(ni_analyzer_start(an, s, n, 0), 0);
+    count = 0;
+    ok = 1;
+    while (ni_analyzer_next(an, &t) == 0) {
+        char want[32];
+        int wl = snprintf(want, sizeof want, "слово%u", count);
+        ok &= t.norm_len == (size_t)wl && memcmp(t.norm, want, (size_t)wl) == 0 &&
+              memcmp(s + t.start, want, (size_t)wl) == 0 && t.position == count;
+        last_pos = t.position;
+        count++;
+    }
+    CHECK(ok && count == 200000 && last_pos == 199999);
+    CHECK(well_formed(an, s, n, 0));
+    ni_analyzer_free(an);
+    free(s);
+}
+
+static void allocation_failure(void)
+{
+    const char *text = "Ростов-на-Дону: «Школа мэров» открыла 2-й поток, ёлка и Mосква.";
+    ni_analyzer *an;
+    ni_token t;
+    uint64_t k;
+    int rc = NI_ENOMEM;
+
+    for (k = 1; rc == NI_ENOMEM && k < 10000; k++) {
+        an = NULL;
+        ni_mem_fail_at(k, 0);
+        rc = ni_analyzer_new(&an);
+        if (rc == 0) {
+            rc = ni_analyzer_start(an, text, strlen(text), 0);
+            while (rc == 0)
+                rc = ni_analyzer_next(an, &t);
+            if (rc == NI_DONE)
+                rc = 0;
+        }
+        ni_mem_fail_at(0, 0);
+        CHECK(rc == 0 || rc == NI_ENOMEM);
+        ni_analyzer_free(an);
+    }
+    CHECK(rc == 0 && k > 3);
+}
+
+TEST_MAIN(TEST(golden), TEST(properties), TEST(cache_and_chunks), TEST(allocation_failure))
