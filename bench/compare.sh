@@ -37,6 +37,10 @@ build() { # build REV DIR
     cp "$here"/bench/*.c "$here"/bench/run.sh "$2/bench/"
     echo "compare.sh: building $1 ($(git -C "$2" rev-parse --short HEAD)) in $2" >&2
     make -C "$2" -s -j2 build/bench/bench_index build/bench/bench_query >&2
+    if [ -f "$2/bench/bench_analyzer.c" ]; then
+        make -C "$2" -s build/bench/bench_analyzer >&2 ||
+            echo "compare.sh: bench_analyzer does not build at $1, skipped" >&2
+    fi
 }
 build "$rev1" "$tmp/r1"
 build "$rev2" "$tmp/r2"

@@ -2,8 +2,9 @@
 # bench/run.sh O CORPUS [bench_query options...] - the benchmark drivers of
 # build directory O on CORPUS: builds a fresh index in O/bench/idx with
 # bench_index, then times the query sets with bench_query (queries written
-# to O/bench/queries.tsv).  Prints the two JSON lines on stdout (also kept in
-# O/bench/index.json and O/bench/query.json) and a table on stderr.
+# to O/bench/queries.tsv), and bench_analyzer when it is built.  Prints the
+# JSON lines on stdout (also kept in O/bench/index.json, query.json,
+# analyzer.json) and the drivers' tables on stderr.
 # INDEX_OPTS (e.g. "--commit-every 0") is passed to bench_index.  Run by
 # `make bench CORPUS=...`; bench/compare.sh calls it once per revision.
 set -eu
@@ -21,4 +22,9 @@ done
 rm -rf "$b/idx"
 "$b/bench_index" "$corpus" "$b/idx" ${INDEX_OPTS:-} > "$b/index.json"
 "$b/bench_query" "$b/idx" "$corpus" "$b/queries.tsv" "$@" > "$b/query.json"
-cat "$b/index.json" "$b/query.json"
+out="$b/index.json $b/query.json"
+if [ -x "$b/bench_analyzer" ]; then
+    "$b/bench_analyzer" "$corpus" > "$b/analyzer.json"
+    out="$out $b/analyzer.json"
+fi
+cat $out
