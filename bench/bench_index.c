@@ -5,9 +5,9 @@
  *
  * Reads JSON Lines news records {"id","url","date","rubric","title","text"}
  * with nsearch's reader (tools/input.h: the same path as `nsearch index`),
- * adds them to a new index in DIR, commits every 10,000 documents (or every
- * --commit-every N; 0 = only once) and at the end, and prints one JSON line
- * on stdout:
+ * adds them to a new index in DIR (which must not exist yet), commits every
+ * 10,000 documents (or every --commit-every N; 0 = only once) and at the
+ * end, and prints one JSON line on stdout:
  *
  *   corpus, docs, bad_records, raw_text_bytes (UTF-8 bytes of title + text),
  *   seconds, docs_per_s, mb_per_s (10^6 raw bytes per second), peak_rss_kb
@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "input.h"
@@ -110,6 +111,14 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    {
+        struct stat sb;
+        if (stat(dir, &sb) == 0) {
+            fprintf(stderr, "bench_index: '%s' exists: the benchmark builds a new index, "
+                            "remove it first\n", dir);
+            return 2;
+        }
+    }
     t0 = now();
     if ((rc = ni_index_open(&idx, dir, NULL)) < 0)
         return fail(dir, rc);

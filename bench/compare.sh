@@ -8,10 +8,12 @@
 # Both revisions are measured with the drivers of the working tree this
 # script is in (its bench/*.c and run.sh are copied over each worktree's),
 # so only the library differs and revisions older than bench/ compare too.
+# REPEAT=N (default 1) runs REV1, REV2, REV1, REV2, ... N times each and
+# compares the medians, which damps the noise of a shared machine.
 # Set KEEP=1 to keep the worktrees (they are in $TMPDIR/ni-compare.*).
 set -eu
 if [ $# -lt 3 ]; then
-    echo "usage: bench/compare.sh REV1 REV2 CORPUS [--n N] [--seed S] [--k 10,100]" >&2
+    echo "usage: [REPEAT=N] [KEEP=1] bench/compare.sh REV1 REV2 CORPUS [--n N] [--seed S] [--k 10,100]" >&2
     exit 2
 fi
 rev1=$1 rev2=$2 corpus=$3
@@ -45,25 +47,32 @@ build() { # build REV DIR
 build "$rev1" "$tmp/r1"
 build "$rev2" "$tmp/r2"
 
-for n in 1 2; do
-    echo "compare.sh: running REV$n" >&2
-    (cd "$tmp/r$n" && bench/run.sh build "$corpus" "$@") > "$tmp/r$n.json"
+i=1
+while [ "$i" -le "${REPEAT:-1}" ]; do
+    for n in 1 2; do
+        echo "compare.sh: running REV$n (round $i)" >&2
+        (cd "$tmp/r$n" && bench/run.sh build "$corpus" "$@") > "$tmp/r$n.$i.json"
+    done
+    i=$((i + 1))
 done
 
-python3 - "$rev1" "$rev2" "$tmp/r1.json" "$tmp/r2.json" <<'PY'
-import json, sys
-rev1, rev2, f1, f2 = sys.argv[1:5]
-def load(path):
-    out = {}
-    for line in open(path, encoding="utf-8"):
-        line = line.strip()
-        if line.startswith("{"):
-            rec = json.loads(line)
-            for k, v in rec.items():
-                out[(rec.get("bench", "?"), k)] = v
-    return out
-a, b = load(f1), load(f2)
-print(json.dumps({"rev1": rev1, "rev2": rev2, "ratios": {
+python3 - "$rev1" "$rev2" "$tmp" "${REPEAT:-1}" <<'PY'
+import json, statistics, sys
+rev1, rev2, tmp, repeat = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+def load(n):
+    vals = {}
+    for i in range(1, repeat + 1):
+        for line in open("%s/r%d.%d.json" % (tmp, n, i), encoding="utf-8"):
+            line = line.strip()
+            if line.startswith("{"):
+                rec = json.loads(line)
+                for k, v in rec.items():
+                    vals.setdefault((rec.get("bench", "?"), k), []).append(v)
+    return {k: (statistics.median(v) if all(isinstance(x, (int, float)) and
+                                            not isinstance(x, bool) for x in v) else v[0])
+            for k, v in vals.items()}
+a, b = load(1), load(2)
+print(json.dumps({"rev1": rev1, "rev2": rev2, "repeat": repeat, "ratios": {
     "%s.%s" % k: round(b[k] / a[k], 4) for k in a
     if k in b and isinstance(a[k], (int, float)) and not isinstance(a[k], bool) and a[k]}},
     ensure_ascii=False))
