@@ -340,6 +340,10 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
         UChar32 c = an->fold[i];
         UErrorCode se = U_ZERO_ERROR;
         UScriptCode sc;
+        if (c >= 0x0430 && c <= 0x044F) {   /* а..я, most letters here */
+            cyr++;
+            continue;
+        }
         if (!u_isalpha(c))
             continue;
         sc = uscript_getScript(c, &se);
