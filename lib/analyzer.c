@@ -99,7 +99,7 @@ struct ni_analyzer {
 
     entry *entries;
     uint32_t nentries;
-    uint32_t *slots;                /* entry index + 1 */
+    uint64_t *slots;                /* hash << 32 | entry index + 1 */
     ni_buf arena;                   /* keys, normal forms, terms */
     UChar fold[MAX_WORD_UNITS * 4];
     char utf8[MAX_WORD_UNITS * 12];
@@ -246,8 +246,22 @@ static int next_chunk(ni_analyzer *an)
     while (i < end) {
         const uint8_t *s = (const uint8_t *)an->text + an->base;
         int32_t k = (int32_t)(i - an->base), from = k;
-        UChar32 c;
-        U8_NEXT(s, k, (int32_t)(end - an->base), c);
+        UChar32 c = s[k];
+        if (c >= 1 && c < 0x80) {
+            /* ASCII other than NUL: most spaces, digits and punctuation */
+            an->u[an->ulen] = (UChar)c;
+            an->ustart[an->ulen] = (uint32_t)k;
+            an->uend[an->ulen++] = (uint32_t)k + 1;
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c < 0xE0 && i + 1 < end && (s[k + 1] & 0xC0) == 0x80) {
+            /* two bytes: Cyrillic, soft hyphen, combining accents */
+            c = (c & 0x1F) << 6 | (s[k + 1] & 0x3F);
+            k += 2;
+        } else {
+            U8_NEXT(s, k, (int32_t)(end - an->base), c);
+        }
         if (c < 0)
             c = 0xFFFD;
         else if (c == 0)
@@ -326,6 +340,10 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
         UChar32 c = an->fold[i];
         UErrorCode se = U_ZERO_ERROR;
         UScriptCode sc;
+        if (c >= 0x0430 && c <= 0x044F) {   /* а..я, most letters here */
+            cyr++;
+            continue;
+        }
         if (!u_isalpha(c))
             continue;
         sc = uscript_getScript(c, &se);
@@ -392,9 +410,13 @@ static int lookup(ni_analyzer *an, const UChar *u, int32_t n, int number,
     entry *e;
     int rc;
 
+    /* the slot holds the hash too, so a probe past another word does not
+     * touch its entry (a cache miss each) */
     for (j = h & (CACHE_SLOTS - 1); an->slots[j]; j = (j + 1) & (CACHE_SLOTS - 1)) {
-        e = &an->entries[an->slots[j] - 1];
-        if (e->hash == h && e->key_len == (uint32_t)n &&
+        if ((uint32_t)(an->slots[j] >> 32) != h)
+            continue;
+        e = &an->entries[(uint32_t)an->slots[j] - 1];
+        if (e->key_len == (uint32_t)n &&
             memcmp(an->arena.data + e->key_off, u, (size_t)n * sizeof *u) == 0) {
             *out = e;
             return 0;
@@ -409,7 +431,7 @@ static int lookup(ni_analyzer *an, const UChar *u, int32_t n, int number,
         an->arena.len = e->key_off;
         return rc;
     }
-    an->slots[j] = ++an->nentries;
+    an->slots[j] = (uint64_t)h << 32 | ++an->nentries;
     *out = e;
     return 0;
 }

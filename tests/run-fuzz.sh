@@ -12,7 +12,7 @@ for f in "$O"/fuzz/fuzz_*; do
     scratch=$(mktemp -d)
     seeds=tests/fuzz/seeds/$name
     [ -d "$seeds" ] || seeds=""
-    if "$f" -max_total_time="$t" -max_len=65536 -timeout=10 "$scratch" $seeds \
+    if "$f" -max_total_time="$t" -max_len=65536 -timeout=10 -artifact_prefix="$scratch/" "$scratch" $seeds \
         >"$O/.fuzzlog" 2>&1; then
         passed=$((passed + 1))
         echo "ok   $name: $(grep -Eo 'DONE.*' "$O/.fuzzlog" | head -n 1)"

@@ -197,30 +197,92 @@ static void cache_and_chunks(void)
     free(s);
 }
 
+/* Words around the 64 KiB decoding boundary, when the text has spaces and
+ * when it has none near it (the cut falls between characters then): every
+ * word's offsets point at its own bytes, and a two-byte letter is never
+ * split.  The shift by one byte moves the boundary inside a letter. */
+static void chunk_boundary(void)
+{
+    size_t size = 3 * 65536, shift;
+    char *s = malloc(size + 16);
+    ni_analyzer *an = NULL;
+
+    CHECK_RC(ni_analyzer_new(&an), 0);
+    for (shift = 0; shift < 4; shift++) {
+        int spaces;
+        for (spaces = 0; spaces < 2; spaces++) {
+            size_t n = shift, count = 0, bytes = 0;
+            ni_token t;
+            int ok = 1;
+            memset(s, 'x', shift);
+            if (shift)
+                s[shift - 1] = ' ';
+            while (n + 12 < size) {
+                memcpy(s + n, "жжж", 6);        /* 6 bytes, then a separator */
+                s[n + 6] = spaces ? ' ' : ',';
+                n += 7;
+            }
+            CHECK_RC(ni_analyzer_start(an, s, n, 0), 0);
+            while (ni_analyzer_next(an, &t) == 0) {
+                if (t.start < shift)
+                    continue;
+                /* whole words «жжж» or, where the cut fell inside a word,
+                 * its pieces: each on letter boundaries inside one word */
+                ok &= (t.start - shift) / 7 == (t.end - 1 - shift) / 7 &&
+                      (t.start - shift) % 7 % 2 == 0 && (t.end - shift) % 7 % 2 == 0 &&
+                      t.end - t.start == t.norm_len &&
+                      memcmp(s + t.start, t.norm, t.norm_len) == 0;
+                bytes += t.end - t.start;
+                count++;
+            }
+            CHECK(ok);
+            /* every letter is in exactly one token */
+            CHECK(bytes == (n - shift) / 7 * 6);
+            if (spaces)
+                CHECK(count == (n - shift) / 7);
+            else
+                CHECK(count >= (n - shift) / 7 && count <= (n - shift) / 7 + 3);
+        }
+    }
+    ni_analyzer_free(an);
+    free(s);
+}
+
+/* Allocation N = 1, 2, ... fails: every run ends in NI_ENOMEM or in the
+ * right tokens, and the same analyzer then analyses the text right; the loop
+ * ends with the first run that made fewer than N allocations (untouched).
+ * Leaks show under ASan. */
 static void allocation_failure(void)
 {
     const char *text = "Ростов-на-Дону: «Школа мэров» открыла 2-й поток, ёлка и Mосква.";
+    size_t n = strlen(text);
+    char want[4096], got[4096];
     ni_analyzer *an;
-    ni_token t;
-    uint64_t k;
-    int rc = NI_ENOMEM;
+    uint64_t k, made = 0;
+    int rc = 0, ok = 1;
 
-    for (k = 1; rc == NI_ENOMEM && k < 10000; k++) {
+    CHECK_RC(ni_analyzer_new(&an), 0);
+    CHECK_RC(render(an, text, n, want, sizeof want), 0);
+    ni_analyzer_free(an);
+    for (k = 1; k < 100000; k++) {
         an = NULL;
         ni_mem_fail_at(k, 0);
         rc = ni_analyzer_new(&an);
-        if (rc == 0) {
-            rc = ni_analyzer_start(an, text, strlen(text), 0);
-            while (rc == 0)
-                rc = ni_analyzer_next(an, &t);
-            if (rc == NI_DONE)
-                rc = 0;
+        if (rc == 0)
+            rc = render(an, text, n, got, sizeof got);
+        made = ni_mem_fail_at(0, 0);
+        ok &= rc == NI_ENOMEM || (rc == 0 && strcmp(got, want) == 0);
+        if (an) {
+            /* after a failure the analyzer is still usable */
+            ok &= render(an, text, n, got, sizeof got) == 0 && strcmp(got, want) == 0;
+            ni_analyzer_free(an);
         }
-        ni_mem_fail_at(0, 0);
-        CHECK(rc == 0 || rc == NI_ENOMEM);
-        ni_analyzer_free(an);
+        if (made < k)
+            break;
     }
-    CHECK(rc == 0 && k > 3);
+    CHECK(ok);
+    CHECK(rc == 0 && made < k && k > 3);
 }
 
-TEST_MAIN(TEST(golden), TEST(properties), TEST(cache_and_chunks), TEST(allocation_failure))
+TEST_MAIN(TEST(golden), TEST(properties), TEST(cache_and_chunks), TEST(chunk_boundary),
+          TEST(allocation_failure))

@@ -1,5 +1,6 @@
 /* libFuzzer target: the analyzer over random bytes.  Offsets stay inside
- * the input, positions never decrease, terms are non-empty and bounded. */
+ * the input and a word starts on a character (never on a continuation
+ * byte), positions never decrease, terms are non-empty and bounded. */
 #include <assert.h>
 #include <stdint.h>
 
@@ -20,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     while ((rc = ni_analyzer_next(an, &t)) == 0) {
         assert(t.start < t.end && t.end <= size);
+        assert((data[t.start] & 0xC0) != 0x80);
         assert(t.position >= last);
         assert(t.term_len > 0 && t.term_len <= 2 * NI_MAX_WORD_BYTES + 16);
         assert(t.norm_len > 0);
