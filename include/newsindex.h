@@ -233,13 +233,17 @@ NI_API void ni_index_close(ni_index *idx);
 /**
  * Adds a document.  The strings are copied.  A document whose id is already
  * in the index (or added earlier in this batch) replaces it at commit.
- * Nothing is visible to searches until ni_index_commit.
+ * Nothing is visible to searches until ni_index_commit.  NI_EINVAL means
+ * this document was refused and the batch is intact; any other error means
+ * writing the batch (when it outgrew the memory budget) failed and the whole
+ * uncommitted batch was discarded, the committed index being intact.
  */
 NI_API int ni_index_add(ni_index *idx, const ni_doc *doc);
 
 /**
  * Deletes the document with the given external id at the next commit.
- * Returns NI_ENOTFOUND when no such document exists (committed or pending).
+ * Returns NI_ENOTFOUND when no such document exists (committed or pending);
+ * deleting a committed id twice before the commit is not an error.
  */
 NI_API int ni_index_delete(ni_index *idx, const char *id, size_t id_len);
 
@@ -312,17 +316,17 @@ NI_API int ni_index_compact(ni_index *idx);
 
 #define NI_SEARCH_OPTIONS_VERSION 1
 
-#define NI_SORT_RELEVANCE 0 /**< BM25F score, ties by newer date, then id */
-#define NI_SORT_DATE      1 /**< newest first, ties by score */
+#define NI_SORT_RELEVANCE 0 /**< BM25F score, ties by newer date, then indexing order */
+#define NI_SORT_DATE      1 /**< newest first, ties by score, then indexing order */
 
 typedef struct ni_search_options {
     unsigned version;     /**< NI_SEARCH_OPTIONS_VERSION */
     size_t limit;         /**< hits to return (default 10) */
     size_t offset;        /**< hits to skip (default 0) */
     int default_or;       /**< 1: plain words are OR-ed, 0: AND-ed (default) */
-    double k1;            /**< BM25 k1 (default 1.2) */
-    double b;             /**< BM25 b (default 0.75) */
-    double title_weight;  /**< BM25F weight of the title field (default 2.0) */
+    double k1;            /**< BM25 k1 > 0 (default 1.2) */
+    double b;             /**< BM25 b in [0, 1] (default 0.75) */
+    double title_weight;  /**< BM25F weight of the title field, >= 0 (default 2.0) */
     int sort;             /**< NI_SORT_RELEVANCE or NI_SORT_DATE */
     unsigned flags;       /**< NI_SEARCH_* bits */
 } ni_search_options;
@@ -333,7 +337,8 @@ typedef struct ni_search_options {
 
 /** ni_hits_total may be a lower bound: lets an OR search skip documents
  *  that cannot enter the top offset + limit (MaxScore dynamic pruning).
- *  The hits and their order are the same as without it. */
+ *  The hits and their order are the same as without it; scores may differ
+ *  in the last bits (terms are summed in another order). */
 #define NI_SEARCH_APPROX_TOTAL 0x2u
 
 #define NI_SEARCH_OPTIONS_INIT \

@@ -293,7 +293,8 @@ int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
     if (opts->version != NI_SEARCH_OPTIONS_VERSION)
         return ni_error(NI_EINVAL, "ni_search_options version %u; this library "
                         "knows %u", opts->version, NI_SEARCH_OPTIONS_VERSION);
-    if (opts->k1 < 0 || opts->b < 0 || opts->b > 1 || opts->title_weight < 0)
+    if (!(opts->k1 > 0) || !(opts->b >= 0 && opts->b <= 1) || !(opts->title_weight >= 0) ||
+        opts->k1 > 1e6 || opts->title_weight > 1e6)
         return ni_error(NI_EINVAL, "BM25 parameters out of range (k1 %g, b %g, "
                         "title weight %g)", opts->k1, opts->b, opts->title_weight);
     if (opts->limit > ((size_t)1 << 24) || opts->offset > ((size_t)1 << 24))

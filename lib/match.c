@@ -228,6 +228,8 @@ typedef struct phrase_m {
     uint32_t **pos;            /* positions of each term in the current doc */
     uint32_t *npos, *cap;
     uint32_t *cursor;          /* NEAR: index into each list */
+    uint32_t *same;            /* NEAR: copies of term k in the query, on its
+                                  first copy (0 on later copies) */
 } phrase_m;
 
 static int load_positions(phrase_m *p, size_t k)
@@ -259,6 +261,28 @@ static int contains(const uint32_t *a, uint32_t n, uint32_t v)
             hi = mid;
     }
     return lo < n && a[lo] == v;
+}
+
+/* Positions in the sorted a[0..n) within [lo, hi]. */
+static uint32_t count_in(const uint32_t *a, uint32_t n, uint32_t lo, uint32_t hi)
+{
+    uint32_t i = 0, j;
+    while (i < n && a[i] < lo)
+        i++;
+    for (j = i; j < n && a[j] <= hi; j++)
+        ;
+    return j - i;
+}
+
+/* A word given twice in a NEAR query needs two occurrences in the window,
+ * not one occurrence counted twice. */
+static int enough_copies(const phrase_m *p, uint32_t lo, uint32_t hi)
+{
+    size_t k;
+    for (k = 0; k < p->n; k++)
+        if (p->same[k] > 1 && count_in(p->pos[k], p->npos[k], lo, hi) < p->same[k])
+            return 0;
+    return 1;
 }
 
 /* 1 when the positions of the current document satisfy the phrase. */
@@ -296,7 +320,7 @@ static int phrase_check(phrase_m *p)
             if (v > hi)
                 hi = v;
         }
-        if ((uint64_t)hi - lo <= (uint64_t)p->n - 1 + p->slop)
+        if ((uint64_t)hi - lo <= (uint64_t)p->n - 1 + p->slop && enough_copies(p, lo, hi))
             return 1;
         p->cursor[lo_k]++;
     }
@@ -392,6 +416,7 @@ static void phrase_free(ni_matcher *m)
     ni_mem_free(p->cap);
     ni_mem_free(p->cursor);
     ni_mem_free(p->qpos);
+    ni_mem_free(p->same);
     ni_mem_free(p);
 }
 
@@ -422,11 +447,18 @@ int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const char *const *terms,
     p->cap = ni_mem_calloc(n, sizeof *p->cap);
     p->cursor = ni_mem_calloc(n, sizeof *p->cursor);
     p->qpos = ni_mem_calloc(n, sizeof *p->qpos);
-    if (!p->terms || !p->pos || !p->npos || !p->cap || !p->cursor || !p->qpos) {
+    p->same = ni_mem_calloc(n, sizeof *p->same);
+    if (!p->terms || !p->pos || !p->npos || !p->cap || !p->cursor || !p->qpos || !p->same) {
         phrase_free(&p->m);
         return ni_error(NI_ENOMEM, "out of memory");
     }
     memcpy(p->qpos, qpos, n * sizeof *qpos);
+    for (k = 0; k < n; k++) {
+        size_t j;
+        for (j = 0; j < k && !(lens[j] == lens[k] && memcmp(terms[j], terms[k], lens[k]) == 0); j++)
+            ;
+        p->same[j]++;
+    }
     for (k = 0; k < n; k++) {
         if ((rc = term_open(&p->terms[k], c, terms[k], lens[k], field, 1)) < 0) {
             phrase_free(&p->m);

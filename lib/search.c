@@ -14,8 +14,8 @@
  * NOT excludes, dates filter on docinfo, rubric: matches the rubric term.
  * Deleted documents (marked in docinfo) are skipped.  The best offset +
  * limit documents are kept in a heap ordered by score, then newer date,
- * then internal id; hits with equal score and date are finally ordered by
- * external id.
+ * then indexing order (internal id): one total order, so pages of a
+ * result never repeat or skip a hit.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +50,7 @@ struct ni_hits {
     uint32_t cur_doc;
     int have_cur, cur_full;    /* cur_full: cur has every field (in scratch) */
     int ids_only;
+    int building_negated;      /* building a NOT branch: no highlight terms */
     int total_approx;          /* pruning skipped documents: total is a bound */
     size_t k;                  /* offset + limit */
     int by_date;
@@ -127,7 +128,7 @@ static int build(builder *b, const ni_qnode *q, ni_matcher **out);
 static int keep_term(ni_hits *h, const char *term, size_t len)
 {
     int rc;
-    if (len > 0xffff)
+    if (len > 0xffff || h->building_negated)
         return 0;
     if ((rc = ni_buf_putc(&h->terms, (unsigned char)(len >> 8))) < 0 ||
         (rc = ni_buf_putc(&h->terms, (unsigned char)len)) < 0)
@@ -353,7 +354,10 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
         if (k->type == NI_Q_NOT) {
             b->boolean = 1;
             plain = 0;
-            if ((rc = build(b, k->kids[0], &m)) == 0)
+            b->h->building_negated++;
+            rc = build(b, k->kids[0], &m);
+            b->h->building_negated--;
+            if (rc == 0)
                 rc = mlist_add(&excl, m);
         } else if (k->type == NI_Q_DATE) {
             plain = 0;
@@ -571,8 +575,8 @@ static int cmp_results(const void *a, const void *b, void *by_date)
     return better(a, b, d) ? -1 : better(b, a, d) ? 1 : 0;
 }
 
-/* The plain stored fields of doc (id, url, rubric, title, date) in *d,
- * pointing into the snapshot; text and credit are not read. */
+/* The plain stored fields of doc (id and date) in *d, pointing into the
+ * snapshot; nothing is decompressed. */
 static int fetch(ni_hits *h, uint32_t doc, ni_doc *d)
 {
     unsigned char key[4];
@@ -600,44 +604,6 @@ static int fetch_full(ni_hits *h, uint32_t doc, ni_doc *d)
     if (rc < 0)
         return rc;
     return ni_record_decode(h->codec, &h->scratch, d, v.data, v.len);
-}
-
-/* Orders runs of hits with equal score and date by external id. */
-static int order_ties(ni_hits *h)
-{
-    size_t i, j, a, b;
-    for (i = 0; i < h->nres; i = j) {
-        for (j = i + 1; j < h->nres && h->res[j].score == h->res[i].score &&
-                        h->res[j].date == h->res[i].date; j++)
-            ;
-        for (a = i + 1; a < j; a++)      /* insertion sort: runs are tiny */
-            for (b = a; b > i; b--) {
-                ni_doc x, y;
-                char *xid;
-                int rc, c;
-                size_t n;
-                if ((rc = fetch(h, h->res[b - 1].doc, &x)) < 0)
-                    return rc;
-                xid = ni_mem_strndup(x.id, x.id_len);
-                if (!xid)
-                    return ni_error(NI_ENOMEM, "out of memory");
-                if ((rc = fetch(h, h->res[b].doc, &y)) < 0) {
-                    ni_mem_free(xid);
-                    return rc;
-                }
-                n = x.id_len < y.id_len ? x.id_len : y.id_len;
-                c = memcmp(xid, y.id, n);
-                if (c == 0)
-                    c = (x.id_len > y.id_len) - (x.id_len < y.id_len);
-                ni_mem_free(xid);
-                if (c <= 0)
-                    break;
-                result tmp = h->res[b - 1];
-                h->res[b - 1] = h->res[b];
-                h->res[b] = tmp;
-            }
-    }
-    return 0;
 }
 
 void ni_hits_free(ni_hits *h)
@@ -678,8 +644,6 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
         goto cleanup;
     if (h->nres)
         qsort_r(h->res, h->nres, sizeof *h->res, cmp_results, &by_date);
-    if (!by_date && (rc = order_ties(h)) < 0)
-        goto cleanup;
     h->next = h->offset;
 cleanup:
     ni_query_free(tree);

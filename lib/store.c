@@ -8,7 +8,7 @@
  * disk, so a committed batch survives a process kill, an OS crash and a
  * power loss; a killed writer leaves the previous commit intact.
  *
- * Map size: LMDB maps a fixed address range.  We start at 1 GiB (or twice
+ * Map size: LMDB maps a fixed address range.  We start at 8 GiB (or twice
  * the file) and double it when a write reports MDB_MAP_FULL (the writer
  * aborts, calls ni_store_grow and redoes the batch).  Growing requires that
  * no transaction of this process is open, so every transaction holds a
@@ -26,7 +26,7 @@
 
 #include "store.h"
 
-#define DEFAULT_MAP (1ull << 30)
+#define DEFAULT_MAP (8ull << 30)   /* address space only: the file grows as written */
 #define GROW_WAIT_SECONDS 10
 
 static const char *const table_names[NI_T_COUNT] = {
@@ -184,10 +184,20 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         ni_mem_free(s);
         return ni_error(NI_ENOMEM, "out of memory");
     }
-    if (pthread_rwlock_init(&s->lock, NULL) != 0) {
-        ni_mem_free(s->path);
-        ni_mem_free(s);
-        return ni_error(NI_ENOMEM, "cannot create lock");
+    {
+        /* growing must not starve behind a stream of searches */
+        pthread_rwlockattr_t attr;
+        int bad = pthread_rwlockattr_init(&attr) != 0;
+        if (!bad)
+            pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+        bad = bad || pthread_rwlock_init(&s->lock, &attr) != 0;
+        if (!bad)
+            pthread_rwlockattr_destroy(&attr);
+        if (bad) {
+            ni_mem_free(s->path);
+            ni_mem_free(s);
+            return ni_error(NI_ENOMEM, "cannot create lock");
+        }
     }
     rc = mdb_env_create(&s->env);
     if (rc) {
@@ -225,11 +235,22 @@ void ni_store_close(ni_store *s)
     ni_mem_free(s);
 }
 
+/* Locks out every transaction of this process, waiting at most
+ * GROW_WAIT_SECONDS (a thread holding a cursor would wait on itself). */
+static int lock_all(ni_store *s)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += GROW_WAIT_SECONDS;
+    return pthread_rwlock_timedwrlock(&s->lock, &deadline) == 0 ? 0 : -1;
+}
+
 static int adopt_new_size(ni_store *s)
 {
     int rc;
-    if (pthread_rwlock_wrlock(&s->lock) != 0)
-        return ni_error(NI_EIO, "cannot lock index '%s'", s->path);
+    if (lock_all(s) < 0)
+        return ni_error(NI_EBUSY, "index '%s' was grown by another process; adopting "
+                        "its size waits for the open searches of this process", s->path);
     rc = mdb_env_set_mapsize(s->env, 0);
     pthread_rwlock_unlock(&s->lock);
     return rc ? translate(rc, s, "cannot adopt map size") : 0;
@@ -291,13 +312,10 @@ int ni_store_grow(ni_store *s, uint64_t need)
 {
     MDB_envinfo info;
     MDB_stat st;
-    struct timespec deadline;
     uint64_t size, used;
     int rc;
 
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += GROW_WAIT_SECONDS;
-    if (pthread_rwlock_timedwrlock(&s->lock, &deadline) != 0)
+    if (lock_all(s) < 0)
         return ni_error(NI_EFULL, "index '%s' is full and cannot grow while "
                         "searches of this process are open", s->path);
     mdb_env_info(s->env, &info);
@@ -312,6 +330,19 @@ int ni_store_grow(ni_store *s, uint64_t need)
         rc = mdb_env_set_mapsize(s->env, (size_t)size);
     pthread_rwlock_unlock(&s->lock);
     return rc ? translate(rc, s, "cannot grow map") : 0;
+}
+
+int ni_store_reserve(ni_store *s, uint64_t need)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    uint64_t used;
+    if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &st))
+        return 0;
+    used = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
+    if ((uint64_t)info.me_mapsize >= used + need)
+        return 0;
+    return ni_store_grow(s, need);
 }
 
 static MDB_val mval(const void *p, size_t n)

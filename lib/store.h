@@ -53,6 +53,9 @@ void ni_txn_abort(ni_txn *t);       /* frees t; NULL accepted */
  */
 int ni_store_grow(ni_store *s, uint64_t need);
 
+/* Grows the map (as ni_store_grow) when fewer than need bytes are free. */
+int ni_store_reserve(ni_store *s, uint64_t need);
+
 /* Values returned point into the map: valid until the transaction ends or
  * the next write to the same table. */
 int ni_txn_get(ni_txn *t, enum ni_table tb, const void *key, size_t klen,

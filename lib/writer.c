@@ -42,9 +42,12 @@
  * and its stored fields and id mapping are removed.  Its postings stay
  * until compaction and are skipped by searches.
  *
- * A full map (MDB_MAP_FULL) aborts the transaction; when the batch was
- * still wholly in memory the map is grown and the flush redone, otherwise
- * the batch is lost (NI_EFULL) and the committed index is intact.
+ * Before a write transaction starts, the map is grown to leave room for
+ * this flush and the next ones (twice the memory budget, four times
+ * the batch).  A full map (MDB_MAP_FULL) aborts
+ * the transaction and grows the map; when the batch was still wholly in
+ * memory the flush is redone, otherwise the batch is discarded (NI_EFULL)
+ * and the committed index is intact.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -906,6 +909,11 @@ static int flush_batch(ni_writer *w, int commit)
 
     for (attempt = 0;; attempt++) {
         had_txn = w->txn != NULL;
+        /* room for this flush and a few more of the batch: the map cannot
+         * grow while the transaction is open */
+        if (!w->txn && (rc = ni_store_reserve(s, (uint64_t)w->idx->memory_budget * 2 +
+                                                     (uint64_t)w->mem * 4 + (64u << 20))) < 0)
+            break;
         if (!w->txn && (rc = ni_txn_begin(&w->txn, s, 1)) < 0)
             break;
         rc = flush_into(w, w->txn);
@@ -919,12 +927,22 @@ static int flush_batch(ni_writer *w, int commit)
         }
         ni_txn_abort(w->txn);
         w->txn = NULL;
-        if (rc == NI_EFULL && ni_store_take_map_full(s) && !had_txn && attempt < 16 &&
-            ni_store_grow(s, w->mem) == 0)
-            continue;
+        if (rc == NI_EFULL && ni_store_take_map_full(s)) {
+            /* grow in any case, so that the next batch fits; redo this one
+             * when it was still wholly in memory */
+            int grown = ni_store_grow(s, w->mem) == 0;
+            if (grown && !had_txn && attempt < 16)
+                continue;
+            rc = ni_error(NI_EFULL, "index '%s' was full; the map has %s; the "
+                          "uncommitted batch was discarded", ni_store_path(s),
+                          grown ? "grown, add the batch again" : "not grown");
+        }
         break;
     }
     batch_clear(w);
+    /* a failed flush discards the batch: never report it as one bad document */
+    if (rc == NI_EINVAL)
+        rc = ni_error(NI_EIO, "writing the batch failed (%s); it was discarded", ni_errmsg());
     return rc;
 }
 
@@ -1040,7 +1058,8 @@ static int compact_into(ni_writer *w, ni_txn *t)
             break;
         {
             ni_term_info ti;
-            if (k.len > 0xffff || ni_term_info_decode(&ti, v.data, v.len) < 0) {
+            if (k.len == 0 || k.len > NI_MAX_WORD_BYTES * 2 ||
+                ni_term_info_decode(&ti, v.data, v.len) < 0) {
                 rc = ni_error(NI_ECORRUPT, "bad lexicon entry");
                 break;
             }

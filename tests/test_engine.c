@@ -331,6 +331,22 @@ static void map_grows(void)
     CHECK(st.docs == 400);
     CHECK(st.map_bytes > 64 * 1024);
     ni_index_close(idx);
+
+    /* the same with a budget that flushes several times inside the batch:
+     * the map is grown before the write transaction starts */
+    idx = open_new(200000, 64 * 1024);
+    for (i = 0; i < 400; i++) {
+        size_t n = 0;
+        snprintf(id, sizeof id, "h%d", i);
+        for (j = 0; j < 60; j++)
+            n += (size_t)snprintf(text + n, sizeof text - n, "слово%d ", (i * 61 + j) % 5000);
+        CHECK_RC(add(idx, id, NULL, text), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_stats(&st, idx), 0);
+    CHECK(st.docs == 400);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    ni_index_close(idx);
 }
 
 /* A reader process searches while this process commits batches of 50:

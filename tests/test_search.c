@@ -107,6 +107,8 @@ static const struct { const char *q; int or_mode; const char *want; } golden[] =
     { "\"мэров школа\"", 0, "" },
     { "\"подвели обучения\"~2", 0, "d1" },
     { "\"подвели обучения\"", 0, "" },
+    { "\"ростове ростове\"~3", 0, "" },               /* one occurrence is not two */
+    { "\"мост мост\"~5", 0, "" },                      /* title and body never join */
     { "мэр*", 0, "d1,d2,d4,d6" },
     { "title:мост", 0, "d3" },
     { "title:поток", 0, "d2" },
@@ -303,6 +305,50 @@ static void modes_and_long_queries(void)
     }
 }
 
+/* Tied hits page consistently; excluded words are not highlighted. */
+static void ties_and_exclusions(void)
+{
+    char path[300], id[8], seen[16] = "";
+    ni_index *i2 = NULL;
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_hits *h;
+    ni_hit hit;
+    ni_snippet sn;
+    size_t k;
+    const char *ids = "cba";
+
+    snprintf(path, sizeof path, "%s/ties", dir);
+    CHECK_RC(ni_index_open(&i2, path, NULL), 0);
+    for (k = 0; k < 3; k++) {
+        ni_doc d = NI_DOC_INIT;
+        snprintf(id, sizeof id, "%c", ids[k]);
+        d.id = id;
+        d.id_len = 1;
+        d.text = "кошка спит";
+        d.text_len = strlen(d.text);
+        CHECK_RC(ni_index_add(i2, &d), 0);
+    }
+    CHECK_RC(ni_index_commit(i2), 0);
+    o.limit = 1;
+    for (k = 0; k < 3; k++) {
+        o.offset = k;
+        CHECK_RC(ni_search(&h, i2, "кошка", strlen("кошка"), &o), 0);
+        CHECK_RC(ni_hits_next(h, &hit), 0);
+        seen[k] = hit.id[0];
+        ni_hits_free(h);
+    }
+    CHECK(strcmp(seen, "cba") == 0);          /* indexing order, no repeats */
+    ni_index_close(i2);
+
+    setup();
+    CHECK_RC(ni_search(&h, idx, "мост -title:район", strlen("мост -title:район"), NULL), 0);
+    CHECK_RC(ni_hits_next(h, &hit), 0);
+    CHECK_RC(ni_hits_snippet(&sn, h, 0), 0);
+    for (k = 0; k < sn.nranges; k++)
+        CHECK(strncmp(sn.text + sn.ranges[2 * k], "мост", strlen("мост")) == 0);
+    ni_hits_free(h);
+}
+
 static void hostile_queries(void)
 {
     static char q[20000];
@@ -335,4 +381,4 @@ static void teardown(void)
 
 TEST_MAIN(TEST(operators), TEST(ranking_and_sorting), TEST(syntax_errors),
           TEST(highlighting), TEST(snippet_boundaries), TEST(modes_and_long_queries),
-          TEST(hostile_queries), TEST(teardown))
+          TEST(ties_and_exclusions), TEST(hostile_queries), TEST(teardown))

@@ -203,17 +203,37 @@ static int string(parser *p, int keep)
     }
 }
 
+/* A JSON number (RFC 8259 grammar): -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
 static int number(parser *p)
 {
     size_t start = p->i;
+#define DIGIT (p->i < p->n && p->s[p->i] >= '0' && p->s[p->i] <= '9')
     if (p->i < p->n && p->s[p->i] == '-')
         p->i++;
-    if (p->i >= p->n || p->s[p->i] < '0' || p->s[p->i] > '9')
+    if (!DIGIT)
         return fail(p, "bad value at byte %zu", start);
-    while (p->i < p->n && ((p->s[p->i] >= '0' && p->s[p->i] <= '9') || p->s[p->i] == '.' ||
-                           p->s[p->i] == 'e' || p->s[p->i] == 'E' || p->s[p->i] == '+' ||
-                           p->s[p->i] == '-'))
+    if (p->s[p->i] == '0')
         p->i++;
+    else
+        while (DIGIT)
+            p->i++;
+    if (p->i < p->n && p->s[p->i] == '.') {
+        p->i++;
+        if (!DIGIT)
+            return fail(p, "bad number at byte %zu", start);
+        while (DIGIT)
+            p->i++;
+    }
+    if (p->i < p->n && (p->s[p->i] == 'e' || p->s[p->i] == 'E')) {
+        p->i++;
+        if (p->i < p->n && (p->s[p->i] == '+' || p->s[p->i] == '-'))
+            p->i++;
+        if (!DIGIT)
+            return fail(p, "bad number at byte %zu", start);
+        while (DIGIT)
+            p->i++;
+    }
+#undef DIGIT
     return 0;
 }
 
