@@ -75,6 +75,8 @@ int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_in
 void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out);
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
 int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
+/* The stored record of a live document; NI_ECORRUPT when it is missing. */
+int ni_stored_get(ni_txn *t, uint32_t doc, ni_val *out);
 
 /* Posting keys: term, 0x00, big-endian last doc id of the block. */
 #define NI_POSTING_KEY_MAX (NI_MAX_WORD_BYTES * 2 + 5)

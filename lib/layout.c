@@ -149,3 +149,14 @@ int ni_rubric_term(ni_analyzer *an, ni_buf *out, const char *s, size_t n)
         out->len = NI_MAX_WORD_BYTES * 2;
     return out->len > sizeof NI_RUBRIC_PREFIX - 1;
 }
+
+int ni_stored_get(ni_txn *t, uint32_t doc, ni_val *out)
+{
+    unsigned char key[4];
+    int rc;
+    ni_put_be32(key, doc);
+    rc = ni_txn_get(t, NI_T_DOCS, key, 4, out);
+    if (rc == NI_ENOTFOUND)
+        return ni_error(NI_ECORRUPT, "document %u has no stored fields", doc);
+    return rc;
+}

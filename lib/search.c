@@ -579,29 +579,19 @@ static int cmp_results(const void *a, const void *b, void *by_date)
  * snapshot; nothing is decompressed. */
 static int fetch(ni_hits *h, uint32_t doc, ni_doc *d)
 {
-    unsigned char key[4];
     ni_val v;
-    int rc;
-    ni_put_be32(key, doc);
-    rc = ni_txn_get(h->txn, NI_T_DOCS, key, 4, &v);
-    if (rc == NI_ENOTFOUND)
-        return ni_error(NI_ECORRUPT, "document %u has no stored fields", doc);
-    if (rc < 0)
-        return rc;
-    return ni_record_decode_head(d, v.data, v.len);
+    int rc = ni_stored_get(h->txn, doc, &v);
+    return rc < 0 ? rc : ni_record_decode_head(d, v.data, v.len);
 }
 
 /* Every stored field of doc in *d (strings in h->scratch). */
 static int fetch_full(ni_hits *h, uint32_t doc, ni_doc *d)
 {
-    unsigned char key[4];
     ni_val v;
-    int rc;
-    ni_put_be32(key, doc);
-    rc = ni_txn_get(h->txn, NI_T_DOCS, key, 4, &v);
-    if (rc == NI_ENOTFOUND)
-        return ni_error(NI_ECORRUPT, "document %u has no stored fields", doc);
+    int rc = ni_stored_get(h->txn, doc, &v);
     if (rc < 0)
+        return rc;
+    if (!h->codec && (rc = ni_record_codec_new(&h->codec)) < 0)
         return rc;
     return ni_record_decode(h->codec, &h->scratch, d, v.data, v.len);
 }
@@ -638,8 +628,7 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     h->idx = idx;
     h->offset = o->offset;
     h->ids_only = (o->flags & NI_SEARCH_IDS_ONLY) != 0;
-    if ((rc = ni_record_codec_new(&h->codec)) < 0 ||
-        (rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0 ||
+    if ((rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0 ||
         (rc = evaluate(h, tree, o)) < 0)
         goto cleanup;
     if (h->nres)
