@@ -40,7 +40,9 @@ static const char usage[] =
     "names skipped) or '-' for standard input.  A document whose id is\n"
     "already in the index replaces it.\n"
     "\n"
-    "      --batch N     commit every N documents (default 10000)\n"
+    "      --batch N     commit every N documents (default 50000; each commit\n"
+    "                    makes what it adds durable, bigger batches make a\n"
+    "                    smaller index)\n"
     "  -q, --quiet       no progress display\n"
     "  -h, --help        show this help\n";
 
@@ -52,7 +54,7 @@ static const cli_opt opts[] = {
     { NULL, 0, 0 },
 };
 
-#define DEFAULT_BATCH 10000
+#define DEFAULT_BATCH 50000
 #define PROGRESS_INTERVAL 0.2 /* seconds between progress redraws */
 
 /* One input to read, in order. */
