@@ -77,6 +77,7 @@ typedef struct job {
     int have_db_id;
     uint64_t docs, pending, committed, bad, warnings, errors;
     uint64_t bytes_done; /* bytes of finished sources */
+    uint64_t text_bytes; /* UTF-8 bytes of titles and texts added */
     struct timespec t0;
     double last_draw;
     size_t drawn;        /* width of the progress line on screen */
@@ -360,6 +361,7 @@ static int index_source(job *j, const source *s)
         }
         j->docs++;
         j->pending++;
+        j->text_bytes += doc.title_len + doc.text_len;
         if (j->pending >= j->batch && (rc = commit(j)) != 0)
             break;
         progress_draw(j, in);
@@ -378,9 +380,10 @@ static void plural(char *buf, size_t size, uint64_t n, const char *one,
 static void print_summary(job *j)
 {
     double t = out_elapsed(&j->t0);
-    char docs[64], size[32], extra[160] = "", part[64];
+    char docs[64], size[32], text[32], extra[160] = "", part[64];
     plural(docs, sizeof docs, j->committed, "document", "documents");
     out_bytes(size, sizeof size, j->bytes_done);
+    out_bytes(text, sizeof text, j->text_bytes);
     const uint64_t counts[3] = { j->bad, j->warnings, j->errors };
     const char *names[3][2] = { { "bad record", "bad records" },
                                 { "warning", "warnings" },
@@ -394,9 +397,9 @@ static void print_summary(job *j)
                  part);
     }
     progress_clear(j);
-    fprintf(stderr, CLI_PROG ": indexed %s (%s) in %.1f s, %.1f MB/s%s\n",
-            docs, size, t, t > 0 ? (double)j->bytes_done / 1e6 / t : 0.0,
-            extra);
+    fprintf(stderr, CLI_PROG ": indexed %s (%s read, %s of text) in %.1f s, "
+            "%.1f MB/s of text%s\n", docs, size, text, t,
+            t > 0 ? (double)j->text_bytes / 1e6 / t : 0.0, extra);
 }
 
 int cmd_index(int argc, char **argv)

@@ -5,7 +5,7 @@
 # read, so exactly the two good records of feed.jsonl are indexed.
 $ nsearch index "$T/bad.idx" data/bad
 ! ^data/bad/feed\.jsonl:2: 
-! ^nsearch: indexed 2 documents \([0-9.]+ (bytes|kB)\) in [0-9.]+ s, [0-9.]+ MB/s; 1 bad record$
+! ^nsearch: indexed 2 documents \([0-9.]+ (bytes|kB) read, [0-9.]+ (bytes|kB) of text\) in [0-9.]+ s, [0-9.]+ MB/s of text; 1 bad record$
 !! indexing:
 !! hidden
 
@@ -33,7 +33,7 @@ $ nsearch index "$T/stdin.idx" - && nsearch query "$T/stdin.idx" приложе�
 < {"id":"ria-1913236799","url":"https://ria.ru/20231201/sbermarket-1913236799.html","date":"2023-12-01T17:29:00","rubric":"society","title":"Приложение \"Сбермаркет\" пропало из App Store","text":"МОСКВА, 1 дек - РИА Новости. Приложение сервиса \"Сбермаркет\" больше недоступно для скачивания в App Store, убедился корреспондент РИА Новости."}
 > {"rank":1,"score":X,"id":"ria-1913236799","title":"Приложение \"Сбермаркет\" пропало из App Store","date":"2023-12-01 17:29:00","rubric":"society","url":"https://ria.ru/20231201/sbermarket-1913236799.html"}
 > {"total":1,"returned":1,"ms":X,"mode":"all words"}
-! ^nsearch: indexed 1 document \([0-9]+ bytes\) in
+! ^nsearch: indexed 1 document \([0-9]+ bytes read, [0-9]+ bytes of text\) in
 
 === an input that cannot be opened is an error: the rest is indexed, exit 2
 $ nsearch index "$T/mix.idx" data/no-such.jsonl data/news.jsonl
