@@ -112,30 +112,34 @@ const char *ni_store_path(const ni_store *s)
     return s->path;
 }
 
+/* Opens the tables in a read transaction when they all exist, so that a
+ * writable open does not wait for another process's writer; creates them
+ * in a write transaction otherwise (when allowed). */
 static int open_tables(ni_store *s, int create)
 {
     MDB_txn *txn;
-    int rc, i;
-    unsigned tflags = create ? 0 : MDB_RDONLY;
+    int rc, i, write;
 
-    rc = mdb_txn_begin(s->env, NULL, tflags, &txn);
-    if (rc)
-        return translate(rc, s, "cannot begin transaction");
-    for (i = 0; i < NI_T_COUNT; i++) {
-        rc = mdb_dbi_open(txn, table_names[i], create ? MDB_CREATE : 0,
-                          &s->dbi[i]);
-        if (rc == MDB_NOTFOUND) {
-            mdb_txn_abort(txn);
-            return ni_error(NI_ENOTFOUND, "cannot open index '%s': not an index",
-                            s->path);
+    for (write = 0; write <= 1; write++) {
+        rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &txn);
+        if (rc)
+            return translate(rc, s, "cannot begin transaction");
+        for (i = 0; i < NI_T_COUNT; i++) {
+            rc = mdb_dbi_open(txn, table_names[i], write ? MDB_CREATE : 0, &s->dbi[i]);
+            if (rc)
+                break;
         }
-        if (rc) {
-            mdb_txn_abort(txn);
+        if (rc == 0) {
+            rc = mdb_txn_commit(txn);
+            return rc ? translate(rc, s, "cannot open tables") : 0;
+        }
+        mdb_txn_abort(txn);
+        if (rc != MDB_NOTFOUND)
             return translate(rc, s, "cannot open table");
-        }
+        if (!create)
+            return ni_error(NI_ENOTFOUND, "cannot open index '%s': not an index", s->path);
     }
-    rc = mdb_txn_commit(txn);
-    return rc ? translate(rc, s, "cannot open tables") : 0;
+    return translate(rc, s, "cannot open table");
 }
 
 int ni_store_open(ni_store **out, const char *path, unsigned flags,

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "newsindex.h"
 #include "../lib/store.h"
@@ -105,6 +108,49 @@ static void threads_and_commits(void)
         CHECK(rs[i].bad == 0 && rs[i].runs > 0);
     }
     CHECK(total(idx, "бюллетень") == 1200);
+    ni_index_close(idx);
+}
+
+/* ---- two writers: the second waits for the first ------------------------ */
+
+static void locked_by_another_writer(void)
+{
+    char path[200];
+    ni_index *idx = NULL;
+    pid_t pid;
+    int status = 0;
+
+    snprintf(path, sizeof path, "%s", new_dir());
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    ni_index_close(idx);
+    idx = NULL;
+    pid = fork();
+    if (pid == 0) {
+        /* a budget of one byte opens the write transaction at the first add
+         * and keeps it (and the writer lock) until the commit */
+        ni_open_options o = NI_OPEN_OPTIONS_INIT;
+        ni_index *w = NULL;
+        o.memory_budget = 1;
+        if (ni_index_open(&w, path, &o) < 0 || add(w, "first", "первый писатель", 29) < 0)
+            _exit(3);
+        usleep(600000);
+        _exit(ni_index_commit(w) == 0 ? 0 : 4);
+    }
+    usleep(200000);
+    {
+        struct timespec a, b;
+        CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+        CHECK_RC(add(idx, "second", "второй писатель", 29), 0);
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        CHECK_RC(ni_index_commit(idx), 0);          /* waits for the lock */
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        CHECK((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 > 150);
+    }
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(total(idx, "писатель") == 2);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
     ni_index_close(idx);
 }
 
@@ -224,5 +270,5 @@ static void awkward_documents(void)
     free(text);
 }
 
-TEST_MAIN(TEST(threads_and_commits), TEST(newer_format), TEST(full_disk),
+TEST_MAIN(TEST(threads_and_commits), TEST(locked_by_another_writer), TEST(newer_format), TEST(full_disk),
           TEST(awkward_documents))
