@@ -1,16 +1,17 @@
 /*
  * cmd_check.c - "nsearch check DB": verifies the whole index with
  * ni_index_check.  Prints what was walked; exit 0 when the index is
- * consistent, 1 when it is damaged (the first inconsistency on stderr),
- * 2 when the check could not run.
+ * consistent, 2 when it is damaged (the first inconsistency named on
+ * stderr) or the check could not run.
  */
 #include "cli.h"
 
 static const char usage[] =
     "usage: " CLI_PROG " check DB [options]\n"
     "\n"
-    "Verifies every structure of the index in directory DB.  Exit status 1\n"
-    "means the index is damaged.\n"
+    "Verifies every structure of the index in directory DB.  Exit status 2\n"
+    "means the index is damaged (the first inconsistency is named) or could\n"
+    "not be checked.\n"
     "\n"
     "      --json        one JSON object\n"
     "  -h, --help        show this help\n";
@@ -55,7 +56,7 @@ int cmd_check(int argc, char **argv)
     int rc = ni_index_check(&st, idx);
     if (rc == NI_ECORRUPT) {
         cli_error("index '%s' is damaged: %s", db, cli_errdetail(rc));
-        ret = EXIT_NOHITS;
+        ret = EXIT_ERROR;
     } else if (rc != 0) {
         cli_error("cannot check index '%s': %s", db, cli_errdetail(rc));
     } else {
