@@ -204,3 +204,32 @@ int cli_open_index(ni_index **out, const char *path, unsigned flags)
         cli_error("cannot open index '%s': %s", path, cli_errdetail(rc));
     return rc;
 }
+
+int cli_simple_args(int argc, char **argv, const char *usage, const char **pos,
+                    int n, const char *const *missing, int *json)
+{
+    static const cli_opt with_json[] = { { "--json", 1, 0 }, { NULL, 0, 0 } };
+    static const cli_opt without[] = { { NULL, 0, 0 } };
+    cli_args a;
+    int k, got = 0, i;
+
+    for (i = 0; i < n; i++)
+        pos[i] = NULL;
+    cli_args_init(&a, argc, argv, json ? with_json : without, usage);
+    while ((k = cli_next(&a)) != -1) {
+        if (k == -2)
+            return EXIT_ERROR;
+        if (k == OPT_HELP)
+            return 0;
+        if (k == 1 && json)
+            *json = 1;
+        if (k == 0) {
+            if (got == n)
+                return cli_usage_error(&a, "unexpected argument '%s'", a.pos);
+            pos[got++] = a.pos;
+        }
+    }
+    if (got < n)
+        return cli_usage_error(&a, "%s", missing[got]);
+    return -1;
+}

@@ -87,6 +87,15 @@ int cli_next(cli_args *a);
 
 /* Prints "nsearch: <message>" and short usage (the first line of the usage
  * text and a pointer to --help) to stderr; returns EXIT_ERROR. */
+/*
+ * The whole argument loop of a subcommand that takes exactly n positional
+ * arguments (pos[0] the index, then e.g. a document id; missing[i] is the
+ * usage error when pos[i] is absent) and, when json is not NULL, --json.
+ * Returns -1 when the subcommand should go on, else its exit code.
+ */
+int cli_simple_args(int argc, char **argv, const char *usage, const char **pos,
+                    int n, const char *const *missing, int *json);
+
 int cli_usage_error(const cli_args *a, const char *fmt, ...)
     CLI_PRINTF(2, 3);
 

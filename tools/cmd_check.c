@@ -16,39 +16,19 @@ static const char usage[] =
     "      --json        one JSON object\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_JSON = 1 };
 
-static const cli_opt opts[] = {
-    { "--json", OPT_JSON, 0 },
-    { NULL, 0, 0 },
-};
 
 int cmd_check(int argc, char **argv)
 {
     const char *db = NULL;
     int json = 0, k, ret = EXIT_ERROR;
     ni_index *idx = NULL;
-    cli_args a;
+    const char *pos[1];
+    static const char *const missing[] = { "no index given" };
 
-    cli_args_init(&a, argc, argv, opts, usage);
-    while ((k = cli_next(&a)) != -1) {
-        switch (k) {
-        case -2:
-            return EXIT_ERROR;
-        case OPT_HELP:
-            return 0;
-        case OPT_JSON:
-            json = 1;
-            break;
-        case 0:
-            if (db)
-                return cli_usage_error(&a, "unexpected argument '%s'", a.pos);
-            db = a.pos;
-            break;
-        }
-    }
-    if (!db)
-        return cli_usage_error(&a, "no index given");
+    if ((k = cli_simple_args(argc, argv, usage, pos, 1, missing, &json)) != -1)
+        return k;
+    db = pos[0];
 
     if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
         return EXIT_ERROR;

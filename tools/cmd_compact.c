@@ -13,33 +13,20 @@ static const char usage[] =
     "\n"
     "  -h, --help        show this help\n";
 
-static const cli_opt opts[] = {
-    { NULL, 0, 0 },
-};
 
 int cmd_compact(int argc, char **argv)
 {
     const char *db = NULL;
     ni_index *idx = NULL;
     ni_stats before, after;
-
-    cli_args a;
     int k, rc;
+    const char *pos[1];
+    static const char *const missing[] = { "no index given" };
 
-    cli_args_init(&a, argc, argv, opts, usage);
-    while ((k = cli_next(&a)) != -1) {
-        if (k == -2)
-            return EXIT_ERROR;
-        if (k == OPT_HELP)
-            return 0;
-        if (k == 0) {
-            if (db)
-                return cli_usage_error(&a, "unexpected argument '%s'", a.pos);
-            db = a.pos;
-        }
-    }
-    if (!db)
-        return cli_usage_error(&a, "no index given");
+    if ((k = cli_simple_args(argc, argv, usage, pos, 1, missing, NULL)) != -1)
+        return k;
+    db = pos[0];
+
     if (cli_open_index(&idx, db, 0) != 0)
         return EXIT_ERROR;
     if ((rc = ni_index_stats(&before, idx)) < 0 || (rc = ni_index_compact(idx)) < 0 ||

@@ -18,12 +18,7 @@ static const char usage[] =
     "      --json        one JSON object with every field\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_JSON = 1 };
 
-static const cli_opt opts[] = {
-    { "--json", OPT_JSON, 0 },
-    { NULL, 0, 0 },
-};
 
 static void print_json(const ni_doc *d)
 {
@@ -79,31 +74,13 @@ int cmd_get(int argc, char **argv)
     int json = 0, k, ret = EXIT_ERROR;
     ni_index *idx = NULL;
     ni_doc *doc = NULL;
-    cli_args a;
+    const char *pos[2];
+    static const char *const missing[] = { "no index given", "no document id given" };
 
-    cli_args_init(&a, argc, argv, opts, usage);
-    while ((k = cli_next(&a)) != -1) {
-        switch (k) {
-        case -2:
-            return EXIT_ERROR;
-        case OPT_HELP:
-            return 0;
-        case OPT_JSON:
-            json = 1;
-            break;
-        case 0:
-            if (!db)
-                db = a.pos;
-            else if (!id)
-                id = a.pos;
-            else
-                return cli_usage_error(&a, "unexpected argument '%s'", a.pos);
-            break;
-        }
-    }
-    if (!id)
-        return cli_usage_error(&a, db ? "no document id given"
-                                      : "no index given");
+    if ((k = cli_simple_args(argc, argv, usage, pos, 2, missing, &json)) != -1)
+        return k;
+    db = pos[0];
+    id = pos[1];
 
     if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
         goto cleanup;
