@@ -634,10 +634,17 @@ int ni_match_and(ni_matcher **out, ni_matcher **req, size_t nreq,
 
 /* ---- OR with a minimum number of matching kids ------------------------ */
 
+/*
+ * With a minimum of m matching kids out of n, a matching document holds at
+ * least one of any n - m + 1 kids (it misses at most n - m): only the
+ * n - m + 1 rarest kids propose documents, the others are advanced to each
+ * proposal and counted.
+ */
 typedef struct or_m {
     ni_matcher m;
-    ni_matcher **kids;
+    ni_matcher **kids;         /* by cost when min_match > 1 */
     size_t n, min_match;
+    size_t ngen;               /* kids[0..ngen) propose documents */
 } or_m;
 
 /* From the kids' current documents, the first with enough kids on it. */
@@ -647,19 +654,21 @@ static int or_find(or_m *o)
     int rc;
     for (;;) {
         uint32_t doc = NI_NO_DOC;
-        for (k = 0; k < o->n; k++)
+        for (k = 0; k < o->ngen; k++)
             if (o->kids[k]->doc < doc)
                 doc = o->kids[k]->doc;
         o->m.doc = doc;
-        if (doc == NI_NO_DOC)
+        if (doc == NI_NO_DOC || o->min_match <= 1)
             return 0;
-        if (o->min_match <= 1)
-            return 0;
-        for (count = 0, k = 0; k < o->n; k++)
-            count += o->kids[k]->doc == doc;
+        for (count = 0, k = 0; k < o->n; k++) {
+            ni_matcher *kid = o->kids[k];
+            if (k >= o->ngen && kid->doc < doc && (rc = kid->ops->advance(kid, doc)) < 0)
+                return rc;
+            count += kid->doc == doc;
+        }
         if (count >= o->min_match)
             return 0;
-        for (k = 0; k < o->n; k++)
+        for (k = 0; k < o->ngen; k++)
             if (o->kids[k]->doc == doc && (rc = o->kids[k]->ops->next(o->kids[k])) < 0)
                 return rc;
     }
@@ -673,7 +682,7 @@ static int or_next(ni_matcher *m)
     int rc;
     if (doc == NI_NO_DOC)
         return 0;
-    for (k = 0; k < o->n; k++)
+    for (k = 0; k < o->ngen; k++)
         if (o->kids[k]->doc == doc && (rc = o->kids[k]->ops->next(o->kids[k])) < 0)
             return rc;
     return or_find(o);
@@ -686,7 +695,7 @@ static int or_advance(ni_matcher *m, uint32_t target)
     int rc;
     if (m->doc >= target)
         return 0;
-    for (k = 0; k < o->n; k++)
+    for (k = 0; k < o->ngen; k++)
         if ((rc = o->kids[k]->ops->advance(o->kids[k], target)) < 0)
             return rc;
     return or_find(o);
@@ -731,6 +740,11 @@ int ni_match_or(ni_matcher **out, ni_matcher **kids, size_t n, size_t min_match)
     memcpy(o->kids, kids, n * sizeof *kids);
     o->n = n;
     o->min_match = min_match ? min_match : 1;
+    o->ngen = n;
+    if (o->min_match > 1 && o->min_match <= n) {
+        qsort(o->kids, n, sizeof *o->kids, cmp_cost);
+        o->ngen = n - o->min_match + 1;
+    }
     o->m.ops = &or_ops;
     for (k = 0; k < n; k++) {
         o->m.max_score += kids[k]->max_score;

@@ -133,4 +133,74 @@ static void same_top_k(void)
     CHECK(system(cmd) == 0);
 }
 
-TEST_MAIN(TEST(same_top_k))
+/* All ids matching q (up to 4000) into a 0/1 array indexed by doc number. */
+static int matching(ni_index *idx, const char *q, int or_mode, unsigned char *hit)
+{
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_hits *h;
+    ni_hit x;
+    int n = 0;
+    o.default_or = or_mode;
+    o.limit = 4000;
+    o.flags = NI_SEARCH_IDS_ONLY;
+    memset(hit, 0, 3000);
+    if (ni_search(&h, idx, q, strlen(q), &o) < 0)
+        return -1;
+    while (ni_hits_next(h, &x) == 0) {
+        hit[atoi(x.id + 1)] = 1;
+        n++;
+    }
+    ni_hits_free(h);
+    return n;
+}
+
+/* A long query (at least 5 words) matches exactly the documents holding
+ * at least 60 % of its words: checked word by word. */
+static void minimum_match(void)
+{
+    static unsigned char want[3000], got[3000], one[3000];
+    static unsigned char counts[3000];
+    char dir[] = "/tmp/ni-minm-XXXXXX", q[400], cmd[100];
+    ni_index *idx;
+    int i, bad = 0, nonempty = 0;
+
+    if (!mkdtemp(dir))
+        return;
+    idx = build(dir);
+    for (i = 0; i < 60; i++) {
+        const char *w[8];
+        size_t n = 0;
+        int k, j, nw = 5 + (int)(next_rand() % 4), need, distinct = 0;
+        memset(counts, 0, sizeof counts);
+        for (k = 0; k < nw; k++) {
+            int dup = 0;
+            w[k] = words[next_rand() % (sizeof words / sizeof words[0])];
+            for (j = 0; j < k; j++)
+                dup |= w[j] == w[k];
+            if (dup) {
+                k--;
+                continue;
+            }
+            n += (size_t)snprintf(q + n, sizeof q - n, "%s ", w[k]);
+            CHECK(matching(idx, w[k], 0, one) >= 0);
+            for (j = 0; j < 3000; j++)
+                counts[j] += one[j];
+            distinct++;
+        }
+        need = (int)((double)distinct * 0.6 + 0.999);
+        for (j = 0; j < 3000; j++)
+            want[j] = counts[j] >= need;
+        CHECK(matching(idx, q, 0, got) >= 0);
+        if (memcmp(want, got, sizeof want) != 0)
+            bad++;
+        for (j = 0; j < 3000; j++)
+            nonempty += got[j];
+    }
+    CHECK(bad == 0);
+    CHECK(nonempty > 0);
+    ni_index_close(idx);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
+TEST_MAIN(TEST(same_top_k), TEST(minimum_match))
