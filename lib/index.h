@@ -54,6 +54,9 @@ typedef struct ni_docinfo {
     uint32_t len_title;  /* NI_DELETED when deleted */
     uint32_t len_body;
     int64_t date;
+    /* set by searches only (ni_match_docinfo): the BM25F length
+     * normalisations of the document, inverted (see rank.h) */
+    double inv_title, inv_body;
 } ni_docinfo;
 
 typedef struct ni_writer ni_writer;

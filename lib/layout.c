@@ -91,6 +91,7 @@ void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out)
     out->len_title = ni_get_le32(p);
     out->len_body = ni_get_le32(p + 4);
     out->date = (int64_t)ni_get_le64(p + 8);
+    out->inv_title = out->inv_body = 1.0;
 }
 
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di)

@@ -38,7 +38,11 @@ int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
     if (c->di_len < off + NI_DOCINFO_ENTRY)
         return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
     ni_docinfo_decode(c->di_data + off, out);
-    return out->len_title != NI_DELETED;
+    if (out->len_title == NI_DELETED)
+        return 0;
+    out->inv_title = ni_bm25_inv_norm(&c->bm25, out->len_title, c->bm25.avg_title);
+    out->inv_body = ni_bm25_inv_norm(&c->bm25, out->len_body, c->bm25.avg_body);
+    return 1;
 }
 
 void ni_matcher_free(ni_matcher *m)
@@ -145,9 +149,9 @@ static double term_score(ni_matcher *m, const ni_docinfo *di)
     term_m *t = (term_m *)m;
     if (!t->scored || m->doc == NI_NO_DOC)
         return 0;
-    return ni_bm25_term(&t->c->bm25, t->idf, t->blk.tf_title[t->i],
-                        t->field == NI_QFIELD_TITLE ? 0 : t->blk.tf_body[t->i],
-                        di->len_title, di->len_body);
+    return ni_bm25_term_inv(&t->c->bm25, t->idf, t->blk.tf_title[t->i],
+                            t->field == NI_QFIELD_TITLE ? 0 : t->blk.tf_body[t->i],
+                            di->inv_title, di->inv_body);
 }
 
 static void term_free(ni_matcher *m)

@@ -28,4 +28,17 @@ double ni_bm25_idf(double docs, double df);
 double ni_bm25_term(const ni_bm25 *p, double idf, uint32_t tf_title,
                     uint32_t tf_body, uint32_t len_title, uint32_t len_body);
 
+/* The inverted length normalisation of a field: 1 / (1 - b + b * len / avg),
+ * 1 when no document has the field. */
+double ni_bm25_inv_norm(const ni_bm25 *p, uint32_t len, double avg);
+
+/* ni_bm25_term with the document's inverted normalisations computed once
+ * (the hot path: one division per term and document). */
+static inline double ni_bm25_term_inv(const ni_bm25 *p, double idf, uint32_t tf_title,
+                                      uint32_t tf_body, double inv_title, double inv_body)
+{
+    double tf = p->title_weight * tf_title * inv_title + tf_body * inv_body;
+    return tf > 0 ? idf * tf * (p->k1 + 1.0) / (tf + p->k1) : 0;
+}
+
 #endif
