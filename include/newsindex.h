@@ -20,7 +20,8 @@
  *
  * Thread safety: an ni_index may be shared by threads.  Any number of
  * threads may search it at once; writes (add, delete, commit) must be
- * serialised by the caller.  An ni_analyzer, ni_hits or ni_doc is used by one
+ * serialised by the caller.  One writer per index at a time across
+ * processes: a second one waits in its commit until the first commits.  An ni_analyzer, ni_hits or ni_doc is used by one
  * thread at a time.  Readers in other processes see each commit atomically.
  */
 #ifndef NEWSINDEX_H
@@ -62,7 +63,8 @@ NI_API const char *ni_version(void);
 #define NI_ESYNTAX  (-7) /**< query syntax error (message gives the byte position) */
 #define NI_EFULL    (-8) /**< the index map or the disk is full; nothing committed is lost */
 #define NI_EREADONLY (-9) /**< a write on an index opened read-only */
-#define NI_EBUSY    (-10) /**< the index is locked by another writer */
+#define NI_EBUSY    (-10) /**< the index is busy: too many readers, or another process grew
+                               the map while this thread keeps searches open */
 
 /** A static English name for an error code ("out of memory", ...). */
 NI_API const char *ni_strerror(int rc);
