@@ -646,11 +646,22 @@ static const char *const function_words[] = {
 static int is_function_norm(const char *s, size_t n)
 {
     size_t lo = 0, hi = sizeof function_words / sizeof function_words[0];
+    /* no function word is longer than 16 bytes (the longest has 12) */
+    if (n == 0 || n > 16)
+        return 0;
     while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2, m = strlen(function_words[mid]);
-        int c = memcmp(function_words[mid], s, m < n ? m : n);
-        if (c == 0)
-            c = (m > n) - (m < n);
+        size_t mid = lo + (hi - lo) / 2;
+        const char *w = function_words[mid];
+        size_t i = 0;
+        int c;
+        while (i < n && w[i] && w[i] == s[i])
+            i++;
+        if (i == n)
+            c = w[i] ? 1 : 0;            /* s is a prefix of w, or equal */
+        else if (!w[i])
+            c = -1;                      /* w is a prefix of s */
+        else
+            c = (unsigned char)w[i] < (unsigned char)s[i] ? -1 : 1;
         if (c == 0)
             return 1;
         if (c < 0)
