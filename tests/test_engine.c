@@ -13,32 +13,8 @@
 
 #include "newsindex.h"
 #include "test.h"
+#include "tmpdir.h"
 
-static char tmpdir[] = "/tmp/ni-engine-XXXXXX";
-static int dir_counter;
-
-static void cleanup_tmp(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
-/* A fresh index path under a temporary directory removed at exit. */
-static const char *new_dir(void)
-{
-    static char path[256];
-    if (dir_counter == 0) {
-        if (!mkdtemp(tmpdir)) {
-            perror("mkdtemp");
-            exit(2);
-        }
-        atexit(cleanup_tmp);
-    }
-    snprintf(path, sizeof path, "%s/idx%d", tmpdir, dir_counter++);
-    return path;
-}
 
 static ni_doc mkdoc(const char *id, const char *title, const char *text)
 {
@@ -96,7 +72,7 @@ static ni_index *open_new(size_t budget, uint64_t map)
     ni_index *idx = NULL;
     o.memory_budget = budget;
     o.map_size = map;
-    CHECK_RC(ni_index_open(&idx, new_dir(), &o), 0);
+    CHECK_RC(ni_index_open(&idx, test_new_dir(), &o), 0);
     return idx;
 }
 
@@ -170,7 +146,7 @@ static void ranking_rules(void)
 
 static void reopen_get_stats(void)
 {
-    const char *path = new_dir();
+    const char *path = test_new_dir();
     ni_open_options ro = NI_OPEN_OPTIONS_INIT;
     ni_index *idx = NULL;
     ni_doc d = mkdoc("news/1", "Школа мэров", "В Москве подвели итоги обучения.");
@@ -353,7 +329,7 @@ static void map_grows(void)
  * every total it sees is a whole number of batches. */
 static void reader_process(void)
 {
-    const char *path = new_dir();
+    const char *path = test_new_dir();
     ni_index *w = NULL;
     char id[32];
     pid_t pid;

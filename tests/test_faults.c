@@ -19,31 +19,8 @@
 #include "newsindex.h"
 #include "../lib/index.h"
 #include "test.h"
+#include "tmpdir.h"
 
-static char tmpdir[] = "/tmp/ni-faults-XXXXXX";
-static int ndirs;
-
-static void cleanup_tmp(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tmpdir);
-}
-
-static const char *new_dir(void)
-{
-    static char path[256];
-    if (ndirs++ == 0) {
-        if (!mkdtemp(tmpdir)) {
-            perror("mkdtemp");
-            exit(2);
-        }
-        atexit(cleanup_tmp);
-    }
-    snprintf(path, sizeof path, "%s/i%d", tmpdir, ndirs);
-    return path;
-}
 
 static const char *const texts[][3] = {
     { "a1", "Школа мэров", "В Москве подвели итоги обучения первого выпуска «Школы мэров»." },
@@ -122,7 +99,7 @@ static void allocation_failures(void)
     int committed;
 
     for (n = 1; n < 100000; n++) {
-        const char *path = new_dir();
+        const char *path = test_new_dir();
         ni_index *idx = NULL;
         ni_hits *h = NULL;
         ni_open_options oo = NI_OPEN_OPTIONS_INIT;
@@ -151,7 +128,7 @@ static void allocation_failures(void)
 /* Builds a small index and returns its path. */
 static const char *build_small(void)
 {
-    const char *path = new_dir();
+    const char *path = test_new_dir();
     ni_index *idx = NULL;
     char id[16], text[200];
     int i;
@@ -266,7 +243,7 @@ static void corrupted_values(void)
     for (t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (nth = 0; nth < 40; nth += 3)
             for (mode = 0; mode < 3; mode++) {
-                const char *path = new_dir();
+                const char *path = test_new_dir();
                 snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", clean, path);
                 if (system(cmd) != 0) {
                     CHECK(!"cp failed");

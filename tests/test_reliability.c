@@ -18,29 +18,8 @@
 #include "newsindex.h"
 #include "../lib/store.h"
 #include "test.h"
+#include "tmpdir.h"
 
-static char tmp[] = "/tmp/ni-rel-XXXXXX";
-static int ndirs;
-
-static void cleanup(void)
-{
-    char cmd[100];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cannot remove %s\n", tmp);
-}
-
-static const char *new_dir(void)
-{
-    static char path[200];
-    if (ndirs++ == 0) {
-        if (!mkdtemp(tmp))
-            exit(2);
-        atexit(cleanup);
-    }
-    snprintf(path, sizeof path, "%s/i%d", tmp, ndirs);
-    return path;
-}
 
 static int add(ni_index *idx, const char *id, const char *text, size_t len)
 {
@@ -88,7 +67,7 @@ static void threads_and_commits(void)
     char id[32];
     int b, i;
 
-    CHECK_RC(ni_index_open(&idx, new_dir(), NULL), 0);
+    CHECK_RC(ni_index_open(&idx, test_new_dir(), NULL), 0);
     for (i = 0; i < 4; i++) {
         rs[i].idx = idx;
         rs[i].stop = &stop;
@@ -120,7 +99,7 @@ static void locked_by_another_writer(void)
     pid_t pid;
     int status = 0;
 
-    snprintf(path, sizeof path, "%s", new_dir());
+    snprintf(path, sizeof path, "%s", test_new_dir());
     CHECK_RC(ni_index_open(&idx, path, NULL), 0);
     CHECK_RC(ni_index_commit(idx), 0);
     ni_index_close(idx);
@@ -164,7 +143,7 @@ static void newer_format(void)
     ni_txn *t = NULL;
     unsigned char v[4] = { 2, 0, 0, 0 };
 
-    snprintf(path, sizeof path, "%s", new_dir());
+    snprintf(path, sizeof path, "%s", test_new_dir());
     CHECK_RC(ni_index_open(&idx, path, NULL), 0);
     CHECK_RC(add(idx, "a", "текст", 10), 0);
     CHECK_RC(ni_index_commit(idx), 0);
@@ -189,7 +168,7 @@ static void full_disk(void)
     ni_stats st;
     int i, rc = 0, b;
 
-    snprintf(path, sizeof path, "%s", new_dir());
+    snprintf(path, sizeof path, "%s", test_new_dir());
     CHECK_RC(ni_index_open(&idx, path, NULL), 0);
     for (i = 0; i < 100; i++) {
         snprintf(id, sizeof id, "keep%d", i);
@@ -244,7 +223,7 @@ static void awkward_documents(void)
     ni_index *idx = NULL;
     ni_doc d = NI_DOC_INIT;
 
-    CHECK_RC(ni_index_open(&idx, new_dir(), NULL), 0);
+    CHECK_RC(ni_index_open(&idx, test_new_dir(), NULL), 0);
     d.id = "empty";
     d.id_len = 5;
     CHECK_RC(ni_index_add(idx, &d), 0);
