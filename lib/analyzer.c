@@ -33,8 +33,12 @@
  * NI_MAX_WORD_BYTES takes a position but yields no token.
  *
  * Cache.  Normal form, term and flags are cached by the word as written
- * (its UTF-16 units), up to CACHE_MAX entries (then the cache starts over),
- * so each form is normalised and stemmed once per analyzer.
+ * (its UTF-16 units), so each form is normalised and stemmed once per
+ * analyzer.  The cache is an open-addressing table of 64-byte entries that
+ * hold the word itself when it is short (almost every word), so a hit reads
+ * one cache line; normal forms and terms live in an arena.  The table starts
+ * small (a query's analyzer stays small) and doubles up to CACHE_MAX_SLOTS;
+ * when that is full, the cache starts over.
  */
 #include <string.h>
 #include <unicode/ubrk.h>
@@ -50,22 +54,34 @@
 #define CHUNK_BYTES (64 * 1024)
 #define MAX_PARTS 8
 #define MAX_WORD_UNITS 256          /* longer words are too long anyway */
-#define CACHE_MAX 65536
-#define CACHE_SLOTS (CACHE_MAX * 2)
+#define CACHE_MIN_SLOTS 1024
+#define CACHE_MAX_SLOTS (1u << 18)  /* 16 MiB of entries */
+#define KEY_INLINE 24               /* UTF-16 units kept in the entry */
 
-typedef struct entry {
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+typedef struct entry {              /* 64 bytes, aligned: one cache line */
     uint32_t hash;
-    uint32_t key_off, key_len;      /* UTF-16 units of the word as written */
-    uint32_t norm_off, norm_len;
-    uint32_t term_off, term_len;
-    unsigned flags;
-    int too_long;
+    uint32_t text_off;              /* normal form, then term, in the arena */
+    uint16_t key_len;               /* UTF-16 units; 0: an empty slot */
+    uint8_t norm_len, term_len;     /* bytes; at most NI_MAX_WORD_BYTES */
+    uint8_t term_in_norm;           /* the term is a prefix of the norm */
+    uint8_t flags;                  /* NI_TOKEN_* */
+    uint8_t too_long;
+    uint8_t pad;
+    UChar key[KEY_INLINE];          /* longer: uint32 arena offset of the key */
 } entry;
+_Static_assert(sizeof(entry) == 64, "an entry is one cache line");
 
 typedef struct part {
     const entry *e;
     int32_t s, t;                   /* UTF-16 range in the chunk */
     int number;
+    uint32_t hash;                  /* of the word and number, for lookup */
 } part;
 
 typedef struct pending {
@@ -88,6 +104,7 @@ struct ni_analyzer {
     uint32_t *ustart, *uend;        /* byte offsets (from base) per unit */
     int32_t ulen, ucap;
     int chunk_open;
+    part ahead;                     /* the chunk's next word, when s < t */
 
     uint32_t position;              /* of the next word */
     part run[MAX_PARTS];
@@ -97,10 +114,10 @@ struct ni_analyzer {
     int qlen, qnext;
     ni_buf run_bytes;               /* compound strings */
 
-    entry *entries;
-    uint32_t nentries;
-    uint64_t *slots;                /* hash << 32 | entry index + 1 */
-    ni_buf arena;                   /* keys, normal forms, terms */
+    entry *table;                   /* nslots entries, 64-byte aligned */
+    void *table_mem;                /* as allocated */
+    uint32_t nslots, nentries;
+    ni_buf arena;                   /* normal forms, terms, long keys */
     UChar fold[MAX_WORD_UNITS * 4];
     char utf8[MAX_WORD_UNITS * 12];
 };
@@ -112,6 +129,20 @@ static int icu_error(UErrorCode st, const char *what)
     if (st == U_MEMORY_ALLOCATION_ERROR)
         return ni_error(NI_ENOMEM, "%s: out of memory", what);
     return ni_error(NI_EINVAL, "%s: %s", what, u_errorName(st));
+}
+
+/* Replaces the cache's table by an empty one of n slots (the old one is
+ * the caller's to free). */
+static int table_new(ni_analyzer *an, uint32_t n)
+{
+    void *mem = ni_mem_calloc(1, (size_t)n * sizeof(entry) + 63);
+    if (!mem)
+        return ni_error(NI_ENOMEM, "out of memory");
+    an->table_mem = mem;
+    an->table = (entry *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+    an->nslots = n;
+    an->nentries = 0;
+    return 0;
 }
 
 int ni_analyzer_new(ni_analyzer **out)
@@ -126,12 +157,8 @@ int ni_analyzer_new(ni_analyzer **out)
     an = ni_mem_calloc(1, sizeof *an);
     if (!an)
         return ni_error(NI_ENOMEM, "out of memory");
-    an->slots = ni_mem_calloc(CACHE_SLOTS, sizeof *an->slots);
-    an->entries = ni_mem_alloc(CACHE_MAX * sizeof *an->entries);
-    if (!an->slots || !an->entries) {
-        rc = ni_error(NI_ENOMEM, "out of memory");
+    if ((rc = table_new(an, CACHE_MIN_SLOTS)) < 0)
         goto fail;
-    }
     an->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
     if (U_FAILURE(st)) {
         rc = icu_error(st, "ICU normalizer");
@@ -164,8 +191,7 @@ void ni_analyzer_free(ni_analyzer *an)
     ni_mem_free(an->u);
     ni_mem_free(an->ustart);
     ni_mem_free(an->uend);
-    ni_mem_free(an->entries);
-    ni_mem_free(an->slots);
+    ni_mem_free(an->table_mem);
     ni_buf_free(&an->arena);
     ni_buf_free(&an->run_bytes);
     ni_mem_free(an);
@@ -200,11 +226,58 @@ static int dropped(UChar32 c)
            c == 0xFEFF || c == 0x300 || c == 0x301;
 }
 
+/* Decodes s[0..n) into UTF-16 u with, per unit, the byte offsets of the
+ * character it came from; returns the number of units (at most n).
+ * Invalid UTF-8 becomes U+FFFD, NUL a space; dropped() characters go. */
+static int32_t decode(const char *text, size_t n, UChar *u, uint32_t *us, uint32_t *ue)
+{
+    const uint8_t *s = (const uint8_t *)text;
+    int32_t k = 0, len = (int32_t)n, m = 0;
+
+    while (k < len) {
+        int32_t from = k;
+        UChar32 c = s[k];
+        if (c >= 1 && c < 0x80) {
+            /* ASCII other than NUL: most spaces, digits and punctuation */
+            u[m] = (UChar)c;
+            us[m] = (uint32_t)k;
+            ue[m++] = (uint32_t)++k;
+            continue;
+        }
+        if (c >= 0xC2 && c < 0xE0 && k + 1 < len && (s[k + 1] & 0xC0) == 0x80) {
+            /* two bytes: Cyrillic, soft hyphen, combining accents */
+            c = (c & 0x1F) << 6 | (s[k + 1] & 0x3F);
+            k += 2;
+        } else {
+            U8_NEXT(s, k, len, c);
+        }
+        if (c < 0)
+            c = 0xFFFD;
+        else if (c == 0)
+            c = ' ';
+        if (dropped(c))
+            continue;
+        if (U_IS_BMP(c)) {
+            u[m] = (UChar)c;
+            us[m] = (uint32_t)from;
+            ue[m++] = (uint32_t)k;
+        } else {
+            u[m] = U16_LEAD(c);
+            us[m] = (uint32_t)from;
+            ue[m++] = (uint32_t)k;
+            u[m] = U16_TRAIL(c);
+            us[m] = (uint32_t)from;
+            ue[m++] = (uint32_t)k;
+        }
+    }
+    return m;
+}
+
 /* Decodes the next chunk of the input into an->u; 0 when one was read,
  * NI_DONE at the end of the text. */
 static int next_chunk(ni_analyzer *an)
 {
-    size_t end, i, cut;
+    size_t end, cut;
     int32_t need;
     UErrorCode st = U_ZERO_ERROR;
 
@@ -241,47 +314,7 @@ static int next_chunk(ni_analyzer *an)
         an->ucap = need;
     }
     an->base = an->next;
-    an->ulen = 0;
-    i = an->next;
-    while (i < end) {
-        const uint8_t *s = (const uint8_t *)an->text + an->base;
-        int32_t k = (int32_t)(i - an->base), from = k;
-        UChar32 c = s[k];
-        if (c >= 1 && c < 0x80) {
-            /* ASCII other than NUL: most spaces, digits and punctuation */
-            an->u[an->ulen] = (UChar)c;
-            an->ustart[an->ulen] = (uint32_t)k;
-            an->uend[an->ulen++] = (uint32_t)k + 1;
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c < 0xE0 && i + 1 < end && (s[k + 1] & 0xC0) == 0x80) {
-            /* two bytes: Cyrillic, soft hyphen, combining accents */
-            c = (c & 0x1F) << 6 | (s[k + 1] & 0x3F);
-            k += 2;
-        } else {
-            U8_NEXT(s, k, (int32_t)(end - an->base), c);
-        }
-        if (c < 0)
-            c = 0xFFFD;
-        else if (c == 0)
-            c = ' ';
-        i = an->base + (size_t)k;
-        if (dropped(c))
-            continue;
-        if (U_IS_BMP(c)) {
-            an->u[an->ulen] = (UChar)c;
-            an->ustart[an->ulen] = (uint32_t)from;
-            an->uend[an->ulen++] = (uint32_t)k;
-        } else {
-            an->u[an->ulen] = U16_LEAD(c);
-            an->ustart[an->ulen] = (uint32_t)from;
-            an->uend[an->ulen++] = (uint32_t)k;
-            an->u[an->ulen] = U16_TRAIL(c);
-            an->ustart[an->ulen] = (uint32_t)from;
-            an->uend[an->ulen++] = (uint32_t)k;
-        }
-    }
+    an->ulen = decode(an->text + an->base, end - an->base, an->u, an->ustart, an->uend);
     an->next = end;
     ubrk_setText(an->bi, an->u, an->ulen, &st);
     if (U_FAILURE(st))
@@ -319,6 +352,9 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
 
     e->flags = 0;
     e->too_long = 0;
+    e->text_off = 0;
+    e->norm_len = e->term_len = 0;
+    e->term_in_norm = 1;
     fl = unorm2_normalize(an->nfkc_cf, u, n, an->fold, (int32_t)(sizeof an->fold / sizeof an->fold[0]), &st);
     if (st == U_BUFFER_OVERFLOW_ERROR) {
         e->too_long = 1;
@@ -393,54 +429,115 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
         return rc;
     if (is_function_norm(an->utf8, (size_t)ulen))
         e->flags |= NI_TOKEN_FUNCTION;
-    e->norm_off = (uint32_t)an->arena.len;
-    e->norm_len = (uint32_t)ulen;
+    /* a stem is mostly a prefix of the normal form: stored once */
+    e->text_off = (uint32_t)an->arena.len;
+    if (term_len > NI_MAX_WORD_BYTES) {      /* a stem never grows that much */
+        e->too_long = 1;
+        return 0;
+    }
+    e->norm_len = (uint8_t)ulen;
+    e->term_len = (uint8_t)term_len;
+    e->term_in_norm = term_len <= (size_t)ulen && memcmp(term, an->utf8, term_len) == 0;
     if ((rc = ni_buf_put(&an->arena, an->utf8, (size_t)ulen)) < 0)
         return rc;
-    e->term_off = (uint32_t)an->arena.len;
-    e->term_len = (uint32_t)term_len;
-    return ni_buf_put(&an->arena, term, term_len);
+    return e->term_in_norm ? 0 : ni_buf_put(&an->arena, term, term_len);
 }
 
-/* The cache entry of the word u[0..n), made when absent. */
-static int lookup(ni_analyzer *an, const UChar *u, int32_t n, int number,
-                  const entry **out)
+static const char *entry_norm(const ni_analyzer *an, const entry *e)
 {
-    uint32_t h = hash_units(u, n) ^ (uint32_t)number, j;
+    return (const char *)an->arena.data + e->text_off;
+}
+
+static const char *entry_term(const ni_analyzer *an, const entry *e)
+{
+    return entry_norm(an, e) + (e->term_in_norm ? 0 : e->norm_len);
+}
+
+/* The word an entry is for (not aligned for UChar when in the arena). */
+static const void *entry_key(const ni_analyzer *an, const entry *e)
+{
+    uint32_t off;
+    if (e->key_len <= KEY_INLINE)
+        return e->key;
+    memcpy(&off, e->key, sizeof off);
+    return an->arena.data + off;
+}
+
+/* The cache entry of the word u[0..n), made when absent.  There is room:
+ * see cache_reserve. */
+static int lookup(ni_analyzer *an, part *w)
+{
+    const UChar *u = an->u + w->s;
+    int32_t n = w->t - w->s;
+    uint32_t h = w->hash, mask = an->nslots - 1, j;
+    size_t mark = an->arena.len;
     entry *e;
     int rc;
 
-    /* the slot holds the hash too, so a probe past another word does not
-     * touch its entry (a cache miss each) */
-    for (j = h & (CACHE_SLOTS - 1); an->slots[j]; j = (j + 1) & (CACHE_SLOTS - 1)) {
-        if ((uint32_t)(an->slots[j] >> 32) != h)
-            continue;
-        e = &an->entries[(uint32_t)an->slots[j] - 1];
-        if (e->key_len == (uint32_t)n &&
-            memcmp(an->arena.data + e->key_off, u, (size_t)n * sizeof *u) == 0) {
-            *out = e;
+    for (j = h & mask; (e = &an->table[j])->key_len; j = (j + 1) & mask)
+        if (e->hash == h && e->key_len == (uint32_t)n &&
+            memcmp(entry_key(an, e), u, (size_t)n * sizeof *u) == 0) {
+            w->e = e;
             return 0;
         }
+    if ((rc = make_entry(an, u, n, w->number, e)) < 0)
+        goto fail;
+    if (n <= KEY_INLINE) {
+        memcpy(e->key, u, (size_t)n * sizeof *u);
+    } else {
+        uint32_t off = (uint32_t)an->arena.len;
+        if ((rc = ni_buf_put(&an->arena, u, (size_t)n * sizeof *u)) < 0)
+            goto fail;
+        memcpy(e->key, &off, sizeof off);
     }
-    e = &an->entries[an->nentries];
     e->hash = h;
-    e->key_off = (uint32_t)an->arena.len;
-    e->key_len = (uint32_t)n;
-    if ((rc = ni_buf_put(&an->arena, u, (size_t)n * sizeof *u)) < 0 ||
-        (rc = make_entry(an, u, n, number, e)) < 0) {
-        an->arena.len = e->key_off;
-        return rc;
-    }
-    an->slots[j] = (uint64_t)h << 32 | ++an->nentries;
-    *out = e;
+    e->key_len = (uint16_t)n;         /* n <= MAX_WORD_UNITS: the slot is taken */
+    an->nentries++;
+    w->e = e;
     return 0;
+fail:
+    e->key_len = 0;
+    an->arena.len = mark;
+    return rc;
 }
 
-static void cache_clear(ni_analyzer *an)
+/* Makes room for the entries of one run (MAX_PARTS + 2 new words at load
+ * at most 5/8): doubles the table while it may grow, else starts the cache
+ * over.  Returns 1 when entries moved or went (pointers to them are stale),
+ * 0 when nothing changed, or NI_ENOMEM. */
+static int cache_reserve(ni_analyzer *an)
 {
-    memset(an->slots, 0, CACHE_SLOTS * sizeof *an->slots);
-    an->nentries = 0;
-    an->arena.len = 0;
+    entry *old = an->table;
+    void *old_mem = an->table_mem;
+    uint32_t i, j, nold = an->nslots, n = an->nentries, mask;
+    int rc;
+
+    if ((n + MAX_PARTS + 2) * 8 <= nold * 5)
+        return 0;
+    if (nold >= CACHE_MAX_SLOTS) {
+        memset(old, 0, (size_t)nold * sizeof *old);
+        an->nentries = 0;
+        an->arena.len = 0;
+        return 1;
+    }
+    if ((rc = table_new(an, nold * 2)) < 0) {
+        an->table = old;
+        an->table_mem = old_mem;
+        an->nslots = nold;
+        an->nentries = n;
+        return rc;
+    }
+    mask = an->nslots - 1;
+    for (i = 0; i < nold; i++) {
+        if (!old[i].key_len)
+            continue;
+        for (j = old[i].hash & mask; an->table[j].key_len; j = (j + 1) & mask)
+            ;
+        an->table[j] = old[i];
+    }
+    an->nentries = n;
+    ni_mem_free(old_mem);
+    return 1;
 }
 
 /* ---- words, runs and compounds ------------------------------------------ */
@@ -452,26 +549,18 @@ static int hyphen(UChar c)
 
 #define CHUNK_END 2   /* next_word: the chunk ended with a run open */
 
-/* The next word of the text in *w (*number set for numbers): 0, NI_DONE at
- * the end, or CHUNK_END when a run must be flushed before the next chunk
- * is decoded (its offsets refer to the current one). */
-static int next_word(ni_analyzer *an, part *w, int *number)
+/* Moves the break iterator to the chunk's next word and keeps it in
+ * an->ahead (s == t at the end of the chunk).  Its cache slot is fetched
+ * now, so the memory access overlaps the work on the word before it. */
+static void scan_ahead(ni_analyzer *an)
 {
-    int rc;
+    part *w = &an->ahead;
     for (;;) {
-        int32_t s, t;
+        int32_t s = ubrk_current(an->bi), t = ubrk_next(an->bi);
         int status;
-        if (!an->chunk_open) {
-            if (an->nrun)
-                return CHUNK_END;
-            if ((rc = next_chunk(an)) != 0)
-                return rc;
-        }
-        s = ubrk_current(an->bi);
-        t = ubrk_next(an->bi);
         if (t == UBRK_DONE) {
-            an->chunk_open = 0;
-            continue;
+            w->s = w->t = 0;
+            return;
         }
         status = ubrk_getRuleStatus(an->bi);
         if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT)
@@ -479,7 +568,35 @@ static int next_word(ni_analyzer *an, part *w, int *number)
         w->s = s;
         w->t = t;
         w->e = NULL;
-        *number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
+        w->number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
+        if (t - s <= MAX_WORD_UNITS) {
+            w->hash = hash_units(an->u + s, t - s) ^ (uint32_t)w->number;
+            PREFETCH(&an->table[w->hash & (an->nslots - 1)]);
+        }
+        return;
+    }
+}
+
+/* The next word of the text in *w: 0, NI_DONE at the end, or CHUNK_END
+ * when a run must be flushed before the next chunk is decoded (its offsets
+ * refer to the current one). */
+static int next_word(ni_analyzer *an, part *w)
+{
+    int rc;
+    for (;;) {
+        if (!an->chunk_open) {
+            if (an->nrun)
+                return CHUNK_END;
+            if ((rc = next_chunk(an)) != 0)
+                return rc;
+            scan_ahead(an);
+        }
+        if (an->ahead.s == an->ahead.t) {
+            an->chunk_open = 0;
+            continue;
+        }
+        *w = an->ahead;
+        scan_ahead(an);
         return 0;
     }
 }
@@ -488,9 +605,9 @@ static int queue_entry(ni_analyzer *an, const part *p, unsigned extra)
 {
     pending *q = &an->queue[an->qlen++];
     q->in_run = 0;
-    q->norm_off = p->e->norm_off;
+    q->norm_off = p->e->text_off;
     q->norm_len = p->e->norm_len;
-    q->term_off = p->e->term_off;
+    q->term_off = p->e->text_off + (p->e->term_in_norm ? 0 : p->e->norm_len);
     q->term_len = p->e->term_len;
     q->flags = p->e->flags | extra;
     q->position = an->position;
@@ -525,7 +642,7 @@ static int flush_run(ni_analyzer *an)
         for (i = 0; i < n; i++) {
             const entry *e = an->run[i].e;
             if ((i && (rc = ni_buf_putc(rb, '-')) < 0) ||
-                (rc = ni_buf_put(rb, an->arena.data + e->norm_off, e->norm_len)) < 0)
+                (rc = ni_buf_put(rb, entry_norm(an, e), e->norm_len)) < 0)
                 return rc;
             if (e->flags & NI_TOKEN_LATIN)
                 flags |= NI_TOKEN_LATIN;
@@ -535,7 +652,7 @@ static int flush_run(ni_analyzer *an)
         for (i = 0; i < n; i++) {
             const entry *e = an->run[i].e;
             if ((i && (rc = ni_buf_putc(rb, '-')) < 0) ||
-                (rc = ni_buf_put(rb, an->arena.data + e->term_off, e->term_len)) < 0)
+                (rc = ni_buf_put(rb, entry_term(an, e), e->term_len)) < 0)
                 return rc;
         }
         q->term_len = (uint32_t)rb->len - q->term_off;
@@ -559,18 +676,16 @@ static int flush_run(ni_analyzer *an)
 static int fill(ni_analyzer *an)
 {
     part w;
-    int rc, number = 0;
+    int rc;
 
     an->qlen = an->qnext = 0;
-    if (an->nentries + MAX_PARTS + 2 >= CACHE_MAX) {
-        cache_clear(an);
-        /* the word carried over from the last fill needs its entry again */
-        if (an->nrun && (rc = lookup(an, an->u + an->run[0].s, an->run[0].t - an->run[0].s,
-                                     an->run[0].number, &an->run[0].e)) < 0)
-            return rc;
-    }
+    if ((rc = cache_reserve(an)) < 0)
+        return rc;
+    /* the word carried over from the last fill needs its entry again */
+    if (rc && an->nrun && (rc = lookup(an, &an->run[0])) < 0)
+        return rc;
     for (;;) {
-        rc = next_word(an, &w, &number);
+        rc = next_word(an, &w);
         if (rc == NI_DONE || rc == CHUNK_END)
             return an->nrun ? flush_run(an) : rc == NI_DONE ? NI_DONE : 0;
         if (rc < 0)
@@ -582,8 +697,7 @@ static int fill(ni_analyzer *an)
             an->position++;
             return 0;
         }
-        w.number = number;
-        if ((rc = lookup(an, an->u + w.s, w.t - w.s, number, &w.e)) < 0)
+        if ((rc = lookup(an, &w)) < 0)
             return rc;
         if (an->nrun) {
             const part *last = &an->run[an->nrun - 1];

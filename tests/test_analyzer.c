@@ -36,17 +36,21 @@ static size_t unescape(const char *s, size_t n, char *out)
 }
 
 /* The tokens of text in the golden format. */
-static int render(ni_analyzer *an, const char *text, size_t n, char *out, size_t size)
+/* Writes the tokens of text[0..n), analysed from position first, to out,
+ * each after a space (offsets shifted by base); the length written, or a
+ * negative error. */
+static long render_at(ni_analyzer *an, const char *text, size_t n, uint32_t first,
+                      size_t base, char *out, size_t size)
 {
     ni_token t;
     size_t o = 0;
     int rc;
     out[0] = '\0';
-    if ((rc = ni_analyzer_start(an, text, n, 0)) < 0)
+    if ((rc = ni_analyzer_start(an, text, n, first)) < 0)
         return rc;
     while ((rc = ni_analyzer_next(an, &t)) == 0) {
-        o += (size_t)snprintf(out + o, size - o, "%s%.*s@%u:%zu-%zu", o ? " " : "",
-                              (int)t.term_len, t.term, t.position, t.start, t.end);
+        o += (size_t)snprintf(out + o, size - o, " %.*s@%u:%zu-%zu",
+                              (int)t.term_len, t.term, t.position, base + t.start, base + t.end);
         if (t.flags) {
             o += (size_t)snprintf(out + o, size - o, "/%s%s%s%s%s",
                                   t.flags & NI_TOKEN_COMPOUND ? "C" : "",
@@ -56,7 +60,15 @@ static int render(ni_analyzer *an, const char *text, size_t n, char *out, size_t
                                   t.flags & NI_TOKEN_FUNCTION ? "F" : "");
         }
     }
-    return rc == NI_DONE ? 0 : rc;
+    return rc == NI_DONE ? (long)o : rc;
+}
+
+static int render(ni_analyzer *an, const char *text, size_t n, char *out, size_t size)
+{
+    long o = render_at(an, text, n, 0, 0, out, size);
+    if (o > 0)
+        memmove(out, out + 1, (size_t)o);   /* no leading space */
+    return o < 0 ? (int)o : 0;
 }
 
 static void golden(void)
@@ -197,6 +209,49 @@ static void cache_and_chunks(void)
     free(s);
 }
 
+/* A text with more distinct forms than the cache holds (so it grows, then
+ * starts over), with compounds and words too long to keep inline in a cache
+ * entry: one analyzer over all of it gives the tokens that analyzers
+ * renewed every 1,000 segments (whose caches never fill) give segment by
+ * segment; a second pass over the same text (a warm cache) gives them
+ * again. */
+static void cache_growth(void)
+{
+    const size_t nseg = 60000, size = nseg * 400;
+    char *text = malloc(nseg * 160), *want = malloc(size), *got = malloc(size);
+    size_t *seg = malloc((nseg + 1) * sizeof *seg), n = 0, o = 0, i;
+    ni_analyzer *big = NULL, *ref = NULL;
+    uint32_t pos = 0;
+    long r = 0;
+
+    for (i = 0; i < nseg; i++) {
+        seg[i] = n;
+        n += (size_t)sprintf(text + n, "Село%zu-на-Речке%zu длинноесловонаписанноечерезмногобукв%zu Ёлки%zu. ",
+                             i, i % 7, i, i);
+    }
+    seg[nseg] = n;
+    CHECK_RC(ni_analyzer_new(&big), 0);
+    for (i = 0; i < nseg && r >= 0; i++) {
+        if (i % 1000 == 0) {
+            ni_analyzer_free(ref);
+            ref = NULL;
+            CHECK_RC(ni_analyzer_new(&ref), 0);
+        }
+        r = render_at(ref, text + seg[i], seg[i + 1] - seg[i], pos, seg[i], want + o, size - o);
+        o += r > 0 ? (size_t)r : 0;
+        pos = ni_analyzer_end_position(ref);
+    }
+    CHECK(r >= 0 && pos == nseg * 5);
+    CHECK(render_at(big, text, n, 0, 0, got, size) == (long)o && strcmp(got, want) == 0);
+    CHECK(render_at(big, text, n, 0, 0, got, size) == (long)o && strcmp(got, want) == 0);
+    ni_analyzer_free(ref);
+    ni_analyzer_free(big);
+    free(seg);
+    free(got);
+    free(want);
+    free(text);
+}
+
 /* Words around the 64 KiB decoding boundary, when the text has spaces and
  * when it has none near it (the cut falls between characters then): every
  * word's offsets point at its own bytes, and a two-byte letter is never
@@ -284,5 +339,5 @@ static void allocation_failure(void)
     CHECK(rc == 0 && made < k && k > 3);
 }
 
-TEST_MAIN(TEST(golden), TEST(properties), TEST(cache_and_chunks), TEST(chunk_boundary),
+TEST_MAIN(TEST(golden), TEST(properties), TEST(cache_and_chunks), TEST(cache_growth), TEST(chunk_boundary),
           TEST(allocation_failure))
