@@ -41,6 +41,7 @@
  * when that is full, the cache starts over.
  */
 #include <string.h>
+#include <sys/mman.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
@@ -57,6 +58,7 @@
 #define CACHE_MIN_SLOTS 1024
 #define CACHE_MAX_SLOTS (1u << 18)  /* 16 MiB of entries */
 #define KEY_INLINE 24               /* UTF-16 units kept in the entry */
+#define HUGE_PAGE (2u << 20)
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PREFETCH(p) __builtin_prefetch(p)
@@ -135,11 +137,19 @@ static int icu_error(UErrorCode st, const char *what)
  * the caller's to free). */
 static int table_new(ni_analyzer *an, uint32_t n)
 {
-    void *mem = ni_mem_calloc(1, (size_t)n * sizeof(entry) + 63);
+    size_t bytes = (size_t)n * sizeof(entry);
+    size_t align = bytes >= 2 * HUGE_PAGE ? HUGE_PAGE : 64;
+    void *mem = ni_mem_calloc(1, bytes + align - 1);
     if (!mem)
         return ni_error(NI_ENOMEM, "out of memory");
     an->table_mem = mem;
-    an->table = (entry *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+    an->table = (entry *)(((uintptr_t)mem + align - 1) & ~(uintptr_t)(align - 1));
+#ifdef MADV_HUGEPAGE
+    /* look-ups land anywhere in the table: with 4 KiB pages most of them
+     * would miss the TLB too */
+    if (align == HUGE_PAGE)
+        (void)madvise(an->table, bytes, MADV_HUGEPAGE);
+#endif
     an->nslots = n;
     an->nentries = 0;
     return 0;
