@@ -28,6 +28,9 @@ ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 endif
+ifeq ($(SAN),thread)
+SAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+endif
 LDFLAGS += $(SAN_FLAGS)
 
 ALL_CFLAGS := $(WARN) -D_GNU_SOURCE -Iinclude $(DEP_CFLAGS) $(CFLAGS) $(SAN_FLAGS)
@@ -54,7 +57,7 @@ SONAME   := libnewsindex.so.$(SOMAJOR)
 LIBSO    := $(OUT)/libnewsindex.so.$(VERSION)
 NSEARCH  := $(OUT)/tools/nsearch
 
-.PHONY: all deps deps-check demo check test-run fuzz fuzz-build bench newsindex.pc \
+.PHONY: all deps deps-check demo check test-run tsan-run fuzz fuzz-build bench newsindex.pc \
         install uninstall clean
 
 all: $(LIBA) $(LIBSO) $(NSEARCH)
@@ -144,15 +147,23 @@ demo: deps
 test-run: all $(TESTS) $(TOOL_LIB)
 	@tests/run.sh $(O) $(NSEARCH)
 
-# Everything, then everything again under ASan+UBSan, then the fuzz targets
-# briefly over their seeds.  Ends with one "N passed, N failed" line.
+# The tests that start threads (background indexing, readers in threads),
+# under ThreadSanitizer (SAN=thread).
+TSAN_TESTS := $(O)/tests/test_threads $(O)/tests/test_engine
+tsan-run: $(TSAN_TESTS)
+	@TESTS="$(TSAN_TESTS)" tests/run.sh $(O) -
+
+# Everything, then everything again under ASan+UBSan, the threaded tests
+# under TSan, then the fuzz targets briefly over their seeds.  Ends with one
+# "N passed, N failed" line.
 check: deps-check
-	@rm -f build/.results build-asan/.results build-fuzz/.results
+	@rm -f build/.results build-asan/.results build-tsan/.results build-fuzz/.results
 	@$(MAKE) --no-print-directory WERROR=1 test-run
 	@$(MAKE) --no-print-directory WERROR=1 O=build-asan SAN=1 CFLAGS="-O1 -g" test-run
+	@$(MAKE) --no-print-directory WERROR=1 O=build-tsan SAN=thread CFLAGS="-O1 -g" tsan-run
 	@$(MAKE) --no-print-directory O=build-fuzz fuzz-build
 	@tests/run-fuzz.sh build-fuzz
-	@cat build/.results build-asan/.results build-fuzz/.results | \
+	@cat build/.results build-asan/.results build-tsan/.results build-fuzz/.results | \
 	  awk '{p += $$1; f += $$3} END {printf "%d passed, %d failed\n", p, f; exit f != 0}'
 
 newsindex.pc: Makefile
@@ -175,5 +186,5 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsindex.pc $(DESTDIR)$(PREFIX)/bin/nsearch
 
 clean:
-	rm -rf build build-asan build-fuzz libnewsindex.a libnewsindex.so* \
+	rm -rf build build-asan build-tsan build-fuzz libnewsindex.a libnewsindex.so* \
 	  tools/nsearch newsindex.pc

@@ -199,7 +199,7 @@ typedef struct ni_doc {
 
 typedef struct ni_index ni_index;
 
-#define NI_OPEN_OPTIONS_VERSION 1
+#define NI_OPEN_OPTIONS_VERSION 2  /**< 1: without threads */
 
 #define NI_OPEN_CREATE   0x01u /**< create the index when it does not exist */
 #define NI_OPEN_READONLY 0x02u /**< open for searching only */
@@ -212,9 +212,13 @@ typedef struct ni_open_options {
                                 transaction (default 256 MiB) */
     uint64_t map_size;     /**< initial LMDB map size in bytes, 0 = automatic;
                                 the map grows by itself when it fills */
+    unsigned threads;      /**< threads that analyse added documents: 0 or 1 =
+                                the calling thread, inside ni_index_add; N > 1 =
+                                N - 1 background threads plus the calling thread
+                                (started by the first add; see ni_index_add) */
 } ni_open_options;
 
-#define NI_OPEN_OPTIONS_INIT { NI_OPEN_OPTIONS_VERSION, NI_OPEN_CREATE, 0, 0 }
+#define NI_OPEN_OPTIONS_INIT { NI_OPEN_OPTIONS_VERSION, NI_OPEN_CREATE, 0, 0, 1 }
 
 /**
  * Opens the index in directory path (created, with the directory, when
@@ -239,6 +243,12 @@ NI_API void ni_index_close(ni_index *idx);
  * this document was refused and the batch is intact; any other error means
  * writing the batch (when it outgrew the memory budget) failed and the whole
  * uncommitted batch was discarded, the committed index being intact.
+ *
+ * With ni_open_options.threads > 1 the document is analysed in the
+ * background: ni_index_add checks it (NI_EINVAL), copies it and returns.
+ * When analysing an earlier document fails (NI_ENOMEM), the next add,
+ * delete or commit of this index returns that error, naming the document,
+ * and the whole uncommitted batch is discarded.
  */
 NI_API int ni_index_add(ni_index *idx, const ni_doc *doc);
 

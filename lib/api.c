@@ -8,6 +8,7 @@
 #include "index.h"
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
+#define MAX_THREADS 64
 
 static const char format_key[] = "format";
 
@@ -60,14 +61,18 @@ int ni_index_open(ni_index **out, const char *path, const ni_open_options *opts)
         return ni_error(NI_EINVAL, "ni_index_open: no path");
     if (!opts)
         opts = &def;
-    if (opts->version != NI_OPEN_OPTIONS_VERSION)
+    if (opts->version < 1 || opts->version > NI_OPEN_OPTIONS_VERSION)
         return ni_error(NI_EINVAL, "ni_open_options version %u; this library "
-                        "knows %u", opts->version, NI_OPEN_OPTIONS_VERSION);
+                        "knows 1 to %u", opts->version, NI_OPEN_OPTIONS_VERSION);
     idx = ni_mem_calloc(1, sizeof *idx);
     if (!idx)
         return ni_error(NI_ENOMEM, "out of memory");
     idx->flags = opts->flags;
     idx->memory_budget = opts->memory_budget ? opts->memory_budget : DEFAULT_BUDGET;
+    /* a version 1 caller's struct ends before threads */
+    idx->threads = opts->version >= 2 && opts->threads > 1 ? opts->threads : 1;
+    if (idx->threads > MAX_THREADS)
+        idx->threads = MAX_THREADS;
     if (pthread_mutex_init(&idx->pool_lock, NULL) != 0) {
         ni_mem_free(idx);
         return ni_error(NI_ENOMEM, "cannot create mutex");

@@ -65,6 +65,7 @@ struct ni_index {
     ni_store *store;
     unsigned flags;
     size_t memory_budget;
+    unsigned threads;                /* analysing added documents (pipeline.c) */
     ni_writer *writer;               /* created by the first write */
     pthread_mutex_t pool_lock;       /* analyzers lent to searches */
     ni_analyzer *pool[8];

@@ -1,22 +1,23 @@
 /*
  * mem.c - the one allocation choke point of the library.  A test build can
  * make the n-th allocation fail (ni_mem_fail_at) to prove that every path
- * ends in a clean NI_ENOMEM without leaks.  The counter is process-wide and
- * only meant for single-threaded fault-injection tests.
+ * ends in a clean NI_ENOMEM without leaks.  The counter is process-wide
+ * (atomic: indexing threads allocate too); which thread makes the n-th
+ * allocation is only predictable when one thread allocates.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-static uint64_t alloc_count;
-static uint64_t fail_at;
-static int fail_sticky;
+static _Atomic uint64_t alloc_count;
+static _Atomic uint64_t fail_at;
+static _Atomic int fail_sticky;
 
 uint64_t ni_mem_fail_at(uint64_t n, int sticky)
 {
-    uint64_t made = alloc_count;
-    alloc_count = 0;
+    uint64_t made = atomic_exchange(&alloc_count, 0);
     fail_at = n;
     fail_sticky = sticky;
     return made;
@@ -24,10 +25,11 @@ uint64_t ni_mem_fail_at(uint64_t n, int sticky)
 
 static int should_fail(void)
 {
-    alloc_count++;
-    if (fail_at == 0)
+    uint64_t n = atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed) + 1;
+    uint64_t at = atomic_load_explicit(&fail_at, memory_order_relaxed);
+    if (at == 0)
         return 0;
-    return alloc_count == fail_at || (fail_sticky && alloc_count > fail_at);
+    return n == at || (fail_sticky && n > at);
 }
 
 void *ni_mem_alloc(size_t n)

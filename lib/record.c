@@ -57,6 +57,31 @@ static int put_field(ni_buf *b, const char *s, size_t n)
     return ni_buf_put(b, s, n);
 }
 
+/* Bytes put_field writes. */
+static uint64_t field_size(const char *s, size_t n)
+{
+    uint64_t v = (uint64_t)n + 1, size = 1;
+    if (!s)
+        return 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        size++;
+    }
+    return size + n;
+}
+
+int ni_record_check(const ni_doc *doc)
+{
+    uint64_t plain = field_size(doc->url, doc->url_len) +
+                     field_size(doc->rubric, doc->rubric_len) +
+                     field_size(doc->title, doc->title_len) +
+                     field_size(doc->text, doc->text_len) +
+                     field_size(doc->credit, doc->credit_len);
+    if (plain > MAX_PAYLOAD || field_size(doc->id, doc->id_len) + 9 > MAX_PAYLOAD)
+        return ni_error(NI_EINVAL, "document too large (%llu bytes)", (unsigned long long)plain);
+    return 0;
+}
+
 int ni_record_encode(ni_record_codec *c, ni_buf *out, const ni_doc *doc)
 {
     ni_buf *p = &c->plain;

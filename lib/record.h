@@ -12,8 +12,12 @@ typedef struct ni_record_codec ni_record_codec;
 int ni_record_codec_new(ni_record_codec **out);
 void ni_record_codec_free(ni_record_codec *c);
 
-/* Appends the encoded record of doc to out. */
+/* Appends the encoded record of doc to out.  NI_EINVAL when the document
+ * is too large to store (what ni_record_check tells beforehand), NI_ENOMEM. */
 int ni_record_encode(ni_record_codec *c, ni_buf *out, const ni_doc *doc);
+
+/* 0 when doc can be stored, NI_EINVAL when it is too large. */
+int ni_record_check(const ni_doc *doc);
 
 /*
  * Decodes data[0..len) into doc, whose strings point into scratch (reused,

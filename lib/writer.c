@@ -49,13 +49,16 @@
  * memory the flush is redone, otherwise the batch is discarded (NI_EFULL)
  * and the committed index is intact.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "index.h"
+#include "invert.h"
+#include "pipeline.h"
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
-#define MAX_TERM_BYTES (NI_MAX_WORD_BYTES * 2)
+#define MAX_TERM_BYTES (NI_MAX_WORD_BYTES * 2)   /* longer terms are dropped */
 
 typedef struct acc {
     uint32_t term_off, term_len;
@@ -81,8 +84,11 @@ typedef struct span {
 
 struct ni_writer {
     ni_index *idx;
-    ni_analyzer *an;
-    ni_record_codec *codec;
+    ni_inverter *inv;          /* analyses added documents in this thread */
+    ni_doc_terms dterms;       /* its result */
+    ni_pipeline *pipe;         /* or in others (idx->threads > 1) */
+    ni_analyzer *an;           /* inv's, for deletions */
+    ni_record_codec *codec;    /* decodes documents to delete */
 
     ni_buf terms;              /* bytes of the batch's terms */
     uint32_t *slots;           /* term hash: acc index + 1, 0 empty */
@@ -94,6 +100,7 @@ struct ni_writer {
     ni_buf ids;                /* bytes of pending and deleted ids */
     pending *docs;
     size_t ndocs, cap_docs;
+    uint32_t merged;           /* docs[0..merged) have their postings */
     uint32_t *id_slots;        /* id hash: doc index + 1 */
     size_t n_id_slots;
     span *dels;
@@ -116,15 +123,6 @@ struct ni_writer {
     ni_buf dec;                /* decoded stored record */
     ni_buf post_last, terms_last; /* last keys of the tables at flush start */
 };
-
-static uint32_t hash_bytes(const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    uint32_t h = 2166136261u;
-    while (n--)
-        h = (h ^ *s++) * 16777619u;
-    return h ? h : 1;
-}
 
 static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -156,18 +154,29 @@ int ni_writer_new(ni_writer **out, ni_index *idx)
     if (!w)
         return ni_error(NI_ENOMEM, "out of memory");
     w->idx = idx;
-    if ((rc = ni_analyzer_new(&w->an)) < 0 ||
+    if ((rc = ni_inverter_new(&w->inv)) < 0 ||
         (rc = ni_record_codec_new(&w->codec)) < 0) {
         ni_writer_free(w);
         return rc;
     }
+    w->an = ni_inverter_analyzer(w->inv);
     *out = w;
     return 0;
 }
 
 static void batch_clear(ni_writer *w)
 {
+    const ni_doc_terms *dt;
+    char msg[512];
     size_t i;
+    if (w->pipe && ni_pipeline_busy(w->pipe)) {
+        /* documents still in the pipeline belong to this batch; their
+         * errors do not replace the message of the caller's */
+        snprintf(msg, sizeof msg, "%s", ni_errmsg());
+        while (ni_pipeline_next(w->pipe, 1, &dt) != NI_DONE)
+            ni_pipeline_release(w->pipe);
+        ni_error(NI_OK, "%s", msg);
+    }
     for (i = 0; i < w->nacc; i++)
         ni_buf_free(&w->accs[i].post);
     w->nacc = 0;
@@ -179,6 +188,7 @@ static void batch_clear(ni_writer *w)
     w->records.len = 0;
     w->ids.len = 0;
     w->ndocs = 0;
+    w->merged = 0;
     w->ndels = 0;
     w->mem = 0;
 }
@@ -187,9 +197,12 @@ void ni_writer_free(ni_writer *w)
 {
     if (!w)
         return;
+    ni_pipeline_free(w->pipe);     /* first: its threads use w->inv */
+    w->pipe = NULL;
     batch_clear(w);
     ni_txn_abort(w->txn);
-    ni_analyzer_free(w->an);
+    ni_inverter_free(w->inv);
+    ni_doc_terms_free(&w->dterms);
     ni_record_codec_free(w->codec);
     ni_buf_free(&w->terms);
     ni_buf_free(&w->records);
@@ -231,9 +244,9 @@ static int rehash_terms(ni_writer *w)
     return 0;
 }
 
-static int intern(ni_writer *w, const char *term, size_t len, uint32_t *out)
+/* The accumulator of term (whose ni_term_hash is h), made when new. */
+static int intern(ni_writer *w, const char *term, size_t len, uint32_t h, uint32_t *out)
 {
-    uint32_t h = hash_bytes(term, len);
     size_t j;
     acc *a;
     int rc;
@@ -275,7 +288,7 @@ static const char *doc_id(const ni_writer *w, const pending *d)
 static long find_pending(const ni_writer *w, const char *id, size_t len,
                          size_t *slot)
 {
-    uint32_t h = hash_bytes(id, len);
+    uint32_t h = ni_term_hash(id, len);
     size_t j;
     if (!w->n_id_slots) {
         *slot = 0;
@@ -304,7 +317,7 @@ static int rehash_ids(ni_writer *w)
         const pending *d = &w->docs[i];
         if (d->dead == FAILED)
             continue;
-        j = hash_bytes(doc_id(w, d), d->id_len) & (n - 1);
+        j = ni_term_hash(doc_id(w, d), d->id_len) & (n - 1);
         for (; slots[j]; j = (j + 1) & (n - 1)) {
             const pending *e = &w->docs[slots[j] - 1];
             if (e->id_len == d->id_len &&
@@ -321,103 +334,109 @@ static int rehash_ids(ni_writer *w)
 
 /* ---- adding ------------------------------------------------------------ */
 
-static int add_field(ni_writer *w, const char *text, size_t len,
-                     uint32_t first, uint32_t *end)
+/* Appends v to p as a varint; p has room for 5 bytes. */
+static unsigned char *put_varint32(unsigned char *p, uint32_t v)
 {
-    ni_token tok;
-    uint32_t t;
-    int rc;
-
-    *end = first;
-    if (!text || !len)
-        return 0;
-    if ((rc = ni_analyzer_start(w->an, text, len, first)) < 0)
-        return rc;
-    while ((rc = ni_analyzer_next(w->an, &tok)) == 0) {
-        if (tok.term_len == 0 || tok.term_len > MAX_TERM_BYTES)
-            continue;
-        if ((rc = intern(w, tok.term, tok.term_len, &t)) < 0)
-            return rc;
-        if (w->nocc == w->cap_occ && (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
-            return rc;
-        w->occ[w->nocc++] = (uint64_t)t << 32 | tok.position;
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
     }
-    if (rc < 0)
-        return rc;
-    *end = ni_analyzer_end_position(w->an);
-    return 0;
+    *p++ = (unsigned char)v;
+    return p;
 }
 
-/* The rubric as one term (see ni_rubric_term) at a position past the body;
- * it is never scored, only filtered on. */
-static int add_rubric(ni_writer *w, const char *rubric, size_t len, uint32_t pos)
+/* Adds the inverted document dt to the batch as its local document
+ * number `local` (w->docs[local]): postings, stored record, lengths.  On
+ * failure some terms may hold postings of it: the caller marks it FAILED. */
+static int merge_doc(ni_writer *w, uint32_t local, const ni_doc_terms *dt)
 {
-    uint32_t t;
-    int rc;
-    if (!rubric || !len)
-        return 0;
-    if ((rc = ni_rubric_term(w->an, &w->dec, rubric, len)) <= 0)
-        return rc;
-    if ((rc = intern(w, (const char *)w->dec.data, w->dec.len, &t)) < 0)
-        return rc;
-    if (w->nocc == w->cap_occ && (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
-        return rc;
-    w->occ[w->nocc++] = (uint64_t)t << 32 | pos;
-    return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Appends the sorted occurrences of one document to the accumulators. */
-static int invert_doc(ni_writer *w, uint32_t local, uint32_t body_start)
-{
-    size_t i = 0, j, k;
+    pending *d = &w->docs[local];
+    size_t i;
     int rc;
 
-    if (w->nocc > 1)
-        qsort(w->occ, w->nocc, sizeof *w->occ, cmp_u64);
-    while (i < w->nocc) {
-        uint32_t t = (uint32_t)(w->occ[i] >> 32), tft = 0, tfb = 0, prev = 0;
-        acc *a = &w->accs[t];
-        size_t before = a->post.len;
-        for (j = i; j < w->nocc && (uint32_t)(w->occ[j] >> 32) == t; j++) {
-            if (j > i && w->occ[j] == w->occ[j - 1])
-                continue;
-            if ((uint32_t)w->occ[j] < body_start)
-                tft++;
-            else
-                tfb++;
-        }
-        if ((rc = ni_buf_put_varint(&a->post, local)) < 0 ||
-            (rc = ni_buf_put_varint(&a->post, tft)) < 0 ||
-            (rc = ni_buf_put_varint(&a->post, tfb)) < 0)
+    for (i = 0; i < dt->ndt; i++) {
+        const ni_dterm *t = &dt->dt[i];
+        uint32_t ai;
+        acc *a;
+        unsigned char *p;
+        if ((rc = intern(w, (const char *)dt->terms.data + t->term_off, t->term_len, t->hash,
+                         &ai)) < 0)
             return rc;
-        for (k = i; k < j; k++) {
-            uint32_t p = (uint32_t)w->occ[k];
-            if (k > i && w->occ[k] == w->occ[k - 1])
-                continue;
-            if ((rc = ni_buf_put_varint(&a->post, p - prev)) < 0)
-                return rc;
-            prev = p;
-        }
+        a = &w->accs[ai];
+        if ((rc = ni_buf_reserve(&a->post, 5 + (size_t)t->post_len)) < 0)
+            return rc;
+        p = put_varint32(a->post.data + a->post.len, local);
+        memcpy(p, dt->post.data + t->post_off, t->post_len);
+        p += t->post_len;
+        w->mem += (size_t)(p - (a->post.data + a->post.len));
+        a->post.len = (size_t)(p - a->post.data);
         a->last_local = local;
-        w->mem += a->post.len - before;
-        i = j;
     }
+    d->rec_off = w->records.len;
+    d->rec_len = (uint32_t)dt->record.len;
+    if ((rc = ni_buf_put(&w->records, dt->record.data, dt->record.len)) < 0)
+        return rc;
+    d->len_title = dt->len_title;
+    d->len_body = dt->len_body;
+    w->mem += sizeof *d + d->rec_len;
+    return 0;
+}
+
+/* Discards the batch after documents of the pipeline failed: rc with the
+ * message of that failure. */
+static int discard(ni_writer *w, int rc)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s", ni_errmsg());
+    ni_txn_abort(w->txn);
+    w->txn = NULL;
+    batch_clear(w);
+    return ni_error(rc, "%s; the uncommitted batch was discarded", msg);
+}
+
+/* Merges the pipeline's oldest document into the batch (waiting for it
+ * when wait is set): 0, NI_DONE when there is none (ready), or an error
+ * after which the batch is discarded. */
+static int collect(ni_writer *w, int wait)
+{
+    const ni_doc_terms *dt;
+    uint32_t local = w->merged;
+    int rc = ni_pipeline_next(w->pipe, wait, &dt);
+
+    if (rc == NI_DONE)
+        return NI_DONE;
+    if (rc < 0)
+        rc = ni_error(rc, "document '%.*s' was not indexed: %s",
+                      (int)(w->docs[local].id_len > 200 ? 200 : w->docs[local].id_len),
+                      doc_id(w, &w->docs[local]), ni_errmsg());
+    else
+        rc = merge_doc(w, local, dt);
+    ni_pipeline_release(w->pipe);
+    if (rc < 0)
+        return discard(w, rc);
+    w->merged++;
     return 0;
 }
 
 static int flush(ni_writer *w);
 
+/* Makes room in the pipeline (started by the first add) for one more
+ * document. */
+static int pipeline_room(ni_writer *w)
+{
+    int rc;
+    if (!w->pipe && (rc = ni_pipeline_new(&w->pipe, w->idx->threads, w->inv)) < 0)
+        return rc;
+    while (ni_pipeline_full(w->pipe))
+        if ((rc = collect(w, 1)) < 0)
+            return rc;
+    return 0;
+}
+
 int ni_writer_add(ni_writer *w, const ni_doc *doc)
 {
     pending *d;
-    size_t slot, rec_start = w->records.len, id_start = w->ids.len;
-    uint32_t lt, body_end;
+    size_t slot, id_start = w->ids.len;
     long prev;
     int rc;
 
@@ -426,6 +445,10 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
                         NI_MAX_ID_BYTES, doc->id ? doc->id_len : 0);
     if (w->ndocs >= UINT32_MAX / 2)
         return ni_error(NI_EFULL, "too many documents in one batch");
+    if ((rc = ni_record_check(doc)) < 0)
+        return rc;
+    if (w->idx->threads > 1 && (rc = pipeline_room(w)) < 0)
+        return rc;
     /* Reserved first so that a failure below can always record the
      * document as failed without allocating. */
     if ((rc = GROW(w->docs, w->cap_docs, w->ndocs + 1)) < 0)
@@ -434,25 +457,24 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
         return rc;
     d = &w->docs[w->ndocs];
     memset(d, 0, sizeof *d);
-    if ((rc = ni_record_encode(w->codec, &w->records, doc)) < 0 ||
-        (rc = ni_buf_put(&w->ids, doc->id, doc->id_len)) < 0) {
-        w->records.len = rec_start;
-        w->ids.len = id_start;
+    if ((rc = ni_buf_put(&w->ids, doc->id, doc->id_len)) < 0)
         return rc;
-    }
-    w->nocc = 0;
-    if ((rc = add_field(w, doc->title, doc->title_len, 0, &lt)) < 0 ||
-        (rc = add_field(w, doc->text, doc->text_len, lt + NI_BODY_GAP,
-                        &body_end)) < 0 ||
-        (rc = add_rubric(w, doc->rubric, doc->rubric_len, body_end + NI_BODY_GAP)) < 0 ||
-        (rc = invert_doc(w, (uint32_t)w->ndocs, lt + NI_BODY_GAP)) < 0) {
+    if (w->pipe) {
+        if ((rc = ni_pipeline_put(w->pipe, doc)) < 0) {
+            w->ids.len = id_start;
+            return rc;
+        }
+    } else if ((rc = ni_invert_doc(w->inv, doc, &w->dterms)) < 0 ||
+               (rc = merge_doc(w, (uint32_t)w->ndocs, &w->dterms)) < 0) {
         /* Some accumulators may hold postings of this local number: keep
          * it taken by a failed entry whose postings the flush skips. */
-        w->records.len = rec_start;
         w->ids.len = id_start;
         d->dead = FAILED;
         w->ndocs++;
+        w->merged++;
         return rc;
+    } else {
+        w->merged++;
     }
 
     prev = find_pending(w, doc->id, doc->id_len, &slot);
@@ -460,14 +482,15 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
         w->docs[prev].dead = REPLACED;
     d->id_off = id_start;
     d->id_len = (uint32_t)doc->id_len;
-    d->rec_off = rec_start;
-    d->rec_len = (uint32_t)(w->records.len - rec_start);
-    d->len_title = lt;
-    d->len_body = body_end - (lt + NI_BODY_GAP);
     d->date = doc->date;
     w->id_slots[slot] = (uint32_t)w->ndocs + 1;
     w->ndocs++;
-    w->mem += sizeof *d + d->rec_len + d->id_len;
+    w->mem += d->id_len;
+    if (w->pipe)
+        while ((rc = collect(w, 0)) == 0)
+            ;
+    if (rc < 0)
+        return rc;
     if (w->mem >= w->idx->memory_budget)
         return flush(w);
     return 0;
@@ -906,6 +929,11 @@ static int flush_batch(ni_writer *w, int commit)
 {
     ni_store *s = w->idx->store;
     int rc, attempt, had_txn;
+
+    while (w->pipe && (rc = collect(w, 1)) == 0)
+        ;
+    if (w->pipe && rc < 0)
+        return rc;
 
     for (attempt = 0;; attempt++) {
         had_txn = w->txn != NULL;

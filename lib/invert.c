@@ -1,0 +1,274 @@
+/*
+ * invert.c - one document analysed and inverted on its own (invert.h).
+ * Tokens are gathered as (distinct-term index, position) pairs, sorted, and
+ * written per term as the varints the batch stores (writer.c): title tf,
+ * body tf, position gaps.  A token repeated at one position (a compound's
+ * part equal to another) counts once.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "invert.h"
+
+#define MAX_TERM_BYTES (NI_MAX_WORD_BYTES * 2)
+
+struct ni_inverter {
+    ni_analyzer *an;
+    ni_record_codec *codec;
+    uint32_t *slots;               /* term hash -> dt index + 1, 0 empty */
+    uint32_t *used;                /* the slot of each dt, to clear them */
+    size_t nslots, cap_used;
+    uint64_t *occ;                 /* dt index << 32 | position */
+    size_t nocc, cap_occ;
+    ni_buf rubric;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap = *cap ? *cap : 64;
+    void *np;
+    if (need <= *cap)
+        return 0;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > SIZE_MAX / elem)
+        return ni_error(NI_ENOMEM, "out of memory");
+    if (!(np = ni_mem_realloc(*p, ncap * elem)))
+        return ni_error(NI_ENOMEM, "out of memory");
+    *p = np;
+    *cap = ncap;
+    return 0;
+}
+
+#define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+
+int ni_inverter_new(ni_inverter **out)
+{
+    ni_inverter *inv = ni_mem_calloc(1, sizeof *inv);
+    int rc;
+
+    *out = NULL;
+    if (!inv)
+        return ni_error(NI_ENOMEM, "out of memory");
+    if ((rc = ni_analyzer_new(&inv->an)) < 0 ||
+        (rc = ni_record_codec_new(&inv->codec)) < 0) {
+        ni_inverter_free(inv);
+        return rc;
+    }
+    *out = inv;
+    return 0;
+}
+
+void ni_inverter_free(ni_inverter *inv)
+{
+    if (!inv)
+        return;
+    ni_analyzer_free(inv->an);
+    ni_record_codec_free(inv->codec);
+    ni_mem_free(inv->slots);
+    ni_mem_free(inv->used);
+    ni_mem_free(inv->occ);
+    ni_buf_free(&inv->rubric);
+    ni_mem_free(inv);
+}
+
+ni_analyzer *ni_inverter_analyzer(ni_inverter *inv)
+{
+    return inv->an;
+}
+
+void ni_doc_terms_free(ni_doc_terms *d)
+{
+    ni_buf_free(&d->record);
+    ni_buf_free(&d->terms);
+    ni_buf_free(&d->post);
+    ni_mem_free(d->dt);
+    memset(d, 0, sizeof *d);
+}
+
+/* Doubles the term table (keeping it at most half full). */
+static int rehash(ni_inverter *inv, const ni_doc_terms *d)
+{
+    size_t n = inv->nslots ? inv->nslots * 2 : 1024, i, j;
+    uint32_t *slots = ni_mem_calloc(n, sizeof *slots);
+    int rc;
+    if (!slots)
+        return ni_error(NI_ENOMEM, "out of memory");
+    if ((rc = GROW(inv->used, inv->cap_used, n / 2)) < 0) {
+        ni_mem_free(slots);
+        return rc;
+    }
+    for (i = 0; i < d->ndt; i++) {
+        for (j = d->dt[i].hash & (n - 1); slots[j]; j = (j + 1) & (n - 1))
+            ;
+        slots[j] = (uint32_t)i + 1;
+        inv->used[i] = (uint32_t)j;
+    }
+    ni_mem_free(inv->slots);
+    inv->slots = slots;
+    inv->nslots = n;
+    return 0;
+}
+
+/* The index in d->dt of term, added when new. */
+static int term_index(ni_inverter *inv, ni_doc_terms *d, const char *term, size_t len,
+                      uint32_t *out)
+{
+    uint32_t h = ni_term_hash(term, len);
+    size_t j, mask;
+    ni_dterm *t;
+    int rc;
+
+    if ((d->ndt + 1) * 2 > inv->nslots && (rc = rehash(inv, d)) < 0)
+        return rc;
+    mask = inv->nslots - 1;
+    for (j = h & mask; inv->slots[j]; j = (j + 1) & mask) {
+        t = &d->dt[inv->slots[j] - 1];
+        if (t->hash == h && t->term_len == len &&
+            memcmp(d->terms.data + t->term_off, term, len) == 0) {
+            *out = inv->slots[j] - 1;
+            return 0;
+        }
+    }
+    if ((rc = GROW(d->dt, d->cap_dt, d->ndt + 1)) < 0)
+        return rc;
+    t = &d->dt[d->ndt];
+    t->term_off = (uint32_t)d->terms.len;
+    t->term_len = (uint32_t)len;
+    t->hash = h;
+    if ((rc = ni_buf_put(&d->terms, term, len)) < 0)
+        return rc;
+    inv->slots[j] = (uint32_t)d->ndt + 1;
+    inv->used[d->ndt] = (uint32_t)j;
+    *out = (uint32_t)d->ndt++;
+    return 0;
+}
+
+static int occur(ni_inverter *inv, ni_doc_terms *d, const char *term, size_t len,
+                 uint32_t position)
+{
+    uint32_t t;
+    int rc;
+    if ((rc = term_index(inv, d, term, len, &t)) < 0)
+        return rc;
+    if (inv->nocc == inv->cap_occ && (rc = GROW(inv->occ, inv->cap_occ, inv->nocc + 1)) < 0)
+        return rc;
+    inv->occ[inv->nocc++] = (uint64_t)t << 32 | position;
+    return 0;
+}
+
+static int add_field(ni_inverter *inv, ni_doc_terms *d, const char *text, size_t len,
+                     uint32_t first, uint32_t *end)
+{
+    ni_token tok;
+    int rc;
+
+    *end = first;
+    if (!text || !len)
+        return 0;
+    if ((rc = ni_analyzer_start(inv->an, text, len, first)) < 0)
+        return rc;
+    while ((rc = ni_analyzer_next(inv->an, &tok)) == 0)
+        if (tok.term_len > 0 && tok.term_len <= MAX_TERM_BYTES &&
+            (rc = occur(inv, d, tok.term, tok.term_len, tok.position)) < 0)
+            return rc;
+    if (rc < 0)
+        return rc;
+    *end = ni_analyzer_end_position(inv->an);
+    return 0;
+}
+
+/* The rubric as one term (see ni_rubric_term) at position pos; it is never
+ * scored, only filtered on. */
+static int add_rubric(ni_inverter *inv, ni_doc_terms *d, const char *rubric, size_t len,
+                      uint32_t pos)
+{
+    int rc;
+    if (!rubric || !len)
+        return 0;
+    if ((rc = ni_rubric_term(inv->an, &inv->rubric, rubric, len)) <= 0)
+        return rc;
+    return occur(inv, d, (const char *)inv->rubric.data, inv->rubric.len, pos);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Appends v to p as a varint; p has room for 5 bytes. */
+static unsigned char *put_varint32(unsigned char *p, uint32_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+/* Writes every term's postings from the sorted occurrences. */
+static int write_postings(ni_inverter *inv, ni_doc_terms *d, uint32_t body_start)
+{
+    size_t i = 0, j, k;
+    int rc;
+
+    if (inv->nocc > 1)
+        qsort(inv->occ, inv->nocc, sizeof *inv->occ, cmp_u64);
+    /* at most 5 bytes for each of two tfs per term and each gap */
+    if ((rc = ni_buf_reserve(&d->post, (inv->nocc + 2 * d->ndt) * 5)) < 0)
+        return rc;
+    while (i < inv->nocc) {
+        uint32_t t = (uint32_t)(inv->occ[i] >> 32), tft = 0, tfb = 0, prev = 0;
+        unsigned char *start = d->post.data + d->post.len, *p = start;
+        for (j = i; j < inv->nocc && (uint32_t)(inv->occ[j] >> 32) == t; j++) {
+            if (j > i && inv->occ[j] == inv->occ[j - 1])
+                continue;
+            if ((uint32_t)inv->occ[j] < body_start)
+                tft++;
+            else
+                tfb++;
+        }
+        p = put_varint32(p, tft);
+        p = put_varint32(p, tfb);
+        for (k = i; k < j; k++) {
+            uint32_t pos = (uint32_t)inv->occ[k];
+            if (k > i && inv->occ[k] == inv->occ[k - 1])
+                continue;
+            p = put_varint32(p, pos - prev);
+            prev = pos;
+        }
+        d->dt[t].post_off = (uint32_t)d->post.len;
+        d->dt[t].post_len = (uint32_t)(p - start);
+        d->post.len += (size_t)(p - start);
+        i = j;
+    }
+    return 0;
+}
+
+int ni_invert_doc(ni_inverter *inv, const ni_doc *doc, ni_doc_terms *d)
+{
+    uint32_t lt = 0, body_end = 0;
+    size_t i;
+    int rc;
+
+    d->record.len = d->terms.len = d->post.len = 0;
+    d->ndt = 0;
+    d->len_title = d->len_body = 0;
+    inv->nocc = 0;
+    if ((rc = ni_record_encode(inv->codec, &d->record, doc)) == 0 &&
+        (rc = add_field(inv, d, doc->title, doc->title_len, 0, &lt)) == 0 &&
+        (rc = add_field(inv, d, doc->text, doc->text_len, lt + NI_BODY_GAP, &body_end)) == 0 &&
+        (rc = add_rubric(inv, d, doc->rubric, doc->rubric_len, body_end + NI_BODY_GAP)) == 0)
+        rc = write_postings(inv, d, lt + NI_BODY_GAP);
+    /* the table is empty again for the next document */
+    for (i = 0; i < d->ndt; i++)
+        inv->slots[inv->used[i]] = 0;
+    if (rc < 0)
+        return rc;
+    d->len_title = lt;
+    d->len_body = body_end - (lt + NI_BODY_GAP);
+    return 0;
+}

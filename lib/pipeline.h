@@ -1,0 +1,43 @@
+/*
+ * pipeline.h - documents inverted (invert.h) by background threads while
+ * the caller goes on; results come back in the order the documents went
+ * in.  The caller's thread lends a hand when it would otherwise wait.
+ * One caller thread at a time (the writer's).
+ */
+#ifndef NI_PIPELINE_H
+#define NI_PIPELINE_H
+
+#include "invert.h"
+
+typedef struct ni_pipeline ni_pipeline;
+
+/* threads >= 2: threads - 1 background threads plus the caller, who
+ * inverts with the inverter given (which stays the caller's).  When fewer
+ * threads start, the pipeline runs with those (or only the caller).
+ * NI_ENOMEM. */
+int ni_pipeline_new(ni_pipeline **out, unsigned threads, ni_inverter *caller);
+
+/* Stops the threads; unfinished documents are dropped. */
+void ni_pipeline_free(ni_pipeline *p);
+
+/* Whether ni_pipeline_put has room. */
+int ni_pipeline_full(const ni_pipeline *p);
+
+/* Whether documents are in the pipeline (finished or not). */
+int ni_pipeline_busy(const ni_pipeline *p);
+
+/* Queues a copy of doc.  The pipeline must not be full.  NI_ENOMEM. */
+int ni_pipeline_put(ni_pipeline *p, const ni_doc *doc);
+
+/*
+ * The oldest document's result: 0 with *out (valid until
+ * ni_pipeline_release), or its error (message set) — release it in both
+ * cases.  NI_DONE when the pipeline is empty, or when wait is 0 and the
+ * oldest document is not finished yet.
+ */
+int ni_pipeline_next(ni_pipeline *p, int wait, const ni_doc_terms **out);
+
+/* Frees the slot of the document ni_pipeline_next returned. */
+void ni_pipeline_release(ni_pipeline *p);
+
+#endif
