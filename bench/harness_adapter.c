@@ -8,7 +8,8 @@
  *
  * Indexing reads JSON Lines (plain or gzip) through nsearch's reader and
  * commits once at the end (the memory budget flushes inside the
- * transaction).  Searching opens the index once and times each query from
+ * transaction), on one thread like the peers unless NSEARCH_THREADS=N asks
+ * for ni_open_options.threads = N.  Searching opens the index once and times each query from
  * the query string to the top-K ids in memory; HARNESS_OP=and|or picks the
  * default operator.  Docids follow the harness rule: id, else url, else
  * L<line>, whitespace turned into '_'.  A title that is not valid query
@@ -70,9 +71,12 @@ static int cmd_index(const char *corpus, const char *dir)
     unsigned long docs = 0, bad = 0;
     unsigned long long raw = 0;
     double t0 = now();
+    ni_open_options o = NI_OPEN_OPTIONS_INIT;
+    const char *threads = getenv("NSEARCH_THREADS");
     int rc;
 
-    if ((rc = ni_index_open(&idx, dir, NULL)) < 0)
+    o.threads = threads ? (unsigned)strtoul(threads, NULL, 10) : 1;
+    if ((rc = ni_index_open(&idx, dir, &o)) < 0)
         return die(dir, rc);
     if ((rc = input_open(&in, corpus, err, sizeof err)) < 0) {
         fprintf(stderr, "harness_adapter: %s\n", err);

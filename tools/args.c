@@ -184,7 +184,12 @@ int cli_open_index(ni_index **out, const char *path, unsigned flags)
 {
     ni_open_options opts = NI_OPEN_OPTIONS_INIT;
     opts.flags = flags;
-    int rc = ni_index_open(out, path, &opts);
+    return cli_open_index_with(out, path, &opts);
+}
+
+int cli_open_index_with(ni_index **out, const char *path, const ni_open_options *opts)
+{
+    int rc = ni_index_open(out, path, opts);
     if (rc == 0)
         return 0;
     /* The library's message may already say "cannot open index 'path': ..."

@@ -111,6 +111,8 @@ void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
  * "nsearch: cannot open index 'path': reason" and returns the error code.
  */
 int cli_open_index(ni_index **out, const char *path, unsigned flags);
+/* The same with all the options. */
+int cli_open_index_with(ni_index **out, const char *path, const ni_open_options *opts);
 
 /* The detail of the last library failure: ni_errmsg(), or ni_strerror(rc)
  * when the library left no message. */

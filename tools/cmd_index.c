@@ -43,18 +43,22 @@ static const char usage[] =
     "      --batch N     commit every N documents (default 50000; each commit\n"
     "                    makes what it adds durable, bigger batches make a\n"
     "                    smaller index)\n"
+    "  -j, --threads N   threads analysing documents (default: the number of\n"
+    "                    processors, at most 8; 1 = all in one thread)\n"
     "  -q, --quiet       no progress display\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_BATCH = 1, OPT_QUIET };
+enum { OPT_BATCH = 1, OPT_QUIET, OPT_THREADS };
 
 static const cli_opt opts[] = {
     { "--batch", OPT_BATCH, 1 },
+    { "-j|--threads", OPT_THREADS, 1 },
     { "-q|--quiet", OPT_QUIET, 0 },
     { NULL, 0, 0 },
 };
 
 #define DEFAULT_BATCH 50000
+#define MAX_DEFAULT_THREADS 8
 #define PROGRESS_INTERVAL 0.2 /* seconds between progress redraws */
 
 /* One input to read, in order. */
@@ -409,6 +413,9 @@ int cmd_index(int argc, char **argv)
     j.batch = DEFAULT_BATCH;
     j.total_known = 1;
     int quiet = 0, k, rc = 0, ret = EXIT_ERROR;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t threads = cpus < 1 ? 1 : cpus > MAX_DEFAULT_THREADS ? MAX_DEFAULT_THREADS : (size_t)cpus;
+    ni_open_options o = NI_OPEN_OPTIONS_INIT;
     const char **paths = calloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0;
     cli_args a;
@@ -436,6 +443,14 @@ int cmd_index(int argc, char **argv)
                 goto cleanup;
             }
             break;
+        case OPT_THREADS:
+            if (cli_parse_size(&a, a.value, &threads) < 0)
+                goto cleanup;
+            if (threads == 0 || threads > 64) {
+                cli_usage_error(&a, "--threads must be 1 to 64");
+                goto cleanup;
+            }
+            break;
         case 0:
             if (!j.db)
                 j.db = a.pos;
@@ -451,7 +466,9 @@ int cmd_index(int argc, char **argv)
     j.progress = !quiet && isatty(STDERR_FILENO);
     clock_gettime(CLOCK_MONOTONIC, &j.t0);
 
-    if (cli_open_index(&j.idx, j.db, NI_OPEN_CREATE) != 0)
+    o.flags = NI_OPEN_CREATE;
+    o.threads = (unsigned)threads;
+    if (cli_open_index_with(&j.idx, j.db, &o) != 0)
         goto cleanup;
     struct stat st;
     if (stat(j.db, &st) == 0) {
