@@ -81,3 +81,12 @@ $ sh ./slow_feed.sh data/news.jsonl | nsearch index "$T/notty.idx" -
 $ script -qec 'sh ./slow_feed.sh data/news.jsonl | "$NSEARCH" index -q "$T/ttyq.idx" -' /dev/null </dev/null >"$T/ttyq.log"; grep -c 'indexing:' "$T/ttyq.log"; grep -c 'nsearch: indexed 6 documents' "$T/ttyq.log"
 > 0
 > 1
+
+=== -j 1 and -j 4 write the same index (same documents, same scores)
+$ nsearch index -q -j 1 "$T/j1.idx" data/news.jsonl data/news.jsonl && nsearch index -q --threads 4 "$T/j4.idx" data/news.jsonl data/news.jsonl && nsearch query "$T/j1.idx" 'москва OR театр' --json --no-snippet | sed -E 's/"ms":[0-9.e+-]+/"ms":X/' >"$T/j1.out" && nsearch query "$T/j4.idx" 'москва OR театр' --json --no-snippet | sed -E 's/"ms":[0-9.e+-]+/"ms":X/' >"$T/j4.out" && cmp "$T/j1.out" "$T/j4.out" && grep -c '"rank"' "$T/j4.out"
+> 6
+
+=== --threads must be 1 to 64
+$ nsearch index -j 0 "$T/j0.idx" data/news.jsonl
+? 2
+! ^nsearch: --threads must be 1 to 64$
