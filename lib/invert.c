@@ -1,9 +1,10 @@
 /*
  * invert.c - one document analysed and inverted on its own (invert.h).
- * Tokens are gathered as (distinct-term index, position) pairs, sorted, and
- * written per term as the varints the batch stores (writer.c): title tf,
- * body tf, position gaps.  A token repeated at one position (a compound's
- * part equal to another) counts once.
+ * Tokens are gathered as (distinct-term index, position) pairs and counted
+ * per term; a counting sort groups them by term, keeping the positions in
+ * the order the analyzer gave them, which is ascending.  Each term's group
+ * is written as the varints the batch stores (writer.c): title tf, body tf,
+ * position gaps.  A token repeated at one position counts once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,10 @@ struct ni_inverter {
     size_t nslots, cap_used;
     uint64_t *occ;                 /* dt index << 32 | position */
     size_t nocc, cap_occ;
+    uint32_t *count;               /* occurrences per dt, then group ends */
+    size_t cap_count;
+    uint32_t *pos;                 /* positions grouped by dt */
+    size_t cap_pos;
     ni_buf rubric;
 };
 
@@ -69,6 +74,8 @@ void ni_inverter_free(ni_inverter *inv)
     ni_mem_free(inv->slots);
     ni_mem_free(inv->used);
     ni_mem_free(inv->occ);
+    ni_mem_free(inv->count);
+    ni_mem_free(inv->pos);
     ni_buf_free(&inv->rubric);
     ni_mem_free(inv);
 }
@@ -131,8 +138,10 @@ static int term_index(ni_inverter *inv, ni_doc_terms *d, const char *term, size_
             return 0;
         }
     }
-    if ((rc = GROW(d->dt, d->cap_dt, d->ndt + 1)) < 0)
+    if ((rc = GROW(d->dt, d->cap_dt, d->ndt + 1)) < 0 ||
+        (rc = GROW(inv->count, inv->cap_count, d->ndt + 1)) < 0)
         return rc;
+    inv->count[d->ndt] = 0;
     t = &d->dt[d->ndt];
     t->term_off = (uint32_t)d->terms.len;
     t->term_len = (uint32_t)len;
@@ -155,6 +164,7 @@ static int occur(ni_inverter *inv, ni_doc_terms *d, const char *term, size_t len
     if (inv->nocc == inv->cap_occ && (rc = GROW(inv->occ, inv->cap_occ, inv->nocc + 1)) < 0)
         return rc;
     inv->occ[inv->nocc++] = (uint64_t)t << 32 | position;
+    inv->count[t]++;
     return 0;
 }
 
@@ -192,9 +202,9 @@ static int add_rubric(ni_inverter *inv, ni_doc_terms *d, const char *rubric, siz
     return occur(inv, d, (const char *)inv->rubric.data, inv->rubric.len, pos);
 }
 
-static int cmp_u64(const void *a, const void *b)
+static int cmp_u32(const void *a, const void *b)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -209,41 +219,46 @@ static unsigned char *put_varint32(unsigned char *p, uint32_t v)
     return p;
 }
 
-/* Writes every term's postings from the sorted occurrences. */
+/* Writes every term's postings from the occurrences. */
 static int write_postings(ni_inverter *inv, ni_doc_terms *d, uint32_t body_start)
 {
-    size_t i = 0, j, k;
+    uint32_t *end = inv->count, *pos, sum = 0;
+    size_t i, t;
     int rc;
 
-    if (inv->nocc > 1)
-        qsort(inv->occ, inv->nocc, sizeof *inv->occ, cmp_u64);
-    /* at most 5 bytes for each of two tfs per term and each gap */
-    if ((rc = ni_buf_reserve(&d->post, (inv->nocc + 2 * d->ndt) * 5)) < 0)
+    if ((rc = GROW(inv->pos, inv->cap_pos, inv->nocc + 1)) < 0 ||
+        /* at most 5 bytes for each of two tfs per term and each gap */
+        (rc = ni_buf_reserve(&d->post, (inv->nocc + 2 * d->ndt) * 5)) < 0)
         return rc;
-    while (i < inv->nocc) {
-        uint32_t t = (uint32_t)(inv->occ[i] >> 32), tft = 0, tfb = 0, prev = 0;
+    pos = inv->pos;
+    for (t = 0; t < d->ndt; t++) {      /* counts -> where groups start */
+        uint32_t c = end[t];
+        end[t] = sum;
+        sum += c;
+    }
+    for (i = 0; i < inv->nocc; i++)     /* ... -> where they end */
+        pos[end[inv->occ[i] >> 32]++] = (uint32_t)inv->occ[i];
+    for (t = 0; t < d->ndt; t++) {
+        uint32_t first = t ? end[t - 1] : 0, k, tft = 0, tfb = 0, prev = 0;
         unsigned char *start = d->post.data + d->post.len, *p = start;
-        for (j = i; j < inv->nocc && (uint32_t)(inv->occ[j] >> 32) == t; j++) {
-            if (j > i && inv->occ[j] == inv->occ[j - 1])
-                continue;
-            if ((uint32_t)inv->occ[j] < body_start)
-                tft++;
-            else
-                tfb++;
-        }
+        for (k = first + 1; k < end[t] && pos[k - 1] <= pos[k]; k++)
+            ;
+        if (k < end[t])                 /* never from the analyzer */
+            qsort(pos + first, end[t] - first, sizeof *pos, cmp_u32);
+        for (k = first; k < end[t]; k++)
+            if (k == first || pos[k] != pos[k - 1])
+                *(pos[k] < body_start ? &tft : &tfb) += 1;
         p = put_varint32(p, tft);
         p = put_varint32(p, tfb);
-        for (k = i; k < j; k++) {
-            uint32_t pos = (uint32_t)inv->occ[k];
-            if (k > i && inv->occ[k] == inv->occ[k - 1])
+        for (k = first; k < end[t]; k++) {
+            if (k > first && pos[k] == pos[k - 1])
                 continue;
-            p = put_varint32(p, pos - prev);
-            prev = pos;
+            p = put_varint32(p, pos[k] - prev);
+            prev = pos[k];
         }
         d->dt[t].post_off = (uint32_t)d->post.len;
         d->dt[t].post_len = (uint32_t)(p - start);
         d->post.len += (size_t)(p - start);
-        i = j;
     }
     return 0;
 }

@@ -193,12 +193,23 @@ static int string(parser *p, int keep)
             continue;
         }
         {
-            size_t k = utf8_seq((const unsigned char *)p->s + p->i, p->n - p->i);
-            if (!k)
-                return fail(p, "invalid UTF-8 at byte %zu", p->i);
-            if (keep && (rc = put(p, p->s + p->i, k)) < 0)
+            /* a run of characters needing no decoding, copied at once */
+            size_t run = p->i;
+            while (p->i < p->n) {
+                unsigned char b = (unsigned char)p->s[p->i];
+                size_t k;
+                if (b == '"' || b == '\\' || b < 0x20)
+                    break;
+                if (b < 0x80) {
+                    p->i++;
+                    continue;
+                }
+                if (!(k = utf8_seq((const unsigned char *)p->s + p->i, p->n - p->i)))
+                    return fail(p, "invalid UTF-8 at byte %zu", p->i);
+                p->i += k;
+            }
+            if (keep && (rc = put(p, p->s + run, p->i - run)) < 0)
                 return rc;
-            p->i += k;
         }
     }
 }
