@@ -56,6 +56,17 @@ size_t ni_varint_put(unsigned char *p, uint64_t v); /* p needs 10 bytes */
  * or longer than 10 bytes. */
 int ni_varint_get(const unsigned char **p, const unsigned char *end,
                   uint64_t *out);
+/* Writes v at p (room for 5 bytes) and returns the end: the inline form
+ * for hot loops. */
+static inline unsigned char *ni_varint_put32(unsigned char *p, uint32_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
 
 /* date.c: civil calendar helpers (proleptic Gregorian). */
 int64_t ni_days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -208,17 +208,6 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Appends v to p as a varint; p has room for 5 bytes. */
-static unsigned char *put_varint32(unsigned char *p, uint32_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (unsigned char)v;
-    return p;
-}
-
 /* Writes every term's postings from the occurrences. */
 static int write_postings(ni_inverter *inv, ni_doc_terms *d, uint32_t body_start)
 {
@@ -248,12 +237,12 @@ static int write_postings(ni_inverter *inv, ni_doc_terms *d, uint32_t body_start
         for (k = first; k < end[t]; k++)
             if (k == first || pos[k] != pos[k - 1])
                 *(pos[k] < body_start ? &tft : &tfb) += 1;
-        p = put_varint32(p, tft);
-        p = put_varint32(p, tfb);
+        p = ni_varint_put32(p, tft);
+        p = ni_varint_put32(p, tfb);
         for (k = first; k < end[t]; k++) {
             if (k > first && pos[k] == pos[k - 1])
                 continue;
-            p = put_varint32(p, pos[k] - prev);
+            p = ni_varint_put32(p, pos[k] - prev);
             prev = pos[k];
         }
         d->dt[t].post_off = (uint32_t)d->post.len;

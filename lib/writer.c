@@ -334,17 +334,6 @@ static int rehash_ids(ni_writer *w)
 
 /* ---- adding ------------------------------------------------------------ */
 
-/* Appends v to p as a varint; p has room for 5 bytes. */
-static unsigned char *put_varint32(unsigned char *p, uint32_t v)
-{
-    while (v >= 0x80) {
-        *p++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *p++ = (unsigned char)v;
-    return p;
-}
-
 /* Adds the inverted document dt to the batch as its local document
  * number `local` (w->docs[local]): postings, stored record, lengths.  On
  * failure some terms may hold postings of it: the caller marks it FAILED. */
@@ -365,7 +354,7 @@ static int merge_doc(ni_writer *w, uint32_t local, const ni_doc_terms *dt)
         a = &w->accs[ai];
         if ((rc = ni_buf_reserve(&a->post, 5 + (size_t)t->post_len)) < 0)
             return rc;
-        p = put_varint32(a->post.data + a->post.len, local);
+        p = ni_varint_put32(a->post.data + a->post.len, local);
         memcpy(p, dt->post.data + t->post_off, t->post_len);
         p += t->post_len;
         w->mem += (size_t)(p - (a->post.data + a->post.len));
