@@ -96,3 +96,22 @@ int ni_varint_get(const unsigned char **pp, const unsigned char *end,
     }
     return NI_ECORRUPT;
 }
+
+int ni_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t ncap;
+    void *np;
+    if (need <= *cap)
+        return 0;
+    ncap = *cap ? *cap : 16;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > SIZE_MAX / elem)
+        return ni_error(NI_ENOMEM, "out of memory");
+    np = ni_mem_realloc(*p, ncap * elem);
+    if (!np)
+        return ni_error(NI_ENOMEM, "out of memory");
+    *p = np;
+    *cap = ncap;
+    return 0;
+}

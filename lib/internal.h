@@ -50,6 +50,11 @@ int ni_buf_putc(ni_buf *b, unsigned char c);
 int ni_buf_put_varint(ni_buf *b, uint64_t v);
 void ni_buf_free(ni_buf *b);
 
+/* Grows the array *p of *cap elements of elem bytes (doubling, from 16) to
+ * hold need of them.  0 or NI_ENOMEM (the array is unchanged then). */
+int ni_grow(void **p, size_t *cap, size_t need, size_t elem);
+#define NI_GROW(arr, cap, need) ni_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+
 /* varint.c: LEB128-style unsigned varints (7 bits a byte, low first). */
 size_t ni_varint_put(unsigned char *p, uint64_t v); /* p needs 10 bytes */
 /* Reads a varint from [*p, end); returns 0 or NI_ECORRUPT when truncated

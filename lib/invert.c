@@ -29,24 +29,6 @@ struct ni_inverter {
     ni_buf rubric;
 };
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    size_t ncap = *cap ? *cap : 64;
-    void *np;
-    if (need <= *cap)
-        return 0;
-    while (ncap < need)
-        ncap *= 2;
-    if (ncap > SIZE_MAX / elem)
-        return ni_error(NI_ENOMEM, "out of memory");
-    if (!(np = ni_mem_realloc(*p, ncap * elem)))
-        return ni_error(NI_ENOMEM, "out of memory");
-    *p = np;
-    *cap = ncap;
-    return 0;
-}
-
-#define GROW(arr, cap, need) grow((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 int ni_inverter_new(ni_inverter **out)
 {
@@ -102,7 +84,7 @@ static int rehash(ni_inverter *inv, const ni_doc_terms *d)
     int rc;
     if (!slots)
         return ni_error(NI_ENOMEM, "out of memory");
-    if ((rc = GROW(inv->used, inv->cap_used, n / 2)) < 0) {
+    if ((rc = NI_GROW(inv->used, inv->cap_used, n / 2)) < 0) {
         ni_mem_free(slots);
         return rc;
     }
@@ -138,8 +120,8 @@ static int term_index(ni_inverter *inv, ni_doc_terms *d, const char *term, size_
             return 0;
         }
     }
-    if ((rc = GROW(d->dt, d->cap_dt, d->ndt + 1)) < 0 ||
-        (rc = GROW(inv->count, inv->cap_count, d->ndt + 1)) < 0)
+    if ((rc = NI_GROW(d->dt, d->cap_dt, d->ndt + 1)) < 0 ||
+        (rc = NI_GROW(inv->count, inv->cap_count, d->ndt + 1)) < 0)
         return rc;
     inv->count[d->ndt] = 0;
     t = &d->dt[d->ndt];
@@ -161,7 +143,7 @@ static int occur(ni_inverter *inv, ni_doc_terms *d, const char *term, size_t len
     int rc;
     if ((rc = term_index(inv, d, term, len, &t)) < 0)
         return rc;
-    if (inv->nocc == inv->cap_occ && (rc = GROW(inv->occ, inv->cap_occ, inv->nocc + 1)) < 0)
+    if (inv->nocc == inv->cap_occ && (rc = NI_GROW(inv->occ, inv->cap_occ, inv->nocc + 1)) < 0)
         return rc;
     inv->occ[inv->nocc++] = (uint64_t)t << 32 | position;
     inv->count[t]++;
@@ -215,7 +197,7 @@ static int write_postings(ni_inverter *inv, ni_doc_terms *d, uint32_t body_start
     size_t i, t;
     int rc;
 
-    if ((rc = GROW(inv->pos, inv->cap_pos, inv->nocc + 1)) < 0 ||
+    if ((rc = NI_GROW(inv->pos, inv->cap_pos, inv->nocc + 1)) < 0 ||
         /* at most 5 bytes for each of two tfs per term and each gap */
         (rc = ni_buf_reserve(&d->post, (inv->nocc + 2 * d->ndt) * 5)) < 0)
         return rc;

@@ -124,26 +124,6 @@ struct ni_writer {
     ni_buf post_last, terms_last; /* last keys of the tables at flush start */
 };
 
-static int grow_array(void **p, size_t *cap, size_t need, size_t elem)
-{
-    size_t ncap;
-    void *np;
-    if (need <= *cap)
-        return 0;
-    ncap = *cap ? *cap : 16;
-    while (ncap < need)
-        ncap *= 2;
-    if (ncap > SIZE_MAX / elem)
-        return ni_error(NI_ENOMEM, "out of memory");
-    np = ni_mem_realloc(*p, ncap * elem);
-    if (!np)
-        return ni_error(NI_ENOMEM, "out of memory");
-    *p = np;
-    *cap = ncap;
-    return 0;
-}
-
-#define GROW(arr, cap, need) grow_array((void **)&(arr), &(cap), (need), sizeof *(arr))
 
 int ni_writer_new(ni_writer **out, ni_index *idx)
 {
@@ -261,7 +241,7 @@ static int intern(ni_writer *w, const char *term, size_t len, uint32_t h, uint32
             return 0;
         }
     }
-    if ((rc = GROW(w->accs, w->cap_acc, w->nacc + 1)) < 0)
+    if ((rc = NI_GROW(w->accs, w->cap_acc, w->nacc + 1)) < 0)
         return rc;
     a = &w->accs[w->nacc];
     a->term_off = (uint32_t)w->terms.len;
@@ -440,7 +420,7 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
         return rc;
     /* Reserved first so that a failure below can always record the
      * document as failed without allocating. */
-    if ((rc = GROW(w->docs, w->cap_docs, w->ndocs + 1)) < 0)
+    if ((rc = NI_GROW(w->docs, w->cap_docs, w->ndocs + 1)) < 0)
         return rc;
     if ((w->ndocs + 1) * 2 > w->n_id_slots && (rc = rehash_ids(w)) < 0)
         return rc;
@@ -496,7 +476,7 @@ int ni_writer_delete(ni_writer *w, const char *id, size_t len)
     if (!id || len == 0 || len > NI_MAX_ID_BYTES)
         return ni_error(NI_EINVAL, "document id must be 1 to %d bytes",
                         NI_MAX_ID_BYTES);
-    if ((rc = GROW(w->dels, w->cap_dels, w->ndels + 1)) < 0)
+    if ((rc = NI_GROW(w->dels, w->cap_dels, w->ndels + 1)) < 0)
         return rc;
     prev = find_pending(w, id, len, &slot);
     if (prev >= 0) {
@@ -557,7 +537,7 @@ static int collect_terms(ni_writer *w, const char *text, size_t len)
     while ((rc = ni_analyzer_next(w->an, &tok)) == 0) {
         if (tok.term_len == 0 || tok.term_len > MAX_TERM_BYTES)
             continue;
-        if (w->nocc == w->cap_occ && (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
+        if (w->nocc == w->cap_occ && (rc = NI_GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
             return rc;
         w->occ[w->nocc++] = (uint64_t)w->block.len << 16 | tok.term_len;
         if ((rc = ni_buf_put(&w->block, tok.term, tok.term_len)) < 0)
@@ -573,7 +553,7 @@ static int collect_rubric(ni_writer *w, const char *rubric, size_t len)
     if (!rubric || !len)
         return 0;
     if ((rc = ni_rubric_term(w->an, &term, rubric, len)) > 0 &&
-        (rc = GROW(w->occ, w->cap_occ, w->nocc + 1)) == 0) {
+        (rc = NI_GROW(w->occ, w->cap_occ, w->nocc + 1)) == 0) {
         w->occ[w->nocc++] = (uint64_t)w->block.len << 16 | term.len;
         rc = ni_buf_put(&w->block, term.data, term.len);
     }
@@ -702,8 +682,8 @@ static int take_tail(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
         return rc;
     for (i = 0; i < b.ndocs; i++)
         total += (size_t)b.tf_title[i] + b.tf_body[i];
-    if ((rc = GROW(w->post, w->cap_post, b.ndocs + extra_pos)) < 0 ||
-        (rc = GROW(w->pos, w->cap_pos, total + extra_pos)) < 0)
+    if ((rc = NI_GROW(w->post, w->cap_post, b.ndocs + extra_pos)) < 0 ||
+        (rc = NI_GROW(w->pos, w->cap_pos, total + extra_pos)) < 0)
         return rc;
     w->npos = 0;
     for (i = 0; i < b.ndocs; i++) {
@@ -751,8 +731,8 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
         return rc;
     if (n == 0) {
         w->npos = 0;
-        if ((rc = GROW(w->post, w->cap_post, a->post.len)) < 0 ||
-            (rc = GROW(w->pos, w->cap_pos, a->post.len)) < 0)
+        if ((rc = NI_GROW(w->post, w->cap_post, a->post.len)) < 0 ||
+            (rc = NI_GROW(w->pos, w->cap_pos, a->post.len)) < 0)
             return rc;
     }
     while (p < end) {
@@ -891,7 +871,7 @@ static int flush_into(ni_writer *w, ni_txn *t)
     }
     m.next_doc = next;
 
-    if ((rc = GROW(w->order, w->cap_order, w->nacc)) < 0)
+    if ((rc = NI_GROW(w->order, w->cap_order, w->nacc)) < 0)
         return rc;
     for (i = 0; i < w->nacc; i++)
         w->order[i] = (uint32_t)i;
@@ -1007,7 +987,7 @@ static int compact_term(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
         if ((rc = ni_block_open(&b, v.data, v.len)) < 0 ||
             (rc = ni_block_decode_docs(&b)) < 0)
             return rc;
-        if ((rc = GROW(w->post, w->cap_post, n + b.ndocs)) < 0)
+        if ((rc = NI_GROW(w->post, w->cap_post, n + b.ndocs)) < 0)
             return rc;
         for (j = 0; j < b.ndocs; j++) {
             uint32_t tf = b.tf_title[j] + b.tf_body[j];
@@ -1015,7 +995,7 @@ static int compact_term(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
                 return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no docinfo", b.docs[j]) : rc;
             if (di.len_title == NI_DELETED)
                 continue;
-            if ((rc = GROW(w->pos, w->cap_pos, w->npos + tf)) < 0 ||
+            if ((rc = NI_GROW(w->pos, w->cap_pos, w->npos + tf)) < 0 ||
                 (rc = ni_block_positions(&b, j, w->pos + w->npos, tf)) < 0)
                 return rc;
             w->post[n].doc = b.docs[j];
