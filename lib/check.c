@@ -232,9 +232,8 @@ int ni_index_check(ni_index_check_stats *out, ni_index *idx)
     memset(&c, 0, sizeof c);
     c.st = out ? out : &dummy;
     memset(c.st, 0, sizeof *c.st);
-    if ((rc = ni_record_codec_new(&c.codec)) < 0)
-        return rc;
     if ((rc = ni_txn_begin(&c.t, idx->store, 0)) == 0 &&
+        (rc = ni_index_record_codec(&c.codec, idx, c.t)) == 0 &&
         (rc = ni_meta_read(c.t, &c.m)) == 0 &&
         (rc = check_docs(&c)) == 0)
         rc = check_postings(&c);

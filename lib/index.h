@@ -12,7 +12,7 @@
 #include "record.h"
 #include "store.h"
 
-#define NI_FORMAT_VERSION 1
+#define NI_FORMAT_VERSION 2
 
 /* Title positions start at 0; body positions start this far after the
  * title's last one, so phrases and NEAR never join title and body. */
@@ -69,6 +69,8 @@ struct ni_index {
     pthread_mutex_t pool_lock;       /* analyzers lent to searches */
     ni_analyzer *pool[8];
     int pool_count;
+    ni_record_dict *dict;            /* committed compression dictionary, once
+                                        read (never changes); under pool_lock */
 };
 
 int ni_meta_read(ni_txn *t, ni_meta *m);
@@ -78,6 +80,18 @@ int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_in
 void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out);
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
 int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
+/* The meta "dict" value: the compression dictionary of stored records.
+ * NI_ENOTFOUND when the index has none (yet). */
+int ni_dict_read(ni_txn *t, ni_val *out);
+int ni_dict_write(ni_txn *t, const unsigned char *bytes, size_t len);
+
+/*
+ * A record codec for reading stored records of t's snapshot (t: a read
+ * transaction): with the index's dictionary when it has one, which is read
+ * once and kept for the index's lifetime.  Free with ni_record_codec_free.
+ */
+int ni_index_record_codec(ni_record_codec **out, ni_index *idx, ni_txn *t);
+
 /* The stored record of a live document; NI_ECORRUPT when it is missing. */
 int ni_stored_get(ni_txn *t, uint32_t doc, ni_val *out);
 

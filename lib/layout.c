@@ -8,6 +8,17 @@
 #include "index.h"
 
 static const char stats_key[] = "stats";
+static const char dict_key[] = "dict";
+
+int ni_dict_read(ni_txn *t, ni_val *out)
+{
+    return ni_txn_get(t, NI_T_META, dict_key, sizeof dict_key - 1, out);
+}
+
+int ni_dict_write(ni_txn *t, const unsigned char *bytes, size_t len)
+{
+    return ni_txn_put(t, NI_T_META, dict_key, sizeof dict_key - 1, bytes, len);
+}
 
 int ni_meta_read(ni_txn *t, ni_meta *m)
 {

@@ -3,7 +3,7 @@
  * of a batch and its flush into LMDB.  This file writes the on-disk format
  * and is where it is documented.
  *
- * On-disk format, version 1 (NI_FORMAT_VERSION; checked at open, a
+ * On-disk format, version 2 (NI_FORMAT_VERSION; checked at open, a
  * different version gives NI_EVERSION).  One LMDB environment (data.mdb in
  * the index directory) with these named tables; integers in values are
  * little-endian, integers in keys big-endian so that keys sort by number:
@@ -11,6 +11,10 @@
  *   meta      "format"  -> u32 format version
  *             "stats"   -> u64 docs, deleted, next_doc, sum_title, sum_body
  *                          (see ni_meta in index.h)
+ *             "dict"    -> the zstd dictionary of stored records (record.c),
+ *                          absent until a flush has at least DICT_MIN_BATCH
+ *                          bytes of text to train it on (an even sample of
+ *                          DICT_SAMPLE_BYTES); written once, never changed
  *   terms     term      -> u32 df, u32 postings, u64 cf, u32 max_tf_title,
  *                          u32 max_tf_body, u32 min_len_title, u32 min_len_body
  *                          (ni_term_info: counts and pruning bounds)
@@ -56,6 +60,8 @@
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
 #define MAX_TERM_BYTES (NI_MAX_WORD_BYTES * 2)
+#define DICT_MIN_BATCH ((size_t)1 << 20)     /* bytes of tails to train on */
+#define DICT_SAMPLE_BYTES ((size_t)2 << 20)  /* at most this many sampled */
 
 typedef struct acc {
     uint32_t term_off, term_len;
@@ -83,6 +89,7 @@ struct ni_writer {
     ni_index *idx;
     ni_analyzer *an;
     ni_record_codec *codec;
+    ni_record_dict *dict;      /* the dictionary the transaction has, if any */
 
     ni_buf terms;              /* bytes of the batch's terms */
     uint32_t *slots;           /* term hash: acc index + 1, 0 empty */
@@ -90,7 +97,7 @@ struct ni_writer {
     acc *accs;
     size_t nacc, cap_acc;
 
-    ni_buf records;            /* encoded stored records of pending docs */
+    ni_buf records;            /* packed tails of pending docs (ni_record_pack) */
     ni_buf ids;                /* bytes of pending and deleted ids */
     pending *docs;
     size_t ndocs, cap_docs;
@@ -191,6 +198,7 @@ void ni_writer_free(ni_writer *w)
     ni_txn_abort(w->txn);
     ni_analyzer_free(w->an);
     ni_record_codec_free(w->codec);
+    ni_record_dict_free(w->dict);
     ni_buf_free(&w->terms);
     ni_buf_free(&w->records);
     ni_buf_free(&w->ids);
@@ -434,7 +442,7 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
         return rc;
     d = &w->docs[w->ndocs];
     memset(d, 0, sizeof *d);
-    if ((rc = ni_record_encode(w->codec, &w->records, doc)) < 0 ||
+    if ((rc = ni_record_pack(&w->records, doc)) < 0 ||
         (rc = ni_buf_put(&w->ids, doc->id, doc->id_len)) < 0) {
         w->records.len = rec_start;
         w->ids.len = id_start;
@@ -812,6 +820,69 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
     return ni_term_info_write(t, term, a->term_len, &ti);
 }
 
+/*
+ * Gives the codec the dictionary of the transaction: the stored one, or,
+ * when there is none and the batch has enough text, one trained on an even
+ * sample of the batch's tails and stored now.  Small batches go without.
+ */
+static int prepare_dict(ni_writer *w, ni_txn *t)
+{
+    ni_buf samples = NI_BUF_INIT, dict = NI_BUF_INIT;
+    size_t *sizes = NULL, n = 0, i, total = 0, step;
+    ni_val v;
+    int rc = ni_dict_read(t, &v);
+
+    if (rc == 0) {
+        if (!ni_record_dict_same(w->dict, v.data, v.len)) {
+            ni_record_codec_set_dict(w->codec, NULL);
+            ni_record_dict_free(w->dict);
+            w->dict = NULL;
+            if ((rc = ni_record_dict_new(&w->dict, v.data, v.len)) < 0)
+                return rc;
+        }
+        ni_record_codec_set_dict(w->codec, w->dict);
+        return 0;
+    }
+    if (rc != NI_ENOTFOUND)
+        return rc;
+    /* none in the index (an aborted transaction may have made one) */
+    ni_record_codec_set_dict(w->codec, NULL);
+    ni_record_dict_free(w->dict);
+    w->dict = NULL;
+    for (i = 0; i < w->ndocs; i++)
+        if (!w->docs[i].dead)
+            total += w->docs[i].rec_len;
+    if (total < DICT_MIN_BATCH)
+        return 0;
+    step = (total + DICT_SAMPLE_BYTES - 1) / DICT_SAMPLE_BYTES;
+    if (!(sizes = ni_mem_alloc((w->ndocs / step + 1) * sizeof *sizes))) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < w->ndocs; i += step) {
+        const pending *d = &w->docs[i];
+        if (d->dead || d->rec_len == 0)
+            continue;
+        if ((rc = ni_buf_put(&samples, w->records.data + d->rec_off, d->rec_len)) < 0)
+            goto cleanup;
+        sizes[n++] = d->rec_len;
+    }
+    rc = ni_record_dict_train(&dict, samples.data, sizes, n);
+    if (rc == NI_ENOTFOUND) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (rc < 0 || (rc = ni_record_dict_new(&w->dict, dict.data, dict.len)) < 0 ||
+        (rc = ni_dict_write(t, dict.data, dict.len)) < 0)
+        goto cleanup;
+    ni_record_codec_set_dict(w->codec, w->dict);
+cleanup:
+    ni_mem_free(sizes);
+    ni_buf_free(&samples);
+    ni_buf_free(&dict);
+    return rc;
+}
+
 /* Copies the last key of a table into out (empty when the table is). */
 static int last_key(ni_txn *t, enum ni_table tb, ni_buf *out)
 {
@@ -836,7 +907,7 @@ static int flush_into(ni_writer *w, ni_txn *t)
     size_t i;
     int rc;
 
-    if ((rc = ni_meta_read(t, &m)) < 0)
+    if ((rc = ni_meta_read(t, &m)) < 0 || (rc = prepare_dict(w, t)) < 0)
         return rc;
     for (i = 0; i < w->ndels; i++)
         if ((rc = delete_committed(w, t, &m, (const char *)w->ids.data + w->dels[i].off,
@@ -868,7 +939,11 @@ static int flush_into(ni_writer *w, ni_txn *t)
         di.len_title = d->len_title;
         di.len_body = d->len_body;
         di.date = d->date;
-        if ((rc = ni_txn_append(t, NI_T_DOCS, dk, 4, w->records.data + d->rec_off, d->rec_len)) < 0 ||
+        w->block.len = 0;
+        if ((rc = ni_record_encode_packed(w->codec, &w->block, doc_id(w, d), d->id_len,
+                                          d->date, w->records.data + d->rec_off,
+                                          d->rec_len)) < 0 ||
+            (rc = ni_txn_append(t, NI_T_DOCS, dk, 4, w->block.data, w->block.len)) < 0 ||
             (rc = ni_txn_put(t, NI_T_IDS, doc_id(w, d), d->id_len, dk, 4)) < 0 ||
             (rc = docinfo_set(t, (uint32_t)next, &di)) < 0)
             return rc;
