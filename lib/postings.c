@@ -4,10 +4,11 @@
  * bytes come from disk: malformed blocks give NI_ECORRUPT, never a crash or
  * a read outside the block.
  *
- * Block format, version 0 (an LMDB value under the key
- * term 0x00 be32(last_doc), written by writer.c):
+ * Block format, version 1 (an LMDB value under the key
+ * term 0x00 be32(last_doc), or inside a lexicon value; written by
+ * writer.c):
  *
- *   u8      format (0)
+ *   u8      format (1)
  *   varint  ndocs (1..128)
  *   varint  first_doc
  *   varint  last_doc - first_doc
@@ -16,7 +17,9 @@
  *   varint  bytes of the doc-gap section
  *   varint  bytes of the frequency section
  *   doc gaps     ndocs - 1 varints: doc[i] - doc[i-1] - 1
- *   frequencies  per document: varint tf_title, varint tf_body
+ *   frequencies  per document: varint tf_body << 2 | min(tf_title, 3), then
+ *                when tf_title >= 3, varint tf_title - 3 (one byte for
+ *                most documents: the term is rarely thrice in a title)
  *   positions    per document: tf_title + tf_body varints, the first
  *                absolute, then gaps (>= 1) from the previous position
  *
@@ -27,14 +30,23 @@
 
 #include "postings.h"
 
-#define FORMAT 0
+#define FORMAT 1
+
+/* The frequencies of one document into p (20 bytes); returns the length. */
+static size_t freq_put(unsigned char *p, uint32_t tf_title, uint32_t tf_body)
+{
+    size_t n = ni_varint_put(p, (uint64_t)tf_body << 2 | (tf_title < 3 ? tf_title : 3));
+    if (tf_title >= 3)
+        n += ni_varint_put(p + n, tf_title - 3);
+    return n;
+}
 
 int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
 {
     unsigned char head[64];
     size_t h = 0, i, before = out->len, docs_len = 0, freq_len = 0;
     uint32_t max_t = 0, max_b = 0, min_lt = UINT32_MAX, min_lb = UINT32_MAX, k;
-    unsigned char tmp[10];
+    unsigned char tmp[20];
     int rc;
 
     if (n == 0 || n > NI_BLOCK_DOCS)
@@ -61,7 +73,7 @@ int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
             min_lb = p[i].len_body;
         if (i > 0)
             docs_len += ni_varint_put(tmp, (uint64_t)p[i].doc - p[i - 1].doc - 1);
-        freq_len += ni_varint_put(tmp, p[i].tf_title) + ni_varint_put(tmp, p[i].tf_body);
+        freq_len += freq_put(tmp, p[i].tf_title, p[i].tf_body);
     }
 
     head[h++] = FORMAT;
@@ -80,8 +92,7 @@ int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
         if ((rc = ni_buf_put_varint(out, (uint64_t)p[i].doc - p[i - 1].doc - 1)) < 0)
             goto fail;
     for (i = 0; i < n; i++)
-        if ((rc = ni_buf_put_varint(out, p[i].tf_title)) < 0 ||
-            (rc = ni_buf_put_varint(out, p[i].tf_body)) < 0)
+        if ((rc = ni_buf_put(out, tmp, freq_put(tmp, p[i].tf_title, p[i].tf_body))) < 0)
             goto fail;
     for (i = 0; i < n; i++) {
         uint32_t tf = p[i].tf_title + p[i].tf_body, prev = 0;
@@ -109,6 +120,24 @@ static int get32(const unsigned char **p, const unsigned char *end, uint32_t *ou
     if (ni_varint_get(p, end, &v) < 0 || v > UINT32_MAX)
         return -1;
     *out = (uint32_t)v;
+    return 0;
+}
+
+/* The frequencies of one document (see freq_put). */
+static int freq_get(const unsigned char **p, const unsigned char *end, uint32_t *tf_title,
+                    uint32_t *tf_body)
+{
+    uint64_t v;
+    uint32_t more;
+    if (ni_varint_get(p, end, &v) < 0 || v >> 2 > UINT32_MAX)
+        return -1;
+    *tf_body = (uint32_t)(v >> 2);
+    *tf_title = (uint32_t)(v & 3);
+    if (*tf_title == 3) {
+        if (get32(p, end, &more) || more > UINT32_MAX - 3)
+            return -1;
+        *tf_title = 3 + more;
+    }
     return 0;
 }
 
@@ -168,7 +197,7 @@ int ni_block_decode_docs(ni_block *b)
     if (gaps != gaps_end || doc != b->last_doc)
         return corrupt("document gaps do not end at the last document");
     for (i = 0; i < b->ndocs; i++) {
-        if (get32(&freqs, end, &b->tf_title[i]) || get32(&freqs, end, &b->tf_body[i]))
+        if (freq_get(&freqs, end, &b->tf_title[i], &b->tf_body[i]))
             return corrupt("truncated frequencies");
         if (b->tf_title[i] > b->max_tf_title || b->tf_body[i] > b->max_tf_body ||
             (uint64_t)b->tf_title[i] + b->tf_body[i] == 0)
