@@ -35,19 +35,28 @@ typedef struct ni_meta {
 /* terms value: df (live documents with the term), postings (documents in
  * the posting blocks, deleted ones included), cf (live occurrences), and
  * bounds over all its postings for dynamic pruning: the largest title and
- * body frequencies and the smallest title and body lengths. */
+ * body frequencies and the smallest title and body lengths.  A term with
+ * few postings keeps its one block in the value itself (block, block_len;
+ * NULL when its blocks are in the postings table); then the bounds are the
+ * block's. */
 typedef struct ni_term_info {
     uint32_t df;
     uint32_t postings;
     uint64_t cf;
     uint32_t max_tf_title, max_tf_body;
     uint32_t min_len_title, min_len_body;
+    const unsigned char *block;
+    size_t block_len;
 } ni_term_info;
 
-#define NI_TERM_INFO_BYTES 32
-/* 0 or NI_ECORRUPT when len is not NI_TERM_INFO_BYTES. */
+/* Largest encoded block kept in a lexicon value. */
+#define NI_INLINE_MAX 256
+/* Room for any encoded lexicon value. */
+#define NI_TERM_INFO_MAX (1 + 7 * 10 + NI_INLINE_MAX)
+/* 0 or NI_ECORRUPT; out->block points into p. */
 int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len);
-void ni_term_info_encode(unsigned char *p, const ni_term_info *ti);
+/* Encodes ti into p (NI_TERM_INFO_MAX bytes); returns the length. */
+size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti);
 
 /* One docinfo entry. */
 typedef struct ni_docinfo {
@@ -76,7 +85,10 @@ struct ni_index {
 int ni_meta_read(ni_txn *t, ni_meta *m);
 int ni_meta_write(ni_txn *t, const ni_meta *m);
 int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out);
-int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti);
+/* Puts ti (its block may point into the table: it is copied first);
+ * append: the term sorts after every term of the table. */
+int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti,
+                       int append);
 void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out);
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
 int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */

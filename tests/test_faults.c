@@ -380,24 +380,28 @@ static void corrupted_dictionary(void)
     printf("%d damaged dictionary indexes exercised\n", damaged);
 }
 
-/* A flipped posting block must be reported by the check. */
+/* A flipped posting block or lexicon entry must be reported by the check. */
 static void check_finds_damage(void)
 {
-    const char *path = build_small();
+    static const enum ni_table tables[] = { NI_T_POSTINGS, NI_T_TERMS };
     ni_index *idx = NULL;
     int found = 0;
-    size_t nth;
+    size_t nth, t;
 
-    for (nth = 0; nth < 20; nth++) {
-        if (!damage(path, NI_T_POSTINGS, nth, 2))
-            break;
-        CHECK_RC(ni_index_open(&idx, path, NULL), 0);
-        if (ni_index_check(NULL, idx) == NI_ECORRUPT)
-            found++;
-        ni_index_close(idx);
-        idx = NULL;
+    for (t = 0; t < 2; t++) {
+        const char *path = build_small();
+        found = 0;
+        for (nth = 0; nth < 20; nth++) {
+            if (!damage(path, tables[t], nth * 7, 2))
+                break;
+            CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+            if (ni_index_check(NULL, idx) == NI_ECORRUPT)
+                found++;
+            ni_index_close(idx);
+            idx = NULL;
+        }
+        CHECK(found == (int)nth && found > 0);
     }
-    CHECK(found == (int)nth && found > 0);
 }
 
 TEST_MAIN(TEST(allocation_failures), TEST(corrupted_values), TEST(check_finds_damage),
