@@ -19,7 +19,9 @@
 #define NI_BODY_GAP 100
 
 #define NI_MAX_ID_BYTES 400
-#define NI_DOCINFO_CHUNK 128        /* documents per docinfo value */
+/* documents per docinfo value: 255 entries fill one 4 KiB LMDB overflow
+ * page (16-byte header + 4,080 bytes); 128 left half of it empty */
+#define NI_DOCINFO_CHUNK 255
 #define NI_DOCINFO_ENTRY 16         /* bytes per document in it */
 #define NI_DELETED UINT32_MAX       /* title length of a deleted document */
 

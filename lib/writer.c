@@ -30,8 +30,9 @@
  *                          a reader skips to any document with one B-tree
  *                          seek and reads each block's pruning bounds first
  *   docs      be32(doc) -> stored fields (format at the top of record.c)
- *   ids       external id -> be32(doc)
- *   docinfo   be32(doc / 128) -> up to 128 entries of u32 title length,
+ *   ids       external id -> be32(doc); a flush writes its ids in byte
+ *                          order, appending those past the table's last
+ *   docinfo   be32(doc / 255) -> up to 255 entries of u32 title length,
  *                          u32 body length, i64 date; title length
  *                          0xffffffff marks a deleted document
  *
@@ -122,12 +123,12 @@ struct ni_writer {
     size_t cap_post;
     uint32_t *pos;             /* their positions */
     size_t npos, cap_pos;
-    uint32_t *order;           /* terms in byte order */
+    uint32_t *order;           /* terms (or ids) in byte order */
     size_t cap_order;
     uint32_t *docmap;          /* local doc -> internal id */
     ni_buf block;
     ni_buf dec;                /* decoded stored record */
-    ni_buf post_last, terms_last; /* last keys of the tables at flush start */
+    ni_buf post_last, terms_last, ids_last; /* last keys of the tables at flush start */
 };
 
 static uint32_t hash_bytes(const void *p, size_t n)
@@ -212,6 +213,7 @@ void ni_writer_free(ni_writer *w)
     ni_buf_free(&w->dec);
     ni_buf_free(&w->post_last);
     ni_buf_free(&w->terms_last);
+    ni_buf_free(&w->ids_last);
     ni_mem_free(w->slots);
     ni_mem_free(w->accs);
     ni_mem_free(w->docs);
@@ -965,6 +967,44 @@ static int last_key(ni_txn *t, enum ni_table tb, ni_buf *out)
     return rc == NI_DONE ? 0 : rc;
 }
 
+static int cmp_ids(const void *a, const void *b, void *ctx)
+{
+    const ni_writer *w = ctx;
+    const pending *x = &w->docs[*(const uint32_t *)a], *y = &w->docs[*(const uint32_t *)b];
+    size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
+    int c = memcmp(doc_id(w, x), doc_id(w, y), n);
+    return c ? c : (x->id_len > y->id_len) - (x->id_len < y->id_len);
+}
+
+/* The ids of the batch's live documents, in byte order: those past the
+ * table's last id are appended, which fills pages instead of splitting
+ * them. */
+static int write_ids(ni_writer *w, ni_txn *t)
+{
+    unsigned char dk[4];
+    size_t i, n = 0;
+    int rc;
+
+    if ((rc = GROW(w->order, w->cap_order, w->ndocs)) < 0 ||
+        (rc = last_key(t, NI_T_IDS, &w->ids_last)) < 0)
+        return rc;
+    for (i = 0; i < w->ndocs; i++)
+        if (!w->docs[i].dead)
+            w->order[n++] = (uint32_t)i;
+    if (n > 1)
+        qsort_r(w->order, n, sizeof *w->order, cmp_ids, w);
+    for (i = 0; i < n; i++) {
+        const pending *d = &w->docs[w->order[i]];
+        ni_put_be32(dk, w->docmap[w->order[i]]);
+        rc = after_end(&w->ids_last, (const unsigned char *)doc_id(w, d), d->id_len)
+                 ? ni_txn_append(t, NI_T_IDS, doc_id(w, d), d->id_len, dk, 4)
+                 : ni_txn_put(t, NI_T_IDS, doc_id(w, d), d->id_len, dk, 4);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int flush_into(ni_writer *w, ni_txn *t)
 {
     ni_cursor *c = NULL;
@@ -1010,7 +1050,6 @@ static int flush_into(ni_writer *w, ni_txn *t)
                                           d->date, w->records.data + d->rec_off,
                                           d->rec_len)) < 0 ||
             (rc = ni_txn_append(t, NI_T_DOCS, dk, 4, w->block.data, w->block.len)) < 0 ||
-            (rc = ni_txn_put(t, NI_T_IDS, doc_id(w, d), d->id_len, dk, 4)) < 0 ||
             (rc = docinfo_set(t, (uint32_t)next, &di)) < 0)
             return rc;
         m.docs++;
@@ -1019,6 +1058,8 @@ static int flush_into(ni_writer *w, ni_txn *t)
         next++;
     }
     m.next_doc = next;
+    if ((rc = write_ids(w, t)) < 0)
+        return rc;
 
     if ((rc = GROW(w->order, w->cap_order, w->nacc)) < 0)
         return rc;
