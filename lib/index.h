@@ -14,9 +14,7 @@
 
 #define NI_FORMAT_VERSION 2
 
-/* Title positions start at 0; body positions start this far after the
- * title's last one, so phrases and NEAR never join title and body. */
-#define NI_BODY_GAP 100
+/* NI_BODY_GAP (the gap between title and body positions): postings.h */
 
 #define NI_MAX_ID_BYTES 400
 /* documents per docinfo value: 255 entries fill one 4 KiB LMDB overflow

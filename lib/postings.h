@@ -18,6 +18,11 @@
 
 #define NI_BLOCK_DOCS 128
 
+/* Title positions start at 0; body positions start this far after the
+ * title's last one, so phrases and NEAR never join title and body (and a
+ * block stores body positions less this). */
+#define NI_BODY_GAP 100
+
 /* Input to the encoder: one document's postings of the term. */
 typedef struct ni_posting {
     uint32_t doc;
