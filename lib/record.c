@@ -4,10 +4,12 @@
  *
  * Format.  The id and date are kept plain, so that a search asking only
  * for ids reads no compressed bytes; the rest is compressed:
- *   u8      format: 1 = the tail is a plain zstd frame, 2 = a zstd frame
- *           made with the index's dictionary (meta "dict", below)
+ *   u8      format: 2 = the tail is a plain zstd frame, 3 = a zstd frame
+ *           made with the index's dictionary (meta "dict", below); 1 was
+ *           index format 1's (no dictionary, 8-byte date)
  *   id: varint length + 1, bytes
- *   8 bytes little-endian: date (int64, NI_DATE_NONE when unknown)
+ *   varint  date: 0 when unknown (NI_DATE_NONE), else zigzag(date) + 1
+ *           (5 bytes for a date in seconds of this century)
  *   varint  length of the uncompressed tail, 0 when there is none
  *   bytes   zstd frame (level 3, content size, no checksum, no dictionary
  *           id) of the tail: url, rubric, title, text, credit, each
@@ -26,8 +28,8 @@
 
 #include "record.h"
 
-#define FORMAT_PLAIN 1
-#define FORMAT_DICT 2
+#define FORMAT_PLAIN 2
+#define FORMAT_DICT 3
 #define ZSTD_LEVEL 3
 #define MAX_PAYLOAD ((uint64_t)1 << 28)   /* 256 MiB */
 
@@ -160,6 +162,22 @@ fail:
     return rc;
 }
 
+static uint64_t date_code(int64_t date)
+{
+    uint64_t u = (uint64_t)date;
+    if (date == NI_DATE_NONE)
+        return 0;
+    return ((u << 1) ^ (date < 0 ? UINT64_MAX : 0)) + 1;
+}
+
+static int64_t date_decode(uint64_t v)
+{
+    if (v == 0)
+        return NI_DATE_NONE;
+    v--;
+    return (int64_t)((v >> 1) ^ (0 - (v & 1)));
+}
+
 /* Compresses src into dst (cap bytes); 0 and *n, or <0 with a message. */
 static int compress(ni_record_codec *c, void *dst, size_t cap, const void *src,
                     size_t len, size_t *n)
@@ -189,15 +207,13 @@ static int compress(ni_record_codec *c, void *dst, size_t cap, const void *src,
 int ni_record_encode_packed(ni_record_codec *c, ni_buf *out, const char *id, size_t id_len,
                             int64_t date, const unsigned char *plain, size_t plain_len)
 {
-    unsigned char d8[8];
     size_t bound, n = 0, before = out->len;
     int rc = 0;
 
     if ((rc = ni_buf_putc(out, c->dict ? FORMAT_DICT : FORMAT_PLAIN)) < 0 ||
         (rc = put_field(out, id, id_len)) < 0)
         goto fail;
-    ni_put_le64(d8, (uint64_t)date);
-    if ((rc = ni_buf_put(out, d8, 8)) < 0)
+    if ((rc = ni_buf_put_varint(out, date_code(date))) < 0)
         goto fail;
     if (plain_len > MAX_PAYLOAD || out->len - before > MAX_PAYLOAD) {
         rc = ni_error(NI_EINVAL, "document too large (%zu bytes)", plain_len);
@@ -258,15 +274,17 @@ static int decode_head(ni_doc *doc, const unsigned char *data, size_t len,
                        const unsigned char **tail)
 {
     const unsigned char *p = data, *end = data + len;
+    uint64_t date;
     if (len < 1 || (p[0] != FORMAT_PLAIN && p[0] != FORMAT_DICT))
         return ni_error(NI_ECORRUPT, "stored document: unknown format");
     p++;
-    if (get_field(&p, end, &doc->id, &doc->id_len) < 0 || end - p < 9)
+    if (get_field(&p, end, &doc->id, &doc->id_len) < 0 || ni_varint_get(&p, end, &date) < 0 ||
+        p == end)
         return ni_error(NI_ECORRUPT, "stored document: bad fields");
-    doc->date = (int64_t)ni_get_le64(p);
+    doc->date = date_decode(date);
     doc->url = doc->rubric = doc->title = doc->text = doc->credit = NULL;
     doc->url_len = doc->rubric_len = doc->title_len = doc->text_len = doc->credit_len = 0;
-    *tail = p + 8;
+    *tail = p;
     return 0;
 }
 

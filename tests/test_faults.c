@@ -380,6 +380,35 @@ static void corrupted_dictionary(void)
     printf("%d damaged dictionary indexes exercised\n", damaged);
 }
 
+/* Stored dates of every kind read back, with and without a dictionary. */
+static void record_dates(void)
+{
+    static const int64_t dates[] = { NI_DATE_NONE, NI_DATE_NONE + 1, -1, 0, 1,
+                                     1700000000, INT64_MAX };
+    ni_record_codec *c = NULL;
+    ni_buf out = NI_BUF_INIT, scratch = NI_BUF_INIT;
+    ni_doc doc = NI_DOC_INIT, back;
+    size_t i;
+
+    CHECK_RC(ni_record_codec_new(&c), 0);
+    doc.id = "x";
+    doc.id_len = 1;
+    doc.text = "текст";
+    doc.text_len = strlen(doc.text);
+    for (i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        doc.date = dates[i];
+        out.len = 0;
+        CHECK_RC(ni_record_encode(c, &out, &doc), 0);
+        CHECK_RC(ni_record_decode(c, &scratch, &back, out.data, out.len), 0);
+        CHECK(back.date == dates[i] && back.text_len == doc.text_len);
+        CHECK_RC(ni_record_decode_head(&back, out.data, out.len), 0);
+        CHECK(back.date == dates[i] && back.id_len == 1 && back.id[0] == 'x');
+    }
+    ni_record_codec_free(c);
+    ni_buf_free(&out);
+    ni_buf_free(&scratch);
+}
+
 /* A flipped posting block or lexicon entry must be reported by the check. */
 static void check_finds_damage(void)
 {
@@ -405,4 +434,4 @@ static void check_finds_damage(void)
 }
 
 TEST_MAIN(TEST(allocation_failures), TEST(corrupted_values), TEST(check_finds_damage),
-          TEST(dictionary), TEST(corrupted_dictionary))
+          TEST(dictionary), TEST(corrupted_dictionary), TEST(record_dates))
