@@ -44,7 +44,7 @@ typedef struct ni_block {
     uint32_t tf_title[NI_BLOCK_DOCS];
     uint32_t tf_body[NI_BLOCK_DOCS];
     /* private: position decoding state */
-    const unsigned char *gaps, *freqs, *freqs_end;
+    const unsigned char *docsec, *docsec_end;
     const unsigned char *pos_base, *pos_end, *pos_cur;
     uint32_t pos_doc;        /* index of the doc whose positions start at pos_cur */
     int docs_decoded;
