@@ -52,25 +52,36 @@ int ni_meta_write(ni_txn *t, const ni_meta *m)
     return ni_txn_put(t, NI_T_META, stats_key, sizeof stats_key - 1, b, sizeof b);
 }
 
+/* The sum of the frequencies of a block's documents, or -1 when the
+ * bytes are not a block. */
+static int64_t block_cf(ni_block *b, const unsigned char *p, size_t len)
+{
+    int64_t cf = 0;
+    uint32_t i;
+    if (ni_block_open(b, p, len) < 0 || ni_block_decode_docs(b) < 0) {
+        ni_error_clear();
+        return -1;
+    }
+    for (i = 0; i < b->ndocs; i++)
+        cf += (int64_t)b->tf_title[i] + b->tf_body[i];
+    return cf;
+}
+
 int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len)
 {
     const unsigned char *end = p + len;
     uint64_t v[7];
     int kind, i, nv;
+    ni_block b;
 
     memset(out, 0, sizeof *out);
-    if (len < 1 || p[0] > 1)
+    if (len < 1 || p[0] > 2)
         return NI_ECORRUPT;
     kind = *p++;
-    nv = kind == 0 ? 7 : 3;
+    nv = kind == 0 ? 7 : kind == 1 ? 3 : 0;
     for (i = 0; i < nv; i++)
         if (ni_varint_get(&p, end, &v[i]) < 0 || (i != 2 && v[i] > UINT32_MAX))
             return NI_ECORRUPT;
-    out->df = (uint32_t)v[0];
-    out->postings = (uint32_t)v[1];
-    out->cf = v[2];
-    if (out->df > out->postings || out->cf < out->df)
-        return NI_ECORRUPT;
     if (kind == 0) {
         if (p != end)
             return NI_ECORRUPT;
@@ -79,12 +90,15 @@ int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len)
         out->min_len_title = (uint32_t)v[5];
         out->min_len_body = (uint32_t)v[6];
     } else {
-        ni_block b;
-        if (end - p > NI_INLINE_MAX || ni_block_open(&b, p, (size_t)(end - p)) < 0 ||
-            b.ndocs != out->postings) {
-            ni_error_clear();
+        int64_t cf;
+        if (end - p > NI_INLINE_MAX || (cf = block_cf(&b, p, (size_t)(end - p))) < 0)
             return NI_ECORRUPT;
+        if (kind == 2) {
+            v[0] = v[1] = b.ndocs;
+            v[2] = (uint64_t)cf;
         }
+        if (b.ndocs != v[1])
+            return NI_ECORRUPT;
         out->max_tf_title = b.max_tf_title;
         out->max_tf_body = b.max_tf_body;
         out->min_len_title = b.min_len_title;
@@ -92,12 +106,25 @@ int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len)
         out->block = p;
         out->block_len = (size_t)(end - p);
     }
+    out->df = (uint32_t)v[0];
+    out->postings = (uint32_t)v[1];
+    out->cf = v[2];
+    if (out->df > out->postings || out->cf < out->df)
+        return NI_ECORRUPT;
     return 0;
 }
 
 size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
 {
     size_t n = 1;
+    ni_block b;
+    if (ti->block && ti->df == ti->postings &&
+        block_cf(&b, ti->block, ti->block_len) == (int64_t)ti->cf && b.ndocs == ti->df) {
+        /* no deleted documents: the counts are the block's */
+        p[0] = 2;
+        memmove(p + 1, ti->block, ti->block_len);
+        return 1 + ti->block_len;
+    }
     p[0] = ti->block ? 1 : 0;
     n += ni_varint_put(p + n, ti->df);
     n += ni_varint_put(p + n, ti->postings);

@@ -15,15 +15,20 @@
  *                          absent until a flush has at least DICT_MIN_BATCH
  *                          bytes of text to train it on (an even sample of
  *                          DICT_SAMPLE_BYTES); written once, never changed
- *   terms     term      -> u8 kind, varint df, varint postings, varint cf,
- *                          then for kind 0 varint max_tf_title, max_tf_body,
- *                          min_len_title, min_len_body (ni_term_info: counts
- *                          and pruning bounds; the blocks are in postings);
- *                          for kind 1 the term's only posting block, at most
- *                          NI_INLINE_MAX bytes, to the end of the value (its
- *                          header gives the bounds; no postings entries).
- *                          Most terms are rare: inline, they cost no
- *                          postings key and no second lookup
+ *   terms     term      -> u8 kind, then
+ *                          kind 0: varint df, postings, cf, max_tf_title,
+ *                          max_tf_body, min_len_title, min_len_body
+ *                          (ni_term_info: counts and pruning bounds; the
+ *                          blocks are in postings);
+ *                          kind 1: varint df, postings, cf, then the term's
+ *                          only posting block, at most NI_INLINE_MAX bytes,
+ *                          to the end of the value (its header gives the
+ *                          bounds; no postings entries);
+ *                          kind 2: as kind 1 when none of the block's
+ *                          documents is deleted: only the block, whose
+ *                          documents and frequencies give df = postings
+ *                          and cf.  Most terms are rare: inline, they cost
+ *                          no postings key and no second lookup
  *   postings  term 0x00 be32(last doc of block) -> posting block
  *                          (format at the top of postings.c): the blocks of
  *                          a term in doc order, up to 128 documents each, so
