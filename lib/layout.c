@@ -118,8 +118,10 @@ size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
 {
     size_t n = 1;
     ni_block b;
+    int64_t cf;
     if (ti->block && ti->df == ti->postings &&
-        block_cf(&b, ti->block, ti->block_len) == (int64_t)ti->cf && b.ndocs == ti->df) {
+        (cf = block_cf(&b, ti->block, ti->block_len)) >= 0 && (uint64_t)cf == ti->cf &&
+        b.ndocs == ti->df) {
         /* no deleted documents: the counts are the block's */
         p[0] = 2;
         memmove(p + 1, ti->block, ti->block_len);
