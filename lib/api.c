@@ -100,6 +100,7 @@ void ni_index_close(ni_index *idx)
     for (i = 0; i < idx->pool_count; i++)
         ni_analyzer_free(idx->pool[i]);
     ni_store_close(idx->store);
+    ni_record_dict_free(idx->dict);
     pthread_mutex_destroy(&idx->pool_lock);
     ni_mem_free(idx);
 }
@@ -125,6 +126,40 @@ void ni_index_return_analyzer(ni_index *idx, ni_analyzer *an)
     }
     pthread_mutex_unlock(&idx->pool_lock);
     ni_analyzer_free(an);
+}
+
+int ni_index_record_codec(ni_record_codec **out, ni_index *idx, ni_txn *t)
+{
+    ni_record_dict *d;
+    ni_val v;
+    int rc;
+
+    if ((rc = ni_record_codec_new(out)) < 0)
+        return rc;
+    pthread_mutex_lock(&idx->pool_lock);
+    d = idx->dict;
+    pthread_mutex_unlock(&idx->pool_lock);
+    if (!d) {
+        rc = ni_dict_read(t, &v);
+        if (rc == NI_ENOTFOUND)
+            return 0;
+        if (rc < 0 || (rc = ni_record_dict_new(&d, v.data, v.len)) < 0) {
+            ni_record_codec_free(*out);
+            *out = NULL;
+            return rc;
+        }
+        /* committed dictionaries never change: any thread's copy will do */
+        pthread_mutex_lock(&idx->pool_lock);
+        if (idx->dict) {
+            ni_record_dict_free(d);
+            d = idx->dict;
+        } else {
+            idx->dict = d;
+        }
+        pthread_mutex_unlock(&idx->pool_lock);
+    }
+    ni_record_codec_set_dict(*out, d);
+    return 0;
 }
 
 static int writable(ni_index *idx)
@@ -225,7 +260,7 @@ int ni_index_get(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
     rc = ni_txn_get(t, NI_T_DOCS, key, 4, &v);
     if (rc == NI_ENOTFOUND)
         rc = ni_error(NI_ECORRUPT, "document %u has no stored fields", ni_get_be32(key));
-    if (rc < 0 || (rc = ni_record_codec_new(&codec)) < 0 ||
+    if (rc < 0 || (rc = ni_index_record_codec(&codec, idx, t)) < 0 ||
         (rc = ni_record_decode(codec, &scratch, &d, v.data, v.len)) < 0)
         goto cleanup;
     copy = ni_mem_alloc(sizeof *copy + scratch.len);

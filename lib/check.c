@@ -23,6 +23,7 @@ typedef struct checker {
     uint32_t *pos;
     size_t cap_pos;
     ni_index_check_stats *st;
+    uint64_t table_blocks;     /* blocks seen in the postings table */
 } checker;
 
 static int check_docs(checker *c)
@@ -100,77 +101,102 @@ static int check_docs(checker *c)
     return 0;
 }
 
-/* Walks the blocks of one term from the cursor's position. */
-static int check_term(checker *c, ni_cursor *cur, const unsigned char *term,
-                      size_t tlen, const ni_term_info *ti)
+/* Counts of one term's postings, summed over its blocks. */
+typedef struct term_sums {
+    uint64_t postings, df, cf;
+    int64_t prev;              /* last document of the previous block */
+} term_sums;
+
+/* Checks one block of a term (order, bounds, positions, documents). */
+static int check_block(checker *c, const unsigned char *data, size_t len,
+                       const unsigned char *term, size_t tlen, const ni_term_info *ti,
+                       term_sums *sum, ni_block *b)
 {
-    ni_val k, v;
-    ni_block b;
     ni_docinfo di;
-    uint64_t postings = 0, df = 0, cf = 0;
-    int64_t prev = -1;
     uint32_t i, j;
     int rc;
 
-    for (rc = 0; rc == 0; rc = ni_cursor_next(cur)) {
+    if ((rc = ni_block_open(b, data, len)) < 0 || (rc = ni_block_decode_docs(b)) < 0)
+        return BAD("term '%.*s': %s", (int)tlen, term, ni_errmsg());
+    if ((int64_t)b->first_doc <= sum->prev)
+        return BAD("term '%.*s': blocks overlap at document %u", (int)tlen, term,
+                   b->first_doc);
+    sum->prev = b->last_doc;
+    c->st->blocks++;
+    for (i = 0; i < b->ndocs; i++) {
+        uint32_t tf = b->tf_title[i] + b->tf_body[i];
+        if (b->docs[i] >= c->m.next_doc)
+            return BAD("term '%.*s': document %u beyond the last one", (int)tlen,
+                       term, b->docs[i]);
+        if (b->tf_title[i] > b->max_tf_title || b->tf_body[i] > b->max_tf_body ||
+            b->tf_title[i] > ti->max_tf_title || b->tf_body[i] > ti->max_tf_body)
+            return BAD("term '%.*s': a bound is below document %u's frequency",
+                       (int)tlen, term, b->docs[i]);
+        if (tf > c->cap_pos) {
+            uint32_t *np = ni_mem_realloc(c->pos, (size_t)tf * sizeof *np);
+            if (!np)
+                return ni_error(NI_ENOMEM, "out of memory");
+            c->pos = np;
+            c->cap_pos = tf;
+        }
+        if ((rc = ni_block_positions(b, i, c->pos, tf)) < 0)
+            return BAD("term '%.*s', document %u: %s", (int)tlen, term, b->docs[i],
+                       ni_errmsg());
+        for (j = 1; j < tf; j++)
+            if (c->pos[j] <= c->pos[j - 1])
+                return BAD("term '%.*s', document %u: positions out of order",
+                           (int)tlen, term, b->docs[i]);
+        if ((rc = ni_docinfo_get(c->t, b->docs[i], &di)) < 0)
+            return rc == NI_ENOTFOUND ? BAD("document %u has no docinfo", b->docs[i]) : rc;
+        sum->postings++;
+        if (di.len_title == NI_DELETED)
+            continue;
+        if (di.len_title < b->min_len_title || di.len_body < b->min_len_body ||
+            di.len_title < ti->min_len_title || di.len_body < ti->min_len_body)
+            return BAD("term '%.*s': a length bound is above document %u's lengths",
+                       (int)tlen, term, b->docs[i]);
+        sum->df++;
+        sum->cf += tf;
+    }
+    return 0;
+}
+
+/* Checks a term's inline block or its blocks in the table from the
+ * cursor's position (rc_seek: how seeking it there went). */
+static int check_term(checker *c, ni_cursor *cur, int rc_seek, const unsigned char *term,
+                      size_t tlen, const ni_term_info *ti)
+{
+    term_sums sum = { 0, 0, 0, -1 };
+    ni_val k, v;
+    ni_block b;
+    int rc, in_table = 0;
+
+    for (rc = rc_seek; rc == 0; rc = ni_cursor_next(cur)) {
         if ((rc = ni_cursor_get(cur, &k, &v)) < 0)
             break;
         if (k.len != tlen + 5 || memcmp(k.data, term, tlen) != 0 || k.data[tlen] != 0)
             break;
-        if ((rc = ni_block_open(&b, v.data, v.len)) < 0 ||
-            (rc = ni_block_decode_docs(&b)) < 0)
-            return BAD("term '%.*s': %s", (int)tlen, term, ni_errmsg());
+        if (ti->block)
+            return BAD("term '%.*s' has an inline block and blocks in the table",
+                       (int)tlen, term);
+        in_table++;
+        if ((rc = check_block(c, v.data, v.len, term, tlen, ti, &sum, &b)) < 0)
+            return rc;
         if (b.last_doc != ni_get_be32(k.data + tlen + 1))
             return BAD("term '%.*s': block under key %u ends at %u", (int)tlen, term,
                        ni_get_be32(k.data + tlen + 1), b.last_doc);
-        if ((int64_t)b.first_doc <= prev)
-            return BAD("term '%.*s': blocks overlap at document %u", (int)tlen, term,
-                       b.first_doc);
-        prev = b.last_doc;
-        c->st->blocks++;
-        for (i = 0; i < b.ndocs; i++) {
-            uint32_t tf = b.tf_title[i] + b.tf_body[i];
-            if (b.docs[i] >= c->m.next_doc)
-                return BAD("term '%.*s': document %u beyond the last one", (int)tlen,
-                           term, b.docs[i]);
-            if (b.tf_title[i] > b.max_tf_title || b.tf_body[i] > b.max_tf_body ||
-                b.tf_title[i] > ti->max_tf_title || b.tf_body[i] > ti->max_tf_body)
-                return BAD("term '%.*s': a bound is below document %u's frequency",
-                           (int)tlen, term, b.docs[i]);
-            if (tf > c->cap_pos) {
-                uint32_t *np = ni_mem_realloc(c->pos, (size_t)tf * sizeof *np);
-                if (!np)
-                    return ni_error(NI_ENOMEM, "out of memory");
-                c->pos = np;
-                c->cap_pos = tf;
-            }
-            if ((rc = ni_block_positions(&b, i, c->pos, tf)) < 0)
-                return BAD("term '%.*s', document %u: %s", (int)tlen, term, b.docs[i],
-                           ni_errmsg());
-            for (j = 1; j < tf; j++)
-                if (c->pos[j] <= c->pos[j - 1])
-                    return BAD("term '%.*s', document %u: positions out of order",
-                               (int)tlen, term, b.docs[i]);
-            if ((rc = ni_docinfo_get(c->t, b.docs[i], &di)) < 0)
-                return rc == NI_ENOTFOUND ? BAD("document %u has no docinfo", b.docs[i]) : rc;
-            postings++;
-            if (di.len_title == NI_DELETED)
-                continue;
-            if (di.len_title < b.min_len_title || di.len_body < b.min_len_body ||
-                di.len_title < ti->min_len_title || di.len_body < ti->min_len_body)
-                return BAD("term '%.*s': a length bound is above document %u's lengths",
-                           (int)tlen, term, b.docs[i]);
-            df++;
-            cf += tf;
-        }
     }
     if (rc < 0 && rc != NI_DONE)
         return rc;
-    if (postings != ti->postings || df != ti->df || cf != ti->cf)
+    c->table_blocks += (uint64_t)in_table;
+    if (ti->block && (rc = check_block(c, ti->block, ti->block_len, term, tlen, ti, &sum,
+                                       &b)) < 0)
+        return rc;
+    if (sum.postings != ti->postings || sum.df != ti->df || sum.cf != ti->cf)
         return BAD("term '%.*s': lexicon says df %u, postings %u, cf %llu; blocks have "
                    "df %llu, postings %llu, cf %llu", (int)tlen, term, ti->df,
-                   ti->postings, (unsigned long long)ti->cf, (unsigned long long)df,
-                   (unsigned long long)postings, (unsigned long long)cf);
+                   ti->postings, (unsigned long long)ti->cf, (unsigned long long)sum.df,
+                   (unsigned long long)sum.postings, (unsigned long long)sum.cf);
     return 0;
 }
 
@@ -180,7 +206,7 @@ static int check_postings(checker *c)
     unsigned char key[NI_POSTING_KEY_MAX];
     ni_term_info ti;
     ni_val k, v;
-    uint64_t nblocks_seen = 0, total_blocks = 0;
+    uint64_t total_blocks = 0;
     int rc;
 
     if ((rc = ni_cursor_open(&terms, c->t, NI_T_TERMS)) < 0 ||
@@ -191,29 +217,21 @@ static int check_postings(checker *c)
             break;
         if (k.len == 0 || k.len > NI_MAX_WORD_BYTES * 2 ||
             ni_term_info_decode(&ti, v.data, v.len) < 0) {
-            rc = BAD("lexicon entry of %zu bytes with a %zu-byte value", k.len, v.len);
+            rc = BAD("lexicon entry of %zu bytes with a %zu-byte value is damaged", k.len,
+                     v.len);
             break;
         }
         c->st->terms++;
         rc = ni_cursor_seek(post, key, ni_posting_key(key, (const char *)k.data, k.len, 0));
-        if (rc == NI_DONE) {
-            if (ti.postings) {
-                rc = BAD("term '%.*s' has no posting blocks", (int)k.len, k.data);
-                break;
-            }
-            rc = 0;
-            continue;
-        }
-        if (rc < 0 || (rc = check_term(c, post, k.data, k.len, &ti)) < 0)
+        if (rc < 0 || (rc = check_term(c, post, rc, k.data, k.len, &ti)) < 0)
             break;
     }
     if (rc == NI_DONE)
         rc = 0;
-    nblocks_seen = c->st->blocks;
     if (rc == 0 && (rc = ni_txn_count(c->t, NI_T_POSTINGS, &total_blocks)) == 0 &&
-        total_blocks != nblocks_seen)
+        total_blocks != c->table_blocks)
         rc = BAD("%llu posting blocks belong to no lexicon term",
-                 (unsigned long long)(total_blocks - nblocks_seen));
+                 (unsigned long long)(total_blocks - c->table_blocks));
 done:
     ni_cursor_close(terms);
     ni_cursor_close(post);
@@ -232,9 +250,8 @@ int ni_index_check(ni_index_check_stats *out, ni_index *idx)
     memset(&c, 0, sizeof c);
     c.st = out ? out : &dummy;
     memset(c.st, 0, sizeof *c.st);
-    if ((rc = ni_record_codec_new(&c.codec)) < 0)
-        return rc;
     if ((rc = ni_txn_begin(&c.t, idx->store, 0)) == 0 &&
+        (rc = ni_index_record_codec(&c.codec, idx, c.t)) == 0 &&
         (rc = ni_meta_read(c.t, &c.m)) == 0 &&
         (rc = check_docs(&c)) == 0)
         rc = check_postings(&c);

@@ -12,14 +12,14 @@
 #include "record.h"
 #include "store.h"
 
-#define NI_FORMAT_VERSION 1
+#define NI_FORMAT_VERSION 2
 
-/* Title positions start at 0; body positions start this far after the
- * title's last one, so phrases and NEAR never join title and body. */
-#define NI_BODY_GAP 100
+/* NI_BODY_GAP (the gap between title and body positions): postings.h */
 
 #define NI_MAX_ID_BYTES 400
-#define NI_DOCINFO_CHUNK 128        /* documents per docinfo value */
+/* documents per docinfo value: 255 entries fill one 4 KiB LMDB overflow
+ * page (16-byte header + 4,080 bytes); 128 left half of it empty */
+#define NI_DOCINFO_CHUNK 255
 #define NI_DOCINFO_ENTRY 16         /* bytes per document in it */
 #define NI_DELETED UINT32_MAX       /* title length of a deleted document */
 
@@ -35,19 +35,28 @@ typedef struct ni_meta {
 /* terms value: df (live documents with the term), postings (documents in
  * the posting blocks, deleted ones included), cf (live occurrences), and
  * bounds over all its postings for dynamic pruning: the largest title and
- * body frequencies and the smallest title and body lengths. */
+ * body frequencies and the smallest title and body lengths.  A term with
+ * few postings keeps its one block in the value itself (block, block_len;
+ * NULL when its blocks are in the postings table); then the bounds are the
+ * block's. */
 typedef struct ni_term_info {
     uint32_t df;
     uint32_t postings;
     uint64_t cf;
     uint32_t max_tf_title, max_tf_body;
     uint32_t min_len_title, min_len_body;
+    const unsigned char *block;
+    size_t block_len;
 } ni_term_info;
 
-#define NI_TERM_INFO_BYTES 32
-/* 0 or NI_ECORRUPT when len is not NI_TERM_INFO_BYTES. */
+/* Largest encoded block kept in a lexicon value. */
+#define NI_INLINE_MAX 256
+/* Room for any encoded lexicon value. */
+#define NI_TERM_INFO_MAX (1 + 7 * 10 + NI_INLINE_MAX)
+/* 0 or NI_ECORRUPT; out->block points into p. */
 int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len);
-void ni_term_info_encode(unsigned char *p, const ni_term_info *ti);
+/* Encodes ti into p (NI_TERM_INFO_MAX bytes); returns the length. */
+size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti);
 
 /* One docinfo entry. */
 typedef struct ni_docinfo {
@@ -70,15 +79,32 @@ struct ni_index {
     pthread_mutex_t pool_lock;       /* analyzers lent to searches */
     ni_analyzer *pool[8];
     int pool_count;
+    ni_record_dict *dict;            /* committed compression dictionary, once
+                                        read (never changes); under pool_lock */
 };
 
 int ni_meta_read(ni_txn *t, ni_meta *m);
 int ni_meta_write(ni_txn *t, const ni_meta *m);
 int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out);
-int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti);
+/* Puts ti (its block may point into the table: it is copied first);
+ * append: the term sorts after every term of the table. */
+int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti,
+                       int append);
 void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out);
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
 int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
+/* The meta "dict" value: the compression dictionary of stored records.
+ * NI_ENOTFOUND when the index has none (yet). */
+int ni_dict_read(ni_txn *t, ni_val *out);
+int ni_dict_write(ni_txn *t, const unsigned char *bytes, size_t len);
+
+/*
+ * A record codec for reading stored records of t's snapshot (t: a read
+ * transaction): with the index's dictionary when it has one, which is read
+ * once and kept for the index's lifetime.  Free with ni_record_codec_free.
+ */
+int ni_index_record_codec(ni_record_codec **out, ni_index *idx, ni_txn *t);
+
 /* The stored record of a live document; NI_ECORRUPT when it is missing. */
 int ni_stored_get(ni_txn *t, uint32_t doc, ni_val *out);
 

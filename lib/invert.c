@@ -16,7 +16,6 @@
 
 struct ni_inverter {
     ni_analyzer *an;
-    ni_record_codec *codec;
     uint32_t *slots;               /* term hash -> dt index + 1, 0 empty */
     uint32_t *used;                /* the slot of each dt, to clear them */
     size_t nslots, cap_used;
@@ -38,8 +37,7 @@ int ni_inverter_new(ni_inverter **out)
     *out = NULL;
     if (!inv)
         return ni_error(NI_ENOMEM, "out of memory");
-    if ((rc = ni_analyzer_new(&inv->an)) < 0 ||
-        (rc = ni_record_codec_new(&inv->codec)) < 0) {
+    if ((rc = ni_analyzer_new(&inv->an)) < 0) {
         ni_inverter_free(inv);
         return rc;
     }
@@ -52,7 +50,6 @@ void ni_inverter_free(ni_inverter *inv)
     if (!inv)
         return;
     ni_analyzer_free(inv->an);
-    ni_record_codec_free(inv->codec);
     ni_mem_free(inv->slots);
     ni_mem_free(inv->used);
     ni_mem_free(inv->occ);
@@ -244,7 +241,7 @@ int ni_invert_doc(ni_inverter *inv, const ni_doc *doc, ni_doc_terms *d)
     d->ndt = 0;
     d->len_title = d->len_body = 0;
     inv->nocc = 0;
-    if ((rc = ni_record_encode(inv->codec, &d->record, doc)) == 0 &&
+    if ((rc = ni_record_pack(&d->record, doc)) == 0 &&
         (rc = add_field(inv, d, doc->title, doc->title_len, 0, &lt)) == 0 &&
         (rc = add_field(inv, d, doc->text, doc->text_len, lt + NI_BODY_GAP, &body_end)) == 0 &&
         (rc = add_rubric(inv, d, doc->rubric, doc->rubric_len, body_end + NI_BODY_GAP)) == 0)

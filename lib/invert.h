@@ -22,7 +22,7 @@ typedef struct ni_dterm {
 } ni_dterm;
 
 typedef struct ni_doc_terms {
-    ni_buf record;                  /* the stored record (record.c) */
+    ni_buf record;                  /* its packed stored fields (ni_record_pack) */
     ni_buf terms;
     ni_buf post;
     ni_dterm *dt;
@@ -32,7 +32,7 @@ typedef struct ni_doc_terms {
 
 typedef struct ni_inverter ni_inverter;
 
-/* One per thread: an analyzer, a record codec and scratch space. */
+/* One per thread: an analyzer and scratch space. */
 int ni_inverter_new(ni_inverter **out);
 void ni_inverter_free(ni_inverter *inv);
 

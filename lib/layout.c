@@ -8,6 +8,17 @@
 #include "index.h"
 
 static const char stats_key[] = "stats";
+static const char dict_key[] = "dict";
+
+int ni_dict_read(ni_txn *t, ni_val *out)
+{
+    return ni_txn_get(t, NI_T_META, dict_key, sizeof dict_key - 1, out);
+}
+
+int ni_dict_write(ni_txn *t, const unsigned char *bytes, size_t len)
+{
+    return ni_txn_put(t, NI_T_META, dict_key, sizeof dict_key - 1, bytes, len);
+}
 
 int ni_meta_read(ni_txn *t, ni_meta *m)
 {
@@ -41,29 +52,94 @@ int ni_meta_write(ni_txn *t, const ni_meta *m)
     return ni_txn_put(t, NI_T_META, stats_key, sizeof stats_key - 1, b, sizeof b);
 }
 
+/* The sum of the frequencies of a block's documents, or -1 when the
+ * bytes are not a block. */
+static int64_t block_cf(ni_block *b, const unsigned char *p, size_t len)
+{
+    int64_t cf = 0;
+    uint32_t i;
+    if (ni_block_open(b, p, len) < 0 || ni_block_decode_docs(b) < 0) {
+        ni_error_clear();
+        return -1;
+    }
+    for (i = 0; i < b->ndocs; i++)
+        cf += (int64_t)b->tf_title[i] + b->tf_body[i];
+    return cf;
+}
+
 int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len)
 {
-    if (len != NI_TERM_INFO_BYTES)
+    const unsigned char *end = p + len;
+    uint64_t v[7];
+    int kind, i, nv;
+    ni_block b;
+
+    memset(out, 0, sizeof *out);
+    if (len < 1 || p[0] > 2)
         return NI_ECORRUPT;
-    out->df = ni_get_le32(p);
-    out->postings = ni_get_le32(p + 4);
-    out->cf = ni_get_le64(p + 8);
-    out->max_tf_title = ni_get_le32(p + 16);
-    out->max_tf_body = ni_get_le32(p + 20);
-    out->min_len_title = ni_get_le32(p + 24);
-    out->min_len_body = ni_get_le32(p + 28);
+    kind = *p++;
+    nv = kind == 0 ? 7 : kind == 1 ? 3 : 0;
+    for (i = 0; i < nv; i++)
+        if (ni_varint_get(&p, end, &v[i]) < 0 || (i != 2 && v[i] > UINT32_MAX))
+            return NI_ECORRUPT;
+    if (kind == 0) {
+        if (p != end)
+            return NI_ECORRUPT;
+        out->max_tf_title = (uint32_t)v[3];
+        out->max_tf_body = (uint32_t)v[4];
+        out->min_len_title = (uint32_t)v[5];
+        out->min_len_body = (uint32_t)v[6];
+    } else {
+        int64_t cf;
+        if (end - p > NI_INLINE_MAX || (cf = block_cf(&b, p, (size_t)(end - p))) < 0)
+            return NI_ECORRUPT;
+        if (kind == 2) {
+            v[0] = v[1] = b.ndocs;
+            v[2] = (uint64_t)cf;
+        }
+        if (b.ndocs != v[1])
+            return NI_ECORRUPT;
+        out->max_tf_title = b.max_tf_title;
+        out->max_tf_body = b.max_tf_body;
+        out->min_len_title = b.min_len_title;
+        out->min_len_body = b.min_len_body;
+        out->block = p;
+        out->block_len = (size_t)(end - p);
+    }
+    out->df = (uint32_t)v[0];
+    out->postings = (uint32_t)v[1];
+    out->cf = v[2];
+    if (out->df > out->postings || out->cf < out->df)
+        return NI_ECORRUPT;
     return 0;
 }
 
-void ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
+size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
 {
-    ni_put_le32(p, ti->df);
-    ni_put_le32(p + 4, ti->postings);
-    ni_put_le64(p + 8, ti->cf);
-    ni_put_le32(p + 16, ti->max_tf_title);
-    ni_put_le32(p + 20, ti->max_tf_body);
-    ni_put_le32(p + 24, ti->min_len_title);
-    ni_put_le32(p + 28, ti->min_len_body);
+    size_t n = 1;
+    ni_block b;
+    int64_t cf;
+    if (ti->block && ti->df == ti->postings &&
+        (cf = block_cf(&b, ti->block, ti->block_len)) >= 0 && (uint64_t)cf == ti->cf &&
+        b.ndocs == ti->df) {
+        /* no deleted documents: the counts are the block's */
+        p[0] = 2;
+        memmove(p + 1, ti->block, ti->block_len);
+        return 1 + ti->block_len;
+    }
+    p[0] = ti->block ? 1 : 0;
+    n += ni_varint_put(p + n, ti->df);
+    n += ni_varint_put(p + n, ti->postings);
+    n += ni_varint_put(p + n, ti->cf);
+    if (ti->block) {
+        memmove(p + n, ti->block, ti->block_len);
+        return n + ti->block_len;
+    }
+    n += ni_varint_put(p + n, ti->max_tf_title);
+    n += ni_varint_put(p + n, ti->max_tf_body);
+    n += ni_varint_put(p + n, ti->min_len_title);
+    n += ni_varint_put(p + n, ti->min_len_body);
+    return n;
 }
 
 int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out)
@@ -73,17 +149,21 @@ int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out
     if (rc < 0)
         return rc;
     if (ni_term_info_decode(out, v.data, v.len) < 0)
-        return ni_error(NI_ECORRUPT, "lexicon entry of '%.*s' has %zu bytes",
+        return ni_error(NI_ECORRUPT, "lexicon entry of '%.*s' (%zu bytes) is damaged",
                         (int)len, term, v.len);
     return 0;
 }
 
-int ni_term_info_write(ni_txn *t, const char *term, size_t len,
-                       const ni_term_info *ti)
+int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti,
+                       int append)
 {
-    unsigned char b[NI_TERM_INFO_BYTES];
-    ni_term_info_encode(b, ti);
-    return ni_txn_put(t, NI_T_TERMS, term, len, b, sizeof b);
+    unsigned char b[NI_TERM_INFO_MAX];
+    size_t n;
+    if (ti->block && ti->block_len > NI_INLINE_MAX)
+        return ni_error(NI_EINVAL, "inline block of '%.*s' too large", (int)len, term);
+    n = ni_term_info_encode(b, ti);
+    return append ? ni_txn_append(t, NI_T_TERMS, term, len, b, n)
+                  : ni_txn_put(t, NI_T_TERMS, term, len, b, n);
 }
 
 void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out)

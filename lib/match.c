@@ -7,7 +7,8 @@
  * A term matcher walks the blocks of its term in key order; advancing past
  * the current block is one B-tree seek on term 0x00 be32(target), which lands
  * on the first block whose last document is >= target, so whole blocks are
- * skipped without being read.
+ * skipped without being read.  A term whose one block is inline in its
+ * lexicon value has no cursor: past that block it is done.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ static void free_all(ni_matcher **ms, size_t n)
 typedef struct term_m {
     ni_matcher m;
     ni_match_ctx *c;
-    ni_cursor *cur;
+    ni_cursor *cur;            /* NULL for an inline block */
     char *term;
     size_t len;
     ni_block blk;
@@ -94,6 +95,21 @@ static int term_load(term_m *t)
     return 0;
 }
 
+/* Moves to the next block (or the first whose last document is >= target,
+ * when seek), ending the matcher when there is none. */
+static int term_next_block(term_m *t, int seek, uint32_t target)
+{
+    unsigned char key[NI_POSTING_KEY_MAX];
+    int rc;
+    if (!t->cur) {
+        t->m.doc = NI_NO_DOC;
+        return 0;
+    }
+    rc = seek ? ni_cursor_seek(t->cur, key, ni_posting_key(key, t->term, t->len, target))
+              : ni_cursor_next(t->cur);
+    return rc < 0 ? rc : term_load(t);
+}
+
 /* Skips documents without the term in the title when restricted to it. */
 static int term_settle(term_m *t)
 {
@@ -104,7 +120,7 @@ static int term_settle(term_m *t)
             t->m.doc = t->blk.docs[t->i];
             continue;
         }
-        if ((rc = ni_cursor_next(t->cur)) < 0 || (rc = term_load(t)) < 0)
+        if ((rc = term_next_block(t, 0, 0)) < 0)
             return rc;
     }
     return 0;
@@ -118,7 +134,7 @@ static int term_next(ni_matcher *m)
         return 0;
     if (++t->i < t->blk.ndocs) {
         m->doc = t->blk.docs[t->i];
-    } else if ((rc = ni_cursor_next(t->cur)) < 0 || (rc = term_load(t)) < 0) {
+    } else if ((rc = term_next_block(t, 0, 0)) < 0) {
         return rc;
     }
     return term_settle(t);
@@ -131,9 +147,7 @@ static int term_advance(ni_matcher *m, uint32_t target)
     if (m->doc >= target)
         return 0;
     if (target > t->blk.last_doc) {
-        unsigned char key[NI_POSTING_KEY_MAX];
-        if ((rc = ni_cursor_seek(t->cur, key, ni_posting_key(key, t->term, t->len, target))) < 0 ||
-            (rc = term_load(t)) < 0)
+        if ((rc = term_next_block(t, 1, target)) < 0)
             return rc;
         if (m->doc == NI_NO_DOC)
             return 0;
@@ -200,9 +214,20 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
         ni_mem_free(t);
         return ni_error(NI_ENOMEM, "out of memory");
     }
-    if ((rc = ni_cursor_open(&t->cur, c->txn, NI_T_POSTINGS)) < 0 ||
-        (rc = ni_cursor_seek(t->cur, key, ni_posting_key(key, term, len, 0))) < 0 ||
-        (rc = term_load(t)) < 0 || (rc = term_settle(t)) < 0) {
+    if (ti.block) {
+        /* in the read transaction's snapshot, like a cursor's block */
+        if ((rc = ni_block_open(&t->blk, ti.block, ti.block_len)) == 0 &&
+            (rc = ni_block_decode_docs(&t->blk)) == 0) {
+            t->i = 0;
+            t->m.doc = t->blk.docs[0];
+            rc = term_settle(t);
+        }
+    } else if ((rc = ni_cursor_open(&t->cur, c->txn, NI_T_POSTINGS)) == 0 &&
+               (rc = ni_cursor_seek(t->cur, key, ni_posting_key(key, term, len, 0))) >= 0 &&
+               (rc = term_load(t)) == 0) {
+        rc = term_settle(t);
+    }
+    if (rc < 0) {
         term_free(&t->m);
         return rc;
     }

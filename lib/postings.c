@@ -4,21 +4,32 @@
  * bytes come from disk: malformed blocks give NI_ECORRUPT, never a crash or
  * a read outside the block.
  *
- * Block format, version 0 (an LMDB value under the key
- * term 0x00 be32(last_doc), written by writer.c):
+ * Block format, version 3 (an LMDB value under the key
+ * term 0x00 be32(last_doc), or inside a lexicon value; written by
+ * writer.c):
  *
- *   u8      format (0)
+ *   u8      format (3)
  *   varint  ndocs (1..128)
  *   varint  first_doc
- *   varint  last_doc - first_doc
- *   varint  max_tf_title, max_tf_body       largest frequencies in the block
+ *   when ndocs > 1:
+ *     varint  last_doc - first_doc
+ *     varint  max_tf_title, max_tf_body     largest frequencies in the block
+ *           (a one-document block's are its document's)
  *   varint  min_len_title, min_len_body     smallest document lengths
- *   varint  bytes of the doc-gap section
- *   varint  bytes of the frequency section
- *   doc gaps     ndocs - 1 varints: doc[i] - doc[i-1] - 1
- *   frequencies  per document: varint tf_title, varint tf_body
+ *   varint  bytes of the document section
+ *   documents    per document: varint gap << 1 | plain, gap = doc[i] -
+ *                doc[i-1] - 1 (0 for the first); plain 1 means tf_title 0
+ *                and tf_body 1 (the usual case: once, in the body), else
+ *                the frequencies follow: varint tf_body << 2 |
+ *                min(tf_title, 3), then when tf_title >= 3, varint
+ *                tf_title - 3
  *   positions    per document: tf_title + tf_body varints, the first
- *                absolute, then gaps (>= 1) from the previous position
+ *                absolute, then gaps (>= 1) from the previous position;
+ *                the first body position is stored less NI_BODY_GAP (as
+ *                the document's first position, or as the gap from its
+ *                last title position, then >= 1), since the body always
+ *                starts that far after the title: news documents are
+ *                short, so this makes most of them one byte
  *
  * The header alone bounds the BM25F score of every document of the block
  * (largest tf over smallest length), which is what block-max pruning needs.
@@ -27,14 +38,27 @@
 
 #include "postings.h"
 
-#define FORMAT 0
+#define FORMAT 3
+
+/* One document's entry of the document section into p (30 bytes);
+ * returns the length. */
+static size_t doc_put(unsigned char *p, uint32_t gap, uint32_t tf_title, uint32_t tf_body)
+{
+    int plain = tf_title == 0 && tf_body == 1;
+    size_t n = ni_varint_put(p, (uint64_t)gap << 1 | (unsigned)plain);
+    if (plain)
+        return n;
+    n += ni_varint_put(p + n, (uint64_t)tf_body << 2 | (tf_title < 3 ? tf_title : 3));
+    if (tf_title >= 3)
+        n += ni_varint_put(p + n, tf_title - 3);
+    return n;
+}
 
 int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
 {
-    unsigned char head[64];
-    size_t h = 0, i, before = out->len, docs_len = 0, freq_len = 0;
+    unsigned char head[64], tmp[30];
+    size_t h = 0, i, before = out->len, docs_len = 0;
     uint32_t max_t = 0, max_b = 0, min_lt = UINT32_MAX, min_lb = UINT32_MAX, k;
-    unsigned char tmp[10];
     int rc;
 
     if (n == 0 || n > NI_BLOCK_DOCS)
@@ -51,6 +75,11 @@ int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
             if (p[i].pos[k] <= p[i].pos[k - 1])
                 return ni_error(NI_EINVAL, "positions of document %u not increasing",
                                 p[i].doc);
+        if (p[i].tf_body &&
+            (p[i].tf_title ? (uint64_t)p[i].pos[p[i].tf_title] - p[i].pos[p[i].tf_title - 1]
+                           : (uint64_t)p[i].pos[0] + 1) <= NI_BODY_GAP)
+            return ni_error(NI_EINVAL, "body position of document %u within %d of the "
+                            "title", p[i].doc, NI_BODY_GAP);
         if (p[i].tf_title > max_t)
             max_t = p[i].tf_title;
         if (p[i].tf_body > max_b)
@@ -59,34 +88,34 @@ int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
             min_lt = p[i].len_title;
         if (p[i].len_body < min_lb)
             min_lb = p[i].len_body;
-        if (i > 0)
-            docs_len += ni_varint_put(tmp, (uint64_t)p[i].doc - p[i - 1].doc - 1);
-        freq_len += ni_varint_put(tmp, p[i].tf_title) + ni_varint_put(tmp, p[i].tf_body);
+        docs_len += doc_put(tmp, i ? p[i].doc - p[i - 1].doc - 1 : 0, p[i].tf_title,
+                            p[i].tf_body);
     }
 
     head[h++] = FORMAT;
     h += ni_varint_put(head + h, n);
     h += ni_varint_put(head + h, p[0].doc);
-    h += ni_varint_put(head + h, (uint64_t)p[n - 1].doc - p[0].doc);
-    h += ni_varint_put(head + h, max_t);
-    h += ni_varint_put(head + h, max_b);
+    if (n > 1) {
+        h += ni_varint_put(head + h, (uint64_t)p[n - 1].doc - p[0].doc);
+        h += ni_varint_put(head + h, max_t);
+        h += ni_varint_put(head + h, max_b);
+    }
     h += ni_varint_put(head + h, min_lt);
     h += ni_varint_put(head + h, min_lb);
     h += ni_varint_put(head + h, docs_len);
-    h += ni_varint_put(head + h, freq_len);
     if ((rc = ni_buf_put(out, head, h)) < 0)
         goto fail;
-    for (i = 1; i < n; i++)
-        if ((rc = ni_buf_put_varint(out, (uint64_t)p[i].doc - p[i - 1].doc - 1)) < 0)
-            goto fail;
     for (i = 0; i < n; i++)
-        if ((rc = ni_buf_put_varint(out, p[i].tf_title)) < 0 ||
-            (rc = ni_buf_put_varint(out, p[i].tf_body)) < 0)
+        if ((rc = ni_buf_put(out, tmp, doc_put(tmp, i ? p[i].doc - p[i - 1].doc - 1 : 0,
+                                               p[i].tf_title, p[i].tf_body))) < 0)
             goto fail;
     for (i = 0; i < n; i++) {
         uint32_t tf = p[i].tf_title + p[i].tf_body, prev = 0;
         for (k = 0; k < tf; k++) {
-            if ((rc = ni_buf_put_varint(out, p[i].pos[k] - (k ? prev : 0))) < 0)
+            uint32_t v = p[i].pos[k] - (k ? prev : 0);
+            if (k == p[i].tf_title)
+                v -= NI_BODY_GAP;
+            if ((rc = ni_buf_put_varint(out, v)) < 0)
                 goto fail;
             prev = p[i].pos[k];
         }
@@ -112,35 +141,68 @@ static int get32(const unsigned char **p, const unsigned char *end, uint32_t *ou
     return 0;
 }
 
+/* One document's entry of the document section (see doc_put). */
+static int doc_get(const unsigned char **p, const unsigned char *end, uint32_t *gap,
+                   uint32_t *tf_title, uint32_t *tf_body)
+{
+    uint64_t v;
+    uint32_t more;
+    if (ni_varint_get(p, end, &v) < 0 || v >> 1 > UINT32_MAX)
+        return -1;
+    *gap = (uint32_t)(v >> 1);
+    if (v & 1) {
+        *tf_title = 0;
+        *tf_body = 1;
+        return 0;
+    }
+    if (ni_varint_get(p, end, &v) < 0 || v >> 2 > UINT32_MAX)
+        return -1;
+    *tf_body = (uint32_t)(v >> 2);
+    *tf_title = (uint32_t)(v & 3);
+    if (*tf_title == 3) {
+        if (get32(p, end, &more) || more > UINT32_MAX - 3)
+            return -1;
+        *tf_title = 3 + more;
+    }
+    return 0;
+}
+
 int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
 {
     const unsigned char *p = data, *end = data + len;
-    uint32_t span, docs_len, freq_len;
+    uint32_t span = 0, docs_len;
 
     if (len < 1)
         return corrupt("empty");
     if (*p++ != FORMAT)
         return corrupt("unknown format");
-    if (get32(&p, end, &b->ndocs) || get32(&p, end, &b->first_doc) ||
-        get32(&p, end, &span) || get32(&p, end, &b->max_tf_title) ||
-        get32(&p, end, &b->max_tf_body) || get32(&p, end, &b->min_len_title) ||
-        get32(&p, end, &b->min_len_body) || get32(&p, end, &docs_len) ||
-        get32(&p, end, &freq_len))
+    if (get32(&p, end, &b->ndocs) || get32(&p, end, &b->first_doc))
         return corrupt("truncated header");
     if (b->ndocs < 1 || b->ndocs > NI_BLOCK_DOCS)
         return corrupt("bad document count");
+    if (b->ndocs > 1 && (get32(&p, end, &span) || get32(&p, end, &b->max_tf_title) ||
+                         get32(&p, end, &b->max_tf_body)))
+        return corrupt("truncated header");
+    if (get32(&p, end, &b->min_len_title) || get32(&p, end, &b->min_len_body) ||
+        get32(&p, end, &docs_len))
+        return corrupt("truncated header");
     if ((uint64_t)b->first_doc + span > UINT32_MAX - 1 || (b->ndocs == 1) != (span == 0) ||
         span < b->ndocs - 1)
         return corrupt("bad document range");
+    if (docs_len > (uint64_t)(end - p))
+        return corrupt("sections past the end");
+    if (b->ndocs == 1) {
+        const unsigned char *q = p;
+        uint32_t gap;
+        if (doc_get(&q, p + docs_len, &gap, &b->max_tf_title, &b->max_tf_body) || gap)
+            return corrupt("bad document entry");
+    }
     if ((uint64_t)b->max_tf_title + b->max_tf_body == 0)
         return corrupt("zero frequency bound");
-    if ((uint64_t)docs_len + freq_len > (uint64_t)(end - p))
-        return corrupt("sections past the end");
     b->last_doc = b->first_doc + span;
-    b->gaps = p;
-    b->freqs = p + docs_len;
-    b->freqs_end = b->freqs + freq_len;
-    b->pos_base = b->pos_cur = b->freqs_end;
+    b->docsec = p;
+    b->docsec_end = p + docs_len;
+    b->pos_base = b->pos_cur = b->docsec_end;
     b->pos_end = end;
     b->pos_doc = 0;
     b->docs_decoded = 0;
@@ -149,33 +211,28 @@ int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
 
 int ni_block_decode_docs(ni_block *b)
 {
-    const unsigned char *gaps = b->gaps, *freqs = b->freqs, *end = b->freqs_end;
-    const unsigned char *gaps_end = b->freqs;
+    const unsigned char *p = b->docsec, *end = b->docsec_end;
     uint64_t doc = b->first_doc;
     uint32_t i, g;
 
     if (b->docs_decoded)
         return 0;
-    b->docs[0] = b->first_doc;
-    for (i = 1; i < b->ndocs; i++) {
-        if (get32(&gaps, gaps_end, &g))
-            return corrupt("truncated document gaps");
-        doc += (uint64_t)g + 1;
+    for (i = 0; i < b->ndocs; i++) {
+        if (doc_get(&p, end, &g, &b->tf_title[i], &b->tf_body[i]))
+            return corrupt("truncated document entries");
+        if (i == 0 && g != 0)
+            return corrupt("gap before the first document");
+        if (i > 0)
+            doc += (uint64_t)g + 1;
         if (doc > b->last_doc)
             return corrupt("document beyond the block's last");
         b->docs[i] = (uint32_t)doc;
-    }
-    if (gaps != gaps_end || doc != b->last_doc)
-        return corrupt("document gaps do not end at the last document");
-    for (i = 0; i < b->ndocs; i++) {
-        if (get32(&freqs, end, &b->tf_title[i]) || get32(&freqs, end, &b->tf_body[i]))
-            return corrupt("truncated frequencies");
         if (b->tf_title[i] > b->max_tf_title || b->tf_body[i] > b->max_tf_body ||
             (uint64_t)b->tf_title[i] + b->tf_body[i] == 0)
             return corrupt("frequency outside its bound");
     }
-    if (freqs != end)
-        return corrupt("frequency section has extra bytes");
+    if (p != end || doc != b->last_doc)
+        return corrupt("document entries do not end at the last document");
     b->docs_decoded = 1;
     return 0;
 }
@@ -222,6 +279,8 @@ int ni_block_positions(ni_block *b, uint32_t i, uint32_t *pos, uint32_t cap)
             return corrupt("truncated positions");
         if (k > 0 && v == 0)
             return corrupt("repeated position");
+        if (k == b->tf_title[i])
+            cur += NI_BODY_GAP;
         cur += v;
         if (cur > UINT32_MAX)
             return corrupt("position overflow");

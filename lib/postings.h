@@ -18,6 +18,11 @@
 
 #define NI_BLOCK_DOCS 128
 
+/* Title positions start at 0; body positions start this far after the
+ * title's last one, so phrases and NEAR never join title and body (and a
+ * block stores body positions less this). */
+#define NI_BODY_GAP 100
+
 /* Input to the encoder: one document's postings of the term. */
 typedef struct ni_posting {
     uint32_t doc;
@@ -39,7 +44,7 @@ typedef struct ni_block {
     uint32_t tf_title[NI_BLOCK_DOCS];
     uint32_t tf_body[NI_BLOCK_DOCS];
     /* private: position decoding state */
-    const unsigned char *gaps, *freqs, *freqs_end;
+    const unsigned char *docsec, *docsec_end;
     const unsigned char *pos_base, *pos_end, *pos_cur;
     uint32_t pos_doc;        /* index of the doc whose positions start at pos_cur */
     int docs_decoded;

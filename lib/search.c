@@ -591,7 +591,7 @@ static int fetch_full(ni_hits *h, uint32_t doc, ni_doc *d)
     int rc = ni_stored_get(h->txn, doc, &v);
     if (rc < 0)
         return rc;
-    if (!h->codec && (rc = ni_record_codec_new(&h->codec)) < 0)
+    if (!h->codec && (rc = ni_index_record_codec(&h->codec, h->idx, h->txn)) < 0)
         return rc;
     return ni_record_decode(h->codec, &h->scratch, d, v.data, v.len);
 }

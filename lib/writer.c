@@ -3,7 +3,7 @@
  * of a batch and its flush into LMDB.  This file writes the on-disk format
  * and is where it is documented.
  *
- * On-disk format, version 1 (NI_FORMAT_VERSION; checked at open, a
+ * On-disk format, version 2 (NI_FORMAT_VERSION; checked at open, a
  * different version gives NI_EVERSION).  One LMDB environment (data.mdb in
  * the index directory) with these named tables; integers in values are
  * little-endian, integers in keys big-endian so that keys sort by number:
@@ -11,17 +11,33 @@
  *   meta      "format"  -> u32 format version
  *             "stats"   -> u64 docs, deleted, next_doc, sum_title, sum_body
  *                          (see ni_meta in index.h)
- *   terms     term      -> u32 df, u32 postings, u64 cf, u32 max_tf_title,
- *                          u32 max_tf_body, u32 min_len_title, u32 min_len_body
- *                          (ni_term_info: counts and pruning bounds)
+ *             "dict"    -> the zstd dictionary of stored records (record.c),
+ *                          absent until a flush has at least DICT_MIN_BATCH
+ *                          bytes of text to train it on (an even sample of
+ *                          DICT_SAMPLE_BYTES); written once, never changed
+ *   terms     term      -> u8 kind, then
+ *                          kind 0: varint df, postings, cf, max_tf_title,
+ *                          max_tf_body, min_len_title, min_len_body
+ *                          (ni_term_info: counts and pruning bounds; the
+ *                          blocks are in postings);
+ *                          kind 1: varint df, postings, cf, then the term's
+ *                          only posting block, at most NI_INLINE_MAX bytes,
+ *                          to the end of the value (its header gives the
+ *                          bounds; no postings entries);
+ *                          kind 2: as kind 1 when none of the block's
+ *                          documents is deleted: only the block, whose
+ *                          documents and frequencies give df = postings
+ *                          and cf.  Most terms are rare: inline, they cost
+ *                          no postings key and no second lookup
  *   postings  term 0x00 be32(last doc of block) -> posting block
  *                          (format at the top of postings.c): the blocks of
  *                          a term in doc order, up to 128 documents each, so
  *                          a reader skips to any document with one B-tree
  *                          seek and reads each block's pruning bounds first
  *   docs      be32(doc) -> stored fields (format at the top of record.c)
- *   ids       external id -> be32(doc)
- *   docinfo   be32(doc / 128) -> up to 128 entries of u32 title length,
+ *   ids       external id -> be32(doc); a flush writes its ids in byte
+ *                          order, appending those past the table's last
+ *   docinfo   be32(doc / 255) -> up to 255 entries of u32 title length,
  *                          u32 body length, i64 date; title length
  *                          0xffffffff marks a deleted document
  *
@@ -59,6 +75,8 @@
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
 #define MAX_TERM_BYTES (NI_MAX_WORD_BYTES * 2)   /* longer terms are dropped */
+#define DICT_MIN_BATCH ((size_t)1 << 20)     /* bytes of tails to train on */
+#define DICT_SAMPLE_BYTES ((size_t)2 << 20)  /* at most this many sampled */
 
 typedef struct acc {
     uint32_t term_off, term_len;
@@ -88,7 +106,8 @@ struct ni_writer {
     ni_doc_terms dterms;       /* its result */
     ni_pipeline *pipe;         /* or in others (idx->threads > 1) */
     ni_analyzer *an;           /* inv's, for deletions */
-    ni_record_codec *codec;    /* decodes documents to delete */
+    ni_record_codec *codec;    /* compresses records; decodes documents to delete */
+    ni_record_dict *dict;      /* the dictionary the transaction has, if any */
 
     ni_buf terms;              /* bytes of the batch's terms */
     uint32_t *slots;           /* term hash: acc index + 1, 0 empty */
@@ -96,7 +115,7 @@ struct ni_writer {
     acc *accs;
     size_t nacc, cap_acc;
 
-    ni_buf records;            /* encoded stored records of pending docs */
+    ni_buf records;            /* packed tails of pending docs (ni_record_pack) */
     ni_buf ids;                /* bytes of pending and deleted ids */
     pending *docs;
     size_t ndocs, cap_docs;
@@ -116,12 +135,12 @@ struct ni_writer {
     size_t cap_post;
     uint32_t *pos;             /* their positions */
     size_t npos, cap_pos;
-    uint32_t *order;           /* terms in byte order */
+    uint32_t *order;           /* terms (or ids) in byte order */
     size_t cap_order;
     uint32_t *docmap;          /* local doc -> internal id */
     ni_buf block;
     ni_buf dec;                /* decoded stored record */
-    ni_buf post_last, terms_last; /* last keys of the tables at flush start */
+    ni_buf post_last, terms_last, ids_last; /* last keys of the tables at flush start */
 };
 
 
@@ -184,6 +203,7 @@ void ni_writer_free(ni_writer *w)
     ni_inverter_free(w->inv);
     ni_doc_terms_free(&w->dterms);
     ni_record_codec_free(w->codec);
+    ni_record_dict_free(w->dict);
     ni_buf_free(&w->terms);
     ni_buf_free(&w->records);
     ni_buf_free(&w->ids);
@@ -191,6 +211,7 @@ void ni_writer_free(ni_writer *w)
     ni_buf_free(&w->dec);
     ni_buf_free(&w->post_last);
     ni_buf_free(&w->terms_last);
+    ni_buf_free(&w->ids_last);
     ni_mem_free(w->slots);
     ni_mem_free(w->accs);
     ni_mem_free(w->docs);
@@ -631,7 +652,7 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
             return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "term of document %u missing from lexicon", doc) : rc;
         ti.df = ti.df ? ti.df - 1 : 0;
         ti.cf = ti.cf >= j - i ? ti.cf - (j - i) : 0;
-        if ((rc = ni_term_info_write(t, term, tlen, &ti)) < 0)
+        if ((rc = ni_term_info_write(t, term, tlen, &ti, 0)) < 0)
             return rc;
     }
 
@@ -649,16 +670,50 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
     return 0;
 }
 
-/* Loads the last block of term when it has room, removing it: its
- * postings become the first of w->post. */
+/* Decodes block data[0..len) into w->post[0..) and w->pos, with room for
+ * extra more postings and positions; *npost its documents. */
+static int load_block(ni_writer *w, const unsigned char *data, size_t len, size_t extra,
+                      size_t *npost)
+{
+    ni_block b;
+    size_t total = 0;
+    uint32_t i;
+    int rc;
+
+    if ((rc = ni_block_open(&b, data, len)) < 0 || (rc = ni_block_decode_docs(&b)) < 0)
+        return rc;
+    for (i = 0; i < b.ndocs; i++)
+        total += (size_t)b.tf_title[i] + b.tf_body[i];
+    if ((rc = NI_GROW(w->post, w->cap_post, b.ndocs + extra)) < 0 ||
+        (rc = NI_GROW(w->pos, w->cap_pos, total + extra)) < 0)
+        return rc;
+    w->npos = 0;
+    for (i = 0; i < b.ndocs; i++) {
+        ni_posting *p = &w->post[i];
+        uint32_t tf = b.tf_title[i] + b.tf_body[i];
+        p->doc = b.docs[i];
+        p->tf_title = b.tf_title[i];
+        p->tf_body = b.tf_body[i];
+        p->len_title = b.min_len_title;
+        p->len_body = b.min_len_body;
+        p->pos = w->pos + w->npos;
+        if ((rc = ni_block_positions(&b, i, w->pos + w->npos, tf)) < 0)
+            return rc;
+        w->npos += tf;
+    }
+    *npost = b.ndocs;
+    return 0;
+}
+
+/* Loads the last block of term from the postings table when it has room,
+ * removing it: its postings become the first of w->post. */
 static int take_tail(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
                      size_t tlen, size_t extra_pos, size_t *npost)
 {
     unsigned char key[NI_POSTING_KEY_MAX];
-    size_t klen = ni_posting_key(key, term, tlen, UINT32_MAX), total = 0;
+    size_t klen = ni_posting_key(key, term, tlen, UINT32_MAX);
     ni_val k, v;
     ni_block b;
-    uint32_t i;
     int rc;
 
     *npost = 0;
@@ -678,28 +733,8 @@ static int take_tail(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
         return rc;
     if (b.ndocs >= NI_BLOCK_DOCS)
         return 0;
-    if ((rc = ni_block_decode_docs(&b)) < 0)
+    if ((rc = load_block(w, v.data, v.len, extra_pos, npost)) < 0)
         return rc;
-    for (i = 0; i < b.ndocs; i++)
-        total += (size_t)b.tf_title[i] + b.tf_body[i];
-    if ((rc = NI_GROW(w->post, w->cap_post, b.ndocs + extra_pos)) < 0 ||
-        (rc = NI_GROW(w->pos, w->cap_pos, total + extra_pos)) < 0)
-        return rc;
-    w->npos = 0;
-    for (i = 0; i < b.ndocs; i++) {
-        ni_posting *p = &w->post[i];
-        uint32_t tf = b.tf_title[i] + b.tf_body[i];
-        p->doc = b.docs[i];
-        p->tf_title = b.tf_title[i];
-        p->tf_body = b.tf_body[i];
-        p->len_title = b.min_len_title;
-        p->len_body = b.min_len_body;
-        p->pos = w->pos + w->npos;
-        if ((rc = ni_block_positions(&b, i, w->pos + w->npos, tf)) < 0)
-            return rc;
-        w->npos += tf;
-    }
-    *npost = b.ndocs;
     return ni_txn_del(t, NI_T_POSTINGS, key, ni_posting_key(key, term, tlen, b.last_doc));
 }
 
@@ -715,19 +750,87 @@ static int after_end(const ni_buf *last, const unsigned char *key, size_t len)
     return c > 0 || (c == 0 && len > last->len);
 }
 
+/*
+ * Writes the postings w->post[0..n) of term, which follow every posting
+ * the term has in the postings table: inline in ti when the term has no
+ * blocks in the table (in_table 0) and they make one small block, as
+ * blocks otherwise (appended, when may_append, if they sort last).  Sets
+ * ti->block; the caller writes ti.
+ */
+static int store_postings(ni_writer *w, ni_txn *t, const char *term, size_t tlen,
+                          size_t n, int in_table, int may_append, ni_term_info *ti)
+{
+    unsigned char key[NI_POSTING_KEY_MAX];
+    size_t i;
+    int rc;
+
+    ti->block = NULL;
+    ti->block_len = 0;
+    for (i = 0; i < n; i += NI_BLOCK_DOCS) {
+        size_t m = n - i < NI_BLOCK_DOCS ? n - i : NI_BLOCK_DOCS;
+        size_t klen = ni_posting_key(key, term, tlen, w->post[i + m - 1].doc);
+        w->block.len = 0;
+        if ((rc = ni_block_encode(&w->block, w->post + i, m)) < 0)
+            return rc;
+        if (m == n && !in_table && w->block.len <= NI_INLINE_MAX) {
+            ti->block = w->block.data;
+            ti->block_len = w->block.len;
+            return 0;
+        }
+        rc = may_append && after_end(&w->post_last, key, klen)
+                 ? ni_txn_append(t, NI_T_POSTINGS, key, klen, w->block.data, w->block.len)
+                 : ni_txn_put(t, NI_T_POSTINGS, key, klen, w->block.data, w->block.len);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* 1 when the batch postings of a (varints, see invert_doc) include a live
+ * document. */
+static int has_live(const ni_writer *w, const acc *a)
+{
+    const unsigned char *p = a->post.data, *end = p + a->post.len;
+    uint64_t local, tft, tfb, gap, k;
+    while (p < end) {
+        if (ni_varint_get(&p, end, &local) || ni_varint_get(&p, end, &tft) ||
+            ni_varint_get(&p, end, &tfb))
+            return 1;     /* damaged: let write_term report it */
+        if (local < w->ndocs && w->docmap[local] != UINT32_MAX)
+            return 1;
+        for (k = 0; k < tft + tfb; k++)
+            if (ni_varint_get(&p, end, &gap))
+                return 1;
+    }
+    return 0;
+}
+
 static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
 {
     const char *term = (const char *)w->terms.data + a->term_off;
     const unsigned char *p = a->post.data, *end = p + a->post.len;
-    unsigned char key[NI_POSTING_KEY_MAX];
     ni_term_info ti;
-    size_t n, i, live = 0;
+    size_t n = 0, i, live = 0, in_table = 0;
     uint64_t cf = 0;
     int rc, new_term;
 
-    if (!a->post.len)
+    if (!a->post.len || !has_live(w, a))
         return 0;
-    if ((rc = take_tail(w, t, c, term, a->term_len, a->post.len, &n)) < 0)
+    rc = ni_term_info_read(t, term, a->term_len, &ti);
+    new_term = rc == NI_ENOTFOUND;
+    if (new_term) {
+        memset(&ti, 0, sizeof ti);
+        ti.min_len_title = ti.min_len_body = UINT32_MAX;
+        rc = 0;
+    } else if (rc < 0) {
+        return rc;
+    }
+    /* the last block, inline or in the table, takes the new postings */
+    if (ti.block)
+        rc = load_block(w, ti.block, ti.block_len, a->post.len, &n);
+    else if (!new_term && (rc = take_tail(w, t, c, term, a->term_len, a->post.len, &n)) == 0)
+        in_table = ti.postings > n;
+    if (rc < 0)
         return rc;
     if (n == 0) {
         w->npos = 0;
@@ -739,7 +842,7 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
         uint64_t local, tft, tfb, gap, pos = 0, k;
         ni_posting *q = &w->post[n];
         if (ni_varint_get(&p, end, &local) || ni_varint_get(&p, end, &tft) ||
-            ni_varint_get(&p, end, &tfb))
+            ni_varint_get(&p, end, &tfb) || local >= w->ndocs)
             return ni_error(NI_ECORRUPT, "batch postings damaged");
         q->pos = w->pos + w->npos;
         for (k = 0; k < tft + tfb; k++) {
@@ -760,28 +863,6 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
         live++;
         n++;
     }
-    for (i = 0; i < n; i += NI_BLOCK_DOCS) {
-        size_t m = n - i < NI_BLOCK_DOCS ? n - i : NI_BLOCK_DOCS;
-        size_t klen = ni_posting_key(key, term, a->term_len, w->post[i + m - 1].doc);
-        w->block.len = 0;
-        if ((rc = ni_block_encode(&w->block, w->post + i, m)) < 0)
-            return rc;
-        rc = after_end(&w->post_last, key, klen)
-                 ? ni_txn_append(t, NI_T_POSTINGS, key, klen, w->block.data, w->block.len)
-                 : ni_txn_put(t, NI_T_POSTINGS, key, klen, w->block.data, w->block.len);
-        if (rc < 0)
-            return rc;
-    }
-    if (!live)
-        return 0;
-    rc = ni_term_info_read(t, term, a->term_len, &ti);
-    new_term = rc == NI_ENOTFOUND;
-    if (new_term)
-        memset(&ti, 0, sizeof ti);
-    else if (rc < 0)
-        return rc;
-    if (new_term)
-        ti.min_len_title = ti.min_len_body = UINT32_MAX;
     ti.df += (uint32_t)live;
     ti.postings += (uint32_t)live;
     ti.cf += cf;
@@ -796,12 +877,75 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
         if (q->len_body < ti.min_len_body)
             ti.min_len_body = q->len_body;
     }
-    if (new_term && after_end(&w->terms_last, (const unsigned char *)term, a->term_len)) {
-        unsigned char v[NI_TERM_INFO_BYTES];
-        ni_term_info_encode(v, &ti);
-        return ni_txn_append(t, NI_T_TERMS, term, a->term_len, v, sizeof v);
+    if ((rc = store_postings(w, t, term, a->term_len, n, (int)in_table, 1, &ti)) < 0)
+        return rc;
+    return ni_term_info_write(t, term, a->term_len, &ti,
+                              new_term && after_end(&w->terms_last,
+                                                    (const unsigned char *)term,
+                                                    a->term_len));
+}
+
+/*
+ * Gives the codec the dictionary of the transaction: the stored one, or,
+ * when there is none and the batch has enough text, one trained on an even
+ * sample of the batch's tails and stored now.  Small batches go without.
+ */
+static int prepare_dict(ni_writer *w, ni_txn *t)
+{
+    ni_buf samples = NI_BUF_INIT, dict = NI_BUF_INIT;
+    size_t *sizes = NULL, n = 0, i, total = 0, step;
+    ni_val v;
+    int rc = ni_dict_read(t, &v);
+
+    if (rc == 0) {
+        if (!ni_record_dict_same(w->dict, v.data, v.len)) {
+            ni_record_codec_set_dict(w->codec, NULL);
+            ni_record_dict_free(w->dict);
+            w->dict = NULL;
+            if ((rc = ni_record_dict_new(&w->dict, v.data, v.len)) < 0)
+                return rc;
+        }
+        ni_record_codec_set_dict(w->codec, w->dict);
+        return 0;
     }
-    return ni_term_info_write(t, term, a->term_len, &ti);
+    if (rc != NI_ENOTFOUND)
+        return rc;
+    /* none in the index (an aborted transaction may have made one) */
+    ni_record_codec_set_dict(w->codec, NULL);
+    ni_record_dict_free(w->dict);
+    w->dict = NULL;
+    for (i = 0; i < w->ndocs; i++)
+        if (!w->docs[i].dead)
+            total += w->docs[i].rec_len;
+    if (total < DICT_MIN_BATCH)
+        return 0;
+    step = (total + DICT_SAMPLE_BYTES - 1) / DICT_SAMPLE_BYTES;
+    if (!(sizes = ni_mem_alloc((w->ndocs / step + 1) * sizeof *sizes))) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < w->ndocs; i += step) {
+        const pending *d = &w->docs[i];
+        if (d->dead || d->rec_len == 0)
+            continue;
+        if ((rc = ni_buf_put(&samples, w->records.data + d->rec_off, d->rec_len)) < 0)
+            goto cleanup;
+        sizes[n++] = d->rec_len;
+    }
+    rc = ni_record_dict_train(&dict, samples.data, sizes, n);
+    if (rc == NI_ENOTFOUND) {
+        rc = 0;
+        goto cleanup;
+    }
+    if (rc < 0 || (rc = ni_record_dict_new(&w->dict, dict.data, dict.len)) < 0 ||
+        (rc = ni_dict_write(t, dict.data, dict.len)) < 0)
+        goto cleanup;
+    ni_record_codec_set_dict(w->codec, w->dict);
+cleanup:
+    ni_mem_free(sizes);
+    ni_buf_free(&samples);
+    ni_buf_free(&dict);
+    return rc;
 }
 
 /* Copies the last key of a table into out (empty when the table is). */
@@ -820,6 +964,44 @@ static int last_key(ni_txn *t, enum ni_table tb, ni_buf *out)
     return rc == NI_DONE ? 0 : rc;
 }
 
+static int cmp_ids(const void *a, const void *b, void *ctx)
+{
+    const ni_writer *w = ctx;
+    const pending *x = &w->docs[*(const uint32_t *)a], *y = &w->docs[*(const uint32_t *)b];
+    size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
+    int c = memcmp(doc_id(w, x), doc_id(w, y), n);
+    return c ? c : (x->id_len > y->id_len) - (x->id_len < y->id_len);
+}
+
+/* The ids of the batch's live documents, in byte order: those past the
+ * table's last id are appended, which fills pages instead of splitting
+ * them. */
+static int write_ids(ni_writer *w, ni_txn *t)
+{
+    unsigned char dk[4];
+    size_t i, n = 0;
+    int rc;
+
+    if ((rc = NI_GROW(w->order, w->cap_order, w->ndocs)) < 0 ||
+        (rc = last_key(t, NI_T_IDS, &w->ids_last)) < 0)
+        return rc;
+    for (i = 0; i < w->ndocs; i++)
+        if (!w->docs[i].dead)
+            w->order[n++] = (uint32_t)i;
+    if (n > 1)
+        qsort_r(w->order, n, sizeof *w->order, cmp_ids, w);
+    for (i = 0; i < n; i++) {
+        const pending *d = &w->docs[w->order[i]];
+        ni_put_be32(dk, w->docmap[w->order[i]]);
+        rc = after_end(&w->ids_last, (const unsigned char *)doc_id(w, d), d->id_len)
+                 ? ni_txn_append(t, NI_T_IDS, doc_id(w, d), d->id_len, dk, 4)
+                 : ni_txn_put(t, NI_T_IDS, doc_id(w, d), d->id_len, dk, 4);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 static int flush_into(ni_writer *w, ni_txn *t)
 {
     ni_cursor *c = NULL;
@@ -828,7 +1010,7 @@ static int flush_into(ni_writer *w, ni_txn *t)
     size_t i;
     int rc;
 
-    if ((rc = ni_meta_read(t, &m)) < 0)
+    if ((rc = ni_meta_read(t, &m)) < 0 || (rc = prepare_dict(w, t)) < 0)
         return rc;
     for (i = 0; i < w->ndels; i++)
         if ((rc = delete_committed(w, t, &m, (const char *)w->ids.data + w->dels[i].off,
@@ -860,8 +1042,11 @@ static int flush_into(ni_writer *w, ni_txn *t)
         di.len_title = d->len_title;
         di.len_body = d->len_body;
         di.date = d->date;
-        if ((rc = ni_txn_append(t, NI_T_DOCS, dk, 4, w->records.data + d->rec_off, d->rec_len)) < 0 ||
-            (rc = ni_txn_put(t, NI_T_IDS, doc_id(w, d), d->id_len, dk, 4)) < 0 ||
+        w->block.len = 0;
+        if ((rc = ni_record_encode_packed(w->codec, &w->block, doc_id(w, d), d->id_len,
+                                          d->date, w->records.data + d->rec_off,
+                                          d->rec_len)) < 0 ||
+            (rc = ni_txn_append(t, NI_T_DOCS, dk, 4, w->block.data, w->block.len)) < 0 ||
             (rc = docinfo_set(t, (uint32_t)next, &di)) < 0)
             return rc;
         m.docs++;
@@ -870,6 +1055,8 @@ static int flush_into(ni_writer *w, ni_txn *t)
         next++;
     }
     m.next_doc = next;
+    if ((rc = write_ids(w, t)) < 0)
+        return rc;
 
     if ((rc = NI_GROW(w->order, w->cap_order, w->nacc)) < 0)
         return rc;
@@ -965,76 +1152,86 @@ int ni_writer_commit(ni_writer *w)
 
 /* ---- compaction -------------------------------------------------------- */
 
+/* Appends the postings of live documents of block data[0..len) to
+ * w->post[*n..) (positions as offsets into w->pos, fixed by the caller). */
+static int keep_live(ni_writer *w, ni_txn *t, const unsigned char *data, size_t len,
+                     size_t *n)
+{
+    ni_block b;
+    ni_docinfo di;
+    uint32_t j;
+    int rc;
+
+    if ((rc = ni_block_open(&b, data, len)) < 0 || (rc = ni_block_decode_docs(&b)) < 0)
+        return rc;
+    if ((rc = NI_GROW(w->post, w->cap_post, *n + b.ndocs)) < 0)
+        return rc;
+    for (j = 0; j < b.ndocs; j++) {
+        uint32_t tf = b.tf_title[j] + b.tf_body[j];
+        ni_posting *q = &w->post[*n];
+        if ((rc = ni_docinfo_get(t, b.docs[j], &di)) < 0)
+            return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no docinfo", b.docs[j]) : rc;
+        if (di.len_title == NI_DELETED)
+            continue;
+        if ((rc = NI_GROW(w->pos, w->cap_pos, w->npos + tf)) < 0 ||
+            (rc = ni_block_positions(&b, j, w->pos + w->npos, tf)) < 0)
+            return rc;
+        q->doc = b.docs[j];
+        q->tf_title = b.tf_title[j];
+        q->tf_body = b.tf_body[j];
+        q->len_title = di.len_title;
+        q->len_body = di.len_body;
+        q->pos = (const uint32_t *)(uintptr_t)w->npos;
+        w->npos += tf;
+        (*n)++;
+    }
+    return 0;
+}
+
 /* Rewrites the blocks of one term without deleted documents. */
 static int compact_term(ni_writer *w, ni_txn *t, ni_cursor *c, const char *term,
                         size_t tlen, ni_term_info *ti)
 {
     unsigned char key[NI_POSTING_KEY_MAX];
     ni_val k, v;
-    ni_block b;
-    ni_docinfo di;
     size_t n = 0, i;
-    uint32_t j;
-    int rc;
+    int rc = NI_DONE;
 
     w->npos = 0;
-    for (rc = ni_cursor_seek(c, key, ni_posting_key(key, term, tlen, 0)); rc == 0;
-         rc = ni_cursor_next(c)) {
-        if ((rc = ni_cursor_get(c, &k, &v)) < 0)
+    if (ti->block) {
+        if ((rc = keep_live(w, t, ti->block, ti->block_len, &n)) < 0)
             return rc;
-        if (k.len != tlen + 5 || memcmp(k.data, term, tlen) != 0 || k.data[tlen] != 0)
-            break;
-        if ((rc = ni_block_open(&b, v.data, v.len)) < 0 ||
-            (rc = ni_block_decode_docs(&b)) < 0)
-            return rc;
-        if ((rc = NI_GROW(w->post, w->cap_post, n + b.ndocs)) < 0)
-            return rc;
-        for (j = 0; j < b.ndocs; j++) {
-            uint32_t tf = b.tf_title[j] + b.tf_body[j];
-            if ((rc = ni_docinfo_get(t, b.docs[j], &di)) < 0)
-                return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no docinfo", b.docs[j]) : rc;
-            if (di.len_title == NI_DELETED)
-                continue;
-            if ((rc = NI_GROW(w->pos, w->cap_pos, w->npos + tf)) < 0 ||
-                (rc = ni_block_positions(&b, j, w->pos + w->npos, tf)) < 0)
+    } else {
+        for (rc = ni_cursor_seek(c, key, ni_posting_key(key, term, tlen, 0)); rc == 0;
+             rc = ni_cursor_next(c)) {
+            if ((rc = ni_cursor_get(c, &k, &v)) < 0)
                 return rc;
-            w->post[n].doc = b.docs[j];
-            w->post[n].tf_title = b.tf_title[j];
-            w->post[n].tf_body = b.tf_body[j];
-            w->post[n].len_title = di.len_title;
-            w->post[n].len_body = di.len_body;
-            w->post[n].pos = (const uint32_t *)(uintptr_t)w->npos; /* fixed below */
-            w->npos += tf;
-            n++;
+            if (k.len != tlen + 5 || memcmp(k.data, term, tlen) != 0 || k.data[tlen] != 0)
+                break;
+            if ((rc = keep_live(w, t, v.data, v.len, &n)) < 0)
+                return rc;
         }
+        if (rc < 0 && rc != NI_DONE)
+            return rc;
+        /* drop the old blocks; the new ones are written below */
+        while ((rc = ni_cursor_seek(c, key, ni_posting_key(key, term, tlen, 0))) == 0 &&
+               (rc = ni_cursor_get(c, &k, NULL)) == 0 && k.len == tlen + 5 &&
+               memcmp(k.data, term, tlen) == 0 && k.data[tlen] == 0) {
+            memcpy(key, k.data, k.len);
+            if ((rc = ni_txn_del(t, NI_T_POSTINGS, key, k.len)) < 0)
+                return rc;
+        }
+        if (rc < 0 && rc != NI_DONE)
+            return rc;
     }
-    if (rc < 0 && rc != NI_DONE)
-        return rc;
     for (i = 0; i < n; i++)
         w->post[i].pos = w->pos + (uintptr_t)w->post[i].pos;
-    /* drop the old blocks, then write the new ones */
-    while ((rc = ni_cursor_seek(c, key, ni_posting_key(key, term, tlen, 0))) == 0 &&
-           (rc = ni_cursor_get(c, &k, NULL)) == 0 && k.len == tlen + 5 &&
-           memcmp(k.data, term, tlen) == 0 && k.data[tlen] == 0) {
-        memcpy(key, k.data, k.len);
-        if ((rc = ni_txn_del(t, NI_T_POSTINGS, key, k.len)) < 0)
-            return rc;
-    }
-    if (rc < 0 && rc != NI_DONE)
-        return rc;
-    for (i = 0; i < n; i += NI_BLOCK_DOCS) {
-        size_t m = n - i < NI_BLOCK_DOCS ? n - i : NI_BLOCK_DOCS;
-        w->block.len = 0;
-        if ((rc = ni_block_encode(&w->block, w->post + i, m)) < 0 ||
-            (rc = ni_txn_put(t, NI_T_POSTINGS, key,
-                             ni_posting_key(key, term, tlen, w->post[i + m - 1].doc),
-                             w->block.data, w->block.len)) < 0)
-            return rc;
-    }
     ti->postings = (uint32_t)n;
     if (n == 0)
         return ni_txn_del(t, NI_T_TERMS, term, tlen);
-    return ni_term_info_write(t, term, tlen, ti);
+    if ((rc = store_postings(w, t, term, tlen, n, 0, 0, ti)) < 0)
+        return rc;
+    return ni_term_info_write(t, term, tlen, ti, 0);
 }
 
 static int compact_into(ni_writer *w, ni_txn *t)

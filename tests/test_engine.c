@@ -419,6 +419,52 @@ static void compact_and_check(void)
     ni_index_close(idx);
 }
 
+/* A term's postings move from its lexicon entry (few documents) to the
+ * postings table as it grows over commits, and back when compaction
+ * shrinks it; searches, phrases and the check agree at every step. */
+static void inline_and_table_terms(void)
+{
+    ni_index *idx = open_new(0, 0);
+    char id[32], text[128], ids[2048];
+    int i, live = 0;
+
+    for (i = 0; i < 260; i++) {
+        snprintf(id, sizeof id, "r%d", i);
+        snprintf(text, sizeof text, "редкость сегодня номер %d", i);
+        CHECK_RC(add(idx, id, NULL, text), 0);
+        live++;
+        if (i == 4 || i % 50 == 49) {
+            CHECK_RC(ni_index_commit(idx), 0);
+            CHECK_RC(ni_index_check(NULL, idx), 0);
+            CHECK(search_ids(idx, "редкость", 0, ids, sizeof ids, NULL) == live);
+            CHECK(search_ids(idx, "\"редкость сегодня\"", 0, ids, sizeof ids, NULL) == live);
+        }
+    }
+    /* a batch whose only posting of an inline term is replaced in it */
+    CHECK_RC(add(idx, "x", NULL, "одиночка"), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(add(idx, "y", NULL, "одиночка тоже"), 0);
+    CHECK_RC(add(idx, "y", NULL, "другое"), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    CHECK(search_ids(idx, "одиночка", 0, ids, sizeof ids, NULL) == 1);
+    for (i = 0; i < 250; i++) {
+        snprintf(id, sizeof id, "r%d", i);
+        CHECK_RC(ni_index_delete(idx, id, strlen(id)), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_compact(idx), 0);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    CHECK(search_ids(idx, "редкость", 0, ids, sizeof ids, NULL) == 10);
+    CHECK(strstr(ids, "r255") != NULL && strstr(ids, "r25,") == NULL);
+    CHECK(search_ids(idx, "\"редкость сегодня\"", 0, ids, sizeof ids, NULL) == 10);
+    CHECK_RC(ni_index_delete(idx, "r259", 4), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    CHECK(search_ids(idx, "редкость", 0, ids, sizeof ids, NULL) == 9);
+    ni_index_close(idx);
+}
+
 static void bad_arguments(void)
 {
     ni_index *idx = open_new(0, 0);
@@ -449,4 +495,4 @@ static void bad_arguments(void)
 TEST_MAIN(TEST(bm25_by_hand), TEST(ranking_rules),
           TEST(reopen_get_stats), TEST(delete_and_replace),
           TEST(commits_and_budget), TEST(map_grows), TEST(reader_process),
-          TEST(compact_and_check), TEST(bad_arguments))
+          TEST(compact_and_check), TEST(inline_and_table_terms), TEST(bad_arguments))

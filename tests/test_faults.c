@@ -10,7 +10,9 @@
  * Corruption: every stored value of a small index (posting blocks, lexicon
  * entries, docinfo, stored documents, statistics) is truncated or has bits
  * flipped, one at a time; searching, fetching and checking must return (an
- * error or a result), never crash or hang.
+ * error or a result), never crash or hang.  The same for the compression
+ * dictionary and dictionary-compressed records of an index large enough to
+ * have one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,24 +263,175 @@ static void corrupted_values(void)
     printf("%d damaged indexes exercised\n", damaged);
 }
 
-/* A flipped posting block must be reported by the check. */
-static void check_finds_damage(void)
+/* Article-like text for document i: words drawn from a small vocabulary. */
+static size_t dict_text(char *out, size_t cap, unsigned i)
 {
-    const char *path = build_small();
-    ni_index *idx = NULL;
-    int found = 0;
-    size_t nth;
-
-    for (nth = 0; nth < 20; nth++) {
-        if (!damage(path, NI_T_POSTINGS, nth, 2))
-            break;
-        CHECK_RC(ni_index_open(&idx, path, NULL), 0);
-        if (ni_index_check(NULL, idx) == NI_ECORRUPT)
-            found++;
-        ni_index_close(idx);
-        idx = NULL;
+    static const char *const words[] = {
+        "мэр", "города", "заявил", "что", "в", "Москве", "открыли", "новую", "школу",
+        "по", "данным", "агентства", "РИА", "Новости", "правительство", "области",
+        "сообщили", "журналистам", "погода", "выставка", "президент", "в", "году",
+        "рублей", "на", "встрече", "с", "жителями", "района", "компания", "Россия",
+    };
+    uint64_t x = 0x9e3779b97f4a7c15ull * (i + 1);
+    size_t n = 0, k;
+    for (k = 0; k < 450 && n + 40 < cap; k++) {
+        const char *w;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        w = words[x % (sizeof words / sizeof words[0])];
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", k ? (x >> 40) % 9 ? " " : ". " : "",
+                              w);
     }
-    CHECK(found == (int)nth && found > 0);
+    return n;
 }
 
-TEST_MAIN(TEST(allocation_failures), TEST(corrupted_values), TEST(check_finds_damage))
+/* An index whose one batch trains a compression dictionary: 400 documents
+ * of about 3 KB, ids c0 .. c399. */
+static const char *build_dict(void)
+{
+    const char *path = test_new_dir();
+    ni_index *idx = NULL;
+    char id[16], text[4096];
+    unsigned i;
+
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+    for (i = 0; i < 400; i++) {
+        ni_doc doc = NI_DOC_INIT;
+        snprintf(id, sizeof id, "c%u", i);
+        doc.id = id;
+        doc.id_len = strlen(id);
+        doc.text = text;
+        doc.text_len = dict_text(text, sizeof text, i);
+        doc.title = "Новость";
+        doc.title_len = strlen(doc.title);
+        CHECK_RC(ni_index_add(idx, &doc), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    ni_index_close(idx);
+    return path;
+}
+
+/* Records compressed with the dictionary read back; deleting (which reads
+ * them in the writer) and a later batch keep the index consistent. */
+static void dictionary(void)
+{
+    const char *path = build_dict();
+    char text[4096];
+    ni_store *s = NULL;
+    ni_txn *t = NULL;
+    ni_index *idx = NULL;
+    ni_doc *d = NULL, doc = NI_DOC_INIT;
+    ni_val v;
+    size_t n;
+
+    CHECK_RC(ni_store_open(&s, path, NI_STORE_READONLY, 0, 0), 0);
+    CHECK_RC(ni_txn_begin(&t, s, 0), 0);
+    CHECK_RC(ni_dict_read(t, &v), 0);
+    CHECK(v.len > 1000);
+    ni_txn_abort(t);
+    ni_store_close(s);
+
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+    CHECK_RC(ni_index_get(&d, idx, "c123", 4), 0);
+    n = dict_text(text, sizeof text, 123);
+    CHECK(d && d->text_len == n && memcmp(d->text, text, n) == 0);
+    ni_doc_free(d);
+    CHECK_RC(ni_index_delete(idx, "c5", 2), 0);
+    doc.id = "c6";
+    doc.id_len = 2;
+    doc.text = "Замена шестой новости";
+    doc.text_len = strlen(doc.text);
+    CHECK_RC(ni_index_add(idx, &doc), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    CHECK_RC(ni_index_get(&d, idx, "c6", 2), 0);
+    CHECK(d && d->text_len == doc.text_len && memcmp(d->text, doc.text, doc.text_len) == 0);
+    ni_doc_free(d);
+    ni_index_close(idx);
+}
+
+static void corrupted_dictionary(void)
+{
+    char clean[256], cmd[600];
+    size_t nth;
+    int mode, damaged = 0;
+
+    snprintf(clean, sizeof clean, "%s", build_dict());
+    for (nth = 0; nth < 24; nth++)
+        for (mode = 0; mode < 3; mode++) {
+            /* meta entry 0 is the dictionary; then a few records */
+            enum ni_table tb = nth < 2 ? NI_T_META : NI_T_DOCS;
+            const char *path = test_new_dir();
+            snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", clean, path);
+            if (system(cmd) != 0) {
+                CHECK(!"cp failed");
+                return;
+            }
+            if (damage(path, tb, nth < 2 ? 0 : (nth - 2) * 17, mode)) {
+                damaged++;
+                exercise(path);
+            }
+            snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+            if (system(cmd) != 0)
+                CHECK(!"rm failed");
+        }
+    CHECK(damaged > 60);
+    printf("%d damaged dictionary indexes exercised\n", damaged);
+}
+
+/* Stored dates of every kind read back, with and without a dictionary. */
+static void record_dates(void)
+{
+    static const int64_t dates[] = { NI_DATE_NONE, NI_DATE_NONE + 1, -1, 0, 1,
+                                     1700000000, INT64_MAX };
+    ni_record_codec *c = NULL;
+    ni_buf out = NI_BUF_INIT, scratch = NI_BUF_INIT;
+    ni_doc doc = NI_DOC_INIT, back;
+    size_t i;
+
+    CHECK_RC(ni_record_codec_new(&c), 0);
+    doc.id = "x";
+    doc.id_len = 1;
+    doc.text = "текст";
+    doc.text_len = strlen(doc.text);
+    for (i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+        doc.date = dates[i];
+        out.len = 0;
+        CHECK_RC(ni_record_encode(c, &out, &doc), 0);
+        CHECK_RC(ni_record_decode(c, &scratch, &back, out.data, out.len), 0);
+        CHECK(back.date == dates[i] && back.text_len == doc.text_len);
+        CHECK_RC(ni_record_decode_head(&back, out.data, out.len), 0);
+        CHECK(back.date == dates[i] && back.id_len == 1 && back.id[0] == 'x');
+    }
+    ni_record_codec_free(c);
+    ni_buf_free(&out);
+    ni_buf_free(&scratch);
+}
+
+/* A flipped posting block or lexicon entry must be reported by the check. */
+static void check_finds_damage(void)
+{
+    static const enum ni_table tables[] = { NI_T_POSTINGS, NI_T_TERMS };
+    ni_index *idx = NULL;
+    int found = 0;
+    size_t nth, t;
+
+    for (t = 0; t < 2; t++) {
+        const char *path = build_small();
+        found = 0;
+        for (nth = 0; nth < 20; nth++) {
+            if (!damage(path, tables[t], nth * 7, 2))
+                break;
+            CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+            if (ni_index_check(NULL, idx) == NI_ECORRUPT)
+                found++;
+            ni_index_close(idx);
+            idx = NULL;
+        }
+        CHECK(found == (int)nth && found > 0);
+    }
+}
+
+TEST_MAIN(TEST(allocation_failures), TEST(corrupted_values), TEST(check_finds_damage),
+          TEST(dictionary), TEST(corrupted_dictionary), TEST(record_dates))

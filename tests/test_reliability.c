@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "newsindex.h"
-#include "../lib/store.h"
+#include "../lib/index.h"
 #include "test.h"
 #include "tmpdir.h"
 
@@ -141,7 +141,8 @@ static void newer_format(void)
     ni_index *idx = NULL;
     ni_store *s = NULL;
     ni_txn *t = NULL;
-    unsigned char v[4] = { 2, 0, 0, 0 };
+    unsigned char v[4] = { NI_FORMAT_VERSION + 1, 0, 0, 0 };
+    char newer[32], ours[32];
 
     snprintf(path, sizeof path, "%s", test_new_dir());
     CHECK_RC(ni_index_open(&idx, path, NULL), 0);
@@ -155,7 +156,9 @@ static void newer_format(void)
     ni_store_close(s);
     CHECK_RC(ni_index_open(&idx, path, NULL), NI_EVERSION);
     CHECK(idx == NULL);
-    CHECK(strstr(ni_errmsg(), "version 2") && strstr(ni_errmsg(), "version 1"));
+    snprintf(newer, sizeof newer, "version %d", NI_FORMAT_VERSION + 1);
+    snprintf(ours, sizeof ours, "version %d", NI_FORMAT_VERSION);
+    CHECK(strstr(ni_errmsg(), newer) && strstr(ni_errmsg(), ours));
 }
 
 /* ---- a full disk: a file-size limit makes LMDB's writes fail ------------ */
