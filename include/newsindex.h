@@ -207,9 +207,10 @@ typedef struct ni_index ni_index;
 typedef struct ni_open_options {
     unsigned version;      /**< NI_OPEN_OPTIONS_VERSION */
     unsigned flags;        /**< NI_OPEN_* bits */
-    size_t memory_budget;  /**< bytes of uncommitted postings kept in memory
-                                before they are flushed into the pending write
-                                transaction (default 256 MiB) */
+    size_t memory_budget;  /**< about how many bytes the uncommitted batch may
+                                hold in memory (estimated as twice the text
+                                added) before it is flushed into the pending
+                                write transaction (default 256 MiB) */
     uint64_t map_size;     /**< initial LMDB map size in bytes, 0 = automatic;
                                 the map grows by itself when it fills */
     unsigned threads;      /**< threads that analyse added documents: 0 or 1 =

@@ -7,6 +7,9 @@
  * caller takes results from the head only, so they come back in order.
  * One mutex guards the states and counts; a job's buffers belong to
  * whoever moved it out of QUEUED (or, when FREE, to the caller).
+ *
+ * The same threads also run loops (ni_pipeline_for): each takes the next
+ * FOR_CHUNK indices under the mutex until none are left.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +19,7 @@
 #include "pipeline.h"
 
 #define JOBS_PER_THREAD 16
+#define FOR_CHUNK 16
 #define KEEP_BYTES ((size_t)4 << 20)   /* larger job buffers are freed after use */
 
 enum { FREE, QUEUED, RUNNING, DONE };
@@ -44,6 +48,14 @@ struct ni_pipeline {
     unsigned nworkers;         /* started */
     ni_inverter *inv;          /* the caller's, when it lends a hand (not ours) */
     int quit;
+
+    /* the loop of ni_pipeline_for, when fn is set */
+    int (*fn)(void *ctx, size_t i, unsigned k);
+    void *ctx;
+    size_t for_n, for_next;    /* indices: all, the next to hand out */
+    unsigned for_busy;         /* threads inside a chunk */
+    int for_rc;
+    char for_err[256];
 };
 
 /* The oldest QUEUED job, now RUNNING.  Under the lock, queued > 0. */
@@ -68,6 +80,34 @@ static void run(job *j, ni_inverter *inv)
         snprintf(j->err, sizeof j->err, "%s", ni_errmsg());
 }
 
+/* Whether the loop has indices left to hand out (under the lock). */
+static int for_pending(const ni_pipeline *p)
+{
+    return p->fn && p->for_next < p->for_n;
+}
+
+/* Runs the next chunk of the loop as thread k; called and returns with
+ * the lock held. */
+static void for_chunk(ni_pipeline *p, unsigned k)
+{
+    size_t i = p->for_next, end = i + FOR_CHUNK < p->for_n ? i + FOR_CHUNK : p->for_n;
+    int rc = 0;
+
+    p->for_next = end;
+    p->for_busy++;
+    pthread_mutex_unlock(&p->mu);
+    for (; i < end && rc >= 0; i++)
+        rc = p->fn(p->ctx, i, k);
+    pthread_mutex_lock(&p->mu);
+    if (rc < 0 && p->for_rc >= 0) {
+        p->for_rc = rc;
+        snprintf(p->for_err, sizeof p->for_err, "%s", ni_errmsg());
+        p->for_next = p->for_n;
+    }
+    if (--p->for_busy == 0 && p->for_next >= p->for_n)
+        pthread_cond_broadcast(&p->done);
+}
+
 static void *worker_main(void *arg)
 {
     worker *wk = arg;
@@ -76,10 +116,14 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         job *j;
-        while (!p->quit && !p->queued)
+        while (!p->quit && !p->queued && !for_pending(p))
             pthread_cond_wait(&p->work, &p->mu);
         if (p->quit)
             break;
+        if (for_pending(p)) {
+            for_chunk(p, (unsigned)(wk - p->workers));
+            continue;
+        }
         j = take(p);
         pthread_mutex_unlock(&p->mu);
         run(j, wk->inv);
@@ -264,4 +308,31 @@ void ni_pipeline_release(ni_pipeline *p)
     p->head = (p->head + 1) % p->cap;
     p->count--;
     pthread_mutex_unlock(&p->mu);
+}
+
+unsigned ni_pipeline_threads(const ni_pipeline *p)
+{
+    return p->nworkers + 1;
+}
+
+int ni_pipeline_for(ni_pipeline *p, size_t n, int (*fn)(void *ctx, size_t i, unsigned k),
+                    void *ctx)
+{
+    int rc;
+
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn;
+    p->ctx = ctx;
+    p->for_n = n;
+    p->for_next = 0;
+    p->for_rc = 0;
+    pthread_cond_broadcast(&p->work);
+    while (for_pending(p))
+        for_chunk(p, p->nworkers);
+    while (p->for_busy)
+        pthread_cond_wait(&p->done, &p->mu);
+    p->fn = NULL;
+    rc = p->for_rc;
+    pthread_mutex_unlock(&p->mu);
+    return rc < 0 ? ni_error(rc, "%s", p->for_err) : 0;
 }

@@ -40,4 +40,17 @@ int ni_pipeline_next(ni_pipeline *p, int wait, const ni_doc_terms **out);
 /* Frees the slot of the document ni_pipeline_next returned. */
 void ni_pipeline_release(ni_pipeline *p);
 
+/* Threads that work for the pipeline, the caller's included. */
+unsigned ni_pipeline_threads(const ni_pipeline *p);
+
+/*
+ * Calls fn(ctx, i, k) for every i in [0, n), spread over the pipeline's
+ * threads and the caller's; k < ni_pipeline_threads(p) names the thread,
+ * so that fn can keep per-thread state.  Returns 0, or the first error fn
+ * returned (message set; the remaining i are skipped).  The pipeline must
+ * be empty (no documents in it).
+ */
+int ni_pipeline_for(ni_pipeline *p, size_t n, int (*fn)(void *ctx, size_t i, unsigned k),
+                    void *ctx);
+
 #endif

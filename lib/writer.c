@@ -46,10 +46,18 @@
  *
  * A batch (everything since the last commit) is inverted in memory: each
  * term accumulates its postings as varints (local doc number, title tf,
- * body tf, position gaps).  When the batch outgrows the memory budget it is
+ * body tf, position gaps).  When the batch outgrows the memory budget (an
+ * estimate from the sizes of the documents added, see batch_bytes) it is
  * flushed into a write transaction that stays open until ni_index_commit,
  * so readers never see part of a batch.  Internal ids are assigned at flush
  * time, inside the write transaction, so two writer processes never clash.
+ *
+ * Documents are analysed and inverted one by one (invert.c), in the
+ * calling thread or, with ni_open_options.threads > 1, in the pipeline's
+ * threads (pipeline.c); either way they are merged into the batch in the
+ * order they were added and flushed after the same documents, so the index
+ * written is the same byte for byte.  At flush the stored records are
+ * compressed by the same threads.
  *
  * Replacing and deleting: adding an id already in the batch kills the
  * earlier pending copy (its postings are dropped at flush); an id already
@@ -91,7 +99,17 @@ typedef struct pending {
     uint32_t len_title, len_body;
     int64_t date;
     int dead;                  /* LIVE, REPLACED (later copy or deleted), FAILED */
+    uint32_t z_part, z_len;    /* at flush: its record, compressed, in */
+    size_t z_off;              /* zparts[z_part].out */
 } pending;
+
+/* What one thread of a flush compresses records with, and into. */
+typedef struct zpart {
+    ni_record_codec *codec;
+    ni_buf out;
+} zpart;
+
+#define ZPART_KEEP ((size_t)16 << 20)   /* larger buffers are freed after a flush */
 
 enum { LIVE, REPLACED, FAILED };
 
@@ -141,6 +159,8 @@ struct ni_writer {
     ni_buf block;
     ni_buf dec;                /* decoded stored record */
     ni_buf post_last, terms_last, ids_last; /* last keys of the tables at flush start */
+    zpart *zparts;             /* one per thread compressing at flush */
+    unsigned nzparts;
 };
 
 
@@ -190,6 +210,9 @@ static void batch_clear(ni_writer *w)
     w->merged = 0;
     w->ndels = 0;
     w->mem = 0;
+    for (i = 0; i < w->nzparts; i++)
+        if (w->zparts[i].out.cap > ZPART_KEEP)
+            ni_buf_free(&w->zparts[i].out);
 }
 
 void ni_writer_free(ni_writer *w)
@@ -212,6 +235,11 @@ void ni_writer_free(ni_writer *w)
     ni_buf_free(&w->post_last);
     ni_buf_free(&w->terms_last);
     ni_buf_free(&w->ids_last);
+    for (unsigned k = 0; k < w->nzparts; k++) {
+        ni_record_codec_free(w->zparts[k].codec);
+        ni_buf_free(&w->zparts[k].out);
+    }
+    ni_mem_free(w->zparts);
     ni_mem_free(w->slots);
     ni_mem_free(w->accs);
     ni_mem_free(w->docs);
@@ -274,7 +302,6 @@ static int intern(ni_writer *w, const char *term, size_t len, uint32_t h, uint32
     memset(&a->post, 0, sizeof a->post);
     w->slots[j] = (uint32_t)w->nacc + 1;
     *out = (uint32_t)w->nacc++;
-    w->mem += sizeof *a + len + 8;
     return 0;
 }
 
@@ -358,7 +385,6 @@ static int merge_doc(ni_writer *w, uint32_t local, const ni_doc_terms *dt)
         p = ni_varint_put32(a->post.data + a->post.len, local);
         memcpy(p, dt->post.data + t->post_off, t->post_len);
         p += t->post_len;
-        w->mem += (size_t)(p - (a->post.data + a->post.len));
         a->post.len = (size_t)(p - a->post.data);
         a->last_local = local;
     }
@@ -368,7 +394,6 @@ static int merge_doc(ni_writer *w, uint32_t local, const ni_doc_terms *dt)
         return rc;
     d->len_title = dt->len_title;
     d->len_body = dt->len_body;
-    w->mem += sizeof *d + d->rec_len;
     return 0;
 }
 
@@ -409,6 +434,19 @@ static int collect(ni_writer *w, int wait)
 }
 
 static int flush(ni_writer *w);
+
+/*
+ * What a document adds to the batch's memory, estimated from its size
+ * when it is added (its packed fields, about as many bytes of postings,
+ * and bookkeeping), so that the batch is flushed after the same document
+ * whichever thread analyses it: flush points decide what the stored
+ * fields' dictionary is trained on.
+ */
+static size_t batch_bytes(const ni_doc *doc)
+{
+    size_t text = doc->title_len + doc->text_len + doc->rubric_len;
+    return sizeof(pending) + doc->id_len + doc->url_len + doc->credit_len + 2 * text + 64;
+}
 
 /* Makes room in the pipeline (started by the first add) for one more
  * document. */
@@ -475,7 +513,7 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
     d->date = doc->date;
     w->id_slots[slot] = (uint32_t)w->ndocs + 1;
     w->ndocs++;
-    w->mem += d->id_len;
+    w->mem += batch_bytes(doc);
     if (w->pipe)
         while ((rc = collect(w, 0)) == 0)
             ;
@@ -1002,6 +1040,57 @@ static int write_ids(ni_writer *w, ni_txn *t)
     return 0;
 }
 
+/* Compresses the record of live document i as thread k of the flush. */
+static int compress_one(void *ctx, size_t i, unsigned k)
+{
+    ni_writer *w = ctx;
+    pending *d = &w->docs[i];
+    ni_buf *out = &w->zparts[k].out;
+    int rc;
+
+    if (d->dead)
+        return 0;
+    d->z_part = k;
+    d->z_off = out->len;
+    rc = ni_record_encode_packed(w->zparts[k].codec, out, doc_id(w, d), d->id_len, d->date,
+                                 w->records.data + d->rec_off, d->rec_len);
+    d->z_len = (uint32_t)(out->len - d->z_off);
+    return rc;
+}
+
+/* Compresses every live record of the batch (with the dictionary w->dict),
+ * on the pipeline's threads when there is a pipeline. */
+static int compress_records(ni_writer *w)
+{
+    unsigned n = w->pipe ? ni_pipeline_threads(w->pipe) : 1, k;
+    size_t i;
+    int rc = 0;
+
+    if (n > w->nzparts) {
+        zpart *z = ni_mem_realloc(w->zparts, n * sizeof *z);
+        if (!z)
+            return ni_error(NI_ENOMEM, "out of memory");
+        memset(z + w->nzparts, 0, (n - w->nzparts) * sizeof *z);
+        w->zparts = z;
+        w->nzparts = n;
+    }
+    for (k = 0; k < n; k++) {
+        if (!w->zparts[k].codec && (rc = ni_record_codec_new(&w->zparts[k].codec)) < 0)
+            return rc;
+        ni_record_codec_set_dict(w->zparts[k].codec, w->dict);
+        w->zparts[k].out.len = 0;
+    }
+    if (w->pipe)
+        rc = ni_pipeline_for(w->pipe, w->ndocs, compress_one, w);
+    else
+        for (i = 0; i < w->ndocs && rc == 0; i++)
+            rc = compress_one(w, i, 0);
+    /* the dictionary may change before the next flush (an aborted one) */
+    for (k = 0; k < n; k++)
+        ni_record_codec_set_dict(w->zparts[k].codec, NULL);
+    return rc;
+}
+
 static int flush_into(ni_writer *w, ni_txn *t)
 {
     ni_cursor *c = NULL;
@@ -1010,7 +1099,8 @@ static int flush_into(ni_writer *w, ni_txn *t)
     size_t i;
     int rc;
 
-    if ((rc = ni_meta_read(t, &m)) < 0 || (rc = prepare_dict(w, t)) < 0)
+    if ((rc = ni_meta_read(t, &m)) < 0 || (rc = prepare_dict(w, t)) < 0 ||
+        (rc = compress_records(w)) < 0)
         return rc;
     for (i = 0; i < w->ndels; i++)
         if ((rc = delete_committed(w, t, &m, (const char *)w->ids.data + w->dels[i].off,
@@ -1042,11 +1132,8 @@ static int flush_into(ni_writer *w, ni_txn *t)
         di.len_title = d->len_title;
         di.len_body = d->len_body;
         di.date = d->date;
-        w->block.len = 0;
-        if ((rc = ni_record_encode_packed(w->codec, &w->block, doc_id(w, d), d->id_len,
-                                          d->date, w->records.data + d->rec_off,
-                                          d->rec_len)) < 0 ||
-            (rc = ni_txn_append(t, NI_T_DOCS, dk, 4, w->block.data, w->block.len)) < 0 ||
+        if ((rc = ni_txn_append(t, NI_T_DOCS, dk, 4, w->zparts[d->z_part].out.data + d->z_off,
+                                d->z_len)) < 0 ||
             (rc = docinfo_set(t, (uint32_t)next, &di)) < 0)
             return rc;
         m.docs++;

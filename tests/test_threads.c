@@ -30,7 +30,7 @@ static const char *const words[] = {
  * replace earlier ones. */
 static void make_doc(ni_doc *d, char *buf, size_t size, unsigned i)
 {
-    size_t n = 0, k, len = i % 97 == 0 ? 70000 : 40 + (i * 37) % 600;
+    size_t n = 0, k, len = i % 47 == 0 ? 70000 : 40 + (i * 37) % 600;
     char *id = buf, *title, *text;
     unsigned r = i * 2654435761u;
 
@@ -76,7 +76,7 @@ static int build(const char *dir, unsigned threads)
     int rc;
 
     o.threads = threads;
-    o.memory_budget = 1 << 20;        /* flushes inside a batch */
+    o.memory_budget = 3 << 20;        /* flushes inside a batch */
     if ((rc = ni_index_open(&idx, dir, &o)) < 0) {
         free(buf);
         return rc;
@@ -89,7 +89,7 @@ static int build(const char *dir, unsigned threads)
             snprintf(id, sizeof id, "doc-%u", i - 22);
             rc = ni_index_delete(idx, id, strlen(id));
         }
-        if (rc >= 0 && i % 400 == 399)
+        if (rc >= 0 && i >= 1000 && i % 200 == 199)
             rc = ni_index_commit(idx);
     }
     if (rc >= 0)
@@ -100,7 +100,7 @@ static int build(const char *dir, unsigned threads)
 }
 
 /* Whether every named table of the two LMDB environments holds the same
- * keys and values. */
+ * keys and values, the stored fields' dictionary among them. */
 static int same_tables(const char *a, const char *b)
 {
     static const char *const tables[] = { "meta", "terms", "postings", "docs", "ids", "docinfo" };
@@ -108,7 +108,7 @@ static int same_tables(const char *a, const char *b)
     MDB_env *env[2] = { NULL, NULL };
     MDB_txn *txn[2] = { NULL, NULL };
     size_t t, entries = 0;
-    int e, same = 1;
+    int e, same = 1, dict = 0;
 
     for (e = 0; e < 2; e++) {
         if (mdb_env_create(&env[e]) || mdb_env_set_maxdbs(env[e], 16) ||
@@ -128,6 +128,7 @@ static int same_tables(const char *a, const char *b)
         for (e = 0; e < 2; e++)
             r[e] = same ? mdb_cursor_get(c[e], &k[e], &v[e], MDB_FIRST) : MDB_NOTFOUND;
         while (same && r[0] == 0 && r[1] == 0) {
+            dict |= t == 0 && k[0].mv_size == 4 && memcmp(k[0].mv_data, "dict", 4) == 0;
             same = k[0].mv_size == k[1].mv_size && v[0].mv_size == v[1].mv_size &&
                    memcmp(k[0].mv_data, k[1].mv_data, k[0].mv_size) == 0 &&
                    memcmp(v[0].mv_data, v[1].mv_data, v[0].mv_size) == 0;
@@ -147,7 +148,7 @@ static int same_tables(const char *a, const char *b)
         if (env[e])
             mdb_env_close(env[e]);
     }
-    return same && entries > NDOCS;
+    return same && dict && entries > NDOCS;
 }
 
 static void same_index(void)
