@@ -176,7 +176,9 @@ static int term_advance(ni_matcher *m, uint32_t target)
 /*
  * Moves t to the block holding the first document >= target, if it is not
  * there yet, reading only the block's header: t then stands on the block's
- * first document, which may be below target.  The caller advances t to
+ * first document (its first in the title when restricted to it), which may
+ * be below target; a term that is not lazy is decoded there, since its
+ * parent may score it without advancing it.  The caller advances t to
  * target or beyond before it uses t's document again.
  */
 static int term_shallow(term_m *t, uint32_t target)
@@ -185,9 +187,10 @@ static int term_shallow(term_m *t, uint32_t target)
     int rc;
     if (t->m.doc == NI_NO_DOC || target <= t->blk.last_doc)
         return 0;
-    if ((rc = ni_cursor_seek(t->cur, key, ni_posting_key(key, t->term, t->len, target))) < 0)
+    if ((rc = ni_cursor_seek(t->cur, key, ni_posting_key(key, t->term, t->len, target))) < 0 ||
+        (rc = term_load(t)) < 0)
         return rc;
-    return term_load(t);
+    return term_settle(t);
 }
 
 /* No document of t's current block scores more than this. */
@@ -1141,6 +1144,25 @@ static int probe(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *scor
 }
 
 /*
+ * The score at doc of an OR (flat: its doc field is stale, as are those of
+ * nested ORs flattened by flatten_or), added up in the order or_score would: pruned and
+ * exhaustive evaluation must agree to the last bit.  Every scorer holding
+ * doc stands on it.
+ */
+static double or_sum(ni_matcher *m, uint32_t doc, const ni_docinfo *di, int flat)
+{
+    double s = 0;
+    size_t k;
+    if (m->ops != &or_ops || !(flat || m->doc == doc))
+        return m->doc == doc ? m->ops->score(m, di) : 0;
+    for (k = 0; k < ((or_m *)m)->n; k++) {
+        ni_matcher *kid = ((or_m *)m)->kids[k];
+        s += or_sum(kid, doc, di, flat && kid->ops == &or_ops && ((or_m *)kid)->min_match <= 1);
+    }
+    return s;
+}
+
+/*
  * Block-max MaxScore over the scorers terms[0..nt) of an OR (a document
  * needs min_match of them) plus optional scorers.  Terms are sorted by
  * their global bound: terms[0..first) together cannot lift a document
@@ -1151,8 +1173,9 @@ static int probe(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *scor
  * having read block headers only; in the others the terms are split again
  * by block bounds, and only those that can still matter propose candidates.
  */
-static int run_or(ni_matcher **terms, size_t nt, size_t min_match, ni_matcher **opts,
-                  size_t no, ni_match_ctx *c, ni_collect_fn collect, void *arg)
+static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_match,
+                  ni_matcher **opts, size_t no, ni_match_ctx *c, ni_collect_fn collect,
+                  void *arg)
 {
     double pre[MAX_SCORERS + 1], bm[MAX_SCORERS], lpre[MAX_SCORERS + 1];
     size_t ord[MAX_SCORERS];
@@ -1251,8 +1274,13 @@ static int run_or(ni_matcher **terms, size_t nt, size_t min_match, ni_matcher **
                     return rc;
                 pruned = 1;
             }
-            if (!pruned)
+            if (!pruned) {
+                score = or_sum(or, doc, &di, 1);
+                for (i = 0; i < no; i++)
+                    if (opts[i]->doc == doc)
+                        score += opts[i]->ops->score(opts[i], &di);
                 theta = collect(arg, doc, score, &di);
+            }
             for (m = lfirst; m < ness; m++) {
                 ni_matcher *t = terms[ord[m]];
                 if (t->doc == doc && (rc = t->ops->next(t)) < 0)
@@ -1382,5 +1410,5 @@ int ni_match_maxscore(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, 
     } else if (flatten_or(or, terms, &nt, MAX_SCORERS) < 0) {
         return NI_ENOTFOUND;
     }
-    return run_or(terms, nt, min_match, opts, no, c, collect, arg);
+    return run_or(or, terms, nt, min_match, opts, no, c, collect, arg);
 }

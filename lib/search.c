@@ -52,6 +52,7 @@ struct ni_hits {
     int ids_only;
     int building_negated;      /* building a NOT branch: no highlight terms */
     int total_approx;          /* pruning skipped documents: total is a bound */
+    uint64_t headers_only, windows; /* see ni_hits_pruning */
     size_t k;                  /* offset + limit */
     int by_date;
     ni_buf snip_text, snip_ranges;
@@ -542,6 +543,8 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     if (rc == 0 && root && k && !by_date && (o->flags & NI_SEARCH_APPROX_TOTAL)) {
         h->k = k;
         rc = ni_match_maxscore(root, &c, collect_top, h);
+        h->headers_only = c.blocks_read - c.blocks_decoded;
+        h->windows = c.windows_skipped;
         if (rc == 0) {
             h->total_approx = 1;
             ni_matcher_free(root);
@@ -680,6 +683,12 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
 uint64_t ni_hits_total(const ni_hits *h)
 {
     return h ? h->total : 0;
+}
+
+void ni_hits_pruning(const ni_hits *h, uint64_t *headers_only, uint64_t *windows)
+{
+    *headers_only = h->headers_only;
+    *windows = h->windows;
 }
 
 int ni_hits_total_is_exact(const ni_hits *h)
