@@ -1173,10 +1173,50 @@ static double or_sum(ni_matcher *m, uint32_t doc, const ni_docinfo *di, int flat
  * having read block headers only; in the others the terms are split again
  * by block bounds, and only those that can still matter propose candidates.
  */
+/*
+ * With a minimum match, a document holds one of the ngen rarest kids of
+ * the OR (or_m's generators, terms with their generator bit set in
+ * ngen[]) as well as one of the terms that can still reach theta
+ * (terms[ord[lfirst..ness)]): from *doc on, the first document in both
+ * unions, leapfrogging; beyond upto, *doc is only a lower bound.
+ */
+static int meet_generators(ni_matcher **terms, size_t nt, const unsigned char *ngen,
+                           const size_t *ord, size_t lfirst, size_t ness, uint32_t upto,
+                           uint32_t *doc)
+{
+    size_t i, m;
+    int rc;
+    while (*doc <= upto) {
+        uint32_t g = NI_NO_DOC;
+        for (i = 0; i < nt; i++) {
+            if (!ngen[i])
+                continue;
+            if (terms[i]->doc < *doc && (rc = terms[i]->ops->advance(terms[i], *doc)) < 0)
+                return rc;
+            if (terms[i]->doc < g)
+                g = terms[i]->doc;
+        }
+        if (g == *doc || g > upto) {
+            *doc = g;
+            return 0;
+        }
+        *doc = NI_NO_DOC;
+        for (m = lfirst; m < ness; m++) {
+            ni_matcher *t = terms[ord[m]];
+            if (t->doc < g && (rc = t->ops->advance(t, g)) < 0)
+                return rc;
+            if (t->doc < *doc)
+                *doc = t->doc;
+        }
+    }
+    return 0;
+}
+
 static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_match,
                   ni_matcher **opts, size_t no, ni_match_ctx *c, ni_collect_fn collect,
                   void *arg)
 {
+    unsigned char ngen[MAX_SCORERS];
     double pre[MAX_SCORERS + 1], bm[MAX_SCORERS], lpre[MAX_SCORERS + 1];
     size_t ord[MAX_SCORERS];
     double opt_bound = 0, theta;
@@ -1186,6 +1226,12 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
     int rc;
 
     qsort(terms, nt, sizeof *terms, cmp_max_score);
+    for (i = 0; i < nt; i++) {
+        size_t g;
+        ngen[i] = 0;
+        for (g = 0; min_match > 1 && g < ((or_m *)or)->ngen; g++)
+            ngen[i] |= terms[i] == ((or_m *)or)->kids[g];
+    }
     set_lazy(terms, nt);
     set_lazy(opts, no);
     for (i = 0; i < no; i++)
@@ -1243,6 +1289,9 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             for (m = lfirst; m < ness; m++)
                 if (terms[ord[m]]->doc < doc)
                     doc = terms[ord[m]]->doc;
+            if (min_match > 1 && (rc = meet_generators(terms, nt, ngen, ord, lfirst, ness,
+                                                       upto, &doc)) < 0)
+                return rc;
             if (doc > upto)
                 break;
             if ((rc = ni_match_docinfo(c, doc, &di)) < 0)

@@ -102,10 +102,14 @@ static int corrupt(const char *what)
     return ni_error(NI_ECORRUPT, "posting block: %s", what);
 }
 
-/* A varint that must fit in 32 bits. */
-static int get32(const unsigned char **p, const unsigned char *end, uint32_t *out)
+/* A varint that must fit in 32 bits.  Most are one byte: read inline. */
+static inline int get32(const unsigned char **p, const unsigned char *end, uint32_t *out)
 {
     uint64_t v;
+    if (*p < end && **p < 0x80) {
+        *out = *(*p)++;
+        return 0;
+    }
     if (ni_varint_get(p, end, &v) < 0 || v > UINT32_MAX)
         return -1;
     *out = (uint32_t)v;
