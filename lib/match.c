@@ -1218,6 +1218,8 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
 {
     unsigned char ngen[MAX_SCORERS];
     double pre[MAX_SCORERS + 1], bm[MAX_SCORERS], lpre[MAX_SCORERS + 1];
+    double pb[MAX_SCORERS], rest[MAX_SCORERS + 1];
+    ni_matcher *probes[MAX_SCORERS], *at[MAX_SCORERS];
     size_t ord[MAX_SCORERS];
     double opt_bound = 0, theta;
     size_t i, first = 0;
@@ -1279,9 +1281,9 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 return rc;
         }
         for (;;) {
-            uint32_t doc = NI_NO_DOC;
-            double score = 0;
-            size_t count = 0;
+            uint32_t doc = NI_NO_DOC, far = NI_NO_DOC;
+            double score = 0, bound;
+            size_t count = 0, np, nat, j;
             int pruned;
 
             while (lfirst < ness && hopeless(0, lpre[lfirst + 1], theta))
@@ -1294,26 +1296,44 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 return rc;
             if (doc > upto)
                 break;
-            if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
-                return rc;
-            pruned = !rc;
-            for (m = lfirst; m < ness && !pruned; m++)
+            /* the terms that may hold doc besides those on it, with the
+             * bounds of their blocks there */
+            bound = 0;
+            for (nat = 0, m = lfirst; m < ness; m++)
                 if (terms[ord[m]]->doc == doc) {
-                    if ((rc = ready(terms[ord[m]])) < 0)
-                        return rc;
-                    score += terms[ord[m]]->ops->score(terms[ord[m]], &di);
-                    count++;
+                    bound += bm[ord[m]];
+                    at[nat++] = terms[ord[m]];
                 }
-            for (m = lfirst; m-- > 0 && !pruned;) {
-                if (hopeless(score, lpre[m + 1], theta) || count + m + 1 + first < min_match)
-                    pruned = 1;
-                else if ((rc = probe(terms[ord[m]], doc, &di, &score, &count)) < 0)
+            np = 0;
+            for (m = lfirst + first; m-- > 0;) {
+                ni_matcher *t = m >= first ? terms[ord[m - first]] : terms[m];
+                if (t->doc > doc)
+                    continue;
+                if ((rc = bound_at(t, doc, &far, &pb[np])) < 0)
                     return rc;
+                if (t->doc <= doc)
+                    probes[np++] = t;
             }
-            for (i = first; i-- > 0 && !pruned;) {
-                if (hopeless(score, pre[i + 1], theta) || count + i + 1 < min_match)
+            rest[np] = opt_bound;
+            for (j = np; j-- > 0;)
+                rest[j] = rest[j + 1] + pb[j];
+            if (hopeless(0, bound + rest[0], theta)) {
+                pruned = 1;
+            } else {
+                if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
+                    return rc;
+                pruned = !rc;
+            }
+            for (j = 0; j < nat && !pruned; j++) {
+                if ((rc = ready(at[j])) < 0)
+                    return rc;
+                score += at[j]->ops->score(at[j], &di);
+                count++;
+            }
+            for (j = 0; j < np && !pruned; j++) {
+                if (hopeless(score, rest[j], theta) || count + np - j < min_match)
                     pruned = 1;
-                else if ((rc = probe(terms[i], doc, &di, &score, &count)) < 0)
+                else if ((rc = probe(probes[j], doc, &di, &score, &count)) < 0)
                     return rc;
             }
             if (!pruned && count < min_match)
@@ -1330,11 +1350,9 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                         score += opts[i]->ops->score(opts[i], &di);
                 theta = collect(arg, doc, score, &di);
             }
-            for (m = lfirst; m < ness; m++) {
-                ni_matcher *t = terms[ord[m]];
-                if (t->doc == doc && (rc = t->ops->next(t)) < 0)
+            for (j = 0; j < nat; j++)
+                if ((rc = at[j]->ops->next(at[j])) < 0)
                     return rc;
-            }
         }
         if (upto == NI_NO_DOC - 1)
             return 0;

@@ -156,22 +156,54 @@ int ni_block_decode_docs(ni_block *b)
     const unsigned char *gaps = b->gaps, *freqs = b->freqs, *end = b->freqs_end;
     const unsigned char *gaps_end = b->freqs;
     uint64_t doc = b->first_doc;
-    uint32_t i, g;
+    uint32_t i, g, n = b->ndocs;
+    unsigned high = 0, bad = 0;
 
     if (b->docs_decoded)
         return 0;
     b->docs[0] = b->first_doc;
-    for (i = 1; i < b->ndocs; i++) {
-        if (get32(&gaps, gaps_end, &g))
+    if ((size_t)(gaps_end - gaps) == n - 1) {
+        /* every gap one byte, the common case: a plain loop */
+        for (i = 1; i < n; i++) {
+            high |= gaps[i - 1];
+            doc += (uint64_t)gaps[i - 1] + 1;
+            b->docs[i] = (uint32_t)doc;
+        }
+        if (high & 0x80)
             return corrupt("truncated document gaps");
-        doc += (uint64_t)g + 1;
-        if (doc > b->last_doc)
-            return corrupt("document beyond the block's last");
-        b->docs[i] = (uint32_t)doc;
+    } else {
+        for (i = 1; i < n; i++) {
+            if (get32(&gaps, gaps_end, &g))
+                return corrupt("truncated document gaps");
+            doc += (uint64_t)g + 1;
+            if (doc > b->last_doc)
+                return corrupt("document beyond the block's last");
+            b->docs[i] = (uint32_t)doc;
+        }
+        if (gaps != gaps_end)
+            return corrupt("document gaps do not end at the last document");
     }
-    if (gaps != gaps_end || doc != b->last_doc)
+    /* increasing, so all within the block when the last is */
+    if (doc != b->last_doc)
         return corrupt("document gaps do not end at the last document");
-    for (i = 0; i < b->ndocs; i++) {
+    if ((size_t)(end - freqs) == 2 * (size_t)n) {
+        /* every frequency one byte */
+        high = 0;
+        for (i = 0; i < n; i++) {
+            uint32_t t = freqs[2 * i], y = freqs[2 * i + 1];
+            high |= t | y;
+            bad |= (t > b->max_tf_title) | (y > b->max_tf_body) | (t + y == 0);
+            b->tf_title[i] = t;
+            b->tf_body[i] = y;
+        }
+        if (high & 0x80)
+            return corrupt("truncated frequencies");
+        if (bad)
+            return corrupt("frequency outside its bound");
+        b->docs_decoded = 1;
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
         if (get32(&freqs, end, &b->tf_title[i]) || get32(&freqs, end, &b->tf_body[i]))
             return corrupt("truncated frequencies");
         if (b->tf_title[i] > b->max_tf_title || b->tf_body[i] > b->max_tf_body ||
