@@ -1007,6 +1007,11 @@ static int cmp_max_score(const void *x, const void *y)
     return (a->max_score > b->max_score) - (a->max_score < b->max_score);
 }
 
+static int cmp_max_score_desc(const void *x, const void *y)
+{
+    return cmp_max_score(y, x);
+}
+
 /* Adds the kids of an OR (nested ORs flattened: the same documents, the
  * same sums) to out; 0, or NI_ENOTFOUND when there are too many. */
 static int flatten_or(ni_matcher *m, ni_matcher **out, size_t *n, size_t cap)
@@ -1102,17 +1107,25 @@ static void set_lazy(ni_matcher **ms, size_t n)
 #define MAX_SCORERS 64
 
 /*
- * Adds the optional scorers opts[0..no) at doc to *score, in order, as
- * long as their bounds can still lift it to theta; 1 when the document was
- * ruled out on the way.
+ * Adds the optional scorers opts[0..no) (by decreasing bound) at doc to
+ * *score as long as their bounds can still lift it to theta; 1 when the
+ * document was ruled out on the way.  Those already past doc are not
+ * there.  The caller sums the final score in query order.
  */
-static int add_optional(ni_matcher **opts, size_t no, double left, uint32_t doc,
-                        const ni_docinfo *di, double theta, double *score)
+static int add_optional(ni_matcher **opts, size_t no, uint32_t doc, const ni_docinfo *di,
+                        double theta, double *score)
 {
+    double left = 0;
     size_t j;
     int rc;
+
+    for (j = 0; j < no; j++)
+        if (opts[j]->doc <= doc)
+            left += opts[j]->max_score;
     for (j = 0; j < no; j++) {
         ni_matcher *o = opts[j];
+        if (o->doc > doc)
+            continue;
         if (hopeless(*score, left, theta))
             return 1;
         left -= o->max_score;
@@ -1177,12 +1190,11 @@ static double or_sum(ni_matcher *m, uint32_t doc, const ni_docinfo *di, int flat
  * With a minimum match, a document holds one of the ngen rarest kids of
  * the OR (or_m's generators, terms with their generator bit set in
  * ngen[]) as well as one of the terms that can still reach theta
- * (terms[ord[lfirst..ness)]): from *doc on, the first document in both
+ * (ess[0..ne)): from *doc on, the first document in both
  * unions, leapfrogging; beyond upto, *doc is only a lower bound.
  */
 static int meet_generators(ni_matcher **terms, size_t nt, const unsigned char *ngen,
-                           const size_t *ord, size_t lfirst, size_t ness, uint32_t upto,
-                           uint32_t *doc)
+                           ni_matcher **ess, size_t ne, uint32_t upto, uint32_t *doc)
 {
     size_t i, m;
     int rc;
@@ -1201,8 +1213,8 @@ static int meet_generators(ni_matcher **terms, size_t nt, const unsigned char *n
             return 0;
         }
         *doc = NI_NO_DOC;
-        for (m = lfirst; m < ness; m++) {
-            ni_matcher *t = terms[ord[m]];
+        for (m = 0; m < ne; m++) {
+            ni_matcher *t = ess[m];
             if (t->doc < g && (rc = t->ops->advance(t, g)) < 0)
                 return rc;
             if (t->doc < *doc)
@@ -1219,8 +1231,11 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
     unsigned char ngen[MAX_SCORERS];
     double pre[MAX_SCORERS + 1], bm[MAX_SCORERS], lpre[MAX_SCORERS + 1];
     double pb[MAX_SCORERS], rest[MAX_SCORERS + 1];
-    ni_matcher *probes[MAX_SCORERS], *at[MAX_SCORERS];
-    size_t ord[MAX_SCORERS];
+    ni_matcher *probes[MAX_SCORERS], *ess[MAX_SCORERS], *byb[MAX_SCORERS];
+    double ebm[MAX_SCORERS];
+    uint32_t edoc[MAX_SCORERS];
+    size_t ord[MAX_SCORERS], at[MAX_SCORERS], ne = 0;
+    int stale;
     double opt_bound = 0, theta;
     size_t i, first = 0;
     uint32_t wmin = 0;
@@ -1228,6 +1243,9 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
     int rc;
 
     qsort(terms, nt, sizeof *terms, cmp_max_score);
+    if (no)
+        memcpy(byb, opts, no * sizeof *opts);
+    qsort(byb, no, sizeof *byb, cmp_max_score_desc);
     for (i = 0; i < nt; i++) {
         size_t g;
         ngen[i] = 0;
@@ -1280,6 +1298,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             if (t->doc < start && (rc = t->ops->advance(t, start)) < 0)
                 return rc;
         }
+        stale = 1;
         for (;;) {
             uint32_t doc = NI_NO_DOC, far = NI_NO_DOC;
             double score = 0, bound;
@@ -1287,22 +1306,35 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             int pruned;
 
             while (lfirst < ness && hopeless(0, lpre[lfirst + 1], theta))
-                lfirst++;
-            for (m = lfirst; m < ness; m++)
-                if (terms[ord[m]]->doc < doc)
-                    doc = terms[ord[m]]->doc;
-            if (min_match > 1 && (rc = meet_generators(terms, nt, ngen, ord, lfirst, ness,
-                                                       upto, &doc)) < 0)
-                return rc;
+                lfirst++, stale = 1;
+            if (stale) {
+                /* the terms that propose: copies of their documents and
+                 * bounds side by side, for the scans below */
+                for (ne = 0, m = lfirst; m < ness; m++, ne++) {
+                    ess[ne] = terms[ord[m]];
+                    edoc[ne] = ess[ne]->doc;
+                    ebm[ne] = bm[ord[m]];
+                }
+                stale = 0;
+            }
+            for (j = 0; j < ne; j++)
+                if (edoc[j] < doc)
+                    doc = edoc[j];
+            if (min_match > 1) {
+                if ((rc = meet_generators(terms, nt, ngen, ess, ne, upto, &doc)) < 0)
+                    return rc;
+                for (j = 0; j < ne; j++)
+                    edoc[j] = ess[j]->doc;
+            }
             if (doc > upto)
                 break;
-            /* the terms that may hold doc besides those on it, with the
+            /* the terms on doc, and those that may hold it, with the
              * bounds of their blocks there */
             bound = 0;
-            for (nat = 0, m = lfirst; m < ness; m++)
-                if (terms[ord[m]]->doc == doc) {
-                    bound += bm[ord[m]];
-                    at[nat++] = terms[ord[m]];
+            for (nat = 0, j = 0; j < ne; j++)
+                if (edoc[j] == doc) {
+                    bound += ebm[j];
+                    at[nat++] = j;
                 }
             np = 0;
             for (m = lfirst + first; m-- > 0;) {
@@ -1325,9 +1357,10 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 pruned = !rc;
             }
             for (j = 0; j < nat && !pruned; j++) {
-                if ((rc = ready(at[j])) < 0)
+                ni_matcher *t = ess[at[j]];
+                if ((rc = ready(t)) < 0)
                     return rc;
-                score += at[j]->ops->score(at[j], &di);
+                score += t->ops->score(t, &di);
                 count++;
             }
             for (j = 0; j < np && !pruned; j++) {
@@ -1338,7 +1371,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             }
             if (!pruned && count < min_match)
                 pruned = 1;
-            if (!pruned && (rc = add_optional(opts, no, opt_bound, doc, &di, theta, &score)) != 0) {
+            if (!pruned && (rc = add_optional(byb, no, doc, &di, theta, &score)) != 0) {
                 if (rc < 0)
                     return rc;
                 pruned = 1;
@@ -1350,9 +1383,12 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                         score += opts[i]->ops->score(opts[i], &di);
                 theta = collect(arg, doc, score, &di);
             }
-            for (j = 0; j < nat; j++)
-                if ((rc = at[j]->ops->next(at[j])) < 0)
+            for (j = 0; j < nat; j++) {
+                ni_matcher *t = ess[at[j]];
+                if ((rc = t->ops->next(t)) < 0)
                     return rc;
+                edoc[at[j]] = t->doc;
+            }
         }
         if (upto == NI_NO_DOC - 1)
             return 0;
@@ -1373,7 +1409,7 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
                    ni_collect_fn collect, void *arg)
 {
     double opt_bound = 0, bound = 0, theta;
-    ni_matcher *lead = req[0];
+    ni_matcher *lead = req[0], *byb[MAX_SCORERS];
     uint32_t upto = 0;
     int have_window = 0;
     ni_docinfo di;
@@ -1384,6 +1420,9 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
     set_lazy(opts, no);
     for (k = 0; k < no; k++)
         opt_bound += opts[k]->max_score;
+    if (no)
+        memcpy(byb, opts, no * sizeof *opts);
+    qsort(byb, no, sizeof *byb, cmp_max_score_desc);
     theta = collect(arg, NI_NO_DOC, 0, NULL);
     while (lead->doc != NI_NO_DOC) {
         uint32_t doc = lead->doc;
@@ -1434,11 +1473,16 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
                         return rc;
                     score += req[k]->ops->score(req[k], &di);
                 }
-                rc = add_optional(opts, no, opt_bound, doc, &di, theta, &score);
+                b = score;
+                rc = add_optional(byb, no, doc, &di, theta, &b);
                 if (rc < 0)
                     return rc;
-                if (rc == 0)
+                if (rc == 0) {
+                    for (k = 0; k < no; k++)
+                        if (opts[k]->doc == doc)
+                            score += opts[k]->ops->score(opts[k], &di);
                     theta = collect(arg, doc, score, &di);
+                }
             }
         }
         if ((rc = lead->ops->next(lead)) < 0)
