@@ -8,6 +8,16 @@
  * the current block is one B-tree seek on term 0x00 be32(target), which lands
  * on the first block whose last document is >= target, so whole blocks are
  * skipped without being read.
+ *
+ * Top-k evaluation with pruning (ni_match_maxscore, at the end) bounds the
+ * score of runs of documents with the block headers alone (largest
+ * frequencies, smallest lengths) and skips those that cannot enter the top
+ * k.  Its term cursors are lazy: a block's documents are decoded only when
+ * one of them is needed, so a block whose header rules it out, or whose
+ * first document is past where the cursor is sent, is never decoded.
+ * Pruned results equal exhaustive ones to the last bit: bounds are checked
+ * with a margin for rounding, and the final score of a document is summed
+ * in the order the matchers' score functions use.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -84,7 +84,7 @@ int ni_match_none(ni_matcher **out);
 void ni_matcher_free(ni_matcher *m);
 
 /*
- * Called for every document MaxScore cannot rule out (and once first with
+ * Called for every document pruning cannot rule out (and once first with
  * doc NI_NO_DOC to ask the starting threshold): returns the score a document
  * must reach to enter the top k now (-HUGE_VAL while it is not full).
  */

@@ -484,7 +484,7 @@ static int build(builder *b, const ni_qnode *q, ni_matcher **out)
 
 /* ---- evaluation -------------------------------------------------------- */
 
-/* ni_collect_fn for MaxScore: keeps the document, returns the threshold. */
+/* ni_collect_fn for pruned top-k: keeps the document, returns the threshold. */
 static double collect_top(void *arg, uint32_t doc, double score, const ni_docinfo *di)
 {
     ni_hits *h = arg;
