@@ -33,11 +33,21 @@ int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
     size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
     if (!c->di_data || c->di_chunk != chunk) {
         unsigned char key[4];
-        ni_val v;
+        ni_val k, v;
         int rc;
         ni_put_be32(key, chunk);
-        rc = ni_txn_get(c->txn, NI_T_DOCINFO, key, 4, &v);
-        if (rc == NI_ENOTFOUND)
+        if (!c->di_cur && (rc = ni_cursor_open(&c->di_cur, c->txn, NI_T_DOCINFO)) < 0)
+            return rc;
+        /* documents come in increasing order: the next chunk is mostly the
+         * cursor's next entry, cheaper than a search from the root */
+        if (c->di_data && chunk == c->di_chunk + 1)
+            rc = ni_cursor_next(c->di_cur);
+        else
+            rc = ni_cursor_seek(c->di_cur, key, 4);
+        c->di_data = NULL;
+        if (rc == 0)
+            rc = ni_cursor_get(c->di_cur, &k, &v);
+        if (rc == NI_DONE || (rc == 0 && (k.len != 4 || memcmp(k.data, key, 4) != 0)))
             return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
         if (rc < 0)
             return rc;
@@ -53,6 +63,13 @@ int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
     out->inv_title = ni_bm25_inv_norm(&c->bm25, out->len_title, c->bm25.avg_title);
     out->inv_body = ni_bm25_inv_norm(&c->bm25, out->len_body, c->bm25.avg_body);
     return 1;
+}
+
+void ni_match_ctx_release(ni_match_ctx *c)
+{
+    ni_cursor_close(c->di_cur);
+    c->di_cur = NULL;
+    c->di_data = NULL;
 }
 
 void ni_matcher_free(ni_matcher *m)

@@ -17,7 +17,8 @@ typedef struct ni_match_ctx {
     ni_txn *txn;
     ni_bm25 bm25;
     uint32_t next_doc;           /* ids below this exist */
-    /* docinfo chunk cache */
+    /* docinfo chunk cache (see ni_match_ctx_release) */
+    ni_cursor *di_cur;
     uint32_t di_chunk;
     const unsigned char *di_data;
     size_t di_len;
@@ -26,6 +27,9 @@ typedef struct ni_match_ctx {
     uint64_t blocks_decoded;     /* blocks whose documents were decoded */
     uint64_t windows_skipped;    /* runs of documents ruled out by block bounds */
 } ni_match_ctx;
+
+/* Releases what the matchers cached in c (a cursor); c stays usable. */
+void ni_match_ctx_release(ni_match_ctx *c);
 
 typedef struct ni_matcher ni_matcher;
 

@@ -532,7 +532,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     rc = build(&b, tree, &root);
     ni_index_return_analyzer(h->idx, b.an);
     if (rc < 0)
-        return rc;
+        goto cleanup;
     if (b.boolean)
         snprintf(h->mode, sizeof h->mode, "boolean");
     if (root && k) {
@@ -547,8 +547,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
         h->windows = c.windows_skipped;
         if (rc == 0) {
             h->total_approx = 1;
-            ni_matcher_free(root);
-            return 0;
+            goto cleanup;
         }
         if (rc == NI_ENOTFOUND)
             rc = 0;
@@ -568,7 +567,9 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
         }
         rc = root->ops->next(root);
     }
+cleanup:
     ni_matcher_free(root);
+    ni_match_ctx_release(&c);
     return rc;
 }
 
