@@ -1261,8 +1261,10 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
     ni_matcher *probes[MAX_SCORERS], *ess[MAX_SCORERS], *byb[MAX_SCORERS];
     double ebm[MAX_SCORERS];
     uint32_t edoc[MAX_SCORERS];
-    size_t ord[MAX_SCORERS], at[MAX_SCORERS], ne = 0;
-    int stale;
+    ni_matcher *extra[MAX_SCORERS];
+    size_t ord[MAX_SCORERS], at[MAX_SCORERS], ne = 0, nx = 0;
+    uint32_t floor;
+    int stale, gen_only = 0;
     double opt_bound = 0, theta;
     size_t i, first = 0;
     uint32_t wmin = 0;
@@ -1320,11 +1322,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
         }
         while (lfirst < ness && hopeless(0, lpre[lfirst + 1], theta))
             lfirst++;
-        for (m = lfirst; m < ness; m++) {
-            ni_matcher *t = terms[ord[m]];
-            if (t->doc < start && (rc = t->ops->advance(t, start)) < 0)
-                return rc;
-        }
+        floor = start;
         stale = 1;
         for (;;) {
             uint32_t doc = NI_NO_DOC, far = NI_NO_DOC;
@@ -1335,19 +1333,35 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             while (lfirst < ness && hopeless(0, lpre[lfirst + 1], theta))
                 lfirst++, stale = 1;
             if (stale) {
-                /* the terms that propose: copies of their documents and
-                 * bounds side by side, for the scans below */
-                for (ne = 0, m = lfirst; m < ness; m++, ne++) {
-                    ess[ne] = terms[ord[m]];
-                    edoc[ne] = ess[ne]->doc;
-                    ebm[ne] = bm[ord[m]];
+                /* The terms that propose, with copies of their documents
+                 * and bounds side by side for the scans below.  With a
+                 * minimum match, when every generator is among them, the
+                 * generators alone propose (a document holds one of them)
+                 * and the others are probed like the terms that cannot
+                 * reach theta alone. */
+                gen_only = min_match > 1;
+                for (i = 0; i < first && gen_only; i++)
+                    gen_only = !ngen[i];
+                for (m = 0; m < lfirst && gen_only; m++)
+                    gen_only = !ngen[ord[m]];
+                for (ne = nx = 0, m = ness; m-- > lfirst;) {
+                    ni_matcher *t = terms[ord[m]];
+                    if (gen_only && !ngen[ord[m]]) {
+                        extra[nx++] = t;
+                        continue;
+                    }
+                    if (t->doc < floor && (rc = t->ops->advance(t, floor)) < 0)
+                        return rc;
+                    ess[ne] = t;
+                    edoc[ne] = t->doc;
+                    ebm[ne++] = bm[ord[m]];
                 }
                 stale = 0;
             }
             for (j = 0; j < ne; j++)
                 if (edoc[j] < doc)
                     doc = edoc[j];
-            if (min_match > 1) {
+            if (min_match > 1 && !gen_only) {
                 if ((rc = meet_generators(terms, nt, ngen, ess, ne, upto, &doc)) < 0)
                     return rc;
                 for (j = 0; j < ne; j++)
@@ -1364,8 +1378,10 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                     at[nat++] = j;
                 }
             np = 0;
-            for (m = lfirst + first; m-- > 0;) {
-                ni_matcher *t = m >= first ? terms[ord[m - first]] : terms[m];
+            for (m = nx + lfirst + first; m-- > 0;) {
+                ni_matcher *t = m >= lfirst + first ? extra[nx + lfirst + first - 1 - m]
+                                : m >= first     ? terms[ord[m - first]]
+                                                 : terms[m];
                 if (t->doc > doc)
                     continue;
                 if ((rc = bound_at(t, doc, &far, &pb[np])) < 0)
@@ -1416,6 +1432,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                     return rc;
                 edoc[at[j]] = t->doc;
             }
+            floor = doc + 1;
         }
         if (upto == NI_NO_DOC - 1)
             return 0;
