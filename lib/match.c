@@ -19,6 +19,7 @@
  * with a margin for rounding, and the final score of a document is summed
  * in the order the matchers' score functions use.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1384,7 +1385,9 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                                                  : terms[m];
                 if (t->doc > doc)
                     continue;
-                if ((rc = bound_at(t, doc, &far, &pb[np])) < 0)
+                /* no bound matters while the top k is not full */
+                pb[np] = t->max_score;
+                if (theta > -HUGE_VAL && (rc = bound_at(t, doc, &far, &pb[np])) < 0)
                     return rc;
                 if (t->doc <= doc)
                     probes[np++] = t;
