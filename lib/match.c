@@ -1359,25 +1359,35 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 }
                 stale = 0;
             }
-            for (j = 0; j < ne; j++)
-                if (edoc[j] < doc)
-                    doc = edoc[j];
-            if (min_match > 1 && !gen_only) {
-                if ((rc = meet_generators(terms, nt, ngen, ess, ne, upto, &doc)) < 0)
-                    return rc;
-                for (j = 0; j < ne; j++)
-                    edoc[j] = ess[j]->doc;
-            }
-            if (doc > upto)
-                break;
-            /* the terms on doc, and those that may hold it, with the
-             * bounds of their blocks there */
+            /* the next document and the terms on it, with the bounds of
+             * their blocks */
             bound = 0;
-            for (nat = 0, j = 0; j < ne; j++)
+            for (nat = 0, j = 0; j < ne; j++) {
+                if (edoc[j] < doc) {
+                    doc = edoc[j];
+                    bound = 0;
+                    nat = 0;
+                }
                 if (edoc[j] == doc) {
                     bound += ebm[j];
                     at[nat++] = j;
                 }
+            }
+            if (min_match > 1 && !gen_only) {
+                if ((rc = meet_generators(terms, nt, ngen, ess, ne, upto, &doc)) < 0)
+                    return rc;
+                bound = 0;
+                for (nat = 0, j = 0; j < ne; j++) {
+                    edoc[j] = ess[j]->doc;
+                    if (edoc[j] == doc) {
+                        bound += ebm[j];
+                        at[nat++] = j;
+                    }
+                }
+            }
+            if (doc > upto)
+                break;
+            /* the terms that may hold doc too, with their bounds there */
             np = 0;
             for (m = nx + lfirst + first; m-- > 0;) {
                 ni_matcher *t = m >= lfirst + first ? extra[nx + lfirst + first - 1 - m]
