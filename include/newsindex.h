@@ -348,10 +348,11 @@ typedef struct ni_search_options {
  *  stored text is decompressed, for callers that fetch documents later. */
 #define NI_SEARCH_IDS_ONLY 0x1u
 
-/** ni_hits_total may be a lower bound: lets an OR search skip documents
- *  that cannot enter the top offset + limit (MaxScore dynamic pruning).
- *  The hits and their order are the same as without it; scores may differ
- *  in the last bits (terms are summed in another order). */
+/** ni_hits_total may be a lower bound: lets a search skip documents that
+ *  cannot enter the top offset + limit (MaxScore and block-max dynamic
+ *  pruning, for words, phrases, AND, OR and long queries; not with
+ *  NI_SORT_DATE or date ranges).  The hits, their order and their scores
+ *  are the same as without it. */
 #define NI_SEARCH_APPROX_TOTAL 0x2u
 
 #define NI_SEARCH_OPTIONS_INIT \

@@ -138,4 +138,8 @@ int ni_writer_compact(ni_writer *w);
 int ni_search_run(ni_hits **out, ni_index *idx, const char *query, size_t len,
                   const ni_search_options *opts);
 
+/* Posting blocks a search read only the header of, and runs of documents
+ * it ruled out by block bounds (what pruning saved; for tests). */
+void ni_hits_pruning(const ni_hits *h, uint64_t *headers_only, uint64_t *windows);
+
 #endif

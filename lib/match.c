@@ -9,7 +9,18 @@
  * on the first block whose last document is >= target, so whole blocks are
  * skipped without being read.  A term whose one block is inline in its
  * lexicon value has no cursor: past that block it is done.
+ *
+ * Top-k evaluation with pruning (ni_match_maxscore, at the end) bounds the
+ * score of runs of documents with the block headers alone (largest
+ * frequencies, smallest lengths) and skips those that cannot enter the top
+ * k.  Its term cursors are lazy: a block's documents are decoded only when
+ * one of them is needed, so a block whose header rules it out, or whose
+ * first document is past where the cursor is sent, is never decoded.
+ * Pruned results equal exhaustive ones to the last bit: bounds are checked
+ * with a margin for rounding, and the final score of a document is summed
+ * in the order the matchers' score functions use.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,11 +35,21 @@ int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
     size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
     if (!c->di_data || c->di_chunk != chunk) {
         unsigned char key[4];
-        ni_val v;
+        ni_val k, v;
         int rc;
         ni_put_be32(key, chunk);
-        rc = ni_txn_get(c->txn, NI_T_DOCINFO, key, 4, &v);
-        if (rc == NI_ENOTFOUND)
+        if (!c->di_cur && (rc = ni_cursor_open(&c->di_cur, c->txn, NI_T_DOCINFO)) < 0)
+            return rc;
+        /* documents come in increasing order: the next chunk is mostly the
+         * cursor's next entry, cheaper than a search from the root */
+        if (c->di_data && chunk == c->di_chunk + 1)
+            rc = ni_cursor_next(c->di_cur);
+        else
+            rc = ni_cursor_seek(c->di_cur, key, 4);
+        c->di_data = NULL;
+        if (rc == 0)
+            rc = ni_cursor_get(c->di_cur, &k, &v);
+        if (rc == NI_DONE || (rc == 0 && (k.len != 4 || memcmp(k.data, key, 4) != 0)))
             return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
         if (rc < 0)
             return rc;
@@ -44,6 +65,13 @@ int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
     out->inv_title = ni_bm25_inv_norm(&c->bm25, out->len_title, c->bm25.avg_title);
     out->inv_body = ni_bm25_inv_norm(&c->bm25, out->len_body, c->bm25.avg_body);
     return 1;
+}
+
+void ni_match_ctx_release(ni_match_ctx *c)
+{
+    ni_cursor_close(c->di_cur);
+    c->di_cur = NULL;
+    c->di_data = NULL;
 }
 
 void ni_matcher_free(ni_matcher *m)
@@ -71,8 +99,23 @@ typedef struct term_m {
     uint32_t i;
     unsigned field;
     int scored;
+    int lazy;                  /* decode a block only when its documents are
+                                  needed (the caller decodes before scoring) */
     double idf;
+    double blk_max;            /* bound of the current block, < 0: not yet */
 } term_m;
+
+/* Decodes the documents of the current block if not done yet. */
+static int term_decode(term_m *t)
+{
+    int rc;
+    if (t->blk.docs_decoded || t->m.doc == NI_NO_DOC)
+        return 0;
+    if ((rc = ni_block_decode_docs(&t->blk)) < 0)
+        return rc;
+    t->c->blocks_decoded++;
+    return 0;
+}
 
 static int term_load(term_m *t)
 {
@@ -84,14 +127,15 @@ static int term_load(term_m *t)
         t->m.doc = NI_NO_DOC;
         return 0;
     }
-    if (rc < 0 || (rc = ni_block_open(&t->blk, v.data, v.len)) < 0 ||
-        (rc = ni_block_decode_docs(&t->blk)) < 0)
+    if (rc < 0 || (rc = ni_block_open(&t->blk, v.data, v.len)) < 0)
         return rc;
     if (t->blk.last_doc != ni_get_be32(k.data + t->len + 1))
         return ni_error(NI_ECORRUPT, "posting block of '%.*s' is under the wrong key",
                         (int)t->len, t->term);
+    t->c->blocks_read++;
     t->i = 0;
-    t->m.doc = t->blk.docs[0];
+    t->blk_max = -1;
+    t->m.doc = t->blk.first_doc;
     return 0;
 }
 
@@ -110,20 +154,27 @@ static int term_next_block(term_m *t, int seek, uint32_t target)
     return rc < 0 ? rc : term_load(t);
 }
 
-/* Skips documents without the term in the title when restricted to it. */
+/* Skips documents without the term in the title when restricted to it
+ * (whole blocks without it in any title unread), and decodes the block
+ * unless lazy. */
 static int term_settle(term_m *t)
 {
     int rc;
-    while (t->field == NI_QFIELD_TITLE && t->m.doc != NI_NO_DOC &&
-           t->blk.tf_title[t->i] == 0) {
-        if (++t->i < t->blk.ndocs) {
-            t->m.doc = t->blk.docs[t->i];
-            continue;
+    while (t->field == NI_QFIELD_TITLE && t->m.doc != NI_NO_DOC) {
+        if (t->blk.max_tf_title > 0) {
+            if ((rc = term_decode(t)) < 0)
+                return rc;
+            if (t->blk.tf_title[t->i] > 0)
+                break;
+            if (++t->i < t->blk.ndocs) {
+                t->m.doc = t->blk.docs[t->i];
+                continue;
+            }
         }
         if ((rc = term_next_block(t, 0, 0)) < 0)
             return rc;
     }
-    return 0;
+    return t->lazy ? 0 : term_decode(t);
 }
 
 static int term_next(ni_matcher *m)
@@ -132,6 +183,8 @@ static int term_next(ni_matcher *m)
     int rc;
     if (m->doc == NI_NO_DOC)
         return 0;
+    if ((rc = term_decode(t)) < 0)
+        return rc;
     if (++t->i < t->blk.ndocs) {
         m->doc = t->blk.docs[t->i];
     } else if ((rc = term_next_block(t, 0, 0)) < 0) {
@@ -152,10 +205,44 @@ static int term_advance(ni_matcher *m, uint32_t target)
         if (m->doc == NI_NO_DOC)
             return 0;
     }
-    while (t->blk.docs[t->i] < target)
-        t->i++;               /* the block's last document is >= target */
-    m->doc = t->blk.docs[t->i];
+    if (target > t->blk.first_doc) {
+        if ((rc = term_decode(t)) < 0)
+            return rc;
+        while (t->blk.docs[t->i] < target)
+            t->i++;           /* the block's last document is >= target */
+        m->doc = t->blk.docs[t->i];
+    }
     return term_settle(t);
+}
+
+/*
+ * Moves t to the block holding the first document >= target, if it is not
+ * there yet, reading only the block's header: t then stands on the block's
+ * first document (its first in the title when restricted to it), which may
+ * be below target; a term that is not lazy is decoded there, since its
+ * parent may score it without advancing it.  The caller advances t to
+ * target or beyond before it uses t's document again.
+ */
+static int term_shallow(term_m *t, uint32_t target)
+{
+    int rc;
+    if (t->m.doc == NI_NO_DOC || target <= t->blk.last_doc)
+        return 0;
+    if ((rc = term_next_block(t, 1, target)) < 0)
+        return rc;
+    return term_settle(t);
+}
+
+/* No document of t's current block scores more than this. */
+static double term_block_max(term_m *t)
+{
+    if (t->blk_max < 0)
+        t->blk_max = t->scored && t->m.doc != NI_NO_DOC
+                         ? ni_bm25_term(&t->c->bm25, t->idf, t->blk.max_tf_title,
+                                        t->field == NI_QFIELD_TITLE ? 0 : t->blk.max_tf_body,
+                                        t->blk.min_len_title, t->blk.min_len_body)
+                         : 0;
+    return t->blk_max;
 }
 
 static double term_score(ni_matcher *m, const ni_docinfo *di)
@@ -214,12 +301,13 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
         ni_mem_free(t);
         return ni_error(NI_ENOMEM, "out of memory");
     }
+    t->blk_max = -1;
     if (ti.block) {
         /* in the read transaction's snapshot, like a cursor's block */
-        if ((rc = ni_block_open(&t->blk, ti.block, ti.block_len)) == 0 &&
-            (rc = ni_block_decode_docs(&t->blk)) == 0) {
+        if ((rc = ni_block_open(&t->blk, ti.block, ti.block_len)) == 0) {
+            c->blocks_read++;
             t->i = 0;
-            t->m.doc = t->blk.docs[0];
+            t->m.doc = t->blk.first_doc;
             rc = term_settle(t);
         }
     } else if ((rc = ni_cursor_open(&t->cur, c->txn, NI_T_POSTINGS)) == 0 &&
@@ -963,12 +1051,17 @@ int ni_match_none(ni_matcher **out)
     return 0;
 }
 
-/* ---- MaxScore top-k for OR queries -------------------------------------- */
+/* ---- top-k with MaxScore and block-max pruning ------------------------- */
 
 static int cmp_max_score(const void *x, const void *y)
 {
     const ni_matcher *a = *(ni_matcher *const *)x, *b = *(ni_matcher *const *)y;
     return (a->max_score > b->max_score) - (a->max_score < b->max_score);
+}
+
+static int cmp_max_score_desc(const void *x, const void *y)
+{
+    return cmp_max_score(y, x);
 }
 
 /* Adds the kids of an OR (nested ORs flattened: the same documents, the
@@ -988,28 +1081,6 @@ static int flatten_or(ni_matcher *m, ni_matcher **out, size_t *n, size_t cap)
     return 0;
 }
 
-/* The scorers of an OR (or of an AND whose only required part is an OR,
- * with optional scorers beside it): 0, or NI_ENOTFOUND for another shape. */
-static int or_shape(ni_matcher *root, ni_matcher **terms, size_t *nt,
-                    ni_matcher ***opts, size_t *no)
-{
-    ni_matcher *or = root;
-    *opts = NULL;
-    *no = 0;
-    *nt = 0;
-    if (root->ops == &and_ops) {
-        and_m *a = (and_m *)root;
-        if (a->nreq != 1 || a->nexcl != 0)
-            return NI_ENOTFOUND;
-        or = a->req[0];
-        *opts = a->opt;
-        *no = a->nopt;
-    }
-    if (or->ops != &or_ops || ((or_m *)or)->min_match > 1)
-        return NI_ENOTFOUND;
-    return flatten_or(or, terms, nt, 64);
-}
-
 /* True when score plus the bound of what is left cannot beat theta (with
  * room for rounding: a tie may still win on date, so it is kept). */
 static int hopeless(double score, double bound, double theta)
@@ -1017,17 +1088,226 @@ static int hopeless(double score, double bound, double theta)
     return (score + bound) * (1.0 + 1e-9) < theta;
 }
 
-int ni_match_maxscore(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void *arg)
+/*
+ * In *out a bound of m's score for every document in [target, *upto],
+ * lowering *upto to the end of the shortest posting block the bound rests
+ * on.  The term cursors under m that stand before target move to the
+ * block holding target, reading its header only (term_shallow); the
+ * caller advances m to target or beyond before it reads m's document.
+ * Matchers without blocks give their max_score.
+ */
+static int bound_at(ni_matcher *m, uint32_t target, uint32_t *upto, double *out)
 {
-    ni_matcher *terms[64], **opts;
-    size_t nt, no, i, first = 0;
-    double pre[64 + 1], opt_bound = 0, theta;
+    double b;
+    size_t k, n = 0;
+    ni_matcher **kids = NULL;
+    int rc;
+
+    *out = 0;
+    if (m->doc == NI_NO_DOC)
+        return 0;
+    if (m->ops == &term_ops) {
+        term_m *t = (term_m *)m;
+        if ((rc = term_shallow(t, target)) < 0)
+            return rc;
+        if (m->doc != NI_NO_DOC) {
+            if (t->blk.last_doc < *upto)
+                *upto = t->blk.last_doc;
+            *out = term_block_max(t);
+        }
+        return 0;
+    }
+    if (m->ops == &phrase_ops) {
+        phrase_m *p = (phrase_m *)m;
+        for (k = 0; k < p->n; k++) {
+            if ((rc = bound_at(&p->terms[k]->m, target, upto, &b)) < 0)
+                return rc;
+            *out += b;
+        }
+        return 0;
+    }
+    if (m->ops == &or_ops)
+        kids = ((or_m *)m)->kids, n = ((or_m *)m)->n;
+    else if (m->ops == &and_ops)
+        kids = ((and_m *)m)->req, n = ((and_m *)m)->nreq + ((and_m *)m)->nopt;
+    if (!kids) {
+        *out = m->max_score;
+        return 0;
+    }
+    for (k = 0; k < n; k++) {
+        if ((rc = bound_at(kids[k], target, upto, &b)) < 0)
+            return rc;
+        *out += b;
+    }
+    return 0;
+}
+
+/* Decodes what a lazy term needs before it is scored. */
+static int ready(ni_matcher *m)
+{
+    return m->ops == &term_ops ? term_decode((term_m *)m) : 0;
+}
+
+static void set_lazy(ni_matcher **ms, size_t n)
+{
+    size_t k;
+    for (k = 0; k < n; k++)
+        if (ms[k]->ops == &term_ops)
+            ((term_m *)ms[k])->lazy = 1;
+}
+
+#define MAX_SCORERS 64
+
+/*
+ * Adds the optional scorers opts[0..no) (by decreasing bound) at doc to
+ * *score as long as their bounds can still lift it to theta; 1 when the
+ * document was ruled out on the way.  Those already past doc are not
+ * there.  The caller sums the final score in query order.
+ */
+static int add_optional(ni_matcher **opts, size_t no, uint32_t doc, const ni_docinfo *di,
+                        double theta, double *score)
+{
+    double left = 0;
+    size_t j;
+    int rc;
+
+    for (j = 0; j < no; j++)
+        if (opts[j]->doc <= doc)
+            left += opts[j]->max_score;
+    for (j = 0; j < no; j++) {
+        ni_matcher *o = opts[j];
+        if (o->doc > doc)
+            continue;
+        if (hopeless(*score, left, theta))
+            return 1;
+        left -= o->max_score;
+        if ((rc = o->ops->advance(o, doc)) < 0)
+            return rc;
+        if (o->doc == doc) {
+            if ((rc = ready(o)) < 0)
+                return rc;
+            *score += o->ops->score(o, di);
+        }
+    }
+    return 0;
+}
+
+/* Scores m at doc into *score when m is there (advancing m to doc); counts it. */
+static int probe(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *score,
+                 size_t *count)
+{
+    int rc;
+    if (m->doc < doc && (rc = m->ops->advance(m, doc)) < 0)
+        return rc;
+    if (m->doc != doc)
+        return 0;
+    if ((rc = ready(m)) < 0)
+        return rc;
+    *score += m->ops->score(m, di);
+    ++*count;
+    return 0;
+}
+
+/*
+ * The score at doc of an OR (flat: its doc field is stale, as are those of
+ * nested ORs flattened by flatten_or), added up in the order or_score would: pruned and
+ * exhaustive evaluation must agree to the last bit.  Every scorer holding
+ * doc stands on it.
+ */
+static double or_sum(ni_matcher *m, uint32_t doc, const ni_docinfo *di, int flat)
+{
+    double s = 0;
+    size_t k;
+    if (m->ops != &or_ops || !(flat || m->doc == doc))
+        return m->doc == doc ? m->ops->score(m, di) : 0;
+    for (k = 0; k < ((or_m *)m)->n; k++) {
+        ni_matcher *kid = ((or_m *)m)->kids[k];
+        s += or_sum(kid, doc, di, flat && kid->ops == &or_ops && ((or_m *)kid)->min_match <= 1);
+    }
+    return s;
+}
+
+/*
+ * Block-max MaxScore over the scorers terms[0..nt) of an OR (a document
+ * needs min_match of them) plus optional scorers.  Terms are sorted by
+ * their global bound: terms[0..first) together cannot lift a document
+ * above theta, so they never propose candidates, only get probed.  The
+ * others are taken window by window: from the window's start to the end of
+ * the shortest of their posting blocks there, each is bounded by its
+ * block's bound.  A window whose bounds cannot reach theta is skipped
+ * having read block headers only; in the others the terms are split again
+ * by block bounds, and only those that can still matter propose candidates.
+ */
+/*
+ * With a minimum match, a document holds one of the ngen rarest kids of
+ * the OR (or_m's generators, terms with their generator bit set in
+ * ngen[]) as well as one of the terms that can still reach theta
+ * (ess[0..ne)): from *doc on, the first document in both
+ * unions, leapfrogging; beyond upto, *doc is only a lower bound.
+ */
+static int meet_generators(ni_matcher **terms, size_t nt, const unsigned char *ngen,
+                           ni_matcher **ess, size_t ne, uint32_t upto, uint32_t *doc)
+{
+    size_t i, m;
+    int rc;
+    while (*doc <= upto) {
+        uint32_t g = NI_NO_DOC;
+        for (i = 0; i < nt; i++) {
+            if (!ngen[i])
+                continue;
+            if (terms[i]->doc < *doc && (rc = terms[i]->ops->advance(terms[i], *doc)) < 0)
+                return rc;
+            if (terms[i]->doc < g)
+                g = terms[i]->doc;
+        }
+        if (g == *doc || g > upto) {
+            *doc = g;
+            return 0;
+        }
+        *doc = NI_NO_DOC;
+        for (m = 0; m < ne; m++) {
+            ni_matcher *t = ess[m];
+            if (t->doc < g && (rc = t->ops->advance(t, g)) < 0)
+                return rc;
+            if (t->doc < *doc)
+                *doc = t->doc;
+        }
+    }
+    return 0;
+}
+
+static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_match,
+                  ni_matcher **opts, size_t no, ni_match_ctx *c, ni_collect_fn collect,
+                  void *arg)
+{
+    unsigned char ngen[MAX_SCORERS];
+    double pre[MAX_SCORERS + 1], bm[MAX_SCORERS], lpre[MAX_SCORERS + 1];
+    double pb[MAX_SCORERS], rest[MAX_SCORERS + 1];
+    ni_matcher *probes[MAX_SCORERS], *ess[MAX_SCORERS], *byb[MAX_SCORERS];
+    double ebm[MAX_SCORERS];
+    uint32_t edoc[MAX_SCORERS];
+    ni_matcher *extra[MAX_SCORERS];
+    size_t ord[MAX_SCORERS], at[MAX_SCORERS], ne = 0, nx = 0;
+    uint32_t floor;
+    int stale, gen_only = 0;
+    double opt_bound = 0, theta;
+    size_t i, first = 0;
+    uint32_t wmin = 0;
     ni_docinfo di;
     int rc;
 
-    if (or_shape(root, terms, &nt, &opts, &no) < 0)
-        return NI_ENOTFOUND;
     qsort(terms, nt, sizeof *terms, cmp_max_score);
+    if (no)
+        memcpy(byb, opts, no * sizeof *opts);
+    qsort(byb, no, sizeof *byb, cmp_max_score_desc);
+    for (i = 0; i < nt; i++) {
+        size_t g;
+        ngen[i] = 0;
+        for (g = 0; min_match > 1 && g < ((or_m *)or)->ngen; g++)
+            ngen[i] |= terms[i] == ((or_m *)or)->kids[g];
+    }
+    set_lazy(terms, nt);
+    set_lazy(opts, no);
     for (i = 0; i < no; i++)
         opt_bound += opts[i]->max_score;
     pre[0] = opt_bound;
@@ -1035,52 +1315,292 @@ int ni_match_maxscore(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, 
         pre[i + 1] = pre[i] + terms[i]->max_score;
     theta = collect(arg, NI_NO_DOC, 0, NULL);
     for (;;) {
-        uint32_t doc = NI_NO_DOC;
-        double score = 0, left;
-        int pruned = 0;
-        size_t j;
+        uint32_t start = NI_NO_DOC, upto = NI_NO_DOC - 1;
+        size_t ness, lfirst = 0, m;
 
-        /* terms[0..first) together cannot lift a document above theta */
         while (first < nt && hopeless(0, pre[first + 1], theta))
             first++;
-        for (i = first; i < nt; i++)
-            if (terms[i]->doc < doc)
-                doc = terms[i]->doc;
-        if (doc == NI_NO_DOC)
-            return 0;
-        if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
-            return rc;
-        if (rc) {
-            for (i = first; i < nt; i++)
-                if (terms[i]->doc == doc)
-                    score += terms[i]->ops->score(terms[i], &di);
-            for (j = first; j-- > 0 && !pruned;) {
-                if (hopeless(score, pre[j + 1], theta)) {
-                    pruned = 1;
-                    break;
-                }
-                if ((rc = terms[j]->ops->advance(terms[j], doc)) < 0)
-                    return rc;
-                if (terms[j]->doc == doc)
-                    score += terms[j]->ops->score(terms[j], &di);
-            }
-            left = opt_bound;
-            for (j = 0; j < no && !pruned; j++) {
-                if (hopeless(score, left, theta)) {
-                    pruned = 1;
-                    break;
-                }
-                left -= opts[j]->max_score;
-                if ((rc = opts[j]->ops->advance(opts[j], doc)) < 0)
-                    return rc;
-                if (opts[j]->doc == doc)
-                    score += opts[j]->ops->score(opts[j], &di);
-            }
-            if (!pruned)
-                theta = collect(arg, doc, score, &di);
+        /* terms that did not propose in the last window may lag behind it */
+        for (i = first; i < nt; i++) {
+            uint32_t d = terms[i]->doc < wmin ? wmin : terms[i]->doc;
+            if (d < start)
+                start = d;
         }
-        for (i = first; i < nt; i++)
-            if (terms[i]->doc == doc && (rc = terms[i]->ops->next(terms[i])) < 0)
+        if (start == NI_NO_DOC)
+            return 0;
+        ness = nt - first;
+        lpre[0] = pre[first];
+        for (i = first; i < nt; i++) {
+            if ((rc = bound_at(terms[i], start, &upto, &bm[i])) < 0)
                 return rc;
+            /* insertion by block bound, ascending */
+            for (m = i - first; m > 0 && bm[ord[m - 1]] > bm[i]; m--)
+                ord[m] = ord[m - 1];
+            ord[m] = i;
+        }
+        for (m = 0; m < ness; m++)
+            lpre[m + 1] = lpre[m] + bm[ord[m]];
+        if (hopeless(0, lpre[ness], theta)) {
+            c->windows_skipped++;
+            wmin = upto + 1;
+            continue;
+        }
+        while (lfirst < ness && hopeless(0, lpre[lfirst + 1], theta))
+            lfirst++;
+        floor = start;
+        stale = 1;
+        for (;;) {
+            uint32_t doc = NI_NO_DOC, far = NI_NO_DOC;
+            double score = 0, bound;
+            size_t count = 0, np, nat, j;
+            int pruned;
+
+            while (lfirst < ness && hopeless(0, lpre[lfirst + 1], theta))
+                lfirst++, stale = 1;
+            if (stale) {
+                /* The terms that propose, with copies of their documents
+                 * and bounds side by side for the scans below.  With a
+                 * minimum match, when every generator is among them, the
+                 * generators alone propose (a document holds one of them)
+                 * and the others are probed like the terms that cannot
+                 * reach theta alone. */
+                gen_only = min_match > 1;
+                for (i = 0; i < first && gen_only; i++)
+                    gen_only = !ngen[i];
+                for (m = 0; m < lfirst && gen_only; m++)
+                    gen_only = !ngen[ord[m]];
+                for (ne = nx = 0, m = ness; m-- > lfirst;) {
+                    ni_matcher *t = terms[ord[m]];
+                    if (gen_only && !ngen[ord[m]]) {
+                        extra[nx++] = t;
+                        continue;
+                    }
+                    if (t->doc < floor && (rc = t->ops->advance(t, floor)) < 0)
+                        return rc;
+                    ess[ne] = t;
+                    edoc[ne] = t->doc;
+                    ebm[ne++] = bm[ord[m]];
+                }
+                stale = 0;
+            }
+            /* the next document and the terms on it, with the bounds of
+             * their blocks */
+            bound = 0;
+            for (nat = 0, j = 0; j < ne; j++) {
+                if (edoc[j] < doc) {
+                    doc = edoc[j];
+                    bound = 0;
+                    nat = 0;
+                }
+                if (edoc[j] == doc) {
+                    bound += ebm[j];
+                    at[nat++] = j;
+                }
+            }
+            if (min_match > 1 && !gen_only) {
+                if ((rc = meet_generators(terms, nt, ngen, ess, ne, upto, &doc)) < 0)
+                    return rc;
+                bound = 0;
+                for (nat = 0, j = 0; j < ne; j++) {
+                    edoc[j] = ess[j]->doc;
+                    if (edoc[j] == doc) {
+                        bound += ebm[j];
+                        at[nat++] = j;
+                    }
+                }
+            }
+            if (doc > upto)
+                break;
+            /* the terms that may hold doc too, with their bounds there */
+            np = 0;
+            for (m = nx + lfirst + first; m-- > 0;) {
+                ni_matcher *t = m >= lfirst + first ? extra[nx + lfirst + first - 1 - m]
+                                : m >= first     ? terms[ord[m - first]]
+                                                 : terms[m];
+                if (t->doc > doc)
+                    continue;
+                /* no bound matters while the top k is not full */
+                pb[np] = t->max_score;
+                if (theta > -HUGE_VAL && (rc = bound_at(t, doc, &far, &pb[np])) < 0)
+                    return rc;
+                if (t->doc <= doc)
+                    probes[np++] = t;
+            }
+            rest[np] = opt_bound;
+            for (j = np; j-- > 0;)
+                rest[j] = rest[j + 1] + pb[j];
+            if (hopeless(0, bound + rest[0], theta)) {
+                pruned = 1;
+            } else {
+                if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
+                    return rc;
+                pruned = !rc;
+            }
+            for (j = 0; j < nat && !pruned; j++) {
+                ni_matcher *t = ess[at[j]];
+                if ((rc = ready(t)) < 0)
+                    return rc;
+                score += t->ops->score(t, &di);
+                count++;
+            }
+            for (j = 0; j < np && !pruned; j++) {
+                if (hopeless(score, rest[j], theta) || count + np - j < min_match)
+                    pruned = 1;
+                else if ((rc = probe(probes[j], doc, &di, &score, &count)) < 0)
+                    return rc;
+            }
+            if (!pruned && count < min_match)
+                pruned = 1;
+            if (!pruned && (rc = add_optional(byb, no, doc, &di, theta, &score)) != 0) {
+                if (rc < 0)
+                    return rc;
+                pruned = 1;
+            }
+            if (!pruned) {
+                score = or_sum(or, doc, &di, 1);
+                for (i = 0; i < no; i++)
+                    if (opts[i]->doc == doc)
+                        score += opts[i]->ops->score(opts[i], &di);
+                theta = collect(arg, doc, score, &di);
+            }
+            for (j = 0; j < nat; j++) {
+                ni_matcher *t = ess[at[j]];
+                if ((rc = t->ops->next(t)) < 0)
+                    return rc;
+                edoc[at[j]] = t->doc;
+            }
+            floor = doc + 1;
+        }
+        if (upto == NI_NO_DOC - 1)
+            return 0;
+        wmin = upto + 1;
     }
+}
+
+/*
+ * Block-max AND: the rarest required matcher leads.  Before the others
+ * are advanced to its document, the block bounds of the required scorers
+ * there are summed (once per window: up to the end of the shortest of
+ * those blocks); when they cannot reach theta, the whole window is skipped
+ * having read block headers only.  Matches are scored with the optional
+ * scorers probed while they can still matter.
+ */
+static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
+                   ni_matcher **excl, size_t nexcl, ni_match_ctx *c,
+                   ni_collect_fn collect, void *arg)
+{
+    double opt_bound = 0, bound = 0, theta;
+    ni_matcher *lead = req[0], *byb[MAX_SCORERS];
+    uint32_t upto = 0;
+    int have_window = 0;
+    ni_docinfo di;
+    size_t k;
+    int rc;
+
+    set_lazy(req, nreq);
+    set_lazy(opts, no);
+    for (k = 0; k < no; k++)
+        opt_bound += opts[k]->max_score;
+    if (no)
+        memcpy(byb, opts, no * sizeof *opts);
+    qsort(byb, no, sizeof *byb, cmp_max_score_desc);
+    theta = collect(arg, NI_NO_DOC, 0, NULL);
+    while (lead->doc != NI_NO_DOC) {
+        uint32_t doc = lead->doc;
+        double score = 0, b;
+
+        if (!have_window || doc > upto) {
+            upto = NI_NO_DOC - 1;
+            bound = opt_bound;
+            for (k = 0; k < nreq; k++) {
+                if ((rc = bound_at(req[k], doc, &upto, &b)) < 0)
+                    return rc;
+                bound += b;
+            }
+            have_window = 1;
+        }
+        if (hopeless(0, bound, theta)) {
+            c->windows_skipped++;
+            have_window = 0;
+            if ((rc = lead->ops->advance(lead, upto + 1)) < 0)
+                return rc;
+            continue;
+        }
+        for (k = 1; k < nreq; k++) {
+            if ((rc = req[k]->ops->advance(req[k], doc)) < 0)
+                return rc;
+            if (req[k]->doc != doc)
+                break;
+        }
+        if (k < nreq) {
+            if (req[k]->doc == NI_NO_DOC)
+                return 0;
+            if ((rc = lead->ops->advance(lead, req[k]->doc)) < 0)
+                return rc;
+            continue;
+        }
+        for (k = 0; k < nexcl; k++) {
+            if ((rc = excl[k]->ops->advance(excl[k], doc)) < 0)
+                return rc;
+            if (excl[k]->doc == doc)
+                break;
+        }
+        if (k == nexcl) {
+            if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
+                return rc;
+            if (rc) {
+                for (k = 0; k < nreq; k++) {
+                    if ((rc = ready(req[k])) < 0)
+                        return rc;
+                    score += req[k]->ops->score(req[k], &di);
+                }
+                b = score;
+                rc = add_optional(byb, no, doc, &di, theta, &b);
+                if (rc < 0)
+                    return rc;
+                if (rc == 0) {
+                    for (k = 0; k < no; k++)
+                        if (opts[k]->doc == doc)
+                            score += opts[k]->ops->score(opts[k], &di);
+                    theta = collect(arg, doc, score, &di);
+                }
+            }
+        }
+        if ((rc = lead->ops->next(lead)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int ni_match_maxscore(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void *arg)
+{
+    ni_matcher *terms[MAX_SCORERS], *or = root, **opts = NULL;
+    size_t nt = 0, no = 0, min_match = 1;
+
+    if (root->ops == &term_ops || root->ops == &phrase_ops)
+        return run_and(&root, 1, NULL, 0, NULL, 0, c, collect, arg);
+    if (root->ops == &and_ops) {
+        and_m *a = (and_m *)root;
+        if (a->nopt > MAX_SCORERS)
+            return NI_ENOTFOUND;
+        if (a->nreq != 1 || a->nexcl != 0 || a->req[0]->ops != &or_ops)
+            return run_and(a->req, a->nreq, a->opt, a->nopt, a->excl, a->nexcl, c,
+                           collect, arg);
+        or = a->req[0];
+        opts = a->opt;
+        no = a->nopt;
+    }
+    if (or->ops != &or_ops)
+        return NI_ENOTFOUND;
+    if (((or_m *)or)->min_match > 1) {
+        or_m *o = (or_m *)or;
+        if (o->n > MAX_SCORERS)
+            return NI_ENOTFOUND;
+        memcpy(terms, o->kids, o->n * sizeof *terms);
+        nt = o->n;
+        min_match = o->min_match;
+    } else if (flatten_or(or, terms, &nt, MAX_SCORERS) < 0) {
+        return NI_ENOTFOUND;
+    }
+    return run_or(or, terms, nt, min_match, opts, no, c, collect, arg);
 }

@@ -17,11 +17,19 @@ typedef struct ni_match_ctx {
     ni_txn *txn;
     ni_bm25 bm25;
     uint32_t next_doc;           /* ids below this exist */
-    /* docinfo chunk cache */
+    /* docinfo chunk cache (see ni_match_ctx_release) */
+    ni_cursor *di_cur;
     uint32_t di_chunk;
     const unsigned char *di_data;
     size_t di_len;
+    /* what pruning saved (read by tests) */
+    uint64_t blocks_read;        /* posting-block headers read */
+    uint64_t blocks_decoded;     /* blocks whose documents were decoded */
+    uint64_t windows_skipped;    /* runs of documents ruled out by block bounds */
 } ni_match_ctx;
+
+/* Releases what the matchers cached in c (a cursor); c stays usable. */
+void ni_match_ctx_release(ni_match_ctx *c);
 
 typedef struct ni_matcher ni_matcher;
 
@@ -80,7 +88,7 @@ int ni_match_none(ni_matcher **out);
 void ni_matcher_free(ni_matcher *m);
 
 /*
- * Called for every document MaxScore cannot rule out (and once first with
+ * Called for every document pruning cannot rule out (and once first with
  * doc NI_NO_DOC to ask the starting threshold): returns the score a document
  * must reach to enter the top k now (-HUGE_VAL while it is not full).
  */
@@ -88,13 +96,17 @@ typedef double (*ni_collect_fn)(void *arg, uint32_t doc, double score,
                                 const ni_docinfo *di);
 
 /*
- * Top-k evaluation of an OR of scored terms (possibly inside an AND that
- * adds optional scored terms) with MaxScore dynamic pruning: terms whose
- * bounds together cannot reach the threshold stop producing candidates and
- * are only probed, in decreasing bound order, while a candidate can still
- * make it.  Documents that cannot enter the top k are never collected, so
- * a count of collected documents is a lower bound.  NI_ENOTFOUND when root
- * has another shape (then evaluate exhaustively).
+ * Top-k evaluation with dynamic pruning, for a term, a phrase, an AND
+ * (required, optional and excluded parts), an OR of scorers or an OR with
+ * a minimum number of matching kids (either possibly beside optional
+ * scorers).  ORs use MaxScore: kids whose bounds together cannot reach the
+ * threshold stop proposing candidates and are only probed while a
+ * candidate can still make it.  Both ORs and ANDs sum the bounds of the
+ * posting blocks around a candidate (read from block headers) and skip
+ * the documents up to the end of the shortest of those blocks when the sum
+ * cannot reach the threshold.  Documents that cannot enter the top k are
+ * never collected, so a count of collected documents is a lower bound.
+ * NI_ENOTFOUND when root has another shape (then evaluate exhaustively).
  */
 int ni_match_maxscore(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect,
                       void *arg);

@@ -131,10 +131,14 @@ static int corrupt(const char *what)
     return ni_error(NI_ECORRUPT, "posting block: %s", what);
 }
 
-/* A varint that must fit in 32 bits. */
-static int get32(const unsigned char **p, const unsigned char *end, uint32_t *out)
+/* A varint that must fit in 32 bits.  Most are one byte: read inline. */
+static inline int get32(const unsigned char **p, const unsigned char *end, uint32_t *out)
 {
     uint64_t v;
+    if (*p < end && **p < 0x80) {
+        *out = *(*p)++;
+        return 0;
+    }
     if (ni_varint_get(p, end, &v) < 0 || v > UINT32_MAX)
         return -1;
     *out = (uint32_t)v;
@@ -213,13 +217,19 @@ int ni_block_decode_docs(ni_block *b)
 {
     const unsigned char *p = b->docsec, *end = b->docsec_end;
     uint64_t doc = b->first_doc;
-    uint32_t i, g;
+    uint32_t i, g, n = b->ndocs;
 
     if (b->docs_decoded)
         return 0;
-    for (i = 0; i < b->ndocs; i++) {
-        if (doc_get(&p, end, &g, &b->tf_title[i], &b->tf_body[i]))
+    for (i = 0; i < n; i++) {
+        if (p < end && (*p & 0x81) == 0x01) {
+            /* one byte, tf_title 0 and tf_body 1: most entries */
+            g = *p++ >> 1;
+            b->tf_title[i] = 0;
+            b->tf_body[i] = 1;
+        } else if (doc_get(&p, end, &g, &b->tf_title[i], &b->tf_body[i])) {
             return corrupt("truncated document entries");
+        }
         if (i == 0 && g != 0)
             return corrupt("gap before the first document");
         if (i > 0)

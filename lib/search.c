@@ -52,6 +52,7 @@ struct ni_hits {
     int ids_only;
     int building_negated;      /* building a NOT branch: no highlight terms */
     int total_approx;          /* pruning skipped documents: total is a bound */
+    uint64_t headers_only, windows; /* see ni_hits_pruning */
     size_t k;                  /* offset + limit */
     int by_date;
     ni_buf snip_text, snip_ranges;
@@ -483,7 +484,7 @@ static int build(builder *b, const ni_qnode *q, ni_matcher **out)
 
 /* ---- evaluation -------------------------------------------------------- */
 
-/* ni_collect_fn for MaxScore: keeps the document, returns the threshold. */
+/* ni_collect_fn for pruned top-k: keeps the document, returns the threshold. */
 static double collect_top(void *arg, uint32_t doc, double score, const ni_docinfo *di)
 {
     ni_hits *h = arg;
@@ -531,7 +532,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     rc = build(&b, tree, &root);
     ni_index_return_analyzer(h->idx, b.an);
     if (rc < 0)
-        return rc;
+        goto cleanup;
     if (b.boolean)
         snprintf(h->mode, sizeof h->mode, "boolean");
     if (root && k) {
@@ -542,10 +543,11 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     if (rc == 0 && root && k && !by_date && (o->flags & NI_SEARCH_APPROX_TOTAL)) {
         h->k = k;
         rc = ni_match_maxscore(root, &c, collect_top, h);
+        h->headers_only = c.blocks_read - c.blocks_decoded;
+        h->windows = c.windows_skipped;
         if (rc == 0) {
             h->total_approx = 1;
-            ni_matcher_free(root);
-            return 0;
+            goto cleanup;
         }
         if (rc == NI_ENOTFOUND)
             rc = 0;
@@ -565,7 +567,9 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
         }
         rc = root->ops->next(root);
     }
+cleanup:
     ni_matcher_free(root);
+    ni_match_ctx_release(&c);
     return rc;
 }
 
@@ -680,6 +684,12 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
 uint64_t ni_hits_total(const ni_hits *h)
 {
     return h ? h->total : 0;
+}
+
+void ni_hits_pruning(const ni_hits *h, uint64_t *headers_only, uint64_t *windows)
+{
+    *headers_only = h->headers_only;
+    *windows = h->windows;
 }
 
 int ni_hits_total_is_exact(const ni_hits *h)

@@ -31,7 +31,7 @@ static void make(ni_posting *p, size_t n, uint32_t first, uint32_t step)
 static int same(const ni_posting *p, size_t n, const unsigned char *data, size_t len)
 {
     ni_block b;
-    uint32_t pos[64];
+    uint32_t pos[400];
     size_t i;
     int ok = 1;
     if (ni_block_open(&b, data, len) < 0 || ni_block_decode_docs(&b) < 0 || b.ndocs != n)
@@ -40,7 +40,7 @@ static int same(const ni_posting *p, size_t n, const unsigned char *data, size_t
         uint32_t tf = p[i].tf_title + p[i].tf_body;
         ok &= b.docs[i] == p[i].doc && b.tf_title[i] == p[i].tf_title &&
               b.tf_body[i] == p[i].tf_body;
-        ok &= ni_block_positions(&b, (uint32_t)i, pos, 64) == 0 &&
+        ok &= ni_block_positions(&b, (uint32_t)i, pos, 400) == 0 &&
               memcmp(pos, p[i].pos, tf * sizeof *pos) == 0;
     }
     return ok && b.first_doc == p[0].doc && b.last_doc == p[n - 1].doc;
@@ -66,6 +66,25 @@ static void round_trips(void)
         CHECK_RC(ni_block_encode(&out, p, sizes[s]), 0);
         CHECK(same(p, sizes[s], out.data, out.len));
     }
+    ni_buf_free(&out);
+}
+
+/* Frequencies above 127 take more than one byte: the general decoding
+ * path, beside the one-byte fast path of the blocks above. */
+static void large_frequencies(void)
+{
+    static uint32_t many[300];
+    ni_posting p[3];
+    ni_buf out = NI_BUF_INIT;
+    uint32_t k;
+    for (k = 0; k < 300; k++)
+        many[k] = 1000 + 2 * k;
+    make(p, 3, 10, 1);
+    p[1].tf_title = 0;
+    p[1].tf_body = 300;
+    p[1].pos = many;
+    CHECK_RC(ni_block_encode(&out, p, 3), 0);
+    CHECK(same(p, 3, out.data, out.len));
     ni_buf_free(&out);
 }
 
@@ -181,5 +200,5 @@ static void corruption(void)
     ni_buf_free(&out);
 }
 
-TEST_MAIN(TEST(round_trips), TEST(bounds_and_access), TEST(encode_validation),
+TEST_MAIN(TEST(round_trips), TEST(large_frequencies), TEST(bounds_and_access), TEST(encode_validation),
           TEST(corruption))
