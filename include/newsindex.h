@@ -247,9 +247,9 @@ NI_API void ni_index_close(ni_index *idx);
  *
  * With ni_open_options.threads > 1 the document is analysed in the
  * background: ni_index_add checks it (NI_EINVAL), copies it and returns.
- * When analysing an earlier document fails (NI_ENOMEM), the next add,
- * delete or commit of this index returns that error, naming the document,
- * and the whole uncommitted batch is discarded.
+ * When analysing an earlier document fails (NI_ENOMEM), the next add or
+ * commit of this index returns that error, naming the document, and the
+ * whole uncommitted batch is discarded.
  */
 NI_API int ni_index_add(ni_index *idx, const ni_doc *doc);
 

@@ -105,16 +105,16 @@ typedef struct term_m {
     double blk_max;            /* bound of the current block, < 0: not yet */
 } term_m;
 
-/* Decodes the documents of the current block if not done yet. */
+/* Decodes the current block's entries through the one t stands on (its
+ * documents further on are decoded when t gets there). */
 static int term_decode(term_m *t)
 {
-    int rc;
-    if (t->blk.docs_decoded || t->m.doc == NI_NO_DOC)
+    uint32_t at;
+    if (t->i < t->blk.ndec || t->m.doc == NI_NO_DOC)
         return 0;
-    if ((rc = ni_block_decode_docs(&t->blk)) < 0)
-        return rc;
-    t->c->blocks_decoded++;
-    return 0;
+    if (t->blk.ndec == 0)
+        t->c->blocks_decoded++;
+    return ni_block_seek(&t->blk, t->i, 0, &at);
 }
 
 static int term_load(term_m *t)
@@ -167,6 +167,8 @@ static int term_settle(term_m *t)
             if (t->blk.tf_title[t->i] > 0)
                 break;
             if (++t->i < t->blk.ndocs) {
+                if ((rc = term_decode(t)) < 0)
+                    return rc;
                 t->m.doc = t->blk.docs[t->i];
                 continue;
             }
@@ -186,6 +188,8 @@ static int term_next(ni_matcher *m)
     if ((rc = term_decode(t)) < 0)
         return rc;
     if (++t->i < t->blk.ndocs) {
+        if ((rc = term_decode(t)) < 0)
+            return rc;
         m->doc = t->blk.docs[t->i];
     } else if ((rc = term_next_block(t, 0, 0)) < 0) {
         return rc;
@@ -206,10 +210,11 @@ static int term_advance(ni_matcher *m, uint32_t target)
             return 0;
     }
     if (target > t->blk.first_doc) {
-        if ((rc = term_decode(t)) < 0)
+        if (t->blk.ndec == 0)
+            t->c->blocks_decoded++;
+        /* the block's last document is >= target: one is found */
+        if ((rc = ni_block_seek(&t->blk, t->i, target, &t->i)) < 0)
             return rc;
-        while (t->blk.docs[t->i] < target)
-            t->i++;           /* the block's last document is >= target */
         m->doc = t->blk.docs[t->i];
     }
     return term_settle(t);

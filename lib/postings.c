@@ -145,13 +145,30 @@ static inline int get32(const unsigned char **p, const unsigned char *end, uint3
     return 0;
 }
 
+/* A varint of one or two bytes inline, longer ones by ni_varint_get. */
+static inline int get64(const unsigned char **p, const unsigned char *end, uint64_t *v)
+{
+    const unsigned char *q = *p;
+    if (q < end && q[0] < 0x80) {
+        *v = q[0];
+        *p = q + 1;
+        return 0;
+    }
+    if (end - q >= 2 && q[1] < 0x80) {
+        *v = (uint64_t)(q[0] & 0x7f) | (uint64_t)q[1] << 7;
+        *p = q + 2;
+        return 0;
+    }
+    return ni_varint_get(p, end, v);
+}
+
 /* One document's entry of the document section (see doc_put). */
 static int doc_get(const unsigned char **p, const unsigned char *end, uint32_t *gap,
                    uint32_t *tf_title, uint32_t *tf_body)
 {
     uint64_t v;
     uint32_t more;
-    if (ni_varint_get(p, end, &v) < 0 || v >> 1 > UINT32_MAX)
+    if (get64(p, end, &v) < 0 || v >> 1 > UINT32_MAX)
         return -1;
     *gap = (uint32_t)(v >> 1);
     if (v & 1) {
@@ -159,7 +176,7 @@ static int doc_get(const unsigned char **p, const unsigned char *end, uint32_t *
         *tf_body = 1;
         return 0;
     }
-    if (ni_varint_get(p, end, &v) < 0 || v >> 2 > UINT32_MAX)
+    if (get64(p, end, &v) < 0 || v >> 2 > UINT32_MAX)
         return -1;
     *tf_body = (uint32_t)(v >> 2);
     *tf_title = (uint32_t)(v & 3);
@@ -209,19 +226,21 @@ int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
     b->pos_base = b->pos_cur = b->docsec_end;
     b->pos_end = end;
     b->pos_doc = 0;
+    b->dec_cur = b->docsec;
+    b->ndec = 0;
     b->docs_decoded = 0;
     return 0;
 }
 
-int ni_block_decode_docs(ni_block *b)
+/* Decodes entries from ndec until n are (n <= ndocs), checking the end of
+ * the section when all are. */
+static int decode_to(ni_block *b, uint32_t n)
 {
-    const unsigned char *p = b->docsec, *end = b->docsec_end;
-    uint64_t doc = b->first_doc;
-    uint32_t i, g, n = b->ndocs;
+    const unsigned char *p = b->dec_cur, *end = b->docsec_end;
+    uint32_t i = b->ndec, g;
+    uint64_t doc = i ? b->docs[i - 1] : b->first_doc;
 
-    if (b->docs_decoded)
-        return 0;
-    for (i = 0; i < n; i++) {
+    for (; i < n; i++) {
         if (p < end && (*p & 0x81) == 0x01) {
             /* one byte, tf_title 0 and tf_body 1: most entries */
             g = *p++ >> 1;
@@ -241,10 +260,41 @@ int ni_block_decode_docs(ni_block *b)
             (uint64_t)b->tf_title[i] + b->tf_body[i] == 0)
             return corrupt("frequency outside its bound");
     }
-    if (p != end || doc != b->last_doc)
-        return corrupt("document entries do not end at the last document");
-    b->docs_decoded = 1;
+    b->dec_cur = p;
+    b->ndec = i;
+    if (i == b->ndocs && !b->docs_decoded) {
+        if (p != end || doc != b->last_doc)
+            return corrupt("document entries do not end at the last document");
+        b->docs_decoded = 1;
+    }
     return 0;
+}
+
+int ni_block_decode_docs(ni_block *b)
+{
+    return b->docs_decoded ? 0 : decode_to(b, b->ndocs);
+}
+
+int ni_block_seek(ni_block *b, uint32_t from, uint32_t target, uint32_t *index)
+{
+    uint32_t i = from;
+    int rc;
+
+    for (;;) {
+        /* a few entries at a time: most seeks end close to where they start */
+        uint32_t want = i + 8 < b->ndocs ? i + 8 : b->ndocs;
+        if (i >= b->ndocs) {
+            *index = b->ndocs;
+            return 0;
+        }
+        if (want > b->ndec && (rc = decode_to(b, want)) < 0)
+            return rc;
+        for (; i < want; i++)
+            if (b->docs[i] >= target) {
+                *index = i;
+                return 0;
+            }
+    }
 }
 
 /* Skips the positions of one document; 0 or -1 when truncated. */
@@ -266,8 +316,8 @@ int ni_block_positions(ni_block *b, uint32_t i, uint32_t *pos, uint32_t cap)
     uint64_t tf, cur = 0;
     uint32_t k, v;
 
-    if (!b->docs_decoded || i >= b->ndocs)
-        return ni_error(NI_EINVAL, "no document %u in the block", i);
+    if (i >= b->ndec)
+        return ni_error(NI_EINVAL, "no document %u decoded in the block", i);
     tf = (uint64_t)b->tf_title[i] + b->tf_body[i];
     if (tf > cap)
         return ni_error(NI_EINVAL, "room for %u positions, %llu needed", cap,

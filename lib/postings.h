@@ -43,11 +43,13 @@ typedef struct ni_block {
     uint32_t docs[NI_BLOCK_DOCS];
     uint32_t tf_title[NI_BLOCK_DOCS];
     uint32_t tf_body[NI_BLOCK_DOCS];
-    /* private: position decoding state */
+    uint32_t ndec;           /* docs[], tf_*[] hold the first ndec entries */
+    /* private: decoding state */
     const unsigned char *docsec, *docsec_end;
+    const unsigned char *dec_cur;  /* the entry of document ndec */
     const unsigned char *pos_base, *pos_end, *pos_cur;
     uint32_t pos_doc;        /* index of the doc whose positions start at pos_cur */
-    int docs_decoded;
+    int docs_decoded;        /* all entries, and the section's end checked */
 } ni_block;
 
 /*
@@ -70,9 +72,16 @@ int ni_block_open(ni_block *b, const unsigned char *data, size_t len);
 /* Decodes docs[], tf_title[], tf_body[] of an opened block.  0 or NI_ECORRUPT. */
 int ni_block_decode_docs(ni_block *b);
 
+/* Decodes the entries of an opened block up to the first document >= target
+ * (all when none is), at least through index from, and sets *index to that
+ * document's index (ndocs when there is none).  Entries are decoded once,
+ * in order, so a block probed at increasing targets is decoded only as far
+ * as the probes went.  0 or NI_ECORRUPT. */
+int ni_block_seek(ni_block *b, uint32_t from, uint32_t target, uint32_t *index);
+
 /*
- * Decodes the tf_title[i] + tf_body[i] positions of document i (after
- * ni_block_decode_docs) into pos (which has room for cap entries; cap must
+ * Decodes the tf_title[i] + tf_body[i] positions of document i (i < ndec:
+ * after ni_block_decode_docs or ni_block_seek) into pos (which has room for cap entries; cap must
  * be at least that many).  Fastest when i is asked for in increasing order.
  * 0, NI_EINVAL (cap too small) or NI_ECORRUPT.
  */

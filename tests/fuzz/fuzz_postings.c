@@ -1,5 +1,7 @@
 /* libFuzzer target: the posting-block decoder over random bytes.  When a
- * block decodes, re-encoding what was decoded must give the same values. */
+ * block decodes, re-encoding what was decoded must give the same values,
+ * and seeking (partial decoding) at increasing targets finds what the full
+ * decoding has. */
 #include <assert.h>
 #include <stdint.h>
 #include <string.h>
@@ -17,8 +19,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t i, tf;
     int ok = 1;
 
-    if (ni_block_open(&b, data, size) < 0 || ni_block_decode_docs(&b) < 0)
+    if (ni_block_open(&b, data, size) < 0)
         return 0;
+    if (ni_block_open(&c, data, size) == 0 && b.ndocs > 0) {
+        /* seek to a few targets spread over the block, partially decoded */
+        uint32_t at = 0, k, span = b.last_doc - b.first_doc;
+        for (k = 1; k <= 4; k++) {
+            uint32_t target = b.first_doc + (uint32_t)((uint64_t)span * k / 4), found;
+            if (ni_block_seek(&c, at, target, &found) < 0)
+                break;
+            if (found == c.ndocs)
+                break;        /* damaged: no entry reaches the last document */
+            assert(found < c.ndec && c.docs[found] >= target);
+            assert(found == at || c.docs[found - 1] < target);
+            at = found;
+        }
+    }
+    if (ni_block_decode_docs(&b) < 0)
+        return 0;
+    if (ni_block_open(&c, data, size) == 0) {
+        uint32_t found;
+        assert(ni_block_seek(&c, 0, b.last_doc, &found) == 0);
+        assert(found == b.ndocs - 1);
+        for (i = 0; i < b.ndocs; i++)
+            assert(c.docs[i] == b.docs[i] && c.tf_title[i] == b.tf_title[i] &&
+                   c.tf_body[i] == b.tf_body[i]);
+    }
     for (i = 0; i < b.ndocs; i++) {
         tf = b.tf_title[i] + b.tf_body[i];
         if (tf > 64) {
