@@ -109,6 +109,8 @@ int ni_index_record_codec(ni_record_codec **out, ni_index *idx, ni_txn *t);
 int ni_stored_get(ni_txn *t, uint32_t doc, ni_val *out);
 
 /* Posting keys: term, 0x00, big-endian last doc id of the block. */
+/* Terms longer than this (compounds of long words) are not indexed. */
+#define NI_MAX_TERM_BYTES (NI_MAX_WORD_BYTES * 2)
 #define NI_POSTING_KEY_MAX (NI_MAX_WORD_BYTES * 2 + 5)
 size_t ni_posting_key(unsigned char *key, const char *term, size_t len, uint32_t doc);
 

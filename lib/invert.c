@@ -12,7 +12,6 @@
 #include "index.h"
 #include "invert.h"
 
-#define MAX_TERM_BYTES (NI_MAX_WORD_BYTES * 2)
 
 struct ni_inverter {
     ni_analyzer *an;
@@ -159,7 +158,7 @@ static int add_field(ni_inverter *inv, ni_doc_terms *d, const char *text, size_t
     if ((rc = ni_analyzer_start(inv->an, text, len, first)) < 0)
         return rc;
     while ((rc = ni_analyzer_next(inv->an, &tok)) == 0)
-        if (tok.term_len > 0 && tok.term_len <= MAX_TERM_BYTES &&
+        if (tok.term_len > 0 && tok.term_len <= NI_MAX_TERM_BYTES &&
             (rc = occur(inv, d, tok.term, tok.term_len, tok.position)) < 0)
             return rc;
     if (rc < 0)

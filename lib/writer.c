@@ -82,7 +82,6 @@
 #include "pipeline.h"
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
-#define MAX_TERM_BYTES (NI_MAX_WORD_BYTES * 2)   /* longer terms are dropped */
 #define DICT_MIN_BATCH ((size_t)1 << 20)     /* bytes of tails to train on */
 #define DICT_SAMPLE_BYTES ((size_t)2 << 20)  /* at most this many sampled */
 
@@ -594,7 +593,7 @@ static int collect_terms(ni_writer *w, const char *text, size_t len)
     if ((rc = ni_analyzer_start(w->an, text, len, 0)) < 0)
         return rc;
     while ((rc = ni_analyzer_next(w->an, &tok)) == 0) {
-        if (tok.term_len == 0 || tok.term_len > MAX_TERM_BYTES)
+        if (tok.term_len == 0 || tok.term_len > NI_MAX_TERM_BYTES)
             continue;
         if (w->nocc == w->cap_occ && (rc = NI_GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
             return rc;
