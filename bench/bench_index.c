@@ -33,7 +33,6 @@
 #include "input.h"
 #include "newsindex.h"
 
-
 static double now(void)
 {
     struct timespec ts;

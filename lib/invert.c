@@ -12,7 +12,6 @@
 #include "index.h"
 #include "invert.h"
 
-
 struct ni_inverter {
     ni_analyzer *an;
     uint32_t *slots;               /* term hash -> dt index + 1, 0 empty */
@@ -26,7 +25,6 @@ struct ni_inverter {
     size_t cap_pos;
     ni_buf rubric;
 };
-
 
 int ni_inverter_new(ni_inverter **out)
 {

@@ -162,7 +162,6 @@ int ni_record_check(const ni_doc *doc)
     return 0;
 }
 
-
 void ni_record_codec_set_dict(ni_record_codec *c, const ni_record_dict *d)
 {
     /* a new dictionary may sit where a freed one was: never trust a

@@ -28,7 +28,6 @@
 #include "query.h"
 #include "snippet.h"
 
-
 typedef struct result {
     uint32_t doc;
     double score;

@@ -162,7 +162,6 @@ struct ni_writer {
     unsigned nzparts;
 };
 
-
 int ni_writer_new(ni_writer **out, ni_index *idx)
 {
     ni_writer *w = ni_mem_calloc(1, sizeof *w);
