@@ -114,7 +114,15 @@ int main(int argc, char **argv)
         }
     }
     t0 = now();
+#if NI_OPEN_OPTIONS_VERSION >= 2
     opts.threads = (unsigned)threads;
+#else
+    /* a library from before indexing threads (bench/compare.sh) */
+    if (threads != 1) {
+        fprintf(stderr, "bench_index: this library indexes on one thread only\n");
+        return 2;
+    }
+#endif
     if ((rc = ni_index_open(&idx, dir, &opts)) < 0)
         return fail(dir, rc);
     if (input_open(&in, corpus, err, sizeof err) < 0) {

@@ -75,7 +75,11 @@ static int cmd_index(const char *corpus, const char *dir)
     const char *threads = getenv("NSEARCH_THREADS");
     int rc;
 
+#if NI_OPEN_OPTIONS_VERSION >= 2
     o.threads = threads ? (unsigned)strtoul(threads, NULL, 10) : 1;
+#else
+    (void)threads;        /* a library from before indexing threads */
+#endif
     if ((rc = ni_index_open(&idx, dir, &o)) < 0)
         return die(dir, rc);
     if ((rc = input_open(&in, corpus, err, sizeof err)) < 0) {
