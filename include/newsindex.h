@@ -202,7 +202,9 @@ typedef struct ni_index ni_index;
 #define NI_OPEN_OPTIONS_VERSION 2  /**< 1: without threads */
 
 #define NI_OPEN_CREATE   0x01u /**< create the index when it does not exist */
-#define NI_OPEN_READONLY 0x02u /**< open for searching only */
+#define NI_OPEN_READONLY 0x02u /**< open for searching only (also in a directory
+                                    this process may not write: then without LMDB's
+                                    lock file, right while nobody writes the index) */
 
 typedef struct ni_open_options {
     unsigned version;      /**< NI_OPEN_OPTIONS_VERSION */

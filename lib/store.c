@@ -15,6 +15,13 @@
  * read lock of a process-wide rwlock and growing takes the write lock.
  * When another process grew the map, mdb_txn_begin says MDB_MAP_RESIZED
  * and we adopt the new size the same way.
+ *
+ * Read-only directories: LMDB keeps its reader table in lock.mdb, which a
+ * reader must be able to write.  When an index opened for searching sits
+ * where this process may not write (read-only media, another user's
+ * index), it is opened again with MDB_NOLOCK: no reader table, so searches
+ * are right only while nobody writes the index, which is what such a
+ * directory is for.
  */
 #include <errno.h>
 #include <lmdb.h>
@@ -214,6 +221,17 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     if (flags & NI_STORE_READONLY)
         eflags |= MDB_RDONLY;
     rc = mdb_env_open(s->env, path, eflags, 0666);
+    if ((rc == EACCES || rc == EROFS) && (flags & NI_STORE_READONLY)) {
+        /* a failed open leaves an environment only good for closing */
+        mdb_env_close(s->env);
+        if ((rc = mdb_env_create(&s->env)) == 0) {
+            mdb_env_set_maxdbs(s->env, NI_T_COUNT + 2);
+            mdb_env_set_mapsize(s->env, (size_t)map_size);
+            rc = mdb_env_open(s->env, path, eflags | MDB_NOLOCK, 0666);
+        } else {
+            s->env = NULL;
+        }
+    }
     if (rc) {
         rc = translate(rc, s, "cannot open index");
         goto fail;
