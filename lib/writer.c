@@ -88,7 +88,6 @@
 typedef struct acc {
     uint32_t term_off, term_len;
     uint32_t hash;
-    uint32_t last_local;
     ni_buf post;
 } acc;
 
@@ -146,8 +145,6 @@ struct ni_writer {
     ni_txn *txn;               /* open after a flush forced by the budget */
 
     /* scratch */
-    uint64_t *occ;             /* term index << 32 | position, one document */
-    size_t nocc, cap_occ;
     ni_posting *post;          /* one term's postings during a flush */
     size_t cap_post;
     uint32_t *pos;             /* their positions */
@@ -243,7 +240,6 @@ void ni_writer_free(ni_writer *w)
     ni_mem_free(w->docs);
     ni_mem_free(w->id_slots);
     ni_mem_free(w->dels);
-    ni_mem_free(w->occ);
     ni_mem_free(w->post);
     ni_mem_free(w->pos);
     ni_mem_free(w->order);
@@ -296,7 +292,6 @@ static int intern(ni_writer *w, const char *term, size_t len, uint32_t h, uint32
         return rc;
     a->term_len = (uint32_t)len;
     a->hash = h;
-    a->last_local = 0;
     memset(&a->post, 0, sizeof a->post);
     w->slots[j] = (uint32_t)w->nacc + 1;
     *out = (uint32_t)w->nacc++;
@@ -384,7 +379,6 @@ static int merge_doc(ni_writer *w, uint32_t local, const ni_doc_terms *dt)
         memcpy(p, dt->post.data + t->post_off, t->post_len);
         p += t->post_len;
         a->post.len = (size_t)(p - a->post.data);
-        a->last_local = local;
     }
     d->rec_off = w->records.len;
     d->rec_len = (uint32_t)dt->record.len;
@@ -572,52 +566,6 @@ static int cmp_terms(const void *a, const void *b, void *ctx)
     return c ? c : (x->term_len > y->term_len) - (x->term_len < y->term_len);
 }
 
-/* occ entries of a deleted document: offset << 16 | length into w->terms
- * past its batch part. */
-static int cmp_span(const void *a, const void *b, void *ctx)
-{
-    const unsigned char *base = ctx;
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    size_t xl = x & 0xffff, yl = y & 0xffff, n = xl < yl ? xl : yl;
-    int c = memcmp(base + (x >> 16), base + (y >> 16), n);
-    return c ? c : (xl > yl) - (xl < yl);
-}
-
-static int collect_terms(ni_writer *w, const char *text, size_t len)
-{
-    ni_token tok;
-    int rc;
-    if (!text || !len)
-        return 0;
-    if ((rc = ni_analyzer_start(w->an, text, len, 0)) < 0)
-        return rc;
-    while ((rc = ni_analyzer_next(w->an, &tok)) == 0) {
-        if (tok.term_len == 0 || tok.term_len > NI_MAX_TERM_BYTES)
-            continue;
-        if (w->nocc == w->cap_occ && (rc = NI_GROW(w->occ, w->cap_occ, w->nocc + 1)) < 0)
-            return rc;
-        w->occ[w->nocc++] = (uint64_t)w->block.len << 16 | tok.term_len;
-        if ((rc = ni_buf_put(&w->block, tok.term, tok.term_len)) < 0)
-            return rc;
-    }
-    return rc < 0 ? rc : 0;
-}
-
-static int collect_rubric(ni_writer *w, const char *rubric, size_t len)
-{
-    ni_buf term = NI_BUF_INIT;
-    int rc;
-    if (!rubric || !len)
-        return 0;
-    if ((rc = ni_rubric_term(w->an, &term, rubric, len)) > 0 &&
-        (rc = NI_GROW(w->occ, w->cap_occ, w->nocc + 1)) == 0) {
-        w->occ[w->nocc++] = (uint64_t)w->block.len << 16 | term.len;
-        rc = ni_buf_put(&w->block, term.data, term.len);
-    }
-    ni_buf_free(&term);
-    return rc < 0 ? rc : 0;
-}
-
 static int docinfo_set(ni_txn *t, uint32_t doc, const ni_docinfo *di)
 {
     unsigned char key[4], chunk[NI_DOCINFO_CHUNK * NI_DOCINFO_ENTRY];
@@ -652,7 +600,7 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
     ni_val v;
     ni_doc d;
     uint32_t doc;
-    size_t i, j;
+    size_t i;
     int rc;
 
     rc = ni_txn_get(t, NI_T_IDS, id, len, &v);
@@ -670,25 +618,23 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
     if ((rc = ni_record_decode(w->codec, &w->dec, &d, v.data, v.len)) < 0)
         return rc;
 
-    /* The document's distinct terms and their frequencies, again. */
-    w->nocc = 0;
-    w->block.len = 0;
-    if ((rc = collect_terms(w, d.title, d.title_len)) < 0 ||
-        (rc = collect_terms(w, d.text, d.text_len)) < 0 ||
-        (rc = collect_rubric(w, d.rubric, d.rubric_len)) < 0)
+    /* The document's distinct terms and their frequencies, again, as
+     * adding it counted them (the batch's documents are all merged: the
+     * writer's own inverter is free). */
+    if ((rc = ni_invert_doc(w->inv, &d, &w->dterms)) < 0)
         return rc;
-    if (w->nocc > 1)
-        qsort_r(w->occ, w->nocc, sizeof *w->occ, cmp_span, w->block.data);
-    for (i = 0; i < w->nocc; i = j) {
-        const char *term = (const char *)w->block.data + (w->occ[i] >> 16);
-        size_t tlen = w->occ[i] & 0xffff;
-        for (j = i + 1; j < w->nocc && cmp_span(&w->occ[i], &w->occ[j], w->block.data) == 0; j++)
-            ;
-        if ((rc = ni_term_info_read(t, term, tlen, &ti)) < 0)
+    for (i = 0; i < w->dterms.ndt; i++) {
+        const ni_dterm *dt = &w->dterms.dt[i];
+        const char *term = (const char *)w->dterms.terms.data + dt->term_off;
+        const unsigned char *p = w->dterms.post.data + dt->post_off, *end = p + dt->post_len;
+        uint64_t tft, tfb;
+        if (ni_varint_get(&p, end, &tft) < 0 || ni_varint_get(&p, end, &tfb) < 0)
+            return ni_error(NI_ECORRUPT, "postings of document %u damaged in memory", doc);
+        if ((rc = ni_term_info_read(t, term, dt->term_len, &ti)) < 0)
             return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "term of document %u missing from lexicon", doc) : rc;
         ti.df = ti.df ? ti.df - 1 : 0;
-        ti.cf = ti.cf >= j - i ? ti.cf - (j - i) : 0;
-        if ((rc = ni_term_info_write(t, term, tlen, &ti, 0)) < 0)
+        ti.cf = ti.cf >= tft + tfb ? ti.cf - (tft + tfb) : 0;
+        if ((rc = ni_term_info_write(t, term, dt->term_len, &ti, 0)) < 0)
             return rc;
     }
 
