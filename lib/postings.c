@@ -228,7 +228,6 @@ int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
     b->pos_doc = 0;
     b->dec_cur = b->docsec;
     b->ndec = 0;
-    b->docs_decoded = 0;
     return 0;
 }
 
@@ -260,19 +259,17 @@ static int decode_to(ni_block *b, uint32_t n)
             (uint64_t)b->tf_title[i] + b->tf_body[i] == 0)
             return corrupt("frequency outside its bound");
     }
+    /* the last entry is taken only when the section ends with it */
+    if (i == b->ndocs && (p != end || doc != b->last_doc))
+        return corrupt("document entries do not end at the last document");
     b->dec_cur = p;
     b->ndec = i;
-    if (i == b->ndocs && !b->docs_decoded) {
-        if (p != end || doc != b->last_doc)
-            return corrupt("document entries do not end at the last document");
-        b->docs_decoded = 1;
-    }
     return 0;
 }
 
 int ni_block_decode_docs(ni_block *b)
 {
-    return b->docs_decoded ? 0 : decode_to(b, b->ndocs);
+    return decode_to(b, b->ndocs);
 }
 
 int ni_block_seek(ni_block *b, uint32_t from, uint32_t target, uint32_t *index)

@@ -49,7 +49,6 @@ typedef struct ni_block {
     const unsigned char *dec_cur;  /* the entry of document ndec */
     const unsigned char *pos_base, *pos_end, *pos_cur;
     uint32_t pos_doc;        /* index of the doc whose positions start at pos_cur */
-    int docs_decoded;        /* all entries, and the section's end checked */
 } ni_block;
 
 /*
