@@ -287,21 +287,27 @@ static void commits_and_budget(void)
     ni_index_close(b);
 }
 
-/* A map far too small for the batch grows by itself. */
-static void map_grows(void)
+/* Adds 400 documents of 60 words each, ids prefix0 .. prefix399. */
+static void add_400(ni_index *idx, char prefix)
 {
-    ni_index *idx = open_new(0, 64 * 1024);
     char id[32], text[4096];
-    ni_stats st;
     int i, j;
-
     for (i = 0; i < 400; i++) {
         size_t n = 0;
-        snprintf(id, sizeof id, "g%d", i);
+        snprintf(id, sizeof id, "%c%d", prefix, i);
         for (j = 0; j < 60; j++)
             n += (size_t)snprintf(text + n, sizeof text - n, "слово%d ", (i * 61 + j) % 5000);
         CHECK_RC(add(idx, id, NULL, text), 0);
     }
+}
+
+/* A map far too small for the batch grows by itself. */
+static void map_grows(void)
+{
+    ni_index *idx = open_new(0, 64 * 1024);
+    ni_stats st;
+
+    add_400(idx, 'g');
     CHECK_RC(ni_index_commit(idx), 0);
     CHECK_RC(ni_index_stats(&st, idx), 0);
     CHECK(st.docs == 400);
@@ -311,13 +317,7 @@ static void map_grows(void)
     /* the same with a budget that flushes several times inside the batch:
      * the map is grown before the write transaction starts */
     idx = open_new(200000, 64 * 1024);
-    for (i = 0; i < 400; i++) {
-        size_t n = 0;
-        snprintf(id, sizeof id, "h%d", i);
-        for (j = 0; j < 60; j++)
-            n += (size_t)snprintf(text + n, sizeof text - n, "слово%d ", (i * 61 + j) % 5000);
-        CHECK_RC(add(idx, id, NULL, text), 0);
-    }
+    add_400(idx, 'h');
     CHECK_RC(ni_index_commit(idx), 0);
     CHECK_RC(ni_index_stats(&st, idx), 0);
     CHECK(st.docs == 400);
