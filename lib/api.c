@@ -229,11 +229,10 @@ int ni_index_compact(ni_index *idx)
 int ni_index_get(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
 {
     ni_record_codec *codec = NULL;
-    ni_buf scratch = NI_BUF_INIT;
+    ni_buf scratch = NI_BUF_INIT, raw = NI_BUF_INIT;
     ni_txn *t = NULL;
     ni_val v;
     ni_doc d, *copy;
-    unsigned char key[4];
     int rc;
 
     ni_error_clear();
@@ -256,11 +255,8 @@ int ni_index_get(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
         rc = ni_error(NI_ECORRUPT, "id entry has %zu bytes", v.len);
         goto cleanup;
     }
-    memcpy(key, v.data, 4);
-    rc = ni_txn_get(t, NI_T_DOCS, key, 4, &v);
-    if (rc == NI_ENOTFOUND)
-        rc = ni_error(NI_ECORRUPT, "document %u has no stored fields", ni_get_be32(key));
-    if (rc < 0 || (rc = ni_index_record_codec(&codec, idx, t)) < 0 ||
+    if ((rc = ni_stored_get(t, ni_get_be32(v.data), &raw, &v)) < 0 ||
+        (rc = ni_index_record_codec(&codec, idx, t)) < 0 ||
         (rc = ni_record_decode(codec, &scratch, &d, v.data, v.len)) < 0)
         goto cleanup;
     copy = ni_mem_alloc(sizeof *copy + scratch.len);
@@ -278,6 +274,7 @@ cleanup:
     ni_txn_abort(t);
     ni_record_codec_free(codec);
     ni_buf_free(&scratch);
+    ni_buf_free(&raw);
     return rc;
 }
 

@@ -20,6 +20,7 @@ typedef struct checker {
     ni_meta m;
     ni_record_codec *codec;
     ni_buf scratch;
+    ni_buf raw;
     uint32_t *pos;
     size_t cap_pos;
     ni_index_check_stats *st;
@@ -73,11 +74,8 @@ static int check_docs(checker *c)
                      (int)k.len, k.data, doc);
             break;
         }
-        if ((rc = ni_txn_get(c->t, NI_T_DOCS, v.data, 4, &v2)) < 0) {
-            rc = rc == NI_ENOTFOUND ? BAD("document %u has no stored fields", doc) : rc;
-            break;
-        }
-        if ((rc = ni_record_decode(c->codec, &c->scratch, &d, v2.data, v2.len)) < 0)
+        if ((rc = ni_stored_get(c->t, doc, &c->raw, &v2)) < 0 ||
+            (rc = ni_record_decode(c->codec, &c->scratch, &d, v2.data, v2.len)) < 0)
             break;
         if (d.id_len != k.len || memcmp(d.id, k.data, k.len) != 0) {
             rc = BAD("document %u stores another id than '%.*s'", doc, (int)k.len, k.data);
@@ -91,7 +89,7 @@ static int check_docs(checker *c)
     ni_cursor_close(cur);
     if (rc < 0)
         return rc;
-    if ((rc = ni_txn_count(c->t, NI_T_DOCS, &ndocs)) < 0)
+    if ((rc = ni_stored_count(c->t, &ndocs)) < 0)
         return rc;
     if (nids != c->m.docs || ndocs != c->m.docs)
         return BAD("%llu ids and %llu stored documents for %llu live documents",
@@ -258,6 +256,7 @@ int ni_index_check(ni_index_check_stats *out, ni_index *idx)
     ni_txn_abort(c.t);
     ni_record_codec_free(c.codec);
     ni_buf_free(&c.scratch);
+    ni_buf_free(&c.raw);
     ni_mem_free(c.pos);
     return rc;
 }

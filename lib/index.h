@@ -12,7 +12,7 @@
 #include "record.h"
 #include "store.h"
 
-#define NI_FORMAT_VERSION 2
+#define NI_FORMAT_VERSION 3
 
 /* NI_BODY_GAP (the gap between title and body positions): postings.h */
 
@@ -105,8 +105,19 @@ int ni_dict_write(ni_txn *t, const unsigned char *bytes, size_t len);
  */
 int ni_index_record_codec(ni_record_codec **out, ni_index *idx, ni_txn *t);
 
-/* The stored record of a live document; NI_ECORRUPT when it is missing. */
-int ni_stored_get(ni_txn *t, uint32_t doc, ni_val *out);
+/* The stored record of a live document (layout.c: a large one is kept in
+ * parts): ni_stored_get gives all of it, in the snapshot or, when it has
+ * parts, gathered in buf; ni_stored_head only its first part, which holds
+ * the plain head (id, date; ni_record_decode_head).  Both give NI_ECORRUPT
+ * when the record is missing. */
+int ni_stored_get(ni_txn *t, uint32_t doc, ni_buf *buf, ni_val *out);
+int ni_stored_head(ni_txn *t, uint32_t doc, ni_val *out);
+/* Appends doc's record (doc past every stored one) / deletes it. */
+int ni_stored_put(ni_txn *t, uint32_t doc, const unsigned char *rec, size_t len);
+int ni_stored_del(ni_txn *t, uint32_t doc);
+/* Counts the stored records, checking that every part follows its
+ * record's full head or full previous part (NI_ECORRUPT otherwise). */
+int ni_stored_count(ni_txn *t, uint64_t *out);
 
 /* Posting keys: term, 0x00, big-endian last doc id of the block. */
 /* Terms longer than this (compounds of long words) are not indexed. */

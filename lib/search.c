@@ -39,6 +39,7 @@ struct ni_hits {
     ni_txn *txn;
     ni_record_codec *codec;
     ni_buf scratch;
+    ni_buf raw;                /* a stored record gathered from its parts */
     result *res;
     size_t nres, next, offset;
     uint64_t total;
@@ -583,7 +584,7 @@ static int cmp_results(const void *a, const void *b, void *by_date)
 static int fetch(ni_hits *h, uint32_t doc, ni_doc *d)
 {
     ni_val v;
-    int rc = ni_stored_get(h->txn, doc, &v);
+    int rc = ni_stored_head(h->txn, doc, &v);
     return rc < 0 ? rc : ni_record_decode_head(d, v.data, v.len);
 }
 
@@ -591,7 +592,7 @@ static int fetch(ni_hits *h, uint32_t doc, ni_doc *d)
 static int fetch_full(ni_hits *h, uint32_t doc, ni_doc *d)
 {
     ni_val v;
-    int rc = ni_stored_get(h->txn, doc, &v);
+    int rc = ni_stored_get(h->txn, doc, &h->raw, &v);
     if (rc < 0)
         return rc;
     if (!h->codec && (rc = ni_index_record_codec(&h->codec, h->idx, h->txn)) < 0)
@@ -606,6 +607,7 @@ void ni_hits_free(ni_hits *h)
     ni_txn_abort(h->txn);
     ni_record_codec_free(h->codec);
     ni_buf_free(&h->scratch);
+    ni_buf_free(&h->raw);
     ni_buf_free(&h->terms);
     ni_buf_free(&h->snip_text);
     ni_buf_free(&h->snip_ranges);

@@ -47,6 +47,7 @@ struct ni_store {
     char *path;
     unsigned flags;
     int map_full;
+    size_t page_size;
 };
 
 struct ni_txn {
@@ -239,6 +240,14 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     rc = open_tables(s, create && !(flags & NI_STORE_READONLY));
     if (rc)
         goto fail;
+    {
+        MDB_stat ms;
+        if ((rc = mdb_env_stat(s->env, &ms)) != 0) {
+            rc = translate(rc, s, "cannot read environment info");
+            goto fail;
+        }
+        s->page_size = ms.ms_psize;
+    }
     *out = s;
     return 0;
 fail:
@@ -422,6 +431,17 @@ int ni_txn_count(ni_txn *t, enum ni_table tb, uint64_t *out)
         return translate(rc, t->s, "stat failed");
     *out = st.ms_entries;
     return 0;
+}
+
+/* A leaf page (mdb.c) is a 16-byte header, then a 2-byte index slot and
+ * an even-sized node (8-byte header, key, value) per entry; a node larger
+ * than me_nodemax = ((page size - 16) / 2, rounded down to even) - 2 goes
+ * to an overflow page.  Were this wrong, values would only fill pages less
+ * well: nothing depends on it but space. */
+size_t ni_txn_leaf_value(ni_txn *t, size_t klen, unsigned n)
+{
+    size_t node = ((t->s->page_size - 16) / (n < 2 ? 2 : n) & ~(size_t)1) - 2;
+    return node > 8 + klen ? node - 8 - klen : 0;
 }
 
 int ni_cursor_open(ni_cursor **out, ni_txn *t, enum ni_table tb)

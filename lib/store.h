@@ -71,6 +71,12 @@ int ni_txn_del(ni_txn *t, enum ni_table tb, const void *key, size_t klen);
 /* Number of entries in a table. */
 int ni_txn_count(ni_txn *t, enum ni_table tb, uint64_t *out);
 
+/* The size of value under a key of klen bytes of which n (2 or more)
+ * fill a leaf page exactly; 0 when none fits.  With n = 2, the largest
+ * value LMDB keeps in a leaf page: larger ones take overflow pages of
+ * their own, whose last page is on average half empty. */
+size_t ni_txn_leaf_value(ni_txn *t, size_t klen, unsigned n);
+
 /* Cursors: positioned on an entry, or past the end (then get returns
  * NI_DONE).  All return 0, NI_DONE when there is no such entry, or <0. */
 int ni_cursor_open(ni_cursor **out, ni_txn *t, enum ni_table tb);

@@ -3,7 +3,7 @@
  * of a batch and its flush into LMDB.  This file writes the on-disk format
  * and is where it is documented.
  *
- * On-disk format, version 2 (NI_FORMAT_VERSION; checked at open, a
+ * On-disk format, version 3 (NI_FORMAT_VERSION; checked at open, a
  * different version gives NI_EVERSION).  One LMDB environment (data.mdb in
  * the index directory) with these named tables; integers in values are
  * little-endian, integers in keys big-endian so that keys sort by number:
@@ -34,7 +34,12 @@
  *                          a term in doc order, up to 128 documents each, so
  *                          a reader skips to any document with one B-tree
  *                          seek and reads each block's pruning bounds first
- *   docs      be32(doc) -> stored fields (format at the top of record.c)
+ *   docs      be32(doc) -> stored fields (format at the top of record.c),
+ *                          or, when they are longer than an eighth of a
+ *                          page, their first part: then be32(doc) be32(n)
+ *                          -> part n, n = 1, 2, ...; every part but the
+ *                          last has exactly its full size (layout.c,
+ *                          ni_stored_put; new in version 3)
  *   ids       external id -> be32(doc); a flush writes its ids in byte
  *                          order, appending those past the table's last
  *   docinfo   be32(doc / 255) -> up to 255 entries of u32 title length,
@@ -154,6 +159,7 @@ struct ni_writer {
     uint32_t *docmap;          /* local doc -> internal id */
     ni_buf block;
     ni_buf dec;                /* decoded stored record */
+    ni_buf raw;                /* a stored record gathered from its parts */
     ni_buf post_last, terms_last, ids_last; /* last keys of the tables at flush start */
     zpart *zparts;             /* one per thread compressing at flush */
     unsigned nzparts;
@@ -227,6 +233,7 @@ void ni_writer_free(ni_writer *w)
     ni_buf_free(&w->ids);
     ni_buf_free(&w->block);
     ni_buf_free(&w->dec);
+    ni_buf_free(&w->raw);
     ni_buf_free(&w->post_last);
     ni_buf_free(&w->terms_last);
     ni_buf_free(&w->ids_last);
@@ -594,7 +601,6 @@ static int docinfo_set(ni_txn *t, uint32_t doc, const ni_docinfo *di)
 static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
                             const char *id, size_t len)
 {
-    unsigned char dk[4];
     ni_docinfo di;
     ni_term_info ti;
     ni_val v;
@@ -609,13 +615,11 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
     if (v.len != 4)
         return ni_error(NI_ECORRUPT, "id entry of '%.*s' has %zu bytes",
                         (int)(len > 200 ? 200 : len), id, v.len);
-    memcpy(dk, v.data, 4);
-    doc = ni_get_be32(dk);
+    doc = ni_get_be32(v.data);
     if ((rc = ni_docinfo_get(t, doc, &di)) < 0)
         return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no docinfo", doc) : rc;
-    if ((rc = ni_txn_get(t, NI_T_DOCS, dk, 4, &v)) < 0)
-        return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no stored fields", doc) : rc;
-    if ((rc = ni_record_decode(w->codec, &w->dec, &d, v.data, v.len)) < 0)
+    if ((rc = ni_stored_get(t, doc, &w->raw, &v)) < 0 ||
+        (rc = ni_record_decode(w->codec, &w->dec, &d, v.data, v.len)) < 0)
         return rc;
 
     /* The document's distinct terms and their frequencies, again, as
@@ -647,7 +651,7 @@ static int delete_committed(ni_writer *w, ni_txn *t, ni_meta *m,
     di.len_title = NI_DELETED;
     if ((rc = docinfo_set(t, doc, &di)) < 0 ||
         (rc = ni_txn_del(t, NI_T_IDS, id, len)) < 0 ||
-        (rc = ni_txn_del(t, NI_T_DOCS, dk, 4)) < 0)
+        (rc = ni_stored_del(t, doc)) < 0)
         return rc;
     return 0;
 }
@@ -1062,7 +1066,6 @@ static int flush_into(ni_writer *w, ni_txn *t)
     next = m.next_doc;
     for (i = 0; i < w->ndocs; i++) {
         const pending *d = &w->docs[i];
-        unsigned char dk[4];
         ni_docinfo di;
         if (d->dead) {
             w->docmap[i] = UINT32_MAX;
@@ -1072,11 +1075,10 @@ static int flush_into(ni_writer *w, ni_txn *t)
             return ni_error(NI_EFULL, "index '%s' has no internal ids left; compact it",
                             ni_store_path(w->idx->store));
         w->docmap[i] = (uint32_t)next;
-        ni_put_be32(dk, (uint32_t)next);
         di.len_title = d->len_title;
         di.len_body = d->len_body;
         di.date = d->date;
-        if ((rc = ni_txn_append(t, NI_T_DOCS, dk, 4, w->zparts[d->z_part].out.data + d->z_off,
+        if ((rc = ni_stored_put(t, (uint32_t)next, w->zparts[d->z_part].out.data + d->z_off,
                                 d->z_len)) < 0 ||
             (rc = docinfo_set(t, (uint32_t)next, &di)) < 0)
             return rc;

@@ -1,8 +1,8 @@
 /*
  * Reliability: reader threads searching while a writer commits, an index
  * of a newer format version, a file-size limit standing in for a full
- * disk, and awkward documents (empty, NUL bytes, invalid UTF-8, 20 MB, or
- * NI_BIG_DOC_MB).
+ * disk, awkward documents (empty, NUL bytes, invalid UTF-8, 20 MB, or
+ * NI_BIG_DOC_MB), and stored records cut into parts.
  * Whatever fails must fail cleanly and leave every committed document.
  */
 #include <pthread.h>
@@ -252,5 +252,164 @@ static void awkward_documents(void)
     free(text);
 }
 
+/* ---- stored records in parts (layout.c) ------------------------------- */
+
+static unsigned char *record_bytes(size_t len, uint32_t seed)
+{
+    unsigned char *p = malloc(len ? len : 1);
+    size_t i;
+    for (i = 0; i < len; i++) {
+        seed = seed * 1103515245u + 12345u;
+        p[i] = (unsigned char)(seed >> 16);
+    }
+    return p;
+}
+
+#define NREC 3000   /* lengths 1..NREC cross every part boundary of 4 KiB pages */
+
+static size_t rec_len(uint32_t doc)
+{
+    return doc < NREC ? doc + 1 : doc == NREC ? 100000 : (size_t)1 << 20;
+}
+
+/* Every record reads back whole, the head is its start, deleting one
+ * removes every part, and a stray part is reported by the count. */
+static void stored_parts(void)
+{
+    char path[200];
+    ni_store *s = NULL;
+    ni_txn *t = NULL;
+    ni_buf buf = NI_BUF_INIT;
+    ni_store_info info;
+    ni_val v;
+    uint64_t n = 0, sum = 0;
+    uint32_t doc, ok = 0, deleted = 0;
+    unsigned char key[8];
+
+    snprintf(path, sizeof path, "%s", test_new_dir());
+    CHECK_RC(ni_store_open(&s, path, 0, 0, 1), 0);
+    CHECK_RC(ni_txn_begin(&t, s, 1), 0);
+    for (doc = 0; doc <= NREC + 1; doc++) {
+        unsigned char *r = record_bytes(rec_len(doc), doc);
+        CHECK_RC(ni_stored_put(t, doc, r, rec_len(doc)), 0);
+        sum += rec_len(doc);
+        free(r);
+    }
+    CHECK_RC(ni_txn_commit(t), 0);
+    /* no record takes pages of its own: before parts, the records of 2 to
+     * 3 KB alone took a 4 KiB overflow page each (used / sum was 1.6) */
+    CHECK_RC(ni_store_info_get(s, &info), 0);
+    CHECK(info.used_bytes < sum + sum / 8 + (64u << 10));
+
+    CHECK_RC(ni_txn_begin(&t, s, 0), 0);
+    for (doc = 0; doc <= NREC + 1; doc++) {
+        unsigned char *r = record_bytes(rec_len(doc), doc);
+        if (ni_stored_get(t, doc, &buf, &v) == 0 && v.len == rec_len(doc) &&
+            memcmp(v.data, r, v.len) == 0 && ni_stored_head(t, doc, &v) == 0 &&
+            v.len > 0 && v.len <= rec_len(doc) && memcmp(v.data, r, v.len) == 0)
+            ok++;
+        free(r);
+    }
+    CHECK(ok == NREC + 2);
+    CHECK_RC(ni_stored_count(t, &n), 0);
+    CHECK(n == NREC + 2);
+    ni_txn_abort(t);
+
+    CHECK_RC(ni_txn_begin(&t, s, 1), 0);
+    for (doc = 0; doc <= NREC + 1; doc += 3, deleted++)
+        CHECK_RC(ni_stored_del(t, doc), 0);
+    CHECK_RC(ni_txn_commit(t), 0);
+    CHECK_RC(ni_txn_begin(&t, s, 0), 0);
+    CHECK_RC(ni_stored_count(t, &n), 0);
+    CHECK(n == NREC + 2 - deleted);
+    CHECK_RC(ni_stored_get(t, 3, &buf, &v), NI_ECORRUPT);
+    CHECK_RC(ni_stored_get(t, NREC, &buf, &v), NI_ECORRUPT);
+    for (ok = 0, doc = 1; doc <= NREC + 1; doc += 3) {
+        unsigned char *r = record_bytes(rec_len(doc), doc);
+        ok += ni_stored_get(t, doc, &buf, &v) == 0 && v.len == rec_len(doc) &&
+              memcmp(v.data, r, v.len) == 0;
+        free(r);
+    }
+    CHECK(ok == (NREC + 1) / 3 + 1);
+    ni_txn_abort(t);
+
+    /* a part whose record is gone */
+    CHECK_RC(ni_txn_begin(&t, s, 1), 0);
+    ni_put_be32(key, 3);
+    ni_put_be32(key + 4, 1);
+    CHECK_RC(ni_txn_put(t, NI_T_DOCS, key, 8, "x", 1), 0);
+    CHECK_RC(ni_stored_count(t, &n), NI_ECORRUPT);
+    CHECK(strstr(ni_errmsg(), "stray") != NULL);
+    ni_txn_abort(t);
+    ni_buf_free(&buf);
+    ni_store_close(s);
+}
+
+/* Documents whose records are cut into parts read back whole through
+ * the public API, in search results and after replacing and deleting. */
+static void long_documents(void)
+{
+    enum { N = 6 };
+    static const char *const words[] = { "министр", "губерния", "выборы", "школа",
+                                         "мэр", "бюджет", "дорога", "село" };
+    char *text[N], id[16];
+    size_t len[N], i, k, ok = 0;
+    uint32_t seed = 7;
+    ni_index *idx = NULL;
+    ni_doc *got;
+    ni_hits *h;
+
+    CHECK_RC(ni_index_open(&idx, test_new_dir(), NULL), 0);
+    for (i = 0; i < N; i++) {
+        /* words and random numbers: compresses to several parts */
+        len[i] = 0;
+        text[i] = malloc(300000);
+        for (k = 0; len[i] < 2000u << i; k++) {
+            seed = seed * 1103515245u + 12345u;
+            len[i] += (size_t)snprintf(text[i] + len[i], 300000 - len[i], "%s %u ",
+                                       words[(seed >> 16) % 8], seed >> 8);
+        }
+        snprintf(id, sizeof id, "long%zu", i);
+        CHECK_RC(add(idx, id, text[i], len[i]), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(add(idx, "long0", text[5], len[5]), 0);   /* replaces */
+    CHECK_RC(ni_index_delete(idx, "long1", 5), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    for (i = 0; i < N; i++) {
+        size_t want = i == 0 ? 5 : i;
+        snprintf(id, sizeof id, "long%zu", i);
+        if (i == 1) {
+            CHECK_RC(ni_index_get(&got, idx, id, strlen(id)), NI_ENOTFOUND);
+            continue;
+        }
+        CHECK_RC(ni_index_get(&got, idx, id, strlen(id)), 0);
+        if (got) {
+            ok += got->text_len == len[want] && memcmp(got->text, text[want], len[want]) == 0;
+            ni_doc_free(got);
+        }
+    }
+    CHECK(ok == N - 1);
+    /* a hit's snippet comes from the whole stored text */
+    CHECK_RC(ni_search(&h, idx, "министр", strlen("министр"), NULL), 0);
+    if (h) {
+        ni_hit hit;
+        ni_snippet sn;
+        CHECK(ni_hits_total(h) == N - 1);
+        for (ok = 0; ni_hits_next(h, &hit) == 0;) {
+            size_t want = (size_t)(hit.id[4] - '0');
+            want = want == 0 ? 5 : want;
+            ok += ni_hits_snippet(&sn, h, 100) == 0 && sn.len > 0 &&
+                  memmem(text[want], len[want], sn.text, sn.len) != NULL;
+        }
+        CHECK(ok == N - 1);
+        ni_hits_free(h);
+    }
+    ni_index_close(idx);
+    for (i = 0; i < N; i++)
+        free(text[i]);
+}
+
 TEST_MAIN(TEST(threads_and_commits), TEST(locked_by_another_writer), TEST(newer_format), TEST(full_disk),
-          TEST(awkward_documents))
+          TEST(awkward_documents), TEST(stored_parts), TEST(long_documents))
