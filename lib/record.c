@@ -15,7 +15,7 @@
  *           id) of the tail: url, rubric, title, text, credit, each
  *           varint 0 (absent) or length + 1, then the bytes
  *
- * The dictionary is a zstd dictionary (ZDICT_trainFromBuffer) of up to
+ * The dictionary is a zstd dictionary (ZDICT_trainFromBuffer_fastCover) of up to
  * NI_RECORD_DICT_MAX bytes trained on tails of the first large batch; it
  * holds the words, phrases and field layout news articles share, so each
  * short record needs not carry them (about 0.65 of the size without it on
@@ -23,6 +23,9 @@
  * formats stay readable with it.
  */
 #include <string.h>
+/* ZDICT_trainFromBuffer_fastCover is in zdict.h's "static linking only"
+ * part, but exported by libzstd.so.1 and stable since zstd 1.3.6 */
+#define ZDICT_STATIC_LINKING_ONLY
 #include <zdict.h>
 #include <zstd.h>
 
@@ -88,7 +91,19 @@ int ni_record_dict_train(ni_buf *out, const unsigned char *samples, const size_t
                          size_t n)
 {
     size_t total = 0, i, cap, got;
+    ZDICT_fastCover_params_t params;
 
+    /* ZDICT_trainFromBuffer tries four segment sizes k and keeps the best:
+     * on 2 MiB of news that took 0.4 s of a 3 s build.  One run with
+     * k = 200, its best on news and on all of ../shared/corpus, takes
+     * 0.05 s and compresses as well (news index 21.28 vs 21.35 MB). */
+    memset(&params, 0, sizeof params);
+    params.k = 200;
+    params.d = 8;
+    params.f = 20;
+    params.accel = 1;
+    params.splitPoint = 1.0;
+    params.zParams.compressionLevel = ZSTD_LEVEL;
     out->len = 0;
     for (i = 0; i < n; i++)
         total += sizes[i];
@@ -98,7 +113,7 @@ int ni_record_dict_train(ni_buf *out, const unsigned char *samples, const size_t
         return NI_ENOTFOUND;
     if (ni_buf_reserve(out, cap) < 0)
         return ni_error(NI_ENOMEM, "out of memory");
-    got = ZDICT_trainFromBuffer(out->data, cap, samples, sizes, (unsigned)n);
+    got = ZDICT_trainFromBuffer_fastCover(out->data, cap, samples, sizes, (unsigned)n, params);
     if (ZDICT_isError(got))
         return NI_ENOTFOUND;      /* too few or too uniform samples: no dictionary */
     out->len = got;
