@@ -15,8 +15,8 @@
  *           id) of the tail: url, rubric, title, text, credit, each
  *           varint 0 (absent) or length + 1, then the bytes
  *
- * The dictionary is a zstd dictionary (ZDICT_trainFromBuffer_fastCover) of up to
- * NI_RECORD_DICT_MAX bytes trained on tails of the first large batch; it
+ * The dictionary is a zstd dictionary (ZDICT_trainFromBuffer_fastCover) of
+ * up to NI_RECORD_DICT_MAX bytes trained on tails of the first large batch; it
  * holds the words, phrases and field layout news articles share, so each
  * short record needs not carry them (about 0.65 of the size without it on
  * Russian news).  It is written once and never changed, so records of both
