@@ -8,8 +8,8 @@
  * One mutex guards the states and counts; a job's buffers belong to
  * whoever moved it out of QUEUED (or, when FREE, to the caller).
  *
- * The same threads also run loops (ni_pipeline_for): each takes the next
- * FOR_CHUNK indices under the mutex until none are left.
+ * The same threads also run loops (ni_pipeline_for_start): each takes
+ * the next FOR_CHUNK indices under the mutex until none are left.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -49,7 +49,7 @@ struct ni_pipeline {
     ni_inverter *inv;          /* the caller's, when it lends a hand (not ours) */
     int quit;
 
-    /* the loop of ni_pipeline_for, when fn is set */
+    /* the loop of ni_pipeline_for_start, when fn is set */
     int (*fn)(void *ctx, size_t i, unsigned k);
     void *ctx;
     size_t for_n, for_next;    /* indices: all, the next to hand out */
@@ -315,11 +315,9 @@ unsigned ni_pipeline_threads(const ni_pipeline *p)
     return p->nworkers + 1;
 }
 
-int ni_pipeline_for(ni_pipeline *p, size_t n, int (*fn)(void *ctx, size_t i, unsigned k),
-                    void *ctx)
+void ni_pipeline_for_start(ni_pipeline *p, size_t n,
+                           int (*fn)(void *ctx, size_t i, unsigned k), void *ctx)
 {
-    int rc;
-
     pthread_mutex_lock(&p->mu);
     p->fn = fn;
     p->ctx = ctx;
@@ -327,6 +325,14 @@ int ni_pipeline_for(ni_pipeline *p, size_t n, int (*fn)(void *ctx, size_t i, uns
     p->for_next = 0;
     p->for_rc = 0;
     pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+int ni_pipeline_for_wait(ni_pipeline *p)
+{
+    int rc;
+
+    pthread_mutex_lock(&p->mu);
     while (for_pending(p))
         for_chunk(p, p->nworkers);
     while (p->for_busy)
@@ -336,3 +342,4 @@ int ni_pipeline_for(ni_pipeline *p, size_t n, int (*fn)(void *ctx, size_t i, uns
     pthread_mutex_unlock(&p->mu);
     return rc < 0 ? ni_error(rc, "%s", p->for_err) : 0;
 }
+

@@ -44,13 +44,17 @@ void ni_pipeline_release(ni_pipeline *p);
 unsigned ni_pipeline_threads(const ni_pipeline *p);
 
 /*
- * Calls fn(ctx, i, k) for every i in [0, n), spread over the pipeline's
- * threads and the caller's; k < ni_pipeline_threads(p) names the thread,
- * so that fn can keep per-thread state.  Returns 0, or the first error fn
- * returned (message set; the remaining i are skipped).  The pipeline must
- * be empty (no documents in it).
+ * A loop: fn(ctx, i, k) is called for every i in [0, n), spread over the
+ * pipeline's threads and the caller's; k < ni_pipeline_threads(p) names
+ * the thread, so that fn can keep per-thread state.  ni_pipeline_for_start
+ * sets the background threads on it and returns: the caller may do other
+ * work, then must call ni_pipeline_for_wait before any other call, which
+ * runs what is left with the caller's hand too and returns 0, or the first
+ * error fn returned (message set; the remaining i are skipped).  The
+ * pipeline must be empty (no documents in it).
  */
-int ni_pipeline_for(ni_pipeline *p, size_t n, int (*fn)(void *ctx, size_t i, unsigned k),
-                    void *ctx);
+void ni_pipeline_for_start(ni_pipeline *p, size_t n,
+                           int (*fn)(void *ctx, size_t i, unsigned k), void *ctx);
+int ni_pipeline_for_wait(ni_pipeline *p);
 
 #endif

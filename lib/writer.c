@@ -1006,13 +1006,14 @@ static int compress_one(void *ctx, size_t i, unsigned k)
     return rc;
 }
 
-/* Compresses every live record of the batch (with the dictionary w->dict),
- * on the pipeline's threads when there is a pipeline. */
-static int compress_records(ni_writer *w)
+/* Compresses every live record of the batch with the dictionary w->dict:
+ * compress_start sets the pipeline's threads on it, when there is a
+ * pipeline, and returns; compress_wait (which must follow) finishes the
+ * work, in the caller's thread too. */
+static int compress_start(ni_writer *w)
 {
     unsigned n = w->pipe ? ni_pipeline_threads(w->pipe) : 1, k;
-    size_t i;
-    int rc = 0;
+    int rc;
 
     if (n > w->nzparts) {
         zpart *z = ni_mem_realloc(w->zparts, n * sizeof *z);
@@ -1029,41 +1030,50 @@ static int compress_records(ni_writer *w)
         w->zparts[k].out.len = 0;
     }
     if (w->pipe)
-        rc = ni_pipeline_for(w->pipe, w->ndocs, compress_one, w);
+        ni_pipeline_for_start(w->pipe, w->ndocs, compress_one, w);
+    return 0;
+}
+
+static int compress_wait(ni_writer *w)
+{
+    unsigned k;
+    size_t i;
+    int rc = 0;
+
+    if (w->pipe)
+        rc = ni_pipeline_for_wait(w->pipe);
     else
         for (i = 0; i < w->ndocs && rc == 0; i++)
             rc = compress_one(w, i, 0);
     /* the dictionary may change before the next flush (an aborted one) */
-    for (k = 0; k < n; k++)
+    for (k = 0; k < w->nzparts; k++)
         ni_record_codec_set_dict(w->zparts[k].codec, NULL);
     return rc;
 }
 
-static int flush_into(ni_writer *w, ni_txn *t)
+/* Everything of the batch but its stored records: deletions, internal
+ * ids, docinfo, postings and lexicon; *m updated. */
+static int write_batch(ni_writer *w, ni_txn *t, ni_meta *m)
 {
     ni_cursor *c = NULL;
-    ni_meta m;
     uint64_t next;
     size_t i;
     int rc;
 
-    if ((rc = ni_meta_read(t, &m)) < 0 || (rc = prepare_dict(w, t)) < 0 ||
-        (rc = compress_records(w)) < 0)
-        return rc;
     for (i = 0; i < w->ndels; i++)
-        if ((rc = delete_committed(w, t, &m, (const char *)w->ids.data + w->dels[i].off,
+        if ((rc = delete_committed(w, t, m, (const char *)w->ids.data + w->dels[i].off,
                                    w->dels[i].len)) < 0)
             return rc;
     for (i = 0; i < w->ndocs; i++)
         if (w->docs[i].dead != FAILED &&
-            (rc = delete_committed(w, t, &m, doc_id(w, &w->docs[i]), w->docs[i].id_len)) < 0)
+            (rc = delete_committed(w, t, m, doc_id(w, &w->docs[i]), w->docs[i].id_len)) < 0)
             return rc;
 
     ni_mem_free(w->docmap);
     w->docmap = ni_mem_alloc((w->ndocs ? w->ndocs : 1) * sizeof *w->docmap);
     if (!w->docmap)
         return ni_error(NI_ENOMEM, "out of memory");
-    next = m.next_doc;
+    next = m->next_doc;
     for (i = 0; i < w->ndocs; i++) {
         const pending *d = &w->docs[i];
         ni_docinfo di;
@@ -1078,16 +1088,14 @@ static int flush_into(ni_writer *w, ni_txn *t)
         di.len_title = d->len_title;
         di.len_body = d->len_body;
         di.date = d->date;
-        if ((rc = ni_stored_put(t, (uint32_t)next, w->zparts[d->z_part].out.data + d->z_off,
-                                d->z_len)) < 0 ||
-            (rc = docinfo_set(t, (uint32_t)next, &di)) < 0)
+        if ((rc = docinfo_set(t, (uint32_t)next, &di)) < 0)
             return rc;
-        m.docs++;
-        m.sum_title += d->len_title;
-        m.sum_body += d->len_body;
+        m->docs++;
+        m->sum_title += d->len_title;
+        m->sum_body += d->len_body;
         next++;
     }
-    m.next_doc = next;
+    m->next_doc = next;
     if ((rc = write_ids(w, t)) < 0)
         return rc;
 
@@ -1104,8 +1112,31 @@ static int flush_into(ni_writer *w, ni_txn *t)
     for (i = 0; i < w->nacc && rc == 0; i++)
         rc = write_term(w, t, c, &w->accs[w->order[i]]);
     ni_cursor_close(c);
-    if (rc < 0)
+    return rc;
+}
+
+/* The batch into t.  The records are compressed (on the pipeline's
+ * threads) while the rest is written, and stored last: the order of the
+ * writes, hence the file, is the same with any number of threads. */
+static int flush_into(ni_writer *w, ni_txn *t)
+{
+    ni_meta m;
+    size_t i;
+    int rc, zrc;
+
+    if ((rc = ni_meta_read(t, &m)) < 0 || (rc = prepare_dict(w, t)) < 0 ||
+        (rc = compress_start(w)) < 0)
         return rc;
+    rc = write_batch(w, t, &m);
+    zrc = compress_wait(w);
+    if (rc < 0 || (rc = zrc) < 0)
+        return rc;
+    for (i = 0; i < w->ndocs; i++) {
+        const pending *d = &w->docs[i];
+        if (!d->dead && (rc = ni_stored_put(t, w->docmap[i], w->zparts[d->z_part].out.data +
+                                            d->z_off, d->z_len)) < 0)
+            return rc;
+    }
     return ni_meta_write(t, &m);
 }
 
