@@ -204,6 +204,12 @@ static int string(parser *p, int keep)
                     p->i++;
                     continue;
                 }
+                /* two-byte sequences (Cyrillic) checked here */
+                if (b >= 0xc2 && b <= 0xdf && p->i + 1 < p->n &&
+                    ((unsigned char)p->s[p->i + 1] & 0xc0) == 0x80) {
+                    p->i += 2;
+                    continue;
+                }
                 if (!(k = utf8_seq((const unsigned char *)p->s + p->i, p->n - p->i)))
                     return fail(p, "invalid UTF-8 at byte %zu", p->i);
                 p->i += k;
