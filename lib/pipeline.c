@@ -342,4 +342,3 @@ int ni_pipeline_for_wait(ni_pipeline *p)
     pthread_mutex_unlock(&p->mu);
     return rc < 0 ? ni_error(rc, "%s", p->for_err) : 0;
 }
-

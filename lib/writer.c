@@ -1010,6 +1010,15 @@ static int compress_one(void *ctx, size_t i, unsigned k)
  * compress_start sets the pipeline's threads on it, when there is a
  * pipeline, and returns; compress_wait (which must follow) finishes the
  * work, in the caller's thread too. */
+static void forget_dict(ni_writer *w)
+{
+    unsigned k;
+    /* the dictionary may change before the next flush (an aborted one) */
+    for (k = 0; k < w->nzparts; k++)
+        if (w->zparts[k].codec)
+            ni_record_codec_set_dict(w->zparts[k].codec, NULL);
+}
+
 static int compress_start(ni_writer *w)
 {
     unsigned n = w->pipe ? ni_pipeline_threads(w->pipe) : 1, k;
@@ -1024,8 +1033,10 @@ static int compress_start(ni_writer *w)
         w->nzparts = n;
     }
     for (k = 0; k < n; k++) {
-        if (!w->zparts[k].codec && (rc = ni_record_codec_new(&w->zparts[k].codec)) < 0)
+        if (!w->zparts[k].codec && (rc = ni_record_codec_new(&w->zparts[k].codec)) < 0) {
+            forget_dict(w);
             return rc;
+        }
         ni_record_codec_set_dict(w->zparts[k].codec, w->dict);
         w->zparts[k].out.len = 0;
     }
@@ -1036,7 +1047,6 @@ static int compress_start(ni_writer *w)
 
 static int compress_wait(ni_writer *w)
 {
-    unsigned k;
     size_t i;
     int rc = 0;
 
@@ -1045,9 +1055,7 @@ static int compress_wait(ni_writer *w)
     else
         for (i = 0; i < w->ndocs && rc == 0; i++)
             rc = compress_one(w, i, 0);
-    /* the dictionary may change before the next flush (an aborted one) */
-    for (k = 0; k < w->nzparts; k++)
-        ni_record_codec_set_dict(w->zparts[k].codec, NULL);
+    forget_dict(w);
     return rc;
 }
 
