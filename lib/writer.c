@@ -798,11 +798,13 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
     ni_term_info ti;
     size_t n = 0, i, live = 0, in_table = 0;
     uint64_t cf = 0;
-    int rc, new_term;
+    int rc, new_term, past_end;
 
     if (!a->post.len || !has_live(w, a))
         return 0;
-    rc = ni_term_info_read(t, term, a->term_len, &ti);
+    /* past the lexicon's last term at the flush's start: not there */
+    past_end = after_end(&w->terms_last, (const unsigned char *)term, a->term_len);
+    rc = past_end ? NI_ENOTFOUND : ni_term_info_read(t, term, a->term_len, &ti);
     new_term = rc == NI_ENOTFOUND;
     if (new_term) {
         memset(&ti, 0, sizeof ti);
@@ -865,10 +867,7 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
     }
     if ((rc = store_postings(w, t, term, a->term_len, n, (int)in_table, 1, &ti)) < 0)
         return rc;
-    return ni_term_info_write(t, term, a->term_len, &ti,
-                              new_term && after_end(&w->terms_last,
-                                                    (const unsigned char *)term,
-                                                    a->term_len));
+    return ni_term_info_write(t, term, a->term_len, &ti, past_end);
 }
 
 /*
