@@ -469,7 +469,9 @@ static void allocation_failures(void)
 /* Forks a process that copies src to dst; returns its pid. */
 static pid_t start_copy(const char *src, const char *dst)
 {
-    pid_t pid = fork();
+    pid_t pid;
+    fflush(stdout);
+    pid = fork();
     if (pid == 0) {
         ni_index *a = NULL;
         if (ni_index_open(&a, src, NULL) == 0 && ni_index_copy(a, dst, NI_COPY_DEFAULT) == 0)
