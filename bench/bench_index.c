@@ -1,7 +1,7 @@
 /*
  * bench_index.c - indexing throughput of libnewsindex through the public API.
  *
- *   bench_index CORPUS.jsonl[.gz] DIR [--threads N] [--commit-every N]
+ *   bench_index CORPUS.jsonl[.gz] DIR [--threads N] [--commit-every N] [--copy DST]
  *
  * Reads JSON Lines news records {"id","url","date","rubric","title","text"}
  * with nsearch's reader (tools/input.h: the same path as `nsearch index`),
@@ -18,6 +18,11 @@
  * and one human-readable line on stderr.  The clock (CLOCK_MONOTONIC) runs
  * from opening the corpus to the end of the last commit, so it includes
  * reading and decompressing the input, like the harness peers' figures.
+ *
+ * --copy DST: after the build, ni_index_copy writes a compacted copy into
+ * DST (which must not exist yet); the JSON line then adds copy_seconds
+ * (not part of seconds), copy_bytes (file size of the copy) and copy_ratio
+ * (copy_bytes / raw_text_bytes).
  *
  * --threads N (default 1) is ni_open_options.threads: with N > 1 the
  * library analyses documents on N - 1 background threads while this one
@@ -57,7 +62,7 @@ static void json_str(FILE *f, const char *s)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_index CORPUS.jsonl[.gz] DIR [--threads N] "
-                    "[--commit-every N]\n");
+                    "[--commit-every N] [--copy DST]\n");
     return 2;
 }
 
@@ -69,7 +74,7 @@ static int fail(const char *what, int rc)
 
 int main(int argc, char **argv)
 {
-    const char *corpus = NULL, *dir = NULL;
+    const char *corpus = NULL, *dir = NULL, *copy = NULL;
     ni_open_options opts = NI_OPEN_OPTIONS_INIT;
     ni_index *idx = NULL;
     input *in = NULL;
@@ -79,7 +84,8 @@ int main(int argc, char **argv)
     char err[1024];
     unsigned long long docs = 0, bad = 0, raw = 0, commits = 0;
     long threads = 1, every = 10000;
-    double t0, secs;
+    double t0, secs, copy_secs = 0;
+    ni_stats cst;
     int i, rc;
 
     for (i = 1; i < argc; i++) {
@@ -93,6 +99,13 @@ int main(int argc, char **argv)
             every = strtol(argv[++i], &end, 10);
             if (*end || every < 0)
                 return usage();
+        } else if (strcmp(argv[i], "--copy") == 0 && i + 1 < argc) {
+#ifdef NI_COPY_DEFAULT
+            copy = argv[++i];
+#else
+            fprintf(stderr, "bench_index: this library has no ni_index_copy\n");
+            return 2;
+#endif
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
             return usage();
         } else if (!corpus) {
@@ -107,9 +120,9 @@ int main(int argc, char **argv)
         return usage();
     {
         struct stat sb;
-        if (stat(dir, &sb) == 0) {
+        if (stat(dir, &sb) == 0 || (copy && stat(copy, &sb) == 0)) {
             fprintf(stderr, "bench_index: '%s' exists: the benchmark builds a new index, "
-                            "remove it first\n", dir);
+                            "remove it first\n", stat(dir, &sb) == 0 ? dir : copy);
             return 2;
         }
     }
@@ -158,6 +171,18 @@ int main(int argc, char **argv)
     secs = now() - t0;
     if ((rc = ni_index_stats(&st, idx)) < 0)
         return fail("stats", rc);
+#ifdef NI_COPY_DEFAULT
+    if (copy) {
+        ni_index *c = NULL;
+        double t1 = now();
+        if ((rc = ni_index_copy(idx, copy, NI_COPY_DEFAULT)) < 0)
+            return fail("copy", rc);
+        copy_secs = now() - t1;
+        if ((rc = ni_index_open(&c, copy, NULL)) < 0 || (rc = ni_index_stats(&cst, c)) < 0)
+            return fail(copy, rc);
+        ni_index_close(c);
+    }
+#endif
     ni_index_close(idx);
     getrusage(RUSAGE_SELF, &ru);
 
@@ -167,16 +192,24 @@ int main(int argc, char **argv)
            "\"seconds\":%.3f,\"docs_per_s\":%.1f,\"mb_per_s\":%.3f,\"peak_rss_kb\":%ld,"
            "\"index_bytes\":%llu,\"index_ratio\":%.4f,\"index_used_bytes\":%llu,"
            "\"terms\":%llu,\"tokens\":%llu,\"commits\":%llu,\"commit_every\":%ld,"
-           "\"threads\":%ld}\n",
+           "\"threads\":%ld",
            docs, bad, raw, secs, (double)docs / secs, (double)raw / 1e6 / secs,
            ru.ru_maxrss, (unsigned long long)st.file_bytes,
            raw ? (double)st.file_bytes / (double)raw : 0.0,
            (unsigned long long)st.index_bytes, (unsigned long long)st.terms,
            (unsigned long long)st.tokens, commits, every, threads);
+    if (copy)
+        printf(",\"copy_seconds\":%.3f,\"copy_bytes\":%llu,\"copy_ratio\":%.4f",
+               copy_secs, (unsigned long long)cst.file_bytes,
+               raw ? (double)cst.file_bytes / (double)raw : 0.0);
+    printf("}\n");
     fprintf(stderr, "index  %9llu docs  %8.1f MB raw  %8.2f s  %9.1f docs/s  %6.2f MB/s  "
                     "index %8.1f MB (%.2fx raw)  peak RSS %ld MB\n",
             docs, (double)raw / 1e6, secs, (double)docs / secs, (double)raw / 1e6 / secs,
             (double)st.file_bytes / 1e6, raw ? (double)st.file_bytes / (double)raw : 0.0,
             ru.ru_maxrss / 1024);
+    if (copy)
+        fprintf(stderr, "copy   %8.2f s  index %8.1f MB (%.2fx raw)\n", copy_secs,
+                (double)cst.file_bytes / 1e6, raw ? (double)cst.file_bytes / (double)raw : 0.0);
     return 0;
 }

@@ -325,6 +325,37 @@ NI_API int ni_index_check(ni_index_check_stats *out, ni_index *idx);
  */
 NI_API int ni_index_compact(ni_index *idx);
 
+/**
+ * Writes a compacted copy of the committed index into directory path.
+ * Every table is rewritten in key order, so the B-tree pages of the copy
+ * are full, where an index built in several flushes or commits has many
+ * half-empty ones (keys inserted between existing keys split pages in
+ * two): the copy is smaller, and otherwise the same index, table by table
+ * and byte for byte.  It opens, searches and takes further writes like any
+ * index.  Deleted documents are copied as they are: ni_index_compact first
+ * to drop their postings.
+ *
+ * The copy reads one snapshot, like a search: writers in other threads and
+ * processes go on meanwhile and are not seen; the uncommitted batch of idx
+ * is not copied.  An index opened NI_OPEN_READONLY can be copied.  While
+ * the copy runs it holds the map like an open ni_hits (see
+ * ni_index_commit).
+ *
+ * path is created when absent; an existing directory is used when it holds
+ * no index.  NI_EINVAL when it holds one (nothing in it is touched), when
+ * path is not a directory, or when path/.copy-tmp exists.  The copy is
+ * written into path/.copy-tmp, synced to disk and then moved into place as
+ * path/data.mdb, so path holds either the whole copy, durable, or no
+ * index: on failure (NI_ENOMEM, NI_EFULL, NI_EIO, ...) the files this call
+ * made are removed, and path too when it created it.  A killed process
+ * leaves path/.copy-tmp behind, which is no index; remove it to copy into
+ * path again.  flags is reserved: pass NI_COPY_DEFAULT.
+ */
+NI_API int ni_index_copy(ni_index *idx, const char *path, unsigned flags);
+
+/** The flags of ni_index_copy: none yet (also tells that the function exists). */
+#define NI_COPY_DEFAULT 0u
+
 /* ------------------------------------------------------------------ */
 /* Search                                                              */
 /* ------------------------------------------------------------------ */

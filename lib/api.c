@@ -225,6 +225,16 @@ int ni_index_compact(ni_index *idx)
     return ni_writer_compact(idx->writer);
 }
 
+int ni_index_copy(ni_index *idx, const char *path, unsigned flags)
+{
+    ni_error_clear();
+    if (!idx || !path || !*path)
+        return ni_error(NI_EINVAL, "ni_index_copy: %s", idx ? "no path" : "index is NULL");
+    if (flags)
+        return ni_error(NI_EINVAL, "ni_index_copy: unknown flags 0x%x", flags);
+    return ni_copy_index(idx->store, path);
+}
+
 /* An ni_doc and its bytes in one allocation. */
 int ni_index_get(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
 {

@@ -155,4 +155,8 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *query, size_t len,
  * it ruled out by block bounds (what pruning saved; for tests). */
 void ni_hits_pruning(const ni_hits *h, uint64_t *headers_only, uint64_t *windows);
 
+/* copy.c: writes the committed state of src, table by table in key order,
+ * into a new index in directory path (see ni_index_copy). */
+int ni_copy_index(ni_store *src, const char *path);
+
 #endif

@@ -7,6 +7,8 @@
  * MDB_WRITEMAP): a commit returns after its pages and meta page are on
  * disk, so a committed batch survives a process kill, an OS crash and a
  * power loss; a killed writer leaves the previous commit intact.
+ * NI_STORE_NOSYNC turns the waiting off, for a file that nobody uses
+ * before ni_store_sync (the copy of copy.c).
  *
  * Map size: LMDB maps a fixed address range.  We start at 8 GiB (or twice
  * the file) and double it when a write reports MDB_MAP_FULL (the writer
@@ -221,6 +223,8 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     mdb_env_set_mapsize(s->env, (size_t)map_size);
     if (flags & NI_STORE_READONLY)
         eflags |= MDB_RDONLY;
+    if (flags & NI_STORE_NOSYNC)
+        eflags |= MDB_NOSYNC;
     rc = mdb_env_open(s->env, path, eflags, 0666);
     if ((rc == EACCES || rc == EROFS) && (flags & NI_STORE_READONLY)) {
         /* a failed open leaves an environment only good for closing */
@@ -530,4 +534,10 @@ int ni_store_info_get(ni_store *s, ni_store_info *out)
     if (stat(buf, &fst) == 0)
         out->file_bytes = (uint64_t)fst.st_size;
     return 0;
+}
+
+int ni_store_sync(ni_store *s)
+{
+    int rc = mdb_env_sync(s->env, 1);
+    return rc ? translate(rc, s, "cannot write to disk") : 0;
 }

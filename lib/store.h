@@ -30,6 +30,9 @@ typedef struct ni_val {
 } ni_val;
 
 #define NI_STORE_READONLY 0x1u
+/* Commits do not wait for the disk (MDB_NOSYNC): for a file that is made
+ * durable with ni_store_sync before anyone relies on it (copy.c). */
+#define NI_STORE_NOSYNC   0x2u
 
 /* Opens (creating when allowed and absent) the environment in directory
  * path.  map_size 0 picks a default. */
@@ -97,6 +100,9 @@ typedef struct ni_store_info {
 int ni_store_info_get(ni_store *s, ni_store_info *out);
 
 const char *ni_store_path(const ni_store *s);
+
+/* Writes every committed page of the file to disk (fdatasync). */
+int ni_store_sync(ni_store *s);
 
 /* 1 when the last failure was MDB_MAP_FULL (then cleared). */
 int ni_store_take_map_full(ni_store *s);

@@ -38,6 +38,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_compact(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
 /* args.c: option parsing                                              */

@@ -26,6 +26,7 @@ static const command commands[] = {
     { "check", cmd_check, "verify the whole index" },
     { "delete", cmd_delete, "delete documents by id" },
     { "compact", cmd_compact, "reclaim the space of deleted documents" },
+    { "copy",    cmd_copy,    "write a compacted copy of an index" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

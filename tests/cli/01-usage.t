@@ -14,6 +14,7 @@ $ nsearch --help
 >   check    verify the whole index
 >   delete   delete documents by id
 >   compact  reclaim the space of deleted documents
+>   copy     write a compacted copy of an index
 >
 > 'nsearch <command> --help' describes a command.
 > Exit status: 0 success (query: at least one hit), 1 no hits or not found,
