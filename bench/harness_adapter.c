@@ -10,10 +10,12 @@
  * commits once at the end (the memory budget flushes inside the
  * transaction), on one thread like the peers unless NSEARCH_THREADS=N asks
  * for ni_open_options.threads = N.  Like the Xapian adapter (build, then
- * compact()) it builds in DIR/build, writes a compacted copy into DIR
- * (ni_index_copy: full pages where a second flush had split them) and
- * removes DIR/build, all within the index time; NSEARCH_COPY=0 builds in
- * DIR directly.  Searching opens the index once and times each query from
+ * compact()) it builds in DIR/build and, when the text added is more than
+ * half the memory budget (the batch, estimated as twice the text, was then
+ * flushed more than once), writes a compacted copy into DIR (ni_index_copy:
+ * full pages where a later flush had split them) within the index time;
+ * else it moves the index into DIR.  NSEARCH_COPY=1 always copies,
+ * NSEARCH_COPY=0 never (and builds in DIR directly).  Searching opens the index once and times each query from
  * the query string to the top-K ids in memory; HARNESS_OP=and|or picks the
  * default operator.  Docids follow the harness rule: id, else url, else
  * L<line>, whitespace turned into '_'.  A title that is not valid query
@@ -78,11 +80,13 @@ static void remove_index(const char *dir)
     rmdir(dir);
 }
 
+#define BUDGET ((size_t)256 << 20)   /* the library's default memory budget */
+
 static int cmd_index(const char *corpus, const char *dir)
 {
 #ifdef NI_COPY_DEFAULT
     const char *copy_env = getenv("NSEARCH_COPY");
-    int copy = !copy_env || strcmp(copy_env, "0") != 0;
+    int copy = !copy_env || strcmp(copy_env, "0") != 0;   /* may copy */
 #else
     int copy = 0;         /* a library from before ni_index_copy */
 #endif
@@ -104,6 +108,7 @@ static int cmd_index(const char *corpus, const char *dir)
 #else
     (void)threads;        /* a library from before indexing threads */
 #endif
+    o.memory_budget = BUDGET;
     snprintf(build, sizeof build, "%s%s", dir, copy ? "/build" : "");
     if (copy) {
         if (mkdir(dir, 0777) != 0 && errno != EEXIST)
@@ -138,6 +143,19 @@ static int cmd_index(const char *corpus, const char *dir)
     if ((rc = ni_index_commit(idx)) < 0)
         return die("commit", rc);
 #ifdef NI_COPY_DEFAULT
+    if (copy && !(copy_env && strcmp(copy_env, "1") == 0) && raw * 2 <= BUDGET) {
+        /* one flush: pages are full already */
+        char from[4200], to[4200];
+        ni_index_close(idx);
+        snprintf(from, sizeof from, "%s/data.mdb", build);
+        snprintf(to, sizeof to, "%s/data.mdb", dir);
+        if (rename(from, to) != 0)
+            return die(to, NI_EIO);
+        remove_index(build);
+        if ((rc = ni_index_open(&idx, dir, NULL)) < 0)
+            return die(dir, rc);
+        copy = 0;
+    }
     if (copy) {
         copy_s = now();
         if ((rc = ni_index_copy(idx, dir, NI_COPY_DEFAULT)) < 0)
