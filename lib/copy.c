@@ -23,8 +23,9 @@
  *
  * Never a copy that looks valid but is not: an index is a directory with a
  * data.mdb, and ni_store_open finds no index in one without.  The copy is
- * written as DIR/.copy-tmp/data.mdb, synced, renamed to DIR/data.mdb and
- * the directory synced (and its parent when DIR was created here).  On any
+ * written as DIR/.copy-tmp/data.mdb, synced, linked as DIR/data.mdb (which
+ * fails rather than replace an index made there meanwhile) and the
+ * directory synced (and its parent when DIR was created here).  On any
  * failure the temporary files are removed, and DIR too when this call
  * created it.  A killed process leaves DIR/.copy-tmp behind, which is no
  * index; a later copy into DIR refuses to start until it is removed, since
@@ -201,8 +202,10 @@ int ni_copy_index(ni_store *src, const char *path)
     ni_store_close(dst);
     dst = NULL;
 
-    if (rename(tmp_data, data) != 0) {
-        rc = os_error(errno, "cannot rename the copy to", data);
+    /* a link, not rename(): an index made there meanwhile is not replaced */
+    if (link(tmp_data, data) != 0) {
+        rc = errno == EEXIST ? ni_error(NI_EINVAL, "'%s' already holds an index", path)
+                             : os_error(errno, "cannot link the copy to", data);
         goto cleanup;
     }
     placed = 1;
