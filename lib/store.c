@@ -179,7 +179,9 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         return ni_error(NI_ENOMEM, "out of memory");
     memcpy(data_path, path, plen);
     memcpy(data_path + plen, "/data.mdb", sizeof "/data.mdb");
-    have_data = stat(data_path, &st) == 0;
+    /* an empty data.mdb: its creator died before LMDB wrote the first meta
+     * pages (nothing was ever committed); a writer initialises it */
+    have_data = stat(data_path, &st) == 0 && st.st_size > 0;
     ni_mem_free(data_path);
     if (!have_data && !create)
         return ni_error(NI_ENOTFOUND, "cannot open index '%s': no index there", path);

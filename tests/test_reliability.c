@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -252,6 +253,36 @@ static void awkward_documents(void)
     free(text);
 }
 
+/* ---- a writer killed before LMDB's first meta pages --------------------- */
+
+/* It leaves an empty data.mdb: no index for readers, a fresh one for a
+ * writer (sh_crash.sh once killed nsearch in that window). */
+static void empty_data_file(void)
+{
+    char path[200], data[260];
+    ni_open_options ro = NI_OPEN_OPTIONS_INIT;
+    ni_index *idx = NULL;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s", test_new_dir());
+    CHECK(mkdir(path, 0777) == 0);
+    snprintf(data, sizeof data, "%s/data.mdb", path);
+    CHECK((f = fopen(data, "w")) != NULL);
+    if (f)
+        fclose(f);
+    ro.flags = NI_OPEN_READONLY;
+    CHECK_RC(ni_index_open(&idx, path, &ro), NI_ENOTFOUND);
+    CHECK(strstr(ni_errmsg(), "no index") != NULL);
+    ro.flags = 0;
+    CHECK_RC(ni_index_open(&idx, path, &ro), NI_ENOTFOUND);
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+    CHECK_RC(add(idx, "a", "первый текст", strlen("первый текст")), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK(total(idx, "текст") == 1);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    ni_index_close(idx);
+}
+
 /* ---- stored records in parts (layout.c) ------------------------------- */
 
 static unsigned char *record_bytes(size_t len, uint32_t seed)
@@ -412,4 +443,5 @@ static void long_documents(void)
 }
 
 TEST_MAIN(TEST(threads_and_commits), TEST(locked_by_another_writer), TEST(newer_format), TEST(full_disk),
-          TEST(awkward_documents), TEST(stored_parts), TEST(long_documents))
+          TEST(awkward_documents), TEST(stored_parts), TEST(long_documents),
+          TEST(empty_data_file))
