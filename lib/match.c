@@ -782,7 +782,10 @@ static int or_find(or_m *o)
         o->m.doc = doc;
         if (doc == NI_NO_DOC || o->min_match <= 1)
             return 0;
-        for (count = 0, k = 0; k < o->n; k++) {
+        /* the others are advanced to doc, rarest first, until too few are
+         * left to make the count (kids left behind are advanced later:
+         * or_score only adds kids that stand on the document) */
+        for (count = 0, k = 0; k < o->n && count + (o->n - k) >= o->min_match; k++) {
             ni_matcher *kid = o->kids[k];
             if (k >= o->ngen && kid->doc < doc && (rc = kid->ops->advance(kid, doc)) < 0)
                 return rc;
