@@ -139,8 +139,21 @@ static int term_load(term_m *t)
     return 0;
 }
 
+/* 1 when the cursor stands on a block of another term or on one of t's
+ * whose last document (in its key) is >= target. */
+static int cursor_reaches(term_m *t, uint32_t target)
+{
+    ni_val k;
+    if (ni_cursor_get(t->cur, &k, NULL) < 0)
+        return 0;
+    return k.len != t->len + 5 || memcmp(k.data, t->term, t->len) != 0 ||
+           k.data[t->len] != 0 || ni_get_be32(k.data + t->len + 1) >= target;
+}
+
 /* Moves to the next block (or the first whose last document is >= target,
- * when seek), ending the matcher when there is none. */
+ * when seek), ending the matcher when there is none.  A seek tries the
+ * next block first: dense terms are mostly sent only that far, and
+ * stepping is cheaper than a search from the root. */
 static int term_next_block(term_m *t, int seek, uint32_t target)
 {
     unsigned char key[NI_POSTING_KEY_MAX];
@@ -149,8 +162,9 @@ static int term_next_block(term_m *t, int seek, uint32_t target)
         t->m.doc = NI_NO_DOC;
         return 0;
     }
-    rc = seek ? ni_cursor_seek(t->cur, key, ni_posting_key(key, t->term, t->len, target))
-              : ni_cursor_next(t->cur);
+    rc = ni_cursor_next(t->cur);
+    if (seek && rc == 0 && !cursor_reaches(t, target))
+        rc = ni_cursor_seek(t->cur, key, ni_posting_key(key, t->term, t->len, target));
     return rc < 0 ? rc : term_load(t);
 }
 
