@@ -1298,6 +1298,30 @@ static int meet_generators(ni_matcher **terms, size_t nt, const unsigned char *n
     return 0;
 }
 
+/*
+ * Whether need of ms[0..n) can stand on doc: advances them to doc, in
+ * order, until need are there (1) or too few are left that could be (0).
+ */
+static int count_reaches(ni_matcher **ms, size_t n, uint32_t doc, size_t need)
+{
+    size_t j, left = 0, have = 0;
+    int rc;
+    for (j = 0; j < n; j++)
+        left += ms[j]->doc <= doc;
+    for (j = 0; j < n && have < need; j++) {
+        ni_matcher *t = ms[j];
+        if (t->doc > doc)
+            continue;
+        if (have + left < need)
+            return 0;
+        left--;
+        if (t->doc < doc && (rc = t->ops->advance(t, doc)) < 0)
+            return rc;
+        have += t->doc == doc;
+    }
+    return have >= need;
+}
+
 static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_match,
                   ni_matcher **opts, size_t no, ni_match_ctx *c, ni_collect_fn collect,
                   void *arg)
@@ -1308,8 +1332,8 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
     ni_matcher *probes[MAX_SCORERS], *ess[MAX_SCORERS], *byb[MAX_SCORERS];
     double ebm[MAX_SCORERS];
     uint32_t edoc[MAX_SCORERS];
-    ni_matcher *extra[MAX_SCORERS];
-    size_t ord[MAX_SCORERS], at[MAX_SCORERS], ne = 0, nx = 0;
+    ni_matcher *extra[MAX_SCORERS], *others[MAX_SCORERS];
+    size_t ord[MAX_SCORERS], at[MAX_SCORERS], ne = 0, nx = 0, nothers = 0;
     uint32_t floor;
     int stale, gen_only = 0;
     double opt_bound = 0, theta;
@@ -1403,6 +1427,12 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                     edoc[ne] = t->doc;
                     ebm[ne++] = bm[ord[m]];
                 }
+                /* the others, in the order they are probed: those that
+                 * could reach theta with the proposers first */
+                for (nothers = 0, m = nx + lfirst + first; m-- > 0;)
+                    others[nothers++] = m >= lfirst + first ? extra[nx + lfirst + first - 1 - m]
+                                        : m >= first       ? terms[ord[m - first]]
+                                                           : terms[m];
                 stale = 0;
             }
             /* the next document and the terms on it, with the bounds of
@@ -1433,12 +1463,18 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             }
             if (doc > upto)
                 break;
+            /* with a minimum match, the count first: it needs no
+             * document lengths and rules out most candidates */
+            pruned = 0;
+            if (min_match > 1 && nat < min_match) {
+                if ((rc = count_reaches(others, nothers, doc, min_match - nat)) < 0)
+                    return rc;
+                pruned = !rc;
+            }
             /* the terms that may hold doc too, with their bounds there */
             np = 0;
-            for (m = nx + lfirst + first; m-- > 0;) {
-                ni_matcher *t = m >= lfirst + first ? extra[nx + lfirst + first - 1 - m]
-                                : m >= first     ? terms[ord[m - first]]
-                                                 : terms[m];
+            for (j = 0; j < nothers && !pruned; j++) {
+                ni_matcher *t = others[j];
                 if (t->doc > doc)
                     continue;
                 /* no bound matters while the top k is not full */
@@ -1451,7 +1487,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             rest[np] = opt_bound;
             for (j = np; j-- > 0;)
                 rest[j] = rest[j + 1] + pb[j];
-            if (hopeless(0, bound + rest[0], theta)) {
+            if (pruned || hopeless(0, bound + rest[0], theta)) {
                 pruned = 1;
             } else {
                 if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
