@@ -232,10 +232,41 @@ int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
 }
 
 /*
+ * Reads the entry at *p inline when its gap takes two bytes (64 to 8191:
+ * rare terms) and, unless plain, one byte of frequencies has tf_title < 3
+ * (tf_body < 32).  0, with *p unmoved, for the other shapes and when
+ * fewer than 3 bytes are left (doc_get reads those).
+ */
+static inline int entry_long_gap(const unsigned char **p, const unsigned char *end,
+                                 uint32_t *g, uint32_t *tt, uint32_t *tb)
+{
+    const unsigned char *q = *p;
+    uint32_t v;
+    if (end - q < 3 || q[0] < 0x80 || q[1] >= 0x80)
+        return 0;
+    v = (q[0] & 0x7fu) | (uint32_t)q[1] << 7;
+    q += 2;
+    if (v & 1) {
+        *tt = 0;
+        *tb = 1;
+    } else if ((q[0] & 0x83) < 0x03) {
+        *tt = q[0] & 3u;
+        *tb = (uint32_t)q[0] >> 2;
+        q++;
+    } else {
+        return 0;
+    }
+    *g = v >> 1;
+    *p = q;
+    return 1;
+}
+
+/*
  * Decodes entries from ndec on: at least until n are (n <= ndocs), then on
  * while the last one decoded is below target (a seek stops on the entry it
  * looks for).  Checks the end of the section when all are decoded.  The
- * common entries (one byte; two bytes with tf_title < 3) are read inline;
+ * common entries (one byte; two bytes with tf_title < 3; see
+ * entry_long_gap) are read inline;
  * the checks against the header's bounds and of the first gap are made
  * once at the end of the run, as nothing reads entries past ndec.
  */
@@ -264,7 +295,7 @@ static int decode_until(ni_block *b, uint32_t n, uint32_t target)
             tt = p[1] & 3;
             tb = p[1] >> 2;
             p += 2;
-        } else {
+        } else if (!entry_long_gap(&p, end, &g, &tt, &tb)) {
             /* through copies, so that p, g, tt and tb stay in registers */
             const unsigned char *q = p;
             uint32_t sg, st, sb;
