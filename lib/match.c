@@ -295,7 +295,7 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
     *out = NULL;
     if (len == 0 || len > NI_MAX_WORD_BYTES * 2)
         return NI_ENOTFOUND;
-    rc = ni_term_info_read(c->txn, term, len, &ti);
+    rc = ni_term_info_read_bounds(c->txn, term, len, &ti);
     if (rc < 0)
         return rc;
     if (ti.postings == 0)
