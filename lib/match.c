@@ -1232,9 +1232,10 @@ static int probe(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *scor
 
 /*
  * The score at doc of an OR (flat: its doc field is stale, as are those of
- * nested ORs flattened by flatten_or), added up in the order or_score would: pruned and
- * exhaustive evaluation must agree to the last bit.  Every scorer holding
- * doc stands on it.
+ * nested ORs flattened by flatten_or), added up in the order or_score would:
+ * pruned and exhaustive evaluation must agree to the last bit.  Every
+ * scorer holding doc stands on it.  run_or compiles this walk into a
+ * sum_prog (below) once per query.
  */
 static double or_sum(ni_matcher *m, uint32_t doc, const ni_docinfo *di, int flat)
 {
@@ -1245,6 +1246,59 @@ static double or_sum(ni_matcher *m, uint32_t doc, const ni_docinfo *di, int flat
     for (k = 0; k < ((or_m *)m)->n; k++) {
         ni_matcher *kid = ((or_m *)m)->kids[k];
         s += or_sum(kid, doc, di, flat && kid->ops == &or_ops && ((or_m *)kid)->min_match <= 1);
+    }
+    return s;
+}
+
+/*
+ * or_sum(or, doc, di, 1) as a flat program: the leaves (scorers, and ORs
+ * that are not flattened, whose score is or_score's) in walk order, with
+ * the subtotals of flattened ORs opened and closed around their kids, so
+ * that the additions happen in the same order.
+ */
+#define SUM_PROG_MAX (4 * MAX_SCORERS)
+enum { SUM_LEAF, SUM_OPEN, SUM_CLOSE };
+
+typedef struct sum_prog {
+    unsigned char kind[SUM_PROG_MAX];
+    ni_matcher *leaf[SUM_PROG_MAX];   /* for SUM_LEAF */
+    size_t n;
+} sum_prog;
+
+/* Appends the walk of the kids of the flat OR m; -1 when it does not fit. */
+static int sum_compile(sum_prog *p, ni_matcher *m)
+{
+    size_t k;
+    for (k = 0; k < ((or_m *)m)->n; k++) {
+        ni_matcher *kid = ((or_m *)m)->kids[k];
+        if (p->n + 2 > SUM_PROG_MAX)
+            return -1;
+        if (kid->ops == &or_ops && ((or_m *)kid)->min_match <= 1) {
+            p->kind[p->n++] = SUM_OPEN;
+            if (sum_compile(p, kid) < 0 || p->n == SUM_PROG_MAX)
+                return -1;
+            p->kind[p->n++] = SUM_CLOSE;
+        } else {
+            p->kind[p->n] = SUM_LEAF;
+            p->leaf[p->n++] = kid;
+        }
+    }
+    return 0;
+}
+
+static double sum_run(const sum_prog *p, uint32_t doc, const ni_docinfo *di)
+{
+    double stack[SUM_PROG_MAX / 2], s = 0;
+    size_t i, sp = 0;
+    for (i = 0; i < p->n; i++) {
+        if (p->kind[i] == SUM_OPEN) {
+            stack[sp++] = s;
+            s = 0;
+        } else if (p->kind[i] == SUM_CLOSE) {
+            s = stack[--sp] + s;
+        } else if (p->leaf[i]->doc == doc) {
+            s += p->leaf[i]->ops->score(p->leaf[i], di);
+        }
     }
     return s;
 }
@@ -1333,6 +1387,8 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
     double ebm[MAX_SCORERS];
     uint32_t edoc[MAX_SCORERS];
     ni_matcher *extra[MAX_SCORERS], *others[MAX_SCORERS];
+    sum_prog prog;
+    int prog_ok;
     size_t ord[MAX_SCORERS], at[MAX_SCORERS], ne = 0, nx = 0, nothers = 0;
     uint32_t floor;
     int stale, gen_only = 0;
@@ -1342,6 +1398,8 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
     ni_docinfo di;
     int rc;
 
+    prog.n = 0;
+    prog_ok = sum_compile(&prog, or) == 0;
     qsort(terms, nt, sizeof *terms, cmp_max_score);
     if (no)
         memcpy(byb, opts, no * sizeof *opts);
@@ -1515,7 +1573,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 pruned = 1;
             }
             if (!pruned) {
-                score = or_sum(or, doc, &di, 1);
+                score = prog_ok ? sum_run(&prog, doc, &di) : or_sum(or, doc, &di, 1);
                 for (i = 0; i < no; i++)
                     if (opts[i]->doc == doc)
                         score += opts[i]->ops->score(opts[i], &di);
