@@ -1164,6 +1164,16 @@ static int bound_at(ni_matcher *m, uint32_t target, uint32_t *upto, double *out)
     return 0;
 }
 
+/* m's score at doc, where m stands (computed once per document). */
+static double score_at(ni_matcher *m, uint32_t doc, const ni_docinfo *di)
+{
+    if (m->scored_at != doc + 1) {
+        m->scored = m->ops->score(m, di);
+        m->scored_at = doc + 1;
+    }
+    return m->scored;
+}
+
 /* Decodes what a lazy term needs before it is scored. */
 static int ready(ni_matcher *m)
 {
@@ -1208,7 +1218,7 @@ static int add_optional(ni_matcher **opts, size_t no, uint32_t doc, const ni_doc
         if (o->doc == doc) {
             if ((rc = ready(o)) < 0)
                 return rc;
-            *score += o->ops->score(o, di);
+            *score += score_at(o, doc, di);
         }
     }
     return 0;
@@ -1225,7 +1235,7 @@ static int probe(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *scor
         return 0;
     if ((rc = ready(m)) < 0)
         return rc;
-    *score += m->ops->score(m, di);
+    *score += score_at(m, doc, di);
     ++*count;
     return 0;
 }
@@ -1297,7 +1307,7 @@ static double sum_run(const sum_prog *p, uint32_t doc, const ni_docinfo *di)
         } else if (p->kind[i] == SUM_CLOSE) {
             s = stack[--sp] + s;
         } else if (p->leaf[i]->doc == doc) {
-            s += p->leaf[i]->ops->score(p->leaf[i], di);
+            s += score_at(p->leaf[i], doc, di);
         }
     }
     return s;
@@ -1556,7 +1566,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 ni_matcher *t = ess[at[j]];
                 if ((rc = ready(t)) < 0)
                     return rc;
-                score += t->ops->score(t, &di);
+                score += score_at(t, doc, &di);
                 count++;
             }
             for (j = 0; j < np && !pruned; j++) {
@@ -1576,7 +1586,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 score = prog_ok ? sum_run(&prog, doc, &di) : or_sum(or, doc, &di, 1);
                 for (i = 0; i < no; i++)
                     if (opts[i]->doc == doc)
-                        score += opts[i]->ops->score(opts[i], &di);
+                        score += score_at(opts[i], doc, &di);
                 theta = collect(arg, doc, score, &di);
             }
             for (j = 0; j < nat; j++) {
@@ -1668,7 +1678,7 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
                 for (k = 0; k < nreq; k++) {
                     if ((rc = ready(req[k])) < 0)
                         return rc;
-                    score += req[k]->ops->score(req[k], &di);
+                    score += score_at(req[k], doc, &di);
                 }
                 b = score;
                 rc = add_optional(byb, no, doc, &di, theta, &b);
@@ -1677,7 +1687,7 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
                 if (rc == 0) {
                     for (k = 0; k < no; k++)
                         if (opts[k]->doc == doc)
-                            score += opts[k]->ops->score(opts[k], &di);
+                            score += score_at(opts[k], doc, &di);
                     theta = collect(arg, doc, score, &di);
                 }
             }
