@@ -1505,18 +1505,14 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             }
             /* the next document and the terms on it, with the bounds of
              * their blocks */
+            for (j = 0; j < ne; j++)
+                doc = edoc[j] < doc ? edoc[j] : doc;
             bound = 0;
-            for (nat = 0, j = 0; j < ne; j++) {
-                if (edoc[j] < doc) {
-                    doc = edoc[j];
-                    bound = 0;
-                    nat = 0;
-                }
+            for (nat = 0, j = 0; j < ne; j++)
                 if (edoc[j] == doc) {
                     bound += ebm[j];
                     at[nat++] = j;
                 }
-            }
             if (min_match > 1 && !gen_only) {
                 if ((rc = meet_generators(terms, nt, ngen, ess, ne, upto, &doc)) < 0)
                     return rc;
