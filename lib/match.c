@@ -1445,7 +1445,11 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
         ness = nt - first;
         lpre[0] = pre[first];
         for (i = first; i < nt; i++) {
-            if ((rc = bound_at(terms[i], start, &upto, &bm[i])) < 0)
+            /* no bound matters while the top k is not full: one window
+             * then, up to the document that fills it */
+            if (theta == -HUGE_VAL)
+                bm[i] = terms[i]->max_score;
+            else if ((rc = bound_at(terms[i], start, &upto, &bm[i])) < 0)
                 return rc;
             /* insertion by block bound, ascending */
             for (m = i - first; m > 0 && bm[ord[m - 1]] > bm[i]; m--)
@@ -1583,7 +1587,8 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 for (i = 0; i < no; i++)
                     if (opts[i]->doc == doc)
                         score += score_at(opts[i], doc, &di);
-                theta = collect(arg, doc, score, &di);
+                if ((theta = collect(arg, doc, score, &di)) > -HUGE_VAL && upto == NI_NO_DOC - 1)
+                    upto = doc;    /* full now: windows with bounds from the next one */
             }
             for (j = 0; j < nat; j++) {
                 ni_matcher *t = ess[at[j]];
@@ -1634,7 +1639,8 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
         if (!have_window || doc > upto) {
             upto = NI_NO_DOC - 1;
             bound = opt_bound;
-            for (k = 0; k < nreq; k++) {
+            /* no bound matters while the top k is not full */
+            for (k = 0; k < nreq && theta > -HUGE_VAL; k++) {
                 if ((rc = bound_at(req[k], doc, &upto, &b)) < 0)
                     return rc;
                 bound += b;
@@ -1684,7 +1690,9 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
                     for (k = 0; k < no; k++)
                         if (opts[k]->doc == doc)
                             score += score_at(opts[k], doc, &di);
-                    theta = collect(arg, doc, score, &di);
+                    if ((theta = collect(arg, doc, score, &di)) > -HUGE_VAL &&
+                        upto == NI_NO_DOC - 1)
+                        upto = doc;    /* full now: windows with bounds from the next one */
                 }
             }
         }
