@@ -1174,6 +1174,29 @@ static double score_at(ni_matcher *m, uint32_t doc, const ni_docinfo *di)
     return m->scored;
 }
 
+/* m->ops->advance(m, target), with a term's step among the entries of its
+ * block already decoded taken inline: optional and probed terms are sent
+ * a few documents on at a time, many times per query. */
+static inline int advance_to(ni_matcher *m, uint32_t target)
+{
+    if (m->doc >= target)
+        return 0;
+    if (m->ops == &term_ops) {
+        term_m *t = (term_m *)m;
+        uint32_t i = t->i, n = t->blk.ndec;
+        if (t->field != NI_QFIELD_TITLE && target <= t->blk.last_doc) {
+            while (i < n && t->blk.docs[i] < target)
+                i++;
+            if (i < n) {
+                t->i = i;
+                m->doc = t->blk.docs[i];
+                return 0;
+            }
+        }
+    }
+    return m->ops->advance(m, target);
+}
+
 /* Decodes what a lazy term needs before it is scored. */
 static int ready(ni_matcher *m)
 {
@@ -1213,7 +1236,7 @@ static int add_optional(ni_matcher **opts, size_t no, uint32_t doc, const ni_doc
         if (hopeless(*score, left, theta))
             return 1;
         left -= o->max_score;
-        if ((rc = o->ops->advance(o, doc)) < 0)
+        if ((rc = advance_to(o, doc)) < 0)
             return rc;
         if (o->doc == doc) {
             if ((rc = ready(o)) < 0)
@@ -1229,7 +1252,7 @@ static int probe(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *scor
                  size_t *count)
 {
     int rc;
-    if (m->doc < doc && (rc = m->ops->advance(m, doc)) < 0)
+    if ((rc = advance_to(m, doc)) < 0)
         return rc;
     if (m->doc != doc)
         return 0;
@@ -1341,7 +1364,7 @@ static int meet_generators(ni_matcher **terms, size_t nt, const unsigned char *n
         for (i = 0; i < nt; i++) {
             if (!ngen[i])
                 continue;
-            if (terms[i]->doc < *doc && (rc = terms[i]->ops->advance(terms[i], *doc)) < 0)
+            if ((rc = advance_to(terms[i], *doc)) < 0)
                 return rc;
             if (terms[i]->doc < g)
                 g = terms[i]->doc;
@@ -1353,7 +1376,7 @@ static int meet_generators(ni_matcher **terms, size_t nt, const unsigned char *n
         *doc = NI_NO_DOC;
         for (m = 0; m < ne; m++) {
             ni_matcher *t = ess[m];
-            if (t->doc < g && (rc = t->ops->advance(t, g)) < 0)
+            if ((rc = advance_to(t, g)) < 0)
                 return rc;
             if (t->doc < *doc)
                 *doc = t->doc;
@@ -1379,7 +1402,7 @@ static int count_reaches(ni_matcher **ms, size_t n, uint32_t doc, size_t need)
         if (have + left < need)
             return 0;
         left--;
-        if (t->doc < doc && (rc = t->ops->advance(t, doc)) < 0)
+        if ((rc = advance_to(t, doc)) < 0)
             return rc;
         have += t->doc == doc;
     }
