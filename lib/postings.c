@@ -344,8 +344,10 @@ int ni_block_seek(ni_block *b, uint32_t from, uint32_t target, uint32_t *index)
     while (i < b->ndec && b->docs[i] < target)
         i++;
     if (i >= b->ndec && i < b->ndocs) {
-        /* a few entries at least: a cursor that steps on asks for the next */
-        if ((rc = decode_until(b, i + 8 < b->ndocs ? i + 8 : b->ndocs, target)) < 0)
+        /* a few entries at least: a cursor that steps on (target 0) asks
+         * for the next ones, one sent to a target seldom for many more */
+        uint32_t ahead = target ? 8 : 32;
+        if ((rc = decode_until(b, i + ahead < b->ndocs ? i + ahead : b->ndocs, target)) < 0)
             return rc;
         while (i < b->ndec && b->docs[i] < target)
             i++;
