@@ -96,7 +96,16 @@ int ni_term_info_read_bounds(ni_txn *t, const char *term, size_t len, ni_term_in
  * append: the term sorts after every term of the table. */
 int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti,
                        int append);
-void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out);
+/* One entry of a docinfo chunk (NI_DOCINFO_ENTRY bytes: le32 len_title,
+ * le32 len_body, le64 date); the inverted norms are left at 1.  Inline:
+ * searches read one per candidate. */
+static inline void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out)
+{
+    out->len_title = ni_get_le32(p);
+    out->len_body = ni_get_le32(p + 4);
+    out->date = (int64_t)ni_get_le64(p + 8);
+    out->inv_title = out->inv_body = 1.0;
+}
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
 int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
 /* The meta "dict" value: the compression dictionary of stored records.

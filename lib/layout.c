@@ -199,14 +199,6 @@ int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_in
                   : ni_txn_put(t, NI_T_TERMS, term, len, b, n);
 }
 
-void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out)
-{
-    out->len_title = ni_get_le32(p);
-    out->len_body = ni_get_le32(p + 4);
-    out->date = (int64_t)ni_get_le64(p + 8);
-    out->inv_title = out->inv_body = 1.0;
-}
-
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di)
 {
     ni_put_le32(p, di->len_title);

@@ -29,34 +29,42 @@
 
 /* ---- docinfo ----------------------------------------------------------- */
 
-int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
+/* Makes the docinfo chunk holding doc the cached one. */
+static int docinfo_chunk(ni_match_ctx *c, uint32_t chunk, uint32_t doc)
+{
+    unsigned char key[4];
+    ni_val k, v;
+    int rc;
+    ni_put_be32(key, chunk);
+    if (!c->di_cur && (rc = ni_cursor_open(&c->di_cur, c->txn, NI_T_DOCINFO)) < 0)
+        return rc;
+    /* documents come in increasing order: the next chunk is mostly the
+     * cursor's next entry, cheaper than a search from the root */
+    if (c->di_data && chunk == c->di_chunk + 1)
+        rc = ni_cursor_next(c->di_cur);
+    else
+        rc = ni_cursor_seek(c->di_cur, key, 4);
+    c->di_data = NULL;
+    if (rc == 0)
+        rc = ni_cursor_get(c->di_cur, &k, &v);
+    if (rc == NI_DONE || (rc == 0 && (k.len != 4 || memcmp(k.data, key, 4) != 0)))
+        return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
+    if (rc < 0)
+        return rc;
+    c->di_chunk = chunk;
+    c->di_data = v.data;
+    c->di_len = v.len;
+    return 0;
+}
+
+/* ni_match_docinfo, inline in the top-k loops (read once per candidate). */
+static inline int docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
 {
     uint32_t chunk = doc / NI_DOCINFO_CHUNK;
     size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
-    if (!c->di_data || c->di_chunk != chunk) {
-        unsigned char key[4];
-        ni_val k, v;
-        int rc;
-        ni_put_be32(key, chunk);
-        if (!c->di_cur && (rc = ni_cursor_open(&c->di_cur, c->txn, NI_T_DOCINFO)) < 0)
-            return rc;
-        /* documents come in increasing order: the next chunk is mostly the
-         * cursor's next entry, cheaper than a search from the root */
-        if (c->di_data && chunk == c->di_chunk + 1)
-            rc = ni_cursor_next(c->di_cur);
-        else
-            rc = ni_cursor_seek(c->di_cur, key, 4);
-        c->di_data = NULL;
-        if (rc == 0)
-            rc = ni_cursor_get(c->di_cur, &k, &v);
-        if (rc == NI_DONE || (rc == 0 && (k.len != 4 || memcmp(k.data, key, 4) != 0)))
-            return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
-        if (rc < 0)
-            return rc;
-        c->di_chunk = chunk;
-        c->di_data = v.data;
-        c->di_len = v.len;
-    }
+    int rc;
+    if ((!c->di_data || c->di_chunk != chunk) && (rc = docinfo_chunk(c, chunk, doc)) < 0)
+        return rc;
     if (c->di_len < off + NI_DOCINFO_ENTRY)
         return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
     ni_docinfo_decode(c->di_data + off, out);
@@ -65,6 +73,11 @@ int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
     out->inv_title = ni_bm25_inv_norm(&c->bm25, out->len_title, c->bm25.avg_title);
     out->inv_body = ni_bm25_inv_norm(&c->bm25, out->len_body, c->bm25.avg_body);
     return 1;
+}
+
+int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
+{
+    return docinfo(c, doc, out);
 }
 
 void ni_match_ctx_release(ni_match_ctx *c)
@@ -1596,7 +1609,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             if (pruned || hopeless(0, bound + rest[0], theta)) {
                 pruned = 1;
             } else {
-                if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
+                if ((rc = docinfo(c, doc, &di)) < 0)
                     return rc;
                 pruned = !rc;
             }
@@ -1712,7 +1725,7 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
                 break;
         }
         if (k == nexcl) {
-            if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
+            if ((rc = docinfo(c, doc, &di)) < 0)
                 return rc;
             if (rc) {
                 for (k = 0; k < nreq; k++) {
