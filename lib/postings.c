@@ -234,8 +234,8 @@ int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
 /*
  * Reads the entry at *p inline when its gap takes two bytes (64 to 8191:
  * rare terms) and, unless plain, one byte of frequencies has tf_title < 3
- * (tf_body < 32).  0, with *p unmoved, for the other shapes and when
- * fewer than 3 bytes are left (doc_get reads those).
+ * (tf_body < 32, not both 0).  0, with *p unmoved, for the other shapes
+ * and when fewer than 3 bytes are left (doc_get reads those).
  */
 static inline int entry_long_gap(const unsigned char **p, const unsigned char *end,
                                  uint32_t *g, uint32_t *tt, uint32_t *tb)
@@ -249,7 +249,7 @@ static inline int entry_long_gap(const unsigned char **p, const unsigned char *e
     if (v & 1) {
         *tt = 0;
         *tb = 1;
-    } else if ((q[0] & 0x83) < 0x03) {
+    } else if ((q[0] & 0x83) < 0x03 && q[0] != 0) {
         *tt = q[0] & 3u;
         *tb = (uint32_t)q[0] >> 2;
         q++;
@@ -274,7 +274,7 @@ static int decode_until(ni_block *b, uint32_t n, uint32_t target)
 {
     const unsigned char *p = b->dec_cur, *end = b->docsec_end;
     uint32_t i = b->ndec, ndocs = b->ndocs, g, tt, tb;
-    uint32_t seen_t = 0, seen_b = 0, least = 1;    /* largest, smallest frequencies */
+    uint32_t seen_t = 0, seen_b = 0;    /* the largest frequencies */
     /* the document before entry i; wraps below first_doc for entry 0,
      * whose gap must be 0 */
     uint64_t doc = i ? b->docs[i - 1] : (uint64_t)b->first_doc - 1;
@@ -289,8 +289,9 @@ static int decode_until(ni_block *b, uint32_t n, uint32_t target)
             tt = 0;
             tb = 1;
             p++;
-        } else if (c0 < 0x80 && end - p >= 2 && (p[1] & 0x83) < 0x03) {
-            /* two bytes: a small gap, tf_body < 32, tf_title < 3 */
+        } else if (c0 < 0x80 && end - p >= 2 && (p[1] & 0x83) < 0x03 && p[1] != 0) {
+            /* two bytes: a small gap, 0 < tf_body + tf_title, tf_body < 32,
+             * tf_title < 3 */
             g = c0 >> 1;
             tt = p[1] & 3;
             tb = p[1] >> 2;
@@ -301,6 +302,8 @@ static int decode_until(ni_block *b, uint32_t n, uint32_t target)
             uint32_t sg, st, sb;
             if (doc_get(&q, end, &sg, &st, &sb))
                 return corrupt("truncated document entries");
+            if ((st | sb) == 0)
+                return corrupt("document entry without occurrences");
             p = q;
             g = sg;
             tt = st;
@@ -308,14 +311,13 @@ static int decode_until(ni_block *b, uint32_t n, uint32_t target)
         }
         seen_t = tt > seen_t ? tt : seen_t;
         seen_b = tb > seen_b ? tb : seen_b;
-        least = (tt | tb) < least ? tt | tb : least;
         doc += (uint64_t)g + 1;
         b->docs[i] = (uint32_t)doc;
         b->tf_title[i] = tt;
         b->tf_body[i] = tb;
         i++;
     } while (i < ndocs && (i < n || doc < target));
-    if (seen_t > b->max_tf_title || seen_b > b->max_tf_body || least == 0)
+    if (seen_t > b->max_tf_title || seen_b > b->max_tf_body)
         return corrupt("frequency outside its bound");
     /* a gap below 2^32 lands on first_doc modulo 2^32 only when it is 0 */
     if (b->ndec == 0 && b->docs[0] != b->first_doc)
