@@ -55,6 +55,9 @@ typedef struct ni_term_info {
 #define NI_TERM_INFO_MAX (1 + 7 * 10 + NI_INLINE_MAX)
 /* 0 or NI_ECORRUPT; out->block points into p. */
 int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len);
+/* ni_term_info_decode without cf (0), reading only the header of an inline
+ * block (its entries are checked when a search decodes them). */
+int ni_term_info_decode_bounds(ni_term_info *out, const unsigned char *p, size_t len);
 /* Encodes ti into p (NI_TERM_INFO_MAX bytes); returns the length. */
 size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti);
 
@@ -86,11 +89,23 @@ struct ni_index {
 int ni_meta_read(ni_txn *t, ni_meta *m);
 int ni_meta_write(ni_txn *t, const ni_meta *m);
 int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out);
+/* ni_term_info_read without cf (0): what a search needs, without
+ * decoding an inline block to count its occurrences. */
+int ni_term_info_read_bounds(ni_txn *t, const char *term, size_t len, ni_term_info *out);
 /* Puts ti (its block may point into the table: it is copied first);
  * append: the term sorts after every term of the table. */
 int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti,
                        int append);
-void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out);
+/* One entry of a docinfo chunk (NI_DOCINFO_ENTRY bytes: le32 len_title,
+ * le32 len_body, le64 date); the inverted norms are left at 1.  Inline:
+ * searches read one per candidate. */
+static inline void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out)
+{
+    out->len_title = ni_get_le32(p);
+    out->len_body = ni_get_le32(p + 4);
+    out->date = (int64_t)ni_get_le64(p + 8);
+    out->inv_title = out->inv_body = 1.0;
+}
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
 int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
 /* The meta "dict" value: the compression dictionary of stored records.

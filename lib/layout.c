@@ -67,7 +67,10 @@ static int64_t block_cf(ni_block *b, const unsigned char *p, size_t len)
     return cf;
 }
 
-int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len)
+/* ni_term_info_decode; without cf (0) when !with_cf, reading only the
+ * header of an inline block. */
+static int term_info_decode(ni_term_info *out, const unsigned char *p, size_t len,
+                            int with_cf)
 {
     const unsigned char *end = p + len;
     uint64_t v[7];
@@ -90,9 +93,17 @@ int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len)
         out->min_len_title = (uint32_t)v[5];
         out->min_len_body = (uint32_t)v[6];
     } else {
-        int64_t cf;
-        if (end - p > NI_INLINE_MAX || (cf = block_cf(&b, p, (size_t)(end - p))) < 0)
+        int64_t cf = 0;
+        if (end - p > NI_INLINE_MAX)
             return NI_ECORRUPT;
+        if (!with_cf) {
+            if (ni_block_open(&b, p, (size_t)(end - p)) < 0) {
+                ni_error_clear();
+                return NI_ECORRUPT;
+            }
+        } else if ((cf = block_cf(&b, p, (size_t)(end - p))) < 0) {
+            return NI_ECORRUPT;
+        }
         if (kind == 2) {
             v[0] = v[1] = b.ndocs;
             v[2] = (uint64_t)cf;
@@ -108,10 +119,20 @@ int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len)
     }
     out->df = (uint32_t)v[0];
     out->postings = (uint32_t)v[1];
-    out->cf = v[2];
-    if (out->df > out->postings || out->cf < out->df)
+    out->cf = with_cf ? v[2] : 0;
+    if (out->df > out->postings || (with_cf && out->cf < out->df))
         return NI_ECORRUPT;
     return 0;
+}
+
+int ni_term_info_decode(ni_term_info *out, const unsigned char *p, size_t len)
+{
+    return term_info_decode(out, p, len, 1);
+}
+
+int ni_term_info_decode_bounds(ni_term_info *out, const unsigned char *p, size_t len)
+{
+    return term_info_decode(out, p, len, 0);
 }
 
 size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
@@ -142,16 +163,28 @@ size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
     return n;
 }
 
-int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out)
+static int term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out,
+                          int with_cf)
 {
     ni_val v;
     int rc = ni_txn_get(t, NI_T_TERMS, term, len, &v);
     if (rc < 0)
         return rc;
-    if (ni_term_info_decode(out, v.data, v.len) < 0)
+    if ((with_cf ? ni_term_info_decode(out, v.data, v.len)
+                 : ni_term_info_decode_bounds(out, v.data, v.len)) < 0)
         return ni_error(NI_ECORRUPT, "lexicon entry of '%.*s' (%zu bytes) is damaged",
                         (int)len, term, v.len);
     return 0;
+}
+
+int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out)
+{
+    return term_info_read(t, term, len, out, 1);
+}
+
+int ni_term_info_read_bounds(ni_txn *t, const char *term, size_t len, ni_term_info *out)
+{
+    return term_info_read(t, term, len, out, 0);
 }
 
 int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti,
@@ -164,14 +197,6 @@ int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_in
     n = ni_term_info_encode(b, ti);
     return append ? ni_txn_append(t, NI_T_TERMS, term, len, b, n)
                   : ni_txn_put(t, NI_T_TERMS, term, len, b, n);
-}
-
-void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out)
-{
-    out->len_title = ni_get_le32(p);
-    out->len_body = ni_get_le32(p + 4);
-    out->date = (int64_t)ni_get_le64(p + 8);
-    out->inv_title = out->inv_body = 1.0;
 }
 
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di)

@@ -29,34 +29,42 @@
 
 /* ---- docinfo ----------------------------------------------------------- */
 
-int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
+/* Makes the docinfo chunk holding doc the cached one. */
+static int docinfo_chunk(ni_match_ctx *c, uint32_t chunk, uint32_t doc)
+{
+    unsigned char key[4];
+    ni_val k, v;
+    int rc;
+    ni_put_be32(key, chunk);
+    if (!c->di_cur && (rc = ni_cursor_open(&c->di_cur, c->txn, NI_T_DOCINFO)) < 0)
+        return rc;
+    /* documents come in increasing order: the next chunk is mostly the
+     * cursor's next entry, cheaper than a search from the root */
+    if (c->di_data && chunk == c->di_chunk + 1)
+        rc = ni_cursor_next(c->di_cur);
+    else
+        rc = ni_cursor_seek(c->di_cur, key, 4);
+    c->di_data = NULL;
+    if (rc == 0)
+        rc = ni_cursor_get(c->di_cur, &k, &v);
+    if (rc == NI_DONE || (rc == 0 && (k.len != 4 || memcmp(k.data, key, 4) != 0)))
+        return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
+    if (rc < 0)
+        return rc;
+    c->di_chunk = chunk;
+    c->di_data = v.data;
+    c->di_len = v.len;
+    return 0;
+}
+
+/* ni_match_docinfo, inline in the top-k loops (read once per candidate). */
+static inline int docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
 {
     uint32_t chunk = doc / NI_DOCINFO_CHUNK;
     size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
-    if (!c->di_data || c->di_chunk != chunk) {
-        unsigned char key[4];
-        ni_val k, v;
-        int rc;
-        ni_put_be32(key, chunk);
-        if (!c->di_cur && (rc = ni_cursor_open(&c->di_cur, c->txn, NI_T_DOCINFO)) < 0)
-            return rc;
-        /* documents come in increasing order: the next chunk is mostly the
-         * cursor's next entry, cheaper than a search from the root */
-        if (c->di_data && chunk == c->di_chunk + 1)
-            rc = ni_cursor_next(c->di_cur);
-        else
-            rc = ni_cursor_seek(c->di_cur, key, 4);
-        c->di_data = NULL;
-        if (rc == 0)
-            rc = ni_cursor_get(c->di_cur, &k, &v);
-        if (rc == NI_DONE || (rc == 0 && (k.len != 4 || memcmp(k.data, key, 4) != 0)))
-            return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
-        if (rc < 0)
-            return rc;
-        c->di_chunk = chunk;
-        c->di_data = v.data;
-        c->di_len = v.len;
-    }
+    int rc;
+    if ((!c->di_data || c->di_chunk != chunk) && (rc = docinfo_chunk(c, chunk, doc)) < 0)
+        return rc;
     if (c->di_len < off + NI_DOCINFO_ENTRY)
         return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
     ni_docinfo_decode(c->di_data + off, out);
@@ -65,6 +73,11 @@ int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
     out->inv_title = ni_bm25_inv_norm(&c->bm25, out->len_title, c->bm25.avg_title);
     out->inv_body = ni_bm25_inv_norm(&c->bm25, out->len_body, c->bm25.avg_body);
     return 1;
+}
+
+int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
+{
+    return docinfo(c, doc, out);
 }
 
 void ni_match_ctx_release(ni_match_ctx *c)
@@ -139,8 +152,21 @@ static int term_load(term_m *t)
     return 0;
 }
 
+/* 1 when the cursor stands on a block of another term or on one of t's
+ * whose last document (in its key) is >= target. */
+static int cursor_reaches(term_m *t, uint32_t target)
+{
+    ni_val k;
+    if (ni_cursor_get(t->cur, &k, NULL) < 0)
+        return 0;
+    return k.len != t->len + 5 || memcmp(k.data, t->term, t->len) != 0 ||
+           k.data[t->len] != 0 || ni_get_be32(k.data + t->len + 1) >= target;
+}
+
 /* Moves to the next block (or the first whose last document is >= target,
- * when seek), ending the matcher when there is none. */
+ * when seek), ending the matcher when there is none.  A seek tries the
+ * next block first: dense terms are mostly sent only that far, and
+ * stepping is cheaper than a search from the root. */
 static int term_next_block(term_m *t, int seek, uint32_t target)
 {
     unsigned char key[NI_POSTING_KEY_MAX];
@@ -149,8 +175,9 @@ static int term_next_block(term_m *t, int seek, uint32_t target)
         t->m.doc = NI_NO_DOC;
         return 0;
     }
-    rc = seek ? ni_cursor_seek(t->cur, key, ni_posting_key(key, t->term, t->len, target))
-              : ni_cursor_next(t->cur);
+    rc = ni_cursor_next(t->cur);
+    if (seek && rc == 0 && !cursor_reaches(t, target))
+        rc = ni_cursor_seek(t->cur, key, ni_posting_key(key, t->term, t->len, target));
     return rc < 0 ? rc : term_load(t);
 }
 
@@ -281,7 +308,7 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
     *out = NULL;
     if (len == 0 || len > NI_MAX_WORD_BYTES * 2)
         return NI_ENOTFOUND;
-    rc = ni_term_info_read(c->txn, term, len, &ti);
+    rc = ni_term_info_read_bounds(c->txn, term, len, &ti);
     if (rc < 0)
         return rc;
     if (ti.postings == 0)
@@ -782,7 +809,10 @@ static int or_find(or_m *o)
         o->m.doc = doc;
         if (doc == NI_NO_DOC || o->min_match <= 1)
             return 0;
-        for (count = 0, k = 0; k < o->n; k++) {
+        /* the others are advanced to doc, rarest first, until too few are
+         * left to make the count (kids left behind are advanced later:
+         * or_score only adds kids that stand on the document) */
+        for (count = 0, k = 0; k < o->n && count + (o->n - k) >= o->min_match; k++) {
             ni_matcher *kid = o->kids[k];
             if (k >= o->ngen && kid->doc < doc && (rc = kid->ops->advance(kid, doc)) < 0)
                 return rc;
@@ -1147,6 +1177,54 @@ static int bound_at(ni_matcher *m, uint32_t target, uint32_t *upto, double *out)
     return 0;
 }
 
+/* m's score at doc, where m stands (computed once per document). */
+static double score_at(ni_matcher *m, uint32_t doc, const ni_docinfo *di)
+{
+    if (m->scored_at != doc + 1) {
+        m->scored = m->ops->score(m, di);
+        m->scored_at = doc + 1;
+    }
+    return m->scored;
+}
+
+/* m->ops->advance(m, target), with a term's step among the entries of its
+ * block already decoded taken inline: optional and probed terms are sent
+ * a few documents on at a time, many times per query. */
+static inline int advance_to(ni_matcher *m, uint32_t target)
+{
+    if (m->doc >= target)
+        return 0;
+    if (m->ops == &term_ops) {
+        term_m *t = (term_m *)m;
+        uint32_t i = t->i, n = t->blk.ndec;
+        if (t->field != NI_QFIELD_TITLE && target <= t->blk.last_doc) {
+            while (i < n && t->blk.docs[i] < target)
+                i++;
+            if (i < n) {
+                t->i = i;
+                m->doc = t->blk.docs[i];
+                return 0;
+            }
+        }
+    }
+    return m->ops->advance(m, target);
+}
+
+/* m->ops->next(m), with a term's step to an entry of its block already
+ * decoded taken inline: the proposing terms of a top-k OR step through
+ * every document they hold. */
+static inline int next_of(ni_matcher *m)
+{
+    if (m->ops == &term_ops) {
+        term_m *t = (term_m *)m;
+        if (t->field != NI_QFIELD_TITLE && m->doc != NI_NO_DOC && t->i + 1 < t->blk.ndec) {
+            m->doc = t->blk.docs[++t->i];
+            return 0;
+        }
+    }
+    return m->ops->next(m);
+}
+
 /* Decodes what a lazy term needs before it is scored. */
 static int ready(ni_matcher *m)
 {
@@ -1186,12 +1264,12 @@ static int add_optional(ni_matcher **opts, size_t no, uint32_t doc, const ni_doc
         if (hopeless(*score, left, theta))
             return 1;
         left -= o->max_score;
-        if ((rc = o->ops->advance(o, doc)) < 0)
+        if ((rc = advance_to(o, doc)) < 0)
             return rc;
         if (o->doc == doc) {
             if ((rc = ready(o)) < 0)
                 return rc;
-            *score += o->ops->score(o, di);
+            *score += score_at(o, doc, di);
         }
     }
     return 0;
@@ -1202,22 +1280,23 @@ static int probe(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *scor
                  size_t *count)
 {
     int rc;
-    if (m->doc < doc && (rc = m->ops->advance(m, doc)) < 0)
+    if ((rc = advance_to(m, doc)) < 0)
         return rc;
     if (m->doc != doc)
         return 0;
     if ((rc = ready(m)) < 0)
         return rc;
-    *score += m->ops->score(m, di);
+    *score += score_at(m, doc, di);
     ++*count;
     return 0;
 }
 
 /*
  * The score at doc of an OR (flat: its doc field is stale, as are those of
- * nested ORs flattened by flatten_or), added up in the order or_score would: pruned and
- * exhaustive evaluation must agree to the last bit.  Every scorer holding
- * doc stands on it.
+ * nested ORs flattened by flatten_or), added up in the order or_score would:
+ * pruned and exhaustive evaluation must agree to the last bit.  Every
+ * scorer holding doc stands on it.  run_or compiles this walk into a
+ * sum_prog (below) once per query.
  */
 static double or_sum(ni_matcher *m, uint32_t doc, const ni_docinfo *di, int flat)
 {
@@ -1228,6 +1307,59 @@ static double or_sum(ni_matcher *m, uint32_t doc, const ni_docinfo *di, int flat
     for (k = 0; k < ((or_m *)m)->n; k++) {
         ni_matcher *kid = ((or_m *)m)->kids[k];
         s += or_sum(kid, doc, di, flat && kid->ops == &or_ops && ((or_m *)kid)->min_match <= 1);
+    }
+    return s;
+}
+
+/*
+ * or_sum(or, doc, di, 1) as a flat program: the leaves (scorers, and ORs
+ * that are not flattened, whose score is or_score's) in walk order, with
+ * the subtotals of flattened ORs opened and closed around their kids, so
+ * that the additions happen in the same order.
+ */
+#define SUM_PROG_MAX (4 * MAX_SCORERS)
+enum { SUM_LEAF, SUM_OPEN, SUM_CLOSE };
+
+typedef struct sum_prog {
+    unsigned char kind[SUM_PROG_MAX];
+    ni_matcher *leaf[SUM_PROG_MAX];   /* for SUM_LEAF */
+    size_t n;
+} sum_prog;
+
+/* Appends the walk of the kids of the flat OR m; -1 when it does not fit. */
+static int sum_compile(sum_prog *p, ni_matcher *m)
+{
+    size_t k;
+    for (k = 0; k < ((or_m *)m)->n; k++) {
+        ni_matcher *kid = ((or_m *)m)->kids[k];
+        if (p->n + 2 > SUM_PROG_MAX)
+            return -1;
+        if (kid->ops == &or_ops && ((or_m *)kid)->min_match <= 1) {
+            p->kind[p->n++] = SUM_OPEN;
+            if (sum_compile(p, kid) < 0 || p->n == SUM_PROG_MAX)
+                return -1;
+            p->kind[p->n++] = SUM_CLOSE;
+        } else {
+            p->kind[p->n] = SUM_LEAF;
+            p->leaf[p->n++] = kid;
+        }
+    }
+    return 0;
+}
+
+static double sum_run(const sum_prog *p, uint32_t doc, const ni_docinfo *di)
+{
+    double stack[SUM_PROG_MAX / 2], s = 0;
+    size_t i, sp = 0;
+    for (i = 0; i < p->n; i++) {
+        if (p->kind[i] == SUM_OPEN) {
+            stack[sp++] = s;
+            s = 0;
+        } else if (p->kind[i] == SUM_CLOSE) {
+            s = stack[--sp] + s;
+        } else if (p->leaf[i]->doc == doc) {
+            s += score_at(p->leaf[i], doc, di);
+        }
     }
     return s;
 }
@@ -1260,7 +1392,7 @@ static int meet_generators(ni_matcher **terms, size_t nt, const unsigned char *n
         for (i = 0; i < nt; i++) {
             if (!ngen[i])
                 continue;
-            if (terms[i]->doc < *doc && (rc = terms[i]->ops->advance(terms[i], *doc)) < 0)
+            if ((rc = advance_to(terms[i], *doc)) < 0)
                 return rc;
             if (terms[i]->doc < g)
                 g = terms[i]->doc;
@@ -1272,13 +1404,37 @@ static int meet_generators(ni_matcher **terms, size_t nt, const unsigned char *n
         *doc = NI_NO_DOC;
         for (m = 0; m < ne; m++) {
             ni_matcher *t = ess[m];
-            if (t->doc < g && (rc = t->ops->advance(t, g)) < 0)
+            if ((rc = advance_to(t, g)) < 0)
                 return rc;
             if (t->doc < *doc)
                 *doc = t->doc;
         }
     }
     return 0;
+}
+
+/*
+ * Whether need of ms[0..n) can stand on doc: advances them to doc, in
+ * order, until need are there (1) or too few are left that could be (0).
+ */
+static int count_reaches(ni_matcher **ms, size_t n, uint32_t doc, size_t need)
+{
+    size_t j, left = 0, have = 0;
+    int rc;
+    for (j = 0; j < n; j++)
+        left += ms[j]->doc <= doc;
+    for (j = 0; j < n && have < need; j++) {
+        ni_matcher *t = ms[j];
+        if (t->doc > doc)
+            continue;
+        if (have + left < need)
+            return 0;
+        left--;
+        if ((rc = advance_to(t, doc)) < 0)
+            return rc;
+        have += t->doc == doc;
+    }
+    return have >= need;
 }
 
 static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_match,
@@ -1291,8 +1447,10 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
     ni_matcher *probes[MAX_SCORERS], *ess[MAX_SCORERS], *byb[MAX_SCORERS];
     double ebm[MAX_SCORERS];
     uint32_t edoc[MAX_SCORERS];
-    ni_matcher *extra[MAX_SCORERS];
-    size_t ord[MAX_SCORERS], at[MAX_SCORERS], ne = 0, nx = 0;
+    ni_matcher *extra[MAX_SCORERS], *others[MAX_SCORERS];
+    sum_prog prog;
+    int prog_ok;
+    size_t ord[MAX_SCORERS], at[MAX_SCORERS], ne = 0, nx = 0, nothers = 0;
     uint32_t floor;
     int stale, gen_only = 0;
     double opt_bound = 0, theta;
@@ -1301,6 +1459,8 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
     ni_docinfo di;
     int rc;
 
+    prog.n = 0;
+    prog_ok = sum_compile(&prog, or) == 0;
     qsort(terms, nt, sizeof *terms, cmp_max_score);
     if (no)
         memcpy(byb, opts, no * sizeof *opts);
@@ -1336,7 +1496,11 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
         ness = nt - first;
         lpre[0] = pre[first];
         for (i = first; i < nt; i++) {
-            if ((rc = bound_at(terms[i], start, &upto, &bm[i])) < 0)
+            /* no bound matters while the top k is not full: one window
+             * then, up to the document that fills it */
+            if (theta == -HUGE_VAL)
+                bm[i] = terms[i]->max_score;
+            else if ((rc = bound_at(terms[i], start, &upto, &bm[i])) < 0)
                 return rc;
             /* insertion by block bound, ascending */
             for (m = i - first; m > 0 && bm[ord[m - 1]] > bm[i]; m--)
@@ -1386,22 +1550,24 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                     edoc[ne] = t->doc;
                     ebm[ne++] = bm[ord[m]];
                 }
+                /* the others, in the order they are probed: those that
+                 * could reach theta with the proposers first */
+                for (nothers = 0, m = nx + lfirst + first; m-- > 0;)
+                    others[nothers++] = m >= lfirst + first ? extra[nx + lfirst + first - 1 - m]
+                                        : m >= first       ? terms[ord[m - first]]
+                                                           : terms[m];
                 stale = 0;
             }
             /* the next document and the terms on it, with the bounds of
              * their blocks */
+            for (j = 0; j < ne; j++)
+                doc = edoc[j] < doc ? edoc[j] : doc;
             bound = 0;
-            for (nat = 0, j = 0; j < ne; j++) {
-                if (edoc[j] < doc) {
-                    doc = edoc[j];
-                    bound = 0;
-                    nat = 0;
-                }
+            for (nat = 0, j = 0; j < ne; j++)
                 if (edoc[j] == doc) {
                     bound += ebm[j];
                     at[nat++] = j;
                 }
-            }
             if (min_match > 1 && !gen_only) {
                 if ((rc = meet_generators(terms, nt, ngen, ess, ne, upto, &doc)) < 0)
                     return rc;
@@ -1416,12 +1582,18 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             }
             if (doc > upto)
                 break;
+            /* with a minimum match, the count first: it needs no
+             * document lengths and rules out most candidates */
+            pruned = 0;
+            if (min_match > 1 && nat < min_match) {
+                if ((rc = count_reaches(others, nothers, doc, min_match - nat)) < 0)
+                    return rc;
+                pruned = !rc;
+            }
             /* the terms that may hold doc too, with their bounds there */
             np = 0;
-            for (m = nx + lfirst + first; m-- > 0;) {
-                ni_matcher *t = m >= lfirst + first ? extra[nx + lfirst + first - 1 - m]
-                                : m >= first     ? terms[ord[m - first]]
-                                                 : terms[m];
+            for (j = 0; j < nothers && !pruned; j++) {
+                ni_matcher *t = others[j];
                 if (t->doc > doc)
                     continue;
                 /* no bound matters while the top k is not full */
@@ -1434,10 +1606,10 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
             rest[np] = opt_bound;
             for (j = np; j-- > 0;)
                 rest[j] = rest[j + 1] + pb[j];
-            if (hopeless(0, bound + rest[0], theta)) {
+            if (pruned || hopeless(0, bound + rest[0], theta)) {
                 pruned = 1;
             } else {
-                if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
+                if ((rc = docinfo(c, doc, &di)) < 0)
                     return rc;
                 pruned = !rc;
             }
@@ -1445,7 +1617,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 ni_matcher *t = ess[at[j]];
                 if ((rc = ready(t)) < 0)
                     return rc;
-                score += t->ops->score(t, &di);
+                score += score_at(t, doc, &di);
                 count++;
             }
             for (j = 0; j < np && !pruned; j++) {
@@ -1462,15 +1634,16 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
                 pruned = 1;
             }
             if (!pruned) {
-                score = or_sum(or, doc, &di, 1);
+                score = prog_ok ? sum_run(&prog, doc, &di) : or_sum(or, doc, &di, 1);
                 for (i = 0; i < no; i++)
                     if (opts[i]->doc == doc)
-                        score += opts[i]->ops->score(opts[i], &di);
-                theta = collect(arg, doc, score, &di);
+                        score += score_at(opts[i], doc, &di);
+                if ((theta = collect(arg, doc, score, &di)) > -HUGE_VAL && upto == NI_NO_DOC - 1)
+                    upto = doc;    /* full now: windows with bounds from the next one */
             }
             for (j = 0; j < nat; j++) {
                 ni_matcher *t = ess[at[j]];
-                if ((rc = t->ops->next(t)) < 0)
+                if ((rc = next_of(t)) < 0)
                     return rc;
                 edoc[at[j]] = t->doc;
             }
@@ -1517,7 +1690,8 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
         if (!have_window || doc > upto) {
             upto = NI_NO_DOC - 1;
             bound = opt_bound;
-            for (k = 0; k < nreq; k++) {
+            /* no bound matters while the top k is not full */
+            for (k = 0; k < nreq && theta > -HUGE_VAL; k++) {
                 if ((rc = bound_at(req[k], doc, &upto, &b)) < 0)
                     return rc;
                 bound += b;
@@ -1551,13 +1725,13 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
                 break;
         }
         if (k == nexcl) {
-            if ((rc = ni_match_docinfo(c, doc, &di)) < 0)
+            if ((rc = docinfo(c, doc, &di)) < 0)
                 return rc;
             if (rc) {
                 for (k = 0; k < nreq; k++) {
                     if ((rc = ready(req[k])) < 0)
                         return rc;
-                    score += req[k]->ops->score(req[k], &di);
+                    score += score_at(req[k], doc, &di);
                 }
                 b = score;
                 rc = add_optional(byb, no, doc, &di, theta, &b);
@@ -1566,12 +1740,14 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
                 if (rc == 0) {
                     for (k = 0; k < no; k++)
                         if (opts[k]->doc == doc)
-                            score += opts[k]->ops->score(opts[k], &di);
-                    theta = collect(arg, doc, score, &di);
+                            score += score_at(opts[k], doc, &di);
+                    if ((theta = collect(arg, doc, score, &di)) > -HUGE_VAL &&
+                        upto == NI_NO_DOC - 1)
+                        upto = doc;    /* full now: windows with bounds from the next one */
                 }
             }
         }
-        if ((rc = lead->ops->next(lead)) < 0)
+        if ((rc = next_of(lead)) < 0)
             return rc;
     }
     return 0;

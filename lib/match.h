@@ -45,6 +45,10 @@ struct ni_matcher {
     uint32_t doc;                /* current document, NI_NO_DOC when done */
     double max_score;            /* no document scores more */
     uint64_t cost;               /* documents it may visit (for ordering) */
+    /* top-k evaluation: the score at document scored_at - 1 (0: none), so
+     * that a candidate's final sum does not score its matchers again */
+    uint32_t scored_at;
+    double scored;
 };
 
 /*

@@ -231,36 +231,102 @@ int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
     return 0;
 }
 
-/* Decodes entries from ndec until n are (n <= ndocs), checking the end of
- * the section when all are. */
-static int decode_to(ni_block *b, uint32_t n)
+/*
+ * Reads the entry at *p inline when its gap takes two bytes (64 to 8191:
+ * rare terms) and, unless plain, one byte of frequencies has tf_title < 3
+ * (tf_body < 32, not both 0).  0, with *p unmoved, for the other shapes
+ * and when fewer than 3 bytes are left (doc_get reads those).
+ */
+static inline int entry_long_gap(const unsigned char **p, const unsigned char *end,
+                                 uint32_t *g, uint32_t *tt, uint32_t *tb)
+{
+    const unsigned char *q = *p;
+    uint32_t v;
+    if (end - q < 3 || q[0] < 0x80 || q[1] >= 0x80)
+        return 0;
+    v = (q[0] & 0x7fu) | (uint32_t)q[1] << 7;
+    q += 2;
+    if (v & 1) {
+        *tt = 0;
+        *tb = 1;
+    } else if ((q[0] & 0x83) < 0x03 && q[0] != 0) {
+        *tt = q[0] & 3u;
+        *tb = (uint32_t)q[0] >> 2;
+        q++;
+    } else {
+        return 0;
+    }
+    *g = v >> 1;
+    *p = q;
+    return 1;
+}
+
+/*
+ * Decodes entries from ndec on: at least until n are (n <= ndocs), then on
+ * while the last one decoded is below target (a seek stops on the entry it
+ * looks for).  Checks the end of the section when all are decoded.  The
+ * common entries (one byte; two bytes with tf_title < 3; see
+ * entry_long_gap) are read inline;
+ * the checks against the header's bounds and of the first gap are made
+ * once at the end of the run, as nothing reads entries past ndec.
+ */
+static int decode_until(ni_block *b, uint32_t n, uint32_t target)
 {
     const unsigned char *p = b->dec_cur, *end = b->docsec_end;
-    uint32_t i = b->ndec, g;
-    uint64_t doc = i ? b->docs[i - 1] : b->first_doc;
+    uint32_t i = b->ndec, ndocs = b->ndocs, g, tt, tb;
+    uint32_t seen_t = 0, seen_b = 0;    /* the largest frequencies */
+    /* the document before entry i; wraps below first_doc for entry 0,
+     * whose gap must be 0 */
+    uint64_t doc = i ? b->docs[i - 1] : (uint64_t)b->first_doc - 1;
 
-    for (; i < n; i++) {
-        if (p < end && (*p & 0x81) == 0x01) {
+    if (i >= ndocs || (i >= n && doc >= target))
+        return 0;
+    do {
+        unsigned c0 = p < end ? p[0] : 0x80;
+        if ((c0 & 0x81) == 0x01) {
             /* one byte, tf_title 0 and tf_body 1: most entries */
-            g = *p++ >> 1;
-            b->tf_title[i] = 0;
-            b->tf_body[i] = 1;
-        } else if (doc_get(&p, end, &g, &b->tf_title[i], &b->tf_body[i])) {
-            return corrupt("truncated document entries");
+            g = c0 >> 1;
+            tt = 0;
+            tb = 1;
+            p++;
+        } else if (c0 < 0x80 && end - p >= 2 && (p[1] & 0x83) < 0x03 && p[1] != 0) {
+            /* two bytes: a small gap, 0 < tf_body + tf_title, tf_body < 32,
+             * tf_title < 3 */
+            g = c0 >> 1;
+            tt = p[1] & 3;
+            tb = p[1] >> 2;
+            p += 2;
+        } else if (!entry_long_gap(&p, end, &g, &tt, &tb)) {
+            /* through copies, so that p, g, tt and tb stay in registers */
+            const unsigned char *q = p;
+            uint32_t sg, st, sb;
+            if (doc_get(&q, end, &sg, &st, &sb))
+                return corrupt("truncated document entries");
+            if ((st | sb) == 0)
+                return corrupt("document entry without occurrences");
+            p = q;
+            g = sg;
+            tt = st;
+            tb = sb;
         }
-        if (i == 0 && g != 0)
-            return corrupt("gap before the first document");
-        if (i > 0)
-            doc += (uint64_t)g + 1;
-        if (doc > b->last_doc)
-            return corrupt("document beyond the block's last");
+        seen_t = tt > seen_t ? tt : seen_t;
+        seen_b = tb > seen_b ? tb : seen_b;
+        doc += (uint64_t)g + 1;
         b->docs[i] = (uint32_t)doc;
-        if (b->tf_title[i] > b->max_tf_title || b->tf_body[i] > b->max_tf_body ||
-            (uint64_t)b->tf_title[i] + b->tf_body[i] == 0)
-            return corrupt("frequency outside its bound");
-    }
+        b->tf_title[i] = tt;
+        b->tf_body[i] = tb;
+        i++;
+    } while (i < ndocs && (i < n || doc < target));
+    if (seen_t > b->max_tf_title || seen_b > b->max_tf_body)
+        return corrupt("frequency outside its bound");
+    /* a gap below 2^32 lands on first_doc modulo 2^32 only when it is 0 */
+    if (b->ndec == 0 && b->docs[0] != b->first_doc)
+        return corrupt("gap before the first document");
+    /* documents increase, so the last decoded is the largest */
+    if (doc > b->last_doc)
+        return corrupt("document beyond the block's last");
     /* the last entry is taken only when the section ends with it */
-    if (i == b->ndocs && (p != end || doc != b->last_doc))
+    if (i == ndocs && (p != end || doc != b->last_doc))
         return corrupt("document entries do not end at the last document");
     b->dec_cur = p;
     b->ndec = i;
@@ -269,7 +335,7 @@ static int decode_to(ni_block *b, uint32_t n)
 
 int ni_block_decode_docs(ni_block *b)
 {
-    return decode_to(b, b->ndocs);
+    return decode_until(b, b->ndocs, 0);
 }
 
 int ni_block_seek(ni_block *b, uint32_t from, uint32_t target, uint32_t *index)
@@ -277,21 +343,19 @@ int ni_block_seek(ni_block *b, uint32_t from, uint32_t target, uint32_t *index)
     uint32_t i = from;
     int rc;
 
-    for (;;) {
-        /* a few entries at a time: most seeks end close to where they start */
-        uint32_t want = i + 8 < b->ndocs ? i + 8 : b->ndocs;
-        if (i >= b->ndocs) {
-            *index = b->ndocs;
-            return 0;
-        }
-        if (want > b->ndec && (rc = decode_to(b, want)) < 0)
+    while (i < b->ndec && b->docs[i] < target)
+        i++;
+    if (i >= b->ndec && i < b->ndocs) {
+        /* a few entries at least: a cursor that steps on (target 0) asks
+         * for the next ones, one sent to a target seldom for many more */
+        uint32_t ahead = target ? 8 : 32;
+        if ((rc = decode_until(b, i + ahead < b->ndocs ? i + ahead : b->ndocs, target)) < 0)
             return rc;
-        for (; i < want; i++)
-            if (b->docs[i] >= target) {
-                *index = i;
-                return 0;
-            }
+        while (i < b->ndec && b->docs[i] < target)
+            i++;
     }
+    *index = i < b->ndec ? i : b->ndocs;
+    return 0;
 }
 
 /* Skips the positions of one document; 0 or -1 when truncated. */

@@ -25,8 +25,3 @@ double ni_bm25_term(const ni_bm25 *p, double idf, uint32_t tf_title,
         tf += tf_body / norm(p->b, len_body, p->avg_body);
     return idf * tf * (p->k1 + 1.0) / (tf + p->k1);
 }
-
-double ni_bm25_inv_norm(const ni_bm25 *p, uint32_t len, double avg)
-{
-    return 1.0 / norm(p->b, len, avg);
-}

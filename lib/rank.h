@@ -29,8 +29,11 @@ double ni_bm25_term(const ni_bm25 *p, double idf, uint32_t tf_title,
                     uint32_t tf_body, uint32_t len_title, uint32_t len_body);
 
 /* The inverted length normalisation of a field: 1 / (1 - b + b * len / avg),
- * 1 when no document has the field. */
-double ni_bm25_inv_norm(const ni_bm25 *p, uint32_t len, double avg);
+ * 1 when no document has the field.  Inline: computed for every candidate. */
+static inline double ni_bm25_inv_norm(const ni_bm25 *p, uint32_t len, double avg)
+{
+    return avg > 0 ? 1.0 / (1.0 - p->b + p->b * (double)len / avg) : 1.0;
+}
 
 /* ni_bm25_term with the document's inverted normalisations computed once
  * (the hot path: one division per term and document). */

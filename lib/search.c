@@ -61,7 +61,7 @@ struct ni_hits {
 /* ---- the heap of the best results -------------------------------------- */
 
 /* 1 when a ranks before b. */
-static int better(const result *a, const result *b, int sort_by_date)
+static inline int better(const result *a, const result *b, int sort_by_date)
 {
     if (sort_by_date) {
         if (a->date != b->date)
@@ -78,7 +78,7 @@ static int better(const result *a, const result *b, int sort_by_date)
 }
 
 /* A min-heap (worst on top) of at most k results. */
-static void heap_push(result *h, size_t *n, size_t k, const result *r, int by_date)
+static inline void heap_push(result *h, size_t *n, size_t k, const result *r, int by_date)
 {
     size_t i, p;
     if (*n == k) {

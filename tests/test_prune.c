@@ -122,8 +122,8 @@ static int search(ni_index *idx, const char *q, int or_mode, size_t k, unsigned 
     return 0;
 }
 
-enum { Q_OR, Q_AND, Q_MIN, Q_MIXED, Q_KINDS };
-static const char *const kind_names[] = { "or", "and", "min-match", "mixed" };
+enum { Q_OR, Q_AND, Q_MIN, Q_LONG, Q_MIXED, Q_KINDS };
+static const char *const kind_names[] = { "or", "and", "min-match", "long", "mixed" };
 
 /* A query word: half of them uniform, so rarer (drifting) words come up */
 static const char *qword(void)
@@ -156,6 +156,13 @@ static int make_query(int kind, char *q, size_t cap)
         if (next_rand() % 2)
             snprintf(q + n, cap - n, "%s", fwords[next_rand() % 6]);
         return 0;
+    case Q_LONG:
+        /* a pasted paragraph: many words, most of them needed */
+        nw = 10 + (int)(next_rand() % 15);
+        for (w = 0; w < nw; w++)
+            n += (size_t)snprintf(q + n, cap - n, "%s %s ", qword(),
+                                  next_rand() % 3 ? "" : fwords[next_rand() % 6]);
+        return (int)(next_rand() % 4 == 0);
     default:
         switch (next_rand() % 4) {
         case 0:
@@ -178,7 +185,7 @@ static int make_query(int kind, char *q, size_t cap)
 static void same_top_k(void)
 {
     static run a, b;
-    char dir[] = "/tmp/ni-prune-XXXXXX", q[400], cmd[100];
+    char dir[] = "/tmp/ni-prune-XXXXXX", q[1000], cmd[100];
     ni_index *idx;
     size_t ks[] = { 1, 10, 100 };
     int i, kind, mismatches = 0;
@@ -187,7 +194,7 @@ static void same_top_k(void)
     if (!mkdtemp(dir))
         return;
     idx = build(dir);
-    for (i = 0; i < 800; i++) {
+    for (i = 0; i < 1000; i++) {
         size_t ki;
         int or_mode;
         kind = i % Q_KINDS;

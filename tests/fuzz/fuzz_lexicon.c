@@ -1,5 +1,6 @@
-/* libFuzzer target: the lexicon-entry decoder (lib/layout.c) over random
- * bytes, and the inline posting block of an entry that decodes.  A decoded
+/* libFuzzer target: the lexicon-entry decoders (lib/layout.c: whole, and
+ * without cf as searches read it) over random bytes, and the inline
+ * posting block of an entry that decodes.  A decoded
  * entry must encode to bytes that decode to the same entry. */
 #include <assert.h>
 #include <stdint.h>
@@ -17,8 +18,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ni_block b;
     size_t n;
 
+    /* what a search reads: never fails where the whole decode succeeds */
+    if (ni_term_info_decode_bounds(&tj, data, size) == 0)
+        assert(tj.df <= tj.postings && tj.cf == 0 &&
+               (!tj.block || (tj.block >= data && tj.block + tj.block_len == data + size)));
     if (ni_term_info_decode(&ti, data, size) < 0)
         return 0;
+    assert(ni_term_info_decode_bounds(&tj, data, size) == 0 && tj.df == ti.df &&
+           tj.postings == ti.postings && tj.max_tf_title == ti.max_tf_title &&
+           tj.min_len_body == ti.min_len_body && tj.block == ti.block);
     assert(ti.df <= ti.postings);
     assert(!ti.block || (ti.block >= data && ti.block + ti.block_len == data + size));
     n = ni_term_info_encode(again, &ti);
