@@ -258,7 +258,7 @@ static int32_t decode(const char *text, size_t n, UChar *u, uint32_t *us, uint32
             /* two bytes: Cyrillic, soft hyphen, combining accents */
             c = (c & 0x1F) << 6 | (s[k + 1] & 0x3F);
             k += 2;
-            if (c != 0xAD && c != 0x300 && c != 0x301) {    /* not dropped() */
+            if (!dropped(c)) {
                 u[m] = (UChar)c;
                 us[m] = (uint32_t)from;
                 ue[m++] = (uint32_t)k;

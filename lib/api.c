@@ -25,18 +25,23 @@ static int check_format(ni_index *idx, int may_write)
     if (rc == 0) {
         uint32_t version = v.len == 4 ? ni_get_le32(v.data) : 0;
         ni_txn_abort(t);
-        if (version != NI_FORMAT_VERSION)
-            return ni_error(NI_EVERSION, "index '%s' has format version %u; "
-                            "this library reads version %u",
-                            ni_store_path(idx->store), version, NI_FORMAT_VERSION);
-        return 0;
+        if (version < NI_FORMAT_OLDEST || version > NI_FORMAT_VERSION)
+            return ni_error(NI_EVERSION, "index '%s' has format version %u; this library "
+                            "reads versions %u to %u%s", ni_store_path(idx->store), version,
+                            NI_FORMAT_OLDEST, NI_FORMAT_VERSION,
+                            version < NI_FORMAT_OLDEST ? " (index the documents again)" : "");
+        if (version == NI_FORMAT_VERSION || !may_write)
+            return 0;
+        /* an older index is one of this version too; once written, older
+         * libraries must not read it */
+    } else {
+        ni_txn_abort(t);
+        if (rc != NI_ENOTFOUND)
+            return rc;
+        if (!may_write)
+            return ni_error(NI_ENOTFOUND, "cannot open index '%s': no index there",
+                            ni_store_path(idx->store));
     }
-    ni_txn_abort(t);
-    if (rc != NI_ENOTFOUND)
-        return rc;
-    if (!may_write)
-        return ni_error(NI_ENOTFOUND, "cannot open index '%s': no index there",
-                        ni_store_path(idx->store));
     if ((rc = ni_txn_begin(&t, idx->store, 1)) < 0)
         return rc;
     ni_put_le32(b, NI_FORMAT_VERSION);

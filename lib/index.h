@@ -13,6 +13,8 @@
 #include "store.h"
 
 #define NI_FORMAT_VERSION 3
+#define NI_FORMAT_OLDEST 2   /* read as version 3 (no stored record has parts);
+                                opening one to write makes it version 3 */
 
 /* NI_BODY_GAP (the gap between title and body positions): postings.h */
 

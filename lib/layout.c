@@ -256,17 +256,20 @@ int ni_rubric_term(ni_analyzer *an, ni_buf *out, const char *s, size_t n)
     return out->len > sizeof NI_RUBRIC_PREFIX - 1;
 }
 
-/* Stored records.  A record of up to head_max bytes is the value of
- * be32(doc).  A larger one is cut into parts: the first under be32(doc),
- * exactly head_max bytes, then part n = 1, 2, ... under be32(doc) be32(n),
- * each exactly part_max bytes but the last; a reader follows parts while
- * the previous value had the full size.  The sizes are such that
- * PARTS_PER_PAGE of them fill a leaf page: whole, a record of more than
- * half a page would take overflow pages of its own, the last one half
- * empty on average, and one of nearly half a page would leave the space
- * before it on its leaf page empty.  On all of ../shared/corpus (long
- * texts) the docs table took 77.8 MB of pages for 56.9 MB of records
- * whole, 62.9 MB in parts. */
+/* Stored records.  A record is the value of be32(doc) or, when larger than
+ * head_max, cut into parts: the first, exactly head_max bytes, under
+ * be32(doc), then part n = 1, 2, ... under be32(doc) be32(n), each
+ * part_max bytes but the last.  Only a head of HEAD_ROOM bytes or more
+ * can have parts, and a reader follows the keys n = 1, 2, ... as long as
+ * they are there: the sizes are the writer's choice, not the format's (a
+ * copy into an environment of another page size reads the same).  The
+ * writer's sizes are such that PARTS_PER_PAGE of them fill a leaf page:
+ * whole, a record of more than half a page would take overflow pages of
+ * its own, the last one half empty on average, and one of nearly half a
+ * page would leave the space before it on its leaf page empty (4 KiB
+ * pages: head_max 496, part_max 492 bytes).  On all of ../shared/corpus
+ * (long texts) the docs table took 77.8 MB of pages for 56.9 MB of
+ * records whole, 62.9 MB in parts. */
 #define HEAD_ROOM (NI_MAX_ID_BYTES + 32)  /* a record's plain head fits: it is never cut */
 #define PARTS_PER_PAGE 8
 static size_t head_max(ni_txn *t) { return ni_txn_leaf_value(t, 4, PARTS_PER_PAGE); }
@@ -312,26 +315,30 @@ int ni_stored_head(ni_txn *t, uint32_t doc, ni_val *out)
 
 int ni_stored_get(ni_txn *t, uint32_t doc, ni_buf *buf, ni_val *out)
 {
-    size_t pmax = part_max(t);
     unsigned char key[8];
-    uint32_t part;
-    ni_val v;
+    ni_cursor *c = NULL;
+    uint32_t part = 1;
+    ni_val k, v;
     int rc;
 
-    if ((rc = ni_stored_head(t, doc, out)) < 0 || out->len != head_max(t) || pmax == 0)
+    if ((rc = ni_stored_head(t, doc, out)) < 0 || out->len < HEAD_ROOM)
+        return rc;
+    part_key(key, doc, 1);
+    if ((rc = ni_cursor_open(&c, t, NI_T_DOCS)) < 0)
         return rc;
     buf->len = 0;
-    if ((rc = ni_buf_put(buf, out->data, out->len)) < 0)
-        return rc;
-    for (part = 1;; part++) {
-        part_key(key, doc, part);
-        if ((rc = ni_txn_get(t, NI_T_DOCS, key, 8, &v)) == NI_ENOTFOUND)
+    rc = ni_buf_put(buf, out->data, out->len);
+    for (rc = rc < 0 ? rc : ni_cursor_seek(c, key, 8); rc == 0; rc = ni_cursor_next(c), part++) {
+        if ((rc = ni_cursor_get(c, &k, &v)) < 0)
             break;
-        if (rc < 0 || (rc = ni_buf_put(buf, v.data, v.len)) < 0)
-            return rc;
-        if (v.len != pmax)
+        if (k.len != 8 || ni_get_be32(k.data) != doc || ni_get_be32(k.data + 4) != part)
+            break;
+        if ((rc = ni_buf_put(buf, v.data, v.len)) < 0)
             break;
     }
+    ni_cursor_close(c);
+    if (rc < 0 && rc != NI_DONE)
+        return rc;
     out->data = buf->data;
     out->len = buf->len;
     return 0;
@@ -339,35 +346,29 @@ int ni_stored_get(ni_txn *t, uint32_t doc, ni_buf *buf, ni_val *out)
 
 int ni_stored_del(ni_txn *t, uint32_t doc)
 {
-    size_t pmax = part_max(t), len;
     unsigned char key[8];
     uint32_t part;
     ni_val v;
-    int rc;
+    int rc, cut;
 
     if ((rc = ni_stored_head(t, doc, &v)) < 0)
         return rc;
-    len = v.len;
+    cut = v.len >= HEAD_ROOM;
     part_key(key, doc, 0);
-    if ((rc = ni_txn_del(t, NI_T_DOCS, key, 4)) < 0 || len != head_max(t) || pmax == 0)
+    if ((rc = ni_txn_del(t, NI_T_DOCS, key, 4)) < 0 || !cut)
         return rc;
     for (part = 1;; part++) {
         part_key(key, doc, part);
-        if ((rc = ni_txn_get(t, NI_T_DOCS, key, 8, &v)) == NI_ENOTFOUND)
-            return 0;
-        len = v.len;
-        if (rc < 0 || (rc = ni_txn_del(t, NI_T_DOCS, key, 8)) < 0)
-            return rc;
-        if (len != pmax)
-            return 0;
+        if ((rc = ni_txn_del(t, NI_T_DOCS, key, 8)) < 0)
+            return rc == NI_ENOTFOUND ? 0 : rc;
     }
 }
 
 int ni_stored_count(ni_txn *t, uint64_t *out)
 {
-    size_t hmax = head_max(t), pmax = part_max(t), last_len = 0;
     uint32_t doc = 0, part = 0;
     ni_cursor *cur = NULL;
+    size_t head_len = 0;
     ni_val k, v;
     int rc;
 
@@ -379,18 +380,22 @@ int ni_stored_count(ni_txn *t, uint64_t *out)
             break;
         if (k.len == 4) {
             doc = ni_get_be32(k.data);
+            head_len = v.len;
             part = 0;
             ++*out;
-        } else if (k.len != 8 || *out == 0 || ni_get_be32(k.data) != doc ||
-                   ni_get_be32(k.data + 4) != part + 1 ||
-                   last_len != (part ? pmax : hmax)) {
-            rc = ni_error(NI_ECORRUPT, "stored records: stray key of %zu bytes after "
-                          "document %u", k.len, doc);
+        } else if (k.len == 8 && *out && ni_get_be32(k.data) == doc &&
+                   ni_get_be32(k.data + 4) == part + 1 && head_len >= HEAD_ROOM) {
+            part++;
+        } else if (k.len == 8) {
+            rc = ni_error(NI_ECORRUPT, "stored records: part %u of document %u follows "
+                          "part %u of document %u (head of %zu bytes)",
+                          ni_get_be32(k.data + 4), ni_get_be32(k.data), part, doc, head_len);
             break;
         } else {
-            part++;
+            rc = ni_error(NI_ECORRUPT, "stored records: a key of %zu bytes after document %u",
+                          k.len, doc);
+            break;
         }
-        last_len = v.len;
     }
     ni_cursor_close(cur);
     return rc == NI_DONE ? 0 : rc;

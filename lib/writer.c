@@ -3,8 +3,9 @@
  * of a batch and its flush into LMDB.  This file writes the on-disk format
  * and is where it is documented.
  *
- * On-disk format, version 3 (NI_FORMAT_VERSION; checked at open, a
- * different version gives NI_EVERSION).  One LMDB environment (data.mdb in
+ * On-disk format, version 3 (NI_FORMAT_VERSION; checked at open: version
+ * 2, the same without records in parts, is read as it is and becomes 3
+ * when opened to write; any other gives NI_EVERSION).  One LMDB environment (data.mdb in
  * the index directory) with these named tables; integers in values are
  * little-endian, integers in keys big-endian so that keys sort by number:
  *
@@ -36,9 +37,10 @@
  *                          seek and reads each block's pruning bounds first
  *   docs      be32(doc) -> stored fields (format at the top of record.c),
  *                          or, when they are longer than an eighth of a
- *                          page, their first part: then be32(doc) be32(n)
- *                          -> part n, n = 1, 2, ...; every part but the
- *                          last has exactly its full size (layout.c,
+ *                          page (496 bytes with 4 KiB pages), their first
+ *                          part of that size: then be32(doc) be32(n) ->
+ *                          part n, n = 1, 2, ... with no gap; a reader
+ *                          follows the keys, whatever the sizes (layout.c,
  *                          ni_stored_put; new in version 3)
  *   ids       external id -> be32(doc); a flush writes its ids in byte
  *                          order, appending those past the table's last
@@ -1005,19 +1007,20 @@ static int compress_one(void *ctx, size_t i, unsigned k)
     return rc;
 }
 
-/* Compresses every live record of the batch with the dictionary w->dict:
- * compress_start sets the pipeline's threads on it, when there is a
- * pipeline, and returns; compress_wait (which must follow) finishes the
- * work, in the caller's thread too. */
+/* The codecs let go of the dictionary, which may change before the next
+ * flush (after an aborted one). */
 static void forget_dict(ni_writer *w)
 {
     unsigned k;
-    /* the dictionary may change before the next flush (an aborted one) */
     for (k = 0; k < w->nzparts; k++)
         if (w->zparts[k].codec)
             ni_record_codec_set_dict(w->zparts[k].codec, NULL);
 }
 
+/* Compresses every live record of the batch with the dictionary w->dict:
+ * compress_start sets the pipeline's threads on it, when there is a
+ * pipeline, and returns; compress_wait (which must follow) finishes the
+ * work, in the caller's thread too. */
 static int compress_start(ni_writer *w)
 {
     unsigned n = w->pipe ? ni_pipeline_threads(w->pipe) : 1, k;
@@ -1129,14 +1132,19 @@ static int flush_into(ni_writer *w, ni_txn *t)
 {
     ni_meta m;
     size_t i;
-    int rc, zrc;
+    int rc;
 
     if ((rc = ni_meta_read(t, &m)) < 0 || (rc = prepare_dict(w, t)) < 0 ||
         (rc = compress_start(w)) < 0)
         return rc;
-    rc = write_batch(w, t, &m);
-    zrc = compress_wait(w);
-    if (rc < 0 || (rc = zrc) < 0)
+    if ((rc = write_batch(w, t, &m)) < 0) {
+        /* that failure is the one to report, not the compression's */
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s", ni_errmsg());
+        compress_wait(w);
+        return ni_error(rc, "%s", msg);
+    }
+    if ((rc = compress_wait(w)) < 0)
         return rc;
     for (i = 0; i < w->ndocs; i++) {
         const pending *d = &w->docs[i];

@@ -158,8 +158,63 @@ static void newer_format(void)
     CHECK_RC(ni_index_open(&idx, path, NULL), NI_EVERSION);
     CHECK(idx == NULL);
     snprintf(newer, sizeof newer, "version %d", NI_FORMAT_VERSION + 1);
-    snprintf(ours, sizeof ours, "version %d", NI_FORMAT_VERSION);
+    snprintf(ours, sizeof ours, "versions %d to %d", NI_FORMAT_OLDEST, NI_FORMAT_VERSION);
     CHECK(strstr(ni_errmsg(), newer) && strstr(ni_errmsg(), ours));
+}
+
+static void set_format(const char *path, unsigned version)
+{
+    unsigned char v[4] = { (unsigned char)version, 0, 0, 0 };
+    ni_store *s = NULL;
+    ni_txn *t = NULL;
+    CHECK_RC(ni_store_open(&s, path, 0, 0, 0), 0);
+    CHECK_RC(ni_txn_begin(&t, s, 1), 0);
+    CHECK_RC(ni_txn_put(t, NI_T_META, "format", 6, v, 4), 0);
+    CHECK_RC(ni_txn_commit(t), 0);
+    ni_store_close(s);
+}
+
+static unsigned get_format(const char *path)
+{
+    ni_store *s = NULL;
+    ni_txn *t = NULL;
+    ni_val v;
+    unsigned version = 0;
+    CHECK_RC(ni_store_open(&s, path, NI_STORE_READONLY, 0, 0), 0);
+    CHECK_RC(ni_txn_begin(&t, s, 0), 0);
+    if (ni_txn_get(t, NI_T_META, "format", 6, &v) == 0 && v.len == 4)
+        version = ni_get_le32(v.data);
+    ni_txn_abort(t);
+    ni_store_close(s);
+    return version;
+}
+
+/* A format-2 index (no stored record in parts) is read as it is and
+ * becomes version 3 when opened to write; older ones are refused. */
+static void older_format(void)
+{
+    char path[200];
+    ni_open_options ro = NI_OPEN_OPTIONS_INIT;
+    ni_index *idx = NULL;
+
+    snprintf(path, sizeof path, "%s", test_new_dir());
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+    CHECK_RC(add(idx, "a", "текст", 10), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    ni_index_close(idx);
+    set_format(path, NI_FORMAT_OLDEST);
+    ro.flags = NI_OPEN_READONLY;
+    CHECK_RC(ni_index_open(&idx, path, &ro), 0);
+    CHECK(total(idx, "текст") == 1);
+    ni_index_close(idx);
+    CHECK(get_format(path) == NI_FORMAT_OLDEST);
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+    ni_index_close(idx);
+    CHECK(get_format(path) == NI_FORMAT_VERSION);
+
+    set_format(path, NI_FORMAT_OLDEST - 1);
+    CHECK_RC(ni_index_open(&idx, path, &ro), NI_EVERSION);
+    CHECK(strstr(ni_errmsg(), "index the documents again") != NULL);
 }
 
 /* ---- a full disk: a file-size limit makes LMDB's writes fail ------------ */
@@ -370,7 +425,17 @@ static void stored_parts(void)
     ni_put_be32(key + 4, 1);
     CHECK_RC(ni_txn_put(t, NI_T_DOCS, key, 8, "x", 1), 0);
     CHECK_RC(ni_stored_count(t, &n), NI_ECORRUPT);
-    CHECK(strstr(ni_errmsg(), "stray") != NULL);
+    CHECK(strstr(ni_errmsg(), "part 1 of document 3 ") != NULL);
+    ni_txn_abort(t);
+    /* a missing middle part (of the 1 MB record) */
+    CHECK_RC(ni_txn_begin(&t, s, 1), 0);
+    ni_put_be32(key, NREC + 1);
+    ni_put_be32(key + 4, 5);
+    CHECK_RC(ni_txn_del(t, NI_T_DOCS, key, 8), 0);
+    CHECK_RC(ni_stored_count(t, &n), NI_ECORRUPT);
+    CHECK(strstr(ni_errmsg(), "part 6 of document 3001 follows part 4") != NULL);
+    CHECK_RC(ni_stored_get(t, NREC + 1, &buf, &v), 0);
+    CHECK(v.len < rec_len(NREC + 1));
     ni_txn_abort(t);
     ni_buf_free(&buf);
     ni_store_close(s);
@@ -383,14 +448,15 @@ static void long_documents(void)
     enum { N = 6 };
     static const char *const words[] = { "министр", "губерния", "выборы", "школа",
                                          "мэр", "бюджет", "дорога", "село" };
-    char *text[N], id[16];
+    char *text[N], id[16], path[200];
     size_t len[N], i, k, ok = 0;
     uint32_t seed = 7;
     ni_index *idx = NULL;
     ni_doc *got;
     ni_hits *h;
 
-    CHECK_RC(ni_index_open(&idx, test_new_dir(), NULL), 0);
+    snprintf(path, sizeof path, "%s", test_new_dir());
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
     for (i = 0; i < N; i++) {
         /* words and random numbers: compresses to several parts */
         len[i] = 0;
@@ -438,10 +504,23 @@ static void long_documents(void)
         ni_hits_free(h);
     }
     ni_index_close(idx);
+    {
+        /* the records were cut into parts */
+        ni_store *s = NULL;
+        ni_txn *t = NULL;
+        uint64_t entries = 0;
+        CHECK_RC(ni_store_open(&s, path, NI_STORE_READONLY, 0, 0), 0);
+        CHECK_RC(ni_txn_begin(&t, s, 0), 0);
+        CHECK_RC(ni_txn_count(t, NI_T_DOCS, &entries), 0);
+        CHECK(entries > 2 * (N - 1));
+        ni_txn_abort(t);
+        ni_store_close(s);
+    }
     for (i = 0; i < N; i++)
         free(text[i]);
 }
 
-TEST_MAIN(TEST(threads_and_commits), TEST(locked_by_another_writer), TEST(newer_format), TEST(full_disk),
+TEST_MAIN(TEST(threads_and_commits), TEST(locked_by_another_writer), TEST(newer_format),
+          TEST(older_format), TEST(full_disk),
           TEST(awkward_documents), TEST(stored_parts), TEST(long_documents),
           TEST(empty_data_file))
