@@ -92,7 +92,7 @@ $(TOOL_LIB): $(filter-out $(O)/tools/nsearch.o,$(TOOL_OBJ))
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(O)/tests/%: tests/%.c tests/test.h $(LIBA) $(TOOL_LIB)
+$(O)/tests/%: tests/%.c tests/test.h tests/tmpdir.h tests/lmdbcmp.h $(LIBA) $(TOOL_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Ilib -Itools -o $@ $< $(TOOL_LIB) $(LIBA) $(DEP_LIBS) -lm
 

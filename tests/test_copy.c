@@ -23,6 +23,7 @@
 
 #include "newsindex.h"
 #include "../lib/internal.h"
+#include "lmdbcmp.h"
 #include "test.h"
 #include "tmpdir.h"
 
@@ -101,96 +102,17 @@ static void build(const char *dir)
     ni_index_close(idx);
 }
 
-/* Pages of one table (branch, leaf and overflow). */
-static size_t pages(const MDB_stat *st)
-{
-    return st->ms_branch_pages + st->ms_leaf_pages + st->ms_overflow_pages;
-}
-
-/*
- * Whether the two LMDB environments hold the same named tables (listed from
- * the main table, so none is left out) with the same keys and values.
- * *pa and *pb receive the pages of all tables; when pages_le is set, each
- * table of b must take at most as many pages as in a.
- */
+/* The copy b holds a's tables entry for entry, each in no more pages
+ * (lmdbcmp.h); *pa and *pb receive the pages of all tables. */
 static int same_tables(const char *a, const char *b, int pages_le, size_t *pa, size_t *pb)
 {
-    const char *paths[2] = { a, b };
-    MDB_env *env[2] = { NULL, NULL };
-    MDB_txn *txn[2] = { NULL, NULL };
-    MDB_cursor *names[2] = { NULL, NULL };
-    MDB_val name[2], nv[2];
-    size_t entries = 0, tables = 0, total[2] = { 0, 0 };
-    int e, same = 1, rn[2];
-
-    for (e = 0; e < 2; e++) {
-        MDB_dbi main_dbi;
-        if (mdb_env_create(&env[e]) || mdb_env_set_maxdbs(env[e], 16) ||
-            mdb_env_open(env[e], paths[e], MDB_RDONLY, 0644) ||
-            mdb_txn_begin(env[e], NULL, MDB_RDONLY, &txn[e]) ||
-            mdb_dbi_open(txn[e], NULL, 0, &main_dbi) ||
-            mdb_cursor_open(txn[e], main_dbi, &names[e]))
-            same = 0;
-    }
-    for (e = 0; e < 2; e++)
-        rn[e] = same ? mdb_cursor_get(names[e], &name[e], &nv[e], MDB_FIRST) : MDB_NOTFOUND;
-    while (same && rn[0] == 0 && rn[1] == 0) {
-        MDB_dbi dbi[2];
-        MDB_cursor *c[2] = { NULL, NULL };
-        MDB_val k[2], v[2];
-        MDB_stat st[2];
-        char tname[64];
-        int r[2];
-
-        snprintf(tname, sizeof tname, "%.*s", (int)name[0].mv_size, (char *)name[0].mv_data);
-        same = name[0].mv_size == name[1].mv_size &&
-               memcmp(name[0].mv_data, name[1].mv_data, name[0].mv_size) == 0;
-        for (e = 0; same && e < 2; e++)
-            if (mdb_dbi_open(txn[e], tname, 0, &dbi[e]) || mdb_cursor_open(txn[e], dbi[e], &c[e]) ||
-                mdb_stat(txn[e], dbi[e], &st[e]))
-                same = 0;
-        for (e = 0; e < 2; e++)
-            r[e] = same ? mdb_cursor_get(c[e], &k[e], &v[e], MDB_FIRST) : MDB_NOTFOUND;
-        while (same && r[0] == 0 && r[1] == 0) {
-            same = k[0].mv_size == k[1].mv_size && v[0].mv_size == v[1].mv_size &&
-                   memcmp(k[0].mv_data, k[1].mv_data, k[0].mv_size) == 0 &&
-                   memcmp(v[0].mv_data, v[1].mv_data, v[0].mv_size) == 0;
-            entries++;
-            for (e = 0; e < 2; e++)
-                r[e] = mdb_cursor_get(c[e], &k[e], &v[e], MDB_NEXT);
-        }
-        if (r[0] != r[1])
-            same = 0;
-        if (!same)
-            fprintf(stderr, "table %s differs\n", tname);
-        if (same) {
-            tables++;
-            total[0] += pages(&st[0]);
-            total[1] += pages(&st[1]);
-            if (pages_le && pages(&st[1]) > pages(&st[0])) {
-                fprintf(stderr, "table %s: %zu pages, in the copy %zu\n", tname,
-                        pages(&st[0]), pages(&st[1]));
-                same = 0;
-            }
-        }
-        for (e = 0; e < 2; e++)
-            mdb_cursor_close(c[e]);
-        for (e = 0; e < 2; e++)
-            rn[e] = mdb_cursor_get(names[e], &name[e], &nv[e], MDB_NEXT);
-    }
-    if (rn[0] != rn[1])
-        same = 0;
-    for (e = 0; e < 2; e++) {
-        mdb_cursor_close(names[e]);
-        mdb_txn_abort(txn[e]);
-        if (env[e])
-            mdb_env_close(env[e]);
-    }
+    lmdb_cmp c;
+    int same = lmdb_same_tables(a, b, pages_le, &c);
     if (pa)
-        *pa = total[0];
+        *pa = c.pages[0];
     if (pb)
-        *pb = total[1];
-    return same && tables == 6 && entries > NDOCS;
+        *pb = c.pages[1];
+    return same && c.tables == 6 && c.entries > NDOCS;
 }
 
 /* The hits of query (ids, scores, total) as text, for comparison. */

@@ -15,6 +15,7 @@
 
 #include "newsindex.h"
 #include "../lib/internal.h"
+#include "lmdbcmp.h"
 #include "test.h"
 #include "tmpdir.h"
 
@@ -99,56 +100,13 @@ static int build(const char *dir, unsigned threads)
     return rc;
 }
 
-/* Whether every named table of the two LMDB environments holds the same
- * keys and values, the stored fields' dictionary among them. */
+/* Whether the two indexes hold the same tables entry for entry
+ * (lmdbcmp.h), the stored fields' dictionary among them. */
 static int same_tables(const char *a, const char *b)
 {
-    static const char *const tables[] = { "meta", "terms", "postings", "docs", "ids", "docinfo" };
-    const char *paths[2] = { a, b };
-    MDB_env *env[2] = { NULL, NULL };
-    MDB_txn *txn[2] = { NULL, NULL };
-    size_t t, entries = 0;
-    int e, same = 1, dict = 0;
-
-    for (e = 0; e < 2; e++) {
-        if (mdb_env_create(&env[e]) || mdb_env_set_maxdbs(env[e], 16) ||
-            mdb_env_open(env[e], paths[e], MDB_RDONLY, 0644) ||
-            mdb_txn_begin(env[e], NULL, MDB_RDONLY, &txn[e]))
-            same = 0;
-    }
-    for (t = 0; same && t < sizeof tables / sizeof tables[0]; t++) {
-        MDB_dbi dbi[2];
-        MDB_cursor *c[2] = { NULL, NULL };
-        MDB_val k[2], v[2];
-        int r[2];
-        for (e = 0; e < 2; e++)
-            if (mdb_dbi_open(txn[e], tables[t], 0, &dbi[e]) ||
-                mdb_cursor_open(txn[e], dbi[e], &c[e]))
-                same = 0;
-        for (e = 0; e < 2; e++)
-            r[e] = same ? mdb_cursor_get(c[e], &k[e], &v[e], MDB_FIRST) : MDB_NOTFOUND;
-        while (same && r[0] == 0 && r[1] == 0) {
-            dict |= t == 0 && k[0].mv_size == 4 && memcmp(k[0].mv_data, "dict", 4) == 0;
-            same = k[0].mv_size == k[1].mv_size && v[0].mv_size == v[1].mv_size &&
-                   memcmp(k[0].mv_data, k[1].mv_data, k[0].mv_size) == 0 &&
-                   memcmp(v[0].mv_data, v[1].mv_data, v[0].mv_size) == 0;
-            if (!same)
-                fprintf(stderr, "table %s differs at entry %zu\n", tables[t], entries);
-            entries++;
-            for (e = 0; e < 2; e++)
-                r[e] = mdb_cursor_get(c[e], &k[e], &v[e], MDB_NEXT);
-        }
-        if (r[0] != r[1])
-            same = 0;
-        for (e = 0; e < 2; e++)
-            mdb_cursor_close(c[e]);
-    }
-    for (e = 0; e < 2; e++) {
-        mdb_txn_abort(txn[e]);
-        if (env[e])
-            mdb_env_close(env[e]);
-    }
-    return same && dict && entries > NDOCS;
+    lmdb_cmp c;
+    return lmdb_same_tables(a, b, 0, &c) && c.tables == 6 && c.entries > NDOCS &&
+           lmdb_has_key(a, "meta", "dict");
 }
 
 static void same_index(void)
