@@ -269,8 +269,8 @@ int ni_rubric_term(ni_analyzer *an, ni_buf *out, const char *s, size_t n)
  * page would leave the space before it on its leaf page empty (4 KiB
  * pages: head_max 496, part_max 492 bytes).  On all of ../shared/corpus
  * (long texts) the docs table took 77.8 MB of pages for 56.9 MB of
- * records whole, 62.9 MB in parts of a quarter page, 60.5 MB of an eighth
- * (with this dictionary's slightly smaller records). */
+ * records whole, 62.9 MB in parts (60.5 MB since the dictionary's
+ * one-run training made records slightly smaller). */
 #define HEAD_ROOM (NI_MAX_ID_BYTES + 32)  /* a record's plain head fits: it is never cut */
 #define PARTS_PER_PAGE 8
 static size_t head_max(ni_txn *t) { return ni_txn_leaf_value(t, 4, PARTS_PER_PAGE); }
