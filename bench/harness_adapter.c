@@ -17,7 +17,9 @@
  * else it moves the index into DIR.  NSEARCH_COPY=1 always copies,
  * NSEARCH_COPY=0 never (and builds in DIR directly).  Searching opens the index once and times each query from
  * the query string to the top-K ids in memory; HARNESS_OP=and|or picks the
- * default operator.  Docids follow the harness rule: id, else url, else
+ * default operator.  The peers' AND needs every word, so HARNESS_OP=and
+ * sets NI_SEARCH_ALL_WORDS too (NSEARCH_ALL_WORDS=0 leaves it out: then a
+ * query of five or more words needs 60 % of them, nsearch's default).  Docids follow the harness rule: id, else url, else
  * L<line>, whitespace turned into '_'.  A title that is not valid query
  * syntax (an unbalanced quote or parenthesis) is searched again with the
  * operator characters replaced by spaces, as the peers' lenient parsers do.
@@ -223,6 +225,13 @@ static int cmd_search(const char *dir, const char *queries, long k)
     so.limit = (size_t)k;
     so.flags = NI_SEARCH_IDS_ONLY | (getenv("NSEARCH_EXACT") ? 0u : NI_SEARCH_APPROX_TOTAL);
     so.default_or = !(op && strcmp(op, "and") == 0);
+#ifdef NI_SEARCH_ALL_WORDS     /* absent in a library from before it */
+    {
+        const char *all = getenv("NSEARCH_ALL_WORDS");
+        if (!so.default_or && (!all || strcmp(all, "0") != 0))
+            so.flags |= NI_SEARCH_ALL_WORDS;
+    }
+#endif
     while ((n = getline(&line, &cap, f)) > 0) {
         char *tab = strchr(line, '\t'), *q;
         ni_hits *h = NULL;

@@ -388,6 +388,13 @@ typedef struct ni_search_options {
  *  are the same as without it. */
 #define NI_SEARCH_APPROX_TOTAL 0x2u
 
+/** With the default AND, every content word is required however many the
+ *  query has, as in the AND of other engines.  Without it a list of five or
+ *  more plain words (a pasted headline) needs only 60 % of them (mode "at
+ *  least N of M words").  Function words stay optional either way; no
+ *  effect with default_or or explicit operators. */
+#define NI_SEARCH_ALL_WORDS 0x4u
+
 #define NI_SEARCH_OPTIONS_INIT \
     { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0 }
 

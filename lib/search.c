@@ -9,7 +9,8 @@
  *    ni_is_function_word) are optional and only add to the score, unless
  *    the query has nothing else;
  *  - a long list of plain words (LONG_QUERY_WORDS or more, e.g. a pasted
- *    headline) requires only LONG_QUERY_SHARE of them, ranked by BM25F;
+ *    headline) requires only LONG_QUERY_SHARE of them, ranked by BM25F,
+ *    unless NI_SEARCH_ALL_WORDS asks for all;
  *  - default OR: any content word.
  * NOT excludes, dates filter on docinfo, rubric: matches the rubric term.
  * Deleted documents (marked in docinfo) are skipped.  The best offset +
@@ -119,6 +120,7 @@ typedef struct builder {
     ni_match_ctx *c;
     ni_analyzer *an;
     int and_mode;
+    int all_words;             /* NI_SEARCH_ALL_WORDS: no share for long queries */
     ni_hits *h;
     int boolean;               /* operators were used */
 } builder;
@@ -384,7 +386,8 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
         req.n = 0;
         if (rc < 0 || (rc = mlist_add(&req, m)) < 0)
             goto fail;
-    } else if (q->implicit && plain && words >= LONG_QUERY_WORDS && words == req.n) {
+    } else if (q->implicit && plain && !b->all_words && words >= LONG_QUERY_WORDS &&
+               words == req.n) {
         size_t need = (size_t)((double)words * LONG_QUERY_SHARE + 0.999);
         snprintf(b->h->mode, sizeof b->h->mode, "at least %zu of %zu words", need, words);
         rc = ni_match_or(&m, req.m, req.n, need);
@@ -523,6 +526,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     memset(&b, 0, sizeof b);
     b.c = &c;
     b.and_mode = !o->default_or;
+    b.all_words = (o->flags & NI_SEARCH_ALL_WORDS) != 0;
     b.h = h;
     snprintf(h->mode, sizeof h->mode, "%s", b.and_mode ? "all words" : "any word");
     if (!tree)

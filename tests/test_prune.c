@@ -115,7 +115,7 @@ static int search(ni_index *idx, const char *q, int or_mode, size_t k, unsigned 
         r->scores[r->n++] = hit.score;
     }
     r->total = ni_hits_total(h);
-    if (!flags && !ni_hits_total_is_exact(h))
+    if (!(flags & NI_SEARCH_APPROX_TOTAL) && !ni_hits_total_is_exact(h))
         r->total = UINT64_MAX;         /* the reference must be exact */
     ni_hits_pruning(h, &r->headers_only, &r->windows);
     ni_hits_free(h);
@@ -197,12 +197,15 @@ static void same_top_k(void)
     for (i = 0; i < 1000; i++) {
         size_t ki;
         int or_mode;
+        unsigned all;
         kind = i % Q_KINDS;
         or_mode = make_query(kind, q, sizeof q);
+        /* half the long queries need all their words */
+        all = (kind == Q_MIN || kind == Q_LONG) && i / Q_KINDS % 2 ? NI_SEARCH_ALL_WORDS : 0;
         for (ki = 0; ki < 3; ki++) {
             int j;
-            CHECK_RC(search(idx, q, or_mode, ks[ki], 0, &a), 0);
-            CHECK_RC(search(idx, q, or_mode, ks[ki], NI_SEARCH_APPROX_TOTAL, &b), 0);
+            CHECK_RC(search(idx, q, or_mode, ks[ki], all, &a), 0);
+            CHECK_RC(search(idx, q, or_mode, ks[ki], all | NI_SEARCH_APPROX_TOTAL, &b), 0);
             if (a.n != b.n)
                 mismatches++;
             for (j = 0; j < a.n && j < b.n; j++)
@@ -236,7 +239,8 @@ static void same_top_k(void)
 }
 
 /* All ids matching q into a 0/1 array indexed by doc number. */
-static int matching(ni_index *idx, const char *q, int or_mode, unsigned char *hit)
+static int matching(ni_index *idx, const char *q, int or_mode, unsigned flags,
+                    unsigned char *hit)
 {
     ni_search_options o = NI_SEARCH_OPTIONS_INIT;
     ni_hits *h;
@@ -244,7 +248,7 @@ static int matching(ni_index *idx, const char *q, int or_mode, unsigned char *hi
     int n = 0;
     o.default_or = or_mode;
     o.limit = NDOCS;
-    o.flags = NI_SEARCH_IDS_ONLY;
+    o.flags = flags | NI_SEARCH_IDS_ONLY;
     memset(hit, 0, NDOCS);
     if (ni_search(&h, idx, q, strlen(q), &o) < 0)
         return -1;
@@ -257,14 +261,15 @@ static int matching(ni_index *idx, const char *q, int or_mode, unsigned char *hi
 }
 
 /* A long query (at least 5 words) matches exactly the documents holding
- * at least 60 % of its words: checked word by word. */
+ * at least 60 % of its words, and with NI_SEARCH_ALL_WORDS those holding
+ * all of them: checked word by word. */
 static void minimum_match(void)
 {
-    static unsigned char want[NDOCS], got[NDOCS], one[NDOCS];
+    static unsigned char want[NDOCS], got[NDOCS], one[NDOCS], want_all[NDOCS];
     static unsigned char counts[NDOCS];
     char dir[] = "/tmp/ni-minm-XXXXXX", q[400], cmd[100];
     ni_index *idx;
-    int i, bad = 0, nonempty = 0;
+    int i, bad = 0, nonempty = 0, nonempty_all = 0, fewer = 0;
 
     if (!mkdtemp(dir))
         return;
@@ -284,22 +289,32 @@ static void minimum_match(void)
                 continue;
             }
             n += (size_t)snprintf(q + n, sizeof q - n, "%s ", w[k]);
-            CHECK(matching(idx, w[k], 0, one) >= 0);
+            CHECK(matching(idx, w[k], 0, 0, one) >= 0);
             for (j = 0; j < NDOCS; j++)
                 counts[j] += one[j];
             distinct++;
         }
         need = (int)((double)distinct * 0.6 + 0.999);
-        for (j = 0; j < NDOCS; j++)
+        for (j = 0; j < NDOCS; j++) {
             want[j] = counts[j] >= need;
-        CHECK(matching(idx, q, 0, got) >= 0);
+            want_all[j] = counts[j] == distinct;
+        }
+        CHECK(matching(idx, q, 0, 0, got) >= 0);
         if (memcmp(want, got, sizeof want) != 0)
             bad++;
         for (j = 0; j < NDOCS; j++)
             nonempty += got[j];
+        CHECK(matching(idx, q, 0, NI_SEARCH_ALL_WORDS, got) >= 0);
+        if (memcmp(want_all, got, sizeof want_all) != 0)
+            bad++;
+        fewer += memcmp(want_all, want, sizeof want) != 0;
+        for (j = 0; j < NDOCS; j++)
+            nonempty_all += got[j];
     }
     CHECK(bad == 0);
     CHECK(nonempty > 0);
+    CHECK(nonempty_all > 0);
+    CHECK(fewer > 0);          /* the two modes differed */
     ni_index_close(idx);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);

@@ -29,17 +29,20 @@ static const char usage[] =
     "  -n, --limit K     show at most K hits (default 10)\n"
     "      --offset N    skip the first N hits (default 0)\n"
     "      --or          match any of the words instead of all of them\n"
+    "      --all-words   require every word even in a long query (five or more\n"
+    "                    words otherwise need only 60 % of them)\n"
     "      --sort ORDER  relevance (default) or date (newest first)\n"
     "      --json        JSON Lines: one object per hit, then a summary\n"
     "      --no-snippet  leave out the passage of text shown with each hit\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_SORT, OPT_JSON, OPT_NO_SNIPPET };
+enum { OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_SORT, OPT_JSON, OPT_NO_SNIPPET };
 
 static const cli_opt opts[] = {
     { "-n|--limit", OPT_LIMIT, 1 },
     { "--offset", OPT_OFFSET, 1 },
     { "--or", OPT_OR, 0 },
+    { "--all-words", OPT_ALL_WORDS, 0 },
     { "--sort", OPT_SORT, 1 },
     { "--json", OPT_JSON, 0 },
     { "--no-snippet", OPT_NO_SNIPPET, 0 },
@@ -194,6 +197,9 @@ int cmd_query(int argc, char **argv)
             break;
         case OPT_OR:
             so.default_or = 1;
+            break;
+        case OPT_ALL_WORDS:
+            so.flags |= NI_SEARCH_ALL_WORDS;
             break;
         case OPT_SORT:
             if (strcmp(a.value, "relevance") == 0) {

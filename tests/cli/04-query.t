@@ -108,6 +108,26 @@ $ nsearch query "$DB" осадков тройка
 ? 1
 ! ^0 hits of 0 \(all words\) in
 
+=== a long query needs 60 % of its words
+$ nsearch query "$DB" рекорд осадков Москве снега крокодил --json
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*"mode":"([^"]*)".*/total \1, \2/
+> ria-1913493715
+> total 1, at least 3 of 5 words
+
+=== --all-words needs every one of them
+$ nsearch query "$DB" рекорд осадков Москве снега крокодил --all-words --json
+? 1
+| s/.*"total":([0-9]+).*"mode":"([^"]*)".*/total \1, \2/
+> total 0, all words
+
+=== --all-words with five words the article has
+$ nsearch query "$DB" рекорд осадков Москве снега выпало --all-words --json
+| s/.*"id":"([^"]*)".*/\1/
+| s/.*"total":([0-9]+).*"mode":"([^"]*)".*/total \1, \2/
+> ria-1913493715
+> total 1, all words
+
 === --or matches any word
 $ nsearch query "$DB" осадков тройка --or --sort date --json
 | s/.*"id":"([^"]*)".*/\1/
