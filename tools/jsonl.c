@@ -8,6 +8,7 @@
  * the object.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,41 @@ static int hex4(parser *p, unsigned long *out)
     return 0;
 }
 
+#define ONES ((uint64_t)0x0101010101010101u)
+#define HIGHS (ONES * 0x80)
+/* some byte's high bit set when x has a zero byte, none when it has none;
+ * (x - ONES * n) & ~x & HIGHS does the same for a byte below n <= 0x80 */
+#define ZERO_BYTE(x) (((x) - ONES) & ~(x) & HIGHS)
+
+/* How many of the 8 bytes at s (7 when the last one starts a character)
+ * are plain string content: ASCII other than '"', '\\' and controls, and
+ * valid two-byte UTF-8 sequences; 0 when any byte is something else, which
+ * the byte-at-a-time loop then looks at.  Most of a Russian text is such
+ * runs, so this reads it a word at a time. */
+static size_t plain8(const char *s)
+{
+    const unsigned char *b = (const unsigned char *)s;
+    uint64_t w = (uint64_t)b[0] | (uint64_t)b[1] << 8 | (uint64_t)b[2] << 16 |
+                 (uint64_t)b[3] << 24 | (uint64_t)b[4] << 32 | (uint64_t)b[5] << 40 |
+                 (uint64_t)b[6] << 48 | (uint64_t)b[7] << 56;   /* one load on x86 */
+    uint64_t lead, cont;
+    /* a byte below 0x20, a '"' or a '\\': the three tests share their ~w,
+     * as xor with an ASCII byte keeps each byte's high bit */
+    if (((w - ONES * 0x20) | ((w ^ ONES * '"') - ONES) | ((w ^ ONES * '\\') - ONES)) & ~w & HIGHS)
+        return 0;
+    if (!(w & HIGHS))
+        return 8;
+    /* per byte, bit 7: 11xxxxxx leads, 10xxxxxx continuations (the next
+     * byte is 8 bits up) */
+    lead = w & w << 1 & HIGHS;
+    cont = w & ~(w << 1) & HIGHS;
+    if ((lead & w << 2) ||                      /* 111xxxxx: longer sequences */
+        (ZERO_BYTE(w & ONES * 0x1e) & lead) ||  /* C0, C1 (or a false alarm) */
+        cont != lead << 8)                      /* not each lead then one cont */
+        return 0;
+    return lead >> 56 ? 7 : 8;
+}
+
 /* A string at p->i (at its opening quote); decoded into the buffer when
  * keep, else only checked. */
 static int string(parser *p, int keep)
@@ -194,10 +230,18 @@ static int string(parser *p, int keep)
         }
         {
             /* a run of characters needing no decoding, copied at once */
-            size_t run = p->i;
+            size_t run = p->i, slow_until = 0;
             while (p->i < p->n) {
-                unsigned char b = (unsigned char)p->s[p->i];
+                unsigned char b;
                 size_t k;
+                if (p->i >= slow_until && p->n - p->i >= 8) {
+                    if ((k = plain8(p->s + p->i)) > 0) {
+                        p->i += k;
+                        continue;
+                    }
+                    slow_until = p->i + 8;   /* the next 8 bytes one by one */
+                }
+                b = (unsigned char)p->s[p->i];
                 if (b == '"' || b == '\\' || b < 0x20)
                     break;
                 if (b < 0x80) {
