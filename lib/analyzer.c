@@ -57,7 +57,7 @@
 #define MAX_WORD_UNITS 256          /* longer words are too long anyway */
 #define CACHE_MIN_SLOTS 1024
 #define CACHE_MAX_SLOTS (1u << 18)  /* 16 MiB of entries */
-#define KEY_INLINE 24               /* UTF-16 units kept in the entry */
+#define KEY_INLINE 22               /* UTF-16 units kept in the entry */
 #define HUGE_PAGE (2u << 20)
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -69,6 +69,7 @@
 typedef struct entry {              /* 64 bytes, aligned: one cache line */
     uint32_t hash;
     uint32_t text_off;              /* normal form, then term, in the arena */
+    uint32_t term_hash;             /* ni_term_hash of the term */
     uint16_t key_len;               /* UTF-16 units; 0: an empty slot */
     uint8_t norm_len, term_len;     /* bytes; at most NI_MAX_WORD_BYTES */
     uint8_t term_in_norm;           /* the term is a prefix of the norm */
@@ -88,6 +89,7 @@ typedef struct part {
 
 typedef struct pending {
     uint32_t norm_off, norm_len, term_off, term_len;  /* into arena or run */
+    uint32_t term_hash;
     int in_run;                     /* strings are in run, not the cache */
     uint32_t position;
     size_t start, end;
@@ -106,6 +108,7 @@ struct ni_analyzer {
     uint32_t *ustart, *uend;        /* byte offsets (from base) per unit */
     int32_t ulen, ucap;
     int chunk_open;
+    int32_t boundary;               /* the break iterator's position */
     part ahead;                     /* the chunk's next word, when s < t */
 
     uint32_t position;              /* of the next word */
@@ -258,7 +261,7 @@ static int32_t decode(const char *text, size_t n, UChar *u, uint32_t *us, uint32
             /* two bytes: Cyrillic, soft hyphen, combining accents */
             c = (c & 0x1F) << 6 | (s[k + 1] & 0x3F);
             k += 2;
-            if (!dropped(c)) {
+            if (c >= 0x400 || !dropped(c)) {    /* Cyrillic: never dropped */
                 u[m] = (UChar)c;
                 us[m] = (uint32_t)from;
                 ue[m++] = (uint32_t)k;
@@ -334,6 +337,7 @@ static int next_chunk(ni_analyzer *an)
     ubrk_setText(an->bi, an->u, an->ulen, &st);
     if (U_FAILURE(st))
         return icu_error(st, "ICU word break iterator");
+    an->boundary = 0;
     an->chunk_open = 1;
     return 0;
 }
@@ -368,6 +372,7 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
     e->flags = 0;
     e->too_long = 0;
     e->text_off = 0;
+    e->term_hash = 0;
     e->norm_len = e->term_len = 0;
     e->term_in_norm = 1;
     fl = unorm2_normalize(an->nfkc_cf, u, n, an->fold, (int32_t)(sizeof an->fold / sizeof an->fold[0]), &st);
@@ -452,6 +457,7 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
     }
     e->norm_len = (uint8_t)ulen;
     e->term_len = (uint8_t)term_len;
+    e->term_hash = ni_term_hash(term, term_len);
     e->term_in_norm = term_len <= (size_t)ulen && memcmp(term, an->utf8, term_len) == 0;
     if ((rc = ni_buf_put(&an->arena, an->utf8, (size_t)ulen)) < 0)
         return rc;
@@ -571,12 +577,13 @@ static void scan_ahead(ni_analyzer *an)
 {
     part *w = &an->ahead;
     for (;;) {
-        int32_t s = ubrk_current(an->bi), t = ubrk_next(an->bi);
+        int32_t s = an->boundary, t = ubrk_next(an->bi);
         int status;
         if (t == UBRK_DONE) {
             w->s = w->t = 0;
             return;
         }
+        an->boundary = t;
         status = ubrk_getRuleStatus(an->bi);
         if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT)
             continue;
@@ -624,6 +631,7 @@ static int queue_entry(ni_analyzer *an, const part *p, unsigned extra)
     q->norm_len = p->e->norm_len;
     q->term_off = p->e->text_off + (p->e->term_in_norm ? 0 : p->e->norm_len);
     q->term_len = p->e->term_len;
+    q->term_hash = p->e->term_hash;
     q->flags = p->e->flags | extra;
     q->position = an->position;
     q->start = an->base + an->ustart[p->s];
@@ -671,6 +679,7 @@ static int flush_run(ni_analyzer *an)
                 return rc;
         }
         q->term_len = (uint32_t)rb->len - q->term_off;
+        q->term_hash = ni_term_hash(rb->data + q->term_off, q->term_len);
         q->flags = flags;
         q->position = an->position;
         q->start = an->base + an->ustart[an->run[0].s];
@@ -753,6 +762,11 @@ int ni_analyzer_next(ni_analyzer *an, ni_token *out)
     out->end = q->end;
     out->flags = q->flags;
     return 0;
+}
+
+uint32_t ni_analyzer_term_hash(const ni_analyzer *an)
+{
+    return an->queue[an->qnext - 1].term_hash;
 }
 
 /* ---- function words ----------------------------------------------------- */

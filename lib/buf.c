@@ -6,7 +6,7 @@
 
 #include "internal.h"
 
-int ni_buf_reserve(ni_buf *b, size_t extra)
+int ni_buf_grow(ni_buf *b, size_t extra)
 {
     size_t need, cap;
     unsigned char *p;
@@ -24,18 +24,6 @@ int ni_buf_reserve(ni_buf *b, size_t extra)
         return ni_error(NI_ENOMEM, "out of memory (buffer of %zu bytes)", cap);
     b->data = p;
     b->cap = cap;
-    return 0;
-}
-
-int ni_buf_put(ni_buf *b, const void *p, size_t n)
-{
-    int rc;
-    if (n == 0)
-        return 0;
-    if ((rc = ni_buf_reserve(b, n)) < 0)
-        return rc;
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
     return 0;
 }
 
@@ -75,8 +63,8 @@ size_t ni_varint_put(unsigned char *p, uint64_t v)
     return n;
 }
 
-int ni_varint_get(const unsigned char **pp, const unsigned char *end,
-                  uint64_t *out)
+int ni_varint_get_long(const unsigned char **pp, const unsigned char *end,
+                       uint64_t *out)
 {
     const unsigned char *p = *pp;
     uint64_t v = 0;

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "newsindex.h"
 
@@ -44,8 +45,23 @@ typedef struct ni_buf {
 
 #define NI_BUF_INIT { NULL, 0, 0 }
 
-int ni_buf_reserve(ni_buf *b, size_t extra);
-int ni_buf_put(ni_buf *b, const void *p, size_t n);
+/* Makes room for extra more bytes: 0 or NI_ENOMEM. */
+int ni_buf_grow(ni_buf *b, size_t extra);
+static inline int ni_buf_reserve(ni_buf *b, size_t extra)
+{
+    return extra <= b->cap - b->len ? 0 : ni_buf_grow(b, extra);
+}
+static inline int ni_buf_put(ni_buf *b, const void *p, size_t n)
+{
+    int rc;
+    if (n == 0)
+        return 0;
+    if ((rc = ni_buf_reserve(b, n)) < 0)
+        return rc;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
 int ni_buf_putc(ni_buf *b, unsigned char c);
 int ni_buf_put_varint(ni_buf *b, uint64_t v);
 void ni_buf_free(ni_buf *b);
@@ -53,14 +69,31 @@ void ni_buf_free(ni_buf *b);
 /* Grows the array *p of *cap elements of elem bytes (doubling, from 16) to
  * hold need of them.  0 or NI_ENOMEM (the array is unchanged then). */
 int ni_grow(void **p, size_t *cap, size_t need, size_t elem);
-#define NI_GROW(arr, cap, need) ni_grow((void **)&(arr), &(cap), (need), sizeof *(arr))
+#define NI_GROW(arr, cap, need) \
+    ((need) <= (cap) ? 0 : ni_grow((void **)&(arr), &(cap), (need), sizeof *(arr)))
 
 /* varint.c: LEB128-style unsigned varints (7 bits a byte, low first). */
 size_t ni_varint_put(unsigned char *p, uint64_t v); /* p needs 10 bytes */
 /* Reads a varint from [*p, end); returns 0 or NI_ECORRUPT when truncated
  * or longer than 10 bytes. */
-int ni_varint_get(const unsigned char **p, const unsigned char *end,
-                  uint64_t *out);
+int ni_varint_get_long(const unsigned char **p, const unsigned char *end,
+                       uint64_t *out);
+static inline int ni_varint_get(const unsigned char **p, const unsigned char *end,
+                                uint64_t *out)
+{
+    const unsigned char *s = *p;
+    if (s < end && s[0] < 0x80) {       /* one or two bytes: most of them */
+        *out = s[0];
+        *p = s + 1;
+        return 0;
+    }
+    if (end - s >= 2 && s[1] < 0x80) {
+        *out = (uint64_t)(s[0] & 0x7f) | (uint64_t)s[1] << 7;
+        *p = s + 2;
+        return 0;
+    }
+    return ni_varint_get_long(p, end, out);
+}
 /* Writes v at p (room for 5 bytes) and returns the end: the inline form
  * for hot loops. */
 static inline unsigned char *ni_varint_put32(unsigned char *p, uint32_t v)
@@ -72,6 +105,31 @@ static inline unsigned char *ni_varint_put32(unsigned char *p, uint32_t v)
     *p++ = (unsigned char)v;
     return p;
 }
+
+/* The hash of a term's bytes used by the analyzer, the inverter and the
+ * batch (in memory only); never 0.  Eight bytes at a time: terms are short. */
+static inline uint32_t ni_term_hash(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+    size_t i;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    for (w = 0, i = 0; i < n; i++)
+        w |= (uint64_t)s[i] << (8 * i);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 29;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 32;
+    return (uint32_t)h ? (uint32_t)h : 1;
+}
+
+/* analyzer.c: ni_term_hash of the term of the token the last
+ * ni_analyzer_next returned (computed once per cached word form). */
+uint32_t ni_analyzer_term_hash(const ni_analyzer *an);
 
 /* date.c: civil calendar helpers (proleptic Gregorian). */
 int64_t ni_days_from_civil(int64_t y, unsigned m, unsigned d);

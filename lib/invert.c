@@ -94,11 +94,10 @@ static int rehash(ni_inverter *inv, const ni_doc_terms *d)
     return 0;
 }
 
-/* The index in d->dt of term, added when new. */
+/* The index in d->dt of term (whose ni_term_hash is h), added when new. */
 static int term_index(ni_inverter *inv, ni_doc_terms *d, const char *term, size_t len,
-                      uint32_t *out)
+                      uint32_t h, uint32_t *out)
 {
-    uint32_t h = ni_term_hash(term, len);
     size_t j, mask;
     ni_dterm *t;
     int rc;
@@ -131,11 +130,11 @@ static int term_index(ni_inverter *inv, ni_doc_terms *d, const char *term, size_
 }
 
 static int occur(ni_inverter *inv, ni_doc_terms *d, const char *term, size_t len,
-                 uint32_t position)
+                 uint32_t hash, uint32_t position)
 {
     uint32_t t;
     int rc;
-    if ((rc = term_index(inv, d, term, len, &t)) < 0)
+    if ((rc = term_index(inv, d, term, len, hash, &t)) < 0)
         return rc;
     if (inv->nocc == inv->cap_occ && (rc = NI_GROW(inv->occ, inv->cap_occ, inv->nocc + 1)) < 0)
         return rc;
@@ -157,7 +156,8 @@ static int add_field(ni_inverter *inv, ni_doc_terms *d, const char *text, size_t
         return rc;
     while ((rc = ni_analyzer_next(inv->an, &tok)) == 0)
         if (tok.term_len > 0 && tok.term_len <= NI_MAX_TERM_BYTES &&
-            (rc = occur(inv, d, tok.term, tok.term_len, tok.position)) < 0)
+            (rc = occur(inv, d, tok.term, tok.term_len, ni_analyzer_term_hash(inv->an),
+                        tok.position)) < 0)
             return rc;
     if (rc < 0)
         return rc;
@@ -175,7 +175,8 @@ static int add_rubric(ni_inverter *inv, ni_doc_terms *d, const char *rubric, siz
         return 0;
     if ((rc = ni_rubric_term(inv->an, &inv->rubric, rubric, len)) <= 0)
         return rc;
-    return occur(inv, d, (const char *)inv->rubric.data, inv->rubric.len, pos);
+    return occur(inv, d, (const char *)inv->rubric.data, inv->rubric.len,
+                 ni_term_hash(inv->rubric.data, inv->rubric.len), pos);
 }
 
 static int cmp_u32(const void *a, const void *b)
