@@ -344,13 +344,21 @@ static int next_chunk(ni_analyzer *an)
 
 /* ---- normal forms and terms -------------------------------------------- */
 
+/* The hash of a word's units for the cache: four units at a time. */
 static uint32_t hash_units(const UChar *u, int32_t n)
 {
-    uint32_t h = 2166136261u;
-    int32_t i;
-    for (i = 0; i < n; i++)
-        h = (h ^ u[i]) * 16777619u;
-    return h;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)n, w;
+    for (; n >= 4; u += 4, n -= 4) {
+        memcpy(&w, u, sizeof w);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    w = n == 0 ? 0 : n == 1 ? u[0] : (uint64_t)u[0] | (uint64_t)u[1] << 16 |
+                                      (n == 3 ? (uint64_t)u[2] << 32 : 0);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 29;
+    h *= 0xff51afd7ed558ccdu;
+    return (uint32_t)(h ^ h >> 32);
 }
 
 static const UChar lookalike_from[] = u"abcehkmoptxy";
