@@ -98,6 +98,12 @@ int ni_term_info_read_bounds(ni_txn *t, const char *term, size_t len, ni_term_in
  * append: the term sorts after every term of the table. */
 int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_info *ti,
                        int append);
+/* The same through a cursor of the terms table (ni_cursor_put), for a ti
+ * whose inline block, if it has one, the caller encoded from block_docs
+ * documents with block_cf occurrences in all: the value is the same,
+ * without decoding the block again to count them. */
+int ni_term_info_put(ni_cursor *c, const char *term, size_t len, const ni_term_info *ti,
+                     int append, uint32_t block_docs, uint64_t block_cf);
 /* One entry of a docinfo chunk (NI_DOCINFO_ENTRY bytes: le32 len_title,
  * le32 len_body, le64 date); the inverted norms are left at 1.  Inline:
  * searches read one per candidate. */

@@ -135,14 +135,20 @@ int ni_term_info_decode_bounds(ni_term_info *out, const unsigned char *p, size_t
     return term_info_decode(out, p, len, 0);
 }
 
-size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
+/* ni_term_info_encode; docs and cf count the documents and occurrences
+ * of ti's inline block when the caller knows them (docs 0: counted here). */
+static size_t encode(unsigned char *p, const ni_term_info *ti, uint32_t docs, uint64_t cf)
 {
     size_t n = 1;
-    ni_block b;
-    int64_t cf;
-    if (ti->block && ti->df == ti->postings &&
-        (cf = block_cf(&b, ti->block, ti->block_len)) >= 0 && (uint64_t)cf == ti->cf &&
-        b.ndocs == ti->df) {
+    if (ti->block && ti->df == ti->postings && !docs) {
+        ni_block b;
+        int64_t c = block_cf(&b, ti->block, ti->block_len);
+        if (c >= 0) {
+            docs = b.ndocs;
+            cf = (uint64_t)c;
+        }
+    }
+    if (ti->block && ti->df == ti->postings && docs && cf == ti->cf && docs == ti->df) {
         /* no deleted documents: the counts are the block's */
         p[0] = 2;
         memmove(p + 1, ti->block, ti->block_len);
@@ -161,6 +167,11 @@ size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
     n += ni_varint_put(p + n, ti->min_len_title);
     n += ni_varint_put(p + n, ti->min_len_body);
     return n;
+}
+
+size_t ni_term_info_encode(unsigned char *p, const ni_term_info *ti)
+{
+    return encode(p, ti, 0, 0);
 }
 
 static int term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out,
@@ -194,9 +205,18 @@ int ni_term_info_write(ni_txn *t, const char *term, size_t len, const ni_term_in
     size_t n;
     if (ti->block && ti->block_len > NI_INLINE_MAX)
         return ni_error(NI_EINVAL, "inline block of '%.*s' too large", (int)len, term);
-    n = ni_term_info_encode(b, ti);
+    n = encode(b, ti, 0, 0);
     return append ? ni_txn_append(t, NI_T_TERMS, term, len, b, n)
                   : ni_txn_put(t, NI_T_TERMS, term, len, b, n);
+}
+
+int ni_term_info_put(ni_cursor *c, const char *term, size_t len, const ni_term_info *ti,
+                     int append, uint32_t block_docs, uint64_t block_cf)
+{
+    unsigned char b[NI_TERM_INFO_MAX];
+    if (ti->block && ti->block_len > NI_INLINE_MAX)
+        return ni_error(NI_EINVAL, "inline block of '%.*s' too large", (int)len, term);
+    return ni_cursor_put(c, term, len, b, encode(b, ti, block_docs, block_cf), append);
 }
 
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di)

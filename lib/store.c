@@ -59,6 +59,7 @@ struct ni_txn {
 
 struct ni_cursor {
     MDB_cursor *cur;
+    ni_store *s;
     MDB_val key, val;
     int valid;
 };
@@ -464,6 +465,7 @@ int ni_cursor_open(ni_cursor **out, ni_txn *t, enum ni_table tb)
         ni_mem_free(c);
         return translate(rc, t->s, "cannot open cursor");
     }
+    c->s = t->s;
     *out = c;
     return 0;
 }
@@ -489,6 +491,17 @@ int ni_cursor_seek(ni_cursor *c, const void *key, size_t klen)
 {
     c->key = mval(key, klen);
     return move(c, MDB_SET_RANGE);
+}
+
+int ni_cursor_put(ni_cursor *c, const void *key, size_t klen, const void *val, size_t vlen,
+                  int append)
+{
+    MDB_val k = mval(key, klen), v = mval(val, vlen);
+    int rc = mdb_cursor_put(c->cur, &k, &v, append ? MDB_APPEND : 0);
+    c->valid = 0;
+    if (rc == MDB_KEYEXIST && append)
+        return ni_error(NI_EINVAL, "append of a key that does not sort last");
+    return rc ? translate(rc, c->s, "write failed") : 0;
 }
 
 int ni_cursor_first(ni_cursor *c) { return move(c, MDB_FIRST); }

@@ -90,6 +90,11 @@ int ni_cursor_last(ni_cursor *c);
 int ni_cursor_next(ni_cursor *c);
 int ni_cursor_prev(ni_cursor *c);
 int ni_cursor_get(ni_cursor *c, ni_val *key, ni_val *val);
+/* ni_txn_put (append 0) or ni_txn_append (append 1) through a cursor of
+ * the table; the cursor is then on no entry (get gives NI_DONE).  Appends
+ * through one cursor find the table's end without a search from its root. */
+int ni_cursor_put(ni_cursor *c, const void *key, size_t klen, const void *val, size_t vlen,
+                  int append);
 
 /* Sizes for statistics. */
 typedef struct ni_store_info {

@@ -793,13 +793,13 @@ static int has_live(const ni_writer *w, const acc *a)
     return 0;
 }
 
-static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
+static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, ni_cursor *tc, const acc *a)
 {
     const char *term = (const char *)w->terms.data + a->term_off;
     const unsigned char *p = a->post.data, *end = p + a->post.len;
     ni_term_info ti;
     size_t n = 0, i, live = 0, in_table = 0;
-    uint64_t cf = 0;
+    uint64_t cf = 0, all_cf = 0;
     int rc, new_term, past_end;
 
     if (!a->post.len || !has_live(w, a))
@@ -858,6 +858,7 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
     ti.cf += cf;
     for (i = 0; i < n; i++) {
         const ni_posting *q = &w->post[i];
+        all_cf += (uint64_t)q->tf_title + q->tf_body;
         if (q->tf_title > ti.max_tf_title)
             ti.max_tf_title = q->tf_title;
         if (q->tf_body > ti.max_tf_body)
@@ -869,7 +870,8 @@ static int write_term(ni_writer *w, ni_txn *t, ni_cursor *c, const acc *a)
     }
     if ((rc = store_postings(w, t, term, a->term_len, n, (int)in_table, 1, &ti)) < 0)
         return rc;
-    return ni_term_info_write(t, term, a->term_len, &ti, past_end);
+    /* an inline block holds all n */
+    return ni_term_info_put(tc, term, a->term_len, &ti, past_end, (uint32_t)n, all_cf);
 }
 
 /*
@@ -1065,7 +1067,7 @@ static int compress_wait(ni_writer *w)
  * ids, docinfo, postings and lexicon; *m updated. */
 static int write_batch(ni_writer *w, ni_txn *t, ni_meta *m)
 {
-    ni_cursor *c = NULL;
+    ni_cursor *c = NULL, *tc = NULL;
     uint64_t next;
     size_t i;
     int rc;
@@ -1119,8 +1121,13 @@ static int write_batch(ni_writer *w, ni_txn *t, ni_meta *m)
         (rc = last_key(t, NI_T_TERMS, &w->terms_last)) < 0 ||
         (rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
         return rc;
+    if ((rc = ni_cursor_open(&tc, t, NI_T_TERMS)) < 0) {
+        ni_cursor_close(c);
+        return rc;
+    }
     for (i = 0; i < w->nacc && rc == 0; i++)
-        rc = write_term(w, t, c, &w->accs[w->order[i]]);
+        rc = write_term(w, t, c, tc, &w->accs[w->order[i]]);
+    ni_cursor_close(tc);
     ni_cursor_close(c);
     return rc;
 }
