@@ -118,6 +118,13 @@ typedef struct zpart {
 
 enum { LIVE, REPLACED, FAILED };
 
+/* A term to sort: its first 8 bytes as a big-endian number (zeros past
+ * its end), which orders most pairs without looking at the bytes. */
+typedef struct sort_key {
+    uint64_t prefix;
+    uint32_t acc;
+} sort_key;
+
 typedef struct span {
     size_t off;
     uint32_t len;
@@ -156,8 +163,10 @@ struct ni_writer {
     size_t cap_post;
     uint32_t *pos;             /* their positions */
     size_t npos, cap_pos;
-    uint32_t *order;           /* terms (or ids) in byte order */
+    uint32_t *order;           /* ids in byte order */
     size_t cap_order;
+    sort_key *sorted;          /* terms in byte order */
+    size_t cap_sorted;
     uint32_t *docmap;          /* local doc -> internal id */
     ni_buf block;
     ni_buf dec;                /* decoded stored record */
@@ -252,6 +261,7 @@ void ni_writer_free(ni_writer *w)
     ni_mem_free(w->post);
     ni_mem_free(w->pos);
     ni_mem_free(w->order);
+    ni_mem_free(w->sorted);
     ni_mem_free(w->docmap);
     ni_mem_free(w);
 }
@@ -565,14 +575,33 @@ int ni_writer_delete(ni_writer *w, const char *id, size_t len)
 
 /* ---- flushing ---------------------------------------------------------- */
 
+/* Byte order of terms, by prefix first: two different prefixes order as
+ * their terms do (a term ending within 8 bytes is padded with zeros, so it
+ * sorts before a longer one with the same bytes, or the prefixes are equal
+ * when that one goes on with zeros); equal prefixes compare the terms. */
 static int cmp_terms(const void *a, const void *b, void *ctx)
 {
     const ni_writer *w = ctx;
-    const acc *x = &w->accs[*(const uint32_t *)a];
-    const acc *y = &w->accs[*(const uint32_t *)b];
-    size_t n = x->term_len < y->term_len ? x->term_len : y->term_len;
-    int c = memcmp(w->terms.data + x->term_off, w->terms.data + y->term_off, n);
+    const sort_key *kx = a, *ky = b;
+    const acc *x, *y;
+    size_t n;
+    int c;
+    if (kx->prefix != ky->prefix)
+        return kx->prefix < ky->prefix ? -1 : 1;
+    x = &w->accs[kx->acc];
+    y = &w->accs[ky->acc];
+    n = x->term_len < y->term_len ? x->term_len : y->term_len;
+    c = memcmp(w->terms.data + x->term_off, w->terms.data + y->term_off, n);
     return c ? c : (x->term_len > y->term_len) - (x->term_len < y->term_len);
+}
+
+static uint64_t term_prefix(const unsigned char *p, size_t len)
+{
+    uint64_t v = 0;
+    size_t i;
+    for (i = 0; i < 8; i++)
+        v = v << 8 | (i < len ? p[i] : 0);
+    return v;
 }
 
 static int docinfo_set(ni_txn *t, uint32_t doc, const ni_docinfo *di)
@@ -1111,12 +1140,15 @@ static int write_batch(ni_writer *w, ni_txn *t, ni_meta *m)
     if ((rc = write_ids(w, t)) < 0)
         return rc;
 
-    if ((rc = NI_GROW(w->order, w->cap_order, w->nacc)) < 0)
+    if ((rc = NI_GROW(w->sorted, w->cap_sorted, w->nacc)) < 0)
         return rc;
-    for (i = 0; i < w->nacc; i++)
-        w->order[i] = (uint32_t)i;
+    for (i = 0; i < w->nacc; i++) {
+        w->sorted[i].prefix = term_prefix(w->terms.data + w->accs[i].term_off,
+                                          w->accs[i].term_len);
+        w->sorted[i].acc = (uint32_t)i;
+    }
     if (w->nacc > 1)
-        qsort_r(w->order, w->nacc, sizeof *w->order, cmp_terms, w);
+        qsort_r(w->sorted, w->nacc, sizeof *w->sorted, cmp_terms, w);
     if ((rc = last_key(t, NI_T_POSTINGS, &w->post_last)) < 0 ||
         (rc = last_key(t, NI_T_TERMS, &w->terms_last)) < 0 ||
         (rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
@@ -1126,7 +1158,7 @@ static int write_batch(ni_writer *w, ni_txn *t, ni_meta *m)
         return rc;
     }
     for (i = 0; i < w->nacc && rc == 0; i++)
-        rc = write_term(w, t, c, tc, &w->accs[w->order[i]]);
+        rc = write_term(w, t, c, tc, &w->accs[w->sorted[i].acc]);
     ni_cursor_close(tc);
     ni_cursor_close(c);
     return rc;
