@@ -15,14 +15,16 @@
  * flushed more than once), writes a compacted copy into DIR (ni_index_copy:
  * full pages where a later flush had split them) within the index time;
  * else it moves the index into DIR.  NSEARCH_COPY=1 always copies,
- * NSEARCH_COPY=0 never (and builds in DIR directly).  Searching opens the index once and times each query from
- * the query string to the top-K ids in memory; HARNESS_OP=and|or picks the
- * default operator.  The peers' AND needs every word, so HARNESS_OP=and
- * sets NI_SEARCH_ALL_WORDS too (NSEARCH_ALL_WORDS=0 leaves it out: then a
- * query of five or more words needs 60 % of them, nsearch's default).  Docids follow the harness rule: id, else url, else
- * L<line>, whitespace turned into '_'.  A title that is not valid query
- * syntax (an unbalanced quote or parenthesis) is searched again with the
- * operator characters replaced by spaces, as the peers' lenient parsers do.
+ * NSEARCH_COPY=0 never (and builds in DIR directly).  Searching opens the
+ * index once and times each query from the query string to the top-K ids
+ * in memory; HARNESS_OP=and|or picks the default operator.  The peers' AND
+ * needs every word, so HARNESS_OP=and sets NI_SEARCH_ALL_WORDS too
+ * (NSEARCH_ALL_WORDS=0 leaves it out: then a query of five or more words
+ * needs 60 % of them, nsearch's default).  Docids follow the harness rule:
+ * id, else url, else L<line>, whitespace turned into '_'.  A title that is
+ * not valid query syntax (an unbalanced quote or parenthesis) is searched
+ * again with the operator characters replaced by spaces, as the peers'
+ * lenient parsers do.
  */
 #include <errno.h>
 #include <stdio.h>
