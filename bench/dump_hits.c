@@ -1,0 +1,69 @@
+/*
+ * dump_hits.c - every hit of every query, with full-precision scores, for
+ * comparing two revisions' answers (bench/same.sh).
+ *
+ *   dump_hits DIR [--or] [--all-words] [--approx] [--n N] < queries
+ *
+ * Reads one query a line from stdin; for each prints "q<TAB>query<TAB>total"
+ * (or the error code), then "id<TAB>score" per hit (score as %.17g), through
+ * the public API only, with NI_SEARCH_IDS_ONLY.  --approx sets
+ * NI_SEARCH_APPROX_TOTAL (pruned top k: the hits must be the same).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsindex.h"
+
+int main(int argc, char **argv)
+{
+    ni_search_options so = NI_SEARCH_OPTIONS_INIT;
+    ni_index *idx;
+    ni_open_options oo = NI_OPEN_OPTIONS_INIT;
+    char line[65536];
+    int i, rc;
+
+    if (argc < 2) {
+        fprintf(stderr, "usage: dump_hits DIR [--or] [--all-words] [--approx] [--n N] < queries\n");
+        return 2;
+    }
+    so.limit = 100;
+    so.flags = NI_SEARCH_IDS_ONLY;
+    for (i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--or") == 0)
+            so.default_or = 1;
+        else if (strcmp(argv[i], "--all-words") == 0)
+            so.flags |= NI_SEARCH_ALL_WORDS;
+        else if (strcmp(argv[i], "--approx") == 0)
+            so.flags |= NI_SEARCH_APPROX_TOTAL;
+        else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
+            so.limit = (size_t)strtoul(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "dump_hits: unknown option '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    oo.flags = NI_OPEN_READONLY;
+    if ((rc = ni_index_open(&idx, argv[1], &oo)) < 0) {
+        fprintf(stderr, "dump_hits: cannot open '%s': %s\n", argv[1], ni_errmsg());
+        return 2;
+    }
+    while (fgets(line, sizeof line, stdin)) {
+        size_t n = strcspn(line, "\n");
+        ni_hits *hits;
+        ni_hit hit;
+        line[n] = '\0';
+        if ((rc = ni_search(&hits, idx, line, n, &so)) < 0) {
+            printf("q\t%s\terror %d\n", line, rc);
+            continue;
+        }
+        printf("q\t%s\t%llu\n", line, (unsigned long long)ni_hits_total(hits));
+        while ((rc = ni_hits_next(hits, &hit)) == 0)
+            printf("%.*s\t%.17g\n", (int)hit.id_len, hit.id, hit.score);
+        if (rc != NI_DONE)
+            printf("error %d\n", rc);
+        ni_hits_free(hits);
+    }
+    ni_index_close(idx);
+    return 0;
+}
