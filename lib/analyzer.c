@@ -49,7 +49,9 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
-#include "internal.h"
+#include "analyzer.h"
+#include "error.h"
+#include "mem.h"
 #include "stem.h"
 
 #define CHUNK_BYTES (64 * 1024)
@@ -772,6 +774,14 @@ int ni_analyzer_next(ni_analyzer *an, ni_token *out)
     return 0;
 }
 
+size_t ni_utf8_len(const unsigned char *p, size_t left)
+{
+    int32_t i = 0, n = left < 4 ? (int32_t)left : 4;
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    return c < 0 ? 0 : (size_t)i;
+}
+
 uint32_t ni_analyzer_term_hash(const ni_analyzer *an)
 {
     return an->queue[an->qnext - 1].term_hash;
@@ -826,4 +836,30 @@ static int is_function_norm(const char *s, size_t n)
 int ni_is_function_word(const char *norm, size_t len)
 {
     return norm ? is_function_norm(norm, len) : 0;
+}
+
+int ni_rubric_term(ni_analyzer *an, ni_buf *out, const char *s, size_t n)
+{
+    ni_token tok;
+    int rc;
+
+    out->len = 0;
+    if ((rc = ni_buf_put(out, NI_RUBRIC_PREFIX, sizeof NI_RUBRIC_PREFIX - 1)) < 0 ||
+        (rc = ni_analyzer_start(an, s, n, 0)) < 0)
+        return rc;
+    while ((rc = ni_analyzer_next(an, &tok)) == 0) {
+        if (tok.flags & NI_TOKEN_PART)
+            continue;
+        if (out->len > sizeof NI_RUBRIC_PREFIX - 1 && (rc = ni_buf_putc(out, ' ')) < 0)
+            return rc;
+        if ((rc = ni_buf_put(out, tok.norm, tok.norm_len)) < 0)
+            return rc;
+        if (out->len > NI_MAX_WORD_BYTES * 2)
+            break;
+    }
+    if (rc < 0)
+        return rc;
+    if (out->len > NI_MAX_WORD_BYTES * 2)
+        out->len = NI_MAX_WORD_BYTES * 2;
+    return out->len > sizeof NI_RUBRIC_PREFIX - 1;
 }

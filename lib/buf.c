@@ -4,7 +4,9 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "buf.h"
+#include "error.h"
+#include "mem.h"
 
 int ni_buf_grow(ni_buf *b, size_t extra)
 {

@@ -1,7 +1,7 @@
 /*
- * check.c - verifying a whole index against the invariants of the format
- * documented in writer.c, and compacting it (rewriting posting lists
- * without deleted documents).
+ * check.c - verifying a whole index (ni_index_check) against the
+ * invariants of the format documented in writer.c.  It only reads;
+ * compaction is the writer's (ni_writer_compact).
  *
  * The check reads one snapshot and stops at the first inconsistency, which
  * it names in an NI_ECORRUPT message: statistics against docinfo, ids
@@ -11,16 +11,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error.h"
 #include "index.h"
+#include "layout.h"
+#include "mem.h"
 
 #define BAD(...) ni_error(NI_ECORRUPT, __VA_ARGS__)
 
 typedef struct checker {
     ni_txn *t;
     ni_meta m;
-    ni_record_codec *codec;
-    ni_buf scratch;
-    ni_buf raw;
+    ni_doc_reader rd;
     uint32_t *pos;
     size_t cap_pos;
     ni_index_check_stats *st;
@@ -30,7 +31,7 @@ typedef struct checker {
 static int check_docs(checker *c)
 {
     ni_cursor *cur = NULL;
-    ni_val k, v, v2;
+    ni_val k, v;
     ni_docinfo di;
     uint64_t live = 0, st = 0, sb = 0, nids = 0, ndocs = 0;
     uint32_t doc;
@@ -74,8 +75,7 @@ static int check_docs(checker *c)
                      (int)k.len, k.data, doc);
             break;
         }
-        if ((rc = ni_stored_get(c->t, doc, &c->raw, &v2)) < 0 ||
-            (rc = ni_record_decode(c->codec, &c->scratch, &d, v2.data, v2.len)) < 0)
+        if ((rc = ni_doc_reader_get(&c->rd, doc, &d)) < 0)
             break;
         if (d.id_len != k.len || memcmp(d.id, k.data, k.len) != 0) {
             rc = BAD("document %u stores another id than '%.*s'", doc, (int)k.len, k.data);
@@ -248,15 +248,16 @@ int ni_index_check(ni_index_check_stats *out, ni_index *idx)
     memset(&c, 0, sizeof c);
     c.st = out ? out : &dummy;
     memset(c.st, 0, sizeof *c.st);
-    if ((rc = ni_txn_begin(&c.t, idx->store, 0)) == 0 &&
-        (rc = ni_index_record_codec(&c.codec, idx, c.t)) == 0 &&
+    if ((rc = ni_txn_begin(&c.t, idx->store, 0)) == 0)
+        ni_doc_reader_init(&c.rd, idx, c.t);
+    /* the dictionary is checked even when no document needs it */
+    if (rc == 0 &&
+        (rc = ni_index_record_codec(&c.rd.codec, idx, c.t)) == 0 &&
         (rc = ni_meta_read(c.t, &c.m)) == 0 &&
         (rc = check_docs(&c)) == 0)
         rc = check_postings(&c);
+    ni_doc_reader_release(&c.rd);
     ni_txn_abort(c.t);
-    ni_record_codec_free(c.codec);
-    ni_buf_free(&c.scratch);
-    ni_buf_free(&c.raw);
     ni_mem_free(c.pos);
     return rc;
 }

@@ -38,7 +38,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "index.h"
+#include "copy.h"
+#include "error.h"
+#include "layout.h"
+#include "mem.h"
 
 #define COPY_CHUNK ((uint64_t)64 << 20)
 #define ENTRY_OVERHEAD 16        /* a leaf node's header and index slot, about */

@@ -7,7 +7,8 @@
  */
 #include <stdio.h>
 
-#include "internal.h"
+#include "date.h"
+#include "error.h"
 
 /* Days from 1970-01-01 to y-m-d (Howard Hinnant's days_from_civil). */
 int64_t ni_days_from_civil(int64_t y, unsigned m, unsigned d)

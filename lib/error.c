@@ -4,7 +4,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "error.h"
+#include "mem.h"
 
 static _Thread_local char last_msg[512];
 

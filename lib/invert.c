@@ -9,8 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index.h"
+#include "analyzer.h"
+#include "error.h"
 #include "invert.h"
+#include "layout.h"
+#include "mem.h"
+#include "record.h"
 
 struct ni_inverter {
     ni_analyzer *an;

@@ -8,7 +8,7 @@
 #ifndef NI_INVERT_H
 #define NI_INVERT_H
 
-#include "internal.h"
+#include "buf.h"
 
 /* A distinct term of the document. */
 typedef struct ni_dterm {

@@ -5,7 +5,8 @@
  */
 #include <string.h>
 
-#include "index.h"
+#include "error.h"
+#include "layout.h"
 
 static const char stats_key[] = "stats";
 static const char dict_key[] = "dict";
@@ -248,32 +249,6 @@ size_t ni_posting_key(unsigned char *key, const char *term, size_t len, uint32_t
     key[len] = 0;
     ni_put_be32(key + len + 1, doc);
     return len + 5;
-}
-
-int ni_rubric_term(ni_analyzer *an, ni_buf *out, const char *s, size_t n)
-{
-    ni_token tok;
-    int rc;
-
-    out->len = 0;
-    if ((rc = ni_buf_put(out, NI_RUBRIC_PREFIX, sizeof NI_RUBRIC_PREFIX - 1)) < 0 ||
-        (rc = ni_analyzer_start(an, s, n, 0)) < 0)
-        return rc;
-    while ((rc = ni_analyzer_next(an, &tok)) == 0) {
-        if (tok.flags & NI_TOKEN_PART)
-            continue;
-        if (out->len > sizeof NI_RUBRIC_PREFIX - 1 && (rc = ni_buf_putc(out, ' ')) < 0)
-            return rc;
-        if ((rc = ni_buf_put(out, tok.norm, tok.norm_len)) < 0)
-            return rc;
-        if (out->len > NI_MAX_WORD_BYTES * 2)
-            break;
-    }
-    if (rc < 0)
-        return rc;
-    if (out->len > NI_MAX_WORD_BYTES * 2)
-        out->len = NI_MAX_WORD_BYTES * 2;
-    return out->len > sizeof NI_RUBRIC_PREFIX - 1;
 }
 
 /* Stored records.  A record is the value of be32(doc) or, when larger than

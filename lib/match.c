@@ -24,7 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "match.h"
+#include "mem.h"
 #include "query.h"
 
 /* ---- docinfo ----------------------------------------------------------- */

@@ -7,7 +7,7 @@
 #ifndef NI_MATCH_H
 #define NI_MATCH_H
 
-#include "index.h"
+#include "layout.h"
 #include "rank.h"
 
 #define NI_NO_DOC UINT32_MAX

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "mem.h"
 
 static _Atomic uint64_t alloc_count;
 static _Atomic uint64_t fail_at;

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error.h"
+#include "mem.h"
 #include "pipeline.h"
 
 #define JOBS_PER_THREAD 16

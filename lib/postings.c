@@ -36,6 +36,7 @@
  */
 #include <string.h>
 
+#include "error.h"
 #include "postings.h"
 
 #define FORMAT 3

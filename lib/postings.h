@@ -14,7 +14,7 @@
 #ifndef NI_POSTINGS_H
 #define NI_POSTINGS_H
 
-#include "internal.h"
+#include "buf.h"
 
 #define NI_BLOCK_DOCS 128
 

@@ -15,6 +15,9 @@
  */
 #include <string.h>
 
+#include "date.h"
+#include "error.h"
+#include "mem.h"
 #include "query.h"
 
 #define MAX_SLOP 64

@@ -30,7 +30,7 @@
 #ifndef NI_QUERY_H
 #define NI_QUERY_H
 
-#include "internal.h"
+#include "buf.h"
 
 #define NI_QUERY_MAX_DEPTH 32
 #define NI_QUERY_MAX_NODES 4096

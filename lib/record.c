@@ -29,6 +29,8 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include "error.h"
+#include "mem.h"
 #include "record.h"
 
 #define FORMAT_PLAIN 2

@@ -6,7 +6,7 @@
 #ifndef NI_RECORD_H
 #define NI_RECORD_H
 
-#include "internal.h"
+#include "buf.h"
 
 typedef struct ni_record_codec ni_record_codec;
 typedef struct ni_record_dict ni_record_dict;

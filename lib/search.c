@@ -24,9 +24,14 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "analyzer.h"
+#include "error.h"
 #include "index.h"
+#include "layout.h"
 #include "match.h"
+#include "mem.h"
 #include "query.h"
+#include "search.h"
 #include "snippet.h"
 
 typedef struct result {
@@ -38,9 +43,7 @@ typedef struct result {
 struct ni_hits {
     ni_index *idx;
     ni_txn *txn;
-    ni_record_codec *codec;
-    ni_buf scratch;
-    ni_buf raw;                /* a stored record gathered from its parts */
+    ni_doc_reader rd;          /* stored fields of txn's snapshot */
     result *res;
     size_t nres, next, offset;
     uint64_t total;
@@ -49,7 +52,7 @@ struct ni_hits {
     char notice[160];          /* e.g. a capped prefix expansion */
     ni_doc cur;                /* the hit last returned */
     uint32_t cur_doc;
-    int have_cur, cur_full;    /* cur_full: cur has every field (in scratch) */
+    int have_cur, cur_full;    /* cur_full: cur has every field (in rd) */
     int ids_only;
     int building_negated;      /* building a NOT branch: no highlight terms */
     int total_approx;          /* pruning skipped documents: total is a bound */
@@ -583,35 +586,12 @@ static int cmp_results(const void *a, const void *b, void *by_date)
     return better(a, b, d) ? -1 : better(b, a, d) ? 1 : 0;
 }
 
-/* The plain stored fields of doc (id and date) in *d, pointing into the
- * snapshot; nothing is decompressed. */
-static int fetch(ni_hits *h, uint32_t doc, ni_doc *d)
-{
-    ni_val v;
-    int rc = ni_stored_head(h->txn, doc, &v);
-    return rc < 0 ? rc : ni_record_decode_head(d, v.data, v.len);
-}
-
-/* Every stored field of doc in *d (strings in h->scratch). */
-static int fetch_full(ni_hits *h, uint32_t doc, ni_doc *d)
-{
-    ni_val v;
-    int rc = ni_stored_get(h->txn, doc, &h->raw, &v);
-    if (rc < 0)
-        return rc;
-    if (!h->codec && (rc = ni_index_record_codec(&h->codec, h->idx, h->txn)) < 0)
-        return rc;
-    return ni_record_decode(h->codec, &h->scratch, d, v.data, v.len);
-}
-
 void ni_hits_free(ni_hits *h)
 {
     if (!h)
         return;
+    ni_doc_reader_release(&h->rd);
     ni_txn_abort(h->txn);
-    ni_record_codec_free(h->codec);
-    ni_buf_free(&h->scratch);
-    ni_buf_free(&h->raw);
     ni_buf_free(&h->terms);
     ni_buf_free(&h->snip_text);
     ni_buf_free(&h->snip_ranges);
@@ -637,8 +617,10 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     h->idx = idx;
     h->offset = o->offset;
     h->ids_only = (o->flags & NI_SEARCH_IDS_ONLY) != 0;
-    if ((rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0 ||
-        (rc = evaluate(h, tree, o)) < 0)
+    if ((rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0)
+        goto cleanup;
+    ni_doc_reader_init(&h->rd, idx, h->txn);
+    if ((rc = evaluate(h, tree, o)) < 0)
         goto cleanup;
     if (h->nres)
         qsort_r(h->res, h->nres, sizeof *h->res, cmp_results, &by_date);
@@ -665,7 +647,8 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
         return NI_DONE;
     r = &h->res[h->next];
     h->have_cur = 0;
-    if ((rc = h->ids_only ? fetch(h, r->doc, &d) : fetch_full(h, r->doc, &d)) < 0)
+    if ((rc = h->ids_only ? ni_doc_reader_head(&h->rd, r->doc, &d)
+                     : ni_doc_reader_get(&h->rd, r->doc, &d)) < 0)
         return rc;
     h->cur_full = !h->ids_only;
     h->cur = d;
@@ -726,7 +709,7 @@ int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
         return ni_error(NI_EINVAL, "ni_hits_snippet: no current hit");
     {
         ni_doc full = h->cur;
-        if (!h->cur_full && (rc = fetch_full(h, h->cur_doc, &full)) < 0)
+        if (!h->cur_full && (rc = ni_doc_reader_get(&h->rd, h->cur_doc, &full)) < 0)
             return rc;
         text = full.text;
         len = full.text_len;

@@ -12,6 +12,9 @@
  */
 #include <string.h>
 
+#include "analyzer.h"
+#include "error.h"
+#include "mem.h"
 #include "snippet.h"
 
 #define LEAD_CHARS 30            /* context kept before the first match */
@@ -46,34 +49,6 @@ static size_t chars(const char *s, size_t a, size_t b)
     return n;
 }
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, size_t left)
-{
-    size_t n, i;
-    uint32_t c;
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        n = 2, c = p[0] & 0x1fu;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        n = 3, c = p[0] & 0x0fu;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        n = 4, c = p[0] & 0x07u;
-    else
-        return 0;
-    if (n > left)
-        return 0;
-    for (i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (p[i] & 0x3fu);
-    }
-    if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-        (n == 4 && (c < 0x10000 || c > 0x10ffff)))
-        return 0;
-    return n;
-}
-
 /* Copies s[a..b) as valid UTF-8 (U+FFFD for bad bytes, space for control
  * characters); map[k] receives the output offset of input offset a + k. */
 static int copy_clean(ni_buf *out, const char *s, size_t a, size_t b, size_t *map)
@@ -83,7 +58,7 @@ static int copy_clean(ni_buf *out, const char *s, size_t a, size_t b, size_t *ma
     int rc;
     while (i < b) {
         const unsigned char *p = (const unsigned char *)s + i;
-        size_t n = utf8_len(p, b - i), k;
+        size_t n = ni_utf8_len(p, b - i), k;
         map[i - a] = out->len;
         if (n == 0) {
             if ((rc = ni_buf_put(out, fffd, 3)) < 0)

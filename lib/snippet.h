@@ -5,7 +5,7 @@
 #ifndef NI_SNIPPET_H
 #define NI_SNIPPET_H
 
-#include "internal.h"
+#include "buf.h"
 
 /*
  * Picks a passage of text[0..len) of about max_chars characters, on word

@@ -6,7 +6,8 @@
 #include <libstemmer.h>
 #include <limits.h>
 
-#include "internal.h"
+#include "error.h"
+#include "mem.h"
 #include "stem.h"
 
 struct ni_stemmer {

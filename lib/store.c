@@ -33,6 +33,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "error.h"
+#include "mem.h"
 #include "store.h"
 
 #define DEFAULT_MAP (8ull << 30)   /* address space only: the file grows as written */

@@ -6,7 +6,7 @@
 #ifndef NI_STORE_H
 #define NI_STORE_H
 
-#include "internal.h"
+#include "buf.h"
 
 /* The tables of an index (LMDB named databases); the layout of each is
  * documented at the top of writer.c, which writes them. */

@@ -84,9 +84,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index.h"
+#include "analyzer.h"
+#include "error.h"
 #include "invert.h"
+#include "layout.h"
+#include "mem.h"
 #include "pipeline.h"
+#include "record.h"
+#include "writer.h"
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
 #define DICT_MIN_BATCH ((size_t)1 << 20)     /* bytes of tails to train on */
@@ -131,10 +136,12 @@ typedef struct span {
 } span;
 
 struct ni_writer {
-    ni_index *idx;
+    ni_store *store;
+    unsigned threads;          /* analysing added documents */
+    size_t memory_budget;      /* flush when the batch holds more */
     ni_inverter *inv;          /* analyses added documents in this thread */
     ni_doc_terms dterms;       /* its result */
-    ni_pipeline *pipe;         /* or in others (idx->threads > 1) */
+    ni_pipeline *pipe;         /* or in others (threads > 1) */
     ni_analyzer *an;           /* inv's, for deletions */
     ni_record_codec *codec;    /* compresses records; decodes documents to delete */
     ni_record_dict *dict;      /* the dictionary the transaction has, if any */
@@ -176,7 +183,7 @@ struct ni_writer {
     unsigned nzparts;
 };
 
-int ni_writer_new(ni_writer **out, ni_index *idx)
+int ni_writer_new(ni_writer **out, ni_store *store, unsigned threads, size_t memory_budget)
 {
     ni_writer *w = ni_mem_calloc(1, sizeof *w);
     int rc;
@@ -184,7 +191,9 @@ int ni_writer_new(ni_writer **out, ni_index *idx)
     *out = NULL;
     if (!w)
         return ni_error(NI_ENOMEM, "out of memory");
-    w->idx = idx;
+    w->store = store;
+    w->threads = threads;
+    w->memory_budget = memory_budget;
     if ((rc = ni_inverter_new(&w->inv)) < 0 ||
         (rc = ni_record_codec_new(&w->codec)) < 0) {
         ni_writer_free(w);
@@ -464,7 +473,7 @@ static size_t batch_bytes(const ni_doc *doc)
 static int pipeline_room(ni_writer *w)
 {
     int rc;
-    if (!w->pipe && (rc = ni_pipeline_new(&w->pipe, w->idx->threads, w->inv)) < 0)
+    if (!w->pipe && (rc = ni_pipeline_new(&w->pipe, w->threads, w->inv)) < 0)
         return rc;
     while (ni_pipeline_full(w->pipe))
         if ((rc = collect(w, 1)) < 0)
@@ -486,7 +495,7 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
         return ni_error(NI_EFULL, "too many documents in one batch");
     if ((rc = ni_record_check(doc)) < 0)
         return rc;
-    if (w->idx->threads > 1 && (rc = pipeline_room(w)) < 0)
+    if (w->threads > 1 && (rc = pipeline_room(w)) < 0)
         return rc;
     /* Reserved first so that a failure below can always record the
      * document as failed without allocating. */
@@ -530,7 +539,7 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
             ;
     if (rc < 0)
         return rc;
-    if (w->mem >= w->idx->memory_budget)
+    if (w->mem >= w->memory_budget)
         return flush(w);
     return 0;
 }
@@ -553,7 +562,7 @@ int ni_writer_delete(ni_writer *w, const char *id, size_t len)
         w->docs[prev].dead = REPLACED;
         found = 1;
     }
-    if (!t && (rc = ni_txn_begin(&t, w->idx->store, 0)) < 0)
+    if (!t && (rc = ni_txn_begin(&t, w->store, 0)) < 0)
         return rc;
     rc = ni_txn_get(t, NI_T_IDS, id, len, &v);
     if (t != w->txn)
@@ -1124,7 +1133,7 @@ static int write_batch(ni_writer *w, ni_txn *t, ni_meta *m)
         }
         if (next >= UINT32_MAX)
             return ni_error(NI_EFULL, "index '%s' has no internal ids left; compact it",
-                            ni_store_path(w->idx->store));
+                            ni_store_path(w->store));
         w->docmap[i] = (uint32_t)next;
         di.len_title = d->len_title;
         di.len_body = d->len_body;
@@ -1201,7 +1210,7 @@ static int flush_into(ni_writer *w, ni_txn *t)
  */
 static int flush_batch(ni_writer *w, int commit)
 {
-    ni_store *s = w->idx->store;
+    ni_store *s = w->store;
     int rc, attempt, had_txn;
 
     while (w->pipe && (rc = collect(w, 1)) == 0)
@@ -1213,7 +1222,7 @@ static int flush_batch(ni_writer *w, int commit)
         had_txn = w->txn != NULL;
         /* room for this flush and a few more of the batch: the map cannot
          * grow while the transaction is open */
-        if (!w->txn && (rc = ni_store_reserve(s, (uint64_t)w->idx->memory_budget * 2 +
+        if (!w->txn && (rc = ni_store_reserve(s, (uint64_t)w->memory_budget * 2 +
                                                      (uint64_t)w->mem * 4 + (64u << 20))) < 0)
             break;
         if (!w->txn && (rc = ni_txn_begin(&w->txn, s, 1)) < 0)
@@ -1408,7 +1417,7 @@ static int compact_into(ni_writer *w, ni_txn *t)
 
 int ni_writer_compact(ni_writer *w)
 {
-    ni_store *s = w->idx->store;
+    ni_store *s = w->store;
     int rc, attempt;
 
     if ((rc = ni_writer_commit(w)) < 0)
@@ -1435,7 +1444,7 @@ static int maybe_compact(ni_writer *w)
     ni_txn *t;
     ni_meta m;
     int rc;
-    if ((rc = ni_txn_begin(&t, w->idx->store, 0)) < 0)
+    if ((rc = ni_txn_begin(&t, w->store, 0)) < 0)
         return rc;
     rc = ni_meta_read(t, &m);
     ni_txn_abort(t);

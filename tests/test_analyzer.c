@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "newsindex.h"
-#include "../lib/internal.h"
+#include "../lib/analyzer.h"
+#include "../lib/mem.h"
 #include "test.h"
 
 static size_t unescape(const char *s, size_t n, char *out)

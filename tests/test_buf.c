@@ -1,7 +1,9 @@
 /* Unit tests for buf.c, varints and the allocation choke point. */
 #include <string.h>
 
-#include "../lib/internal.h"
+#include "../lib/buf.h"
+#include "../lib/error.h"
+#include "../lib/mem.h"
 #include "test.h"
 
 static void varint_roundtrip(void)

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "newsindex.h"
-#include "../lib/internal.h"
+#include "../lib/mem.h"
 #include "lmdbcmp.h"
 #include "test.h"
 #include "tmpdir.h"

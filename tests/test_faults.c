@@ -19,7 +19,10 @@
 #include <string.h>
 
 #include "newsindex.h"
-#include "../lib/index.h"
+#include "../lib/layout.h"
+#include "../lib/mem.h"
+#include "../lib/record.h"
+#include "../lib/search.h"
 #include "test.h"
 #include "tmpdir.h"
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/mem.h"
 #include "../lib/postings.h"
 #include "test.h"
 

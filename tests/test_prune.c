@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index.h"
+#include "layout.h"
+#include "mem.h"
+#include "search.h"
 #include "newsindex.h"
 #include "test.h"
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/mem.h"
 #include "../lib/query.h"
 #include "test.h"
 

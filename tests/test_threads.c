@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "newsindex.h"
-#include "../lib/internal.h"
+#include "../lib/mem.h"
 #include "lmdbcmp.h"
 #include "test.h"
 #include "tmpdir.h"

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "index.h"
+#include "layout.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,9 +1,9 @@
 /*
- * internal.h - what the modules of lib/ share: the allocation choke point,
- * error reporting and a growable byte buffer.  Not installed.
+ * buf.h - bytes in memory (buf.c): a growable byte buffer, growable arrays,
+ * LEB128 varints and fixed-width integers in either byte order.
  */
-#ifndef NI_INTERNAL_H
-#define NI_INTERNAL_H
+#ifndef NI_BUF_H
+#define NI_BUF_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -11,32 +11,8 @@
 
 #include "newsindex.h"
 
-#if defined(__GNUC__)
-#define NI_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define NI_PRINTF(f, a)
-#endif
-
-/* mem.c: every allocation of the library goes through these. */
-void *ni_mem_alloc(size_t n);
-void *ni_mem_calloc(size_t count, size_t size);
-void *ni_mem_realloc(void *p, size_t n);
-void ni_mem_free(void *p);
-char *ni_mem_strndup(const char *s, size_t n);
-
-/*
- * Fault injection for tests: make the n-th allocation from now fail (and
- * every one after it while sticky is set); 0 turns it off.  Returns the
- * number of allocations made since the last call.
- */
-uint64_t ni_mem_fail_at(uint64_t n, int sticky);
-
-/* error.c: records the message of a failure for ni_errmsg(); returns rc. */
-int ni_error(int rc, const char *fmt, ...) NI_PRINTF(2, 3);
-void ni_error_clear(void);
-
-/* buf.c: a growable byte buffer; on allocation failure functions return
- * NI_ENOMEM and leave the buffer as it was. */
+/* A growable byte buffer; on allocation failure functions return NI_ENOMEM
+ * and leave the buffer as it was. */
 typedef struct ni_buf {
     unsigned char *data;
     size_t len;
@@ -72,7 +48,7 @@ int ni_grow(void **p, size_t *cap, size_t need, size_t elem);
 #define NI_GROW(arr, cap, need) \
     ((need) <= (cap) ? 0 : ni_grow((void **)&(arr), &(cap), (need), sizeof *(arr)))
 
-/* varint.c: LEB128-style unsigned varints (7 bits a byte, low first). */
+/* LEB128-style unsigned varints (7 bits a byte, low first). */
 size_t ni_varint_put(unsigned char *p, uint64_t v); /* p needs 10 bytes */
 /* Reads a varint from [*p, end); returns 0 or NI_ECORRUPT when truncated
  * or longer than 10 bytes. */
@@ -105,35 +81,6 @@ static inline unsigned char *ni_varint_put32(unsigned char *p, uint32_t v)
     *p++ = (unsigned char)v;
     return p;
 }
-
-/* The hash of a term's bytes used by the analyzer, the inverter and the
- * batch (in memory only); never 0.  Eight bytes at a time: terms are short. */
-static inline uint32_t ni_term_hash(const void *p, size_t n)
-{
-    const unsigned char *s = p;
-    uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
-    size_t i;
-    for (; n >= 8; s += 8, n -= 8) {
-        memcpy(&w, s, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdu;
-        h ^= h >> 32;
-    }
-    for (w = 0, i = 0; i < n; i++)
-        w |= (uint64_t)s[i] << (8 * i);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-    h ^= h >> 29;
-    h *= 0xff51afd7ed558ccdu;
-    h ^= h >> 32;
-    return (uint32_t)h ? (uint32_t)h : 1;
-}
-
-/* analyzer.c: ni_term_hash of the term of the token the last
- * ni_analyzer_next returned (computed once per cached word form). */
-uint32_t ni_analyzer_term_hash(const ni_analyzer *an);
-
-/* date.c: civil calendar helpers (proleptic Gregorian). */
-int64_t ni_days_from_civil(int64_t y, unsigned m, unsigned d);
-unsigned ni_days_in_month(int64_t y, unsigned m);
 
 /* Fixed-width big-endian integers (sort in key order) and little-endian. */
 static inline void ni_put_be32(unsigned char *p, uint32_t v)

@@ -1,0 +1,273 @@
+/*
+ * index.c - the ni_index handle's services: opening the store and checking
+ * its format version, the pool of analyzers lent to searches, the record
+ * codec with the index's compression dictionary (read once), and reading
+ * stored documents of a snapshot (by internal number or by id) and the
+ * index's statistics.  It checks no caller's arguments (api.c does) and
+ * neither writes documents (writer.c) nor searches (search.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "error.h"
+#include "index.h"
+#include "layout.h"
+#include "mem.h"
+#include "writer.h"
+
+#define DEFAULT_BUDGET ((size_t)256 << 20)
+#define MAX_THREADS 64
+
+static const char format_key[] = "format";
+
+/* The format check at open: see NI_FORMAT_VERSION in layout.h. */
+static int check_format(ni_index *idx, int may_write)
+{
+    ni_txn *t = NULL;
+    ni_val v;
+    unsigned char b[4];
+    int rc;
+
+    if ((rc = ni_txn_begin(&t, idx->store, 0)) < 0)
+        return rc;
+    rc = ni_txn_get(t, NI_T_META, format_key, sizeof format_key - 1, &v);
+    if (rc == 0) {
+        uint32_t version = v.len == 4 ? ni_get_le32(v.data) : 0;
+        ni_txn_abort(t);
+        if (version < NI_FORMAT_OLDEST || version > NI_FORMAT_VERSION)
+            return ni_error(NI_EVERSION, "index '%s' has format version %u; this library "
+                            "reads versions %u to %u%s", ni_store_path(idx->store), version,
+                            NI_FORMAT_OLDEST, NI_FORMAT_VERSION,
+                            version < NI_FORMAT_OLDEST ? " (index the documents again)" : "");
+        if (version == NI_FORMAT_VERSION || !may_write)
+            return 0;
+        /* an older index is one of this version too; once written, older
+         * libraries must not read it */
+    } else {
+        ni_txn_abort(t);
+        if (rc != NI_ENOTFOUND)
+            return rc;
+        if (!may_write)
+            return ni_error(NI_ENOTFOUND, "cannot open index '%s': no index there",
+                            ni_store_path(idx->store));
+    }
+    if ((rc = ni_txn_begin(&t, idx->store, 1)) < 0)
+        return rc;
+    ni_put_le32(b, NI_FORMAT_VERSION);
+    if ((rc = ni_txn_put(t, NI_T_META, format_key, sizeof format_key - 1, b, 4)) < 0) {
+        ni_txn_abort(t);
+        return rc;
+    }
+    return ni_txn_commit(t);
+}
+
+int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts)
+{
+    ni_index *idx;
+    int rc;
+
+    *out = NULL;
+    idx = ni_mem_calloc(1, sizeof *idx);
+    if (!idx)
+        return ni_error(NI_ENOMEM, "out of memory");
+    idx->flags = opts->flags;
+    idx->memory_budget = opts->memory_budget ? opts->memory_budget : DEFAULT_BUDGET;
+    /* a version 1 caller's struct ends before threads */
+    idx->threads = opts->version >= 2 && opts->threads > 1 ? opts->threads : 1;
+    if (idx->threads > MAX_THREADS)
+        idx->threads = MAX_THREADS;
+    if (pthread_mutex_init(&idx->pool_lock, NULL) != 0) {
+        ni_mem_free(idx);
+        return ni_error(NI_ENOMEM, "cannot create mutex");
+    }
+    rc = ni_store_open(&idx->store, path,
+                       (opts->flags & NI_OPEN_READONLY) ? NI_STORE_READONLY : 0,
+                       opts->map_size,
+                       (opts->flags & NI_OPEN_CREATE) && !(opts->flags & NI_OPEN_READONLY));
+    if (rc == 0)
+        rc = check_format(idx, !(opts->flags & NI_OPEN_READONLY));
+    if (rc < 0) {
+        ni_index_free(idx);
+        return rc;
+    }
+    *out = idx;
+    return 0;
+}
+
+void ni_index_free(ni_index *idx)
+{
+    int i;
+    if (!idx)
+        return;
+    ni_writer_free(idx->writer);
+    for (i = 0; i < idx->pool_count; i++)
+        ni_analyzer_free(idx->pool[i]);
+    ni_store_close(idx->store);
+    ni_record_dict_free(idx->dict);
+    pthread_mutex_destroy(&idx->pool_lock);
+    ni_mem_free(idx);
+}
+
+int ni_index_borrow_analyzer(ni_index *idx, ni_analyzer **out)
+{
+    pthread_mutex_lock(&idx->pool_lock);
+    if (idx->pool_count > 0) {
+        *out = idx->pool[--idx->pool_count];
+        pthread_mutex_unlock(&idx->pool_lock);
+        return 0;
+    }
+    pthread_mutex_unlock(&idx->pool_lock);
+    return ni_analyzer_new(out);
+}
+
+void ni_index_return_analyzer(ni_index *idx, ni_analyzer *an)
+{
+    pthread_mutex_lock(&idx->pool_lock);
+    if (idx->pool_count < (int)(sizeof idx->pool / sizeof idx->pool[0])) {
+        idx->pool[idx->pool_count++] = an;
+        an = NULL;
+    }
+    pthread_mutex_unlock(&idx->pool_lock);
+    ni_analyzer_free(an);
+}
+
+int ni_index_record_codec(ni_record_codec **out, ni_index *idx, ni_txn *t)
+{
+    ni_record_dict *d;
+    ni_val v;
+    int rc;
+
+    if ((rc = ni_record_codec_new(out)) < 0)
+        return rc;
+    pthread_mutex_lock(&idx->pool_lock);
+    d = idx->dict;
+    pthread_mutex_unlock(&idx->pool_lock);
+    if (!d) {
+        rc = ni_dict_read(t, &v);
+        if (rc == NI_ENOTFOUND)
+            return 0;
+        if (rc < 0 || (rc = ni_record_dict_new(&d, v.data, v.len)) < 0) {
+            ni_record_codec_free(*out);
+            *out = NULL;
+            return rc;
+        }
+        /* committed dictionaries never change: any thread's copy will do */
+        pthread_mutex_lock(&idx->pool_lock);
+        if (idx->dict) {
+            ni_record_dict_free(d);
+            d = idx->dict;
+        } else {
+            idx->dict = d;
+        }
+        pthread_mutex_unlock(&idx->pool_lock);
+    }
+    ni_record_codec_set_dict(*out, d);
+    return 0;
+}
+
+/* ---- stored documents ------------------------------------------------- */
+
+void ni_doc_reader_init(ni_doc_reader *r, ni_index *idx, ni_txn *t)
+{
+    memset(r, 0, sizeof *r);
+    r->idx = idx;
+    r->t = t;
+}
+
+void ni_doc_reader_release(ni_doc_reader *r)
+{
+    ni_record_codec_free(r->codec);
+    r->codec = NULL;
+    ni_buf_free(&r->raw);
+    ni_buf_free(&r->scratch);
+}
+
+int ni_doc_reader_get(ni_doc_reader *r, uint32_t doc, ni_doc *out)
+{
+    ni_val v;
+    int rc = ni_stored_get(r->t, doc, &r->raw, &v);
+    if (rc < 0)
+        return rc;
+    if (!r->codec && (rc = ni_index_record_codec(&r->codec, r->idx, r->t)) < 0)
+        return rc;
+    return ni_record_decode(r->codec, &r->scratch, out, v.data, v.len);
+}
+
+int ni_doc_reader_head(ni_doc_reader *r, uint32_t doc, ni_doc *out)
+{
+    ni_val v;
+    int rc = ni_stored_head(r->t, doc, &v);
+    return rc < 0 ? rc : ni_record_decode_head(out, v.data, v.len);
+}
+
+/* An ni_doc and its bytes in one allocation. */
+int ni_index_read_doc(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
+{
+    ni_doc_reader r;
+    ni_txn *t = NULL;
+    ni_val v;
+    ni_doc d, *copy;
+    int rc;
+
+    if ((rc = ni_txn_begin(&t, idx->store, 0)) < 0)
+        return rc;
+    ni_doc_reader_init(&r, idx, t);
+    rc = ni_txn_get(t, NI_T_IDS, id, id_len, &v);
+    if (rc == NI_ENOTFOUND) {
+        rc = ni_error(NI_ENOTFOUND, "no document with id '%.*s'",
+                      (int)(id_len > 200 ? 200 : id_len), id);
+        goto cleanup;
+    }
+    if (rc < 0)
+        goto cleanup;
+    if (v.len != 4) {
+        rc = ni_error(NI_ECORRUPT, "id entry has %zu bytes", v.len);
+        goto cleanup;
+    }
+    if ((rc = ni_doc_reader_get(&r, ni_get_be32(v.data), &d)) < 0)
+        goto cleanup;
+    copy = ni_mem_alloc(sizeof *copy + r.scratch.len);
+    if (!copy) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    *copy = d;
+    memcpy(copy + 1, r.scratch.data, r.scratch.len);
+#define REBASE(f) if (copy->f) copy->f = (const char *)(copy + 1) + (copy->f - (const char *)r.scratch.data)
+    REBASE(id); REBASE(url); REBASE(rubric); REBASE(title); REBASE(text); REBASE(credit);
+#undef REBASE
+    *out = copy;
+cleanup:
+    ni_doc_reader_release(&r);
+    ni_txn_abort(t);
+    return rc;
+}
+
+int ni_index_read_stats(ni_stats *out, ni_index *idx)
+{
+    ni_store_info info;
+    ni_txn *t = NULL;
+    ni_meta m;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = ni_txn_begin(&t, idx->store, 0)) < 0)
+        return rc;
+    if ((rc = ni_meta_read(t, &m)) < 0 ||
+        (rc = ni_txn_count(t, NI_T_TERMS, &out->terms)) < 0 ||
+        (rc = ni_store_info_get(idx->store, &info)) < 0)
+        goto cleanup;
+    out->docs = m.docs;
+    out->deleted = m.deleted;
+    out->tokens = m.sum_title + m.sum_body;
+    out->avg_title_len = m.docs ? (double)m.sum_title / (double)m.docs : 0;
+    out->avg_body_len = m.docs ? (double)m.sum_body / (double)m.docs : 0;
+    out->index_bytes = info.used_bytes;
+    out->file_bytes = info.file_bytes;
+    out->map_bytes = info.map_bytes;
+    out->format_version = NI_FORMAT_VERSION;
+cleanup:
+    ni_txn_abort(t);
+    return rc;
+}
