@@ -308,6 +308,36 @@ static void chunk_boundary(void)
  * right tokens, and the same analyzer then analyses the text right; the loop
  * ends with the first run that made fewer than N allocations (untouched).
  * Leaks show under ASan. */
+/* ni_utf8_len, which snippets use to copy only well-formed UTF-8: every
+ * boundary of every sequence length, on both sides. */
+static void utf8_len(void)
+{
+    static const struct { const char *s; size_t n; size_t want; } c[] = {
+        { "\x00", 1, 1 }, { "\x7f", 1, 1 },
+        { "\x80", 1, 0 }, { "\xbf", 1, 0 },                 /* continuation bytes */
+        { "\xc0\x80", 2, 0 }, { "\xc1\xbf", 2, 0 },         /* overlong 2-byte */
+        { "\xc2\x80", 2, 2 }, { "\xdf\xbf", 2, 2 },         /* U+0080, U+07FF */
+        { "\xd0\xb0", 2, 2 }, { "\xd0\xb0", 1, 0 },         /* «а», cut short */
+        { "\xd0\x41", 2, 0 }, { "\xd0\xc0", 2, 0 },         /* bad continuation */
+        { "\xe0\x9f\xbf", 3, 0 }, { "\xe0\xa0\x80", 3, 3 }, /* overlong / U+0800 */
+        { "\xed\x9f\xbf", 3, 3 }, { "\xed\xa0\x80", 3, 0 }, /* U+D7FF / U+D800 */
+        { "\xed\xbf\xbf", 3, 0 }, { "\xee\x80\x80", 3, 3 }, /* U+DFFF / U+E000 */
+        { "\xef\xbf\xbf", 3, 3 }, { "\xef\xbf\xbf", 2, 0 }, /* U+FFFF, cut short */
+        { "\xf0\x8f\xbf\xbf", 4, 0 }, { "\xf0\x90\x80\x80", 4, 4 }, /* overlong / U+10000 */
+        { "\xf4\x8f\xbf\xbf", 4, 4 }, { "\xf4\x90\x80\x80", 4, 0 }, /* U+10FFFF / past */
+        { "\xf5\x80\x80\x80", 4, 0 }, { "\xff", 1, 0 },
+        { "\xf0\x9f\x98\x80", 3, 0 }, { "\xf0\x9f\x98\x80x", 5, 4 }, /* emoji cut / whole */
+    };
+    size_t i;
+    for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+        size_t got = ni_utf8_len((const unsigned char *)c[i].s, c[i].n);
+        if (got != c[i].want) {
+            fprintf(stderr, "case %zu: ni_utf8_len = %zu, want %zu\n", i, got, c[i].want);
+            CHECK(got == c[i].want);
+        }
+    }
+}
+
 static void allocation_failure(void)
 {
     const char *text = "Ростов-на-Дону: «Школа мэров» открыла 2-й поток, ёлка и Mосква.";
@@ -341,4 +371,4 @@ static void allocation_failure(void)
 }
 
 TEST_MAIN(TEST(golden), TEST(properties), TEST(cache_and_chunks), TEST(cache_growth), TEST(chunk_boundary),
-          TEST(allocation_failure))
+          TEST(utf8_len), TEST(allocation_failure))
