@@ -463,11 +463,12 @@ static const struct {
     { "block_key", block_key, "ends at 299" },
     { "block_overlap", block_overlap, "blocks overlap at document 0" },
     { "block_touch", block_touch, "blocks overlap at document 127" },
-    { "block_bytes", block_bytes, "term 'заголовок': " },
+    { "block_bytes", block_bytes, "term 'заголовок': posting block: unknown format" },
     { "orphan_block", orphan_block, "1 posting blocks belong to no lexicon term" },
     { "inline_and_table", inline_and_table, "term '7' has an inline block and blocks" },
     { "doc_beyond", doc_beyond, "term '7': document 300 beyond the last one" },
-    { "positions_cut", positions_cut, "term '7', document 7:" },
+    { "positions_cut", positions_cut, "term '7', document 7: posting block: truncated "
+                                      "positions" },
 };
 
 /* Copies the clean index, damages the copy, checks it. */
