@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "error.h"
 #include "mem.h"
@@ -40,10 +41,15 @@ const char *ni_errmsg(void)
 
 int ni_error(int rc, const char *fmt, ...)
 {
+    /* formatted aside first: an argument may be ni_errmsg() itself (a
+     * message quoting the previous one), which vsnprintf must not write
+     * over while reading it */
+    char msg[sizeof last_msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_msg, sizeof last_msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    memcpy(last_msg, msg, strlen(msg) + 1);
     return rc;
 }
 

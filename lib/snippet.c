@@ -85,7 +85,7 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
                     ni_buf *out_ranges)
 {
     span *sp = NULL;
-    size_t nsp = 0, cap = 0, i, j, best_i = 0, first, last, *map = NULL;
+    size_t nsp = 0, cap = 0, i, j, best_i = 0, best_end = 0, first, last, *map = NULL;
     long best = -1;
     size_t skip_until = 0;
     ni_token tok;
@@ -138,7 +138,7 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
     /* the window starting at a matching word with the most distinct terms */
     for (i = 0; i < nsp; i++) {
         long score = 0;
-        size_t width;
+        size_t width, end = i;
         if (sp[i].term < 0)
             continue;
         memset(seen, 0, sizeof seen);
@@ -148,6 +148,8 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
                 break;
             if (sp[j].term >= 0) {
                 int t = sp[j].term & 63;
+                if (!seen[t])
+                    end = j;
                 score += seen[t] ? 1 : 100;
                 seen[t] = 1;
             }
@@ -155,12 +157,14 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
         if (score > best) {
             best = score;
             best_i = i;
+            best_end = end;
         }
     }
-    /* back up a little for context, then extend to the width */
+    /* back up a little for context, keeping every distinct term of the
+     * window in (its last, best_end), then extend to the width */
     first = best_i;
     while (first > 0 && chars(text, sp[first - 1].start, sp[best_i].start) <= LEAD_CHARS &&
-           chars(text, sp[first - 1].start, sp[best_i].end) <= max_chars)
+           chars(text, sp[first - 1].start, sp[best_end].end) <= max_chars)
         first--;
     if (best < 0)
         first = 0;
