@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "newsindex.h"
-#include "../lib/index.h"
+#include "../lib/layout.h"
+#include "../lib/mem.h"
+#include "../lib/record.h"
 #include "test.h"
 #include "tmpdir.h"
 

@@ -7,7 +7,8 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "../lib/internal.h"
+#include "../lib/error.h"
+#include "../lib/mem.h"
 #include "test.h"
 
 static void message(void)

@@ -13,7 +13,8 @@
 #include <string.h>
 
 #include "newsindex.h"
-#include "../lib/index.h"
+#include "../lib/layout.h"
+#include "../lib/mem.h"
 #include "test.h"
 #include "tmpdir.h"
 
