@@ -82,17 +82,6 @@ static void test_json_invalid_utf8(void)
     CHECK(J("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""));
 }
 
-static void test_utf8_len(void)
-{
-    CHECK(out_utf8_len((const unsigned char *)"a", 1) == 1);
-    CHECK(out_utf8_len((const unsigned char *)"\xd0\x9c", 2) == 2);
-    CHECK(out_utf8_len((const unsigned char *)"\xd0\x9c", 1) == 0);
-    CHECK(out_utf8_len((const unsigned char *)"\xe2\x80\x94", 3) == 3);
-    CHECK(out_utf8_len((const unsigned char *)"\xf0\x9d\x84\x9e", 4) == 4);
-    CHECK(out_utf8_len((const unsigned char *)"\xf5\x80\x80\x80", 4) == 0);
-    CHECK(out_utf8_len((const unsigned char *)"\xc1\xbf", 2) == 0);
-}
-
 static void test_text(void)
 {
     CHECK(text_is("Москва\tметро\n", 24, 0, "Москва метро "));
@@ -128,5 +117,5 @@ static void test_bytes(void)
 }
 
 TEST_MAIN(TEST(test_json_plain), TEST(test_json_escapes),
-          TEST(test_json_invalid_utf8), TEST(test_utf8_len), TEST(test_text),
+          TEST(test_json_invalid_utf8), TEST(test_text),
           TEST(test_date), TEST(test_bytes))

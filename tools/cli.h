@@ -150,13 +150,6 @@ void out_text(FILE *f, const char *s, size_t n, int keep_newlines);
  */
 const char *out_date(char *buf, size_t size, int64_t date);
 
-/*
- * Length in bytes of the valid UTF-8 sequence at s[0..n), or 0 when s[0]
- * does not start one (overlong forms, surrogates and code points above
- * U+10FFFF are invalid).
- */
-size_t out_utf8_len(const unsigned char *s, size_t n);
-
 /* 1 when output to f should be coloured: f is a terminal, NO_COLOR is unset
  * or empty, and TERM is set and not "dumb". */
 int out_use_colour(FILE *f);
