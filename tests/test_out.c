@@ -59,6 +59,8 @@ static void test_json_escapes(void)
     CHECK(J("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""));
     CHECK(json_is("a\0b", 3, "\"a\\u0000b\""));
     CHECK(J("\xe2\x80\xa8\xe2\x80\xa9", "\"\\u2028\\u2029\""));
+    /* their neighbours U+2027 and U+202A are written as they are */
+    CHECK(J("\xe2\x80\xa7\xe2\x80\xaa", "\"\xe2\x80\xa7\xe2\x80\xaa\""));
 }
 
 static void test_json_invalid_utf8(void)
@@ -82,6 +84,37 @@ static void test_json_invalid_utf8(void)
     CHECK(J("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""));
 }
 
+/* Runs out_json_key_str of s, or out_json_key_date of date when is_date,
+ * into a string; returns 1 when it equals want. */
+static int key_is(const char *key, int is_date, const char *s, int64_t date, const char *want)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return 0;
+    if (is_date)
+        out_json_key_date(f, key, date);
+    else
+        out_json_key_str(f, key, s, s ? strlen(s) : 0);
+    fclose(f);
+    int ok = strcmp(buf, want) == 0;
+    if (!ok)
+        fprintf(stderr, "key: got %s, want %s\n", buf, want);
+    free(buf);
+    return ok;
+}
+
+static void test_json_key(void)
+{
+    CHECK(key_is("url", 0, "http://x/1", 0, ",\"url\":\"http://x/1\""));
+    CHECK(key_is("title", 0, "\"Москва\"\n", 0, ",\"title\":\"\\\"Москва\\\"\\n\""));
+    CHECK(key_is("credit", 0, NULL, 0, ",\"credit\":null"));
+    CHECK(key_is("text", 0, "", 0, ",\"text\":\"\""));
+    CHECK(key_is("date", 1, NULL, 1709647200, ",\"date\":\"2024-03-05 14:00:00\""));
+    CHECK(key_is("date", 1, NULL, NI_DATE_NONE, ",\"date\":null"));
+}
+
 static void test_text(void)
 {
     CHECK(text_is("Москва\tметро\n", 24, 0, "Москва метро "));
@@ -89,6 +122,8 @@ static void test_text(void)
     /* An escape sequence in stored text cannot reach the terminal. */
     CHECK(text_is("a\033[2Jb", 6, 1, "a [2Jb"));
     CHECK(text_is("a\xc2\x9b" "b", 4, 1, "a b"));
+    /* C1 controls are U+0080..U+009F; U+00A0 (no-break space) stays */
+    CHECK(text_is("\xc2\x80|\xc2\x9f|\xc2\xa0|\x7e\x7f", 11, 0, " | |\xc2\xa0|~ "));
     CHECK(text_is("a\xff", 2, 0, "a\xef\xbf\xbd"));
     CHECK(text_is(NULL, 0, 0, ""));
 }
@@ -117,5 +152,5 @@ static void test_bytes(void)
 }
 
 TEST_MAIN(TEST(test_json_plain), TEST(test_json_escapes),
-          TEST(test_json_invalid_utf8), TEST(test_text),
+          TEST(test_json_invalid_utf8), TEST(test_json_key), TEST(test_text),
           TEST(test_date), TEST(test_bytes))

@@ -134,6 +134,12 @@ void out_json_str(FILE *f, const char *s, size_t n);
  * NI_DATE_NONE. */
 void out_json_date(FILE *f, int64_t date);
 
+/* Write ,"key": and then the value as out_json_str or out_json_date do: a
+ * member of an object after its first.  key is written as is (a plain
+ * ASCII name). */
+void out_json_key_str(FILE *f, const char *key, const char *s, size_t n);
+void out_json_key_date(FILE *f, const char *key, int64_t date);
+
 /* Writes a double as a JSON number (null when not finite). */
 void out_json_num(FILE *f, double v);
 

@@ -53,8 +53,7 @@ static const cli_opt opts[] = {
  * snippet's UTF-8). */
 static void print_snippet_json(const ni_snippet *sn)
 {
-    fputs(",\"snippet\":", stdout);
-    out_json_str(stdout, sn->text, sn->len);
+    out_json_key_str(stdout, "snippet", sn->text, sn->len);
     fputs(",\"highlights\":[", stdout);
     for (size_t i = 0; i < sn->nranges; i++)
         printf("%s[%zu,%zu]", i ? "," : "", sn->ranges[2 * i],
@@ -66,16 +65,11 @@ static void print_hit_json(const ni_hit *h, const ni_snippet *sn)
 {
     printf("{\"rank\":%zu,\"score\":", h->rank);
     out_json_num(stdout, h->score);
-    fputs(",\"id\":", stdout);
-    out_json_str(stdout, h->id, h->id_len);
-    fputs(",\"title\":", stdout);
-    out_json_str(stdout, h->title, h->title_len);
-    fputs(",\"date\":", stdout);
-    out_json_date(stdout, h->date);
-    fputs(",\"rubric\":", stdout);
-    out_json_str(stdout, h->rubric, h->rubric_len);
-    fputs(",\"url\":", stdout);
-    out_json_str(stdout, h->url, h->url_len);
+    out_json_key_str(stdout, "id", h->id, h->id_len);
+    out_json_key_str(stdout, "title", h->title, h->title_len);
+    out_json_key_date(stdout, "date", h->date);
+    out_json_key_str(stdout, "rubric", h->rubric, h->rubric_len);
+    out_json_key_str(stdout, "url", h->url, h->url_len);
     if (sn)
         print_snippet_json(sn);
     fputs("}\n", stdout);

@@ -105,6 +105,18 @@ void out_json_date(FILE *f, int64_t date)
         fputs("null", f);
 }
 
+void out_json_key_str(FILE *f, const char *key, const char *s, size_t n)
+{
+    fprintf(f, ",\"%s\":", key);
+    out_json_str(f, s, n);
+}
+
+void out_json_key_date(FILE *f, const char *key, int64_t date)
+{
+    fprintf(f, ",\"%s\":", key);
+    out_json_date(f, date);
+}
+
 void out_json_num(FILE *f, double v)
 {
     if (!isfinite(v))
