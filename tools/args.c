@@ -30,24 +30,28 @@ void cli_args_init(cli_args *a, int argc, char **argv, const cli_opt *opts,
     a->optname[0] = '\0';
 }
 
+void cli_vmessage(int prefixed, const char *fmt, va_list ap)
+{
+    if (prefixed)
+        fputs(CLI_PROG ": ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs(CLI_PROG ": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vmessage(1, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int cli_usage_error(const cli_args *a, const char *fmt, ...)
 {
     va_list ap;
-    fputs(CLI_PROG ": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vmessage(1, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     /* Short usage: the first line of the help text and where to read more. */
     const char *nl = strchr(a->usage, '\n');
     int len = nl ? (int)(nl - a->usage) : (int)strlen(a->usage);

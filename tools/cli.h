@@ -10,6 +10,7 @@
 #ifndef NSEARCH_CLI_H
 #define NSEARCH_CLI_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -106,6 +107,10 @@ int cli_parse_size(const cli_args *a, const char *s, size_t *out);
 
 /* Prints "nsearch: <message>" to stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* Prints the message and a newline to stderr, after "nsearch: " when
+ * prefixed (without it for "file:line: reason" lines). */
+void cli_vmessage(int prefixed, const char *fmt, va_list ap) CLI_PRINTF(2, 0);
 
 /*
  * Opens the index at path with the given NI_OPEN_* flags; on failure prints

@@ -104,12 +104,9 @@ static void job_msg(job *j, int prefixed, const char *fmt, ...)
 {
     va_list ap;
     progress_clear(j);
-    if (prefixed)
-        fputs(CLI_PROG ": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vmessage(prefixed, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 static void progress_draw(job *j, const input *in)
