@@ -87,8 +87,6 @@ void cli_args_init(cli_args *a, int argc, char **argv, const cli_opt *opts,
  */
 int cli_next(cli_args *a);
 
-/* Prints "nsearch: <message>" and short usage (the first line of the usage
- * text and a pointer to --help) to stderr; returns EXIT_ERROR. */
 /*
  * The whole argument loop of a subcommand that takes exactly n positional
  * arguments (pos[0] the index, then e.g. a document id; missing[i] is the
@@ -98,6 +96,44 @@ int cli_next(cli_args *a);
 int cli_simple_args(int argc, char **argv, const char *usage, const char **pos,
                     int n, const char *const *missing, int *json);
 
+/*
+ * The opening of a subcommand whose one argument is the index DB (and
+ * --json when json is not NULL): cli_simple_args, then cli_open_index of DB
+ * with flags.  Returns -1 when the subcommand should go on, with the index
+ * in *out and its path in *db; else its exit code (help shown, or the error
+ * printed).
+ */
+int cli_open_db_arg(ni_index **out, const char **db, int argc, char **argv,
+                    const char *usage, int *json, unsigned flags);
+
+/* A subcommand's handling of its option key (value in a->value): returns 0,
+ * or -1 after printing a usage error. */
+typedef int (*cli_opt_fn)(cli_args *a, int key, void *payload);
+
+/* The positional arguments of a subcommand taking DB and a list: DB, then
+ * the n others in order (input paths, query words). */
+typedef struct cli_list {
+    const char *db;
+    const char **items;
+    int n;
+} cli_list;
+
+/*
+ * The whole argument loop of a subcommand that takes DB and one or more
+ * further positional arguments: options from opts go to on_opt (with
+ * payload; NULL when opts has none), the positional arguments to *out.  missing is the usage error
+ * when only DB is given.  Returns -1 when the subcommand should go on (then
+ * cli_list_free(out) is the caller's), else its exit code (help shown, or
+ * the error printed; nothing to free).
+ */
+int cli_list_args(cli_list *out, int argc, char **argv, const cli_opt *opts,
+                  const char *usage, const char *missing, cli_opt_fn on_opt,
+                  void *payload);
+
+void cli_list_free(cli_list *l);
+
+/* Prints "nsearch: <message>" and short usage (the first line of the usage
+ * text and a pointer to --help) to stderr; returns EXIT_ERROR. */
 int cli_usage_error(const cli_args *a, const char *fmt, ...)
     CLI_PRINTF(2, 3);
 
