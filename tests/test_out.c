@@ -8,37 +8,48 @@
 #include "cli.h"
 #include "test.h"
 
-/* Runs fn over s[0..n) into a string; returns 1 when it equals want. */
+/* One output written to memory: mem_start opens it, mem_is closes it and
+ * compares what was written with want (named what in a failure). */
+typedef struct mem {
+    FILE *f;
+    char *buf;
+    size_t len;
+} mem;
+
+static FILE *mem_start(mem *m)
+{
+    m->buf = NULL;
+    m->len = 0;
+    return m->f = open_memstream(&m->buf, &m->len);
+}
+
+static int mem_is(mem *m, const char *what, const char *want)
+{
+    fclose(m->f);
+    int ok = strcmp(m->buf, want) == 0;
+    if (!ok)
+        fprintf(stderr, "%s: got '%s', want '%s'\n", what, m->buf, want);
+    free(m->buf);
+    return ok;
+}
+
+/* 1 when out_json_str writes s[0..n) as want. */
 static int json_is(const char *s, size_t n, const char *want)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
+    mem m;
+    if (!mem_start(&m))
         return 0;
-    out_json_str(f, s, n);
-    fclose(f);
-    int ok = strcmp(buf, want) == 0;
-    if (!ok)
-        fprintf(stderr, "json: got %s, want %s\n", buf, want);
-    free(buf);
-    return ok;
+    out_json_str(m.f, s, n);
+    return mem_is(&m, "json", want);
 }
 
 static int text_is(const char *s, size_t n, int keep, const char *want)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
+    mem m;
+    if (!mem_start(&m))
         return 0;
-    out_text(f, s, n, keep);
-    fclose(f);
-    int ok = strcmp(buf, want) == 0;
-    if (!ok)
-        fprintf(stderr, "text: got '%s', want '%s'\n", buf, want);
-    free(buf);
-    return ok;
+    out_text(m.f, s, n, keep);
+    return mem_is(&m, "text", want);
 }
 
 #define J(lit, want) json_is(lit, sizeof lit - 1, want)
@@ -84,25 +95,18 @@ static void test_json_invalid_utf8(void)
     CHECK(J("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""));
 }
 
-/* Runs out_json_key_str of s, or out_json_key_date of date when is_date,
- * into a string; returns 1 when it equals want. */
+/* 1 when out_json_key_str of s, or out_json_key_date of date when
+ * is_date, writes want. */
 static int key_is(const char *key, int is_date, const char *s, int64_t date, const char *want)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
+    mem m;
+    if (!mem_start(&m))
         return 0;
     if (is_date)
-        out_json_key_date(f, key, date);
+        out_json_key_date(m.f, key, date);
     else
-        out_json_key_str(f, key, s, s ? strlen(s) : 0);
-    fclose(f);
-    int ok = strcmp(buf, want) == 0;
-    if (!ok)
-        fprintf(stderr, "key: got %s, want %s\n", buf, want);
-    free(buf);
-    return ok;
+        out_json_key_str(m.f, key, s, s ? strlen(s) : 0);
+    return mem_is(&m, "key", want);
 }
 
 static void test_json_key(void)

@@ -35,8 +35,6 @@ static int is(const char *s, size_t n, size_t want)
     return got == want;
 }
 
-#define L(lit, want) is(lit, sizeof lit - 1, want)
-
 /* The UTF-8 form of cp in len bytes (overlong when cp needs fewer). */
 static void encode(unsigned char *b, unsigned long cp, size_t len)
 {
@@ -48,68 +46,75 @@ static void encode(unsigned char *b, unsigned long cp, size_t len)
     b[0] = (unsigned char)(lead[len] | cp);
 }
 
-static void one_byte(void)
-{
-    CHECK(is("\x00", 1, 1));
-    CHECK(L("A", 1));
-    CHECK(L("\x7f", 1));                /* U+007F, the last one-byte */
-    CHECK(L("\x80", 0));                /* a continuation alone */
-    CHECK(L("\xbf", 0));
-    CHECK(L("a\xd0\x9c", 1));           /* only the first character counts */
-}
+/* What utf8_seq_len must say of s[0..n) (n 0: the length of s). */
+static const struct {
+    const char *s;
+    size_t n, want;
+    const char *what;
+} cases[] = {
+    /* one byte */
+    { "\x00", 1, 1, "U+0000" },
+    { "A", 0, 1, "ASCII" },
+    { "\x7f", 0, 1, "U+007F, the last one-byte" },
+    { "\x80", 0, 0, "a continuation alone" },
+    { "\xbf", 0, 0, "the last continuation alone" },
+    { "a\xd0\x9c", 0, 1, "only the first character counts" },
+    /* two bytes */
+    { "\xc0\x80", 0, 0, "overlong U+0000" },
+    { "\xc1\xbf", 0, 0, "overlong U+007F" },
+    { "\xc2\x80", 0, 2, "U+0080, the first two-byte" },
+    { "\xd0\x9c", 0, 2, "Cyrillic M" },
+    { "\xdf\xbf", 0, 2, "U+07FF, the last two-byte" },
+    { "\xd0\x9c\xd0", 0, 2, "a whole character, then a cut one" },
+    { "\xd0\x7f", 0, 0, "continuation below 80" },
+    { "\xd0\xc0", 0, 0, "continuation above BF" },
+    { "\xd0\x20", 0, 0, "ASCII for the continuation" },
+    { "\xd0", 0, 0, "two-byte cut short by the end" },
+    /* three bytes */
+    { "\xe0\x80\x80", 0, 0, "overlong U+0000" },
+    { "\xe0\x9f\xbf", 0, 0, "overlong U+07FF" },
+    { "\xe0\xa0\x80", 0, 3, "U+0800, the first three-byte" },
+    { "\xe2\x80\x94", 0, 3, "em dash" },
+    { "\xed\x9f\xbf", 0, 3, "U+D7FF, below the surrogates" },
+    { "\xed\xa0\x80", 0, 0, "U+D800, the first surrogate" },
+    { "\xed\xaf\xbf", 0, 0, "U+DBFF, the last high surrogate" },
+    { "\xed\xb0\x80", 0, 0, "U+DC00, the first low surrogate" },
+    { "\xed\xbf\xbf", 0, 0, "U+DFFF, the last surrogate" },
+    { "\xee\x80\x80", 0, 3, "U+E000, above the surrogates" },
+    { "\xef\xbf\xbf", 0, 3, "U+FFFF, the last three-byte" },
+    { "\xe2\x80", 0, 0, "three-byte cut to two by the end" },
+    { "\xe2", 0, 0, "three-byte cut to one by the end" },
+    { "\xe2\x20\x94", 0, 0, "second byte not a continuation" },
+    { "\xe2\x80\x20", 0, 0, "third byte not a continuation" },
+    { "\xe2\x80\xc0", 0, 0, "third byte a lead" },
+    /* four bytes */
+    { "\xf0\x80\x80\x80", 0, 0, "overlong U+0000" },
+    { "\xf0\x8f\xbf\xbf", 0, 0, "overlong U+FFFF" },
+    { "\xf0\x90\x80\x80", 0, 4, "U+10000, the first four-byte" },
+    { "\xf0\x9f\x98\x80", 0, 4, "an emoji" },
+    { "\xf4\x8f\xbf\xbf", 0, 4, "U+10FFFF, the last code point" },
+    { "\xf4\x90\x80\x80", 0, 0, "U+110000, the first above it" },
+    { "\xf5\x80\x80\x80", 0, 0, "lead F5" },
+    { "\xf7\xbf\xbf\xbf", 0, 0, "lead F7" },
+    { "\xf8\x88\x80\x80", 0, 0, "lead F8" },
+    { "\xff", 0, 0, "lead FF" },
+    { "\xf0\x9f\x98", 0, 0, "four-byte cut to three by the end" },
+    { "\xf0\x9f", 0, 0, "four-byte cut to two by the end" },
+    { "\xf0", 0, 0, "four-byte cut to one by the end" },
+    { "\xf0\x9f\x98\x20", 0, 0, "fourth byte not a continuation" },
+    { "\xf0\x9f\x20\x80", 0, 0, "third byte not a continuation" },
+    { "\xf0\x20\x98\x80", 0, 0, "second byte not a continuation" },
+};
 
-static void two_bytes(void)
+static void boundaries(void)
 {
-    CHECK(L("\xc0\x80", 0));            /* overlong U+0000 */
-    CHECK(L("\xc1\xbf", 0));            /* overlong U+007F */
-    CHECK(L("\xc2\x80", 2));            /* U+0080, the first two-byte */
-    CHECK(L("\xd0\x9c", 2));            /* М */
-    CHECK(L("\xdf\xbf", 2));            /* U+07FF, the last two-byte */
-    CHECK(L("\xd0\x9c\xd0", 2));
-    CHECK(L("\xd0\x7f", 0));            /* continuation below 80 */
-    CHECK(L("\xd0\xc0", 0));            /* and above BF */
-    CHECK(L("\xd0\x20", 0));
-    CHECK(L("\xd0", 0));                /* cut short by the end */
-}
-
-static void three_bytes(void)
-{
-    CHECK(L("\xe0\x80\x80", 0));        /* overlong U+0000 */
-    CHECK(L("\xe0\x9f\xbf", 0));        /* overlong U+07FF */
-    CHECK(L("\xe0\xa0\x80", 3));        /* U+0800, the first three-byte */
-    CHECK(L("\xe2\x80\x94", 3));        /* em dash */
-    CHECK(L("\xed\x9f\xbf", 3));        /* U+D7FF, below the surrogates */
-    CHECK(L("\xed\xa0\x80", 0));        /* U+D800, the first surrogate */
-    CHECK(L("\xed\xaf\xbf", 0));        /* U+DBFF, the last high one */
-    CHECK(L("\xed\xb0\x80", 0));        /* U+DC00, the first low one */
-    CHECK(L("\xed\xbf\xbf", 0));        /* U+DFFF, the last surrogate */
-    CHECK(L("\xee\x80\x80", 3));        /* U+E000, above the surrogates */
-    CHECK(L("\xef\xbf\xbf", 3));        /* U+FFFF, the last three-byte */
-    CHECK(L("\xe2\x80", 0));            /* cut short by the end */
-    CHECK(L("\xe2", 0));
-    CHECK(L("\xe2\x20\x94", 0));        /* second byte not a continuation */
-    CHECK(L("\xe2\x80\x20", 0));        /* third byte not a continuation */
-    CHECK(L("\xe2\x80\xc0", 0));
-}
-
-static void four_bytes(void)
-{
-    CHECK(L("\xf0\x80\x80\x80", 0));    /* overlong U+0000 */
-    CHECK(L("\xf0\x8f\xbf\xbf", 0));    /* overlong U+FFFF */
-    CHECK(L("\xf0\x90\x80\x80", 4));    /* U+10000, the first four-byte */
-    CHECK(L("\xf0\x9f\x98\x80", 4));    /* 😀 */
-    CHECK(L("\xf4\x8f\xbf\xbf", 4));    /* U+10FFFF, the last code point */
-    CHECK(L("\xf4\x90\x80\x80", 0));    /* U+110000, the first above it */
-    CHECK(L("\xf5\x80\x80\x80", 0));    /* leads F5..FF start nothing */
-    CHECK(L("\xf7\xbf\xbf\xbf", 0));
-    CHECK(L("\xf8\x88\x80\x80", 0));
-    CHECK(L("\xff", 0));
-    CHECK(L("\xf0\x9f\x98", 0));        /* cut short by the end */
-    CHECK(L("\xf0\x9f", 0));
-    CHECK(L("\xf0", 0));
-    CHECK(L("\xf0\x9f\x98\x20", 0));    /* last byte not a continuation */
-    CHECK(L("\xf0\x9f\x20\x80", 0));
-    CHECK(L("\xf0\x20\x98\x80", 0));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = cases[i].n ? cases[i].n : strlen(cases[i].s);
+        int ok = is(cases[i].s, n, cases[i].want);
+        if (!ok)
+            fprintf(stderr, "  (case %zu: %s)\n", i, cases[i].what);
+        CHECK(ok);
+    }
 }
 
 /* Every code point in its shortest form is valid, except the surrogates;
@@ -143,5 +148,4 @@ static void every_code_point(void)
     CHECK(bad == 0);
 }
 
-TEST_MAIN(TEST(one_byte), TEST(two_bytes), TEST(three_bytes), TEST(four_bytes),
-          TEST(every_code_point))
+TEST_MAIN(TEST(boundaries), TEST(every_code_point))
