@@ -1,7 +1,9 @@
 /*
  * Tests of nsearch's input readers (tools/input.c, jsonl.c, article.c):
  * the sample article's layout, layout variations, JSON Lines validation
- * with file:line errors, document ids, gzip and truncated gzip.
+ * with file:line errors, the JSON reader's UTF-8 checks against the shared
+ * validator at every alignment of its word-at-a-time scan, document ids,
+ * gzip and truncated gzip.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,9 @@
 
 #include "article.h"
 #include "input.h"
+#include "jsonl.h"
 #include "test.h"
+#include "utf8.h"
 
 static int has(const char *s, size_t n, const char *what)
 {
@@ -147,6 +151,99 @@ static void jsonl_records(void)
     input_close(in);
 }
 
+/* One character (or what should have been one) at each boundary of the
+ * UTF-8 encoding lengths, and whether it is valid. */
+static const struct {
+    const char *seq;
+    int valid;
+} utf8_samples[] = {
+    { "\x7f", 1 }, { "\x80", 0 }, { "\xbf", 0 },
+    { "\xc0\x80", 0 }, { "\xc1\xbf", 0 }, { "\xc2\x80", 1 }, { "\xd0\x9c", 1 },
+    { "\xdf\xbf", 1 }, { "\xd0\x7f", 0 }, { "\xd0\xc0", 0 }, { "\xd0\x20", 0 },
+    { "\xe0\x80\x80", 0 }, { "\xe0\x9f\xbf", 0 }, { "\xe0\xa0\x80", 1 },
+    { "\xe2\x80\x94", 1 }, { "\xed\x9f\xbf", 1 }, { "\xed\xa0\x80", 0 },
+    { "\xed\xbf\xbf", 0 }, { "\xee\x80\x80", 1 }, { "\xef\xbf\xbf", 1 },
+    { "\xe2\x20\x94", 0 }, { "\xe2\x80\x20", 0 }, { "\xe2\x80\xc0", 0 },
+    { "\xf0\x80\x80\x80", 0 }, { "\xf0\x8f\xbf\xbf", 0 }, { "\xf0\x90\x80\x80", 1 },
+    { "\xf4\x8f\xbf\xbf", 1 }, { "\xf4\x90\x80\x80", 0 }, { "\xf5\x80\x80\x80", 0 },
+    { "\xf8\x88\x80\x80", 0 }, { "\xff", 0 }, { "\xf0\x9f\x98\x20", 0 },
+    { "\xf0\x9f\x20\x80", 0 },
+};
+
+/* jsonl_parse over a copy of line[0..n) in a buffer of exactly n bytes, so
+ * that reading past the end shows under ASan. */
+static int parse_exact(const char *line, size_t n, ni_doc *d, jsonl_buf *buf, char *err,
+                       size_t errsize)
+{
+    char *copy = malloc(n);
+    int rc;
+    if (!copy)
+        return NI_ENOMEM;
+    memcpy(copy, line, n);
+    rc = jsonl_parse(copy, n, d, buf, err, errsize);
+    /* d's strings are in buf, not in the line */
+    free(copy);
+    return rc;
+}
+
+/*
+ * The JSON reader scans strings 8 bytes at a time where it can, then byte
+ * by byte, before it asks utf8_seq_len: whatever the alignment of a
+ * character in the string (between ASCII and Cyrillic neighbours), it must
+ * accept exactly the valid samples (as utf8_seq_len does), and name the
+ * character's first byte when it rejects one.  A valid character cut short
+ * by the end of the line is rejected there too.
+ */
+static void jsonl_utf8_boundaries(void)
+{
+    static const char *const tails[] = { "", "abcdefghijklmnop", "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 x" };
+    static const char head[] = "{\"text\":\"";
+    jsonl_buf buf = { NULL, 0, 0 };
+    char line[128], want[96], err[128], msg[64];
+    ni_doc d;
+    int bad = 0;
+
+    for (size_t k = 0; k < sizeof utf8_samples / sizeof utf8_samples[0]; k++) {
+        const char *seq = utf8_samples[k].seq;
+        size_t len = strlen(seq);
+        int valid = utf8_samples[k].valid;
+        if (valid != (utf8_seq_len((const unsigned char *)seq, len) == len)) {
+            fprintf(stderr, "sample %zu: utf8_seq_len disagrees\n", k);
+            bad++;
+        }
+        for (size_t pad = 0; pad < 16; pad++) {
+            for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+                /* the whole character, then ASCII or Cyrillic, then the end */
+                int n = snprintf(want, sizeof want, "%.*s%s%s", (int)pad,
+                                 "0123456789abcdef", seq, tails[t]);
+                int m = snprintf(line, sizeof line, "%s%s\"}", head, want);
+                int rc = parse_exact(line, (size_t)m, &d, &buf, err, sizeof err);
+                snprintf(msg, sizeof msg, "invalid UTF-8 at byte %zu", sizeof head - 1 + pad);
+                if (valid ? rc != 0 || d.text_len != (size_t)n || memcmp(d.text, want, (size_t)n)
+                          : rc != NI_EINVAL || strcmp(err, msg) != 0) {
+                    fprintf(stderr, "sample %zu, pad %zu, tail %zu: rc %d (%s)\n", k, pad, t,
+                            rc, err);
+                    bad++;
+                }
+            }
+            /* cut short by the end of the line */
+            for (size_t cut = 1; valid && cut < len; cut++) {
+                int m = snprintf(line, sizeof line, "%s%.*s%.*s", head, (int)pad,
+                                 "0123456789abcdef", (int)cut, seq);
+                int rc = parse_exact(line, (size_t)m, &d, &buf, err, sizeof err);
+                snprintf(msg, sizeof msg, "invalid UTF-8 at byte %zu", sizeof head - 1 + pad);
+                if (rc != NI_EINVAL || strcmp(err, msg) != 0) {
+                    fprintf(stderr, "sample %zu cut to %zu, pad %zu: rc %d (%s)\n", k, cut,
+                            pad, rc, err);
+                    bad++;
+                }
+            }
+        }
+    }
+    CHECK(bad == 0);
+    jsonl_buf_free(&buf);
+}
+
 static void gzip_files(void)
 {
     char path[] = "/tmp/ni-input-XXXXXX", file[64], trunc[64], cmd[200], err[256];
@@ -211,5 +308,5 @@ static void article_file_ids(void)
     input_close(in);
 }
 
-TEST_MAIN(TEST(sample_article), TEST(article_variations), TEST(jsonl_records),
+TEST_MAIN(TEST(sample_article), TEST(article_variations), TEST(jsonl_records), TEST(jsonl_utf8_boundaries),
           TEST(gzip_files), TEST(article_file_ids))

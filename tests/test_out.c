@@ -8,37 +8,48 @@
 #include "cli.h"
 #include "test.h"
 
-/* Runs fn over s[0..n) into a string; returns 1 when it equals want. */
+/* One output written to memory: mem_start opens it, mem_is closes it and
+ * compares what was written with want (named what in a failure). */
+typedef struct mem {
+    FILE *f;
+    char *buf;
+    size_t len;
+} mem;
+
+static FILE *mem_start(mem *m)
+{
+    m->buf = NULL;
+    m->len = 0;
+    return m->f = open_memstream(&m->buf, &m->len);
+}
+
+static int mem_is(mem *m, const char *what, const char *want)
+{
+    fclose(m->f);
+    int ok = strcmp(m->buf, want) == 0;
+    if (!ok)
+        fprintf(stderr, "%s: got '%s', want '%s'\n", what, m->buf, want);
+    free(m->buf);
+    return ok;
+}
+
+/* 1 when out_json_str writes s[0..n) as want. */
 static int json_is(const char *s, size_t n, const char *want)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
+    mem m;
+    if (!mem_start(&m))
         return 0;
-    out_json_str(f, s, n);
-    fclose(f);
-    int ok = strcmp(buf, want) == 0;
-    if (!ok)
-        fprintf(stderr, "json: got %s, want %s\n", buf, want);
-    free(buf);
-    return ok;
+    out_json_str(m.f, s, n);
+    return mem_is(&m, "json", want);
 }
 
 static int text_is(const char *s, size_t n, int keep, const char *want)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
+    mem m;
+    if (!mem_start(&m))
         return 0;
-    out_text(f, s, n, keep);
-    fclose(f);
-    int ok = strcmp(buf, want) == 0;
-    if (!ok)
-        fprintf(stderr, "text: got '%s', want '%s'\n", buf, want);
-    free(buf);
-    return ok;
+    out_text(m.f, s, n, keep);
+    return mem_is(&m, "text", want);
 }
 
 #define J(lit, want) json_is(lit, sizeof lit - 1, want)
@@ -59,6 +70,8 @@ static void test_json_escapes(void)
     CHECK(J("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""));
     CHECK(json_is("a\0b", 3, "\"a\\u0000b\""));
     CHECK(J("\xe2\x80\xa8\xe2\x80\xa9", "\"\\u2028\\u2029\""));
+    /* their neighbours U+2027 and U+202A are written as they are */
+    CHECK(J("\xe2\x80\xa7\xe2\x80\xaa", "\"\xe2\x80\xa7\xe2\x80\xaa\""));
 }
 
 static void test_json_invalid_utf8(void)
@@ -82,15 +95,28 @@ static void test_json_invalid_utf8(void)
     CHECK(J("\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""));
 }
 
-static void test_utf8_len(void)
+/* 1 when out_json_key_str of s, or out_json_key_date of date when
+ * is_date, writes want. */
+static int key_is(const char *key, int is_date, const char *s, int64_t date, const char *want)
 {
-    CHECK(out_utf8_len((const unsigned char *)"a", 1) == 1);
-    CHECK(out_utf8_len((const unsigned char *)"\xd0\x9c", 2) == 2);
-    CHECK(out_utf8_len((const unsigned char *)"\xd0\x9c", 1) == 0);
-    CHECK(out_utf8_len((const unsigned char *)"\xe2\x80\x94", 3) == 3);
-    CHECK(out_utf8_len((const unsigned char *)"\xf0\x9d\x84\x9e", 4) == 4);
-    CHECK(out_utf8_len((const unsigned char *)"\xf5\x80\x80\x80", 4) == 0);
-    CHECK(out_utf8_len((const unsigned char *)"\xc1\xbf", 2) == 0);
+    mem m;
+    if (!mem_start(&m))
+        return 0;
+    if (is_date)
+        out_json_key_date(m.f, key, date);
+    else
+        out_json_key_str(m.f, key, s, s ? strlen(s) : 0);
+    return mem_is(&m, "key", want);
+}
+
+static void test_json_key(void)
+{
+    CHECK(key_is("url", 0, "http://x/1", 0, ",\"url\":\"http://x/1\""));
+    CHECK(key_is("title", 0, "\"Москва\"\n", 0, ",\"title\":\"\\\"Москва\\\"\\n\""));
+    CHECK(key_is("credit", 0, NULL, 0, ",\"credit\":null"));
+    CHECK(key_is("text", 0, "", 0, ",\"text\":\"\""));
+    CHECK(key_is("date", 1, NULL, 1709647200, ",\"date\":\"2024-03-05 14:00:00\""));
+    CHECK(key_is("date", 1, NULL, NI_DATE_NONE, ",\"date\":null"));
 }
 
 static void test_text(void)
@@ -100,6 +126,8 @@ static void test_text(void)
     /* An escape sequence in stored text cannot reach the terminal. */
     CHECK(text_is("a\033[2Jb", 6, 1, "a [2Jb"));
     CHECK(text_is("a\xc2\x9b" "b", 4, 1, "a b"));
+    /* C1 controls are U+0080..U+009F; U+00A0 (no-break space) stays */
+    CHECK(text_is("\xc2\x80|\xc2\x9f|\xc2\xa0|\x7e\x7f", 11, 0, " | |\xc2\xa0|~ "));
     CHECK(text_is("a\xff", 2, 0, "a\xef\xbf\xbd"));
     CHECK(text_is(NULL, 0, 0, ""));
 }
@@ -128,5 +156,5 @@ static void test_bytes(void)
 }
 
 TEST_MAIN(TEST(test_json_plain), TEST(test_json_escapes),
-          TEST(test_json_invalid_utf8), TEST(test_utf8_len), TEST(test_text),
+          TEST(test_json_invalid_utf8), TEST(test_json_key), TEST(test_text),
           TEST(test_date), TEST(test_bytes))

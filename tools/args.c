@@ -1,6 +1,8 @@
 /*
- * args.c - option parsing shared by the nsearch subcommands, error
- * messages, and opening an index with the CLI's error wording.
+ * args.c - option parsing shared by the nsearch subcommands (the whole
+ * argument loop of the usual shapes: DB alone, DB and a fixed number of
+ * arguments, DB and a list), error messages, and opening an index with the
+ * CLI's error wording.
  *
  * Options may come before or after positional arguments (like git and
  * ripgrep); "--" ends options.  No global state: the parser is a struct the
@@ -30,24 +32,28 @@ void cli_args_init(cli_args *a, int argc, char **argv, const cli_opt *opts,
     a->optname[0] = '\0';
 }
 
+void cli_vmessage(int prefixed, const char *fmt, va_list ap)
+{
+    if (prefixed)
+        fputs(CLI_PROG ": ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs(CLI_PROG ": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vmessage(1, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int cli_usage_error(const cli_args *a, const char *fmt, ...)
 {
     va_list ap;
-    fputs(CLI_PROG ": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vmessage(1, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     /* Short usage: the first line of the help text and where to read more. */
     const char *nl = strchr(a->usage, '\n');
     int len = nl ? (int)(nl - a->usage) : (int)strlen(a->usage);
@@ -237,4 +243,68 @@ int cli_simple_args(int argc, char **argv, const char *usage, const char **pos,
     if (got < n)
         return cli_usage_error(&a, "%s", missing[got]);
     return -1;
+}
+
+int cli_open_db_arg(ni_index **out, const char **db, int argc, char **argv,
+                    const char *usage, int *json, unsigned flags)
+{
+    static const char *const missing[] = { "no index given" };
+    int k;
+
+    *out = NULL;
+    if ((k = cli_simple_args(argc, argv, usage, db, 1, missing, json)) != -1)
+        return k;
+    if (cli_open_index(out, *db, flags) != 0)
+        return EXIT_ERROR;
+    return -1;
+}
+
+int cli_list_args(cli_list *out, int argc, char **argv, const cli_opt *opts,
+                  const char *usage, const char *missing, cli_opt_fn on_opt,
+                  void *payload)
+{
+    cli_args a;
+    int k, ret = EXIT_ERROR;
+
+    out->db = NULL;
+    out->n = 0;
+    out->items = calloc((size_t)argc + 1, sizeof *out->items);
+    if (!out->items) {
+        cli_error("out of memory");
+        return EXIT_ERROR;
+    }
+    cli_args_init(&a, argc, argv, opts, usage);
+    while ((k = cli_next(&a)) != -1) {
+        if (k == -2)
+            goto cleanup;
+        if (k == OPT_HELP) {
+            ret = 0;
+            goto cleanup;
+        }
+        if (k == 0) {
+            if (!out->db)
+                out->db = a.pos;
+            else
+                out->items[out->n++] = a.pos;
+        } else if (on_opt(&a, k, payload) < 0) {
+            goto cleanup;
+        }
+    }
+    if (!out->db || out->n == 0) {
+        cli_usage_error(&a, "%s", out->db ? missing : "no index given");
+        goto cleanup;
+    }
+    ret = -1;
+
+cleanup:
+    if (ret != -1)
+        cli_list_free(out);
+    return ret;
+}
+
+void cli_list_free(cli_list *l)
+{
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
 }

@@ -10,6 +10,7 @@
 #ifndef NSEARCH_CLI_H
 #define NSEARCH_CLI_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -86,8 +87,6 @@ void cli_args_init(cli_args *a, int argc, char **argv, const cli_opt *opts,
  */
 int cli_next(cli_args *a);
 
-/* Prints "nsearch: <message>" and short usage (the first line of the usage
- * text and a pointer to --help) to stderr; returns EXIT_ERROR. */
 /*
  * The whole argument loop of a subcommand that takes exactly n positional
  * arguments (pos[0] the index, then e.g. a document id; missing[i] is the
@@ -97,6 +96,44 @@ int cli_next(cli_args *a);
 int cli_simple_args(int argc, char **argv, const char *usage, const char **pos,
                     int n, const char *const *missing, int *json);
 
+/*
+ * The opening of a subcommand whose one argument is the index DB (and
+ * --json when json is not NULL): cli_simple_args, then cli_open_index of DB
+ * with flags.  Returns -1 when the subcommand should go on, with the index
+ * in *out and its path in *db; else its exit code (help shown, or the error
+ * printed).
+ */
+int cli_open_db_arg(ni_index **out, const char **db, int argc, char **argv,
+                    const char *usage, int *json, unsigned flags);
+
+/* A subcommand's handling of its option key (value in a->value): returns 0,
+ * or -1 after printing a usage error. */
+typedef int (*cli_opt_fn)(cli_args *a, int key, void *payload);
+
+/* The positional arguments of a subcommand taking DB and a list: DB, then
+ * the n others in order (input paths, query words). */
+typedef struct cli_list {
+    const char *db;
+    const char **items;
+    int n;
+} cli_list;
+
+/*
+ * The whole argument loop of a subcommand that takes DB and one or more
+ * further positional arguments: options from opts go to on_opt (with
+ * payload; NULL when opts has none), the positional arguments to *out.  missing is the usage error
+ * when only DB is given.  Returns -1 when the subcommand should go on (then
+ * cli_list_free(out) is the caller's), else its exit code (help shown, or
+ * the error printed; nothing to free).
+ */
+int cli_list_args(cli_list *out, int argc, char **argv, const cli_opt *opts,
+                  const char *usage, const char *missing, cli_opt_fn on_opt,
+                  void *payload);
+
+void cli_list_free(cli_list *l);
+
+/* Prints "nsearch: <message>" and short usage (the first line of the usage
+ * text and a pointer to --help) to stderr; returns EXIT_ERROR. */
 int cli_usage_error(const cli_args *a, const char *fmt, ...)
     CLI_PRINTF(2, 3);
 
@@ -106,6 +143,10 @@ int cli_parse_size(const cli_args *a, const char *s, size_t *out);
 
 /* Prints "nsearch: <message>" to stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* Prints the message and a newline to stderr, after "nsearch: " when
+ * prefixed (without it for "file:line: reason" lines). */
+void cli_vmessage(int prefixed, const char *fmt, va_list ap) CLI_PRINTF(2, 0);
 
 /*
  * Opens the index at path with the given NI_OPEN_* flags; on failure prints
@@ -134,6 +175,12 @@ void out_json_str(FILE *f, const char *s, size_t n);
  * NI_DATE_NONE. */
 void out_json_date(FILE *f, int64_t date);
 
+/* Write ,"key": and then the value as out_json_str or out_json_date do: a
+ * member of an object after its first.  key is written as is (a plain
+ * ASCII name). */
+void out_json_key_str(FILE *f, const char *key, const char *s, size_t n);
+void out_json_key_date(FILE *f, const char *key, int64_t date);
+
 /* Writes a double as a JSON number (null when not finite). */
 void out_json_num(FILE *f, double v);
 
@@ -149,13 +196,6 @@ void out_text(FILE *f, const char *s, size_t n, int keep_newlines);
  * returns buf, or "" for NI_DATE_NONE.
  */
 const char *out_date(char *buf, size_t size, int64_t date);
-
-/*
- * Length in bytes of the valid UTF-8 sequence at s[0..n), or 0 when s[0]
- * does not start one (overlong forms, surrogates and code points above
- * U+10FFFF are invalid).
- */
-size_t out_utf8_len(const unsigned char *s, size_t n);
 
 /* 1 when output to f should be coloured: f is a terminal, NO_COLOR is unset
  * or empty, and TERM is set and not "dumb". */

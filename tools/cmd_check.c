@@ -16,32 +16,20 @@ static const char usage[] =
     "      --json        one JSON object\n"
     "  -h, --help        show this help\n";
 
-
-
 int cmd_check(int argc, char **argv)
 {
-    const char *db = NULL;
-    int json = 0, k, ret = EXIT_ERROR;
-    ni_index *idx = NULL;
-    const char *pos[1];
-    static const char *const missing[] = { "no index given" };
-
-    if ((k = cli_simple_args(argc, argv, usage, pos, 1, missing, &json)) != -1)
-        return k;
-    db = pos[0];
-
-    if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
-        return EXIT_ERROR;
     ni_index_check_stats st = { 0, 0, 0 };
-    int rc = ni_index_check(&st, idx);
-    if (rc == NI_ECORRUPT) {
+    ni_index *idx;
+    const char *db;
+    int json = 0, rc;
+
+    if ((rc = cli_open_db_arg(&idx, &db, argc, argv, usage, &json, NI_OPEN_READONLY)) != -1)
+        return rc;
+    rc = ni_index_check(&st, idx);
+    if (rc == NI_ECORRUPT)
         cli_error("index '%s' is damaged: %s", db, cli_errdetail(rc));
-        ret = EXIT_ERROR;
-    } else if (rc != 0) {
+    else if (rc != 0)
         cli_error("cannot check index '%s': %s", db, cli_errdetail(rc));
-    } else {
-        ret = 0;
-    }
     if (json && (rc == 0 || rc == NI_ECORRUPT)) {
         printf("{\"ok\":%s,\"docs\":%llu,\"terms\":%llu,\"blocks\":%llu}\n",
                rc == 0 ? "true" : "false", (unsigned long long)st.docs,
@@ -52,5 +40,5 @@ int cmd_check(int argc, char **argv)
                (unsigned long long)st.blocks);
     }
     ni_index_close(idx);
-    return ret;
+    return rc == 0 ? 0 : EXIT_ERROR;
 }

@@ -13,22 +13,15 @@ static const char usage[] =
     "\n"
     "  -h, --help        show this help\n";
 
-
 int cmd_compact(int argc, char **argv)
 {
-    const char *db = NULL;
-    ni_index *idx = NULL;
+    const char *db;
+    ni_index *idx;
     ni_stats before, after;
-    int k, rc;
-    const char *pos[1];
-    static const char *const missing[] = { "no index given" };
+    int rc;
 
-    if ((k = cli_simple_args(argc, argv, usage, pos, 1, missing, NULL)) != -1)
-        return k;
-    db = pos[0];
-
-    if (cli_open_index(&idx, db, 0) != 0)
-        return EXIT_ERROR;
+    if ((rc = cli_open_db_arg(&idx, &db, argc, argv, usage, NULL, 0)) != -1)
+        return rc;
     if ((rc = ni_index_stats(&before, idx)) < 0 || (rc = ni_index_compact(idx)) < 0 ||
         (rc = ni_index_stats(&after, idx)) < 0) {
         cli_error("cannot compact '%s': %s", db, cli_errdetail(rc));

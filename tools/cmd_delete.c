@@ -24,56 +24,39 @@ static const cli_opt opts[] = {
 
 int cmd_delete(int argc, char **argv)
 {
-    const char *db = NULL;
     ni_index *idx = NULL;
-    cli_args a;
-    int k, rc, missing = 0, ids = 0, first = 1;
+    cli_list args;
+    int k, rc, missing = 0, ret;
 
-    /* a first pass for the usage errors, before the index is opened */
-    cli_args_init(&a, argc, argv, opts, usage);
-    while ((k = cli_next(&a)) != -1) {
-        if (k == -2)
-            return EXIT_ERROR;
-        if (k == OPT_HELP)
-            return 0;
-        if (k == 0) {
-            if (!db)
-                db = a.pos;
-            else
-                ids++;
-        }
-    }
-    if (!db)
-        return cli_usage_error(&a, "no index given");
-    if (!ids)
-        return cli_usage_error(&a, "no document id given");
-    if (cli_open_index(&idx, db, 0) != 0)
-        return EXIT_ERROR;
-    cli_args_init(&a, argc, argv, opts, usage);
-    while ((k = cli_next(&a)) != -1) {
-        if (k != 0)
-            continue;
-        if (first) {
-            first = 0;
-            continue;
-        }
-        rc = ni_index_delete(idx, a.pos, strlen(a.pos));
+    if ((ret = cli_list_args(&args, argc, argv, opts, usage, "no document id given", NULL,
+                             NULL)) != -1)
+        return ret;
+    ret = EXIT_ERROR;
+    if (cli_open_index(&idx, args.db, 0) != 0)
+        goto cleanup;
+    for (k = 0; k < args.n; k++) {
+        const char *id = args.items[k];
+        rc = ni_index_delete(idx, id, strlen(id));
         if (rc == NI_ENOTFOUND) {
-            cli_error("no document '%s' in '%s'", a.pos, db);
+            cli_error("no document '%s' in '%s'", id, args.db);
             missing++;
         } else if (rc < 0) {
-            cli_error("cannot delete '%s': %s", a.pos, cli_errdetail(rc));
-            ni_index_close(idx);
-            return EXIT_ERROR;
+            cli_error("cannot delete '%s': %s", id, cli_errdetail(rc));
+            goto cleanup;
         }
     }
     if ((rc = ni_index_commit(idx)) < 0) {
-        cli_error("cannot commit to '%s': %s", db, cli_errdetail(rc));
-        ni_index_close(idx);
-        return EXIT_ERROR;
+        cli_error("cannot commit to '%s': %s", args.db, cli_errdetail(rc));
+        goto cleanup;
     }
     ni_index_close(idx);
-    fprintf(stderr, CLI_PROG ": deleted %d document%s\n", ids - missing,
-            ids - missing == 1 ? "" : "s");
-    return missing ? EXIT_NOHITS : 0;
+    idx = NULL;
+    fprintf(stderr, CLI_PROG ": deleted %d document%s\n", args.n - missing,
+            args.n - missing == 1 ? "" : "s");
+    ret = missing ? EXIT_NOHITS : 0;
+
+cleanup:
+    ni_index_close(idx);
+    cli_list_free(&args);
+    return ret;
 }

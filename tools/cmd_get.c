@@ -18,24 +18,16 @@ static const char usage[] =
     "      --json        one JSON object with every field\n"
     "  -h, --help        show this help\n";
 
-
-
 static void print_json(const ni_doc *d)
 {
     fputs("{\"id\":", stdout);
     out_json_str(stdout, d->id, d->id_len);
-    fputs(",\"url\":", stdout);
-    out_json_str(stdout, d->url, d->url_len);
-    fputs(",\"date\":", stdout);
-    out_json_date(stdout, d->date);
-    fputs(",\"rubric\":", stdout);
-    out_json_str(stdout, d->rubric, d->rubric_len);
-    fputs(",\"title\":", stdout);
-    out_json_str(stdout, d->title, d->title_len);
-    fputs(",\"credit\":", stdout);
-    out_json_str(stdout, d->credit, d->credit_len);
-    fputs(",\"text\":", stdout);
-    out_json_str(stdout, d->text, d->text_len);
+    out_json_key_str(stdout, "url", d->url, d->url_len);
+    out_json_key_date(stdout, "date", d->date);
+    out_json_key_str(stdout, "rubric", d->rubric, d->rubric_len);
+    out_json_key_str(stdout, "title", d->title, d->title_len);
+    out_json_key_str(stdout, "credit", d->credit, d->credit_len);
+    out_json_key_str(stdout, "text", d->text, d->text_len);
     fputs("}\n", stdout);
 }
 

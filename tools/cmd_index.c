@@ -104,12 +104,9 @@ static void job_msg(job *j, int prefixed, const char *fmt, ...)
 {
     va_list ap;
     progress_clear(j);
-    if (prefixed)
-        fputs(CLI_PROG ": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_vmessage(prefixed, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 static void progress_draw(job *j, const input *in)
@@ -406,68 +403,63 @@ static void print_summary(job *j)
             t > 0 ? (double)j->text_bytes / 1e6 / t : 0.0, extra);
 }
 
+/* What the options ask for. */
+typedef struct index_args {
+    size_t batch, threads;
+    int quiet;
+} index_args;
+
+static int index_opt(cli_args *a, int key, void *payload)
+{
+    index_args *o = payload;
+    switch (key) {
+    case OPT_QUIET:
+        o->quiet = 1;
+        break;
+    case OPT_BATCH:
+        if (cli_parse_size(a, a->value, &o->batch) < 0)
+            return -1;
+        if (o->batch == 0) {
+            cli_usage_error(a, "--batch must be at least 1");
+            return -1;
+        }
+        break;
+    case OPT_THREADS:
+        if (cli_parse_size(a, a->value, &o->threads) < 0)
+            return -1;
+        if (o->threads == 0 || o->threads > 64) {
+            cli_usage_error(a, "--threads must be 1 to 64");
+            return -1;
+        }
+        break;
+    }
+    return 0;
+}
+
 int cmd_index(int argc, char **argv)
 {
     job j;
     memset(&j, 0, sizeof j);
-    j.batch = DEFAULT_BATCH;
     j.total_known = 1;
-    int quiet = 0, k, rc = 0, ret = EXIT_ERROR;
+    int rc = 0, ret;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t threads = cpus < 1 ? 1 : cpus > MAX_DEFAULT_THREADS ? MAX_DEFAULT_THREADS : (size_t)cpus;
+    index_args ia = { DEFAULT_BATCH,
+                      cpus < 1 ? 1 : cpus > MAX_DEFAULT_THREADS ? MAX_DEFAULT_THREADS : (size_t)cpus,
+                      0 };
     ni_open_options o = NI_OPEN_OPTIONS_INIT;
-    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    int npaths = 0;
-    cli_args a;
+    cli_list args;
 
-    if (!paths) {
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
-    cli_args_init(&a, argc, argv, opts, usage);
-    while ((k = cli_next(&a)) != -1) {
-        switch (k) {
-        case -2:
-            goto cleanup;
-        case OPT_HELP:
-            ret = 0;
-            goto cleanup;
-        case OPT_QUIET:
-            quiet = 1;
-            break;
-        case OPT_BATCH:
-            if (cli_parse_size(&a, a.value, &j.batch) < 0)
-                goto cleanup;
-            if (j.batch == 0) {
-                cli_usage_error(&a, "--batch must be at least 1");
-                goto cleanup;
-            }
-            break;
-        case OPT_THREADS:
-            if (cli_parse_size(&a, a.value, &threads) < 0)
-                goto cleanup;
-            if (threads == 0 || threads > 64) {
-                cli_usage_error(&a, "--threads must be 1 to 64");
-                goto cleanup;
-            }
-            break;
-        case 0:
-            if (!j.db)
-                j.db = a.pos;
-            else
-                paths[npaths++] = a.pos;
-            break;
-        }
-    }
-    if (!j.db || npaths == 0) {
-        cli_usage_error(&a, j.db ? "no input PATH given" : "no index given");
-        goto cleanup;
-    }
-    j.progress = !quiet && isatty(STDERR_FILENO);
+    if ((ret = cli_list_args(&args, argc, argv, opts, usage, "no input PATH given", index_opt,
+                             &ia)) != -1)
+        return ret;
+    ret = EXIT_ERROR;
+    j.db = args.db;
+    j.batch = ia.batch;
+    j.progress = !ia.quiet && isatty(STDERR_FILENO);
     clock_gettime(CLOCK_MONOTONIC, &j.t0);
 
     o.flags = NI_OPEN_CREATE;
-    o.threads = (unsigned)threads;
+    o.threads = (unsigned)ia.threads;
     if (cli_open_index_with(&j.idx, j.db, &o) != 0)
         goto cleanup;
     struct stat st;
@@ -477,8 +469,8 @@ int cmd_index(int argc, char **argv)
         j.have_db_id = 1;
     }
 
-    for (int i = 0; i < npaths && rc == 0; i++)
-        rc = collect(&j, paths[i]);
+    for (int i = 0; i < args.n && rc == 0; i++)
+        rc = collect(&j, args.items[i]);
     if (rc != 0) {
         job_msg(&j, 1, "out of memory");
         goto cleanup;
@@ -495,6 +487,6 @@ cleanup:
     for (size_t i = 0; i < j.nsrc; i++)
         free(j.src[i].path);
     free(j.src);
-    free(paths);
+    cli_list_free(&args);
     return ret;
 }

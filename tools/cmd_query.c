@@ -53,8 +53,7 @@ static const cli_opt opts[] = {
  * snippet's UTF-8). */
 static void print_snippet_json(const ni_snippet *sn)
 {
-    fputs(",\"snippet\":", stdout);
-    out_json_str(stdout, sn->text, sn->len);
+    out_json_key_str(stdout, "snippet", sn->text, sn->len);
     fputs(",\"highlights\":[", stdout);
     for (size_t i = 0; i < sn->nranges; i++)
         printf("%s[%zu,%zu]", i ? "," : "", sn->ranges[2 * i],
@@ -66,16 +65,11 @@ static void print_hit_json(const ni_hit *h, const ni_snippet *sn)
 {
     printf("{\"rank\":%zu,\"score\":", h->rank);
     out_json_num(stdout, h->score);
-    fputs(",\"id\":", stdout);
-    out_json_str(stdout, h->id, h->id_len);
-    fputs(",\"title\":", stdout);
-    out_json_str(stdout, h->title, h->title_len);
-    fputs(",\"date\":", stdout);
-    out_json_date(stdout, h->date);
-    fputs(",\"rubric\":", stdout);
-    out_json_str(stdout, h->rubric, h->rubric_len);
-    fputs(",\"url\":", stdout);
-    out_json_str(stdout, h->url, h->url_len);
+    out_json_key_str(stdout, "id", h->id, h->id_len);
+    out_json_key_str(stdout, "title", h->title, h->title_len);
+    out_json_key_date(stdout, "date", h->date);
+    out_json_key_str(stdout, "rubric", h->rubric, h->rubric_len);
+    out_json_key_str(stdout, "url", h->url, h->url_len);
     if (sn)
         print_snippet_json(sn);
     fputs("}\n", stdout);
@@ -156,127 +150,82 @@ static char *join_words(const char *const *words, int n)
     return s;
 }
 
-int cmd_query(int argc, char **argv)
+/* What the options ask for. */
+typedef struct query_args {
+    ni_search_options so;
+    int json, snippets;
+} query_args;
+
+static int query_opt(cli_args *a, int key, void *payload)
 {
-    ni_search_options so = NI_SEARCH_OPTIONS_INIT;
-    int json = 0, snippets = 1;
-    const char *db = NULL;
-    const char **words = calloc((size_t)argc + 1, sizeof *words);
-    int nwords = 0;
-    cli_args a;
-    int k, ret = EXIT_ERROR;
-    ni_index *idx = NULL;
-    ni_hits *hits = NULL;
-    char *query = NULL;
-
-    if (!words) {
-        cli_error("out of memory");
-        return EXIT_ERROR;
-    }
-    cli_args_init(&a, argc, argv, opts, usage);
-    while ((k = cli_next(&a)) != -1) {
-        switch (k) {
-        case -2:
-            goto cleanup;
-        case OPT_HELP:
-            ret = 0;
-            goto cleanup;
-        case 0:
-            if (!db)
-                db = a.pos;
-            else
-                words[nwords++] = a.pos;
-            break;
-        case OPT_LIMIT:
-            if (cli_parse_size(&a, a.value, &so.limit) < 0)
-                goto cleanup;
-            break;
-        case OPT_OFFSET:
-            if (cli_parse_size(&a, a.value, &so.offset) < 0)
-                goto cleanup;
-            break;
-        case OPT_OR:
-            so.default_or = 1;
-            break;
-        case OPT_ALL_WORDS:
-            so.flags |= NI_SEARCH_ALL_WORDS;
-            break;
-        case OPT_SORT:
-            if (strcmp(a.value, "relevance") == 0) {
-                so.sort = NI_SORT_RELEVANCE;
-            } else if (strcmp(a.value, "date") == 0) {
-                so.sort = NI_SORT_DATE;
-            } else {
-                cli_usage_error(&a, "--sort must be 'relevance' or 'date', "
-                                "not '%s'", a.value);
-                goto cleanup;
-            }
-            break;
-        case OPT_JSON:
-            json = 1;
-            break;
-        case OPT_NO_SNIPPET:
-            snippets = 0;
-            break;
+    query_args *q = payload;
+    switch (key) {
+    case OPT_LIMIT:
+        return cli_parse_size(a, a->value, &q->so.limit);
+    case OPT_OFFSET:
+        return cli_parse_size(a, a->value, &q->so.offset);
+    case OPT_OR:
+        q->so.default_or = 1;
+        break;
+    case OPT_ALL_WORDS:
+        q->so.flags |= NI_SEARCH_ALL_WORDS;
+        break;
+    case OPT_SORT:
+        if (strcmp(a->value, "relevance") == 0) {
+            q->so.sort = NI_SORT_RELEVANCE;
+        } else if (strcmp(a->value, "date") == 0) {
+            q->so.sort = NI_SORT_DATE;
+        } else {
+            cli_usage_error(a, "--sort must be 'relevance' or 'date', "
+                            "not '%s'", a->value);
+            return -1;
         }
+        break;
+    case OPT_JSON:
+        q->json = 1;
+        break;
+    case OPT_NO_SNIPPET:
+        q->snippets = 0;
+        break;
     }
-    if (!db || nwords == 0) {
-        cli_usage_error(&a, db ? "no query given" : "no index given");
-        goto cleanup;
-    }
-    query = join_words(words, nwords);
-    if (!query) {
-        cli_error("out of memory");
-        goto cleanup;
-    }
+    return 0;
+}
 
-    if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
-        goto cleanup;
-
+/* Prints each hit (with its snippet unless q says not to) and counts them
+ * in *returned; returns 0 or the error that stopped the hits. */
+static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
+{
     out_colours c;
-    out_colours_init(&c, !json && out_use_colour(stdout));
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = ni_search(&hits, idx, query, strlen(query), &so);
-    if (rc == NI_ESYNTAX) {
-        cli_error("bad query '%s': %s", query, cli_errdetail(rc));
-        goto cleanup;
-    }
-    if (rc != 0) {
-        cli_error("cannot search '%s': %s", db, cli_errdetail(rc));
-        goto cleanup;
-    }
-    size_t returned = 0;
     ni_hit h;
+    int rc;
+
+    out_colours_init(&c, !q->json && out_use_colour(stdout));
     while ((rc = ni_hits_next(hits, &h)) == 0) {
         ni_snippet snip, *sn = NULL;
-        returned++;
-        if (snippets) {
+        ++*returned;
+        if (q->snippets) {
             if ((rc = ni_hits_snippet(&snip, hits, 0)) < 0)
-                break;
+                return rc;
             sn = &snip;
         }
-        if (json)
+        if (q->json)
             print_hit_json(&h, sn);
         else
             print_hit_human(&h, sn, &c);
     }
-    double ms = out_elapsed(&t0) * 1e3;
-    if (rc < 0) {
-        cli_error("cannot read hits from '%s': %s", db, cli_errdetail(rc));
-        goto cleanup;
-    }
-    if (!json && fflush(stdout) != 0) {
-        /* Do not claim hits in the summary that never reached stdout. */
-        cli_error("cannot write output: %s", strerror(errno));
-        goto cleanup;
-    }
+    return rc == NI_DONE ? 0 : rc;
+}
+
+/* The library's notice about the query on stderr, then the summary: a JSON
+ * line on stdout, or "N hits of M (mode) in X ms" on stderr. */
+static void print_summary(ni_hits *hits, const query_args *q, size_t returned, double ms)
+{
     uint64_t total = ni_hits_total(hits);
     const char *mode = ni_hits_mode(hits);
     const char *notice = ni_hits_notice(hits);
     if (notice)
         cli_error("note: %s", notice);
-    if (json) {
+    if (q->json) {
         printf("{\"total\":%llu,\"returned\":%zu,\"ms\":%.3f,\"mode\":",
                (unsigned long long)total, returned, ms);
         out_json_str(stdout, mode, strlen(mode));
@@ -286,12 +235,68 @@ int cmd_query(int argc, char **argv)
                 returned == 1 ? "hit" : "hits", (unsigned long long)total,
                 mode, ms);
     }
-    ret = total > 0 ? EXIT_HITS : EXIT_NOHITS;
+}
+
+/* Runs query on the index db and prints the hits; returns the exit code. */
+static int run_query(ni_index *idx, const char *db, const char *query, const query_args *q)
+{
+    ni_hits *hits = NULL;
+    size_t returned = 0;
+    int ret = EXIT_ERROR;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = ni_search(&hits, idx, query, strlen(query), &q->so);
+    if (rc == NI_ESYNTAX) {
+        cli_error("bad query '%s': %s", query, cli_errdetail(rc));
+        goto cleanup;
+    }
+    if (rc != 0) {
+        cli_error("cannot search '%s': %s", db, cli_errdetail(rc));
+        goto cleanup;
+    }
+    rc = print_hits(hits, q, &returned);
+    double ms = out_elapsed(&t0) * 1e3;
+    if (rc < 0) {
+        cli_error("cannot read hits from '%s': %s", db, cli_errdetail(rc));
+        goto cleanup;
+    }
+    if (!q->json && fflush(stdout) != 0) {
+        /* Do not claim hits in the summary that never reached stdout. */
+        cli_error("cannot write output: %s", strerror(errno));
+        goto cleanup;
+    }
+    print_summary(hits, q, returned, ms);
+    ret = ni_hits_total(hits) > 0 ? EXIT_HITS : EXIT_NOHITS;
 
 cleanup:
     ni_hits_free(hits);
+    return ret;
+}
+
+int cmd_query(int argc, char **argv)
+{
+    query_args q = { NI_SEARCH_OPTIONS_INIT, 0, 1 };
+    cli_list args;
+    ni_index *idx = NULL;
+    char *query = NULL;
+    int ret;
+
+    if ((ret = cli_list_args(&args, argc, argv, opts, usage, "no query given", query_opt,
+                             &q)) != -1)
+        return ret;
+    ret = EXIT_ERROR;
+    query = join_words(args.items, args.n);
+    if (!query) {
+        cli_error("out of memory");
+        goto cleanup;
+    }
+    if (cli_open_index(&idx, args.db, NI_OPEN_READONLY) != 0)
+        goto cleanup;
+    ret = run_query(idx, args.db, query, &q);
+
+cleanup:
     ni_index_close(idx);
     free(query);
-    free(words);
+    cli_list_free(&args);
     return ret;
 }

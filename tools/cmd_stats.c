@@ -12,8 +12,6 @@ static const char usage[] =
     "      --json        one JSON object\n"
     "  -h, --help        show this help\n";
 
-
-
 static void print_json(const ni_stats *s)
 {
     printf("{\"docs\":%llu,\"deleted\":%llu,\"terms\":%llu,\"tokens\":%llu,"
@@ -46,31 +44,20 @@ static void print_human(const ni_stats *s)
 
 int cmd_stats(int argc, char **argv)
 {
-    const char *db = NULL;
-    int json = 0, k, ret = EXIT_ERROR;
-    ni_index *idx = NULL;
-    const char *pos[1];
-    static const char *const missing[] = { "no index given" };
-
-    if ((k = cli_simple_args(argc, argv, usage, pos, 1, missing, &json)) != -1)
-        return k;
-    db = pos[0];
-
-    if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
-        return EXIT_ERROR;
+    const char *db;
+    ni_index *idx;
     ni_stats st;
-    int rc = ni_index_stats(&st, idx);
-    if (rc != 0) {
+    int json = 0, rc;
+
+    if ((rc = cli_open_db_arg(&idx, &db, argc, argv, usage, &json, NI_OPEN_READONLY)) != -1)
+        return rc;
+    rc = ni_index_stats(&st, idx);
+    if (rc != 0)
         cli_error("cannot read statistics of '%s': %s", db, cli_errdetail(rc));
-        goto cleanup;
-    }
-    if (json)
+    else if (json)
         print_json(&st);
     else
         print_human(&st);
-    ret = 0;
-
-cleanup:
     ni_index_close(idx);
-    return ret;
+    return rc == 0 ? 0 : EXIT_ERROR;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "jsonl.h"
+#include "utf8.h"
 
 #define MAX_DEPTH 64
 
@@ -68,34 +69,6 @@ static void ws(parser *p)
     while (p->i < p->n && (p->s[p->i] == ' ' || p->s[p->i] == '\t' ||
                            p->s[p->i] == '\r' || p->s[p->i] == '\n'))
         p->i++;
-}
-
-/* Length of the valid UTF-8 sequence at s[0..left), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t left)
-{
-    size_t n, k;
-    unsigned long c;
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2, c = s[0] & 0x1fu;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3, c = s[0] & 0x0fu;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4, c = s[0] & 0x07u;
-    else
-        return 0;
-    if (n > left)
-        return 0;
-    for (k = 1; k < n; k++) {
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-        c = c << 6 | (s[k] & 0x3fu);
-    }
-    if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-        (n == 4 && (c < 0x10000 || c > 0x10ffff)))
-        return 0;
-    return n;
 }
 
 static int hex4(parser *p, unsigned long *out)
@@ -248,13 +221,14 @@ static int string(parser *p, int keep)
                     p->i++;
                     continue;
                 }
-                /* two-byte sequences (Cyrillic) checked here */
+                /* two-byte sequences (Cyrillic) checked here, the rest
+                 * by the CLI's one validator */
                 if (b >= 0xc2 && b <= 0xdf && p->i + 1 < p->n &&
                     ((unsigned char)p->s[p->i + 1] & 0xc0) == 0x80) {
                     p->i += 2;
                     continue;
                 }
-                if (!(k = utf8_seq((const unsigned char *)p->s + p->i, p->n - p->i)))
+                if (!(k = utf8_seq_len((const unsigned char *)p->s + p->i, p->n - p->i)))
                     return fail(p, "invalid UTF-8 at byte %zu", p->i);
                 p->i += k;
             }

@@ -10,35 +10,59 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "utf8.h"
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-size_t out_utf8_len(const unsigned char *s, size_t n)
+/*
+ * Writes s[0..n) to f a character at a time: each invalid UTF-8 byte as
+ * U+FFFD, each valid character (len bytes at p, ASCII included) as put
+ * writes it, which gets arg too.
+ */
+static void put_chars(FILE *f, const char *s, size_t n,
+                      void (*put)(FILE *, const unsigned char *, size_t, int),
+                      int arg)
 {
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len;
-    uint32_t cp, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2; cp = c & 0x1Fu; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3; cp = c & 0x0Fu; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4; cp = c & 0x07u; min = 0x10000;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t len = utf8_seq_len(p + i, n - i);
+        if (len == 0) {
+            fputs(replacement, f);
+            len = 1;
+        } else {
+            put(f, p + i, len, arg);
+        }
+        i += len;
+    }
+}
+
+/* One character of a JSON string: control characters escaped, U+2028 and
+ * U+2029 too (valid JSON, but they end lines in JavaScript). */
+static void put_json_char(FILE *f, const unsigned char *p, size_t len, int unused)
+{
+    unsigned char c = p[0];
+    (void)unused;
+    if (len == 1) {
+        switch (c) {
+        case '"':  fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        default:
+            if (c < 0x20 || c == 0x7F)
+                fprintf(f, "\\u%04x", c);
+            else
+                fputc(c, f);
+        }
+    } else if (len == 3 && c == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+        fprintf(f, "\\u%04x", p[2] == 0xA8 ? 0x2028u : 0x2029u);
     } else {
-        return 0;
+        fwrite(p, 1, len, f);
     }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (s[i] & 0x3Fu);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
 }
 
 void out_json_str(FILE *f, const char *s, size_t n)
@@ -47,43 +71,8 @@ void out_json_str(FILE *f, const char *s, size_t n)
         fputs("null", f);
         return;
     }
-    const unsigned char *p = (const unsigned char *)s;
     fputc('"', f);
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = p[i];
-        if (c < 0x80) {
-            switch (c) {
-            case '"':  fputs("\\\"", f); break;
-            case '\\': fputs("\\\\", f); break;
-            case '\n': fputs("\\n", f); break;
-            case '\r': fputs("\\r", f); break;
-            case '\t': fputs("\\t", f); break;
-            case '\b': fputs("\\b", f); break;
-            case '\f': fputs("\\f", f); break;
-            default:
-                if (c < 0x20 || c == 0x7F)
-                    fprintf(f, "\\u%04x", c);
-                else
-                    fputc(c, f);
-            }
-            i++;
-            continue;
-        }
-        size_t len = out_utf8_len(p + i, n - i);
-        if (len == 0) {
-            fputs(replacement, f);
-            i++;
-        } else if (len == 3 && c == 0xE2 && p[i + 1] == 0x80 &&
-                   (p[i + 2] == 0xA8 || p[i + 2] == 0xA9)) {
-            /* U+2028/U+2029 are valid JSON but end lines in JavaScript. */
-            fprintf(f, "\\u%04x", p[i + 2] == 0xA8 ? 0x2028u : 0x2029u);
-            i += 3;
-        } else {
-            fwrite(p + i, 1, len, f);
-            i += len;
-        }
-    }
+    put_chars(f, s, n, put_json_char, 0);
     fputc('"', f);
 }
 
@@ -116,6 +105,18 @@ void out_json_date(FILE *f, int64_t date)
         fputs("null", f);
 }
 
+void out_json_key_str(FILE *f, const char *key, const char *s, size_t n)
+{
+    fprintf(f, ",\"%s\":", key);
+    out_json_str(f, s, n);
+}
+
+void out_json_key_date(FILE *f, const char *key, int64_t date)
+{
+    fprintf(f, ",\"%s\":", key);
+    out_json_date(f, date);
+}
+
 void out_json_num(FILE *f, double v)
 {
     if (!isfinite(v))
@@ -124,38 +125,29 @@ void out_json_num(FILE *f, double v)
         fprintf(f, "%.6g", v);
 }
 
+/* One character for a terminal: C0 and C1 controls and DEL as a space,
+ * newlines and tabs too unless keep_newlines. */
+static void put_text_char(FILE *f, const unsigned char *p, size_t len, int keep_newlines)
+{
+    unsigned char c = p[0];
+    if (len == 1) {
+        if ((c == '\n' || c == '\t') && keep_newlines)
+            fputc(c, f);
+        else if (c < 0x20 || c == 0x7F)
+            fputc(' ', f);
+        else
+            fputc(c, f);
+    } else if (len == 2 && c == 0xC2 && p[1] < 0xA0) {
+        fputc(' ', f); /* U+0080..U+009F */
+    } else {
+        fwrite(p, 1, len, f);
+    }
+}
+
 void out_text(FILE *f, const char *s, size_t n, int keep_newlines)
 {
-    if (!s)
-        return;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = p[i];
-        if (c < 0x80) {
-            if (c == '\n' && keep_newlines)
-                fputc('\n', f);
-            else if (c == '\t' && keep_newlines)
-                fputc('\t', f);
-            else if (c < 0x20 || c == 0x7F)
-                fputc(' ', f);
-            else
-                fputc(c, f);
-            i++;
-            continue;
-        }
-        size_t len = out_utf8_len(p + i, n - i);
-        if (len == 0) {
-            fputs(replacement, f);
-            i++;
-        } else if (len == 2 && c == 0xC2 && p[i + 1] < 0xA0) {
-            fputc(' ', f); /* C1 controls (U+0080..U+009F) */
-            i += 2;
-        } else {
-            fwrite(p + i, 1, len, f);
-            i += len;
-        }
-    }
+    if (s)
+        put_chars(f, s, n, put_text_char, keep_newlines);
 }
 
 int out_use_colour(FILE *f)
