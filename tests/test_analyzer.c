@@ -308,6 +308,47 @@ static void chunk_boundary(void)
  * right tokens, and the same analyzer then analyses the text right; the loop
  * ends with the first run that made fewer than N allocations (untouched).
  * Leaks show under ASan. */
+/* The rubric term: prefix and normalised words joined by one space, the
+ * parts of a compound left out, cut at NI_MAX_WORD_BYTES * 2 bytes. */
+static void rubric_term(void)
+{
+    ni_analyzer *an = NULL;
+    ni_buf out = NI_BUF_INIT;
+    char in[600];
+    size_t p = sizeof NI_RUBRIC_PREFIX - 1, max = NI_MAX_WORD_BYTES * 2, i;
+    const char *s;
+
+    CHECK_RC(ni_analyzer_new(&an), 0);
+    if (!an)
+        return;
+    s = "ОБЩЕСТВО  и Ёлки";
+    CHECK(ni_rubric_term(an, &out, s, strlen(s)) == 1);
+    CHECK(out.len == p + strlen("общество и елки") &&
+          memcmp(out.data, NI_RUBRIC_PREFIX "общество и елки", out.len) == 0);
+    s = "Ростов-на-Дону";
+    CHECK(ni_rubric_term(an, &out, s, strlen(s)) == 1);
+    CHECK(out.len == p + strlen("ростов-на-дону") &&
+          memcmp(out.data + p, "ростов-на-дону", out.len - p) == 0);
+    s = " «» — ";
+    CHECK(ni_rubric_term(an, &out, s, strlen(s)) == 0);
+    CHECK(ni_rubric_term(an, &out, "", 0) == 0);
+    /* words of 9 letters and a space: the term reaches max - 1, max, max + 1
+     * bytes with the prefix; only the last is cut, to max */
+    for (i = 0; i < 3; i++) {
+        size_t want = max - 1 + i, n = 0;
+        while (p + n + 10 <= want) {
+            memcpy(in + n, n ? " aaaaaaaaa" : "aaaaaaaaaa", 10);
+            n += 10;
+        }
+        memset(in + n, 'b', want - p - n);
+        n = want - p;
+        CHECK(ni_rubric_term(an, &out, in, n) == 1);
+        CHECK(out.len == (want > max ? max : want));
+    }
+    ni_buf_free(&out);
+    ni_analyzer_free(an);
+}
+
 /* ni_utf8_len, which snippets use to copy only well-formed UTF-8: every
  * boundary of every sequence length, on both sides. */
 static void utf8_len(void)
@@ -371,4 +412,4 @@ static void allocation_failure(void)
 }
 
 TEST_MAIN(TEST(golden), TEST(properties), TEST(cache_and_chunks), TEST(cache_growth), TEST(chunk_boundary),
-          TEST(utf8_len), TEST(allocation_failure))
+          TEST(utf8_len), TEST(rubric_term), TEST(allocation_failure))
