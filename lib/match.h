@@ -3,9 +3,9 @@
  * matcher with next() and advance(target) over increasing internal ids
  * (Apache Lucy's Matcher), so conjunctions leapfrog, disjunctions merge,
  * and a matcher can bound its score for dynamic pruning (prune.h).  The
- * matchers that read posting blocks (term, phrase, NEAR) are in term.c,
- * those that combine others (AND, OR, date filter) and the docinfo cache
- * in match.c.
+ * matchers that read posting blocks (term, phrase, NEAR) are in term.c;
+ * the others (AND, OR, date filter, all, none) and the docinfo cache in
+ * match.c.
  */
 #ifndef NI_MATCH_H
 #define NI_MATCH_H
