@@ -2,12 +2,16 @@
  * match.h - document-at-a-time matchers: every query node becomes a
  * matcher with next() and advance(target) over increasing internal ids
  * (Apache Lucy's Matcher), so conjunctions leapfrog, disjunctions merge,
- * and a matcher can bound its score for dynamic pruning.
+ * and a matcher can bound its score for dynamic pruning (prune.h).  The
+ * matchers that read posting blocks (term, phrase, NEAR) are in term.c;
+ * the others (AND, OR, date filter, all, none) and the docinfo cache in
+ * match.c.
  */
 #ifndef NI_MATCH_H
 #define NI_MATCH_H
 
 #include "layout.h"
+#include "postings.h"
 #include "rank.h"
 
 #define NI_NO_DOC UINT32_MAX
@@ -33,23 +37,157 @@ void ni_match_ctx_release(ni_match_ctx *c);
 
 typedef struct ni_matcher ni_matcher;
 
+/*
+ * How an AND or an OR combines other matchers (ops->parts), for the top-k
+ * evaluator (prune.c): it flattens nested ORs, sums their scores in the
+ * order their score functions do, and takes ANDs apart.  The arrays are
+ * the matcher's own, valid while it lives.
+ */
+typedef enum { NI_PARTS_NONE, NI_PARTS_AND, NI_PARTS_OR } ni_parts_kind;
+
+typedef struct ni_match_parts {
+    ni_parts_kind kind;          /* NI_PARTS_NONE: neither an AND nor an OR */
+    ni_matcher **kids;           /* AND: the required parts, rarest first;
+                                    OR: the kids, in the order they are summed */
+    size_t nkids;
+    ni_matcher **opt, **excl;    /* AND: optional scorers; excluded parts */
+    size_t nopt, nexcl;
+    size_t min_match;            /* OR: kids a document must hold (>= 1) */
+    size_t ngen;                 /* OR: kids[0..ngen) propose documents
+                                    (with min_match > 1, the rarest kids;
+                                    every document holds one of them) */
+} ni_match_parts;
+
 typedef struct ni_matcher_ops {
     int (*next)(ni_matcher *m);                    /* 0 or <0; doc = NI_NO_DOC at end */
     int (*advance)(ni_matcher *m, uint32_t target); /* first doc >= target */
     double (*score)(ni_matcher *m, const ni_docinfo *di); /* at the current doc */
     void (*free)(ni_matcher *m);
+
+    /* For top-k evaluation with pruning (prune.c).  Each may be NULL;
+     * call them through the ni_matcher_* wrappers below. */
+
+    /*
+     * Lucene's advanceShallow and getMaxScore in one: moves the posting
+     * cursors under m that stand before target to the block holding the
+     * first document >= target, reading block headers only, and sets *out
+     * to a bound of m's score on every document in [target, *upto],
+     * lowering *upto to the last document of the shortest posting block
+     * that bound rests on.  m stands on a document (not at its end); it may
+     * stand before target afterwards: the caller advances it to target or
+     * beyond before it reads m->doc again.  NULL: the bound is max_score,
+     * for all documents.
+     */
+    int (*bound)(ni_matcher *m, uint32_t target, uint32_t *upto, double *out);
+    /* Fills *out with how m combines other matchers.  NULL: NI_PARTS_NONE. */
+    void (*parts)(const ni_matcher *m, ni_match_parts *out);
+    /* From now on m decodes a posting block's documents only when they are
+     * needed, which leaves blocks ruled out by their headers undecoded;
+     * the caller calls ready() before it scores m.  NULL: nothing to do. */
+    void (*set_lazy)(ni_matcher *m);
+    /* Decodes what a lazy m needs to score its current document.  0 or <0.
+     * NULL: nothing to do. */
+    int (*ready)(ni_matcher *m);
 } ni_matcher_ops;
+
+/*
+ * The state of a term matcher that the top-k evaluator steps through
+ * inline (ni_matcher_next, ni_matcher_advance), without a call per
+ * document: its current posting block, of which the entries
+ * blk.docs[0..blk.ndec) are decoded, and the index i of its current
+ * document in it.  While the term is not at its end and i < blk.ndec,
+ * its doc is blk.docs[i]; moving to another decoded entry j of the block
+ * is setting i = j and doc = blk.docs[j].  Owned by the term (term.c).
+ */
+typedef struct ni_term_step {
+    ni_block blk;
+    uint32_t i;
+} ni_term_step;
 
 struct ni_matcher {
     const ni_matcher_ops *ops;
     uint32_t doc;                /* current document, NI_NO_DOC when done */
     double max_score;            /* no document scores more */
     uint64_t cost;               /* documents it may visit (for ordering) */
+    /* a term's block, when any decoded document of it may be stepped to
+     * inline (not for terms restricted to the title); NULL otherwise */
+    ni_term_step *step;
     /* top-k evaluation: the score at document scored_at - 1 (0: none), so
      * that a candidate's final sum does not score its matchers again */
     uint32_t scored_at;
     double scored;
 };
+
+/* m->ops->next(m), with a term's step to a decoded entry of its block
+ * taken inline: the proposing terms of a top-k OR step through every
+ * document they hold. */
+static inline int ni_matcher_next(ni_matcher *m)
+{
+    ni_term_step *s = m->step;
+    if (s && m->doc != NI_NO_DOC && s->i + 1 < s->blk.ndec) {
+        m->doc = s->blk.docs[++s->i];
+        return 0;
+    }
+    return m->ops->next(m);
+}
+
+/* m->ops->advance(m, target), with a term's step among the decoded
+ * entries of its block taken inline: optional and probed terms are sent a
+ * few documents on at a time, many times per query. */
+static inline int ni_matcher_advance(ni_matcher *m, uint32_t target)
+{
+    ni_term_step *s = m->step;
+    if (m->doc >= target)
+        return 0;
+    if (s && target <= s->blk.last_doc) {
+        uint32_t i = s->i, n = s->blk.ndec;
+        while (i < n && s->blk.docs[i] < target)
+            i++;
+        if (i < n) {
+            s->i = i;
+            m->doc = s->blk.docs[i];
+            return 0;
+        }
+    }
+    return m->ops->advance(m, target);
+}
+
+/* ops->bound where m has one; 0 at m's end, max_score otherwise. */
+static inline int ni_matcher_bound(ni_matcher *m, uint32_t target, uint32_t *upto,
+                                   double *out)
+{
+    if (m->doc == NI_NO_DOC) {
+        *out = 0;
+        return 0;
+    }
+    if (!m->ops->bound) {
+        *out = m->max_score;
+        return 0;
+    }
+    return m->ops->bound(m, target, upto, out);
+}
+
+/* ops->parts, or NI_PARTS_NONE. */
+static inline void ni_matcher_parts(const ni_matcher *m, ni_match_parts *out)
+{
+    if (m->ops->parts)
+        m->ops->parts(m, out);
+    else
+        out->kind = NI_PARTS_NONE;
+}
+
+/* ops->set_lazy where m has one. */
+static inline void ni_matcher_set_lazy(ni_matcher *m)
+{
+    if (m->ops->set_lazy)
+        m->ops->set_lazy(m);
+}
+
+/* ops->ready where m has one. */
+static inline int ni_matcher_ready(ni_matcher *m)
+{
+    return m->ops->ready ? m->ops->ready(m) : 0;
+}
 
 /*
  * The docinfo of doc: 1 when live, 0 when deleted, <0 on error (a missing
@@ -89,30 +227,7 @@ int ni_match_date(ni_matcher **out, ni_match_ctx *c, ni_matcher *kid,
 /* Matches nothing. */
 int ni_match_none(ni_matcher **out);
 
+/* Frees m and the matchers it owns; NULL accepted. */
 void ni_matcher_free(ni_matcher *m);
-
-/*
- * Called for every document pruning cannot rule out (and once first with
- * doc NI_NO_DOC to ask the starting threshold): returns the score a document
- * must reach to enter the top k now (-HUGE_VAL while it is not full).
- */
-typedef double (*ni_collect_fn)(void *arg, uint32_t doc, double score,
-                                const ni_docinfo *di);
-
-/*
- * Top-k evaluation with dynamic pruning, for a term, a phrase, an AND
- * (required, optional and excluded parts), an OR of scorers or an OR with
- * a minimum number of matching kids (either possibly beside optional
- * scorers).  ORs use MaxScore: kids whose bounds together cannot reach the
- * threshold stop proposing candidates and are only probed while a
- * candidate can still make it.  Both ORs and ANDs sum the bounds of the
- * posting blocks around a candidate (read from block headers) and skip
- * the documents up to the end of the shortest of those blocks when the sum
- * cannot reach the threshold.  Documents that cannot enter the top k are
- * never collected, so a count of collected documents is a lower bound.
- * NI_ENOTFOUND when root has another shape (then evaluate exhaustively).
- */
-int ni_match_maxscore(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect,
-                      void *arg);
 
 #endif

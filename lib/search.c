@@ -30,6 +30,7 @@
 #include "layout.h"
 #include "match.h"
 #include "mem.h"
+#include "prune.h"
 #include "query.h"
 #include "search.h"
 #include "snippet.h"
@@ -549,7 +550,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     }
     if (rc == 0 && root && k && !by_date && (o->flags & NI_SEARCH_APPROX_TOTAL)) {
         h->k = k;
-        rc = ni_match_maxscore(root, &c, collect_top, h);
+        rc = ni_prune_topk(root, &c, collect_top, h);
         h->headers_only = c.blocks_read - c.blocks_decoded;
         h->windows = c.windows_skipped;
         if (rc == 0) {
