@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index.h"
 #include "match.h"
 #include "prune.h"
 #include "query.h"
