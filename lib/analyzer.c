@@ -49,6 +49,7 @@
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include "hash.h"
 #include "internal.h"
 #include "stem.h"
 

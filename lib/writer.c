@@ -84,6 +84,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "index.h"
 #include "invert.h"
 #include "pipeline.h"
