@@ -37,6 +37,14 @@ static inline uint32_t ni_term_hash(const void *p, size_t n)
     return (uint32_t)h ? (uint32_t)h : 1;
 }
 
+/* Whether the term of tlen bytes at bytes + off, whose hash is th, is the
+ * key (len bytes, hash h): the comparison of the tables of terms. */
+static inline int ni_term_same(const unsigned char *bytes, uint32_t off, uint32_t tlen,
+                               uint32_t th, const void *key, size_t len, uint32_t h)
+{
+    return th == h && tlen == len && memcmp(bytes + off, key, len) == 0;
+}
+
 /* A table; zeroed memory is an empty one. */
 typedef struct ni_hash {
     uint32_t *slots;        /* entry number + 1; 0: empty */

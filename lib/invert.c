@@ -77,8 +77,7 @@ static int dt_is(const void *ctx, uint32_t i, const void *term, size_t len, uint
 {
     const ni_doc_terms *d = ctx;
     const ni_dterm *t = &d->dt[i];
-    return t->hash == h && t->term_len == len &&
-           memcmp(d->terms.data + t->term_off, term, len) == 0;
+    return ni_term_same(d->terms.data, t->term_off, t->term_len, t->hash, term, len, h);
 }
 
 /* The index in d->dt of term (whose ni_term_hash is h), added when new. */

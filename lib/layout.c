@@ -242,6 +242,31 @@ int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out)
     return 0;
 }
 
+int ni_docinfo_put(ni_txn *t, uint32_t doc, const ni_docinfo *di)
+{
+    unsigned char key[4], chunk[NI_DOCINFO_CHUNK * NI_DOCINFO_ENTRY];
+    size_t i = doc % NI_DOCINFO_CHUNK, n = 0;
+    ni_val v;
+    int rc;
+
+    ni_put_be32(key, doc / NI_DOCINFO_CHUNK);
+    memset(chunk, 0, sizeof chunk);
+    rc = ni_txn_get(t, NI_T_DOCINFO, key, 4, &v);
+    if (rc == 0) {
+        if (v.len > sizeof chunk || v.len % NI_DOCINFO_ENTRY)
+            return ni_error(NI_ECORRUPT, "docinfo chunk %u has %zu bytes",
+                            doc / NI_DOCINFO_CHUNK, v.len);
+        memcpy(chunk, v.data, v.len);
+        n = v.len;
+    } else if (rc != NI_ENOTFOUND) {
+        return rc;
+    }
+    ni_docinfo_encode(chunk + i * NI_DOCINFO_ENTRY, di);
+    if (n < (i + 1) * NI_DOCINFO_ENTRY)
+        n = (i + 1) * NI_DOCINFO_ENTRY;
+    return ni_txn_put(t, NI_T_DOCINFO, key, 4, chunk, n);
+}
+
 size_t ni_posting_key(unsigned char *key, const char *term, size_t len, uint32_t doc)
 {
     memcpy(key, term, len);
