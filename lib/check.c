@@ -1,7 +1,6 @@
 /*
  * check.c - verifying a whole index against the invariants of the format
- * documented in writer.c, and compacting it (rewriting posting lists
- * without deleted documents).
+ * documented in layout.c.  Compaction is compact.c's.
  *
  * The check reads one snapshot and stops at the first inconsistency, which
  * it names in an NI_ECORRUPT message: statistics against docinfo, ids

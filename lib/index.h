@@ -1,6 +1,6 @@
 /*
- * index.h - the ni_index handle and the on-disk layout shared by writer.c
- * (which writes it and documents it) and search.c (which reads it).
+ * index.h - the ni_index handle and the on-disk layout (documented in
+ * layout.c) shared by the write side (flush.c, compact.c) and search.c.
  */
 #ifndef NI_INDEX_H
 #define NI_INDEX_H

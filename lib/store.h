@@ -9,7 +9,7 @@
 #include "internal.h"
 
 /* The tables of an index (LMDB named databases); the layout of each is
- * documented at the top of writer.c, which writes them. */
+ * documented at the top of layout.c. */
 enum ni_table {
     NI_T_META,
     NI_T_TERMS,
