@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "compact.h"
+#include "index.h"
 #include "postlist.h"
 
 /* Whether k is a posting key of term (tlen bytes). */

@@ -7,7 +7,7 @@
 #ifndef NI_COMPACT_H
 #define NI_COMPACT_H
 
-#include "index.h"
+#include "store.h"
 
 /* Compacts the committed index of s; a full map is grown and the
  * compaction redone.  No transaction of this thread may be open. */

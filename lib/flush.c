@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "flush.h"
+#include "index.h"
 #include "postlist.h"
 
 #define DICT_MIN_BATCH ((size_t)1 << 20)     /* bytes of tails to train on */

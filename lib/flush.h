@@ -8,8 +8,8 @@
 #define NI_FLUSH_H
 
 #include "batch.h"
-#include "index.h"
 #include "pipeline.h"
+#include "store.h"
 
 /* Scratch space, codecs and the compression dictionary, kept from one
  * flush to the next. */

@@ -18,6 +18,7 @@
 
 #include "../lib/compact.h"
 #include "../lib/flush.h"
+#include "../lib/index.h"
 #include "test.h"
 #include "tmpdir.h"
 
