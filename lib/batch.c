@@ -95,7 +95,7 @@ static int intern(ni_batch *b, const char *term, size_t len, uint32_t h, uint32_
     a->term_len = (uint32_t)len;
     a->hash = h;
     memset(&a->post, 0, sizeof a->post);
-    ni_hash_set(&b->term_hash, slot, (uint32_t)b->nterms);
+    ni_hash_add(&b->term_hash, slot, (uint32_t)b->nterms);
     *out = (uint32_t)b->nterms++;
     return 0;
 }
@@ -116,11 +116,14 @@ static int id_is(const void *ctx, uint32_t i, const void *id, size_t len, uint32
     return d->id_len == len && memcmp(ni_batch_id(b, d), id, len) == 0;
 }
 
-/* The live document with this id, or NI_HASH_NONE; *slot as ni_hash_find. */
-static uint32_t find_live(const ni_batch *b, const char *id, size_t len, size_t *slot)
+/* The latest document with this id, or NI_HASH_NONE; *slot as
+ * ni_hash_find. */
+static uint32_t find_id(const ni_batch *b, const char *id, size_t len, size_t *slot)
 {
-    uint32_t i = ni_hash_find(&b->id_hash, ni_term_hash(id, len), id_is, b, id, len, slot);
-    return i != NI_HASH_NONE && b->docs[i].dead ? NI_HASH_NONE : i;
+    *slot = 0;
+    if (!b->id_hash.nslots)
+        return NI_HASH_NONE;
+    return ni_hash_find(&b->id_hash, ni_term_hash(id, len), id_is, b, id, len, slot);
 }
 
 /* ---- adding and deleting ----------------------------------------------- */
@@ -156,13 +159,16 @@ void ni_batch_end(ni_batch *b, const ni_doc *doc)
 {
     ni_batch_doc *d = &b->docs[b->ndocs];
     size_t slot;
-    uint32_t prev = find_live(b, doc->id, doc->id_len, &slot);
+    uint32_t prev = find_id(b, doc->id, doc->id_len, &slot);
 
-    if (prev != NI_HASH_NONE)
+    if (prev == NI_HASH_NONE) {
+        ni_hash_add(&b->id_hash, slot, (uint32_t)b->ndocs);
+    } else {
         b->docs[prev].dead = NI_BATCH_REPLACED;
+        ni_hash_replace(&b->id_hash, slot, (uint32_t)b->ndocs);
+    }
     d->id_len = (uint32_t)doc->id_len;
     d->date = doc->date;
-    ni_hash_set(&b->id_hash, slot, (uint32_t)b->ndocs);
     b->ndocs++;
     b->mem += doc_bytes(doc);
 }
@@ -202,8 +208,8 @@ int ni_batch_merge(ni_batch *b, const ni_doc_terms *dt)
 int ni_batch_kill(ni_batch *b, const char *id, size_t len)
 {
     size_t slot;
-    uint32_t prev = find_live(b, id, len, &slot);
-    if (prev == NI_HASH_NONE)
+    uint32_t prev = find_id(b, id, len, &slot);
+    if (prev == NI_HASH_NONE || b->docs[prev].dead)
         return 0;
     b->docs[prev].dead = NI_BATCH_REPLACED;
     return 1;

@@ -75,19 +75,15 @@ static inline int ni_hash_reserve(ni_hash *t, size_t first, ni_hash_of hash_of,
 
 /*
  * The entry that eq says is the key (hash h), or NI_HASH_NONE; *slot is
- * where it is, or the empty slot where it would go (for ni_hash_set; 0
- * when the table has no slots yet).  Inline, so that eq is too: the
- * inverter looks up every token.
+ * where it is, or the empty slot where it would go (for ni_hash_add).  The
+ * table must have slots (after a first ni_hash_reserve).  Inline, so that
+ * eq is too: the inverter looks up every token.
  */
 static inline uint32_t ni_hash_find(const ni_hash *t, uint32_t h, ni_hash_eq eq,
                                     const void *ctx, const void *key, size_t len,
                                     size_t *slot)
 {
     size_t mask = t->nslots - 1, j;
-    if (!t->nslots) {
-        *slot = 0;
-        return NI_HASH_NONE;
-    }
     for (j = h & mask; t->slots[j]; j = (j + 1) & mask)
         if (eq(ctx, t->slots[j] - 1, key, len, h)) {
             *slot = j;
@@ -97,13 +93,17 @@ static inline uint32_t ni_hash_find(const ni_hash *t, uint32_t h, ni_hash_eq eq,
     return NI_HASH_NONE;
 }
 
-/* Puts entry e in a slot ni_hash_find gave since the last ni_hash_reserve:
- * the empty slot of a new key, or the slot of a key found, whose entry it
- * replaces.  A new key needs the room ni_hash_reserve made. */
-static inline void ni_hash_set(ni_hash *t, size_t slot, uint32_t e)
+/* Entry e for a new key, in the empty slot ni_hash_find gave for it
+ * (with the room ni_hash_reserve made since). */
+static inline void ni_hash_add(ni_hash *t, size_t slot, uint32_t e)
 {
-    if (!t->slots[slot])
-        t->filled[t->count++] = (uint32_t)slot;
+    t->filled[t->count++] = (uint32_t)slot;
+    t->slots[slot] = e + 1;
+}
+
+/* Entry e instead of the one ni_hash_find found in slot. */
+static inline void ni_hash_replace(ni_hash *t, size_t slot, uint32_t e)
+{
     t->slots[slot] = e + 1;
 }
 

@@ -102,7 +102,7 @@ static int term_index(ni_inverter *inv, ni_doc_terms *d, const char *term, size_
     t->hash = h;
     if ((rc = ni_buf_put(&d->terms, term, len)) < 0)
         return rc;
-    ni_hash_set(&inv->terms, slot, (uint32_t)d->ndt);
+    ni_hash_add(&inv->terms, slot, (uint32_t)d->ndt);
     *out = (uint32_t)d->ndt++;
     return 0;
 }
