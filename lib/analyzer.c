@@ -51,6 +51,7 @@
 
 #include "analyzer.h"
 #include "error.h"
+#include "hash.h"
 #include "mem.h"
 #include "stem.h"
 

@@ -31,6 +31,8 @@ int ni_index_open(ni_index **out, const char *path, const ni_open_options *opts)
 
 void ni_index_close(ni_index *idx)
 {
+    if (idx)
+        ni_writer_free(idx->writer);
     ni_index_free(idx);
 }
 

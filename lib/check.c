@@ -1,7 +1,7 @@
 /*
  * check.c - verifying a whole index (ni_index_check) against the
- * invariants of the format documented in writer.c.  It only reads;
- * compaction is the writer's (ni_writer_compact).
+ * invariants of the format documented in layout.c.  It only reads;
+ * compaction is compact.c's.
  *
  * The check reads one snapshot and stops at the first inconsistency, which
  * it names in an NI_ECORRUPT message: statistics against docinfo, ids

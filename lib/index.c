@@ -14,7 +14,6 @@
 #include "index.h"
 #include "layout.h"
 #include "mem.h"
-#include "writer.h"
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
 #define MAX_THREADS 64
@@ -100,7 +99,6 @@ void ni_index_free(ni_index *idx)
     int i;
     if (!idx)
         return;
-    ni_writer_free(idx->writer);
     for (i = 0; i < idx->pool_count; i++)
         ni_analyzer_free(idx->pool[i]);
     ni_store_close(idx->store);

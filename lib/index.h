@@ -21,7 +21,8 @@ struct ni_index {
     unsigned flags;
     size_t memory_budget;
     unsigned threads;                /* analysing added documents (pipeline.c) */
-    ni_writer *writer;               /* created by the first write */
+    ni_writer *writer;               /* made by the first write, freed at close
+                                        (api.c) */
     pthread_mutex_t pool_lock;       /* analyzers lent to searches */
     ni_analyzer *pool[8];
     int pool_count;
@@ -36,7 +37,8 @@ struct ni_index {
  * a new index gets the current version).  Free with ni_index_free.
  */
 int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts);
-/* Frees the handle (its writer, pool, dictionary and store); NULL is fine. */
+/* Frees the handle (its pool, dictionary and store; its writer is the
+ * caller's to free first); NULL is fine. */
 void ni_index_free(ni_index *idx);
 
 /* An analyzer lent from the index's pool (or a new one); give it back. */

@@ -3,7 +3,7 @@
  * Tokens are gathered as (distinct-term index, position) pairs and counted
  * per term; a counting sort groups them by term, keeping the positions in
  * the order the analyzer gave them, which is ascending.  Each term's group
- * is written as the varints the batch stores (writer.c): title tf, body tf,
+ * is written as the varints the batch stores (batch.h): title tf, body tf,
  * position gaps.  A token repeated at one position counts once.
  */
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 
 #include "analyzer.h"
 #include "error.h"
+#include "hash.h"
 #include "invert.h"
 #include "layout.h"
 #include "mem.h"
@@ -18,9 +19,7 @@
 
 struct ni_inverter {
     ni_analyzer *an;
-    uint32_t *slots;               /* term hash -> dt index + 1, 0 empty */
-    uint32_t *used;                /* the slot of each dt, to clear them */
-    size_t nslots, cap_used;
+    ni_hash terms;                 /* the document's terms: dt indexes */
     uint64_t *occ;                 /* dt index << 32 | position */
     size_t nocc, cap_occ;
     uint32_t *count;               /* occurrences per dt, then group ends */
@@ -51,8 +50,7 @@ void ni_inverter_free(ni_inverter *inv)
     if (!inv)
         return;
     ni_analyzer_free(inv->an);
-    ni_mem_free(inv->slots);
-    ni_mem_free(inv->used);
+    ni_hash_free(&inv->terms);
     ni_mem_free(inv->occ);
     ni_mem_free(inv->count);
     ni_mem_free(inv->pos);
@@ -74,49 +72,30 @@ void ni_doc_terms_free(ni_doc_terms *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Doubles the term table (keeping it at most half full). */
-static int rehash(ni_inverter *inv, const ni_doc_terms *d)
+static uint32_t dt_hash(const void *ctx, uint32_t i)
 {
-    size_t n = inv->nslots ? inv->nslots * 2 : 1024, i, j;
-    uint32_t *slots = ni_mem_calloc(n, sizeof *slots);
-    int rc;
-    if (!slots)
-        return ni_error(NI_ENOMEM, "out of memory");
-    if ((rc = NI_GROW(inv->used, inv->cap_used, n / 2)) < 0) {
-        ni_mem_free(slots);
-        return rc;
-    }
-    for (i = 0; i < d->ndt; i++) {
-        for (j = d->dt[i].hash & (n - 1); slots[j]; j = (j + 1) & (n - 1))
-            ;
-        slots[j] = (uint32_t)i + 1;
-        inv->used[i] = (uint32_t)j;
-    }
-    ni_mem_free(inv->slots);
-    inv->slots = slots;
-    inv->nslots = n;
-    return 0;
+    return ((const ni_doc_terms *)ctx)->dt[i].hash;
+}
+
+static int dt_is(const void *ctx, uint32_t i, const void *term, size_t len, uint32_t h)
+{
+    const ni_doc_terms *d = ctx;
+    const ni_dterm *t = &d->dt[i];
+    return ni_term_same(d->terms.data, t->term_off, t->term_len, t->hash, term, len, h);
 }
 
 /* The index in d->dt of term (whose ni_term_hash is h), added when new. */
 static int term_index(ni_inverter *inv, ni_doc_terms *d, const char *term, size_t len,
                       uint32_t h, uint32_t *out)
 {
-    size_t j, mask;
+    size_t slot;
     ni_dterm *t;
     int rc;
 
-    if ((d->ndt + 1) * 2 > inv->nslots && (rc = rehash(inv, d)) < 0)
+    if ((rc = ni_hash_reserve(&inv->terms, 1024, dt_hash, d)) < 0)
         return rc;
-    mask = inv->nslots - 1;
-    for (j = h & mask; inv->slots[j]; j = (j + 1) & mask) {
-        t = &d->dt[inv->slots[j] - 1];
-        if (t->hash == h && t->term_len == len &&
-            memcmp(d->terms.data + t->term_off, term, len) == 0) {
-            *out = inv->slots[j] - 1;
-            return 0;
-        }
-    }
+    if ((*out = ni_hash_find(&inv->terms, h, dt_is, d, term, len, &slot)) != NI_HASH_NONE)
+        return 0;
     if ((rc = NI_GROW(d->dt, d->cap_dt, d->ndt + 1)) < 0 ||
         (rc = NI_GROW(inv->count, inv->cap_count, d->ndt + 1)) < 0)
         return rc;
@@ -127,8 +106,7 @@ static int term_index(ni_inverter *inv, ni_doc_terms *d, const char *term, size_
     t->hash = h;
     if ((rc = ni_buf_put(&d->terms, term, len)) < 0)
         return rc;
-    inv->slots[j] = (uint32_t)d->ndt + 1;
-    inv->used[d->ndt] = (uint32_t)j;
+    ni_hash_add(&inv->terms, slot, (uint32_t)d->ndt);
     *out = (uint32_t)d->ndt++;
     return 0;
 }
@@ -236,7 +214,6 @@ static int write_postings(ni_inverter *inv, ni_doc_terms *d, uint32_t body_start
 int ni_invert_doc(ni_inverter *inv, const ni_doc *doc, ni_doc_terms *d)
 {
     uint32_t lt = 0, body_end = 0;
-    size_t i;
     int rc;
 
     d->record.len = d->terms.len = d->post.len = 0;
@@ -249,8 +226,7 @@ int ni_invert_doc(ni_inverter *inv, const ni_doc *doc, ni_doc_terms *d)
         (rc = add_rubric(inv, d, doc->rubric, doc->rubric_len, body_end + NI_BODY_GAP)) == 0)
         rc = write_postings(inv, d, lt + NI_BODY_GAP);
     /* the table is empty again for the next document */
-    for (i = 0; i < d->ndt; i++)
-        inv->slots[inv->used[i]] = 0;
+    ni_hash_clear(&inv->terms);
     if (rc < 0)
         return rc;
     d->len_title = lt;

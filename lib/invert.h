@@ -3,7 +3,7 @@
  * batch: its stored record, its field lengths and, for each distinct term,
  * the postings bytes the batch appends after the document's number.  This
  * is the part of indexing that needs no shared state, so any thread can do
- * it (pipeline.c); merging the result into the batch is writer.c's.
+ * it (pipeline.c); merging the result into the batch is batch.c's.
  */
 #ifndef NI_INVERT_H
 #define NI_INVERT_H

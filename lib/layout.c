@@ -1,7 +1,60 @@
 /*
- * layout.c - encoding and decoding of the small fixed-layout values of the
- * index tables (meta stats, lexicon entries, docinfo entries, posting
- * keys).  The format itself is documented at the top of writer.c.
+ * layout.c - the on-disk format of an index, documented here, and the
+ * codecs of its tables' small values: meta stats and dictionary, lexicon
+ * entries, docinfo entries, posting keys, stored records cut into parts.
+ * Does not encode posting blocks (postings.c) or the bytes of a stored
+ * record (record.c), and does not decide what is written when: flush.c
+ * writes a batch, compact.c rewrites posting lists.
+ *
+ * On-disk format, version 3 (NI_FORMAT_VERSION; checked at open: version
+ * 2, the same without records in parts, is read as it is and becomes 3
+ * when opened to write; any other gives NI_EVERSION).  One LMDB
+ * environment (data.mdb in the index directory) with these named tables;
+ * integers in values are little-endian, integers in keys big-endian so
+ * that keys sort by number:
+ *
+ *   meta      "format"  -> u32 format version
+ *             "stats"   -> u64 docs, deleted, next_doc, sum_title, sum_body
+ *                          (see ni_meta in index.h)
+ *             "dict"    -> the zstd dictionary of stored records (record.c),
+ *                          absent until a flush has at least DICT_MIN_BATCH
+ *                          bytes of text to train it on (an even sample of
+ *                          DICT_SAMPLE_BYTES; flush.c); written once, never
+ *                          changed
+ *   terms     term      -> u8 kind, then
+ *                          kind 0: varint df, postings, cf, max_tf_title,
+ *                          max_tf_body, min_len_title, min_len_body
+ *                          (ni_term_info: counts and pruning bounds; the
+ *                          blocks are in postings);
+ *                          kind 1: varint df, postings, cf, then the term's
+ *                          only posting block, at most NI_INLINE_MAX bytes,
+ *                          to the end of the value (its header gives the
+ *                          bounds; no postings entries);
+ *                          kind 2: as kind 1 when none of the block's
+ *                          documents is deleted: only the block, whose
+ *                          documents and frequencies give df = postings
+ *                          and cf.  Most terms are rare: inline, they cost
+ *                          no postings key and no second lookup
+ *   postings  term 0x00 be32(last doc of block) -> posting block
+ *                          (format at the top of postings.c): the blocks of
+ *                          a term in doc order, up to 128 documents each, so
+ *                          a reader skips to any document with one B-tree
+ *                          seek and reads each block's pruning bounds first
+ *   docs      be32(doc) -> stored fields (format at the top of record.c),
+ *                          or, when they are longer than an eighth of a
+ *                          page (496 bytes with 4 KiB pages), their first
+ *                          part of that size: then be32(doc) be32(n) ->
+ *                          part n, n = 1, 2, ... with no gap; a reader
+ *                          follows the keys, whatever the sizes (below,
+ *                          ni_stored_put; new in version 3)
+ *   ids       external id -> be32(doc); a flush writes its ids in byte
+ *                          order, appending those past the table's last
+ *   docinfo   be32(doc / 255) -> up to 255 entries of u32 title length,
+ *                          u32 body length, i64 date; title length
+ *                          0xffffffff marks a deleted document
+ *
+ * Terms are the analyzer's tokens.  A document's title takes positions
+ * 0..T-1 and its body starts at T + NI_BODY_GAP.  Lengths count positions.
  */
 #include <string.h>
 
@@ -241,6 +294,31 @@ int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out)
         return NI_ENOTFOUND;
     ni_docinfo_decode(v.data + off, out);
     return 0;
+}
+
+int ni_docinfo_put(ni_txn *t, uint32_t doc, const ni_docinfo *di)
+{
+    unsigned char key[4], chunk[NI_DOCINFO_CHUNK * NI_DOCINFO_ENTRY];
+    size_t i = doc % NI_DOCINFO_CHUNK, n = 0;
+    ni_val v;
+    int rc;
+
+    ni_put_be32(key, doc / NI_DOCINFO_CHUNK);
+    memset(chunk, 0, sizeof chunk);
+    rc = ni_txn_get(t, NI_T_DOCINFO, key, 4, &v);
+    if (rc == 0) {
+        if (v.len > sizeof chunk || v.len % NI_DOCINFO_ENTRY)
+            return ni_error(NI_ECORRUPT, "docinfo chunk %u has %zu bytes",
+                            doc / NI_DOCINFO_CHUNK, v.len);
+        memcpy(chunk, v.data, v.len);
+        n = v.len;
+    } else if (rc != NI_ENOTFOUND) {
+        return rc;
+    }
+    ni_docinfo_encode(chunk + i * NI_DOCINFO_ENTRY, di);
+    if (n < (i + 1) * NI_DOCINFO_ENTRY)
+        n = (i + 1) * NI_DOCINFO_ENTRY;
+    return ni_txn_put(t, NI_T_DOCINFO, key, 4, chunk, n);
 }
 
 size_t ni_posting_key(unsigned char *key, const char *term, size_t len, uint32_t doc)

@@ -102,6 +102,8 @@ static inline void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out)
 }
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
 int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
+/* Sets doc's entry, in its chunk (made, or lengthened, when shorter). */
+int ni_docinfo_put(ni_txn *t, uint32_t doc, const ni_docinfo *di);
 /* The meta "dict" value: the compression dictionary of stored records.
  * NI_ENOTFOUND when the index has none (yet). */
 int ni_dict_read(ni_txn *t, ni_val *out);

@@ -6,7 +6,7 @@
  *
  * Block format, version 3 (an LMDB value under the key
  * term 0x00 be32(last_doc), or inside a lexicon value; written by
- * writer.c):
+ * postlist.c for the flush and compaction):
  *
  *   u8      format (3)
  *   varint  ndocs (1..128)

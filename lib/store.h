@@ -9,7 +9,7 @@
 #include "buf.h"
 
 /* The tables of an index (LMDB named databases); the layout of each is
- * documented at the top of writer.c, which writes them. */
+ * documented at the top of layout.c. */
 enum ni_table {
     NI_T_META,
     NI_T_TERMS,
@@ -71,6 +71,19 @@ int ni_txn_append(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
                   const void *val, size_t vlen);
 int ni_txn_del(ni_txn *t, enum ni_table tb, const void *key, size_t klen);
                                                   /* 0 or NI_ENOTFOUND */
+/* Whether key sorts after last in the tables' order (bytes compared, a
+ * prefix before its extensions); any key sorts after an empty last, as
+ * after the last key of an empty table.  Keys that do can be appended. */
+static inline int ni_store_key_after(const void *key, size_t len, const void *last,
+                                     size_t last_len)
+{
+    size_t n = len < last_len ? len : last_len;
+    int c;
+    if (last_len == 0)
+        return 1;
+    c = memcmp(key, last, n);
+    return c > 0 || (c == 0 && len > last_len);
+}
 /* Number of entries in a table. */
 int ni_txn_count(ni_txn *t, enum ni_table tb, uint64_t *out);
 
