@@ -3,9 +3,9 @@
  * matcher with next() and advance(target) over increasing internal ids
  * (Apache Lucy's Matcher), so conjunctions leapfrog, disjunctions merge,
  * and a matcher can bound its score for dynamic pruning (prune.h).  The
- * matchers that read posting blocks (term, phrase, NEAR) are in term.c;
- * the others (AND, OR, date filter, all, none) and the docinfo cache in
- * match.c.
+ * matchers that read posting blocks (term, phrase, NEAR) are made by
+ * term.h; the others (AND, OR, date filter, all, none) and the docinfo
+ * cache are match.c's.
  */
 #ifndef NI_MATCH_H
 #define NI_MATCH_H
@@ -194,19 +194,6 @@ static inline int ni_matcher_ready(ni_matcher *m)
  * entry is NI_ECORRUPT).
  */
 int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out);
-
-/* A term's postings; NI_ENOTFOUND when the index has no such term.  field
- * NI_QFIELD_TITLE keeps only documents with the term in the title (and
- * scores only the title).  Not scored when scored is 0. */
-int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
-                  size_t len, unsigned field, int scored);
-
-/* Terms at relative positions qpos[] (increasing); slop 0: exactly there,
- * slop N: all within a window of n - 1 + N positions, in any order.
- * NI_ENOTFOUND when a term is absent. */
-int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const char *const *terms,
-                    const size_t *lens, const uint32_t *qpos, size_t n,
-                    uint32_t slop, unsigned field);
 
 /* Documents matching every req, none of excl; opt only add to the score.
  * Takes ownership of the matchers (also on failure).  nreq >= 1. */

@@ -29,6 +29,7 @@
 #include "index.h"
 #include "layout.h"
 #include "match.h"
+#include "term.h"
 #include "mem.h"
 #include "prune.h"
 #include "query.h"

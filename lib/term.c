@@ -17,9 +17,9 @@
 #include <string.h>
 
 #include "error.h"
-#include "match.h"
 #include "mem.h"
 #include "query.h"
+#include "term.h"
 
 /* ---- term -------------------------------------------------------------- */
 

@@ -17,6 +17,7 @@
 
 #include "index.h"
 #include "match.h"
+#include "term.h"
 #include "prune.h"
 #include "query.h"
 #include "test.h"
