@@ -27,6 +27,7 @@ static const command commands[] = {
     { "delete", cmd_delete, "delete documents by id" },
     { "compact", cmd_compact, "reclaim the space of deleted documents" },
     { "copy",    cmd_copy,    "write a compacted copy of an index" },
+    { "analyze", cmd_analyze, "show the tokens and terms of a text" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

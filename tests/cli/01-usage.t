@@ -15,6 +15,7 @@ $ nsearch --help
 >   delete   delete documents by id
 >   compact  reclaim the space of deleted documents
 >   copy     write a compacted copy of an index
+>   analyze  show the tokens and terms of a text
 >
 > 'nsearch <command> --help' describes a command.
 > Exit status: 0 success (query: at least one hit), 1 no hits or not found,
