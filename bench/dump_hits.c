@@ -2,18 +2,26 @@
  * dump_hits.c - every hit of every query, with full-precision scores, for
  * comparing two revisions' answers (bench/same.sh).
  *
- *   dump_hits DIR [--or] [--all-words] [--approx] [--n N] < queries
+ *   dump_hits DIR [--or] [--all-words] [--no-partial] [--approx] [--n N] < queries
  *
  * Reads one query a line from stdin; for each prints "q<TAB>query<TAB>total"
  * (or the error code), then "id<TAB>score" per hit (score as %.17g), through
  * the public API only, with NI_SEARCH_IDS_ONLY.  --approx sets
- * NI_SEARCH_APPROX_TOTAL (pruned top k: the hits must be the same).
+ * NI_SEARCH_APPROX_TOTAL (pruned top k: the hits must be the same); a
+ * partial match (where the library has them) is printed with a "~" after
+ * its id.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "newsindex.h"
+
+#ifdef NI_SEARCH_NO_PARTIAL
+#define PARTIAL(h) ni_hits_is_partial(h)
+#else
+#define PARTIAL(h) 0
+#endif
 
 int main(int argc, char **argv)
 {
@@ -24,7 +32,8 @@ int main(int argc, char **argv)
     int i, rc;
 
     if (argc < 2) {
-        fprintf(stderr, "usage: dump_hits DIR [--or] [--all-words] [--approx] [--n N] < queries\n");
+        fprintf(stderr, "usage: dump_hits DIR [--or] [--all-words] [--no-partial] [--approx] "
+                        "[--n N] < queries\n");
         return 2;
     }
     so.limit = 100;
@@ -34,6 +43,10 @@ int main(int argc, char **argv)
             so.default_or = 1;
         else if (strcmp(argv[i], "--all-words") == 0)
             so.flags |= NI_SEARCH_ALL_WORDS;
+#ifdef NI_SEARCH_NO_PARTIAL
+        else if (strcmp(argv[i], "--no-partial") == 0)
+            so.flags |= NI_SEARCH_NO_PARTIAL;
+#endif
         else if (strcmp(argv[i], "--approx") == 0)
             so.flags |= NI_SEARCH_APPROX_TOTAL;
         else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
@@ -59,7 +72,8 @@ int main(int argc, char **argv)
         }
         printf("q\t%s\t%llu\n", line, (unsigned long long)ni_hits_total(hits));
         while ((rc = ni_hits_next(hits, &hit)) == 0)
-            printf("%.*s\t%.17g\n", (int)hit.id_len, hit.id, hit.score);
+            printf("%.*s%s\t%.17g\n", (int)hit.id_len, hit.id, PARTIAL(hits) ? "~" : "",
+                   hit.score);
         if (rc != NI_DONE)
             printf("error %d\n", rc);
         ni_hits_free(hits);

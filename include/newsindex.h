@@ -392,8 +392,13 @@ typedef struct ni_search_options {
  *  query has, as in the AND of other engines.  Without it a list of five or
  *  more plain words (a pasted headline) needs only 60 % of them (mode "at
  *  least N of M words").  Function words stay optional either way; no
- *  effect with default_or or explicit operators. */
+ *  effect with default_or or explicit operators.  No partial matches
+ *  follow either. */
 #define NI_SEARCH_ALL_WORDS 0x4u
+
+/** No partial matches (see ni_hits_partial_total): the hits stop after the
+ *  last document that matches the query as ni_hits_mode says. */
+#define NI_SEARCH_NO_PARTIAL 0x8u
 
 #define NI_SEARCH_OPTIONS_INIT \
     { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0 }
@@ -456,6 +461,23 @@ NI_API int ni_hits_snippet(ni_snippet *out, ni_hits *hits, size_t max_chars);
  * for the cursor's life.
  */
 NI_API const char *ni_hits_mode(const ni_hits *hits);
+
+/**
+ * Partial matches.  When two or more plain words (no operators, phrases,
+ * fields or dates) in the default AND match fewer documents than offset +
+ * limit, the hits go on after the last full match with documents that hold
+ * only some of the content words, best first by BM25F: a pasted headline
+ * whose words are not all in the article still finds it.  Not with
+ * NI_SEARCH_ALL_WORDS or NI_SEARCH_NO_PARTIAL, nor with default_or (any
+ * word already matches).  ni_hits_total counts the full matches only; this
+ * counts the partial ones (0 when none were added; with
+ * NI_SEARCH_APPROX_TOTAL possibly a lower bound).
+ */
+NI_API uint64_t ni_hits_partial_total(const ni_hits *hits);
+
+/** 1 when the hit last returned by ni_hits_next is a partial match (its
+ *  rank is past every full match), 0 otherwise. */
+NI_API int ni_hits_is_partial(const ni_hits *hits);
 
 /**
  * A notice about the query worth showing the user, or NULL: e.g. that a

@@ -12,6 +12,10 @@
  *    headline) requires only LONG_QUERY_SHARE of them, ranked by BM25F,
  *    unless NI_SEARCH_ALL_WORDS asks for all;
  *  - default OR: any content word.
+ * When plain words in the default AND match fewer documents than offset +
+ * limit, the hits go on with partial matches: the query evaluated again
+ * with any content word, the full matches left out (not with
+ * NI_SEARCH_ALL_WORDS or NI_SEARCH_NO_PARTIAL).
  * NOT excludes, dates filter on docinfo, rubric: matches the rubric term.
  * Deleted documents (marked in docinfo) are skipped.  The best offset +
  * limit documents are kept in a heap ordered by score, then newer date,
@@ -29,12 +33,12 @@
 #include "index.h"
 #include "layout.h"
 #include "match.h"
-#include "term.h"
 #include "mem.h"
 #include "prune.h"
 #include "query.h"
 #include "search.h"
 #include "snippet.h"
+#include "term.h"
 
 typedef struct result {
     uint32_t doc;
@@ -58,9 +62,11 @@ struct ni_hits {
     int ids_only;
     int building_negated;      /* building a NOT branch: no highlight terms */
     int total_approx;          /* pruning skipped documents: total is a bound */
+    int has_partial;           /* res[nstrict..nres) are partial matches */
+    size_t nstrict;
+    uint64_t partial_total;    /* documents matching only partly */
+    int cur_partial;           /* the hit last returned is one of them */
     uint64_t headers_only, windows; /* see ni_hits_pruning */
-    size_t k;                  /* offset + limit */
-    int by_date;
     ni_buf snip_text, snip_ranges;
 };
 
@@ -128,6 +134,7 @@ typedef struct builder {
     int all_words;             /* NI_SEARCH_ALL_WORDS: no share for long queries */
     ni_hits *h;
     int boolean;               /* operators were used */
+    size_t words;              /* content words of the last plain AND built */
 } builder;
 
 static int build(builder *b, const ni_qnode *q, ni_matcher **out);
@@ -386,6 +393,8 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
     }
     if (rc < 0)
         goto fail;
+    if (q->implicit && plain)
+        b->words = words;
     if (any && req.n) {
         rc = ni_match_or(&m, req.m, req.n, 1);
         req.n = 0;
@@ -492,19 +501,134 @@ static int build(builder *b, const ni_qnode *q, ni_matcher **out)
 
 /* ---- evaluation -------------------------------------------------------- */
 
+/* The best k results of one evaluation (a heap until sorted), and the
+ * number of documents that matched. */
+typedef struct topk {
+    result *res;
+    size_t n, k;
+    uint64_t total;
+    int approx;                /* pruned: total is a lower bound */
+} topk;
+
 /* ni_collect_fn for pruned top-k: keeps the document, returns the threshold. */
 static double collect_top(void *arg, uint32_t doc, double score, const ni_docinfo *di)
 {
-    ni_hits *h = arg;
+    topk *t = arg;
     if (doc != NI_NO_DOC) {
         result r;
         r.doc = doc;
         r.score = score;
         r.date = di->date;
-        h->total++;
-        heap_push(h->res, &h->nres, h->k, &r, 0);
+        t->total++;
+        heap_push(t->res, &t->n, t->k, &r, 0);
     }
-    return h->nres == h->k ? h->res[0].score : -HUGE_VAL;
+    return t->n == t->k ? t->res[0].score : -HUGE_VAL;
+}
+
+static int cmp_results(const void *a, const void *b, void *by_date)
+{
+    int d = *(const int *)by_date;
+    return better(a, b, d) ? -1 : better(b, a, d) ? 1 : 0;
+}
+
+/* Evaluates root into t (t->k > 0), pruned when o allows it; then sorts
+ * t's results. */
+static int run_topk(ni_hits *h, topk *t, ni_matcher *root, ni_match_ctx *c,
+                    const ni_search_options *o)
+{
+    int by_date = o->sort == NI_SORT_DATE, rc = NI_ENOTFOUND;
+
+    if (!by_date && (o->flags & NI_SEARCH_APPROX_TOTAL)) {
+        rc = ni_prune_topk(root, c, collect_top, t);
+        if (rc == 0) {
+            t->approx = 1;
+            h->headers_only += c->blocks_read - c->blocks_decoded;
+            h->windows += c->windows_skipped;
+        }
+        c->blocks_read = c->blocks_decoded = c->windows_skipped = 0;
+    }
+    if (rc == NI_ENOTFOUND)
+        rc = 0;
+    else
+        goto sort;
+    while (rc == 0 && root->doc != NI_NO_DOC) {
+        ni_docinfo di;
+        result r;
+        if ((rc = ni_match_docinfo(c, root->doc, &di)) < 0)
+            break;
+        if (rc) {
+            r.doc = root->doc;
+            r.date = di.date;
+            r.score = root->ops->score(root, &di);
+            t->total++;
+            heap_push(t->res, &t->n, t->k, &r, by_date);
+        }
+        rc = root->ops->next(root);
+    }
+sort:
+    if (rc == 0 && t->n)
+        qsort_r(t->res, t->n, sizeof *t->res, cmp_results, &by_date);
+    return rc;
+}
+
+static int cmp_doc(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * The partial matches after the h->nres full ones (fewer than k): tree
+ * built again with any content word, its best k evaluated, the full
+ * matches among them left out, the rest appended to h->res up to k.  At
+ * most nres of the k are full matches (they hold every word, or the share
+ * of a long query), so the k - nres best partial ones are among them.
+ */
+static int add_partial(ni_hits *h, builder *b, const ni_qnode *tree,
+                       const ni_search_options *o, size_t k)
+{
+    topk t = { 0 };
+    ni_matcher *root = NULL;
+    uint32_t *full = NULL;
+    size_t i, nterms = h->terms.len;
+    int rc;
+
+    if ((rc = ni_index_borrow_analyzer(h->idx, &b->an)) < 0)
+        return rc;
+    b->and_mode = 0;
+    rc = build(b, tree, &root);
+    ni_index_return_analyzer(h->idx, b->an);
+    h->terms.len = nterms;      /* the same words: highlighted once */
+    if (rc < 0)
+        goto cleanup;
+    t.k = k;
+    t.res = ni_mem_alloc(k * sizeof *t.res);
+    full = ni_mem_alloc((h->nres ? h->nres : 1) * sizeof *full);
+    if (!t.res || !full) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if ((rc = run_topk(h, &t, root, b->c, o)) < 0)
+        goto cleanup;
+    for (i = 0; i < h->nres; i++)
+        full[i] = h->res[i].doc;
+    qsort(full, h->nres, sizeof *full, cmp_doc);
+    h->has_partial = 1;
+    h->nstrict = h->nres;
+    for (i = 0; i < t.n && h->nres < k; i++)
+        if (!bsearch(&t.res[i].doc, full, h->nstrict, sizeof *full, cmp_doc))
+            h->res[h->nres++] = t.res[i];
+    /* every full match is among t's matches */
+    h->partial_total = t.total > h->total ? t.total - h->total : 0;
+    if (h->partial_total < h->nres - h->nstrict)
+        h->partial_total = h->nres - h->nstrict;
+    if (t.approx)
+        h->total_approx = 1;
+cleanup:
+    ni_matcher_free(root);
+    ni_mem_free(t.res);
+    ni_mem_free(full);
+    return rc;
 }
 
 static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o)
@@ -513,8 +637,9 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     ni_meta m;
     builder b;
     ni_matcher *root = NULL;
+    topk t = { 0 };
     size_t k = o->offset + o->limit;
-    int by_date = o->sort == NI_SORT_DATE, rc;
+    int rc;
 
     if ((rc = ni_meta_read(h->txn, &m)) < 0)
         return rc;
@@ -544,48 +669,38 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
         goto cleanup;
     if (b.boolean)
         snprintf(h->mode, sizeof h->mode, "boolean");
-    if (root && k) {
-        h->res = ni_mem_alloc(k * sizeof *h->res);
-        if (!h->res)
-            rc = ni_error(NI_ENOMEM, "out of memory");
-    }
-    if (rc == 0 && root && k && !by_date && (o->flags & NI_SEARCH_APPROX_TOTAL)) {
-        h->k = k;
-        rc = ni_prune_topk(root, &c, collect_top, h);
-        h->headers_only = c.blocks_read - c.blocks_decoded;
-        h->windows = c.windows_skipped;
-        if (rc == 0) {
-            h->total_approx = 1;
-            goto cleanup;
+    if (!root)
+        goto cleanup;
+    if (!k) {
+        /* nothing to return: count the matches */
+        while (rc == 0 && root->doc != NI_NO_DOC) {
+            ni_docinfo di;
+            if ((rc = ni_match_docinfo(&c, root->doc, &di)) < 0)
+                break;
+            h->total += (uint64_t)rc;
+            rc = root->ops->next(root);
         }
-        if (rc == NI_ENOTFOUND)
-            rc = 0;
+        goto cleanup;
     }
-    while (rc == 0 && root && root->doc != NI_NO_DOC) {
-        ni_docinfo di;
-        result r;
-        if ((rc = ni_match_docinfo(&c, root->doc, &di)) < 0)
-            break;
-        if (rc) {
-            r.doc = root->doc;
-            r.date = di.date;
-            r.score = root->ops->score(root, &di);
-            h->total++;
-            if (k)
-                heap_push(h->res, &h->nres, k, &r, by_date);
-        }
-        rc = root->ops->next(root);
+    if (!(h->res = ni_mem_alloc(k * sizeof *h->res))) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto cleanup;
     }
+    t.res = h->res;
+    t.k = k;
+    rc = run_topk(h, &t, root, &c, o);
+    h->nres = t.n;
+    h->total = t.total;
+    h->total_approx = t.approx;
+    ni_matcher_free(root);
+    root = NULL;
+    if (rc == 0 && h->nres < k && b.and_mode && !b.all_words && b.words >= 2 &&
+        tree->type == NI_Q_AND && !(o->flags & NI_SEARCH_NO_PARTIAL))
+        rc = add_partial(h, &b, tree, o, k);
 cleanup:
     ni_matcher_free(root);
     ni_match_ctx_release(&c);
     return rc;
-}
-
-static int cmp_results(const void *a, const void *b, void *by_date)
-{
-    int d = *(const int *)by_date;
-    return better(a, b, d) ? -1 : better(b, a, d) ? 1 : 0;
 }
 
 void ni_hits_free(ni_hits *h)
@@ -606,7 +721,7 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
 {
     ni_qnode *tree = NULL;
     ni_hits *h;
-    int rc, by_date = o->sort == NI_SORT_DATE;
+    int rc;
 
     *out = NULL;
     if ((rc = ni_query_parse(&tree, s, len)) < 0)
@@ -624,8 +739,6 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     ni_doc_reader_init(&h->rd, idx, h->txn);
     if ((rc = evaluate(h, tree, o)) < 0)
         goto cleanup;
-    if (h->nres)
-        qsort_r(h->res, h->nres, sizeof *h->res, cmp_results, &by_date);
     h->next = h->offset;
 cleanup:
     ni_query_free(tree);
@@ -656,6 +769,7 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
     h->cur = d;
     h->cur_doc = r->doc;
     h->have_cur = 1;
+    h->cur_partial = h->has_partial && h->next >= h->nstrict;
     h->next++;
     out->rank = h->next;
     out->score = r->score;
@@ -674,6 +788,16 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
 uint64_t ni_hits_total(const ni_hits *h)
 {
     return h ? h->total : 0;
+}
+
+uint64_t ni_hits_partial_total(const ni_hits *h)
+{
+    return h ? h->partial_total : 0;
+}
+
+int ni_hits_is_partial(const ni_hits *h)
+{
+    return h && h->have_cur && h->cur_partial;
 }
 
 void ni_hits_pruning(const ni_hits *h, uint64_t *headers_only, uint64_t *windows)

@@ -250,7 +250,7 @@ static int matching(ni_index *idx, const char *q, int or_mode, unsigned flags,
     int n = 0;
     o.default_or = or_mode;
     o.limit = NDOCS;
-    o.flags = flags | NI_SEARCH_IDS_ONLY;
+    o.flags = flags | NI_SEARCH_IDS_ONLY | NI_SEARCH_NO_PARTIAL;   /* the match set */
     memset(hit, 0, NDOCS);
     if (ni_search(&h, idx, q, strlen(q), &o) < 0)
         return -1;

@@ -71,6 +71,7 @@ static void run(const char *q, int or_mode, int sort, char *out, size_t size)
     o.default_or = or_mode;
     o.sort = sort;
     o.limit = 50;
+    o.flags = NI_SEARCH_NO_PARTIAL;   /* the match set itself (partial_matches) */
     out[0] = '\0';
     if (ni_search(&h, idx, q, strlen(q), &o) < 0) {
         snprintf(out, size, "ERR");
@@ -266,6 +267,122 @@ static void snippet_boundaries(void)
     ni_index_close(i2);
 }
 
+/* Hits of q as "id" for a full match and "id~" for a partial one, and
+ * the scores, with offset and limit; totals in *full and *part. */
+static void run_partial(const char *q, size_t offset, size_t limit, unsigned flags,
+                        char *out, size_t size, double *scores, uint64_t *full,
+                        uint64_t *part)
+{
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_hits *h;
+    ni_hit hit;
+    size_t n = 0, i = 0;
+    int rc;
+
+    o.offset = offset;
+    o.limit = limit;
+    o.flags = flags;
+    out[0] = '\0';
+    memset(scores, 0, 16 * sizeof *scores);
+    if (ni_search(&h, idx, q, strlen(q), &o) < 0) {
+        snprintf(out, size, "ERR");
+        return;
+    }
+    CHECK(ni_hits_is_partial(h) == 0);      /* no hit returned yet */
+    while ((rc = ni_hits_next(h, &hit)) == 0) {
+        n += (size_t)snprintf(out + n, size - n, "%s%.*s%s", n ? "," : "", (int)hit.id_len,
+                              hit.id, ni_hits_is_partial(h) ? "~" : "");
+        if (i < 16)
+            scores[i++] = hit.score;
+    }
+    if (rc != NI_DONE)
+        snprintf(out, size, "ERR");
+    *full = ni_hits_total(h);
+    *part = ni_hits_partial_total(h);
+    ni_hits_free(h);
+}
+
+/* Plain words in the default AND that match fewer documents than asked
+ * for go on with partial matches: after every full match, in the order of
+ * the same words OR-ed, the full matches left out; at the limit on both
+ * sides, across offsets, pruned as exhaustive, and never where the query
+ * is strict. */
+static void partial_matches(void)
+{
+    static const struct {
+        const char *q;
+        size_t offset, limit;
+        unsigned flags;
+        const char *want;
+        uint64_t full, part;
+    } c[] = {
+        /* no full match: the words OR-ed, every hit partial */
+        { "школа мост", 0, 10, 0, "d3~,d2~,d1~", 0, 3 },
+        /* d2 holds all three words, d1 two of them, d4 and d6 «мэр» */
+        { "школа мэров поток", 0, 10, 0, "d2,d1~,d4~,d6~", 1, 3 },
+        /* two full matches: a limit of 2 is filled, 3 is not */
+        { "школа мэров", 0, 2, 0, "d2,d1", 2, 0 },
+        { "школа мэров", 0, 3, 0, "d2,d1,d4~", 2, 2 },
+        { "школа мэров", 0, 1, 0, "d2", 2, 0 },
+        /* pages across the boundary and past it */
+        { "школа мэров", 1, 2, 0, "d1,d4~", 2, 2 },
+        { "школа мэров", 2, 2, 0, "d4~,d6~", 2, 2 },
+        { "школа мэров", 3, 5, 0, "d6~", 2, 2 },
+        { "школа мэров", 4, 5, 0, "", 2, 2 },
+        /* strict: the flags, OR, one word, operators, phrases, fields */
+        { "школа мост", 0, 10, NI_SEARCH_NO_PARTIAL, "", 0, 0 },
+        { "школа мост", 0, 10, NI_SEARCH_ALL_WORDS, "", 0, 0 },
+        { "мост", 0, 10, 0, "d3", 1, 0 },
+        { "школа мост -поток", 0, 10, 0, "", 0, 0 },
+        { "\"школа мост\"", 0, 10, 0, "", 0, 0 },
+        { "title:школа мост", 0, 10, 0, "", 0, 0 },
+        { "школа мост date:2024", 0, 10, 0, "", 0, 0 },
+    };
+    char got[256], got2[256], ors[256];
+    double s1[16], s2[16], so[16];
+    uint64_t full, part, full2, part2;
+    size_t i;
+
+    setup();
+    for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+        run_partial(c[i].q, c[i].offset, c[i].limit, c[i].flags, got, sizeof got, s1,
+                    &full, &part);
+        if (strcmp(got, c[i].want) != 0 || full != c[i].full || part != c[i].part) {
+            fprintf(stderr, "[%s] offset %zu limit %zu: got [%s] %llu + %llu, want [%s] "
+                    "%llu + %llu\n", c[i].q, c[i].offset, c[i].limit, got,
+                    (unsigned long long)full, (unsigned long long)part, c[i].want,
+                    (unsigned long long)c[i].full, (unsigned long long)c[i].part);
+            CHECK(!"partial hits differ");
+        }
+        /* pruned: the same hits and scores */
+        run_partial(c[i].q, c[i].offset, c[i].limit, c[i].flags | NI_SEARCH_APPROX_TOTAL,
+                    got2, sizeof got2, s2, &full2, &part2);
+        CHECK(strcmp(got, got2) == 0);
+        CHECK(memcmp(s1, s2, sizeof s1) == 0);
+        CHECK(full2 <= full && part2 <= part);
+    }
+    /* partial hits score as the words OR-ed do */
+    run_partial("школа мост", 0, 10, 0, got, sizeof got, s1, &full, &part);
+    {
+        ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+        ni_hits *h;
+        ni_hit hit;
+        size_t n = 0, k = 0;
+        o.default_or = 1;
+        CHECK_RC(ni_search(&h, idx, "школа мост", strlen("школа мост"), &o), 0);
+        while (ni_hits_next(h, &hit) == 0 && k < 16) {
+            n += (size_t)snprintf(ors + n, sizeof ors - n, "%s%.*s~", n ? "," : "",
+                                  (int)hit.id_len, hit.id);
+            so[k++] = hit.score;
+            CHECK(ni_hits_is_partial(h) == 0);
+        }
+        CHECK(ni_hits_partial_total(h) == 0);
+        ni_hits_free(h);
+        CHECK(strcmp(ors, got) == 0);
+        CHECK(k == 3 && memcmp(so, s1, k * sizeof *so) == 0);
+    }
+}
+
 static void modes_and_long_queries(void)
 {
     ni_hits *h;
@@ -379,6 +496,6 @@ static void teardown(void)
     CHECK(system(cmd) == 0);
 }
 
-TEST_MAIN(TEST(operators), TEST(ranking_and_sorting), TEST(syntax_errors),
+TEST_MAIN(TEST(operators), TEST(partial_matches), TEST(ranking_and_sorting), TEST(syntax_errors),
           TEST(highlighting), TEST(snippet_boundaries), TEST(modes_and_long_queries),
           TEST(ties_and_exclusions), TEST(hostile_queries), TEST(teardown))

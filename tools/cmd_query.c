@@ -5,13 +5,17 @@
  *     1. 12.3456  2024-03-01 10:00:00  Title  [id]
  *         https://url (rubric)
  *         the best passage of the text, matched words in bold on a terminal
- * (the date, url/rubric line and passage are left out when absent) and
- * "N hits of M (mode) in X ms" on stderr, the mode being ni_hits_mode().
- * --json prints JSON Lines: one object per hit (with "snippet" and
- * "highlights", byte ranges into the snippet), then
- * {"total":M,"returned":N,"ms":X,"mode":"..."}.  A notice of the library
- * about the query goes to stderr.  Exit 0 when the query matched at least
- * one document, 1 when none, 2 on an error.
+ * (the date, url/rubric line and passage are left out when absent; a
+ * partial match, holding only some of the words, ends its first line with
+ * "(partial match)") and "N hits of M (mode) in X ms" on stderr, the mode
+ * being ni_hits_mode(), with " and P partial matches" before " in" when
+ * there are some.  --json prints JSON Lines: one object per hit (with
+ * "snippet" and "highlights", byte ranges into the snippet, and
+ * "partial":true on a partial match), then
+ * {"total":M,"returned":N,"ms":X,"mode":"..."} (and "partial":P when there
+ * are partial matches).  A notice of the library about the query goes to
+ * stderr.  Exit 0 when the query matched at least one document, fully or
+ * partly, 1 when none, 2 on an error.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,19 +34,27 @@ static const char usage[] =
     "      --offset N    skip the first N hits (default 0)\n"
     "      --or          match any of the words instead of all of them\n"
     "      --all-words   require every word even in a long query (five or more\n"
-    "                    words otherwise need only 60 % of them)\n"
+    "                    words otherwise need only 60 % of them); no partial\n"
+    "                    matches\n"
+    "      --no-partial  stop after the last full match (by default, when fewer\n"
+    "                    documents than asked for hold all the words, the hits\n"
+    "                    go on with those holding some of them)\n"
     "      --sort ORDER  relevance (default) or date (newest first)\n"
     "      --json        JSON Lines: one object per hit, then a summary\n"
     "      --no-snippet  leave out the passage of text shown with each hit\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_SORT, OPT_JSON, OPT_NO_SNIPPET };
+enum {
+    OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_JSON,
+    OPT_NO_SNIPPET
+};
 
 static const cli_opt opts[] = {
     { "-n|--limit", OPT_LIMIT, 1 },
     { "--offset", OPT_OFFSET, 1 },
     { "--or", OPT_OR, 0 },
     { "--all-words", OPT_ALL_WORDS, 0 },
+    { "--no-partial", OPT_NO_PARTIAL, 0 },
     { "--sort", OPT_SORT, 1 },
     { "--json", OPT_JSON, 0 },
     { "--no-snippet", OPT_NO_SNIPPET, 0 },
@@ -61,7 +73,7 @@ static void print_snippet_json(const ni_snippet *sn)
     fputc(']', stdout);
 }
 
-static void print_hit_json(const ni_hit *h, const ni_snippet *sn)
+static void print_hit_json(const ni_hit *h, int partial, const ni_snippet *sn)
 {
     printf("{\"rank\":%zu,\"score\":", h->rank);
     out_json_num(stdout, h->score);
@@ -70,6 +82,8 @@ static void print_hit_json(const ni_hit *h, const ni_snippet *sn)
     out_json_key_date(stdout, "date", h->date);
     out_json_key_str(stdout, "rubric", h->rubric, h->rubric_len);
     out_json_key_str(stdout, "url", h->url, h->url_len);
+    if (partial)
+        fputs(",\"partial\":true", stdout);
     if (sn)
         print_snippet_json(sn);
     fputs("}\n", stdout);
@@ -94,7 +108,7 @@ static void print_snippet_human(const ni_snippet *sn, const out_colours *c)
     fputc('\n', stdout);
 }
 
-static void print_hit_human(const ni_hit *h, const ni_snippet *sn,
+static void print_hit_human(const ni_hit *h, int partial, const ni_snippet *sn,
                             const out_colours *c)
 {
     char date[40];
@@ -108,7 +122,7 @@ static void print_hit_human(const ni_hit *h, const ni_snippet *sn,
         fputs("(no title)", stdout);
     printf("%s  %s[", c->off, c->id);
     out_text(stdout, h->id, h->id_len, 0);
-    printf("]%s\n", c->off);
+    printf("]%s%s\n", c->off, partial ? "  (partial match)" : "");
 
     int has_url = h->url && h->url_len, has_rubric = h->rubric && h->rubric_len;
     if (has_url || has_rubric) {
@@ -170,6 +184,9 @@ static int query_opt(cli_args *a, int key, void *payload)
     case OPT_ALL_WORDS:
         q->so.flags |= NI_SEARCH_ALL_WORDS;
         break;
+    case OPT_NO_PARTIAL:
+        q->so.flags |= NI_SEARCH_NO_PARTIAL;
+        break;
     case OPT_SORT:
         if (strcmp(a->value, "relevance") == 0) {
             q->so.sort = NI_SORT_RELEVANCE;
@@ -209,9 +226,9 @@ static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
             sn = &snip;
         }
         if (q->json)
-            print_hit_json(&h, sn);
+            print_hit_json(&h, ni_hits_is_partial(hits), sn);
         else
-            print_hit_human(&h, sn, &c);
+            print_hit_human(&h, ni_hits_is_partial(hits), sn, &c);
     }
     return rc == NI_DONE ? 0 : rc;
 }
@@ -220,7 +237,8 @@ static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
  * line on stdout, or "N hits of M (mode) in X ms" on stderr. */
 static void print_summary(ni_hits *hits, const query_args *q, size_t returned, double ms)
 {
-    uint64_t total = ni_hits_total(hits);
+    uint64_t total = ni_hits_total(hits), partial = ni_hits_partial_total(hits);
+    char more[64] = "";
     const char *mode = ni_hits_mode(hits);
     const char *notice = ni_hits_notice(hits);
     if (notice)
@@ -229,11 +247,16 @@ static void print_summary(ni_hits *hits, const query_args *q, size_t returned, d
         printf("{\"total\":%llu,\"returned\":%zu,\"ms\":%.3f,\"mode\":",
                (unsigned long long)total, returned, ms);
         out_json_str(stdout, mode, strlen(mode));
+        if (partial)
+            printf(",\"partial\":%llu", (unsigned long long)partial);
         fputs("}\n", stdout);
     } else {
-        fprintf(stderr, "%zu %s of %llu (%s) in %.3f ms\n", returned,
+        if (partial)
+            snprintf(more, sizeof more, " and %llu partial %s", (unsigned long long)partial,
+                     partial == 1 ? "match" : "matches");
+        fprintf(stderr, "%zu %s of %llu (%s)%s in %.3f ms\n", returned,
                 returned == 1 ? "hit" : "hits", (unsigned long long)total,
-                mode, ms);
+                mode, more, ms);
     }
 }
 
@@ -266,7 +289,7 @@ static int run_query(ni_index *idx, const char *db, const char *query, const que
         goto cleanup;
     }
     print_summary(hits, q, returned, ms);
-    ret = ni_hits_total(hits) > 0 ? EXIT_HITS : EXIT_NOHITS;
+    ret = ni_hits_total(hits) > 0 || ni_hits_partial_total(hits) > 0 ? EXIT_HITS : EXIT_NOHITS;
 
 cleanup:
     ni_hits_free(hits);

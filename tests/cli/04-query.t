@@ -103,13 +103,29 @@ $ nsearch query --json --sort date -- "$DB" щелкунчик
 > ria-1907394827
 > total 2
 
-=== several query words are AND-ed by default
-$ nsearch query "$DB" осадков тройка
+=== several query words are AND-ed by default (--no-partial: nothing else)
+$ nsearch query "$DB" осадков тройка --no-partial
 ? 1
 ! ^0 hits of 0 \(all words\) in
 
+=== no document holds both words: the partial matches follow, marked, exit 0
+$ nsearch query "$DB" осадков тройка --no-snippet
+| s/^([0-9]+\.) [0-9.]+ /\1 S /
+> 1. S  2023-12-03 19:48:00  В Москве выпало рекордное количество осадков  [ria-1913493715]  (partial match)
+>     https://ria.ru/20231203/sneg-1913493715.html (society)
+> 2. S  2023-12-01 01:18:00  В Москве с 1 декабря вырастет стоимость карты "Тройка"  [ria-1913048616]  (partial match)
+>     https://ria.ru/20231201/troyka-1913048616.html (society)
+! ^2 hits of 0 \(all words\) and 2 partial matches in
+
+=== partial matches in --json: "partial" on the hit and in the summary
+$ nsearch query "$DB" осадков тройка --json --no-snippet -n 1
+| s/"score":[^,]*,/"score":S,/
+| s/"ms":[^,]*,/"ms":M,/
+> {"rank":1,"score":S,"id":"ria-1913493715","title":"В Москве выпало рекордное количество осадков","date":"2023-12-03 19:48:00","rubric":"society","url":"https://ria.ru/20231203/sneg-1913493715.html","partial":true}
+> {"total":0,"returned":1,"ms":M,"mode":"all words","partial":2}
+
 === a long query needs 60 % of its words
-$ nsearch query "$DB" рекорд осадков Москве снега крокодил --json
+$ nsearch query "$DB" рекорд осадков Москве снега крокодил --json --no-partial
 | s/.*"id":"([^"]*)".*/\1/
 | s/.*"total":([0-9]+).*"mode":"([^"]*)".*/total \1, \2/
 > ria-1913493715
@@ -204,7 +220,7 @@ $ nsearch query "$DB" 'щелкунчик date:2023-11-04' --json
 === the sample article (corpus/shkola-merov.txt): the demo query finds it
 # Its id is the path it was indexed under; title, date and rubric come from
 # the article's header lines; it has no url.
-$ nsearch query "$DB" 'школа мэров' --json --no-snippet
+$ nsearch query "$DB" 'школа мэров' --json --no-snippet -n 1
 | s/"score":[^,]*,/"score":S,/
 | s/"ms":[^,]*,/"ms":M,/
 > {"rank":1,"score":S,"id":"../../corpus/shkola-merov.txt","title":"Главы трех муниципалитетов Владимирской области приняли участие в проекте «Школы мэров»","date":"2024-07-17 13:30:00","rubric":"Общество","url":null}
