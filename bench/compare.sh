@@ -21,23 +21,11 @@ shift 3
 here=$(cd "$(dirname "$0")/.." && pwd)
 case $corpus in /*) ;; *) corpus=$PWD/$corpus ;; esac
 [ -r "$corpus" ] || { echo "compare.sh: cannot read corpus '$corpus'" >&2; exit 2; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ni-compare.XXXXXX")
-cleanup() {
-    if [ "${KEEP:-0}" != 1 ]; then
-        for w in "$tmp"/r1 "$tmp"/r2; do
-            [ -d "$w" ] && git -C "$here" worktree remove --force "$w" >/dev/null 2>&1
-        done
-        rm -rf "$tmp"
-        git -C "$here" worktree prune
-    fi
-}
-trap cleanup EXIT INT TERM
+. "$here/bench/worktrees.sh"
+worktrees_init compare
 
 build() { # build REV DIR
-    git -C "$here" worktree add --detach -q "$2" "$1"
-    mkdir -p "$2/bench"
-    cp "$here"/bench/*.c "$here"/bench/run.sh "$2/bench/"
-    echo "compare.sh: building $1 ($(git -C "$2" rev-parse --short HEAD)) in $2" >&2
+    worktree_add "$1" "$2"
     make -C "$2" -s -j2 build/bench/bench_index build/bench/bench_query >&2
     if [ -f "$2/bench/bench_analyzer.c" ]; then
         make -C "$2" -s build/bench/bench_analyzer >&2 ||

@@ -29,21 +29,11 @@ case $corpus in /*) ;; *) corpus=$PWD/$corpus ;; esac
 [ -r "$corpus" ] || { echo "same.sh: cannot read corpus '$corpus'" >&2; exit 2; }
 command -v mdb_dump >/dev/null ||
     { echo "same.sh: needs mdb_dump (apt-get install lmdb-utils)" >&2; exit 2; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ni-same.XXXXXX")
-cleanup() {
-    [ "${KEEP:-0}" = 1 ] && { echo "same.sh: kept $tmp" >&2; return; }
-    for w in "$tmp"/r1 "$tmp"/r2; do
-        [ -d "$w" ] && git -C "$here" worktree remove --force "$w" >/dev/null 2>&1
-    done
-    rm -rf "$tmp"
-    git -C "$here" worktree prune
-}
-trap cleanup EXIT INT TERM
+. "$here/bench/worktrees.sh"
+worktrees_init same
 
 build() { # build REV DIR
-    git -C "$here" worktree add --detach -q "$2" "$1"
-    cp "$here"/bench/bench_query.c "$here"/bench/dump_hits.c "$2/bench/"
-    echo "same.sh: building $1 ($(git -C "$2" rev-parse --short HEAD))" >&2
+    worktree_add "$1" "$2"
     make -C "$2" -s -j2 tools/nsearch build/bench/bench_query build/bench/dump_hits >&2
 }
 build "$rev1" "$tmp/r1"

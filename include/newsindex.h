@@ -428,7 +428,8 @@ NI_API int ni_search(ni_hits **out, ni_index *idx, const char *query,
 /** Yields the next hit: 0, NI_DONE after the last, or a negative error. */
 NI_API int ni_hits_next(ni_hits *hits, ni_hit *out);
 
-/** The number of documents that match the query (before limit/offset);
+/** The number of documents that match the query fully (before
+ *  limit/offset; partial matches are counted by ni_hits_partial_total);
  *  with NI_SEARCH_APPROX_TOTAL possibly only a lower bound (see
  *  ni_hits_total_is_exact). */
 NI_API uint64_t ni_hits_total(const ni_hits *hits);

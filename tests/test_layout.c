@@ -320,6 +320,19 @@ static void term_info_kind1(void)
 }
 
 /* An inline block of NI_INLINE_MAX bytes is one; of one more, not. */
+/* Gives ti the block in blk; kind 2 (every document live) needs the cf its
+ * block gives (one document with max_tf_body occurrences). */
+static void set_block(ni_term_info *ti, const ni_buf *blk, int kind)
+{
+    ti->block = blk->data;
+    ti->block_len = blk->len;
+    if (kind == 2) {
+        ni_block b;
+        CHECK_RC(ni_block_open(&b, blk->data, blk->len), 0);
+        ti->cf = b.max_tf_body;
+    }
+}
+
 static void inline_max(void)
 {
     ni_buf blk = NI_BUF_INIT;
@@ -336,13 +349,7 @@ static void inline_max(void)
         memset(&ti, 0, sizeof ti);
         ti.df = ti.postings = 1;
         ti.cf = UINT64_MAX;           /* kind 1: not the block's cf */
-        ti.block = blk.data;
-        ti.block_len = blk.len;
-        if (kind == 2) {
-            ni_block b;
-            CHECK_RC(ni_block_open(&b, blk.data, blk.len), 0);
-            ti.cf = b.max_tf_body;
-        }
+        set_block(&ti, &blk, kind);
         n = ni_term_info_encode(p, &ti);
         CHECK(p[0] == kind && n <= NI_TERM_INFO_MAX);
         CHECK_RC(ni_term_info_decode(&r, p, n), 0);
@@ -351,13 +358,7 @@ static void inline_max(void)
         CHECK_RC(ni_term_info_read(t, "term", 4, &r), 0);
         CHECK(r.block_len == NI_INLINE_MAX && r.cf == ti.cf);
         CHECK(block_of_size(&blk, NI_INLINE_MAX + 1));
-        ti.block = blk.data;
-        ti.block_len = blk.len;
-        if (kind == 2) {
-            ni_block b;
-            CHECK_RC(ni_block_open(&b, blk.data, blk.len), 0);
-            ti.cf = b.max_tf_body;
-        }
+        set_block(&ti, &blk, kind);
         n = ni_term_info_encode(p, &ti);
         CHECK(p[0] == kind);
         CHECK_RC(ni_term_info_decode(&r, p, n), NI_ECORRUPT);
