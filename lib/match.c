@@ -45,7 +45,7 @@ static int docinfo_chunk(ni_match_ctx *c, uint32_t chunk, uint32_t doc)
     return 0;
 }
 
-int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
+int ni_match_docinfo_load(ni_match_ctx *c, uint32_t doc)
 {
     uint32_t chunk = doc / NI_DOCINFO_CHUNK;
     size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
@@ -54,12 +54,7 @@ int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
         return rc;
     if (c->di_len < off + NI_DOCINFO_ENTRY)
         return ni_error(NI_ECORRUPT, "document %u has no docinfo", doc);
-    ni_docinfo_decode(c->di_data + off, out);
-    if (out->len_title == NI_DELETED)
-        return 0;
-    out->inv_title = ni_bm25_inv_norm(&c->bm25, out->len_title, c->bm25.avg_title);
-    out->inv_body = ni_bm25_inv_norm(&c->bm25, out->len_body, c->bm25.avg_body);
-    return 1;
+    return 0;
 }
 
 void ni_match_ctx_release(ni_match_ctx *c)

@@ -189,11 +189,30 @@ static inline int ni_matcher_ready(ni_matcher *m)
     return m->ops->ready ? m->ops->ready(m) : 0;
 }
 
+/* Makes the docinfo chunk holding doc c's cached one (the slow path of
+ * ni_match_docinfo): 0, or NI_ECORRUPT when doc has no entry. */
+int ni_match_docinfo_load(ni_match_ctx *c, uint32_t doc);
+
 /*
  * The docinfo of doc: 1 when live, 0 when deleted, <0 on error (a missing
  * entry is NI_ECORRUPT).
+ * Inline: the top-k loops read one per candidate.
  */
-int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out);
+static inline int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *out)
+{
+    size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
+    int rc;
+    if ((!c->di_data || c->di_chunk != doc / NI_DOCINFO_CHUNK ||
+         c->di_len < off + NI_DOCINFO_ENTRY) &&
+        (rc = ni_match_docinfo_load(c, doc)) < 0)
+        return rc;
+    ni_docinfo_decode(c->di_data + off, out);
+    if (out->len_title == NI_DELETED)
+        return 0;
+    out->inv_title = ni_bm25_inv_norm(&c->bm25, out->len_title, c->bm25.avg_title);
+    out->inv_body = ni_bm25_inv_norm(&c->bm25, out->len_body, c->bm25.avg_body);
+    return 1;
+}
 
 /* Documents matching every req, none of excl; opt only add to the score.
  * Takes ownership of the matchers (also on failure).  nreq >= 1. */
