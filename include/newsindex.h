@@ -108,7 +108,8 @@ NI_API size_t ni_date_format(char *buf, size_t size, int64_t date);
  * full case folding, ё → е, soft hyphens, zero-width characters and stress
  * marks removed, Latin look-alike letters inside Cyrillic words repaired,
  * hyphenated compounds indexed whole and by parts, Snowball stemming
- * (Russian for Cyrillic words, English for Latin ones), numbers kept as
+ * (Russian for Cyrillic words, English for Latin ones), name keys for
+ * capitalised Cyrillic words (see NI_TOKEN_NAME), numbers kept as
  * written.  An analyzer is not thread-safe: use one per thread.
  */
 typedef struct ni_analyzer ni_analyzer;
@@ -118,6 +119,29 @@ typedef struct ni_analyzer ni_analyzer;
 #define NI_TOKEN_PART     0x04u /**< one part of the compound emitted just before */
 #define NI_TOKEN_LATIN    0x08u /**< a word in Latin script (stemmed as English) */
 #define NI_TOKEN_FUNCTION 0x10u /**< a function word (see ni_is_function_word) */
+#define NI_TOKEN_NAME     0x20u /**< a name key (below); shares the word's position */
+
+/**
+ * Name keys.  Snowball stems the case forms of Russian names apart
+ * («Песков» → «песк», «Пескова» → «песков»; «Киев» → «ки») and onto common
+ * words («песок» → «песк»).  So a word of Cyrillic letters written with a
+ * capital also yields its name key: the word without its case ending
+ * (Песков, Пескова, Пескову, Песковым → песков; Ростове → ростов; Марии →
+ * мар), one for every case form of a name, as its term with a one-byte
+ * prefix that says where the word stood:
+ *
+ *  - NI_NAME_MID: capitalised in the middle of a sentence, so a name.  Such
+ *    a word yields the name key instead of its stemmed term.
+ *  - NI_NAME_START: capitalised first in a sentence (after . ! ? … : or a
+ *    line break, or first in the text) or written in capitals: maybe a
+ *    name.  It yields its stemmed term first, then the name key.
+ *
+ * A hyphenated compound whose first part has a name key has one too: the
+ * parts' keys joined by '-' (Ростов-на-Дону, Ростове-на-Дону →
+ * «ростов-на-дон»).  Function words and one-letter words have none.
+ */
+#define NI_NAME_MID   '\x02'
+#define NI_NAME_START '\x03'
 
 /** One token.  Pointers are borrowed: valid until the next analyzer call. */
 typedef struct ni_token {

@@ -60,7 +60,7 @@
 #define MAX_WORD_UNITS 256          /* longer words are too long anyway */
 #define CACHE_MIN_SLOTS 1024
 #define CACHE_MAX_SLOTS (1u << 18)  /* 16 MiB of entries */
-#define KEY_INLINE 22               /* UTF-16 units kept in the entry */
+#define KEY_INLINE 21               /* UTF-16 units kept in the entry */
 #define HUGE_PAGE (2u << 20)
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -78,6 +78,9 @@ typedef struct entry {              /* 64 bytes, aligned: one cache line */
     uint8_t term_in_norm;           /* the term is a prefix of the norm */
     uint8_t flags;                  /* NI_TOKEN_* */
     uint8_t too_long;
+    uint8_t name_len;               /* bytes of the norm that are its name
+                                       key; 0: none (not a Cyrillic word) */
+    uint8_t letter_case;            /* LOWER, TITLE or CAPS, as written */
     uint8_t pad;
     UChar key[KEY_INLINE];          /* longer: uint32 arena offset of the key */
 } entry;
@@ -87,13 +90,14 @@ typedef struct part {
     const entry *e;
     int32_t s, t;                   /* UTF-16 range in the chunk */
     int number;
+    int initial;                    /* first word of a sentence (or field) */
     uint32_t hash;                  /* of the word and number, for lookup */
 } part;
 
 typedef struct pending {
     uint32_t norm_off, norm_len, term_off, term_len;  /* into arena or run */
     uint32_t term_hash;
-    int in_run;                     /* strings are in run, not the cache */
+    int norm_in_run, term_in_run;   /* in run_bytes, not the cache's arena */
     uint32_t position;
     size_t start, end;
     unsigned flags;
@@ -115,12 +119,14 @@ struct ni_analyzer {
     part ahead;                     /* the chunk's next word, when s < t */
 
     uint32_t position;              /* of the next word */
+    int sentence_start;             /* the next word begins a sentence */
+    int query;                      /* query mode: see ni_analyzer_set_query */
     part run[MAX_PARTS];
     int nrun;
 
-    pending queue[MAX_PARTS + 1];
+    pending queue[2 * (MAX_PARTS + 1)];  /* a term and a name key each */
     int qlen, qnext;
-    ni_buf run_bytes;               /* compound strings */
+    ni_buf run_bytes;               /* compound strings and name keys */
 
     entry *table;                   /* nslots entries, 64-byte aligned */
     void *table_mem;                /* as allocated */
@@ -224,6 +230,7 @@ int ni_analyzer_start(ni_analyzer *an, const char *text, size_t len,
     an->base = 0;
     an->chunk_open = 0;
     an->position = first_position;
+    an->sentence_start = 1;
     an->nrun = 0;
     an->qlen = an->qnext = 0;
     return 0;
@@ -369,13 +376,88 @@ static const UChar lookalike_to[] = u"авсенкмортху";
 
 static int is_function_norm(const char *s, size_t n);
 
+/* ---- name keys ---------------------------------------------------------- */
+
+enum { LOWER, TITLE, CAPS };       /* entry.letter_case */
+
+/* How the word u[0..n) is written: CAPS when it has two letters or more,
+ * all capitals; TITLE when its first letter is a capital; LOWER otherwise. */
+static uint8_t letter_case(const UChar *u, int32_t n)
+{
+    int32_t i, letters = 0, upper = 0, first_upper = 0;
+    for (i = 0; i < n; i++) {
+        UChar32 c = u[i];          /* a surrogate half is no letter: fine here */
+        if (!u_isalpha(c))
+            continue;
+        if (u_isupper(c) || u_istitle(c)) {
+            upper++;
+            if (letters == 0)
+                first_upper = 1;
+        }
+        letters++;
+    }
+    if (letters >= 2 && upper == letters)
+        return CAPS;
+    return first_upper ? TITLE : LOWER;
+}
+
+/*
+ * The case endings a name key drops, longest first: those of the Russian
+ * paradigms names follow (nouns in a consonant, -а/-я, -ь, -ий/-ей/-ай,
+ * -ия/-ея, -ье; surnames in -ов/-ев/-ин/-ын, whose suffix stays; adjectival
+ * surnames and places in -ский/-ой/-ый/-ая).  Plural case endings other
+ * than -ых/-их/-ыми/-ими are left alone, so «Песков» keeps its «ов».
+ */
+static const char *const name_endings[] = {
+    "ого", "его", "ому", "ему", "ыми", "ими", "ием", "еем", "аем", "ией", "еей",
+    "ой", "ей", "ом", "ем", "ым", "им", "ых", "их", "ую", "юю", "ая", "яя",
+    "ий", "ый", "ие", "ые", "ое", "ее", "ия", "ии", "ию", "ея", "еи", "ею",
+    "ья", "ье", "ью", "ьи", "ою", "ай", "аю", "ае",
+    "а", "я", "у", "ю", "е", "и", "ы", "о", "ь",
+};
+
+/*
+ * The length in bytes of the name key of s[0..n), a normalised word of
+ * Cyrillic letters only (two bytes each): the word without the longest of
+ * name_endings it ends with, as long as two letters stay (three before a
+ * longer ending), so every case form of a name has one key: Песков,
+ * Пескова, Пескову, Песковым -> песков; Ростове -> ростов; Мария, Марии,
+ * Марией -> мар; Жуковский, Жуковского -> жуковск; Шойгу (indeclinable)
+ * -> шойг in every sentence.  «им» is an ending only after г к х ж ш щ ч
+ * (Жуковским), so Максим keeps it.  The key is a prefix of the word.
+ */
+static int after_velar_or_sibilant(const char *s, size_t base)
+{
+    static const char letters[] = "гкхжшщч";
+    size_t i;
+    for (i = 0; i + 2 <= sizeof letters - 1; i += 2)
+        if (memcmp(s + base - 2, letters + i, 2) == 0)
+            return 1;
+    return 0;
+}
+
+static size_t name_key_len(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < sizeof name_endings / sizeof name_endings[0]; i++) {
+        const char *e = name_endings[i];
+        size_t el = strlen(e), base = n - el;
+        if (el >= n || memcmp(s + base, e, el) != 0 || base < (el > 2 ? 6u : 4u))
+            continue;
+        if (strcmp(e, "им") == 0 && !after_velar_or_sibilant(s, base))
+            continue;
+        return base;
+    }
+    return n;
+}
+
 /* Normalises, classifies and stems the word u[0..n) into a new cache
  * entry. */
 static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
                       entry *e)
 {
     UErrorCode st = U_ZERO_ERROR;
-    int32_t fl, i, j, cyr = 0, lat = 0, other = 0, ulen = 0;
+    int32_t fl, i, j, cyr = 0, lat = 0, other = 0, nonletter = 0, ulen = 0;
     const char *term;
     size_t term_len;
     int rc;
@@ -386,6 +468,8 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
     e->term_hash = 0;
     e->norm_len = e->term_len = 0;
     e->term_in_norm = 1;
+    e->name_len = 0;
+    e->letter_case = letter_case(u, n);
     fl = unorm2_normalize(an->nfkc_cf, u, n, an->fold, (int32_t)(sizeof an->fold / sizeof an->fold[0]), &st);
     if (st == U_BUFFER_OVERFLOW_ERROR) {
         e->too_long = 1;
@@ -411,8 +495,10 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
             cyr++;
             continue;
         }
-        if (!u_isalpha(c))
+        if (!u_isalpha(c)) {
+            nonletter++;
             continue;
+        }
         sc = uscript_getScript(c, &se);
         if (sc == USCRIPT_CYRILLIC)
             cyr++;
@@ -468,6 +554,11 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
     }
     e->norm_len = (uint8_t)ulen;
     e->term_len = (uint8_t)term_len;
+    /* a word of two Cyrillic letters or more, two bytes each, has a name
+     * key, unless it is a function word */
+    if (!number && cyr && !other && !nonletter && fl >= 2 && ulen == 2 * fl &&
+        !(e->flags & NI_TOKEN_FUNCTION))
+        e->name_len = (uint8_t)name_key_len(an->utf8, (size_t)ulen);
     e->term_hash = ni_term_hash(term, term_len);
     e->term_in_norm = term_len <= (size_t)ulen && memcmp(term, an->utf8, term_len) == 0;
     if ((rc = ni_buf_put(&an->arena, an->utf8, (size_t)ulen)) < 0)
@@ -581,6 +672,19 @@ static int hyphen(UChar c)
 
 #define CHUNK_END 2   /* next_word: the chunk ended with a run open */
 
+/* 1 when the characters between two words u[0..n) end a sentence (or a
+ * line or a heading: . ! ? … : and line breaks), so a capital letter after
+ * them says nothing about a name. */
+static int ends_sentence(const UChar *u, int32_t n)
+{
+    int32_t i;
+    for (i = 0; i < n; i++)
+        if (u[i] == '.' || u[i] == '!' || u[i] == '?' || u[i] == ':' || u[i] == '\n' ||
+            u[i] == '\r' || u[i] == 0x2026 || u[i] == 0x2029 || u[i] == 0x2028)
+            return 1;
+    return 0;
+}
+
 /* Moves the break iterator to the chunk's next word and keeps it in
  * an->ahead (s == t at the end of the chunk).  Its cache slot is fetched
  * now, so the memory access overlaps the work on the word before it. */
@@ -596,11 +700,16 @@ static void scan_ahead(ni_analyzer *an)
         }
         an->boundary = t;
         status = ubrk_getRuleStatus(an->bi);
-        if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT)
+        if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) {
+            if (!an->sentence_start)
+                an->sentence_start = ends_sentence(an->u + s, t - s);
             continue;
+        }
         w->s = s;
         w->t = t;
         w->e = NULL;
+        w->initial = an->sentence_start;
+        an->sentence_start = 0;
         w->number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
         if (t - s <= MAX_WORD_UNITS) {
             w->hash = hash_units(an->u + s, t - s) ^ (uint32_t)w->number;
@@ -634,10 +743,22 @@ static int next_word(ni_analyzer *an, part *w)
     }
 }
 
-static int queue_entry(ni_analyzer *an, const part *p, unsigned extra)
+/* The name key prefix (NI_NAME_MID, NI_NAME_START) of a word with entry e
+ * standing first in its sentence or not, 0 for none: a lower-case word has
+ * none in a document; in a query every word with a key has one. */
+static char name_prefix(const ni_analyzer *an, const entry *e, int initial)
+{
+    if (!e->name_len || (!an->query && e->letter_case == LOWER))
+        return 0;
+    if (an->query)
+        return NI_NAME_MID;
+    return e->letter_case == TITLE && !initial ? NI_NAME_MID : NI_NAME_START;
+}
+
+static void queue_entry(ni_analyzer *an, const part *p, unsigned extra)
 {
     pending *q = &an->queue[an->qlen++];
-    q->in_run = 0;
+    q->norm_in_run = q->term_in_run = 0;
     q->norm_off = p->e->text_off;
     q->norm_len = p->e->norm_len;
     q->term_off = p->e->text_off + (p->e->term_in_norm ? 0 : p->e->norm_len);
@@ -647,60 +768,113 @@ static int queue_entry(ni_analyzer *an, const part *p, unsigned extra)
     q->position = an->position;
     q->start = an->base + an->ustart[p->s];
     q->end = an->base + an->uend[p->t - 1];
+}
+
+/* Queues the name key token of a word: prefix and key, the word's norm. */
+static int queue_name(ni_analyzer *an, const part *p, char prefix, unsigned extra)
+{
+    ni_buf *rb = &an->run_bytes;
+    pending *q = &an->queue[an->qlen];
+    int rc;
+
+    queue_entry(an, p, extra | NI_TOKEN_NAME);
+    q->term_in_run = 1;
+    q->term_off = (uint32_t)rb->len;
+    q->term_len = (uint32_t)p->e->name_len + 1;
+    if ((rc = ni_buf_putc(rb, (unsigned char)prefix)) < 0 ||
+        (rc = ni_buf_put(rb, entry_norm(an, p->e), p->e->name_len)) < 0)
+        return rc;
+    q->term_hash = ni_term_hash(rb->data + q->term_off, q->term_len);
+    return 0;
+}
+
+/* Queues one word's tokens: its term, unless it is a name in the middle of
+ * a sentence of a document, and its name key when it has one. */
+static int queue_word(ni_analyzer *an, const part *p, unsigned extra)
+{
+    char prefix = name_prefix(an, p->e, p->initial);
+    if (p->e->too_long)
+        return 0;
+    if (an->query || prefix != NI_NAME_MID)
+        queue_entry(an, p, extra);
+    return prefix ? queue_name(an, p, prefix, extra) : 0;
+}
+
+enum { JOIN_NORMS, JOIN_TERMS, JOIN_KEYS };
+
+/* Appends the run's parts joined by '-' to the run bytes: their norms,
+ * their terms, or their name keys where they have one and norms elsewhere. */
+static int join_parts(ni_analyzer *an, int n, int what)
+{
+    ni_buf *rb = &an->run_bytes;
+    int i, rc;
+    for (i = 0; i < n; i++) {
+        const entry *e = an->run[i].e;
+        const char *s = what == JOIN_TERMS ? entry_term(an, e) : entry_norm(an, e);
+        size_t len = what == JOIN_TERMS ? e->term_len :
+                     what == JOIN_KEYS && e->name_len ? e->name_len : e->norm_len;
+        if ((i && (rc = ni_buf_putc(rb, '-')) < 0) || (rc = ni_buf_put(rb, s, len)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* Queues the whole compound of the run's n parts: its term (the parts'
+ * terms joined), unless its first part is a name in the middle of a
+ * sentence of a document, and its name key (the parts' keys joined) when
+ * the first part has one. */
+static int queue_compound(ni_analyzer *an, int n)
+{
+    ni_buf *rb = &an->run_bytes;
+    char prefix = name_prefix(an, an->run[0].e, an->run[0].initial);
+    unsigned flags = NI_TOKEN_COMPOUND;
+    uint32_t norm_off = (uint32_t)rb->len, norm_len;
+    int i, rc;
+
+    for (i = 0; i < n; i++)
+        if (an->run[i].e->too_long)
+            return 0;
+        else if (an->run[i].e->flags & NI_TOKEN_LATIN)
+            flags |= NI_TOKEN_LATIN;
+    if ((rc = join_parts(an, n, JOIN_NORMS)) < 0)
+        return rc;
+    norm_len = (uint32_t)rb->len - norm_off;
+    if (norm_len > NI_MAX_WORD_BYTES * 2)
+        return 0;
+    for (i = 0; i < 2; i++) {
+        pending *q = &an->queue[an->qlen];
+        if (i == 0 ? !an->query && prefix == NI_NAME_MID : !prefix)
+            continue;
+        q->norm_in_run = q->term_in_run = 1;
+        q->norm_off = norm_off;
+        q->norm_len = norm_len;
+        q->term_off = (uint32_t)rb->len;
+        if ((i && (rc = ni_buf_putc(rb, (unsigned char)prefix)) < 0) ||
+            (rc = join_parts(an, n, i ? JOIN_KEYS : JOIN_TERMS)) < 0)
+            return rc;
+        q->term_len = (uint32_t)rb->len - q->term_off;
+        q->term_hash = ni_term_hash(rb->data + q->term_off, q->term_len);
+        q->flags = flags | (i ? NI_TOKEN_NAME : 0);
+        q->position = an->position;
+        q->start = an->base + an->ustart[an->run[0].s];
+        q->end = an->base + an->uend[an->run[n - 1].t - 1];
+        an->qlen++;
+    }
     return 0;
 }
 
 /* Turns the collected run (one word or a compound) into queued tokens. */
 static int flush_run(ni_analyzer *an)
 {
-    int i, rc, n = an->nrun, ok = 1;
-    ni_buf *rb = &an->run_bytes;
+    int i, rc, n = an->nrun;
 
     an->nrun = 0;
-    if (n == 1) {
-        if (!an->run[0].e->too_long)
-            queue_entry(an, &an->run[0], 0);
-        an->position++;
-        return 0;
-    }
-    /* the compound: parts' norms and terms joined by '-' */
-    rb->len = 0;
-    for (i = 0; i < n; i++)
-        if (an->run[i].e->too_long)
-            ok = 0;
-    if (ok) {
-        pending *q = &an->queue[an->qlen];
-        unsigned flags = NI_TOKEN_COMPOUND;
-        q->in_run = 1;
-        q->norm_off = 0;
-        for (i = 0; i < n; i++) {
-            const entry *e = an->run[i].e;
-            if ((i && (rc = ni_buf_putc(rb, '-')) < 0) ||
-                (rc = ni_buf_put(rb, entry_norm(an, e), e->norm_len)) < 0)
-                return rc;
-            if (e->flags & NI_TOKEN_LATIN)
-                flags |= NI_TOKEN_LATIN;
-        }
-        q->norm_len = (uint32_t)rb->len;
-        q->term_off = (uint32_t)rb->len;
-        for (i = 0; i < n; i++) {
-            const entry *e = an->run[i].e;
-            if ((i && (rc = ni_buf_putc(rb, '-')) < 0) ||
-                (rc = ni_buf_put(rb, entry_term(an, e), e->term_len)) < 0)
-                return rc;
-        }
-        q->term_len = (uint32_t)rb->len - q->term_off;
-        q->term_hash = ni_term_hash(rb->data + q->term_off, q->term_len);
-        q->flags = flags;
-        q->position = an->position;
-        q->start = an->base + an->ustart[an->run[0].s];
-        q->end = an->base + an->uend[an->run[n - 1].t - 1];
-        if (q->norm_len <= NI_MAX_WORD_BYTES * 2)
-            an->qlen++;
-    }
+    an->run_bytes.len = 0;
+    if (n > 1 && (rc = queue_compound(an, n)) < 0)
+        return rc;
     for (i = 0; i < n; i++) {
-        if (!an->run[i].e->too_long)
-            queue_entry(an, &an->run[i], NI_TOKEN_PART);
+        if ((rc = queue_word(an, &an->run[i], n > 1 ? NI_TOKEN_PART : 0)) < 0)
+            return rc;
         an->position++;
     }
     return 0;
@@ -759,13 +933,10 @@ int ni_analyzer_next(ni_analyzer *an, ni_token *out)
         if ((rc = fill(an)) != 0)
             return rc;
     q = &an->queue[an->qnext++];
-    if (q->in_run) {
-        out->norm = (const char *)an->run_bytes.data + q->norm_off;
-        out->term = (const char *)an->run_bytes.data + q->term_off;
-    } else {
-        out->norm = (const char *)an->arena.data + q->norm_off;
-        out->term = (const char *)an->arena.data + q->term_off;
-    }
+    out->norm = (const char *)(q->norm_in_run ? an->run_bytes.data : an->arena.data) +
+                q->norm_off;
+    out->term = (const char *)(q->term_in_run ? an->run_bytes.data : an->arena.data) +
+                q->term_off;
     out->norm_len = q->norm_len;
     out->term_len = q->term_len;
     out->position = q->position;
@@ -781,6 +952,11 @@ size_t ni_utf8_len(const unsigned char *p, size_t left)
     UChar32 c;
     U8_NEXT(p, i, n, c);
     return c < 0 ? 0 : (size_t)i;
+}
+
+void ni_analyzer_set_query(ni_analyzer *an, int on)
+{
+    an->query = on != 0;
 }
 
 uint32_t ni_analyzer_term_hash(const ni_analyzer *an)
@@ -842,14 +1018,15 @@ int ni_is_function_word(const char *norm, size_t len)
 int ni_rubric_term(ni_analyzer *an, ni_buf *out, const char *s, size_t n)
 {
     ni_token tok;
-    int rc;
+    int rc, query = an->query;
 
     out->len = 0;
     if ((rc = ni_buf_put(out, NI_RUBRIC_PREFIX, sizeof NI_RUBRIC_PREFIX - 1)) < 0 ||
         (rc = ni_analyzer_start(an, s, n, 0)) < 0)
         return rc;
+    an->query = 1;             /* every word's own token, whatever its case */
     while ((rc = ni_analyzer_next(an, &tok)) == 0) {
-        if (tok.flags & NI_TOKEN_PART)
+        if (tok.flags & (NI_TOKEN_PART | NI_TOKEN_NAME))
             continue;
         if (out->len > sizeof NI_RUBRIC_PREFIX - 1 && (rc = ni_buf_putc(out, ' ')) < 0)
             return rc;
@@ -858,6 +1035,7 @@ int ni_rubric_term(ni_analyzer *an, ni_buf *out, const char *s, size_t n)
         if (out->len > NI_MAX_WORD_BYTES * 2)
             break;
     }
+    an->query = query;
     if (rc < 0)
         return rc;
     if (out->len > NI_MAX_WORD_BYTES * 2)

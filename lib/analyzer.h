@@ -12,10 +12,27 @@
 
 #include "buf.h"
 
+/*
+ * The version of the analysis: the terms a text yields.  An index records
+ * the one it was built with (layout.c, meta "analysis") and is not opened
+ * by a library with another, since its queries would look for other terms.
+ * 1: stems only; 2: name keys (NI_TOKEN_NAME).  Raise it whenever a text
+ * may yield other terms than before.
+ */
+#define NI_ANALYSIS_VERSION 2
+
 /* The length (1 to 4) of the well-formed UTF-8 sequence at p, which has
  * left > 0 bytes, or 0 when it is not one (a stray byte, an overlong form,
  * a surrogate, past U+10FFFF, cut short). */
 size_t ni_utf8_len(const unsigned char *p, size_t left);
+
+/*
+ * Query mode (on) or document mode (off, the default): in a query, where
+ * people type names in lower case, every word with a name key yields its
+ * term and then its key with the prefix NI_NAME_MID; whether the key or
+ * the term serves is the searcher's choice.  Stays until changed.
+ */
+void ni_analyzer_set_query(ni_analyzer *an, int on);
 
 /* ni_term_hash of the term of the token the last
  * ni_analyzer_next returned (computed once per cached word form). */

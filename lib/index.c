@@ -19,6 +19,25 @@
 #define MAX_THREADS 64
 
 static const char format_key[] = "format";
+static const char analysis_key[] = "analysis";
+
+/* The analysis check at open: an index built with another analysis (see
+ * NI_ANALYSIS_VERSION) would be searched for terms it does not hold. */
+static int check_analysis(ni_index *idx, ni_txn *t)
+{
+    ni_val v;
+    uint32_t version = 1;      /* before it was recorded */
+    int rc = ni_txn_get(t, NI_T_META, analysis_key, sizeof analysis_key - 1, &v);
+    if (rc < 0 && rc != NI_ENOTFOUND)
+        return rc;
+    if (rc == 0)
+        version = v.len == 4 ? ni_get_le32(v.data) : 0;
+    if (version != NI_ANALYSIS_VERSION)
+        return ni_error(NI_EVERSION, "index '%s' was built with analysis version %u; this "
+                        "library analyses text with version %u (index the documents again)",
+                        ni_store_path(idx->store), version, NI_ANALYSIS_VERSION);
+    return 0;
+}
 
 /* The format check at open: see NI_FORMAT_VERSION in layout.h. */
 static int check_format(ni_index *idx, int may_write)
@@ -33,6 +52,11 @@ static int check_format(ni_index *idx, int may_write)
     rc = ni_txn_get(t, NI_T_META, format_key, sizeof format_key - 1, &v);
     if (rc == 0) {
         uint32_t version = v.len == 4 ? ni_get_le32(v.data) : 0;
+        if (version >= NI_FORMAT_OLDEST && version <= NI_FORMAT_VERSION &&
+            (rc = check_analysis(idx, t)) < 0) {
+            ni_txn_abort(t);
+            return rc;
+        }
         ni_txn_abort(t);
         if (version < NI_FORMAT_OLDEST || version > NI_FORMAT_VERSION)
             return ni_error(NI_EVERSION, "index '%s' has format version %u; this library "
@@ -55,6 +79,11 @@ static int check_format(ni_index *idx, int may_write)
         return rc;
     ni_put_le32(b, NI_FORMAT_VERSION);
     if ((rc = ni_txn_put(t, NI_T_META, format_key, sizeof format_key - 1, b, 4)) < 0) {
+        ni_txn_abort(t);
+        return rc;
+    }
+    ni_put_le32(b, NI_ANALYSIS_VERSION);
+    if ((rc = ni_txn_put(t, NI_T_META, analysis_key, sizeof analysis_key - 1, b, 4)) < 0) {
         ni_txn_abort(t);
         return rc;
     }

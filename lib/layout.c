@@ -6,14 +6,17 @@
  * record (record.c), and does not decide what is written when: flush.c
  * writes a batch, compact.c rewrites posting lists.
  *
- * On-disk format, version 3 (NI_FORMAT_VERSION; checked at open: version
- * 2, the same without records in parts, is read as it is and becomes 3
- * when opened to write; any other gives NI_EVERSION).  One LMDB
+ * On-disk format, version 4 (NI_FORMAT_VERSION; checked at open: any
+ * other gives NI_EVERSION; version 3, the same without the analysis key and
+ * with terms of analysis 1, must be built again).  One LMDB
  * environment (data.mdb in the index directory) with these named tables;
  * integers in values are little-endian, integers in keys big-endian so
  * that keys sort by number:
  *
  *   meta      "format"  -> u32 format version
+ *             "analysis" -> u32 the analysis the terms come from
+ *                          (NI_ANALYSIS_VERSION in analyzer.h; checked at
+ *                          open, another gives NI_EVERSION)
  *             "stats"   -> u64 docs, deleted, next_doc, sum_title, sum_body
  *                          (see ni_meta in index.h)
  *             "dict"    -> the zstd dictionary of stored records (record.c),
@@ -53,7 +56,10 @@
  *                          u32 body length, i64 date; title length
  *                          0xffffffff marks a deleted document
  *
- * Terms are the analyzer's tokens.  A document's title takes positions
+ * Terms are the analyzer's tokens: stems, whole compounds, and name keys,
+ * which start with the byte 0x02 or 0x03 (NI_NAME_MID, NI_NAME_START in
+ * newsindex.h); rubric terms start with 0x01 (NI_RUBRIC_PREFIX).  No word
+ * term starts with a byte below 0x20.  A document's title takes positions
  * 0..T-1 and its body starts at T + NI_BODY_GAP.  Lengths count positions.
  */
 #include <string.h>

@@ -13,9 +13,9 @@
 #include "postings.h"
 #include "store.h"
 
-#define NI_FORMAT_VERSION 3
-#define NI_FORMAT_OLDEST 2   /* read as version 3 (no stored record has parts);
-                                opening one to write makes it version 3 */
+#define NI_FORMAT_VERSION 4
+#define NI_FORMAT_OLDEST 4   /* version 3 has no name keys (analysis 1): such
+                                an index must be built again */
 
 /* NI_BODY_GAP (the gap between title and body positions): postings.h */
 

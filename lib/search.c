@@ -139,6 +139,16 @@ typedef struct builder {
 
 static int build(builder *b, const ni_qnode *q, ni_matcher **out);
 
+/* build() with the analyzer in query mode (name keys for every word). */
+static int build_query(builder *b, const ni_qnode *q, ni_matcher **out)
+{
+    int rc;
+    ni_analyzer_set_query(b->an, 1);
+    rc = build(b, q, out);
+    ni_analyzer_set_query(b->an, 0);
+    return rc;
+}
+
 /* Remembers a term to highlight in snippets. */
 static int keep_term(ni_hits *h, const char *term, size_t len)
 {
@@ -158,105 +168,219 @@ static int none_or(int rc, ni_matcher **out)
     return rc;
 }
 
-/* A word or phrase: its tokens as one term or a phrase of them.  Compound
- * words are searched whole in a word and by their parts in a phrase. */
-static int build_text(builder *b, const ni_qnode *q, int *function_word,
-                      ni_matcher **out)
-{
-    const char *terms[64];
-    size_t lens[64], n = 0, i;
-    uint32_t qpos[64], first = 0;
-    ni_buf tbuf = NI_BUF_INIT;
-    size_t offs[64], norm_off = 0, norm_len = 0;
-    ni_token tok;
-    unsigned skip = q->type == NI_Q_PHRASE ? NI_TOKEN_COMPOUND : NI_TOKEN_PART;
-    int rc, fw = 1;
+/*
+ * One word of a query text, its strings in a buffer: its term; its normal
+ * form when that differs (Snowball sometimes stems a form shorter than its
+ * inflections: «ростов» -> «рост», «Ростове» -> «ростов»); and its name key
+ * with each prefix (NI_NAME_MID, then NI_NAME_START), when it has one.
+ */
+typedef struct qword {
+    size_t term_off, term_len, norm_off, norm_len, key_off, key_len;
+    unsigned flags;
+    uint32_t qpos;
+} qword;
 
-    *out = NULL;
+#define MAX_QWORDS 64
+
+/* 1 when the term is the name key less -ов/-ев/-ин/-ын: Snowball took a
+ * surname's suffix for an ending («песков» -> «песк», «киев» -> «ки»). */
+static int overstemmed(const char *term, size_t len, const char *key, size_t key_len)
+{
+    static const char *const suffixes[] = { "ов", "ев", "ин", "ын" };
+    size_t i;
+    if (key_len != len + 4 || memcmp(key, term, len) != 0)
+        return 0;
+    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+        if (memcmp(key + len, suffixes[i], 4) == 0)
+            return 1;
+    return 0;
+}
+
+/* The number of documents holding a term (0 when the index has none). */
+static int term_df(builder *b, const char *term, size_t len, uint64_t *df)
+{
+    ni_term_info ti;
+    int rc = ni_term_info_read_bounds(b->c->txn, term, len, &ti);
+    *df = rc == 0 ? ti.df : 0;
+    return rc == NI_ENOTFOUND ? 0 : rc;
+}
+
+/*
+ * The terms a query word is searched by.  Its term and normal form; its
+ * name key as written mid-sentence (a name, or a word capitalised there,
+ * which is indexed under its key only).  When the index holds the key
+ * mid-sentence at least half as often as at sentence starts, the word is a
+ * name: its key at sentence starts too, and, when Snowball cut the name's
+ * suffix (so the term is a common word's: «песк» of «песок»), not the term.
+ * The key at sentence starts is also the last resort of a word nothing
+ * else finds.
+ */
+static int word_alts(builder *b, const char *base, const qword *w, ni_alts *a)
+{
+    const char *term = base + w->term_off, *key = base + w->key_off;
+    uint64_t mid = 0, start = 0;
+    int rc, is_name = 0, drop_term = 0;
+    size_t i;
+
+    memset(a, 0, sizeof *a);
+    if (w->key_len) {
+        if ((rc = term_df(b, key, w->key_len, &mid)) < 0 ||
+            (rc = term_df(b, key + w->key_len, w->key_len, &start)) < 0)
+            return rc;
+        is_name = mid > 0 && 2 * mid >= start;
+        drop_term = is_name && ((w->flags & NI_TOKEN_COMPOUND) ||
+                                overstemmed(term, w->term_len, key + 1, w->key_len - 1));
+    }
+    if ((!drop_term && (rc = ni_alts_add(a, b->c, term, w->term_len)) < 0) ||
+        (w->norm_len && (rc = ni_alts_add(a, b->c, base + w->norm_off, w->norm_len)) < 0) ||
+        (w->key_len && (rc = ni_alts_add(a, b->c, key, w->key_len)) < 0) ||
+        ((is_name || a->n == 0) && w->key_len &&
+         (rc = ni_alts_add(a, b->c, key + w->key_len, w->key_len)) < 0))
+        return rc;
+    for (i = 0; i < a->n; i++)
+        if ((rc = keep_term(b->h, a->term[i], a->len[i])) < 0)
+            return rc;
+    return 0;
+}
+
+/* Reads the words of q's text into w[] (at most MAX_QWORDS) and their
+ * strings into buf; *fw is 1 when every word is a function word.  A
+ * phrase reads compounds by their parts, a word whole. */
+static int read_words(builder *b, const ni_qnode *q, ni_buf *buf, qword *w, size_t *n,
+                      int *fw)
+{
+    unsigned skip = q->type == NI_Q_PHRASE ? NI_TOKEN_COMPOUND : NI_TOKEN_PART;
+    uint32_t first = 0;
+    ni_token tok;
+    int rc, kept = 0;
+
+    *n = 0;
+    *fw = 1;
     if ((rc = ni_analyzer_start(b->an, q->text, q->len, 0)) < 0)
         return rc;
     while ((rc = ni_analyzer_next(b->an, &tok)) == 0) {
-        if ((tok.flags & skip) || tok.term_len == 0 || n == 64)
+        qword *x = &w[*n - (*n > 0)];
+        if ((tok.flags & skip) || tok.term_len == 0)
             continue;
-        if (n == 0)
-            first = tok.position;
-        offs[n] = tbuf.len;
-        lens[n] = tok.term_len;
-        qpos[n] = tok.position - first;
-        fw &= (tok.flags & NI_TOKEN_FUNCTION) != 0;
-        if ((rc = ni_buf_put(&tbuf, tok.term, tok.term_len)) < 0 ||
-            (rc = keep_term(b->h, tok.term, tok.term_len)) < 0)
-            goto cleanup;
-        if (n == 0 && !(tok.flags & (NI_TOKEN_NUMBER | NI_TOKEN_COMPOUND)) &&
-            (tok.norm_len != tok.term_len || memcmp(tok.norm, tok.term, tok.term_len))) {
-            norm_off = tbuf.len;
-            norm_len = tok.norm_len;
-            if ((rc = ni_buf_put(&tbuf, tok.norm, tok.norm_len)) < 0)
-                goto cleanup;
+        if (tok.flags & NI_TOKEN_NAME) {
+            /* the key of the word just read (query mode: NI_NAME_MID) */
+            if (!kept || x->key_len)
+                continue;
+            x->key_off = buf->len;
+            x->key_len = tok.term_len;
+            if ((rc = ni_buf_put(buf, tok.term, tok.term_len)) < 0 ||
+                (rc = ni_buf_putc(buf, (unsigned char)NI_NAME_START)) < 0 ||
+                (rc = ni_buf_put(buf, tok.term + 1, tok.term_len - 1)) < 0)
+                return rc;
+            continue;
         }
-        n++;
+        if (!(kept = *n < MAX_QWORDS))
+            continue;
+        x = &w[*n];
+        memset(x, 0, sizeof *x);
+        if (*n == 0)
+            first = tok.position;
+        x->qpos = tok.position - first;
+        x->flags = tok.flags;
+        *fw &= (tok.flags & NI_TOKEN_FUNCTION) != 0;
+        x->term_off = buf->len;
+        x->term_len = tok.term_len;
+        if ((rc = ni_buf_put(buf, tok.term, tok.term_len)) < 0)
+            return rc;
+        if (!(tok.flags & (NI_TOKEN_NUMBER | NI_TOKEN_COMPOUND)) &&
+            (tok.norm_len != tok.term_len || memcmp(tok.norm, tok.term, tok.term_len))) {
+            x->norm_off = buf->len;
+            x->norm_len = tok.norm_len;
+            if ((rc = ni_buf_put(buf, tok.norm, tok.norm_len)) < 0)
+                return rc;
+        }
+        (*n)++;
     }
-    if (rc < 0)
+    return rc < 0 ? rc : 0;
+}
+
+/* A word or phrase: its words as one word (ni_match_word) or a phrase of
+ * them, each by the terms word_alts chooses. */
+static int build_text(builder *b, const ni_qnode *q, int *function_word,
+                      ni_matcher **out)
+{
+    qword w[MAX_QWORDS];
+    ni_alts alts[MAX_QWORDS];
+    uint32_t qpos[MAX_QWORDS];
+    ni_buf buf = NI_BUF_INIT;
+    size_t n = 0, i;
+    int rc, fw;
+
+    *out = NULL;
+    if ((rc = read_words(b, q, &buf, w, &n, &fw)) < 0)
         goto cleanup;
-    rc = 0;
     if (function_word)
         *function_word = n == 1 && fw;
-    for (i = 0; i < n; i++)
-        terms[i] = (const char *)tbuf.data + offs[i];
-    if (n == 1 && norm_len) {
-        /* Snowball sometimes stems a form shorter than its inflections
-         * («ростов» -> «рост», «Ростове» -> «ростов»): the word as written
-         * is searched as a term too. */
-        ni_matcher *alt[2] = { NULL, NULL };
-        size_t na = 0;
-        const char *norm = (const char *)tbuf.data + norm_off;
-        rc = ni_match_term(&alt[na], b->c, terms[0], lens[0], q->field, 1);
-        if (rc == 0)
-            na++;
-        if (rc == 0 || rc == NI_ENOTFOUND) {
-            rc = ni_match_term(&alt[na], b->c, norm, norm_len, q->field, 1);
-            if (rc == 0) {
-                na++;
-                if ((rc = keep_term(b->h, norm, norm_len)) < 0) {
-                    ni_matcher_free(alt[0]);
-                    ni_matcher_free(alt[1]);
-                    goto cleanup;
-                }
-            }
-        }
-        if (rc < 0 && rc != NI_ENOTFOUND)
-            ni_matcher_free(alt[0]);
-        else if (na == 0)
-            rc = ni_match_none(out);
-        else if (na == 1)
-            *out = alt[0], rc = 0;
-        else
-            rc = ni_match_or(out, alt, 2, 1);
-    } else if (n == 1)
-        rc = none_or(ni_match_term(out, b->c, terms[0], lens[0], q->field, 1), out);
+    for (i = 0; i < n; i++) {
+        if ((rc = word_alts(b, (const char *)buf.data, &w[i], &alts[i])) < 0)
+            goto cleanup;
+        qpos[i] = w[i].qpos;
+    }
+    if (n == 1)
+        rc = none_or(ni_match_word(out, b->c, &alts[0], q->field), out);
     else if (n > 1)
-        rc = none_or(ni_match_phrase(out, b->c, terms, lens, qpos, n, q->slop, q->field), out);
+        rc = none_or(ni_match_phrase(out, b->c, alts, qpos, n, q->slop, q->field), out);
 cleanup:
-    ni_buf_free(&tbuf);
+    ni_buf_free(&buf);
     return rc;
 }
 
+/* Adds a matcher to kids[] for each term starting with prefix[0..plen)
+ * (up to MAX_PREFIX_TERMS in all; *more counts those beyond). */
+static int scan_prefix(builder *b, ni_cursor *cur, const char *prefix, size_t plen,
+                       unsigned field, ni_matcher **kids, size_t *n, size_t *more)
+{
+    ni_val k;
+    int rc;
+
+    for (rc = ni_cursor_seek(cur, prefix, plen); rc == 0; rc = ni_cursor_next(cur)) {
+        ni_matcher *m;
+        if ((rc = ni_cursor_get(cur, &k, NULL)) < 0)
+            break;
+        if (k.len < plen || memcmp(k.data, prefix, plen) != 0)
+            break;
+        if (*n == MAX_PREFIX_TERMS) {
+            if (++*more >= 10000)
+                break;
+            continue;
+        }
+        rc = ni_match_term(&m, b->c, (const char *)k.data, k.len, field, 1);
+        if (rc == NI_ENOTFOUND)
+            continue;
+        if (rc < 0 || (rc = keep_term(b->h, (const char *)k.data, k.len)) < 0) {
+            ni_matcher_free(m);
+            break;
+        }
+        kids[(*n)++] = m;
+    }
+    return rc == NI_DONE ? 0 : rc;
+}
+
+/* A prefix: the terms starting with the first word's term, and the name
+ * keys starting with it (names written with a capital are indexed under
+ * those). */
 static int build_prefix(builder *b, const ni_qnode *q, ni_matcher **out)
 {
+    static const char name_prefixes[] = { 0, NI_NAME_MID, NI_NAME_START };
     ni_matcher *kids[MAX_PREFIX_TERMS];
     ni_cursor *cur = NULL;
-    char prefix[NI_MAX_WORD_BYTES * 2 + 1];
-    size_t plen = 0, n = 0, more = 0;
+    char prefix[NI_MAX_WORD_BYTES * 2 + 2];
+    size_t plen = 0, n = 0, more = 0, i;
     ni_token tok;
-    ni_val k;
     int rc;
 
     *out = NULL;
     if ((rc = ni_analyzer_start(b->an, q->text, q->len, 0)) < 0)
         return rc;
     while ((rc = ni_analyzer_next(b->an, &tok)) == 0)
-        if (!(tok.flags & NI_TOKEN_PART) && tok.term_len && tok.term_len < sizeof prefix) {
-            memcpy(prefix, tok.term, tok.term_len);
+        if (!(tok.flags & (NI_TOKEN_PART | NI_TOKEN_NAME)) && tok.term_len &&
+            tok.term_len < sizeof prefix - 1) {
+            memcpy(prefix + 1, tok.term, tok.term_len);
             plen = tok.term_len;
             break;
         }
@@ -266,29 +390,13 @@ static int build_prefix(builder *b, const ni_qnode *q, ni_matcher **out)
         return 0;
     if ((rc = ni_cursor_open(&cur, b->c->txn, NI_T_TERMS)) < 0)
         return rc;
-    for (rc = ni_cursor_seek(cur, prefix, plen); rc == 0; rc = ni_cursor_next(cur)) {
-        ni_matcher *m;
-        if ((rc = ni_cursor_get(cur, &k, NULL)) < 0)
-            break;
-        if (k.len < plen || memcmp(k.data, prefix, plen) != 0)
-            break;
-        if (n == MAX_PREFIX_TERMS) {
-            more++;
-            if (more >= 10000)
-                break;
-            continue;
-        }
-        rc = ni_match_term(&m, b->c, (const char *)k.data, k.len, q->field, 1);
-        if (rc == NI_ENOTFOUND)
-            continue;
-        if (rc < 0 || (rc = keep_term(b->h, (const char *)k.data, k.len)) < 0) {
-            ni_matcher_free(m);
-            break;
-        }
-        kids[n++] = m;
+    for (i = 0; i < sizeof name_prefixes && rc == 0; i++) {
+        prefix[0] = name_prefixes[i];
+        rc = i ? scan_prefix(b, cur, prefix, plen + 1, q->field, kids, &n, &more)
+               : scan_prefix(b, cur, prefix + 1, plen, q->field, kids, &n, &more);
     }
     ni_cursor_close(cur);
-    if (rc < 0 && rc != NI_DONE) {
+    if (rc < 0) {
         while (n)
             ni_matcher_free(kids[--n]);
         return rc;
@@ -596,7 +704,7 @@ static int add_partial(ni_hits *h, builder *b, const ni_qnode *tree,
     if ((rc = ni_index_borrow_analyzer(h->idx, &b->an)) < 0)
         return rc;
     b->and_mode = 0;
-    rc = build(b, tree, &root);
+    rc = build_query(b, tree, &root);
     ni_index_return_analyzer(h->idx, b->an);
     h->terms.len = nterms;      /* the same words: highlighted once */
     if (rc < 0)
@@ -663,7 +771,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
         return 0;
     if ((rc = ni_index_borrow_analyzer(h->idx, &b.an)) < 0)
         return rc;
-    rc = build(&b, tree, &root);
+    rc = build_query(&b, tree, &root);
     ni_index_return_analyzer(h->idx, b.an);
     if (rc < 0)
         goto cleanup;

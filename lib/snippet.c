@@ -113,6 +113,12 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
                 continue;      /* its parts follow with their own spans */
             skip_until = tok.end;
         }
+        if (nsp && sp[nsp - 1].start == tok.start) {
+            /* a word's name key after its term: one word, one span */
+            if (sp[nsp - 1].term < 0)
+                sp[nsp - 1].term = t;
+            continue;
+        }
         if (nsp == cap) {
             size_t ncap = cap ? cap * 2 : 256;
             span *p = ni_mem_realloc(sp, ncap * sizeof *p);

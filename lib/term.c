@@ -14,6 +14,7 @@
  * term decodes a block's documents only when one of them is needed.  A
  * phrase bounds its score with the sum of its terms' bounds.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -246,8 +247,10 @@ static const ni_matcher_ops term_ops = {
     .bound = term_bound, .set_lazy = term_set_lazy, .ready = term_ready,
 };
 
+/* Opens a term; its idf is that of df when df >= 0, of its own
+ * document frequency otherwise. */
 static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len,
-                     unsigned field, int scored)
+                     unsigned field, int scored, double df)
 {
     unsigned char key[NI_POSTING_KEY_MAX];
     ni_term_info ti;
@@ -272,7 +275,7 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
     t->field = field;
     t->scored = scored;
     t->len = len;
-    t->idf = ni_bm25_idf(c->bm25.docs, ti.df);
+    t->idf = ni_bm25_idf(c->bm25.docs, df >= 0 ? df : (double)ti.df);
     /* No document scores more than the largest frequencies over the
      * smallest lengths would (the score grows with tf, shrinks with length). */
     t->m.max_score = scored ? ni_bm25_term(&c->bm25, t->idf, ti.max_tf_title,
@@ -309,9 +312,55 @@ int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
                   size_t len, unsigned field, int scored)
 {
     term_m *t;
-    int rc = term_open(&t, c, term, len, field, scored);
+    int rc = term_open(&t, c, term, len, field, scored, -1);
     *out = t ? &t->m : NULL;
     return rc;
+}
+
+int ni_alts_add(ni_alts *a, ni_match_ctx *c, const char *term, size_t len)
+{
+    ni_term_info ti;
+    size_t i;
+    int rc;
+
+    if (a->n == NI_MAX_ALTS || len == 0 || len > NI_MAX_WORD_BYTES * 2)
+        return 0;
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] == len && memcmp(a->term[i], term, len) == 0)
+            return 0;
+    if ((rc = ni_term_info_read_bounds(c->txn, term, len, &ti)) < 0)
+        return rc == NI_ENOTFOUND ? 0 : rc;
+    if (ti.postings == 0)
+        return 0;
+    a->term[a->n] = term;
+    a->len[a->n++] = len;
+    a->df += (double)ti.df;
+    if (a->df > c->bm25.docs)
+        a->df = c->bm25.docs;
+    return 1;
+}
+
+int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned field)
+{
+    ni_matcher *kids[NI_MAX_ALTS];
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (a->n == 0)
+        return NI_ENOTFOUND;
+    if (a->n == 1)
+        return ni_match_term(out, c, a->term[0], a->len[0], field, 1);
+    for (i = 0; i < a->n; i++) {
+        term_m *t;
+        if ((rc = term_open(&t, c, a->term[i], a->len[i], field, 1, a->df)) < 0) {
+            while (i)
+                ni_matcher_free(kids[--i]);
+            return rc;
+        }
+        kids[i] = &t->m;
+    }
+    return ni_match_or(out, kids, a->n, 1);
 }
 
 /* ---- phrase and NEAR --------------------------------------------------- */
@@ -319,33 +368,66 @@ int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
 typedef struct phrase_m {
     ni_matcher m;
     ni_match_ctx *c;
-    term_m **terms;
+    term_m **terms;            /* the slots' alternatives, slot after slot */
+    size_t *first;             /* slot k's: terms[first[k] .. first[k + 1]) */
     uint32_t *qpos;
-    size_t n;
+    size_t n;                  /* slots */
     uint32_t slop;
     unsigned field;
-    uint32_t **pos;            /* positions of each term in the current doc */
+    uint32_t **pos;            /* positions of each slot in the current doc */
     uint32_t *npos, *cap;
     uint32_t *cursor;          /* NEAR: index into each list */
-    uint32_t *same;            /* NEAR: copies of term k in the query, on its
+    uint32_t *same;            /* NEAR: copies of slot k in the query, on its
                                   first copy (0 on later copies) */
 } phrase_m;
 
-static int load_positions(phrase_m *p, size_t k)
+static int cmp_pos(const void *a, const void *b)
 {
-    term_m *t = p->terms[k];
-    uint32_t tf = t->s.blk.tf_title[t->s.i] + t->s.blk.tf_body[t->s.i];
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The positions of slot k in document doc: those of its alternatives that
+ * stand on doc, merged (an alternative's are sorted; several are sorted
+ * again and each position kept once). */
+static int load_positions(phrase_m *p, size_t k, uint32_t doc)
+{
+    uint32_t total = 0, n = 0, i, j, parts = 0;
+    size_t a;
     int rc;
-    if (tf > p->cap[k]) {
-        uint32_t *np = ni_mem_realloc(p->pos[k], (size_t)tf * sizeof *np);
+
+    for (a = p->first[k]; a < p->first[k + 1]; a++) {
+        term_m *t = p->terms[a];
+        if (t->m.doc == doc)
+            total += t->s.blk.tf_title[t->s.i] + t->s.blk.tf_body[t->s.i];
+    }
+    if (total > p->cap[k]) {
+        uint32_t *np = ni_mem_realloc(p->pos[k], (size_t)total * sizeof *np);
         if (!np)
             return ni_error(NI_ENOMEM, "out of memory");
         p->pos[k] = np;
-        p->cap[k] = tf;
+        p->cap[k] = total;
     }
-    if ((rc = ni_block_positions(&t->s.blk, t->s.i, p->pos[k], tf)) < 0)
-        return rc;
-    p->npos[k] = p->field == NI_QFIELD_TITLE ? t->s.blk.tf_title[t->s.i] : tf;
+    for (a = p->first[k]; a < p->first[k + 1]; a++) {
+        term_m *t = p->terms[a];
+        uint32_t tf;
+        if (t->m.doc != doc)
+            continue;
+        tf = t->s.blk.tf_title[t->s.i] + t->s.blk.tf_body[t->s.i];
+        if ((rc = ni_block_positions(&t->s.blk, t->s.i, p->pos[k] + n, tf)) < 0)
+            return rc;
+        /* restricted to the title: only the positions there count */
+        n += p->field == NI_QFIELD_TITLE ? t->s.blk.tf_title[t->s.i] : tf;
+        parts++;
+    }
+    if (parts > 1) {
+        qsort(p->pos[k], n, sizeof *p->pos[k], cmp_pos);
+        for (i = j = 0; i < n; i++)
+            if (j == 0 || p->pos[k][i] != p->pos[k][j - 1])
+                p->pos[k][j++] = p->pos[k][i];
+        n = j;
+    }
+    p->npos[k] = n;
     return 0;
 }
 
@@ -425,77 +507,84 @@ static int phrase_check(phrase_m *p)
     }
 }
 
-/* From the current candidate of term 0 on, the first doc where all terms
- * are present and the positions fit. */
-static int phrase_find(phrase_m *p)
+/* Advances slot k's alternatives to target and returns the first document
+ * one of them stands on (NI_NO_DOC when all are done) in *doc. */
+static int slot_advance(phrase_m *p, size_t k, uint32_t target, uint32_t *doc)
 {
-    uint32_t doc;
+    size_t a;
+    int rc;
+    *doc = NI_NO_DOC;
+    for (a = p->first[k]; a < p->first[k + 1]; a++) {
+        term_m *t = p->terms[a];
+        if ((rc = term_advance(&t->m, target)) < 0)
+            return rc;
+        if (t->m.doc < *doc)
+            *doc = t->m.doc;
+    }
+    return 0;
+}
+
+/* From document doc on, the first where all slots are present and the
+ * positions fit. */
+static int phrase_find(phrase_m *p, uint32_t doc)
+{
+    uint32_t d;
     size_t k;
     int rc, agree;
 
     for (;;) {
-        doc = p->terms[0]->m.doc;
         do {
             agree = 1;
             for (k = 0; k < p->n; k++) {
-                term_m *t = p->terms[k];
-                if ((rc = term_advance(&t->m, doc)) < 0)
+                if ((rc = slot_advance(p, k, doc, &d)) < 0)
                     return rc;
-                if (t->m.doc == NI_NO_DOC) {
+                if (d == NI_NO_DOC) {
                     p->m.doc = NI_NO_DOC;
                     return 0;
                 }
-                if (t->m.doc > doc) {
-                    doc = t->m.doc;
+                if (d > doc) {
+                    doc = d;
                     agree = 0;
                 }
             }
         } while (!agree);
         for (k = 0; k < p->n; k++)
-            if ((rc = load_positions(p, k)) < 0)
+            if ((rc = load_positions(p, k, doc)) < 0)
                 return rc;
         if (phrase_check(p)) {
             p->m.doc = doc;
             return 0;
         }
-        if ((rc = term_next(&p->terms[0]->m)) < 0)
-            return rc;
-        if (p->terms[0]->m.doc == NI_NO_DOC) {
+        if (doc == NI_NO_DOC - 1) {
             p->m.doc = NI_NO_DOC;
             return 0;
         }
+        doc++;
     }
 }
 
 static int phrase_next(ni_matcher *m)
 {
-    phrase_m *p = (phrase_m *)m;
-    int rc;
     if (m->doc == NI_NO_DOC)
         return 0;
-    if ((rc = term_next(&p->terms[0]->m)) < 0)
-        return rc;
-    return phrase_find(p);
+    return phrase_find((phrase_m *)m, m->doc + 1);
 }
 
 static int phrase_advance(ni_matcher *m, uint32_t target)
 {
-    phrase_m *p = (phrase_m *)m;
-    int rc;
     if (m->doc >= target)
         return 0;
-    if ((rc = term_advance(&p->terms[0]->m, target)) < 0)
-        return rc;
-    return phrase_find(p);
+    return phrase_find((phrase_m *)m, target);
 }
 
 static double phrase_score(ni_matcher *m, const ni_docinfo *di)
 {
     phrase_m *p = (phrase_m *)m;
     double s = 0;
-    size_t k;
-    for (k = 0; k < p->n; k++)
-        s += term_score(&p->terms[k]->m, di);
+    size_t a;
+    for (a = 0; a < p->first[p->n]; a++)
+        if (p->terms[a]->m.doc == m->doc)
+            s += term_score(&p->terms[a]->m, di);
     return s;
 }
 
@@ -503,13 +592,15 @@ static void phrase_free(ni_matcher *m)
 {
     phrase_m *p = (phrase_m *)m;
     size_t k;
-    for (k = 0; k < p->n; k++) {
-        if (p->terms && p->terms[k])
-            term_free(&p->terms[k]->m);
-        if (p->pos)
+    if (p->terms && p->first)
+        for (k = 0; k < p->first[p->n]; k++)
+            if (p->terms[k])
+                term_free(&p->terms[k]->m);
+    if (p->pos)
+        for (k = 0; k < p->n; k++)
             ni_mem_free(p->pos[k]);
-    }
     ni_mem_free(p->terms);
+    ni_mem_free(p->first);
     ni_mem_free(p->pos);
     ni_mem_free(p->npos);
     ni_mem_free(p->cap);
@@ -524,10 +615,10 @@ static int phrase_bound(ni_matcher *m, uint32_t target, uint32_t *upto, double *
 {
     phrase_m *p = (phrase_m *)m;
     double s = 0, b;
-    size_t k;
+    size_t a;
     int rc;
-    for (k = 0; k < p->n; k++) {
-        if ((rc = ni_matcher_bound(&p->terms[k]->m, target, upto, &b)) < 0)
+    for (a = 0; a < p->first[p->n]; a++) {
+        if ((rc = ni_matcher_bound(&p->terms[a]->m, target, upto, &b)) < 0)
             return rc;
         s += b;
     }
@@ -540,15 +631,55 @@ static const ni_matcher_ops phrase_ops = {
     .free = phrase_free, .bound = phrase_bound,
 };
 
-int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const char *const *terms,
-                    const size_t *lens, const uint32_t *qpos, size_t n,
-                    uint32_t slop, unsigned field)
+/* 1 when slots a and b have the same alternatives. */
+static int same_slot(const ni_alts *a, const ni_alts *b)
+{
+    size_t i;
+    if (a->n != b->n)
+        return 0;
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] != b->len[i] || memcmp(a->term[i], b->term[i], a->len[i]) != 0)
+            return 0;
+    return 1;
+}
+
+/* Opens the alternatives of every slot. */
+static int phrase_open_terms(phrase_m *p, const ni_alts *slots)
+{
+    size_t k, a, at = 0;
+    int rc;
+    for (k = 0; k < p->n; k++) {
+        uint64_t cost = 0;
+        p->first[k] = at;
+        for (a = 0; a < slots[k].n; a++, at++) {
+            term_m *t;
+            if ((rc = term_open(&t, p->c, slots[k].term[a], slots[k].len[a], p->field, 1,
+                                slots[k].n > 1 ? slots[k].df : -1)) < 0)
+                return rc;
+            p->terms[at] = t;
+            p->first[k + 1] = at + 1;
+            p->m.max_score += t->m.max_score;
+            cost += t->m.cost;
+        }
+        if (k == 0 || cost < p->m.cost)
+            p->m.cost = cost;
+    }
+    return 0;
+}
+
+int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
+                    const uint32_t *qpos, size_t n, uint32_t slop, unsigned field)
 {
     phrase_m *p;
-    size_t k;
+    size_t k, nterms = 0;
     int rc;
 
     *out = NULL;
+    for (k = 0; k < n; k++) {
+        if (slots[k].n == 0)
+            return NI_ENOTFOUND;
+        nterms += slots[k].n;
+    }
     if (n == 0)
         return NI_ENOTFOUND;
     p = ni_mem_calloc(1, sizeof *p);
@@ -559,37 +690,31 @@ int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const char *const *terms,
     p->n = n;
     p->slop = slop;
     p->field = field;
-    p->terms = ni_mem_calloc(n, sizeof *p->terms);
+    p->terms = ni_mem_calloc(nterms, sizeof *p->terms);
+    p->first = ni_mem_calloc(n + 1, sizeof *p->first);
     p->pos = ni_mem_calloc(n, sizeof *p->pos);
     p->npos = ni_mem_calloc(n, sizeof *p->npos);
     p->cap = ni_mem_calloc(n, sizeof *p->cap);
     p->cursor = ni_mem_calloc(n, sizeof *p->cursor);
     p->qpos = ni_mem_calloc(n, sizeof *p->qpos);
     p->same = ni_mem_calloc(n, sizeof *p->same);
-    if (!p->terms || !p->pos || !p->npos || !p->cap || !p->cursor || !p->qpos || !p->same) {
+    if (!p->terms || !p->first || !p->pos || !p->npos || !p->cap || !p->cursor ||
+        !p->qpos || !p->same) {
         phrase_free(&p->m);
         return ni_error(NI_ENOMEM, "out of memory");
     }
     memcpy(p->qpos, qpos, n * sizeof *qpos);
     for (k = 0; k < n; k++) {
         size_t j;
-        for (j = 0; j < k && !(lens[j] == lens[k] && memcmp(terms[j], terms[k], lens[k]) == 0); j++)
+        for (j = 0; j < k && !same_slot(&slots[j], &slots[k]); j++)
             ;
         p->same[j]++;
     }
-    for (k = 0; k < n; k++) {
-        if ((rc = term_open(&p->terms[k], c, terms[k], lens[k], field, 1)) < 0) {
-            phrase_free(&p->m);
-            return rc;
-        }
-        p->m.max_score += p->terms[k]->m.max_score;
-        if (k == 0 || p->terms[k]->m.cost < p->m.cost)
-            p->m.cost = p->terms[k]->m.cost;
-    }
-    if ((rc = phrase_find(p)) < 0) {
+    if ((rc = phrase_open_terms(p, slots)) < 0 || (rc = phrase_find(p, 0)) < 0) {
         phrase_free(&p->m);
         return rc;
     }
     *out = &p->m;
     return 0;
 }
+

@@ -14,11 +14,32 @@
 int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
                   size_t len, unsigned field, int scored);
 
-/* Terms at relative positions qpos[] (increasing); slop 0: exactly there,
- * slop N: all within a window of n - 1 + N positions, in any order.
- * NI_ENOTFOUND when a term is absent. */
-int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const char *const *terms,
-                    const size_t *lens, const uint32_t *qpos, size_t n,
-                    uint32_t slop, unsigned field);
+/*
+ * The terms one query word is searched by: its stem, the word as written,
+ * its name keys (search.c chooses them).  They are scored as one word: with
+ * the idf of df, their summed document frequencies (at most the number of
+ * documents).  The strings are borrowed.
+ */
+#define NI_MAX_ALTS 4
+typedef struct ni_alts {
+    const char *term[NI_MAX_ALTS];
+    size_t len[NI_MAX_ALTS];
+    size_t n;
+    double df;
+} ni_alts;
+
+/* Adds term to a when the index has it and a has room and not it yet:
+ * 1 when added, 0 when not, <0 on error.  Start from a zeroed ni_alts. */
+int ni_alts_add(ni_alts *a, ni_match_ctx *c, const char *term, size_t len);
+
+/* Documents holding any of a's terms, each scored with a's idf (one term:
+ * ni_match_term).  NI_ENOTFOUND when a is empty. */
+int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned field);
+
+/* Words (slots[k], any of its terms) at relative positions qpos[]
+ * (increasing); slop 0: exactly there, slop N: all within a window of
+ * n - 1 + N positions, in any order.  NI_ENOTFOUND when a slot is empty. */
+int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
+                    const uint32_t *qpos, size_t n, uint32_t slop, unsigned field);
 
 #endif

@@ -50,15 +50,19 @@ static long render_at(ni_analyzer *an, const char *text, size_t n, uint32_t firs
     if ((rc = ni_analyzer_start(an, text, n, first)) < 0)
         return rc;
     while ((rc = ni_analyzer_next(an, &t)) == 0) {
+        /* a name key without its prefix byte, which the flag K or k shows */
+        int name = (t.flags & NI_TOKEN_NAME) && t.term_len;
         o += (size_t)snprintf(out + o, size - o, " %.*s@%u:%zu-%zu",
-                              (int)t.term_len, t.term, t.position, base + t.start, base + t.end);
+                              (int)t.term_len - name, t.term + name, t.position,
+                              base + t.start, base + t.end);
         if (t.flags) {
-            o += (size_t)snprintf(out + o, size - o, "/%s%s%s%s%s",
+            o += (size_t)snprintf(out + o, size - o, "/%s%s%s%s%s%s",
                                   t.flags & NI_TOKEN_COMPOUND ? "C" : "",
                                   t.flags & NI_TOKEN_PART ? "P" : "",
                                   t.flags & NI_TOKEN_NUMBER ? "N" : "",
                                   t.flags & NI_TOKEN_LATIN ? "L" : "",
-                                  t.flags & NI_TOKEN_FUNCTION ? "F" : "");
+                                  t.flags & NI_TOKEN_FUNCTION ? "F" : "",
+                                  !name ? "" : t.term[0] == NI_NAME_MID ? "K" : "k");
         }
     }
     return rc == NI_DONE ? (long)o : rc;

@@ -191,22 +191,25 @@ static ni_matcher *term(const char *word)
 static ni_matcher *phrase(const char *s, uint32_t slop)
 {
     char t[4][64];
-    const char *terms[4], *p = s;
-    size_t lens[4], n = 0;
+    const char *p = s;
+    ni_alts slots[4];
+    size_t n = 0;
     uint32_t qpos[4];
     ni_matcher *m = NULL;
+    memset(slots, 0, sizeof slots);
     while (*p && n < 4) {
         char w[64];
         size_t len = strcspn(p, " ");
         memcpy(w, p, len);
         w[len] = '\0';
-        lens[n] = term_of(w, t[n]);
-        terms[n] = t[n];
+        slots[n].len[0] = term_of(w, t[n]);
+        slots[n].term[0] = t[n];
+        slots[n].n = 1;
         qpos[n] = (uint32_t)n;
         n++;
         p += len + (p[len] == ' ');
     }
-    CHECK_RC(ni_match_phrase(&m, &c, terms, lens, qpos, n, slop, NI_QFIELD_ANY), 0);
+    CHECK_RC(ni_match_phrase(&m, &c, slots, qpos, n, slop, NI_QFIELD_ANY), 0);
     return m;
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "newsindex.h"
+#include "../lib/analyzer.h"
 #include "../lib/layout.h"
 #include "../lib/mem.h"
 #include "../lib/record.h"
@@ -192,8 +193,8 @@ static unsigned get_format(const char *path)
     return version;
 }
 
-/* A format-2 index (no stored record in parts) is read as it is and
- * becomes version 3 when opened to write; older ones are refused. */
+/* An index of the oldest format read is read as it is and gets the
+ * current version when opened to write; older ones are refused. */
 static void older_format(void)
 {
     char path[200];
@@ -218,6 +219,55 @@ static void older_format(void)
     set_format(path, NI_FORMAT_OLDEST - 1);
     CHECK_RC(ni_index_open(&idx, path, &ro), NI_EVERSION);
     CHECK(strstr(ni_errmsg(), "index the documents again") != NULL);
+}
+
+/* Sets meta "analysis" of the index at path to version, or deletes it
+ * when version is 0. */
+static void set_analysis(const char *path, unsigned version)
+{
+    unsigned char v[4] = { (unsigned char)version, 0, 0, 0 };
+    ni_store *s = NULL;
+    ni_txn *t = NULL;
+    CHECK_RC(ni_store_open(&s, path, 0, 0, 0), 0);
+    CHECK_RC(ni_txn_begin(&t, s, 1), 0);
+    if (version)
+        CHECK_RC(ni_txn_put(t, NI_T_META, "analysis", 8, v, 4), 0);
+    else
+        CHECK_RC(ni_txn_del(t, NI_T_META, "analysis", 8), 0);
+    CHECK_RC(ni_txn_commit(t), 0);
+    ni_store_close(s);
+}
+
+/* An index built with another analysis (or before it was recorded) is
+ * refused, to read or to write: its terms are not the ones searched. */
+static void other_analysis(void)
+{
+    char path[200], want[80];
+    ni_open_options ro = NI_OPEN_OPTIONS_INIT;
+    ni_index *idx = NULL;
+
+    ro.flags = NI_OPEN_READONLY;
+    snprintf(path, sizeof path, "%s", test_new_dir());
+    CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+    CHECK_RC(add(idx, "a", "Песков сказал", strlen("Песков сказал")), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    ni_index_close(idx);
+    set_analysis(path, NI_ANALYSIS_VERSION);          /* as written: fine */
+    CHECK_RC(ni_index_open(&idx, path, &ro), 0);
+    CHECK(total(idx, "пескова") == 1);
+    ni_index_close(idx);
+    set_analysis(path, NI_ANALYSIS_VERSION - 1);
+    CHECK_RC(ni_index_open(&idx, path, &ro), NI_EVERSION);
+    CHECK(idx == NULL);
+    snprintf(want, sizeof want, "analysis version %d; this library analyses text with "
+             "version %d", NI_ANALYSIS_VERSION - 1, NI_ANALYSIS_VERSION);
+    CHECK(strstr(ni_errmsg(), want) && strstr(ni_errmsg(), "index the documents again"));
+    CHECK_RC(ni_index_open(&idx, path, NULL), NI_EVERSION);
+    set_analysis(path, NI_ANALYSIS_VERSION + 1);
+    CHECK_RC(ni_index_open(&idx, path, &ro), NI_EVERSION);
+    set_analysis(path, 0);                            /* not recorded: version 1 */
+    CHECK_RC(ni_index_open(&idx, path, &ro), NI_EVERSION);
+    CHECK(strstr(ni_errmsg(), "analysis version 1;") != NULL);
 }
 
 /* ---- a full disk: a file-size limit makes LMDB's writes fail ------------ */
@@ -524,6 +574,6 @@ static void long_documents(void)
 }
 
 TEST_MAIN(TEST(threads_and_commits), TEST(locked_by_another_writer), TEST(newer_format),
-          TEST(older_format), TEST(full_disk),
+          TEST(older_format), TEST(other_analysis), TEST(full_disk),
           TEST(awkward_documents), TEST(stored_parts), TEST(long_documents),
           TEST(empty_data_file))

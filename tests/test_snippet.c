@@ -21,23 +21,37 @@ static ni_analyzer *an;
 static ni_buf terms = NI_BUF_INIT, out_text = NI_BUF_INIT, out_ranges = NI_BUF_INIT;
 static char got[4096];
 
+static void add_term(const char *term, size_t len)
+{
+    ni_buf_putc(&terms, (unsigned char)(len >> 8));
+    ni_buf_putc(&terms, (unsigned char)len);
+    ni_buf_put(&terms, term, len);
+}
+
 /* The terms of the words of query (compound parts left out, as a search
- * does for a word), in the snippet's term list format. */
+ * does for a word), in the snippet's term list format: as a search of a
+ * name does, each word's term and its name key with both prefixes. */
 static void set_query(const char *query)
 {
     ni_token tok;
     terms.len = 0;
     if (!an && ni_analyzer_new(&an) < 0)
         exit(2);
+    ni_analyzer_set_query(an, 1);
     if (ni_analyzer_start(an, query, strlen(query), 0) < 0)
         exit(2);
     while (ni_analyzer_next(an, &tok) == 0) {
+        char start[256];
         if (tok.flags & NI_TOKEN_PART)
             continue;
-        ni_buf_putc(&terms, (unsigned char)(tok.term_len >> 8));
-        ni_buf_putc(&terms, (unsigned char)tok.term_len);
-        ni_buf_put(&terms, tok.term, tok.term_len);
+        add_term(tok.term, tok.term_len);
+        if (!(tok.flags & NI_TOKEN_NAME) || tok.term_len > sizeof start)
+            continue;
+        memcpy(start, tok.term, tok.term_len);
+        start[0] = NI_NAME_START;
+        add_term(start, tok.term_len);
     }
+    ni_analyzer_set_query(an, 0);   /* the text is read as a document */
 }
 
 /* The passage of text[0..len) for query with its ranges bracketed (in

@@ -5,7 +5,10 @@
  *
  * One line per token, tab-separated: position, byte offsets start-end in
  * the text, the word as written, the indexed term, the normalised form,
- * and the token's flags (comma-separated; "-" for none).  With --json, one
+ * and the token's flags (comma-separated; "-" for none).  A name key is
+ * shown without its one-byte prefix, flagged "name" (capitalised in the
+ * middle of a sentence) or "maybe-name" (at a sentence start, or in
+ * capitals).  With --json, one
  * object per token, then a summary {"tokens":N,"positions":M}.  TEXT
  * arguments are joined by single spaces (the offsets count in that text);
  * "-" reads the text from standard input instead.
@@ -21,7 +24,9 @@ static const char usage[] =
     "Prints the tokens the analyzer makes of TEXT (the words joined by\n"
     "spaces; '-' reads standard input), one a line: position, byte offsets\n"
     "start-end, the word as written, the indexed term, the normalised form,\n"
-    "and flags (number, compound, part, latin, function), tab-separated.\n"
+    "and flags (number, compound, part, latin, function, name, maybe-name),\n"
+    "tab-separated.  A word written with a capital has a name key too (the\n"
+    "word less its case ending), flagged name or maybe-name.\n"
     "Exit status 0 with tokens, 1 without.\n"
     "\n"
     "      --json        one JSON object per token, then a summary\n"
@@ -97,16 +102,21 @@ nomem:
     return NULL;
 }
 
-static void print_flags(unsigned flags, int json)
+static void print_flags(const ni_token *t, int json)
 {
     const char *sep = "";
     size_t i;
     if (json)
         fputc('[', stdout);
     for (i = 0; i < NFLAGS; i++) {
-        if (!(flags & flag_names[i].bit))
+        if (!(t->flags & flag_names[i].bit))
             continue;
         printf(json ? "%s\"%s\"" : "%s%s", sep, flag_names[i].name);
+        sep = ",";
+    }
+    if ((t->flags & NI_TOKEN_NAME) && t->term_len) {
+        printf(json ? "%s\"%s\"" : "%s%s", sep,
+               t->term[0] == NI_NAME_MID ? "name" : "maybe-name");
         sep = ",";
     }
     if (json)
@@ -117,27 +127,32 @@ static void print_flags(unsigned flags, int json)
 
 static void print_token(const ni_token *t, const char *text, int json)
 {
+    /* a name key without its prefix byte (print_flags tells which) */
+    int name = (t->flags & NI_TOKEN_NAME) && t->term_len;
+    const char *term = t->term + name;
+    size_t term_len = t->term_len - (size_t)name;
+
     if (json) {
         printf("{\"position\":%u,\"start\":%zu,\"end\":%zu,\"text\":", t->position,
                t->start, t->end);
         out_json_str(stdout, text + t->start, t->end - t->start);
         fputs(",\"term\":", stdout);
-        out_json_str(stdout, t->term, t->term_len);
+        out_json_str(stdout, term, term_len);
         fputs(",\"norm\":", stdout);
         out_json_str(stdout, t->norm, t->norm_len);
         fputs(",\"flags\":", stdout);
-        print_flags(t->flags, 1);
+        print_flags(t, 1);
         fputs("}\n", stdout);
         return;
     }
     printf("%u\t%zu-%zu\t", t->position, t->start, t->end);
     out_text(stdout, text + t->start, t->end - t->start, 0);
     fputc('\t', stdout);
-    out_text(stdout, t->term, t->term_len, 0);
+    out_text(stdout, term, term_len, 0);
     fputc('\t', stdout);
     out_text(stdout, t->norm, t->norm_len, 0);
     fputc('\t', stdout);
-    print_flags(t->flags, 0);
+    print_flags(t, 0);
     fputc('\n', stdout);
 }
 

@@ -1,0 +1,225 @@
+/*
+ * Names in every case form, end to end through the public header: a query
+ * in any case form of a surname or a place finds every capitalised form of
+ * it (in the middle of a sentence, at its start, in capitals, in compounds
+ * and phrases, by prefix), and not the common words Snowball stems the
+ * same («песок» for «песков», «рост» for «ростов»); the choice between a
+ * name and a common word at its boundary (search.c word_alts); snippets
+ * that mark the forms found.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsindex.h"
+#include "test.h"
+
+static char dir[] = "/tmp/ni-names-XXXXXX";
+static ni_index *idx;
+
+static const struct {
+    const char *id, *text;
+} docs[] = {
+    { "n1", "Пресс-секретарь президента Дмитрий Песков заявил журналистам." },
+    { "n2", "Слова Пескова передали все агентства." },
+    { "n3", "Песков ответил на вопрос о встрече." },
+    { "n4", "На пляже много песка, и песок горячий." },
+    { "n5", "Мост в Ростове-на-Дону открыли вчера." },
+    { "n6", "Из Ростова-на-Дону выехал поезд." },
+    { "n7", "РОСТОВ-НА-ДОНУ, 12 окт. Новости региона." },
+    { "n8", "Рост цен замедлился. Рост зарплат тоже." },
+    { "n9", "Поезд прибыл в Ростов вечером." },
+    { "n10", "Фестиваль на Дону прошел в станице." },
+    { "n11", "Встречу с Песковым перенесли, сказал Пескову министр." },
+};
+
+static void add(ni_index *to, const char *id, const char *text)
+{
+    ni_doc d = NI_DOC_INIT;
+    d.id = id;
+    d.id_len = strlen(id);
+    d.text = text;
+    d.text_len = strlen(text);
+    CHECK_RC(ni_index_add(to, &d), 0);
+}
+
+static void setup(void)
+{
+    size_t i;
+    if (idx)
+        return;
+    if (!mkdtemp(dir))
+        exit(2);
+    CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
+    for (i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        add(idx, docs[i].id, docs[i].text);
+    CHECK_RC(ni_index_commit(idx), 0);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The ids of every hit of q in ix (default mode, no partial matches),
+ * sorted and comma-separated, in out; "ERR" on error. */
+static void ids(ni_index *ix, const char *q, char *out, size_t size)
+{
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    char *v[64], buf[1024];
+    ni_hits *h;
+    ni_hit hit;
+    size_t n = 0, i, at = 0;
+    int rc;
+
+    o.limit = 64;
+    o.flags = NI_SEARCH_NO_PARTIAL;
+    out[0] = '\0';
+    if (ni_search(&h, ix, q, strlen(q), &o) < 0) {
+        snprintf(out, size, "ERR");
+        return;
+    }
+    while ((rc = ni_hits_next(h, &hit)) == 0 && n < 64) {
+        v[n] = buf + at;
+        at += (size_t)snprintf(buf + at, sizeof buf - at, "%.*s", (int)hit.id_len, hit.id) + 1;
+        n++;
+    }
+    ni_hits_free(h);
+    if (rc != NI_DONE && n < 64) {
+        snprintf(out, size, "ERR");
+        return;
+    }
+    qsort(v, n, sizeof *v, cmp_str);
+    for (i = 0, at = 0; i < n; i++)
+        at += (size_t)snprintf(out + at, size - at, "%s%s", i ? "," : "", v[i]);
+}
+
+#define IDS_ARE(ix, q, want) do { char got_[512]; ids(ix, q, got_, sizeof got_); \
+    if (strcmp(got_, want) != 0) { test_failures++; \
+        fprintf(stderr, "%s:%d: '%s' found [%s], want [%s]\n", __FILE__, __LINE__, q, \
+                got_, want); } } while (0)
+
+static void case_forms(void)
+{
+    setup();
+    /* nominative, oblique, capitalised: every form, not the sand */
+    IDS_ARE(idx, "песков", "n1,n11,n2,n3");
+    IDS_ARE(idx, "пескова", "n1,n11,n2,n3");
+    IDS_ARE(idx, "пескову", "n1,n11,n2,n3");
+    IDS_ARE(idx, "Песковым", "n1,n11,n2,n3");
+    IDS_ARE(idx, "песок", "n4");
+    /* at a sentence start a capital says nothing: Песков there is also
+     * indexed under Snowball's «песк» */
+    IDS_ARE(idx, "песка", "n3,n4");
+    /* a place: its forms and compounds, not «рост» */
+    IDS_ARE(idx, "ростов", "n5,n6,n7,n9");
+    IDS_ARE(idx, "ростове", "n5,n6,n7,n9");
+    IDS_ARE(idx, "рост", "n7,n8");          /* РОСТОВ in capitals: «рост» too */
+    IDS_ARE(idx, "дону", "n10,n5,n6,n7");
+}
+
+static void compounds_and_phrases(void)
+{
+    setup();
+    IDS_ARE(idx, "ростов-на-дону", "n5,n6,n7");
+    IDS_ARE(idx, "Ростове-на-Дону", "n5,n6,n7");
+    IDS_ARE(idx, "\"ростов на дону\"", "n5,n6,n7");
+    IDS_ARE(idx, "\"ростова на дону\"", "n5,n6,n7");
+    IDS_ARE(idx, "\"на дону\"", "n10,n5,n6,n7");
+    IDS_ARE(idx, "\"дмитрий песков\"", "n1");
+    IDS_ARE(idx, "\"песков дмитрий\"", "");
+    IDS_ARE(idx, "\"дмитрий песков\"~1", "n1");
+    IDS_ARE(idx, "\"секретарь президента\"", "n1");
+}
+
+static void prefixes(void)
+{
+    setup();
+    /* names written with a capital are found by their keys */
+    IDS_ARE(idx, "песко*", "n1,n11,n2,n3,n4");
+    IDS_ARE(idx, "ростовск*", "");
+    /* the prefix is the word's term: «ростов» is stemmed to «рост» */
+    IDS_ARE(idx, "ростов*", "n5,n6,n7,n8,n9");
+}
+
+/* Highlights of the first hit of q, as [start,end) pairs of the snippet. */
+static void marks(const char *q, char *out, size_t size)
+{
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_hits *h = NULL;
+    ni_hit hit;
+    ni_snippet sn;
+    size_t i, n = 0;
+
+    out[0] = '\0';
+    o.flags = NI_SEARCH_NO_PARTIAL;
+    if (ni_search(&h, idx, q, strlen(q), &o) < 0 || ni_hits_next(h, &hit) != 0 ||
+        ni_hits_snippet(&sn, h, 200) < 0) {
+        snprintf(out, size, "ERR");
+        ni_hits_free(h);
+        return;
+    }
+    for (i = 0; i < sn.nranges; i++)
+        n += (size_t)snprintf(out + n, size - n, "[%.*s]",
+                              (int)(sn.ranges[2 * i + 1] - sn.ranges[2 * i]),
+                              sn.text + sn.ranges[2 * i]);
+    ni_hits_free(h);
+}
+
+static void highlights(void)
+{
+    char got[256];
+    setup();
+    marks("песковым", got, sizeof got);
+    CHECK(strcmp(got, "[Песковым][Пескову]") == 0);
+    marks("\"ростов на дону\" мост", got, sizeof got);
+    CHECK(strcmp(got, "[Мост][Ростове][на][Дону]") == 0);
+    marks("ростов-на-дону мост", got, sizeof got);
+    CHECK(strcmp(got, "[Мост][Ростове-на-Дону]") == 0);
+}
+
+/*
+ * A name or a common word: the key written in the middle of a sentence at
+ * least half as often as at sentence starts makes a name («петров» then
+ * finds Петров, Петрова and not Петра, which Snowball stems the same);
+ * one sentence start more and the word is read as a common one.  A word
+ * nothing else finds is found by its key at sentence starts.
+ */
+static void name_or_word(void)
+{
+    char path[64] = "/tmp/ni-names2-XXXXXX", cmd[128];
+    ni_index *ix = NULL;
+
+    if (!mkdtemp(path))
+        exit(2);
+    CHECK_RC(ni_index_open(&ix, path, NULL), 0);
+    add(ix, "a", "Вчера встретили Петрова у входа.");    /* mid-sentence: 1 */
+    add(ix, "b", "Петров пришел первым.");               /* sentence starts: 1 */
+    add(ix, "c", "Петра позвали вторым.");
+    CHECK_RC(ni_index_commit(ix), 0);
+    IDS_ARE(ix, "петров", "a,b");
+    add(ix, "d", "Петров ушел.");                        /* starts: 2 = 2 x 1 */
+    CHECK_RC(ni_index_commit(ix), 0);
+    IDS_ARE(ix, "петров", "a,b,d");
+    add(ix, "e", "Петров спал.");                        /* starts: 3 > 2 x 1 */
+    CHECK_RC(ni_index_commit(ix), 0);
+    IDS_ARE(ix, "петров", "a,b,c,d,e");
+    add(ix, "f", "Сидоров спал.");
+    CHECK_RC(ni_index_commit(ix), 0);
+    IDS_ARE(ix, "сидорову", "f");
+    ni_index_close(ix);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    CHECK(system(cmd) == 0);
+}
+
+static void teardown(void)
+{
+    char cmd[200];
+    ni_index_close(idx);
+    idx = NULL;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
+TEST_MAIN(TEST(case_forms), TEST(compounds_and_phrases), TEST(prefixes), TEST(highlights),
+          TEST(name_or_word), TEST(teardown))
