@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/analyzer.h"
 #include "../lib/snippet.h"
 #include "test.h"
 
