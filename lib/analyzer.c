@@ -406,7 +406,9 @@ static uint8_t letter_case(const UChar *u, int32_t n)
  * paradigms names follow (nouns in a consonant, -а/-я, -ь, -ий/-ей/-ай,
  * -ия/-ея, -ье; surnames in -ов/-ев/-ин/-ын, whose suffix stays; adjectival
  * surnames and places in -ский/-ой/-ый/-ая).  Plural case endings other
- * than -ых/-их/-ыми/-ими are left alone, so «Песков» keeps its «ов».
+ * than -ых/-их/-ыми/-ими are left alone, so «Песков» keeps its «ов».  -о
+ * goes, so that Министерство and Министерства share a key (and Пушкино,
+ * indeclinable, shares Пушкин's).
  */
 static const char *const name_endings[] = {
     "ого", "его", "ому", "ему", "ыми", "ими", "ием", "еем", "аем", "ией", "еей",

@@ -182,16 +182,17 @@ typedef struct qword {
 
 #define MAX_QWORDS 64
 
-/* 1 when the term is the name key less -ов/-ев/-ин/-ын: Snowball took a
- * surname's suffix for an ending («песков» -> «песк», «киев» -> «ки»). */
+/* 1 when the term is the name key less -ов/-ев/-ьев/-ин/-ын: Snowball
+ * took a surname's suffix for an ending («песков» -> «песк», «киев» ->
+ * «ки», «васильев» -> «васил», which is Василий's). */
 static int overstemmed(const char *term, size_t len, const char *key, size_t key_len)
 {
-    static const char *const suffixes[] = { "ов", "ев", "ин", "ын" };
+    static const char *const suffixes[] = { "ов", "ев", "ьев", "ин", "ын" };
     size_t i;
-    if (key_len != len + 4 || memcmp(key, term, len) != 0)
+    if (key_len <= len || memcmp(key, term, len) != 0)
         return 0;
     for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-        if (memcmp(key + len, suffixes[i], 4) == 0)
+        if (key_len - len == strlen(suffixes[i]) && memcmp(key + len, suffixes[i], key_len - len) == 0)
             return 1;
     return 0;
 }
