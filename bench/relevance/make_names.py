@@ -29,6 +29,9 @@ A  -ов/-ев/-ёв/-ин/-ын (Песков, Ростов, Путин, Кие
      is followed by a capitalized word (a surname) 30 % of the time or more;
    * plural nouns (Филиппины, Афины): forms in -ах/-ам/-ами are more than
      5 % of the capitalized occurrences;
+   * adjectives (Мировой суд, Второй Мировой): the forms in -ая -ое -ые -ую
+     -ого -ому, which no surname has, occur capitalized more often than the
+     nominative;
    * common words: a lemma whose forms also occur in lower case (один,
      основ, биткоин) is left out when the lower-case occurrences are at
      least a tenth of the capitalized ones AND the capitalized ones are
@@ -97,6 +100,7 @@ ADJ_ENDINGS = ("ой", "ый", "ая", "ое", "ые", "ую", "ого", "ому
 A_ENDINGS = ("", "а", "у", "ым", "ом", "е", "ой", "ы", "ых", "ыми")
 A_SUFFIXES = ("ов", "ев", "ин", "ын")
 A_PLURAL = ("ах", "ам", "ами")
+A_ADJECTIVE = ("ая", "ое", "ые", "ую", "ого", "ому")
 B_ENDINGS = ("ский", "ского", "скому", "ским", "ском", "ская", "ской", "скую", "ские",
              "ских", "скими")
 BANDS = ((3, 9), (10, 49), (50, 500))      # relevant documents
@@ -251,6 +255,8 @@ def kind_a(c, capitalized):
         if first_name_like(c, nom) or first_name_like(c, nom + "а"):
             continue
         if sum(c.cap(nom + e) for e in A_PLURAL) > 0.05 * total:
+            continue
+        if sum(c.cap(nom + e) for e in A_ADJECTIVE) > c.cap(nom):
             continue
         if cand["low"] >= 0.1 * total and cand["init"] > cand["mid"]:
             continue
