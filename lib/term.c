@@ -340,9 +340,122 @@ int ni_alts_add(ni_alts *a, ni_match_ctx *c, const char *term, size_t len)
     return 1;
 }
 
+/*
+ * A word's alternatives scored as one term (Lucene's SynonymQuery): its
+ * frequencies in a document are the sums of theirs, scored once with the
+ * word's idf, so a document holding the word under two terms does not
+ * score two saturations.  The bound of a window sums the alternatives'
+ * largest block frequencies over their smallest lengths (the score grows
+ * with frequency, shrinks with length).
+ */
+typedef struct word_m {
+    ni_matcher m;
+    ni_match_ctx *c;
+    term_m *t[NI_MAX_ALTS];
+    size_t n;
+    double idf;
+    unsigned field;
+} word_m;
+
+static void word_settle(word_m *w)
+{
+    size_t i;
+    w->m.doc = NI_NO_DOC;
+    for (i = 0; i < w->n; i++)
+        if (w->t[i]->m.doc < w->m.doc)
+            w->m.doc = w->t[i]->m.doc;
+}
+
+static int word_next(ni_matcher *m)
+{
+    word_m *w = (word_m *)m;
+    size_t i;
+    int rc;
+    if (m->doc == NI_NO_DOC)
+        return 0;
+    for (i = 0; i < w->n; i++)
+        if (w->t[i]->m.doc == m->doc && (rc = term_next(&w->t[i]->m)) < 0)
+            return rc;
+    word_settle(w);
+    return 0;
+}
+
+static int word_advance(ni_matcher *m, uint32_t target)
+{
+    word_m *w = (word_m *)m;
+    size_t i;
+    int rc;
+    if (m->doc >= target)
+        return 0;
+    for (i = 0; i < w->n; i++)
+        if ((rc = term_advance(&w->t[i]->m, target)) < 0)
+            return rc;
+    word_settle(w);
+    return 0;
+}
+
+static double word_score(ni_matcher *m, const ni_docinfo *di)
+{
+    word_m *w = (word_m *)m;
+    uint32_t tt = 0, tb = 0;
+    size_t i;
+    if (m->doc == NI_NO_DOC)
+        return 0;
+    for (i = 0; i < w->n; i++) {
+        term_m *t = w->t[i];
+        if (t->m.doc != m->doc)
+            continue;
+        tt += t->s.blk.tf_title[t->s.i];
+        tb += w->field == NI_QFIELD_TITLE ? 0 : t->s.blk.tf_body[t->s.i];
+    }
+    return ni_bm25_term_inv(&w->c->bm25, w->idf, tt, tb, di->inv_title, di->inv_body);
+}
+
+static int word_bound(ni_matcher *m, uint32_t target, uint32_t *upto, double *out)
+{
+    word_m *w = (word_m *)m;
+    uint32_t tt = 0, tb = 0, lt = UINT32_MAX, lb = UINT32_MAX;
+    size_t i;
+    int rc, any = 0;
+
+    for (i = 0; i < w->n; i++) {
+        term_m *t = w->t[i];
+        if ((rc = term_shallow(t, target)) < 0)
+            return rc;
+        if (t->m.doc == NI_NO_DOC)
+            continue;
+        if (t->s.blk.last_doc < *upto)
+            *upto = t->s.blk.last_doc;
+        tt += t->s.blk.max_tf_title;
+        tb += w->field == NI_QFIELD_TITLE ? 0 : t->s.blk.max_tf_body;
+        if (t->s.blk.min_len_title < lt)
+            lt = t->s.blk.min_len_title;
+        if (t->s.blk.min_len_body < lb)
+            lb = t->s.blk.min_len_body;
+        any = 1;
+    }
+    word_settle(w);
+    *out = any ? ni_bm25_term(&w->c->bm25, w->idf, tt, tb, lt, lb) : 0;
+    return 0;
+}
+
+static void word_free(ni_matcher *m)
+{
+    word_m *w = (word_m *)m;
+    size_t i;
+    for (i = 0; i < w->n; i++)
+        term_free(&w->t[i]->m);
+    ni_mem_free(w);
+}
+
+static const ni_matcher_ops word_ops = {
+    .next = word_next, .advance = word_advance, .score = word_score, .free = word_free,
+    .bound = word_bound,
+};
+
 int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned field)
 {
-    ni_matcher *kids[NI_MAX_ALTS];
+    word_m *w;
     size_t i;
     int rc;
 
@@ -351,16 +464,25 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
         return NI_ENOTFOUND;
     if (a->n == 1)
         return ni_match_term(out, c, a->term[0], a->len[0], field, 1);
+    if (!(w = ni_mem_calloc(1, sizeof *w)))
+        return ni_error(NI_ENOMEM, "out of memory");
+    w->m.ops = &word_ops;
+    w->c = c;
+    w->field = field;
+    w->idf = ni_bm25_idf(c->bm25.docs, a->df);
+    /* BM25 never reaches idf * (k1 + 1), whatever the frequencies */
+    w->m.max_score = w->idf * (c->bm25.k1 + 1.0);
     for (i = 0; i < a->n; i++) {
-        term_m *t;
-        if ((rc = term_open(&t, c, a->term[i], a->len[i], field, 1, a->df)) < 0) {
-            while (i)
-                ni_matcher_free(kids[--i]);
+        if ((rc = term_open(&w->t[i], c, a->term[i], a->len[i], field, 1, a->df)) < 0) {
+            word_free(&w->m);
             return rc;
         }
-        kids[i] = &t->m;
+        w->n++;
+        w->m.cost += w->t[i]->m.cost;
     }
-    return ni_match_or(out, kids, a->n, 1);
+    word_settle(w);
+    *out = &w->m;
+    return 0;
 }
 
 /* ---- phrase and NEAR --------------------------------------------------- */
