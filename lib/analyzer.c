@@ -407,8 +407,9 @@ static uint8_t letter_case(const UChar *u, int32_t n)
  * -ия/-ея, -ье; surnames in -ов/-ев/-ин/-ын, whose suffix stays; adjectival
  * surnames and places in -ский/-ой/-ый/-ая).  Plural case endings other
  * than -ых/-их/-ыми/-ими are left alone, so «Песков» keeps its «ов».  -о
- * goes, so that Министерство and Министерства share a key (and Пушкино,
- * indeclinable, shares Пушкин's).
+ * goes, so that Министерство and Министерства share a key, but not after
+ * -ов/-ев/-ин/-ын: Пушкино, Иваново, Борисово are places of their own,
+ * not Пушкин, Иванов, Борисов.
  */
 static const char *const name_endings[] = {
     "ого", "его", "ому", "ему", "ыми", "ими", "ием", "еем", "аем", "ией", "еей",
@@ -438,6 +439,17 @@ static int after_velar_or_sibilant(const char *s, size_t base)
     return 0;
 }
 
+/* 1 when s[0..base) ends in -ов, -ев, -ин or -ын (base >= 4 bytes). */
+static int after_name_suffix(const char *s, size_t base)
+{
+    static const char *const suffixes[] = { "ов", "ев", "ин", "ын" };
+    size_t i;
+    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+        if (memcmp(s + base - 4, suffixes[i], 4) == 0)
+            return 1;
+    return 0;
+}
+
 static size_t name_key_len(const char *s, size_t n)
 {
     size_t i;
@@ -448,6 +460,8 @@ static size_t name_key_len(const char *s, size_t n)
             continue;
         if (strcmp(e, "им") == 0 && !after_velar_or_sibilant(s, base))
             continue;
+        if (strcmp(e, "о") == 0 && after_name_suffix(s, base))
+            break;             /* Пушкино, Иваново: places, not Пушкин */
         return base;
     }
     return n;

@@ -7,6 +7,7 @@
  * name and a common word at its boundary (search.c word_alts); snippets
  * that mark the forms found.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,46 @@ static void name_or_word(void)
     CHECK(system(cmd) == 0);
 }
 
+/*
+ * A word found under two of its terms in one document is scored as one
+ * term: its frequencies summed, saturated once, with the idf of the terms'
+ * summed document frequencies (two saturations would score more).
+ */
+static void one_saturation(void)
+{
+    char path[64] = "/tmp/ni-names3-XXXXXX", cmd[128];
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_index *ix = NULL;
+    ni_hits *h = NULL;
+    ni_hit hit;
+    double idf, inv, tf, want, twice;
+
+    if (!mkdtemp(path))
+        exit(2);
+    CHECK_RC(ni_index_open(&ix, path, NULL), 0);
+    /* Песков mid-sentence (key only) and at a sentence start (stem and
+     * key): body length 5 */
+    add(ix, "x", "Вчера Песков сказал. Песков ушел.");
+    add(ix, "y", "Погода хорошая.");                 /* body length 2 */
+    CHECK_RC(ni_index_commit(ix), 0);
+    CHECK_RC(ni_search(&h, ix, "песков", strlen("песков"), &o), 0);
+    CHECK_RC(ni_hits_next(h, &hit), 0);
+    CHECK(hit.id_len == 1 && hit.id[0] == 'x');
+    /* the keys mid-sentence and at a sentence start: df 1 + 1 of N = 2 */
+    idf = log(1.0 + (2.0 - 2.0 + 0.5) / (2.0 + 0.5));
+    inv = 1.0 / (1.0 - o.b + o.b * 5.0 / 3.5);
+    tf = 2.0 * inv;
+    want = idf * tf * (o.k1 + 1.0) / (tf + o.k1);
+    twice = 2.0 * idf * inv * (o.k1 + 1.0) / (inv + o.k1);
+    CHECK(fabs(hit.score - want) < 1e-9);
+    CHECK(fabs(hit.score - twice) > 1e-3);
+    CHECK_RC(ni_hits_next(h, &hit), NI_DONE);
+    ni_hits_free(h);
+    ni_index_close(ix);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+    CHECK(system(cmd) == 0);
+}
+
 static void teardown(void)
 {
     char cmd[200];
@@ -222,4 +263,4 @@ static void teardown(void)
 }
 
 TEST_MAIN(TEST(case_forms), TEST(compounds_and_phrases), TEST(prefixes), TEST(highlights),
-          TEST(name_or_word), TEST(teardown))
+          TEST(name_or_word), TEST(one_saturation), TEST(teardown))
