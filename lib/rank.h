@@ -7,7 +7,8 @@
  *   score(term) = idf * tf' * (k1 + 1) / (tf' + k1)
  *
  * A field whose average length is 0 (no document has it) is not
- * normalised.  The document score is the sum over the query terms.
+ * normalised.  The document score is the sum over the query terms, plus
+ * the proximity of the query's words (ni_prox_*, below).
  */
 #ifndef NI_RANK_H
 #define NI_RANK_H
@@ -43,5 +44,42 @@ static inline double ni_bm25_term_inv(const ni_bm25 *p, double idf, uint32_t tf_
     double tf = p->title_weight * tf_title * inv_title + tf_body * inv_body;
     return tf > 0 ? idf * tf * (p->k1 + 1.0) / (tf + p->k1) : 0;
 }
+
+/*
+ * Proximity: BM25TP (Rasolofo & Savoy 2003) over neighbouring query words.
+ * Two content words a and b that stand qdist positions apart in the query
+ * (qdist >= 1; the function words between them count) are looked for near
+ * each other in a document: each occurrence of a is paired with the
+ * nearest occurrence of b, at the distance
+ *
+ *   d = |(pos_b - pos_a) - qdist| + 1    when b follows a (1: as in the query)
+ *   d = (pos_a - pos_b) + qdist + 1      when b comes first,
+ *
+ * which adds 1 / d^2 to their closeness tp when d <= NI_PROX_WINDOW.  The
+ * pair's bonus saturates like a frequency and weighs as the commoner word:
+ *
+ *   bonus = weight * min(idf_a, idf_b) * tp * (K + 1) / (tp + K),  K = NI_PROX_K
+ *
+ * so it stays below ni_prox_max = weight * min(idf_a, idf_b) * (K + 1),
+ * the bound dynamic pruning uses.  Title and body positions are
+ * NI_BODY_GAP apart, more than any distance counted (qdist is at most
+ * NI_PROX_QDIST_MAX): a pair never joins the two fields.
+ */
+#define NI_PROX_WINDOW 5
+#define NI_PROX_K 0.3
+#define NI_PROX_QDIST_MAX 32
+
+/* The closeness tp of words at the sorted positions a[0..na) and
+ * b[0..nb) that stand qdist apart in the query (0 when qdist is 0 or
+ * above NI_PROX_QDIST_MAX).  A position in both lists pairs with no
+ * other. */
+double ni_prox_closeness(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb,
+                         uint32_t qdist);
+
+/* The bonus of a pair of closeness tp (see above). */
+double ni_prox_bonus(double weight, double idf_a, double idf_b, double tp);
+
+/* No pair of words with these idfs has a bonus above this. */
+double ni_prox_max(double weight, double idf_a, double idf_b);
 
 #endif

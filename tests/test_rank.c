@@ -4,7 +4,10 @@
  * from the code): idf at its edges (df = 1, df = N), a term's score,
  * growth in tf and saturation at idf * (k1 + 1), length normalisation
  * with b = 0 and b = 1, a field no document has, the title weight, and
- * the hot-path form with inverted norms agreeing with ni_bm25_term.
+ * the hot-path form with inverted norms agreeing with ni_bm25_term; the
+ * proximity of two words (closeness at each distance, in and out of order,
+ * at the window's edge, nearest partner, fields apart) and its bonus,
+ * below its bound.
  */
 #include <math.h>
 
@@ -171,6 +174,74 @@ static void inverted_norms_agree(void)
     CHECK(ok);
 }
 
+/* Closeness of a at x and b at y for query distance q (one occurrence each). */
+static double close1(uint32_t x, uint32_t y, uint32_t q)
+{
+    return ni_prox_closeness(&x, 1, &y, 1, q);
+}
+
+/* d = |(y - x) - q| + 1 when b follows a, (x - y) + q + 1 when it comes
+ * first; 1 / d^2 up to d = 5 (NI_PROX_WINDOW). */
+static void closeness_by_distance(void)
+{
+    static const uint32_t a[] = { 10, 40, 41 }, b[] = { 11, 42, 300 };
+    static const uint32_t title[] = { 3 }, body[] = { 104 };
+    /* adjacent as in the query, then one to four words between */
+    CHECK(near(close1(10, 11, 1), 1.0));
+    CHECK(near(close1(10, 12, 1), 1.0 / 4));
+    CHECK(near(close1(10, 13, 1), 1.0 / 9));
+    CHECK(near(close1(10, 15, 1), 1.0 / 25));   /* d = 5: the last counted */
+    CHECK(close1(10, 16, 1) == 0);               /* d = 6 */
+    /* the query has a word between them (qdist 2): as written is d = 1,
+     * adjacent in the document is one off */
+    CHECK(near(close1(10, 12, 2), 1.0));
+    CHECK(near(close1(10, 11, 2), 1.0 / 4));
+    CHECK(near(close1(10, 16, 2), 1.0 / 25));
+    CHECK(close1(10, 17, 2) == 0);
+    /* b first: d = (x - y) + q + 1 */
+    CHECK(near(close1(11, 10, 1), 1.0 / 9));
+    CHECK(near(close1(13, 10, 1), 1.0 / 25));
+    CHECK(close1(14, 10, 1) == 0);
+    CHECK(near(close1(12, 10, 2), 1.0 / 25));
+    /* one position is one word: it pairs with nothing */
+    CHECK(close1(10, 10, 1) == 0);
+    /* qdist 0 or beyond NI_PROX_QDIST_MAX: no pair */
+    CHECK(close1(10, 11, 0) == 0);
+    CHECK(close1(10, 43, NI_PROX_QDIST_MAX + 1) == 0);
+    CHECK(near(close1(10, 10 + NI_PROX_QDIST_MAX, NI_PROX_QDIST_MAX), 1.0));
+    /* each a counts its nearest b: 10 -> 11 (1), 40 -> 42 (1/4),
+     * 41 -> 42 (1); 300 is nobody's */
+    CHECK(near(ni_prox_closeness(a, 3, b, 3, 1), 2.25));
+    /* the other way round, a at 11, 42, 300 and b at 10, 40, 41: 11 -> 10
+     * is d = 3, 42 -> 41 is d = 3, 42 -> 40 is d = 4 (the nearer wins) */
+    CHECK(near(ni_prox_closeness(b, 3, a, 3, 1), 2.0 / 9));
+    /* a title word and a body word never pair: NI_BODY_GAP apart */
+    CHECK(ni_prox_closeness(title, 1, body, 1, 1) == 0);
+    CHECK(ni_prox_closeness(a, 0, b, 3, 1) == 0);
+    CHECK(ni_prox_closeness(a, 3, b, 0, 1) == 0);
+}
+
+/* bonus = weight * min(idf) * tp * 1.3 / (tp + 0.3), below weight * min(idf) * 1.3
+ * (NI_PROX_K = 0.3) */
+static void proximity_bonus(void)
+{
+    double prev = 0, tp;
+    int ok = 1;
+    CHECK(ni_prox_bonus(0.3, 2.0, 5.0, 0) == 0);
+    CHECK(near(ni_prox_bonus(0.3, 2.0, 5.0, 1), 0.3 * 2.0 * 1.3 / 1.3));
+    CHECK(near(ni_prox_bonus(0.3, 5.0, 2.0, 0.25), 0.3 * 2.0 * 0.25 * 1.3 / 0.55));
+    CHECK(near(ni_prox_bonus(1.0, 3.0, 3.0, 4), 3.0 * 4 * 1.3 / 4.3));
+    CHECK(near(ni_prox_max(0.3, 2.0, 5.0), 0.3 * 2.0 * 1.3));
+    CHECK(ni_prox_bonus(0, 2.0, 5.0, 3) == 0);
+    /* grows with the closeness and stays below the bound */
+    for (tp = 0.04; tp < 1e6; tp *= 1.5) {
+        double v = ni_prox_bonus(0.3, 4.0, 7.0, tp);
+        ok &= v > prev && v < ni_prox_max(0.3, 4.0, 7.0);
+        prev = v;
+    }
+    CHECK(ok);
+}
+
 TEST_MAIN(TEST(idf_values), TEST(term_value), TEST(monotonic_in_tf),
           TEST(length_normalisation), TEST(field_nobody_has), TEST(title_weight),
-          TEST(inverted_norms_agree))
+          TEST(inverted_norms_agree), TEST(closeness_by_distance), TEST(proximity_bonus))
