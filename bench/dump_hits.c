@@ -2,14 +2,15 @@
  * dump_hits.c - every hit of every query, with full-precision scores, for
  * comparing two revisions' answers (bench/same.sh).
  *
- *   dump_hits DIR [--or] [--all-words] [--no-partial] [--approx] [--n N] < queries
+ *   dump_hits DIR [--or] [--all-words] [--no-partial] [--approx] [--n N]
+ *             [--proximity W] < queries
  *
  * Reads one query a line from stdin; for each prints "q<TAB>query<TAB>total"
  * (or the error code), then "id<TAB>score" per hit (score as %.17g), through
  * the public API only, with NI_SEARCH_IDS_ONLY.  --approx sets
  * NI_SEARCH_APPROX_TOTAL (pruned top k: the hits must be the same); a
  * partial match (where the library has them) is printed with a "~" after
- * its id.
+ * its id.  --proximity W sets the weight of proximity (0: BM25F alone).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 
     if (argc < 2) {
         fprintf(stderr, "usage: dump_hits DIR [--or] [--all-words] [--no-partial] [--approx] "
-                        "[--n N] < queries\n");
+                        "[--n N] [--proximity W] < queries\n");
         return 2;
     }
     so.limit = 100;
@@ -51,6 +52,10 @@ int main(int argc, char **argv)
             so.flags |= NI_SEARCH_APPROX_TOTAL;
         else if (strcmp(argv[i], "--n") == 0 && i + 1 < argc)
             so.limit = (size_t)strtoul(argv[++i], NULL, 10);
+#if NI_SEARCH_OPTIONS_VERSION >= 2
+        else if (strcmp(argv[i], "--proximity") == 0 && i + 1 < argc)
+            so.proximity = strtod(argv[++i], NULL);
+#endif
         else {
             fprintf(stderr, "dump_hits: unknown option '%s'\n", argv[i]);
             return 2;

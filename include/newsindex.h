@@ -384,7 +384,7 @@ NI_API int ni_index_copy(ni_index *idx, const char *path, unsigned flags);
 /* Search                                                              */
 /* ------------------------------------------------------------------ */
 
-#define NI_SEARCH_OPTIONS_VERSION 1
+#define NI_SEARCH_OPTIONS_VERSION 2  /**< 1: without proximity (then 0.3) */
 
 #define NI_SORT_RELEVANCE 0 /**< BM25F score, ties by newer date, then indexing order */
 #define NI_SORT_DATE      1 /**< newest first, ties by score, then indexing order */
@@ -402,6 +402,15 @@ typedef struct ni_search_options {
     double title_weight;  /**< BM25F weight of the title field, >= 0 (default 2.0) */
     int sort;             /**< NI_SORT_RELEVANCE or NI_SORT_DATE */
     unsigned flags;       /**< NI_SEARCH_* bits */
+    /** Proximity: the weight of a bonus for neighbouring words of the
+     *  query that stand near each other in a document's title or body (as
+     *  in the query, or up to four positions off; closer weighs more);
+     *  >= 0, 0 leaves it out (default 0.3, chosen with k1: bench/README.md).
+     *  Per pair of words at most weight * 1.3 * the idf of the commoner
+     *  word (weight * idf for a pair standing as in the query once);
+     *  formula in lib/rank.h.  For the plain words at the top level
+     *  of a query (not phrases, fields, or words under OR or NOT). */
+    double proximity;
 } ni_search_options;
 
 /** Hits carry only id, date and score (url, rubric, title are NULL): no
@@ -428,7 +437,7 @@ typedef struct ni_search_options {
 #define NI_SEARCH_NO_PARTIAL 0x8u
 
 #define NI_SEARCH_OPTIONS_INIT \
-    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 2.0, NI_SORT_RELEVANCE, 0 }
+    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3 }
 
 /** The result cursor of a search. */
 typedef struct ni_hits ni_hits;

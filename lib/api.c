@@ -4,6 +4,9 @@
  * are in index.c, writing in writer.c, searching in search.c, verifying in
  * check.c, copying in copy.c.
  */
+#include <stddef.h>
+#include <string.h>
+
 #include "copy.h"
 #include "error.h"
 #include "index.h"
@@ -146,13 +149,21 @@ int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
         return ni_error(NI_EINVAL, "ni_search: NULL argument");
     if (!opts)
         opts = &def;
-    if (opts->version != NI_SEARCH_OPTIONS_VERSION)
+    if (opts->version < 1 || opts->version > NI_SEARCH_OPTIONS_VERSION)
         return ni_error(NI_EINVAL, "ni_search_options version %u; this library "
-                        "knows %u", opts->version, NI_SEARCH_OPTIONS_VERSION);
+                        "knows 1 to %u", opts->version, NI_SEARCH_OPTIONS_VERSION);
+    if (opts->version == 1) {
+        /* a caller's struct without proximity: the fields up to it */
+        memcpy(&def, opts, offsetof(ni_search_options, proximity));
+        def.version = NI_SEARCH_OPTIONS_VERSION;
+        opts = &def;
+    }
     if (!(opts->k1 > 0) || !(opts->b >= 0 && opts->b <= 1) || !(opts->title_weight >= 0) ||
-        opts->k1 > 1e6 || opts->title_weight > 1e6)
-        return ni_error(NI_EINVAL, "BM25 parameters out of range (k1 %g, b %g, "
-                        "title weight %g)", opts->k1, opts->b, opts->title_weight);
+        opts->k1 > 1e6 || opts->title_weight > 1e6 || !(opts->proximity >= 0) ||
+        opts->proximity > 1e6)
+        return ni_error(NI_EINVAL, "ranking parameters out of range (k1 %g, b %g, "
+                        "title weight %g, proximity %g)", opts->k1, opts->b,
+                        opts->title_weight, opts->proximity);
     if (opts->limit > ((size_t)1 << 24) || opts->offset > ((size_t)1 << 24))
         return ni_error(NI_EINVAL, "limit and offset must be at most %zu",
                         (size_t)1 << 24);

@@ -43,12 +43,14 @@ typedef struct ni_matcher ni_matcher;
  * order their score functions do, and takes ANDs apart.  The arrays are
  * the matcher's own, valid while it lives.
  */
-typedef enum { NI_PARTS_NONE, NI_PARTS_AND, NI_PARTS_OR } ni_parts_kind;
+typedef enum { NI_PARTS_NONE, NI_PARTS_AND, NI_PARTS_OR, NI_PARTS_BONUS } ni_parts_kind;
 
 typedef struct ni_match_parts {
     ni_parts_kind kind;          /* NI_PARTS_NONE: neither an AND nor an OR */
     ni_matcher **kids;           /* AND: the required parts, rarest first;
-                                    OR: the kids, in the order they are summed */
+                                    OR: the kids, in the order they are summed;
+                                    BONUS: kids[0], whose score the matcher's
+                                    is plus its bonus (ops->bonus) */
     size_t nkids;
     ni_matcher **opt, **excl;    /* AND: optional scorers; excluded parts */
     size_t nopt, nexcl;
@@ -88,6 +90,13 @@ typedef struct ni_matcher_ops {
     /* Decodes what a lazy m needs to score its current document.  0 or <0.
      * NULL: nothing to do. */
     int (*ready)(ni_matcher *m);
+    /* A BONUS matcher (ops->parts): *out = its score at doc less that of
+     * its kid, where every matcher under it holding doc stands on it (and
+     * those that do not, past it or at their end).  0 or <0. */
+    int (*bonus)(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *out);
+    /* No more than what ops->bonus gives at doc, matchers standing as for
+     * it, without reading positions. */
+    double (*bonus_bound)(ni_matcher *m, uint32_t doc);
 } ni_matcher_ops;
 
 /*
@@ -107,7 +116,12 @@ typedef struct ni_term_step {
 struct ni_matcher {
     const ni_matcher_ops *ops;
     uint32_t doc;                /* current document, NI_NO_DOC when done */
-    double max_score;            /* no document scores more */
+    double max_score;            /* no document scores more, share included */
+    /* what m's presence in a document may add to a bonus scored above it
+     * (proximity, prox.h), beyond m's own score: part of max_score and of
+     * every bound (ni_matcher_bound), so that sums of bounds stay above
+     * scores with their bonus; 0 for most matchers */
+    double share;
     uint64_t cost;               /* documents it may visit (for ordering) */
     /* a term's block, when any decoded document of it may be stepped to
      * inline (not for terms restricted to the title); NULL otherwise */
@@ -152,10 +166,12 @@ static inline int ni_matcher_advance(ni_matcher *m, uint32_t target)
     return m->ops->advance(m, target);
 }
 
-/* ops->bound where m has one; 0 at m's end, max_score otherwise. */
+/* ops->bound plus m's share where m has one; 0 at m's end, max_score
+ * otherwise. */
 static inline int ni_matcher_bound(ni_matcher *m, uint32_t target, uint32_t *upto,
                                    double *out)
 {
+    int rc;
     if (m->doc == NI_NO_DOC) {
         *out = 0;
         return 0;
@@ -164,7 +180,9 @@ static inline int ni_matcher_bound(ni_matcher *m, uint32_t target, uint32_t *upt
         *out = m->max_score;
         return 0;
     }
-    return m->ops->bound(m, target, upto, out);
+    rc = m->ops->bound(m, target, upto, out);
+    *out += m->share;
+    return rc;
 }
 
 /* ops->parts, or NI_PARTS_NONE. */
@@ -174,6 +192,20 @@ static inline void ni_matcher_parts(const ni_matcher *m, ni_match_parts *out)
         m->ops->parts(m, out);
     else
         out->kind = NI_PARTS_NONE;
+}
+
+/* ops->bonus where m has one; 0 otherwise. */
+static inline int ni_matcher_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di,
+                                   double *out)
+{
+    *out = 0;
+    return m->ops->bonus ? m->ops->bonus(m, doc, di, out) : 0;
+}
+
+/* ops->bonus_bound where m has one; 0 otherwise. */
+static inline double ni_matcher_bonus_bound(ni_matcher *m, uint32_t doc)
+{
+    return m->ops->bonus_bound ? m->ops->bonus_bound(m, doc) : 0;
 }
 
 /* ops->set_lazy where m has one. */

@@ -15,6 +15,14 @@
  * never decoded.  Pruned results equal exhaustive ones to the last bit:
  * bounds are checked with a margin for rounding, and the final score of a
  * document is summed in the order the matchers' score functions use.
+ *
+ * A bonus at the root (proximity, prox.h) is added last, as the root's
+ * score function adds it.  Bounds stay bounds of scores with their bonus
+ * through the shares of the scorers (match.h): every bound includes them,
+ * and so do the partial scores compared with the threshold; a document's
+ * bonus, which reads positions, is computed only when its exact score plus
+ * the bound of its bonus there (ops->bonus_bound) can still reach the
+ * threshold.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -52,6 +60,13 @@ static double score_at(ni_matcher *m, uint32_t doc, const ni_docinfo *di)
     return m->scored;
 }
 
+/* score_at plus m's share: a bound of what m adds to doc's score with its
+ * bonus, for comparisons with the threshold (final sums use score_at). */
+static double bound_at(ni_matcher *m, uint32_t doc, const ni_docinfo *di)
+{
+    return score_at(m, doc, di) + m->share;
+}
+
 static void set_lazy(ni_matcher **ms, size_t n)
 {
     size_t k;
@@ -59,7 +74,8 @@ static void set_lazy(ni_matcher **ms, size_t n)
         ni_matcher_set_lazy(ms[k]);
 }
 
-/* Scores m at doc into *score when m is there (advancing m to doc); counts it. */
+/* Adds m's bound_at doc to *score when m is there (advancing m to doc);
+ * counts it. */
 static int probe(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *score,
                  size_t *count)
 {
@@ -70,7 +86,7 @@ static int probe(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *scor
         return 0;
     if ((rc = ni_matcher_ready(m)) < 0)
         return rc;
-    *score += score_at(m, doc, di);
+    *score += bound_at(m, doc, di);
     ++*count;
     return 0;
 }
@@ -82,21 +98,24 @@ typedef struct topk {
     ni_collect_fn collect;
     void *arg;
     double theta;                /* the score a document must reach now */
+    ni_matcher *bonus;           /* adds its bonus to the final score, or NULL */
     ni_matcher **opts;           /* optional scorers, in query order */
     ni_matcher *byb[MAX_SCORERS]; /* the same by decreasing bound */
     size_t no;
     double opt_bound;            /* the sum of their bounds */
 } topk;
 
-/* Sets up *t for optional scorers opts[0..no) (no <= MAX_SCORERS) and
- * asks the collector for the starting threshold. */
-static void topk_init(topk *t, ni_matcher **opts, size_t no, ni_match_ctx *c,
-                      ni_collect_fn collect, void *arg)
+/* Sets up *t for optional scorers opts[0..no) (no <= MAX_SCORERS), with
+ * bonus (or NULL) adding to the final score, and asks the collector for
+ * the starting threshold. */
+static void topk_init(topk *t, ni_matcher **opts, size_t no, ni_matcher *bonus,
+                      ni_match_ctx *c, ni_collect_fn collect, void *arg)
 {
     size_t k;
     t->c = c;
     t->collect = collect;
     t->arg = arg;
+    t->bonus = bonus;
     t->opts = opts;
     t->no = no;
     set_lazy(opts, no);
@@ -110,10 +129,10 @@ static void topk_init(topk *t, ni_matcher **opts, size_t no, ni_match_ctx *c,
 }
 
 /*
- * Adds the optional scorers (by decreasing bound) at doc to *score as long
- * as their bounds can still lift it to theta; 1 when the document was ruled
- * out on the way.  Those already past doc are not there.  topk_collect
- * sums the final score in query order.
+ * Adds the optional scorers (by decreasing bound) at doc to *score (their
+ * bound_at) as long as their bounds can still lift it to theta; 1 when the
+ * document was ruled out on the way.  Those already past doc are not
+ * there.  topk_collect sums the final score in query order.
  */
 static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *score)
 {
@@ -136,24 +155,37 @@ static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *sco
         if (o->doc == doc) {
             if ((rc = ni_matcher_ready(o)) < 0)
                 return rc;
-            *score += score_at(o, doc, di);
+            *score += bound_at(o, doc, di);
         }
     }
     return 0;
 }
 
 /* Collects doc with score (its required part's) plus the optional scorers
- * on it, in query order; the first time the top k is full, ends the
- * window at doc (*upto), so that block bounds count from the next one. */
-static void topk_collect(topk *t, uint32_t doc, double score, const ni_docinfo *di,
-                         uint32_t *upto)
+ * on it, in query order, plus the bonus; the first time the top k is
+ * full, ends the window at doc (*upto), so that block bounds count from
+ * the next one.  The bonus is computed only when its bound at doc could
+ * lift the score to theta; else doc is not collected (it cannot enter the
+ * top k).  0 or <0. */
+static int topk_collect(topk *t, uint32_t doc, double score, const ni_docinfo *di,
+                        uint32_t *upto)
 {
+    double bonus;
     size_t k;
+    int rc;
     for (k = 0; k < t->no; k++)
         if (t->opts[k]->doc == doc)
             score += score_at(t->opts[k], doc, di);
+    if (t->bonus) {
+        if (hopeless(score, ni_matcher_bonus_bound(t->bonus, doc), t->theta))
+            return 0;
+        if ((rc = ni_matcher_bonus(t->bonus, doc, di, &bonus)) < 0)
+            return rc;
+        score += bonus;
+    }
     if ((t->theta = t->collect(t->arg, doc, score, di)) > -HUGE_VAL && *upto == NI_NO_DOC - 1)
         *upto = doc;
+    return 0;
 }
 
 /* ---- the score of an OR, in its own order ------------------------------ */
@@ -569,7 +601,7 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
         ni_matcher *t = r->ess[r->at[j]];
         if ((rc = ni_matcher_ready(t)) < 0)
             return rc;
-        score += score_at(t, doc, &di);
+        score += bound_at(t, doc, &di);
         count++;
     }
     for (j = 0; j < r->np; j++) {
@@ -583,8 +615,7 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
     if ((rc = add_optional(&r->t, doc, &di, &score)) != 0)
         return rc < 0 ? rc : 0;
     score = r->prog_ok ? sum_run(&r->prog, doc, &di) : or_sum(r->or, doc, &di, 1);
-    topk_collect(&r->t, doc, score, &di, &r->upto);
-    return 0;
+    return topk_collect(&r->t, doc, score, &di, &r->upto);
 }
 
 /* Moves the proposers that stood on the candidate past it. */
@@ -602,13 +633,13 @@ static int step_proposers(or_run *r)
 }
 
 static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_match,
-                  ni_matcher **opts, size_t no, ni_match_ctx *c, ni_collect_fn collect,
-                  void *arg)
+                  ni_matcher **opts, size_t no, ni_matcher *bonus, ni_match_ctx *c,
+                  ni_collect_fn collect, void *arg)
 {
     or_run r;
     int rc;
 
-    topk_init(&r.t, opts, no, c, collect, arg);
+    topk_init(&r.t, opts, no, bonus, c, collect, arg);
     or_init(&r, or, terms, nt, min_match);
     while ((rc = open_window(&r)) > 0) {
         for (;;) {
@@ -641,7 +672,7 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
                          uint32_t *upto)
 {
     ni_docinfo di;
-    double score = 0, b;
+    double score = 0, b = 0;
     size_t k;
     int rc;
 
@@ -651,12 +682,12 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
         if ((rc = ni_matcher_ready(req[k])) < 0)
             return rc;
         score += score_at(req[k], doc, &di);
+        b += req[k]->share;
     }
-    b = score;
+    b += score;
     if ((rc = add_optional(t, doc, &di, &b)) != 0)
         return rc < 0 ? rc : 0;
-    topk_collect(t, doc, score, &di, upto);
-    return 0;
+    return topk_collect(t, doc, score, &di, upto);
 }
 
 /*
@@ -668,7 +699,7 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
  * scorers probed while they can still matter.
  */
 static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
-                   ni_matcher **excl, size_t nexcl, ni_match_ctx *c,
+                   ni_matcher **excl, size_t nexcl, ni_matcher *bonus, ni_match_ctx *c,
                    ni_collect_fn collect, void *arg)
 {
     topk t;
@@ -680,7 +711,7 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
     int rc;
 
     set_lazy(req, nreq);
-    topk_init(&t, opts, no, c, collect, arg);
+    topk_init(&t, opts, no, bonus, c, collect, arg);
     while (lead->doc != NI_NO_DOC) {
         uint32_t doc = lead->doc;
 
@@ -733,21 +764,30 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
 
 int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void *arg)
 {
-    ni_matcher *terms[MAX_SCORERS], *or = root, **opts = NULL;
+    ni_matcher *terms[MAX_SCORERS], *or, **opts = NULL, *bonus = NULL;
     size_t nt = 0, no = 0, min_match = 1;
     ni_match_parts p, op;
 
     ni_matcher_parts(root, &p);
+    if (p.kind == NI_PARTS_BONUS) {
+        bonus = root;
+        root = p.kids[0];
+        ni_matcher_parts(root, &p);
+    }
+    or = root;
     if (p.kind == NI_PARTS_NONE)
         /* alone, a matcher with block bounds: a term, a phrase */
-        return root->ops->bound ? run_and(&root, 1, NULL, 0, NULL, 0, c, collect, arg)
+        return root->ops->bound ? run_and(&root, 1, NULL, 0, NULL, 0, bonus, c, collect, arg)
                                 : NI_ENOTFOUND;
+    if (p.kind == NI_PARTS_BONUS)
+        return NI_ENOTFOUND;
     if (p.kind == NI_PARTS_AND) {
         if (p.nopt > MAX_SCORERS)
             return NI_ENOTFOUND;
         ni_matcher_parts(p.kids[0], &op);
         if (p.nkids != 1 || p.nexcl != 0 || op.kind != NI_PARTS_OR)
-            return run_and(p.kids, p.nkids, p.opt, p.nopt, p.excl, p.nexcl, c, collect, arg);
+            return run_and(p.kids, p.nkids, p.opt, p.nopt, p.excl, p.nexcl, bonus, c,
+                           collect, arg);
         or = p.kids[0];
         opts = p.opt;
         no = p.nopt;
@@ -762,5 +802,5 @@ int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void
     } else if (flatten_or(or, terms, &nt, MAX_SCORERS) < 0) {
         return NI_ENOTFOUND;
     }
-    return run_or(or, terms, nt, min_match, opts, no, c, collect, arg);
+    return run_or(or, terms, nt, min_match, opts, no, bonus, c, collect, arg);
 }

@@ -20,7 +20,7 @@ typedef double (*ni_collect_fn)(void *arg, uint32_t doc, double score,
  * Top-k evaluation with dynamic pruning, for a term, a phrase, an AND
  * (required, optional and excluded parts), an OR of scorers or an OR with
  * a minimum number of matching kids (either possibly beside optional
- * scorers).  ORs use MaxScore: kids whose bounds together cannot reach the
+ * scorers), any of them under a bonus (NI_PARTS_BONUS: proximity).  ORs use MaxScore: kids whose bounds together cannot reach the
  * threshold stop proposing candidates and are only probed while a
  * candidate can still make it.  Both ORs and ANDs sum the bounds of the
  * posting blocks around a candidate (read from block headers) and skip

@@ -16,17 +16,17 @@
  * limit, the hits go on with partial matches: the query evaluated again
  * with any content word, the full matches left out (not with
  * NI_SEARCH_ALL_WORDS or NI_SEARCH_NO_PARTIAL).
+ * The content words of the query's top level also score their proximity
+ * (prox.h): the tree is wrapped with it.
  * NOT excludes, dates filter on docinfo, rubric: matches the rubric term.
  * Deleted documents (marked in docinfo) are skipped.  The best offset +
- * limit documents are kept in a heap ordered by score, then newer date,
- * then indexing order (internal id): one total order, so pages of a
+ * limit documents are kept (topk.c) in a heap ordered by score, then newer
+ * date, then indexing order (internal id): one total order, so pages of a
  * result never repeat or skip a hit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <math.h>
-#include <stdio.h>
 
 #include "analyzer.h"
 #include "error.h"
@@ -34,23 +34,18 @@
 #include "layout.h"
 #include "match.h"
 #include "mem.h"
-#include "prune.h"
+#include "prox.h"
 #include "query.h"
 #include "search.h"
 #include "snippet.h"
 #include "term.h"
-
-typedef struct result {
-    uint32_t doc;
-    double score;
-    int64_t date;
-} result;
+#include "topk.h"
 
 struct ni_hits {
     ni_index *idx;
     ni_txn *txn;
     ni_doc_reader rd;          /* stored fields of txn's snapshot */
-    result *res;
+    ni_result *res;
     size_t nres, next, offset;
     uint64_t total;
     ni_buf terms;              /* terms to highlight: be16 length + bytes */
@@ -70,62 +65,12 @@ struct ni_hits {
     ni_buf snip_text, snip_ranges;
 };
 
-/* ---- the heap of the best results -------------------------------------- */
-
-/* 1 when a ranks before b. */
-static inline int better(const result *a, const result *b, int sort_by_date)
-{
-    if (sort_by_date) {
-        if (a->date != b->date)
-            return a->date > b->date;
-        if (a->score != b->score)
-            return a->score > b->score;
-    } else {
-        if (a->score != b->score)
-            return a->score > b->score;
-        if (a->date != b->date)
-            return a->date > b->date;
-    }
-    return a->doc < b->doc;
-}
-
-/* A min-heap (worst on top) of at most k results. */
-static inline void heap_push(result *h, size_t *n, size_t k, const result *r, int by_date)
-{
-    size_t i, p;
-    if (*n == k) {
-        if (!better(r, &h[0], by_date))
-            return;
-        /* replace the root and sift down */
-        i = 0;
-        for (;;) {
-            size_t l = 2 * i + 1, m = i;
-            const result *cur = r;
-            if (l < *n && better(cur, &h[l], by_date))
-                m = l, cur = &h[l];
-            if (l + 1 < *n && better(cur, &h[l + 1], by_date))
-                m = l + 1;
-            if (m == i)
-                break;
-            h[i] = h[m];
-            i = m;
-        }
-        h[i] = *r;
-        return;
-    }
-    i = (*n)++;
-    while (i > 0 && better(&h[p = (i - 1) / 2], r, by_date)) {
-        h[i] = h[p];
-        i = p;
-    }
-    h[i] = *r;
-}
-
 /* ---- from the query tree to matchers ----------------------------------- */
 
 #define MAX_PREFIX_TERMS 128
 #define LONG_QUERY_WORDS 5     /* from this many words on, not all are required */
 #define LONG_QUERY_SHARE 0.6   /* the share of them that is */
+#define MAX_SLOTS 64           /* words paired for proximity */
 
 typedef struct builder {
     ni_match_ctx *c;
@@ -135,17 +80,30 @@ typedef struct builder {
     ni_hits *h;
     int boolean;               /* operators were used */
     size_t words;              /* content words of the last plain AND built */
+    /* proximity (prox.h): the content words of the query's top AND */
+    const ni_qnode *root;
+    double prox;               /* its weight; 0: none */
+    ni_matcher *slot[MAX_SLOTS];
+    uint32_t slot_qpos[MAX_SLOTS];
+    size_t nslots;
+    uint32_t qpos;             /* query position of the next word */
 } builder;
 
 static int build(builder *b, const ni_qnode *q, ni_matcher **out);
 
-/* build() with the analyzer in query mode (name keys for every word). */
+/* build() with the analyzer in query mode (name keys for every word), the
+ * root wrapped with the proximity of its words (see build_and). */
 static int build_query(builder *b, const ni_qnode *q, ni_matcher **out)
 {
     int rc;
+    b->root = q;
+    b->nslots = 0;
+    b->qpos = 0;
     ni_analyzer_set_query(b->an, 1);
     rc = build(b, q, out);
     ni_analyzer_set_query(b->an, 0);
+    if (rc == 0 && *out && b->prox > 0 && b->nslots >= 2)
+        rc = ni_match_prox(out, *out, b->slot, b->slot_qpos, b->nslots, b->prox);
     return rc;
 }
 
@@ -463,7 +421,9 @@ static void mlist_free(mlist *l)
 
 /* An AND node, explicit or made by juxtaposition (then the default
  * operator decides): NOT kids exclude, date kids filter, function words are
- * optional, and a long list of plain words needs only a share of them. */
+ * optional, and a long list of plain words needs only a share of them.
+ * The content words of the query's root, in query order, are its slots for
+ * proximity: their shares are set before they are combined. */
 static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
 {
     mlist req = { 0 }, opt = { 0 }, excl = { 0 };
@@ -486,8 +446,15 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
         } else if (k->type == NI_Q_DATE) {
             plain = 0;
         } else if (k->type == NI_Q_WORD && k->field == NI_QFIELD_ANY) {
-            if ((rc = build_text(b, k, &fw, &m)) < 0 || !m)
+            uint32_t at = b->qpos;
+            rc = build_text(b, k, &fw, &m);
+            b->qpos += ni_analyzer_end_position(b->an);
+            if (rc < 0 || !m)
                 continue;
+            if (q == b->root && !fw && b->nslots < MAX_SLOTS && ni_match_idf(m) > 0) {
+                b->slot_qpos[b->nslots] = at;
+                b->slot[b->nslots++] = m;
+            }
             if (fw)
                 rc = mlist_add(&opt, m);
             else {
@@ -502,6 +469,8 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
     }
     if (rc < 0)
         goto fail;
+    if (q == b->root && b->prox > 0)
+        ni_prox_share(b->slot, b->slot_qpos, b->nslots, b->prox);
     if (q->implicit && plain)
         b->words = words;
     if (any && req.n) {
@@ -610,73 +579,15 @@ static int build(builder *b, const ni_qnode *q, ni_matcher **out)
 
 /* ---- evaluation -------------------------------------------------------- */
 
-/* The best k results of one evaluation (a heap until sorted), and the
- * number of documents that matched. */
-typedef struct topk {
-    result *res;
-    size_t n, k;
-    uint64_t total;
-    int approx;                /* pruned: total is a lower bound */
-} topk;
-
-/* ni_collect_fn for pruned top-k: keeps the document, returns the threshold. */
-static double collect_top(void *arg, uint32_t doc, double score, const ni_docinfo *di)
-{
-    topk *t = arg;
-    if (doc != NI_NO_DOC) {
-        result r;
-        r.doc = doc;
-        r.score = score;
-        r.date = di->date;
-        t->total++;
-        heap_push(t->res, &t->n, t->k, &r, 0);
-    }
-    return t->n == t->k ? t->res[0].score : -HUGE_VAL;
-}
-
-static int cmp_results(const void *a, const void *b, void *by_date)
-{
-    int d = *(const int *)by_date;
-    return better(a, b, d) ? -1 : better(b, a, d) ? 1 : 0;
-}
-
-/* Evaluates root into t (t->k > 0), pruned when o allows it; then sorts
- * t's results. */
-static int run_topk(ni_hits *h, topk *t, ni_matcher *root, ni_match_ctx *c,
+/* Evaluates root into t (t->k > 0), pruned when o allows it; counts what
+ * pruning saved in h. */
+static int run_topk(ni_hits *h, ni_topk *t, ni_matcher *root, ni_match_ctx *c,
                     const ni_search_options *o)
 {
-    int by_date = o->sort == NI_SORT_DATE, rc = NI_ENOTFOUND;
-
-    if (!by_date && (o->flags & NI_SEARCH_APPROX_TOTAL)) {
-        rc = ni_prune_topk(root, c, collect_top, t);
-        if (rc == 0) {
-            t->approx = 1;
-            h->headers_only += c->blocks_read - c->blocks_decoded;
-            h->windows += c->windows_skipped;
-        }
-        c->blocks_read = c->blocks_decoded = c->windows_skipped = 0;
-    }
-    if (rc == NI_ENOTFOUND)
-        rc = 0;
-    else
-        goto sort;
-    while (rc == 0 && root->doc != NI_NO_DOC) {
-        ni_docinfo di;
-        result r;
-        if ((rc = ni_match_docinfo(c, root->doc, &di)) < 0)
-            break;
-        if (rc) {
-            r.doc = root->doc;
-            r.date = di.date;
-            r.score = root->ops->score(root, &di);
-            t->total++;
-            heap_push(t->res, &t->n, t->k, &r, by_date);
-        }
-        rc = root->ops->next(root);
-    }
-sort:
-    if (rc == 0 && t->n)
-        qsort_r(t->res, t->n, sizeof *t->res, cmp_results, &by_date);
+    int rc = ni_topk_run(t, root, c, o->sort == NI_SORT_DATE,
+                         (o->flags & NI_SEARCH_APPROX_TOTAL) != 0);
+    h->headers_only += t->headers_only;
+    h->windows += t->windows;
     return rc;
 }
 
@@ -696,7 +607,7 @@ static int cmp_doc(const void *a, const void *b)
 static int add_partial(ni_hits *h, builder *b, const ni_qnode *tree,
                        const ni_search_options *o, size_t k)
 {
-    topk t = { 0 };
+    ni_topk t = { 0 };
     ni_matcher *root = NULL;
     uint32_t *full = NULL;
     size_t i, nterms = h->terms.len;
@@ -746,7 +657,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     ni_meta m;
     builder b;
     ni_matcher *root = NULL;
-    topk t = { 0 };
+    ni_topk t = { 0 };
     size_t k = o->offset + o->limit;
     int rc;
 
@@ -766,6 +677,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     b.c = &c;
     b.and_mode = !o->default_or;
     b.all_words = (o->flags & NI_SEARCH_ALL_WORDS) != 0;
+    b.prox = o->proximity;
     b.h = h;
     snprintf(h->mode, sizeof h->mode, "%s", b.and_mode ? "all words" : "any word");
     if (!tree)
@@ -862,7 +774,7 @@ cleanup:
 int ni_hits_next(ni_hits *h, ni_hit *out)
 {
     ni_doc d;
-    const result *r;
+    const ni_result *r;
     int rc;
 
     if (!h || !out)

@@ -12,7 +12,8 @@
  * to a target (ops->bound) moves it to the block holding the target reading
  * the block's header only (largest frequencies, smallest lengths); a lazy
  * term decodes a block's documents only when one of them is needed.  A
- * phrase bounds its score with the sum of its terms' bounds.
+ * phrase bounds its score with the sum of its terms' bounds.  The
+ * positions of a term or word are also read here for proximity (prox.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,101 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     return 0;
 }
 
+/* ---- positions of a word, for proximity -------------------------------- */
+
+/* Appends the positions of t's current document to (*pos)[*n..). */
+static int append_positions(term_m *t, uint32_t **pos, uint32_t *n, uint32_t *cap)
+{
+    uint32_t tf;
+    int rc;
+    if ((rc = term_decode(t)) < 0)
+        return rc;
+    tf = t->s.blk.tf_title[t->s.i] + t->s.blk.tf_body[t->s.i];
+    if (tf > *cap - *n) {
+        uint32_t ncap = 2 * (*n + tf);
+        uint32_t *np = ni_mem_realloc(*pos, (size_t)ncap * sizeof *np);
+        if (!np)
+            return ni_error(NI_ENOMEM, "out of memory");
+        *pos = np;
+        *cap = ncap;
+    }
+    if ((rc = ni_block_positions(&t->s.blk, t->s.i, *pos + *n, tf)) < 0)
+        return rc;
+    *n += tf;
+    return 0;
+}
+
+static int cmp_pos(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int ni_match_positions(ni_matcher *m, uint32_t **pos, uint32_t *n, uint32_t *cap)
+{
+    word_m *w;
+    size_t i, lists = 0;
+    uint32_t k, o;
+    int rc;
+
+    *n = 0;
+    if (m->doc == NI_NO_DOC)
+        return 0;
+    if (m->ops == &term_ops)
+        return append_positions((term_m *)m, pos, n, cap);
+    if (m->ops != &word_ops)
+        return 0;
+    w = (word_m *)m;
+    for (i = 0; i < w->n; i++)
+        if (w->t[i]->m.doc == m->doc) {
+            if ((rc = append_positions(w->t[i], pos, n, cap)) < 0)
+                return rc;
+            lists++;
+        }
+    if (lists > 1) {
+        /* alternatives may be indexed at one position (a term and a key) */
+        qsort(*pos, *n, sizeof **pos, cmp_pos);
+        for (k = o = 0; k < *n; k++)
+            if (k == 0 || (*pos)[k] != (*pos)[o - 1])
+                (*pos)[o++] = (*pos)[k];
+        *n = o;
+    }
+    return 0;
+}
+
+/* The frequency of t's current document, UINT32_MAX when not decoded. */
+static uint32_t term_tf(const term_m *t)
+{
+    if (t->s.i >= t->s.blk.ndec)
+        return UINT32_MAX;
+    return t->s.blk.tf_title[t->s.i] + t->s.blk.tf_body[t->s.i];
+}
+
+uint32_t ni_match_tf(const ni_matcher *m)
+{
+    const word_m *w;
+    uint64_t tf = 0;
+    size_t i;
+    if (m->doc == NI_NO_DOC)
+        return 0;
+    if (m->ops == &term_ops)
+        return term_tf((const term_m *)m);
+    if (m->ops != &word_ops)
+        return UINT32_MAX;
+    w = (const word_m *)m;
+    for (i = 0; i < w->n; i++)
+        if (w->t[i]->m.doc == m->doc)
+            tf += term_tf(w->t[i]);
+    return tf < UINT32_MAX ? (uint32_t)tf : UINT32_MAX;
+}
+
+double ni_match_idf(const ni_matcher *m)
+{
+    if (m->ops == &term_ops)
+        return ((const term_m *)m)->scored ? ((const term_m *)m)->idf : 0;
+    return m->ops == &word_ops ? ((const word_m *)m)->idf : 0;
+}
+
 /* ---- phrase and NEAR --------------------------------------------------- */
 
 typedef struct phrase_m {
@@ -502,12 +598,6 @@ typedef struct phrase_m {
     uint32_t *same;            /* NEAR: copies of slot k in the query, on its
                                   first copy (0 on later copies) */
 } phrase_m;
-
-static int cmp_pos(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* The positions of slot k in document doc: those of its alternatives that
  * stand on doc, merged (an alternative's are sorted; several are sorted

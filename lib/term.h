@@ -42,4 +42,20 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
 int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
                     const uint32_t *qpos, size_t n, uint32_t slop, unsigned field);
 
+/*
+ * The positions at which m, a term or word matcher (ni_match_word) standing
+ * on a document, holds it: ascending, each once, in (*pos)[0..*n), a
+ * buffer of *cap entries grown with ni_mem_realloc (the caller frees it).
+ * Decodes a lazy term's block.  Other matchers: 0 with *n = 0.
+ */
+int ni_match_positions(ni_matcher *m, uint32_t **pos, uint32_t *n, uint32_t *cap);
+
+/* At least the number of positions ni_match_positions would give for m's
+ * document (its frequency; UINT32_MAX when not known without decoding). */
+uint32_t ni_match_tf(const ni_matcher *m);
+
+/* The idf a term or word matcher scores with (0 for a term not scored);
+ * 0 for other matchers. */
+double ni_match_idf(const ni_matcher *m);
+
 #endif

@@ -6,9 +6,11 @@
  * AND, AND NOT, the minimum match of long queries, title: terms, phrases)
  * must give the same top k, in the same order, with the same scores, with
  * and without NI_SEARCH_APPROX_TOTAL; the pruned total is a lower bound,
- * and block bounds must really have skipped blocks.  Both with the default
- * BM25 parameters and with k1 = 1.2, under which the bursts of repeated
- * words make block bounds differ most (the default k1 saturates early).
+ * and block bounds must really have skipped blocks.  With the default
+ * parameters, with k1 = 1.2 and no proximity, under which the bursts of
+ * repeated words make block bounds differ most (the default k1 saturates
+ * early), and with a heavy proximity bonus (its bounds are shares of the
+ * words' bounds, prox.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -104,6 +106,7 @@ typedef struct run {
 } run;
 
 static double k1 = -1;      /* BM25 k1 of search(); < 0: the default */
+static double prox = -1;    /* proximity weight of search(); < 0: the default */
 
 static int search(ni_index *idx, const char *q, int or_mode, size_t k, unsigned flags, run *r)
 {
@@ -112,6 +115,8 @@ static int search(ni_index *idx, const char *q, int or_mode, size_t k, unsigned 
     ni_hit hit;
     if (k1 > 0)
         o.k1 = k1;
+    if (prox >= 0)
+        o.proximity = prox;
     o.default_or = or_mode;
     o.limit = k;
     o.flags = flags | NI_SEARCH_IDS_ONLY;
@@ -242,21 +247,24 @@ static void same_top_k(void)
     if (!mkdtemp(dir))
         return;
     idx = build(dir);
-    for (pass = 0; pass < 2; pass++) {
+    for (pass = 0; pass < 3; pass++) {
+        static const char *const names[] = { "defaults", "k1 1.2, proximity 0",
+                                              "proximity 1" };
         int skipped[Q_KINDS] = { 0 }, windows[Q_KINDS] = { 0 }, unread[Q_KINDS] = { 0 };
-        k1 = pass ? 1.2 : -1;
+        k1 = pass == 1 ? 1.2 : -1;
+        prox = pass == 1 ? 0 : pass == 2 ? 1.0 : -1;
         compare_runs(idx, skipped, windows, unread);
         for (kind = 0; kind < Q_KINDS; kind++) {
-            printf("k1 %-7s %-9s of 600 searches: %d skipped documents, %d skipped by block "
-                   "bounds, %d left more blocks undecoded\n", pass ? "1.2" : "default",
+            printf("%-20s %-9s of 600 searches: %d skipped documents, %d skipped by block "
+                   "bounds, %d left more blocks undecoded\n", names[pass],
                    kind_names[kind], skipped[kind], windows[kind], unread[kind]);
             /* pruning, and block-max pruning in particular, really happened */
             CHECK(skipped[kind] > 60);
-            CHECK(windows[kind] > (pass ? 10 : 0));
+            CHECK(windows[kind] > (pass == 1 ? 10 : 0));
             CHECK(unread[kind] > 10);
         }
     }
-    k1 = -1;
+    k1 = prox = -1;
     ni_index_close(idx);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     CHECK(system(cmd) == 0);

@@ -1,0 +1,210 @@
+/*
+ * prox.c - proximity in the score (prox.h): the shares of the pair bounds
+ * and the matcher that adds the bonus.  The formula is rank.c's, the
+ * positions come from term.c; this file only pairs neighbouring words and
+ * reads each word's positions once per document, when a neighbour stands
+ * on the document too.
+ */
+#include <string.h>
+
+#include "error.h"
+#include "mem.h"
+#include "prox.h"
+#include "term.h"
+
+/* The query distance of neighbours k and k + 1, 0 when they form no pair. */
+static uint32_t qdist(const uint32_t *qpos, size_t k)
+{
+    uint32_t d = qpos[k + 1] > qpos[k] ? qpos[k + 1] - qpos[k] : 0;
+    return d <= NI_PROX_QDIST_MAX ? d : 0;
+}
+
+void ni_prox_share(ni_matcher *const *words, const uint32_t *qpos, size_t n, double weight)
+{
+    size_t k;
+    for (k = 0; k + 1 < n; k++) {
+        ni_matcher *a = words[k], *b = words[k + 1], *rare;
+        double max;
+        if (!qdist(qpos, k))
+            continue;
+        max = ni_prox_max(weight, ni_match_idf(a), ni_match_idf(b));
+        rare = b->cost < a->cost ? b : a;
+        rare->share += max;
+        rare->max_score += max;
+    }
+}
+
+typedef struct prox_m {
+    ni_matcher m;
+    ni_matcher *kid;
+    size_t n;
+    double weight;
+    int err;                   /* a failure while scoring, for next/advance */
+    ni_matcher **w;            /* the words, borrowed */
+    uint32_t *qpos;
+    double *idf;
+    double *pmax;              /* pair k's ni_prox_max, 0: no pair */
+    uint32_t **pos;            /* word k's positions in doc read_at[k] - 1 */
+    uint32_t *npos, *cap, *read_at;
+} prox_m;
+
+/* Word k's positions in doc, read once. */
+static int positions(prox_m *p, size_t k, uint32_t doc)
+{
+    int rc;
+    if (p->read_at[k] == doc + 1)
+        return 0;
+    if ((rc = ni_match_positions(p->w[k], &p->pos[k], &p->npos[k], &p->cap[k])) < 0)
+        return rc;
+    p->read_at[k] = doc + 1;
+    return 0;
+}
+
+/* ops->bonus: the pairs whose two words stand on doc, in query order. */
+static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *out)
+{
+    prox_m *p = (prox_m *)m;
+    size_t k;
+    int rc;
+    (void)di;
+    *out = 0;
+    for (k = 0; k + 1 < p->n; k++) {
+        uint32_t d = qdist(p->qpos, k);
+        double tp;
+        if (!d || p->w[k]->doc != doc || p->w[k + 1]->doc != doc)
+            continue;
+        if ((rc = positions(p, k, doc)) < 0 || (rc = positions(p, k + 1, doc)) < 0)
+            return rc;
+        tp = ni_prox_closeness(p->pos[k], p->npos[k], p->pos[k + 1], p->npos[k + 1], d);
+        *out += ni_prox_bonus(p->weight, p->idf[k], p->idf[k + 1], tp);
+    }
+    return 0;
+}
+
+/* ops->bonus_bound: the pairs whose two words stand on doc, each at the
+ * closeness its first word's frequency allows (an occurrence adds at most
+ * 1, and the bonus grows with the closeness: rank.h). */
+static double prox_bonus_bound(ni_matcher *m, uint32_t doc)
+{
+    prox_m *p = (prox_m *)m;
+    double b = 0, tf;
+    size_t k;
+    for (k = 0; k + 1 < p->n; k++)
+        if (p->pmax[k] > 0 && p->w[k]->doc == doc && p->w[k + 1]->doc == doc) {
+            tf = (double)ni_match_tf(p->w[k]);
+            b += p->pmax[k] * tf / (tf + NI_PROX_K);
+        }
+    return b;
+}
+
+static int prox_next(ni_matcher *m)
+{
+    prox_m *p = (prox_m *)m;
+    int rc = p->err ? p->err : p->kid->ops->next(p->kid);
+    m->doc = p->kid->doc;
+    return rc;
+}
+
+static int prox_advance(ni_matcher *m, uint32_t target)
+{
+    prox_m *p = (prox_m *)m;
+    int rc = p->err ? p->err : p->kid->ops->advance(p->kid, target);
+    m->doc = p->kid->doc;
+    return rc;
+}
+
+static double prox_score(ni_matcher *m, const ni_docinfo *di)
+{
+    prox_m *p = (prox_m *)m;
+    double s = p->kid->ops->score(p->kid, di), b;
+    int rc;
+    if (p->err)
+        return s;
+    if ((rc = prox_bonus(m, m->doc, di, &b)) < 0) {
+        p->err = rc;
+        return s;
+    }
+    return s + b;
+}
+
+static int prox_bound(ni_matcher *m, uint32_t target, uint32_t *upto, double *out)
+{
+    return ni_matcher_bound(((prox_m *)m)->kid, target, upto, out);
+}
+
+static void prox_parts(const ni_matcher *m, ni_match_parts *out)
+{
+    prox_m *p = (prox_m *)m;
+    memset(out, 0, sizeof *out);
+    out->kind = NI_PARTS_BONUS;
+    out->kids = &p->kid;
+    out->nkids = 1;
+}
+
+static void prox_free(ni_matcher *m)
+{
+    prox_m *p = (prox_m *)m;
+    size_t k;
+    ni_matcher_free(p->kid);
+    for (k = 0; p->pos && k < p->n; k++)
+        ni_mem_free(p->pos[k]);
+    ni_mem_free(p->w);
+    ni_mem_free(p->qpos);
+    ni_mem_free(p->idf);
+    ni_mem_free(p->pmax);
+    ni_mem_free(p->pos);
+    ni_mem_free(p->npos);
+    ni_mem_free(p->cap);
+    ni_mem_free(p->read_at);
+    ni_mem_free(p);
+}
+
+static const ni_matcher_ops prox_ops = {
+    .next = prox_next, .advance = prox_advance, .score = prox_score, .free = prox_free,
+    .bound = prox_bound, .parts = prox_parts, .bonus = prox_bonus,
+    .bonus_bound = prox_bonus_bound,
+};
+
+int ni_match_prox(ni_matcher **out, ni_matcher *kid, ni_matcher *const *words,
+                  const uint32_t *qpos, size_t n, double weight)
+{
+    prox_m *p;
+    size_t k;
+
+    *out = NULL;
+    p = ni_mem_calloc(1, sizeof *p);
+    if (p) {
+        p->kid = kid;
+        p->n = n;
+        p->w = ni_mem_alloc(n * sizeof *p->w);
+        p->qpos = ni_mem_alloc(n * sizeof *p->qpos);
+        p->idf = ni_mem_alloc(n * sizeof *p->idf);
+        p->pmax = ni_mem_calloc(n, sizeof *p->pmax);
+        p->pos = ni_mem_calloc(n, sizeof *p->pos);
+        p->npos = ni_mem_calloc(n, sizeof *p->npos);
+        p->cap = ni_mem_calloc(n, sizeof *p->cap);
+        p->read_at = ni_mem_calloc(n, sizeof *p->read_at);
+    }
+    if (!p || !p->w || !p->qpos || !p->idf || !p->pmax || !p->pos || !p->npos || !p->cap ||
+        !p->read_at) {
+        if (p)
+            prox_free(&p->m);
+        else
+            ni_matcher_free(kid);
+        return ni_error(NI_ENOMEM, "out of memory");
+    }
+    p->m.ops = &prox_ops;
+    p->m.doc = kid->doc;
+    p->m.cost = kid->cost;
+    p->m.max_score = kid->max_score;
+    p->weight = weight;
+    memcpy(p->w, words, n * sizeof *words);
+    memcpy(p->qpos, qpos, n * sizeof *qpos);
+    for (k = 0; k < n; k++)
+        p->idf[k] = ni_match_idf(words[k]);
+    for (k = 0; k + 1 < n; k++)
+        if (qdist(qpos, k))
+            p->pmax[k] = ni_prox_max(weight, p->idf[k], p->idf[k + 1]);
+    *out = &p->m;
+    return 0;
+}

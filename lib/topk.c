@@ -1,0 +1,153 @@
+/*
+ * topk.c - the best k documents of a matcher tree (topk.h): a min-heap of
+ * k results (the worst on top), exhaustive evaluation through the
+ * matchers' next and score, or prune.c's top-k evaluation, whose collector
+ * is here.  Does not build matchers, nor decide which documents match.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "prune.h"
+#include "topk.h"
+
+/* 1 when a ranks before b. */
+static inline int better(const ni_result *a, const ni_result *b, int sort_by_date)
+{
+    if (sort_by_date) {
+        if (a->date != b->date)
+            return a->date > b->date;
+        if (a->score != b->score)
+            return a->score > b->score;
+    } else {
+        if (a->score != b->score)
+            return a->score > b->score;
+        if (a->date != b->date)
+            return a->date > b->date;
+    }
+    return a->doc < b->doc;
+}
+
+/* A min-heap (worst on top) of at most k results. */
+static inline void heap_push(ni_result *h, size_t *n, size_t k, const ni_result *r,
+                             int by_date)
+{
+    size_t i, p;
+    if (*n == k) {
+        if (!better(r, &h[0], by_date))
+            return;
+        /* replace the root and sift down */
+        i = 0;
+        for (;;) {
+            size_t l = 2 * i + 1, m = i;
+            const ni_result *cur = r;
+            if (l < *n && better(cur, &h[l], by_date))
+                m = l, cur = &h[l];
+            if (l + 1 < *n && better(cur, &h[l + 1], by_date))
+                m = l + 1;
+            if (m == i)
+                break;
+            h[i] = h[m];
+            i = m;
+        }
+        h[i] = *r;
+        return;
+    }
+    i = (*n)++;
+    while (i > 0 && better(&h[p = (i - 1) / 2], r, by_date)) {
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = *r;
+}
+
+/* ni_collect_fn for pruned top-k: keeps the document, returns the threshold. */
+static double collect_top(void *arg, uint32_t doc, double score, const ni_docinfo *di)
+{
+    ni_topk *t = arg;
+    if (doc != NI_NO_DOC) {
+        ni_result r;
+        r.doc = doc;
+        r.score = score;
+        r.date = di->date;
+        t->total++;
+        heap_push(t->res, &t->n, t->k, &r, 0);
+    }
+    return t->n == t->k ? t->res[0].score : -HUGE_VAL;
+}
+
+static int cmp_results(const void *a, const void *b, void *by_date)
+{
+    int d = *(const int *)by_date;
+    return better(a, b, d) ? -1 : better(b, a, d) ? 1 : 0;
+}
+
+/*
+ * The score of root at its document, which is live, into *out; 1 when it
+ * is left out instead: with a bonus at the root (whose kid is kid),
+ * sorted by score, when the score without the bonus plus its bound cannot
+ * beat the worst of a full heap (with prune.c's margin for rounding: a
+ * tie may still win on date).
+ * Otherwise the score is the root's score function's, to the last bit.
+ */
+static int score_doc(ni_topk *t, ni_matcher *root, ni_matcher *kid, const ni_docinfo *di,
+                     int by_date, double *out)
+{
+    double b;
+    int rc;
+    if (!kid) {
+        *out = root->ops->score(root, di);
+        return 0;
+    }
+    *out = kid->ops->score(kid, di);
+    if (!by_date && t->n == t->k &&
+        (*out + ni_matcher_bonus_bound(root, root->doc)) * (1.0 + 1e-9) < t->res[0].score)
+        return 1;
+    if ((rc = ni_matcher_bonus(root, root->doc, di, &b)) < 0)
+        return rc;
+    *out += b;
+    return 0;
+}
+
+int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int may_prune)
+{
+    ni_matcher *kid = NULL;
+    ni_match_parts p;
+    int rc = NI_ENOTFOUND;
+
+    if (!by_date && may_prune) {
+        rc = ni_prune_topk(root, c, collect_top, t);
+        if (rc == 0) {
+            t->approx = 1;
+            t->headers_only += c->blocks_read - c->blocks_decoded;
+            t->windows += c->windows_skipped;
+        }
+        c->blocks_read = c->blocks_decoded = c->windows_skipped = 0;
+    }
+    if (rc == NI_ENOTFOUND)
+        rc = 0;
+    else
+        goto sort;
+    ni_matcher_parts(root, &p);
+    if (p.kind == NI_PARTS_BONUS)
+        kid = p.kids[0];
+    while (rc == 0 && root->doc != NI_NO_DOC) {
+        ni_docinfo di;
+        ni_result r;
+        if ((rc = ni_match_docinfo(c, root->doc, &di)) < 0)
+            break;
+        if (rc) {
+            t->total++;
+            r.doc = root->doc;
+            r.date = di.date;
+            if ((rc = score_doc(t, root, kid, &di, by_date, &r.score)) < 0)
+                break;
+            if (rc == 0)
+                heap_push(t->res, &t->n, t->k, &r, by_date);
+        }
+        rc = root->ops->next(root);
+    }
+sort:
+    if (rc == 0 && t->n)
+        qsort_r(t->res, t->n, sizeof *t->res, cmp_results, &by_date);
+    return rc;
+}

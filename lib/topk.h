@@ -1,0 +1,40 @@
+/*
+ * topk.h - the best k documents of a matcher tree (topk.c): a heap ordered
+ * by score (or by date), filled by exhaustive evaluation, or by dynamic
+ * pruning (prune.h) when the caller allows it and the tree has a shape
+ * pruning handles.  Either way the same documents, in the same order,
+ * with the same scores.
+ */
+#ifndef NI_TOPK_H
+#define NI_TOPK_H
+
+#include "match.h"
+
+/* One result: its order is score, then newer date, then indexing order
+ * (or date first when sorted by date): one total order. */
+typedef struct ni_result {
+    uint32_t doc;
+    double score;
+    int64_t date;
+} ni_result;
+
+typedef struct ni_topk {
+    ni_result *res;            /* room for k (the caller's), sorted at the end */
+    size_t n, k;               /* k > 0 */
+    uint64_t total;            /* documents that matched (collected, when pruned) */
+    int approx;                /* pruned: total is a lower bound */
+    uint64_t headers_only;     /* pruning: blocks read but not decoded, */
+    uint64_t windows;          /* runs of documents ruled out by block bounds */
+} ni_topk;
+
+/*
+ * Evaluates root into t (res, k and the counters set by the caller; n and
+ * total 0): every document root matches (deleted ones left out), or with
+ * pruning when may_prune and not by_date; then sorts t->res[0..n) best
+ * first.  With a bonus at the root (match.h, NI_PARTS_BONUS), a document
+ * whose score without it plus its bound cannot enter the full top k gets
+ * no bonus computed (it is not kept either way).  0 or <0.
+ */
+int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int may_prune);
+
+#endif
