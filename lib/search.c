@@ -197,15 +197,6 @@ static int overstemmed(const char *term, size_t len, const char *key, size_t key
     return 0;
 }
 
-/* The number of documents holding a term (0 when the index has none). */
-static int term_df(builder *b, const char *term, size_t len, uint64_t *df)
-{
-    ni_term_info ti;
-    int rc = ni_term_info_read_bounds(b->c->txn, term, len, &ti);
-    *df = rc == 0 ? ti.df : 0;
-    return rc == NI_ENOTFOUND ? 0 : rc;
-}
-
 /*
  * The terms a query word is searched by.  Its term and normal form; its
  * name key as written mid-sentence (a name, or a word capitalised there,
@@ -219,25 +210,26 @@ static int term_df(builder *b, const char *term, size_t len, uint64_t *df)
 static int word_alts(builder *b, const char *base, const qword *w, ni_alts *a)
 {
     const char *term = base + w->term_off, *key = base + w->key_off;
-    uint64_t mid = 0, start = 0;
-    int rc, is_name = 0, drop_term = 0;
+    ni_term_info mid, start;
+    int rc, has_mid = 0, has_start = 0, is_name = 0, drop_term = 0;
     size_t i;
 
     memset(a, 0, sizeof *a);
     if (w->key_len) {
-        if ((rc = term_df(b, key, w->key_len, &mid)) < 0 ||
-            (rc = term_df(b, key + w->key_len, w->key_len, &start)) < 0)
+        if ((rc = has_mid = ni_term_lookup(b->c, key, w->key_len, &mid)) < 0 ||
+            (rc = has_start = ni_term_lookup(b->c, key + w->key_len, w->key_len, &start)) < 0)
             return rc;
-        is_name = mid > 0 && 2 * mid >= start;
+        is_name = has_mid && 2 * (uint64_t)mid.df >= (has_start ? start.df : 0);
         drop_term = is_name && ((w->flags & NI_TOKEN_COMPOUND) ||
                                 overstemmed(term, w->term_len, key + 1, w->key_len - 1));
     }
     if ((!drop_term && (rc = ni_alts_add(a, b->c, term, w->term_len)) < 0) ||
-        (w->norm_len && (rc = ni_alts_add(a, b->c, base + w->norm_off, w->norm_len)) < 0) ||
-        (w->key_len && (rc = ni_alts_add(a, b->c, key, w->key_len)) < 0) ||
-        ((is_name || a->n == 0) && w->key_len &&
-         (rc = ni_alts_add(a, b->c, key + w->key_len, w->key_len)) < 0))
+        (w->norm_len && (rc = ni_alts_add(a, b->c, base + w->norm_off, w->norm_len)) < 0))
         return rc;
+    if (has_mid)
+        ni_alts_put(a, b->c, key, w->key_len, &mid);
+    if (has_start && (is_name || a->n == 0))
+        ni_alts_put(a, b->c, key + w->key_len, w->key_len, &start);
     for (i = 0; i < a->n; i++)
         if ((rc = keep_term(b->h, a->term[i], a->len[i])) < 0)
             return rc;

@@ -247,10 +247,11 @@ static const ni_matcher_ops term_ops = {
     .bound = term_bound, .set_lazy = term_set_lazy, .ready = term_ready,
 };
 
-/* Opens a term; its idf is that of df when df >= 0, of its own
- * document frequency otherwise. */
+/* Opens a term, whose lexicon entry is *known when not NULL (read in this
+ * transaction); its idf is that of df when df >= 0, of its own document
+ * frequency otherwise. */
 static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len,
-                     unsigned field, int scored, double df)
+                     unsigned field, int scored, double df, const ni_term_info *known)
 {
     unsigned char key[NI_POSTING_KEY_MAX];
     ni_term_info ti;
@@ -260,8 +261,9 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
     *out = NULL;
     if (len == 0 || len > NI_MAX_WORD_BYTES * 2)
         return NI_ENOTFOUND;
-    rc = ni_term_info_read_bounds(c->txn, term, len, &ti);
-    if (rc < 0)
+    if (known)
+        ti = *known;
+    else if ((rc = ni_term_info_read_bounds(c->txn, term, len, &ti)) < 0)
         return rc;
     if (ti.postings == 0)
         return NI_ENOTFOUND;
@@ -312,32 +314,45 @@ int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
                   size_t len, unsigned field, int scored)
 {
     term_m *t;
-    int rc = term_open(&t, c, term, len, field, scored, -1);
+    int rc = term_open(&t, c, term, len, field, scored, -1, NULL);
     *out = t ? &t->m : NULL;
     return rc;
+}
+
+int ni_term_lookup(ni_match_ctx *c, const char *term, size_t len, ni_term_info *ti)
+{
+    int rc;
+    if (len == 0 || len > NI_MAX_WORD_BYTES * 2)
+        return 0;
+    if ((rc = ni_term_info_read_bounds(c->txn, term, len, ti)) < 0)
+        return rc == NI_ENOTFOUND ? 0 : rc;
+    return ti->postings > 0;
+}
+
+void ni_alts_put(ni_alts *a, ni_match_ctx *c, const char *term, size_t len,
+                 const ni_term_info *ti)
+{
+    size_t i;
+    if (a->n == NI_MAX_ALTS)
+        return;
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] == len && memcmp(a->term[i], term, len) == 0)
+            return;
+    a->term[a->n] = term;
+    a->len[a->n] = len;
+    a->info[a->n++] = *ti;
+    a->df += (double)ti->df;
+    if (a->df > c->bm25.docs)
+        a->df = c->bm25.docs;
 }
 
 int ni_alts_add(ni_alts *a, ni_match_ctx *c, const char *term, size_t len)
 {
     ni_term_info ti;
-    size_t i;
-    int rc;
-
-    if (a->n == NI_MAX_ALTS || len == 0 || len > NI_MAX_WORD_BYTES * 2)
-        return 0;
-    for (i = 0; i < a->n; i++)
-        if (a->len[i] == len && memcmp(a->term[i], term, len) == 0)
-            return 0;
-    if ((rc = ni_term_info_read_bounds(c->txn, term, len, &ti)) < 0)
-        return rc == NI_ENOTFOUND ? 0 : rc;
-    if (ti.postings == 0)
-        return 0;
-    a->term[a->n] = term;
-    a->len[a->n++] = len;
-    a->df += (double)ti.df;
-    if (a->df > c->bm25.docs)
-        a->df = c->bm25.docs;
-    return 1;
+    int rc = ni_term_lookup(c, term, len, &ti);
+    if (rc > 0)
+        ni_alts_put(a, c, term, len, &ti);
+    return rc;
 }
 
 /*
@@ -374,7 +389,7 @@ static int word_next(ni_matcher *m)
     if (m->doc == NI_NO_DOC)
         return 0;
     for (i = 0; i < w->n; i++)
-        if (w->t[i]->m.doc == m->doc && (rc = term_next(&w->t[i]->m)) < 0)
+        if (w->t[i]->m.doc == m->doc && (rc = ni_matcher_next(&w->t[i]->m)) < 0)
             return rc;
     word_settle(w);
     return 0;
@@ -388,7 +403,7 @@ static int word_advance(ni_matcher *m, uint32_t target)
     if (m->doc >= target)
         return 0;
     for (i = 0; i < w->n; i++)
-        if ((rc = term_advance(&w->t[i]->m, target)) < 0)
+        if ((rc = ni_matcher_advance(&w->t[i]->m, target)) < 0)
             return rc;
     word_settle(w);
     return 0;
@@ -462,8 +477,12 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     *out = NULL;
     if (a->n == 0)
         return NI_ENOTFOUND;
-    if (a->n == 1)
-        return ni_match_term(out, c, a->term[0], a->len[0], field, 1);
+    if (a->n == 1) {
+        term_m *t;
+        int rc1 = term_open(&t, c, a->term[0], a->len[0], field, 1, -1, &a->info[0]);
+        *out = t ? &t->m : NULL;
+        return rc1;
+    }
     if (!(w = ni_mem_calloc(1, sizeof *w)))
         return ni_error(NI_ENOMEM, "out of memory");
     w->m.ops = &word_ops;
@@ -473,7 +492,8 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     /* BM25 never reaches idf * (k1 + 1), whatever the frequencies */
     w->m.max_score = w->idf * (c->bm25.k1 + 1.0);
     for (i = 0; i < a->n; i++) {
-        if ((rc = term_open(&w->t[i], c, a->term[i], a->len[i], field, 1, a->df)) < 0) {
+        if ((rc = term_open(&w->t[i], c, a->term[i], a->len[i], field, 1, a->df,
+                            &a->info[i])) < 0) {
             word_free(&w->m);
             return rc;
         }
@@ -776,7 +796,7 @@ static int phrase_open_terms(phrase_m *p, const ni_alts *slots)
         for (a = 0; a < slots[k].n; a++, at++) {
             term_m *t;
             if ((rc = term_open(&t, p->c, slots[k].term[a], slots[k].len[a], p->field, 1,
-                                slots[k].n > 1 ? slots[k].df : -1)) < 0)
+                                slots[k].n > 1 ? slots[k].df : -1, &slots[k].info[a])) < 0)
                 return rc;
             p->terms[at] = t;
             p->first[k + 1] = at + 1;

@@ -24,12 +24,22 @@ int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
 typedef struct ni_alts {
     const char *term[NI_MAX_ALTS];
     size_t len[NI_MAX_ALTS];
+    ni_term_info info[NI_MAX_ALTS];  /* their lexicon entries */
     size_t n;
     double df;
 } ni_alts;
 
-/* Adds term to a when the index has it and a has room and not it yet:
- * 1 when added, 0 when not, <0 on error.  Start from a zeroed ni_alts. */
+/* Reads the lexicon entry of term into *ti (valid in c's transaction): 1
+ * when the index has the term, 0 when not, <0 on error. */
+int ni_term_lookup(ni_match_ctx *c, const char *term, size_t len, ni_term_info *ti);
+
+/* Adds term, whose entry ni_term_lookup read, to a when a has room and
+ * not it yet.  Start from a zeroed ni_alts. */
+void ni_alts_put(ni_alts *a, ni_match_ctx *c, const char *term, size_t len,
+                 const ni_term_info *ti);
+
+/* Looks term up and adds it to a when the index has it: 1 when it has,
+ * 0 when not, <0 on error. */
 int ni_alts_add(ni_alts *a, ni_match_ctx *c, const char *term, size_t len);
 
 /* Documents holding any of a's terms, each scored with a's idf (one term:
