@@ -53,6 +53,7 @@
 #include "error.h"
 #include "hash.h"
 #include "mem.h"
+#include "namekey.h"
 #include "stem.h"
 
 #define CHUNK_BYTES (64 * 1024)
@@ -401,71 +402,6 @@ static uint8_t letter_case(const UChar *u, int32_t n)
     return first_upper ? TITLE : LOWER;
 }
 
-/*
- * The case endings a name key drops, longest first: those of the Russian
- * paradigms names follow (nouns in a consonant, -а/-я, -ь, -ий/-ей/-ай,
- * -ия/-ея, -ье; surnames in -ов/-ев/-ин/-ын, whose suffix stays; adjectival
- * surnames and places in -ский/-ой/-ый/-ая).  Plural case endings other
- * than -ых/-их/-ыми/-ими are left alone, so «Песков» keeps its «ов».  -о
- * goes, so that Министерство and Министерства share a key, but not after
- * -ов/-ев/-ин/-ын: Пушкино, Иваново, Борисово are places of their own,
- * not Пушкин, Иванов, Борисов.
- */
-static const char *const name_endings[] = {
-    "ого", "его", "ому", "ему", "ыми", "ими", "ием", "еем", "аем", "ией", "еей",
-    "ой", "ей", "ом", "ем", "ым", "им", "ых", "их", "ую", "юю", "ая", "яя",
-    "ий", "ый", "ие", "ые", "ое", "ее", "ия", "ии", "ию", "ея", "еи", "ею",
-    "ья", "ье", "ью", "ьи", "ою", "ай", "аю", "ае",
-    "а", "я", "у", "ю", "е", "и", "ы", "о", "ь",
-};
-
-/*
- * The length in bytes of the name key of s[0..n), a normalised word of
- * Cyrillic letters only (two bytes each): the word without the longest of
- * name_endings it ends with, as long as two letters stay (three before a
- * longer ending), so every case form of a name has one key: Песков,
- * Пескова, Пескову, Песковым -> песков; Ростове -> ростов; Мария, Марии,
- * Марией -> мар; Жуковский, Жуковского -> жуковск; Шойгу (indeclinable)
- * -> шойг in every sentence.  «им» is an ending only after г к х ж ш щ ч
- * (Жуковским), so Максим keeps it.  The key is a prefix of the word.
- */
-static int after_velar_or_sibilant(const char *s, size_t base)
-{
-    static const char letters[] = "гкхжшщч";
-    size_t i;
-    for (i = 0; i + 2 <= sizeof letters - 1; i += 2)
-        if (memcmp(s + base - 2, letters + i, 2) == 0)
-            return 1;
-    return 0;
-}
-
-/* 1 when s[0..base) ends in -ов, -ев, -ин or -ын (base >= 4 bytes). */
-static int after_name_suffix(const char *s, size_t base)
-{
-    static const char *const suffixes[] = { "ов", "ев", "ин", "ын" };
-    size_t i;
-    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-        if (memcmp(s + base - 4, suffixes[i], 4) == 0)
-            return 1;
-    return 0;
-}
-
-static size_t name_key_len(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < sizeof name_endings / sizeof name_endings[0]; i++) {
-        const char *e = name_endings[i];
-        size_t el = strlen(e), base = n - el;
-        if (el >= n || memcmp(s + base, e, el) != 0 || base < (el > 2 ? 6u : 4u))
-            continue;
-        if (strcmp(e, "им") == 0 && !after_velar_or_sibilant(s, base))
-            continue;
-        if (strcmp(e, "о") == 0 && after_name_suffix(s, base))
-            break;             /* Пушкино, Иваново: places, not Пушкин */
-        return base;
-    }
-    return n;
-}
 
 /* Normalises, classifies and stems the word u[0..n) into a new cache
  * entry. */
@@ -574,7 +510,7 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
      * key, unless it is a function word */
     if (!number && cyr && !other && !nonletter && fl >= 2 && ulen == 2 * fl &&
         !(e->flags & NI_TOKEN_FUNCTION))
-        e->name_len = (uint8_t)name_key_len(an->utf8, (size_t)ulen);
+        e->name_len = (uint8_t)ni_name_key_len(an->utf8, (size_t)ulen);
     e->term_hash = ni_term_hash(term, term_len);
     e->term_in_norm = term_len <= (size_t)ulen && memcmp(term, an->utf8, term_len) == 0;
     if ((rc = ni_buf_put(&an->arena, an->utf8, (size_t)ulen)) < 0)

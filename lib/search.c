@@ -34,6 +34,7 @@
 #include "layout.h"
 #include "match.h"
 #include "mem.h"
+#include "namekey.h"
 #include "prune.h"
 #include "query.h"
 #include "search.h"
@@ -182,20 +183,6 @@ typedef struct qword {
 
 #define MAX_QWORDS 64
 
-/* 1 when the term is the name key less -ов/-ев/-ьев/-ин/-ын: Snowball
- * took a surname's suffix for an ending («песков» -> «песк», «киев» ->
- * «ки», «васильев» -> «васил», which is Василий's). */
-static int overstemmed(const char *term, size_t len, const char *key, size_t key_len)
-{
-    static const char *const suffixes[] = { "ов", "ев", "ьев", "ин", "ын" };
-    size_t i;
-    if (key_len <= len || memcmp(key, term, len) != 0)
-        return 0;
-    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-        if (key_len - len == strlen(suffixes[i]) && memcmp(key + len, suffixes[i], key_len - len) == 0)
-            return 1;
-    return 0;
-}
 
 /*
  * The terms a query word is searched by.  Its term and normal form; its
@@ -221,7 +208,7 @@ static int word_alts(builder *b, const char *base, const qword *w, ni_alts *a)
             return rc;
         is_name = has_mid && 2 * (uint64_t)mid.df >= (has_start ? start.df : 0);
         drop_term = is_name && ((w->flags & NI_TOKEN_COMPOUND) ||
-                                overstemmed(term, w->term_len, key + 1, w->key_len - 1));
+                                ni_name_overstemmed(term, w->term_len, key + 1, w->key_len - 1));
     }
     if ((!drop_term && (rc = ni_alts_add(a, b->c, term, w->term_len)) < 0) ||
         (w->norm_len && (rc = ni_alts_add(a, b->c, base + w->norm_off, w->norm_len)) < 0))

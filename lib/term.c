@@ -1,8 +1,10 @@
 /*
  * term.c - the matchers that read posting blocks (match.h): a term, a
- * cursor over its blocks, and phrases and NEAR, a conjunction of terms
- * checked on their positions.  The matchers that combine others are in
- * match.c.
+ * cursor over its blocks; a word searched by its alternative terms (stem,
+ * normal form, name keys) and scored as one term; and phrases and NEAR, a
+ * conjunction of words checked on their positions.  The matchers that
+ * combine others are in match.c; which terms a word has is search.c's
+ * choice.
  *
  * A term matcher walks the blocks of its term in key order; advancing past
  * the current block is one B-tree seek on term 0x00 be32(target), which lands
@@ -12,7 +14,8 @@
  * to a target (ops->bound) moves it to the block holding the target reading
  * the block's header only (largest frequencies, smallest lengths); a lazy
  * term decodes a block's documents only when one of them is needed.  A
- * phrase bounds its score with the sum of its terms' bounds.
+ * phrase bounds its score with the sum of its terms' bounds; a phrase's
+ * word with several terms holds a position where any of them does.
  */
 #include <stdlib.h>
 #include <string.h>
