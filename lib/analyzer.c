@@ -16,7 +16,9 @@
  * here, so «за́мок» and «пере\u00ADдача» are read as one word.
  *
  * Words.  The break iterator's rule status keeps letters, numbers and
- * ideographs and drops spaces and punctuation.  Words joined by exactly one
+ * ideographs and drops spaces and punctuation.  Letters joined by a dot,
+ * which UAX #29 keeps in one word, are words of their own (Д.Медведева,
+ * А.В.Лебедев, т.е.; numbers such as 10.5 stay whole).  Words joined by exactly one
  * hyphen (U+002D, U+2010 or U+2011) with nothing else between them form a
  * compound (Ростов-на-Дону, Су-57, COVID-19, по-русски; at most MAX_PARTS
  * parts): it is emitted first, whole, at its first part's position, with the
@@ -117,6 +119,7 @@ struct ni_analyzer {
     int32_t ulen, ucap;
     int chunk_open;
     int32_t boundary;               /* the break iterator's position */
+    int32_t rest, rest_end;         /* a word's part after a dot, to come */
     part ahead;                     /* the chunk's next word, when s < t */
 
     uint32_t position;              /* of the next word */
@@ -349,6 +352,7 @@ static int next_chunk(ni_analyzer *an)
     if (U_FAILURE(st))
         return icu_error(st, "ICU word break iterator");
     an->boundary = 0;
+    an->rest = an->rest_end = 0;
     an->chunk_open = 1;
     return 0;
 }
@@ -644,25 +648,41 @@ static void scan_ahead(ni_analyzer *an)
 {
     part *w = &an->ahead;
     for (;;) {
-        int32_t s = an->boundary, t = ubrk_next(an->bi);
-        int status;
-        if (t == UBRK_DONE) {
-            w->s = w->t = 0;
-            return;
+        int32_t s, t, d;
+        int status = UBRK_WORD_LETTER;
+        if (an->rest < an->rest_end) {
+            s = an->rest;
+            t = an->rest_end;
+            an->rest_end = 0;
+        } else {
+            s = an->boundary;
+            t = ubrk_next(an->bi);
+            if (t == UBRK_DONE) {
+                w->s = w->t = 0;
+                return;
+            }
+            an->boundary = t;
+            status = ubrk_getRuleStatus(an->bi);
+            if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) {
+                if (!an->sentence_start)
+                    an->sentence_start = ends_sentence(an->u + s, t - s);
+                continue;
+            }
         }
-        an->boundary = t;
-        status = ubrk_getRuleStatus(an->bi);
-        if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) {
-            if (!an->sentence_start)
-                an->sentence_start = ends_sentence(an->u + s, t - s);
-            continue;
+        w->number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
+        /* letters joined by a dot are words of their own (Д.Медведева) */
+        for (d = s + 1; !w->number && d < t - 1 && an->u[d] != '.'; d++)
+            ;
+        if (!w->number && d < t - 1) {
+            an->rest = d + 1;
+            an->rest_end = t;
+            t = d;
         }
         w->s = s;
         w->t = t;
         w->e = NULL;
         w->initial = an->sentence_start;
         an->sentence_start = 0;
-        w->number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
         if (t - s <= MAX_WORD_UNITS) {
             w->hash = hash_units(an->u + s, t - s) ^ (uint32_t)w->number;
             PREFETCH(&an->table[w->hash & (an->nslots - 1)]);
