@@ -190,7 +190,8 @@ typedef struct qword {
  * which is indexed under its key only).  When the index holds the key
  * mid-sentence at least half as often as at sentence starts, the word is a
  * name: its key at sentence starts too, and, when Snowball cut the name's
- * suffix (so the term is a common word's: «песк» of «песок»), not the term.
+ * suffix (so the term is a common word's: «песк» of «песок») or stemmed it
+ * to a function word («вас» of «Васю»), not the term.
  * The key at sentence starts is also the last resort of a word nothing
  * else finds.
  */
@@ -208,7 +209,8 @@ static int word_alts(builder *b, const char *base, const qword *w, ni_alts *a)
             return rc;
         is_name = has_mid && 2 * (uint64_t)mid.df >= (has_start ? start.df : 0);
         drop_term = is_name && ((w->flags & NI_TOKEN_COMPOUND) ||
-                                ni_name_overstemmed(term, w->term_len, key + 1, w->key_len - 1));
+                                ni_name_overstemmed(term, w->term_len, key + 1, w->key_len - 1) ||
+                                ni_is_function_word(term, w->term_len));
     }
     if ((!drop_term && (rc = ni_alts_add(a, b->c, term, w->term_len)) < 0) ||
         (w->norm_len && (rc = ni_alts_add(a, b->c, base + w->norm_off, w->norm_len)) < 0))
