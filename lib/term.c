@@ -517,6 +517,7 @@ typedef struct phrase_m {
     size_t *first;             /* slot k's: terms[first[k] .. first[k + 1]) */
     uint32_t *qpos;
     size_t n;                  /* slots */
+    size_t nterms;             /* entries of terms (NULL until opened) */
     uint32_t slop;
     unsigned field;
     uint32_t **pos;            /* positions of each slot in the current doc */
@@ -737,8 +738,8 @@ static void phrase_free(ni_matcher *m)
 {
     phrase_m *p = (phrase_m *)m;
     size_t k;
-    if (p->terms && p->first)
-        for (k = 0; k < p->first[p->n]; k++)
+    if (p->terms)
+        for (k = 0; k < p->nterms; k++)
             if (p->terms[k])
                 term_free(&p->terms[k]->m);
     if (p->pos)
@@ -836,6 +837,7 @@ int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
     p->slop = slop;
     p->field = field;
     p->terms = ni_mem_calloc(nterms, sizeof *p->terms);
+    p->nterms = p->terms ? nterms : 0;
     p->first = ni_mem_calloc(n + 1, sizeof *p->first);
     p->pos = ni_mem_calloc(n, sizeof *p->pos);
     p->npos = ni_mem_calloc(n, sizeof *p->npos);
