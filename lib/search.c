@@ -4,7 +4,8 @@
  *
  * The query string is parsed (query.c) into a tree; its words and phrases
  * are analysed with the index-time analyzer and the tree becomes a tree of
- * document-at-a-time matchers (match.c).  How plain words combine:
+ * document-at-a-time matchers (match.c).  How plain words (a quoted phrase
+ * among them is one word here) combine:
  *  - default AND: every content word is required; function words (see
  *    ni_is_function_word) are optional and only add to the score, unless
  *    the query has nothing else;
@@ -466,7 +467,10 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
                 rc = mlist_add(&excl, m);
         } else if (k->type == NI_Q_DATE) {
             plain = 0;
-        } else if (k->type == NI_Q_WORD && k->field == NI_QFIELD_ANY) {
+        } else if ((k->type == NI_Q_WORD || k->type == NI_Q_PHRASE) &&
+                   k->field == NI_QFIELD_ANY) {
+            /* a quoted phrase counts as one word: a pasted headline with
+             * «quotes» is a list of words too */
             if ((rc = build_text(b, k, &fw, &m)) < 0 || !m)
                 continue;
             if (fw)
