@@ -12,7 +12,9 @@
  * to a target (ops->bound) moves it to the block holding the target reading
  * the block's header only (largest frequencies, smallest lengths); a lazy
  * term decodes a block's documents only when one of them is needed.  A
- * phrase bounds its score with the sum of its terms' bounds.
+ * phrase bounds its score with the sum of its terms' bounds.  For
+ * explanations (explain.c), a term or phrase matcher tells its terms' df,
+ * idf, frequencies and scores at its document.
  */
 #include <string.h>
 
@@ -34,6 +36,7 @@ typedef struct term_m {
     int scored;
     int lazy;                  /* decode a block only when its documents are
                                   needed (the caller decodes before scoring) */
+    uint32_t df;
     double idf;
     double blk_max;            /* bound of the current block, < 0: not yet */
 } term_m;
@@ -272,6 +275,7 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
     t->field = field;
     t->scored = scored;
     t->len = len;
+    t->df = ti.df;
     t->idf = ni_bm25_idf(c->bm25.docs, ti.df);
     /* No document scores more than the largest frequencies over the
      * smallest lengths would (the score grows with tf, shrinks with length). */
@@ -591,5 +595,37 @@ int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const char *const *terms,
         return rc;
     }
     *out = &p->m;
+    return 0;
+}
+
+/* ---- explaining -------------------------------------------------------- */
+
+size_t ni_match_term_count(const ni_matcher *m)
+{
+    if (m->ops == &term_ops)
+        return 1;
+    return m->ops == &phrase_ops ? ((const phrase_m *)m)->n : 0;
+}
+
+int ni_match_term_detail(ni_term_detail *out, ni_matcher *m, size_t i, uint32_t doc,
+                         const ni_docinfo *di)
+{
+    term_m *t = m->ops == &term_ops ? (term_m *)m : ((phrase_m *)m)->terms[i];
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    out->term = t->term;
+    out->len = t->len;
+    out->field = t->field;
+    out->df = t->df;
+    out->idf = t->idf;
+    if (m->doc != doc || doc == NI_NO_DOC)
+        return 0;
+    /* a phrase on doc has every term on it */
+    if ((rc = term_decode(t)) < 0)
+        return rc;
+    out->tf_title = t->s.blk.tf_title[t->s.i];
+    out->tf_body = t->field == NI_QFIELD_TITLE ? 0 : t->s.blk.tf_body[t->s.i];
+    out->score = term_score(&t->m, di);
     return 0;
 }
