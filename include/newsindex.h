@@ -568,12 +568,14 @@ NI_API void ni_explanation_doc(ni_explain_doc *out, const ni_explanation *ex);
 /* What a term line stands for (ni_explain_term.kind).  More kinds may come
  * (e.g. more terms a word is searched under); show an unknown one as an
  * alternate. */
-#define NI_EXPLAIN_WORD      1 /**< a query word's indexed term (its stem) */
+#define NI_EXPLAIN_WORD      1 /**< a query word's indexed term (its stem); a phrase
+                                    of one word is that word */
 #define NI_EXPLAIN_FORM      2 /**< the word as written, normalised, searched beside
                                     its stem («ростове» beside «ростов») */
 #define NI_EXPLAIN_ALTERNATE 3 /**< another term a query word is searched under */
 #define NI_EXPLAIN_PHRASE    4 /**< a word of a phrase or NEAR ("a b", "a b"~N), or
-                                    of a query word that analyses into several */
+                                    of a query word that analyses into several
+                                    («10/20»), counted where they stand together */
 #define NI_EXPLAIN_PREFIX    5 /**< a term a prefix (word*) expanded to; only those
                                     the document holds are listed */
 

@@ -128,7 +128,8 @@ static rec *find_rec(const pass *p, const ni_matcher *m)
 
 /* ---- term lines, made as the builder notes the matchers ---------------- */
 
-/* What a term of a word, phrase or prefix q is. */
+/* What a term of a word, phrase or prefix q is (of a matcher of nterms
+ * terms: a phrase of one word is searched as that word). */
 static int term_kind(state *s, const ni_qnode *q, size_t nterms, const char *term,
                      size_t len)
 {
@@ -136,7 +137,7 @@ static int term_kind(state *s, const ni_qnode *q, size_t nterms, const char *ter
     int kind = NI_EXPLAIN_ALTERNATE;
     if (q->type == NI_Q_PREFIX)
         return NI_EXPLAIN_PREFIX;
-    if (q->type == NI_Q_PHRASE || nterms > 1)
+    if (nterms > 1)
         return NI_EXPLAIN_PHRASE;
     if (ni_analyzer_start(s->an, q->text, q->len, 0) < 0)
         return kind;

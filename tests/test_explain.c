@@ -367,6 +367,7 @@ static void reasons(void)
     EXPECT(idx, "школа date:2023", 0, "a", "none date:date:2023");
     EXPECT(idx, "школа before:2024-07", 0, "a", "none date:before:2024-07");
     EXPECT(idx, "школа date:2024-07-17", 0, "a", "full");
+    EXPECT(idx, "мост date:2024-07-17", 0, "a", "none lacks:мост");   /* a at its start */
     EXPECT(idx, "мост after:2020", 0, "b", "none date:after:2020");    /* b has no date */
     EXPECT(idx, "школа rubric:спорт", 0, "a", "none rubric:rubric:спорт");
     EXPECT(idx, "школа rubric:общество", 0, "a", "full");
@@ -457,7 +458,19 @@ static void term_lines(void)
     CHECK(t.title_only && t.tf_title == 0 && t.tf_body == 0 && !t.counted);
     ni_explanation_free(ex);
 
+    /* a phrase of one word is that word */
+    CHECK_RC(explain(&ex, idx, "\"ростов\"", "a", NULL), 0);
+    CHECK(ni_explanation_term_count(ex) == 2);
+    CHECK_RC(ni_explanation_term(&t, ex, 0), 0);
+    CHECK(t.kind == NI_EXPLAIN_WORD && t.query_len == 14);
+    CHECK_RC(ni_explanation_term(&t, ex, 1), 0);
+    CHECK(t.kind == NI_EXPLAIN_FORM);
+    ni_explanation_free(ex);
+
     /* a prefix: the terms the document holds */
+    CHECK_RC(explain(&ex, idx, "мост*", "a", NULL), 0);
+    CHECK(ni_explanation_term_count(ex) == 1);
+    ni_explanation_free(ex);
     CHECK_RC(explain(&ex, idx, "мост*", "b", NULL), 0);
     CHECK(ni_explanation_match(ex) == NI_EXPLAIN_FULL);
     CHECK(ni_explanation_term_count(ex) >= 2);
