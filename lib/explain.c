@@ -23,6 +23,7 @@
  * The rank comes from ni_search run first with the same options; its
  * snapshot is the one explained.  What the document lacks or holds
  * against the query is said with the query's own text (ni_qnode spans).
+ * An explanation keeps copies, no matcher: it outlives the snapshot.
  */
 #include <stdio.h>
 #include <string.h>
@@ -95,24 +96,29 @@ typedef struct state {
     pass *p;                   /* the pass being built */
 } state;
 
+/* 1 for a query node the builder makes a matcher of terms of: a word, a
+ * phrase, a prefix, a rubric. */
 static int is_atom(const ni_qnode *q)
 {
     return q->type == NI_Q_WORD || q->type == NI_Q_PHRASE || q->type == NI_Q_PREFIX ||
            q->type == NI_Q_RUBRIC;
 }
 
-static int grow(void **a, size_t *cap, size_t n, size_t size)
+/* The array a of *cap items of size bytes, made larger when it has no
+ * room for item n; NULL when out of memory (a is left as it was). */
+static void *grow(void *a, size_t *cap, size_t n, size_t size)
 {
     size_t ncap;
     void *p;
     if (n < *cap)
-        return 0;
+        return a;
     ncap = *cap ? *cap * 2 : 16;
-    if (!(p = ni_mem_realloc(*a, ncap * size)))
-        return ni_error(NI_ENOMEM, "out of memory");
-    *a = p;
+    if (!(p = ni_mem_realloc(a, ncap * size))) {
+        ni_error(NI_ENOMEM, "out of memory");
+        return NULL;
+    }
     *cap = ncap;
-    return 0;
+    return p;
 }
 
 /* The first record of m (a matcher noted twice was noted first with the
@@ -129,7 +135,9 @@ static rec *find_rec(const pass *p, const ni_matcher *m)
 /* ---- term lines, made as the builder notes the matchers ---------------- */
 
 /* What a term of a word, phrase or prefix q is (of a matcher of nterms
- * terms: a phrase of one word is searched as that word). */
+ * terms: a phrase of one word is searched as that word).  A term that is
+ * neither the stem nor the normal form of a word of q, such as another
+ * key the builder searches a word under, is an alternate. */
 static int term_kind(state *s, const ni_qnode *q, size_t nterms, const char *term,
                      size_t len)
 {
@@ -194,8 +202,9 @@ static int add_lines(state *s, size_t ri, const ni_qnode *q, ni_matcher *m)
             return rc;
         if (q->type == NI_Q_PREFIX && d.tf_title == 0 && d.tf_body == 0)
             continue;
-        if ((rc = grow((void **)&p->lines, &p->lcap, p->nlines, sizeof *p->lines)) < 0)
-            return rc;
+        if (!(l = grow(p->lines, &p->lcap, p->nlines, sizeof *p->lines)))
+            return NI_ENOMEM;
+        p->lines = l;
         l = &p->lines[p->nlines];
         memset(l, 0, sizeof *l);
         l->t.kind = term_kind(s, q, n, d.term, d.len);
@@ -227,9 +236,11 @@ static int note(void *arg, const ni_qnode *q, ni_matcher *m)
     rec *r;
     int rc;
 
-    if ((rc = m->ops->advance(m, s->doc)) < 0 ||
-        (rc = grow((void **)&p->recs, &p->rcap, p->nrecs, sizeof *p->recs)) < 0)
+    if ((rc = m->ops->advance(m, s->doc)) < 0)
         return rc;
+    if (!(r = grow(p->recs, &p->rcap, p->nrecs, sizeof *p->recs)))
+        return NI_ENOMEM;
+    p->recs = r;
     r = &p->recs[p->nrecs];
     memset(r, 0, sizeof *r);
     r->m = m;
@@ -323,11 +334,11 @@ static void attribute(state *s, const ni_matcher *m, int counted, int negated)
 static int add_reason(ni_explanation *ex, int kind, size_t from, size_t to, size_t held,
                       size_t needed, size_t of)
 {
-    ni_explain_reason *r;
-    int rc;
-    if ((rc = grow((void **)&ex->reasons, &ex->reasons_cap, ex->nreasons,
-                   sizeof *ex->reasons)) < 0)
-        return rc;
+    ni_explain_reason *r = grow(ex->reasons, &ex->reasons_cap, ex->nreasons,
+                                sizeof *ex->reasons);
+    if (!r)
+        return NI_ENOMEM;
+    ex->reasons = r;
     r = &ex->reasons[ex->nreasons++];
     r->kind = kind;
     r->query = ex->query + from;
