@@ -621,7 +621,8 @@ NI_API int ni_explanation_term(ni_explain_term *out, const ni_explanation *ex, s
                                document holds fewer (held, needed, of); each word
                                it lacks follows as NI_WHY_LACKS */
 #define NI_WHY_NONE_OF  6 /**< it holds none of the alternatives of an OR (with
-                               default_or: none of the words) */
+                               default_or: none of the words); why not, for each
+                               alternative that is more than a word, follows */
 #define NI_WHY_EMPTY    7 /**< the query has nothing to search (no words) */
 
 /** One reason; the query part is borrowed until the explanation is freed. */

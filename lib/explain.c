@@ -419,12 +419,18 @@ static int why(state *s, const ni_matcher *m, const ni_qnode *ctx)
         }
         if (from >= to || (r && r->q->type == NI_Q_OR))
             from = ctx->offset, to = ctx->end;
+        /* none of the alternatives: why not, for those that are not just
+         * a word; too few of the words: each word it lacks */
         if (parts.min_match <= 1)
-            return add_reason(ex, NI_WHY_NONE_OF, from, to, 0, 0, 0);
-        rc = add_reason(ex, NI_WHY_TOO_FEW, from, to, n, parts.min_match, parts.nkids);
-        for (k = 0; k < parts.nkids && rc == 0; k++)
-            if (!holds(s, parts.kids[k]))
+            rc = add_reason(ex, NI_WHY_NONE_OF, from, to, 0, 0, 0);
+        else
+            rc = add_reason(ex, NI_WHY_TOO_FEW, from, to, n, parts.min_match, parts.nkids);
+        for (k = 0; k < parts.nkids && rc == 0; k++) {
+            const rec *e = find_rec(s->p, parts.kids[k]);
+            if (!holds(s, parts.kids[k]) &&
+                (parts.min_match > 1 || !e || !is_atom(e->q)))
                 rc = why(s, parts.kids[k], ctx);
+        }
         return rc;
     }
     switch (ni_match_describe(m, &kid, &lo, &hi)) {

@@ -376,6 +376,8 @@ static void reasons(void)
     EXPECT(idx, "\"мэров школа\"", 0, "a", "none lacks:\"мэров школа\"");
     EXPECT(idx, "title:итоги", 0, "a", "none lacks:title:итоги");
     EXPECT(idx, "школа (мост | театр)", 0, "a", "none none_of:(мост | театр)");
+    EXPECT(idx, "(школа -москве) | мост", 0, "a",
+           "none none_of:(школа -москве) | мост excluded:-москве");
     EXPECT(idx, "мост*", 0, "a", "none lacks:мост*");
     EXPECT(idx, "«»", 0, "a", "none empty:«»");
     EXPECT(idx, "", 0, "a", "none empty:");
