@@ -761,14 +761,21 @@ static int queue_name(ni_analyzer *an, const part *p, char prefix, unsigned extr
 }
 
 /* Queues one word's tokens: its term, unless it is a name in the middle of
- * a sentence of a document, and its name key when it has one. */
+ * a sentence of a document, and its name key when it has one (at a
+ * sentence start, only when it is not the term: «Москва» there is
+ * «москв» either way, «Песков» is «песк» and «песков»). */
 static int queue_word(ni_analyzer *an, const part *p, unsigned extra)
 {
-    char prefix = name_prefix(an, p->e, p->initial);
-    if (p->e->too_long)
+    const entry *e = p->e;
+    char prefix = name_prefix(an, e, p->initial);
+    if (e->too_long)
         return 0;
     if (an->query || prefix != NI_NAME_MID)
         queue_entry(an, p, extra);
+    /* at a sentence start, a key equal to the term says nothing more */
+    if (prefix == NI_NAME_START && !an->query && e->name_len == e->term_len &&
+        memcmp(entry_norm(an, e), entry_term(an, e), e->term_len) == 0)
+        return 0;
     return prefix ? queue_name(an, p, prefix, extra) : 0;
 }
 
@@ -789,6 +796,21 @@ static int join_parts(ni_analyzer *an, int n, int what)
             return rc;
     }
     return 0;
+}
+
+/* 1 when every part of the run's n has a name key equal to its term, so
+ * the compound's key is its term. */
+static int same_as_term(const ni_analyzer *an, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        const entry *e = an->run[i].e;
+        size_t len = e->name_len ? e->name_len : e->norm_len;
+        if (len != e->term_len ||
+            memcmp(entry_norm(an, e), entry_term(an, e), e->term_len) != 0)
+            return 0;
+    }
+    return 1;
 }
 
 /* Queues the whole compound of the run's n parts: its term (the parts'
@@ -816,6 +838,8 @@ static int queue_compound(ni_analyzer *an, int n)
     for (i = 0; i < 2; i++) {
         pending *q = &an->queue[an->qlen];
         if (i == 0 ? !an->query && prefix == NI_NAME_MID : !prefix)
+            continue;
+        if (i == 1 && prefix == NI_NAME_START && !an->query && same_as_term(an, n))
             continue;
         q->norm_in_run = q->term_in_run = 1;
         q->norm_off = norm_off;

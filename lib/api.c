@@ -1,11 +1,12 @@
 /*
  * api.c - the public entry points of include/newsindex.h: argument checks
  * and the version of option structs, nothing else.  The handle's services
- * are in index.c, writing in writer.c, searching in search.c, verifying in
- * check.c, copying in copy.c.
+ * are in index.c, writing in writer.c, searching in search.c, explaining a
+ * match in explain.c, verifying in check.c, copying in copy.c.
  */
 #include "copy.h"
 #include "error.h"
+#include "explain.h"
 #include "index.h"
 #include "mem.h"
 #include "search.h"
@@ -133,19 +134,9 @@ int ni_index_stats(ni_stats *out, ni_index *idx)
     return ni_index_read_stats(out, idx);
 }
 
-int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
-              const ni_search_options *opts)
+/* 0 when opts (not NULL) are search options this library takes. */
+static int check_search_options(const ni_search_options *opts)
 {
-    ni_search_options def = NI_SEARCH_OPTIONS_INIT;
-
-    ni_error_clear();
-    if (!out)
-        return ni_error(NI_EINVAL, "ni_search: out is NULL");
-    *out = NULL;
-    if (!idx || (!query && query_len))
-        return ni_error(NI_EINVAL, "ni_search: NULL argument");
-    if (!opts)
-        opts = &def;
     if (opts->version != NI_SEARCH_OPTIONS_VERSION)
         return ni_error(NI_EINVAL, "ni_search_options version %u; this library "
                         "knows %u", opts->version, NI_SEARCH_OPTIONS_VERSION);
@@ -158,5 +149,43 @@ int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
                         (size_t)1 << 24);
     if (opts->sort != NI_SORT_RELEVANCE && opts->sort != NI_SORT_DATE)
         return ni_error(NI_EINVAL, "unknown sort order %d", opts->sort);
+    return 0;
+}
+
+int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
+              const ni_search_options *opts)
+{
+    ni_search_options def = NI_SEARCH_OPTIONS_INIT;
+    int rc;
+
+    ni_error_clear();
+    if (!out)
+        return ni_error(NI_EINVAL, "ni_search: out is NULL");
+    *out = NULL;
+    if (!idx || (!query && query_len))
+        return ni_error(NI_EINVAL, "ni_search: NULL argument");
+    if (!opts)
+        opts = &def;
+    if ((rc = check_search_options(opts)) < 0)
+        return rc;
     return ni_search_run(out, idx, query ? query : "", query_len, opts);
+}
+
+int ni_explain(ni_explanation **out, ni_index *idx, const char *query, size_t query_len,
+               const char *id, size_t id_len, const ni_search_options *opts)
+{
+    ni_search_options def = NI_SEARCH_OPTIONS_INIT;
+    int rc;
+
+    ni_error_clear();
+    if (!out)
+        return ni_error(NI_EINVAL, "ni_explain: out is NULL");
+    *out = NULL;
+    if (!idx || (!query && query_len) || !id)
+        return ni_error(NI_EINVAL, "ni_explain: NULL argument");
+    if (!opts)
+        opts = &def;
+    if ((rc = check_search_options(opts)) < 0)
+        return rc;
+    return ni_explain_run(out, idx, query ? query : "", query_len, id, id_len, opts);
 }

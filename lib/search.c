@@ -21,7 +21,9 @@
  * Deleted documents (marked in docinfo) are skipped.  The best offset +
  * limit documents are kept in a heap ordered by score, then newer date,
  * then indexing order (internal id): one total order, so pages of a
- * result never repeat or skip a hit.
+ * result never repeat or skip a hit.  The same builder gives explain.c the
+ * matchers of a query (ni_search_build), showing it each one as it is
+ * made.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -137,17 +139,21 @@ typedef struct builder {
     ni_hits *h;
     int boolean;               /* operators were used */
     size_t words;              /* content words of the last plain AND built */
+    ni_search_note_fn note;    /* see ni_search_build; NULL for searches */
+    void *note_arg;
 } builder;
 
 static int build(builder *b, const ni_qnode *q, ni_matcher **out);
 
-/* build() with the analyzer in query mode (name keys for every word). */
-static int build_query(builder *b, const ni_qnode *q, ni_matcher **out)
+/* b->note on the matcher *m just made for q, if b has one; frees *m when
+ * that fails. */
+static int noted(builder *b, const ni_qnode *q, ni_matcher **m)
 {
     int rc;
-    ni_analyzer_set_query(b->an, 1);
-    rc = build(b, q, out);
-    ni_analyzer_set_query(b->an, 0);
+    if (!b->note || !*m || (rc = b->note(b->note_arg, q, *m)) == 0)
+        return 0;
+    ni_matcher_free(*m);
+    *m = NULL;
     return rc;
 }
 
@@ -471,7 +477,7 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
                    k->field == NI_QFIELD_ANY) {
             /* a quoted phrase counts as one word: a pasted headline with
              * «quotes» is a list of words too */
-            if ((rc = build_text(b, k, &fw, &m)) < 0 || !m)
+            if ((rc = build_text(b, k, &fw, &m)) < 0 || !m || (rc = noted(b, k, &m)) < 0)
                 continue;
             if (fw)
                 rc = mlist_add(&opt, m);
@@ -545,7 +551,7 @@ fail:
     return rc;
 }
 
-static int build(builder *b, const ni_qnode *q, ni_matcher **out)
+static int build_node(builder *b, const ni_qnode *q, ni_matcher **out)
 {
     mlist kids = { 0 };
     ni_matcher *m = NULL;
@@ -591,6 +597,48 @@ static int build(builder *b, const ni_qnode *q, ni_matcher **out)
         return rc;
     }
     return ni_error(NI_EINVAL, "unknown query node");
+}
+
+/* Builds q and notes what it made. */
+static int build(builder *b, const ni_qnode *q, ni_matcher **out)
+{
+    int rc = build_node(b, q, out);
+    return rc < 0 ? rc : noted(b, q, out);
+}
+
+static void builder_init(builder *b, ni_hits *h, ni_match_ctx *c, const ni_search_options *o)
+{
+    memset(b, 0, sizeof *b);
+    b->c = c;
+    b->and_mode = !o->default_or;
+    b->all_words = (o->flags & NI_SEARCH_ALL_WORDS) != 0;
+    b->h = h;
+    snprintf(h->mode, sizeof h->mode, "%s", b->and_mode ? "all words" : "any word");
+}
+
+/* Builds tree with an analyzer of the index; "boolean" becomes the mode
+ * when operators were used. */
+static int build_tree(builder *b, const ni_qnode *tree, ni_matcher **root)
+{
+    int rc;
+    *root = NULL;
+    if ((rc = ni_index_borrow_analyzer(b->h->idx, &b->an)) < 0)
+        return rc;
+    ni_analyzer_set_query(b->an, 1);       /* name keys for every word */
+    rc = build(b, tree, root);
+    ni_analyzer_set_query(b->an, 0);
+    ni_index_return_analyzer(b->h->idx, b->an);
+    if (rc == 0 && b->boolean)
+        snprintf(b->h->mode, sizeof b->h->mode, "boolean");
+    return rc;
+}
+
+/* 1 when the full matches of the tree b built are followed by partial
+ * ones if they are fewer than asked for. */
+static int wants_partial(const builder *b, const ni_qnode *tree, const ni_search_options *o)
+{
+    return b->and_mode && !b->all_words && b->words >= 2 && tree->type == NI_Q_AND &&
+           !(o->flags & NI_SEARCH_NO_PARTIAL);
 }
 
 /* ---- evaluation -------------------------------------------------------- */
@@ -687,11 +735,8 @@ static int add_partial(ni_hits *h, builder *b, const ni_qnode *tree,
     size_t i, nterms = h->terms.len;
     int rc;
 
-    if ((rc = ni_index_borrow_analyzer(h->idx, &b->an)) < 0)
-        return rc;
     b->and_mode = 0;
-    rc = build_query(b, tree, &root);
-    ni_index_return_analyzer(h->idx, b->an);
+    rc = build_tree(b, tree, &root);
     h->terms.len = nterms;      /* the same words: highlighted once */
     if (rc < 0)
         goto cleanup;
@@ -725,44 +770,68 @@ cleanup:
     return rc;
 }
 
+int ni_search_ctx_init(ni_match_ctx *c, ni_txn *txn, const ni_search_options *o)
+{
+    ni_meta m;
+    int rc;
+
+    memset(c, 0, sizeof *c);
+    if ((rc = ni_meta_read(txn, &m)) < 0)
+        return rc;
+    c->txn = txn;
+    c->bm25.k1 = o->k1;
+    c->bm25.b = o->b;
+    c->bm25.title_weight = o->title_weight;
+    c->bm25.docs = (double)m.docs;
+    c->bm25.avg_title = m.docs ? (double)m.sum_title / (double)m.docs : 0;
+    c->bm25.avg_body = m.docs ? (double)m.sum_body / (double)m.docs : 0;
+    c->next_doc = (uint32_t)m.next_doc;
+    return 0;
+}
+
+int ni_search_build(ni_matcher **out, ni_search_built *info, ni_index *idx,
+                    ni_match_ctx *c, const ni_qnode *tree, const ni_search_options *o,
+                    int partial, ni_search_note_fn note, void *arg)
+{
+    ni_hits *h = ni_mem_calloc(1, sizeof *h);
+    builder b;
+    int rc;
+
+    *out = NULL;
+    if (!h)
+        return ni_error(NI_ENOMEM, "out of memory");
+    h->idx = idx;
+    builder_init(&b, h, c, o);
+    b.note = note;
+    b.note_arg = arg;
+    if (partial)
+        b.and_mode = 0;
+    rc = build_tree(&b, tree, out);
+    if (info) {
+        snprintf(info->mode, sizeof info->mode, "%s", h->mode);
+        info->partial = !partial && wants_partial(&b, tree, o);
+    }
+    ni_buf_free(&h->terms);
+    ni_mem_free(h);
+    return rc;
+}
+
 static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o)
 {
     ni_match_ctx c;
-    ni_meta m;
     builder b;
     ni_matcher *root = NULL;
     topk t = { 0 };
     size_t k = o->offset + o->limit;
     int rc;
 
-    if ((rc = ni_meta_read(h->txn, &m)) < 0)
+    if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
         return rc;
-    memset(&c, 0, sizeof c);
-    c.txn = h->txn;
-    c.bm25.k1 = o->k1;
-    c.bm25.b = o->b;
-    c.bm25.title_weight = o->title_weight;
-    c.bm25.docs = (double)m.docs;
-    c.bm25.avg_title = m.docs ? (double)m.sum_title / (double)m.docs : 0;
-    c.bm25.avg_body = m.docs ? (double)m.sum_body / (double)m.docs : 0;
-    c.next_doc = (uint32_t)m.next_doc;
-
-    memset(&b, 0, sizeof b);
-    b.c = &c;
-    b.and_mode = !o->default_or;
-    b.all_words = (o->flags & NI_SEARCH_ALL_WORDS) != 0;
-    b.h = h;
-    snprintf(h->mode, sizeof h->mode, "%s", b.and_mode ? "all words" : "any word");
+    builder_init(&b, h, &c, o);
     if (!tree)
         return 0;
-    if ((rc = ni_index_borrow_analyzer(h->idx, &b.an)) < 0)
-        return rc;
-    rc = build_query(&b, tree, &root);
-    ni_index_return_analyzer(h->idx, b.an);
-    if (rc < 0)
+    if ((rc = build_tree(&b, tree, &root)) < 0)
         goto cleanup;
-    if (b.boolean)
-        snprintf(h->mode, sizeof h->mode, "boolean");
     if (!root)
         goto cleanup;
     if (!k) {
@@ -788,8 +857,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     h->total_approx = t.approx;
     ni_matcher_free(root);
     root = NULL;
-    if (rc == 0 && h->nres < k && b.and_mode && !b.all_words && b.words >= 2 &&
-        tree->type == NI_Q_AND && !(o->flags & NI_SEARCH_NO_PARTIAL))
+    if (rc == 0 && h->nres < k && wants_partial(&b, tree, o))
         rc = add_partial(h, &b, tree, o, k);
 cleanup:
     ni_matcher_free(root);
@@ -877,6 +945,11 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
     out->title_len = d.title_len;
     out->date = d.date;
     return 0;
+}
+
+ni_txn *ni_hits_txn(const ni_hits *h)
+{
+    return h->txn;
 }
 
 uint64_t ni_hits_total(const ni_hits *h)

@@ -15,7 +15,9 @@
  * the block's header only (largest frequencies, smallest lengths); a lazy
  * term decodes a block's documents only when one of them is needed.  A
  * phrase bounds its score with the sum of its terms' bounds; a phrase's
- * word with several terms holds a position where any of them does.
+ * word with several terms holds a position where any of them does.  For
+ * explanations (explain.c), a term, word or phrase matcher tells its terms'
+ * df, idf, frequencies and scores at its document.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,7 @@ typedef struct term_m {
     int scored;
     int lazy;                  /* decode a block only when its documents are
                                   needed (the caller decodes before scoring) */
+    uint32_t df;
     double idf;
     double blk_max;            /* bound of the current block, < 0: not yet */
 } term_m;
@@ -280,6 +283,7 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
     t->field = field;
     t->scored = scored;
     t->len = len;
+    t->df = ti.df;
     t->idf = ni_bm25_idf(c->bm25.docs, df >= 0 ? df : (double)ti.df);
     /* No document scores more than the largest frequencies over the
      * smallest lengths would (the score grows with tf, shrinks with length). */
@@ -777,6 +781,15 @@ static const ni_matcher_ops phrase_ops = {
     .free = phrase_free, .bound = phrase_bound,
 };
 
+/* The slot of the phrase's i-th term. */
+static size_t phrase_slot(const phrase_m *p, size_t i)
+{
+    size_t k = 0;
+    while (k + 1 < p->n && p->first[k + 1] <= i)
+        k++;
+    return k;
+}
+
 /* 1 when slots a and b have the same alternatives. */
 static int same_slot(const ni_alts *a, const ni_alts *b)
 {
@@ -865,3 +878,50 @@ int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
     return 0;
 }
 
+/* ---- explaining -------------------------------------------------------- */
+
+size_t ni_match_term_count(const ni_matcher *m)
+{
+    if (m->ops == &term_ops)
+        return 1;
+    if (m->ops == &word_ops)
+        return ((const word_m *)m)->n;
+    return m->ops == &phrase_ops ? ((const phrase_m *)m)->nterms : 0;
+}
+
+int ni_match_term_detail(ni_term_detail *out, ni_matcher *m, size_t i, uint32_t doc,
+                         const ni_docinfo *di)
+{
+    term_m *t = m->ops == &term_ops ? (term_m *)m
+              : m->ops == &word_ops ? ((word_m *)m)->t[i] : ((phrase_m *)m)->terms[i];
+    size_t j;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    out->term = t->term;
+    out->len = t->len;
+    out->field = t->field;
+    out->df = t->df;
+    out->idf = t->idf;
+    if (m->ops == &phrase_ops) {
+        out->slot = phrase_slot((const phrase_m *)m, i);
+        out->words = ((const phrase_m *)m)->n;
+    }
+    /* a phrase on doc has a term of every slot on it, a word one of its
+     * terms: the others stand elsewhere */
+    if (m->doc != doc || doc == NI_NO_DOC || t->m.doc != doc)
+        return 0;
+    if ((rc = term_decode(t)) < 0)
+        return rc;
+    out->tf_title = t->s.blk.tf_title[t->s.i];
+    out->tf_body = t->field == NI_QFIELD_TITLE ? 0 : t->s.blk.tf_body[t->s.i];
+    if (m->ops != &word_ops) {
+        out->score = term_score(&t->m, di);
+        return 0;
+    }
+    /* a word scores its terms as one: the whole on the first one there */
+    for (j = 0; j < i && ((word_m *)m)->t[j]->m.doc != doc; j++)
+        ;
+    out->score = j == i ? word_score(m, di) : 0;
+    return 0;
+}

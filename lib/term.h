@@ -1,7 +1,8 @@
 /*
  * term.h - the matchers that read posting blocks (term.c): a term, a
  * cursor over its blocks, and phrases and NEAR checked on positions.  They
- * implement the matcher interface of match.h, bounds for pruning included.
+ * implement the matcher interface of match.h, bounds for pruning included,
+ * and describe their terms for explanations.
  */
 #ifndef NI_TERM_H
 #define NI_TERM_H
@@ -51,5 +52,33 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
  * n - 1 + N positions, in any order.  NI_ENOTFOUND when a slot is empty. */
 int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
                     const uint32_t *qpos, size_t n, uint32_t slop, unsigned field);
+
+/* One term of a term or phrase matcher, for explaining a match
+ * (explain.c). */
+typedef struct ni_term_detail {
+    const char *term;            /* borrowed from the matcher */
+    size_t len;
+    unsigned field;              /* NI_QFIELD_* */
+    uint32_t df;                 /* live documents with the term */
+    double idf;
+    uint32_t tf_title, tf_body;  /* in the document, as scored: tf_body 0 when
+                                    restricted to the title */
+    double score;                /* the term's score in it (0 when unscored);
+                                    a word's terms scored as one: the whole
+                                    on the first term there, 0 on the others */
+    size_t slot;                 /* a phrase's word the term is of (0..) */
+    size_t words;                /* a phrase's words; 0 for a term or word */
+} ni_term_detail;
+
+/* The terms of m: 1 for a term matcher, a word's terms for a word matcher
+ * (ni_match_word), every term of every word for a phrase, 0 for any other
+ * matcher. */
+size_t ni_match_term_count(const ni_matcher *m);
+
+/* Term i of m (i < ni_match_term_count(m)), with its frequencies and score
+ * in document doc (docinfo di) when m stands on doc, 0 otherwise.  0 or
+ * the error of decoding its block. */
+int ni_match_term_detail(ni_term_detail *out, ni_matcher *m, size_t i, uint32_t doc,
+                         const ni_docinfo *di);
 
 #endif
