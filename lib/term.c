@@ -496,8 +496,18 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     w->c = c;
     w->field = field;
     w->idf = ni_bm25_idf(c->bm25.docs, a->df);
-    /* BM25 never reaches idf * (k1 + 1), whatever the frequencies */
-    w->m.max_score = w->idf * (c->bm25.k1 + 1.0);
+    /* no document holds more of the word than all its terms' largest
+     * frequencies, nor is shorter than their shortest lengths */
+    {
+        uint32_t tt = 0, tb = 0, lt = UINT32_MAX, lb = UINT32_MAX;
+        for (i = 0; i < a->n; i++) {
+            tt += a->info[i].max_tf_title;
+            tb += field == NI_QFIELD_TITLE ? 0 : a->info[i].max_tf_body;
+            lt = a->info[i].min_len_title < lt ? a->info[i].min_len_title : lt;
+            lb = a->info[i].min_len_body < lb ? a->info[i].min_len_body : lb;
+        }
+        w->m.max_score = ni_bm25_term(&c->bm25, w->idf, tt, tb, lt, lb);
+    }
     for (i = 0; i < a->n; i++) {
         if ((rc = term_open(&w->t[i], c, a->term[i], a->len[i], field, 1, a->df,
                             &a->info[i])) < 0) {
