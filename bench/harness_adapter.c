@@ -20,7 +20,9 @@
  * in memory; HARNESS_OP=and|or picks the default operator.  The peers' AND
  * needs every word, so HARNESS_OP=and sets NI_SEARCH_ALL_WORDS too
  * (NSEARCH_ALL_WORDS=0 leaves it out: then a query of five or more words
- * needs 60 % of them, nsearch's default).  Docids follow the harness rule:
+ * needs 60 % of them, nsearch's default).  NSEARCH_K1, NSEARCH_B and
+ * NSEARCH_TITLE_WEIGHT set the BM25F parameters of ni_search_options
+ * (for grids; the library's defaults otherwise).  Docids follow the harness rule:
  * id, else url, else L<line>, whitespace turned into '_'.  A title that is
  * not valid query syntax (an unbalanced quote or parenthesis) is searched
  * again with the operator characters replaced by spaces, as the peers'
@@ -202,6 +204,14 @@ static double pct(const double *v, size_t n, double p)
     return v[(r > n ? n : r) - 1];
 }
 
+/* *out = the number in environment variable name, when it is set. */
+static void env_double(const char *name, double *out)
+{
+    const char *v = getenv(name);
+    if (v && *v)
+        *out = strtod(v, NULL);
+}
+
 static int cmd_search(const char *dir, const char *queries, long k)
 {
     ni_open_options oo = NI_OPEN_OPTIONS_INIT;
@@ -227,6 +237,9 @@ static int cmd_search(const char *dir, const char *queries, long k)
     so.limit = (size_t)k;
     so.flags = NI_SEARCH_IDS_ONLY | (getenv("NSEARCH_EXACT") ? 0u : NI_SEARCH_APPROX_TOTAL);
     so.default_or = !(op && strcmp(op, "and") == 0);
+    env_double("NSEARCH_K1", &so.k1);
+    env_double("NSEARCH_B", &so.b);
+    env_double("NSEARCH_TITLE_WEIGHT", &so.title_weight);
 #ifdef NI_SEARCH_ALL_WORDS     /* absent in a library from before it */
     {
         const char *all = getenv("NSEARCH_ALL_WORDS");

@@ -395,7 +395,10 @@ typedef struct ni_search_options {
     size_t limit;         /**< hits to return (default 10) */
     size_t offset;        /**< hits to skip (default 0) */
     int default_or;       /**< 1: plain words are OR-ed, 0: AND-ed (default) */
-    double k1;            /**< BM25 k1 > 0 (default 1.2) */
+    /* BM25F (lib/rank.h).  The defaults were chosen on public query sets
+     * (bench/README.md, "Ranking"): with a low k1 a document holding more
+     * of the query's words wins over one repeating a few of them. */
+    double k1;            /**< BM25 k1 > 0 (default 0.3) */
     double b;             /**< BM25 b in [0, 1] (default 0.75) */
     double title_weight;  /**< BM25F weight of the title field, >= 0 (default 2.0) */
     int sort;             /**< NI_SORT_RELEVANCE or NI_SORT_DATE */
@@ -426,7 +429,7 @@ typedef struct ni_search_options {
 #define NI_SEARCH_NO_PARTIAL 0x8u
 
 #define NI_SEARCH_OPTIONS_INIT \
-    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0 }
+    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 2.0, NI_SORT_RELEVANCE, 0 }
 
 /** The result cursor of a search. */
 typedef struct ni_hits ni_hits;
