@@ -418,7 +418,7 @@ typedef struct ni_search_options {
 
 /** With the default AND, every content word is required however many the
  *  query has, as in the AND of other engines.  Without it a list of five or
- *  more plain words (a pasted headline) needs only 60 % of them (mode "at
+ *  more plain words (a pasted headline) needs only 80 % of them (mode "at
  *  least N of M words").  Function words stay optional either way; no
  *  effect with default_or or explicit operators.  No partial matches
  *  follow either. */

@@ -9,8 +9,8 @@
  *  - default AND: every content word is required; function words (see
  *    ni_is_function_word) are optional and only add to the score, unless
  *    the query has nothing else;
- *  - a long list of plain words (LONG_QUERY_WORDS or more, e.g. a pasted
- *    headline) requires only LONG_QUERY_SHARE of them, ranked by BM25F,
+ *  - a long list of plain words (NI_LONG_QUERY_WORDS or more, e.g. a pasted
+ *    headline) requires only NI_LONG_QUERY_SHARE of them, ranked by BM25F,
  *    unless NI_SEARCH_ALL_WORDS asks for all;
  *  - default OR: any content word.
  * When plain words in the default AND match fewer documents than offset +
@@ -128,8 +128,6 @@ static inline void heap_push(result *h, size_t *n, size_t k, const result *r, in
 /* ---- from the query tree to matchers ----------------------------------- */
 
 #define MAX_PREFIX_TERMS 128
-#define LONG_QUERY_WORDS 5     /* from this many words on, not all are required */
-#define LONG_QUERY_SHARE 0.6   /* the share of them that is */
 
 typedef struct builder {
     ni_match_ctx *c;
@@ -500,9 +498,9 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
         req.n = 0;
         if (rc < 0 || (rc = mlist_add(&req, m)) < 0)
             goto fail;
-    } else if (q->implicit && plain && !b->all_words && words >= LONG_QUERY_WORDS &&
+    } else if (q->implicit && plain && !b->all_words && words >= NI_LONG_QUERY_WORDS &&
                words == req.n) {
-        size_t need = (size_t)((double)words * LONG_QUERY_SHARE + 0.999);
+        size_t need = (size_t)((double)words * NI_LONG_QUERY_SHARE + 0.999);
         snprintf(b->h->mode, sizeof b->h->mode, "at least %zu of %zu words", need, words);
         rc = ni_match_or(&m, req.m, req.n, need);
         req.n = 0;

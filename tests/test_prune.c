@@ -343,7 +343,7 @@ static void minimum_match(void)
                 counts[j] += one[j];
             distinct++;
         }
-        need = (int)((double)distinct * 0.6 + 0.999);
+        need = (int)((double)distinct * NI_LONG_QUERY_SHARE + 0.999);
         for (j = 0; j < NDOCS; j++) {
             want[j] = counts[j] >= need;
             want_all[j] = counts[j] == distinct;

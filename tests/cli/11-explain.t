@@ -17,7 +17,7 @@ $ nsearch explain "$DB" продажи билетов ria-1908828530
 > rank      1
 > date      2023-11-11 11:07:00
 > lengths   title 9, body 47 (averages 9.43, 83.57 over 7 documents)
-> bm25f     k1 1.2, b 0.75, title weight 2
+> bm25f     k1 0.3, b 0.75, title weight 2
 >
 > query    term    kind  field  tf:title  tf:body  df     idf   score
 > продажи  продаж  word  any           1        2   2  1.1632  S
@@ -37,7 +37,7 @@ $ nsearch explain "$DB" осадков продажи ria-1913493715
 > rank      1
 > date      2023-12-03 19:48:00
 > lengths   title 6, body 31 (averages 9.43, 83.57 over 7 documents)
-> bm25f     k1 1.2, b 0.75, title weight 2
+> bm25f     k1 0.3, b 0.75, title weight 2
 >
 > query    term    kind  field  tf:title  tf:body  df     idf   score
 > осадков  осадк   word  any           1        1   1  1.6740  S
@@ -56,7 +56,7 @@ $ nsearch explain "$DB" осадков продажи --no-partial ria-191349371
 > rank      not among the first 100 hits
 > date      2023-12-03 19:48:00
 > lengths   title 6, body 31 (averages 9.43, 83.57 over 7 documents)
-> bm25f     k1 1.2, b 0.75, title weight 2
+> bm25f     k1 0.3, b 0.75, title weight 2
 >
 > query    term    kind  field  tf:title  tf:body  df     idf  score
 > осадков  осадк   word  any           1        1   1  1.6740      -
@@ -102,11 +102,11 @@ $ nsearch explain "$DB" --or осадков снега ria-1902239544 | sed -n '
 > date      none
 > why not   holds none of осадков снега
 
-=== a long query: 4 of 6 words needed, 2 held: a partial match, what it lacks
+=== a long query: 5 of 6 words needed, 2 held: a partial match, what it lacks
 $ nsearch explain "$DB" выпало рекордное количество осадков ленинского проспекта ria-1912824677 | sed -n '/^mode/p;/^match/p;/^partial/,$p'
-> mode      at least 4 of 6 words
+> mode      at least 5 of 6 words
 > match     partial (holds only some of the words)
-> partial   holds 2 of the 6 words, needs 4: выпало рекордное количество осадков ленинского проспекта
+> partial   holds 2 of the 6 words, needs 5: выпало рекордное количество осадков ленинского проспекта
 >           lacks выпало
 >           lacks рекордное
 >           lacks количество
@@ -115,7 +115,7 @@ $ nsearch explain "$DB" выпало рекордное количество о�
 === --json: one object; a phrase's words
 $ nsearch explain --json "$DB" '"продажи билетов"' ria-1907394827
 | s/"score":[0-9.e+-]+/"score":S/g
-> {"id":"ria-1907394827","query":"\"продажи билетов\"","match":"full","score":S,"rank":2,"mode":"boolean","doc":{"title_len":11,"body_len":29,"date":"2023-11-04 11:15:00","avg_title_len":9.42857,"avg_body_len":83.5714,"docs":7,"k1":1.2,"b":0.75,"title_weight":2},"terms":[{"query":"\"продажи билетов\"","term":"продаж","kind":"phrase","field":"any","tf_title":1,"tf_body":1,"df":2,"idf":1.16315,"counted":true,"score":S},{"query":"\"продажи билетов\"","term":"билет","kind":"phrase","field":"any","tf_title":1,"tf_body":1,"df":2,"idf":1.16315,"counted":true,"score":S}],"reasons":[]}
+> {"id":"ria-1907394827","query":"\"продажи билетов\"","match":"full","score":S,"rank":2,"mode":"boolean","doc":{"title_len":11,"body_len":29,"date":"2023-11-04 11:15:00","avg_title_len":9.42857,"avg_body_len":83.5714,"docs":7,"k1":0.3,"b":0.75,"title_weight":2},"terms":[{"query":"\"продажи билетов\"","term":"продаж","kind":"phrase","field":"any","tf_title":1,"tf_body":1,"df":2,"idf":1.16315,"counted":true,"score":S},{"query":"\"продажи билетов\"","term":"билет","kind":"phrase","field":"any","tf_title":1,"tf_body":1,"df":2,"idf":1.16315,"counted":true,"score":S}],"reasons":[]}
 
 === --json without a match: score and rank null, the reasons
 $ nsearch explain --json "$DB" 'осадков -москва' ria-1913493715
