@@ -134,7 +134,8 @@ typedef struct ni_analyzer ni_analyzer;
  *    a word yields the name key instead of its stemmed term.
  *  - NI_NAME_START: capitalised first in a sentence (after . ! ? … : or a
  *    line break, or first in the text) or written in capitals: maybe a
- *    name.  It yields its stemmed term first, then the name key.
+ *    name.  It yields its stemmed term first, then the name key when that
+ *    is not the term («Песков»: «песк», then «песков»; «Москва»: «москв»).
  *
  * A hyphenated compound whose first part has a name key has one too: the
  * parts' keys joined by '-' (Ростов-на-Дону, Ростове-на-Дону →
@@ -426,7 +427,7 @@ typedef struct ni_search_options {
 
 /** With the default AND, every content word is required however many the
  *  query has, as in the AND of other engines.  Without it a list of five or
- *  more plain words (a pasted headline) needs only 60 % of them (mode "at
+ *  more plain words (a pasted headline) needs only 80 % of them (mode "at
  *  least N of M words").  Function words stay optional either way; no
  *  effect with default_or or explicit operators.  No partial matches
  *  follow either. */
@@ -525,6 +526,173 @@ NI_API const char *ni_hits_notice(const ni_hits *hits);
 
 /** Frees a cursor (NULL accepted). */
 NI_API void ni_hits_free(ni_hits *hits);
+
+/* ------------------------------------------------------------------ */
+/* Explaining a match                                                  */
+/* ------------------------------------------------------------------ */
+
+/**
+ * How one document matched a query and what its score is made of, or why
+ * it did not match (ni_explain).  Read it with the ni_explanation_*
+ * accessors; free it with ni_explanation_free.  Not thread-safe: one
+ * thread at a time.
+ */
+typedef struct ni_explanation ni_explanation;
+
+/**
+ * Explains how the committed document with external id `id` fares with
+ * query and opts (NULL for the defaults), exactly as ni_search would treat
+ * it: whether it matches (fully, or as a partial match), the BM25F score
+ * ni_search gives it (the same double, to the last bit), a line per query
+ * term with its frequencies in the document and its part of the score,
+ * the reasons it does not match, and its rank in ni_search's hits for the
+ * same options (offset + limit hits deep).  One snapshot is read for all of
+ * it.  Returns 0 (also when the document does not match), NI_ENOTFOUND
+ * when there is no document with that id, NI_ESYNTAX for a malformed
+ * query, NI_EINVAL for bad options, as ni_search.
+ */
+NI_API int ni_explain(ni_explanation **out, ni_index *idx, const char *query,
+                      size_t query_len, const char *id, size_t id_len,
+                      const ni_search_options *opts);
+
+/* How the document matched (ni_explanation_match). */
+#define NI_EXPLAIN_NO_MATCH 0 /**< it does not match: see the reasons */
+#define NI_EXPLAIN_FULL     1 /**< it matches the query as ni_hits_mode says */
+#define NI_EXPLAIN_PARTIAL  2 /**< it is a partial match, holding only some of the
+                                   words (see ni_hits_partial_total); the reasons
+                                   say which it lacks.  ni_search lists it after
+                                   the full matches when those are fewer than
+                                   offset + limit */
+
+/** NI_EXPLAIN_NO_MATCH, NI_EXPLAIN_FULL or NI_EXPLAIN_PARTIAL. */
+NI_API int ni_explanation_match(const ni_explanation *ex);
+
+/**
+ * The document's score, as ni_search gives it (ni_hit.score), or 0 when it
+ * does not match: the sum of the counted terms' scores
+ * (ni_explain_term.score), added up in the order of the query's structure
+ * (so their plain sum may differ in the last bits), plus the proximity
+ * bonus (ni_explanation_proximity), added last.
+ */
+NI_API double ni_explanation_score(const ni_explanation *ex);
+
+/**
+ * The part of the score for the query's words standing near each other in
+ * the document (ni_search_options.proximity), 0 when there is none or the
+ * document does not match.
+ */
+NI_API double ni_explanation_proximity(const ni_explanation *ex);
+
+/** Its 1-based rank in ni_search's hits for the same query and options
+ *  (counting the offset), or 0 when it is not among them. */
+NI_API size_t ni_explanation_rank(const ni_explanation *ex);
+
+/** How the query's plain words were combined, as ni_hits_mode says ("all
+ *  words", "at least 3 of 5 words", ...).  Valid until the explanation is
+ *  freed. */
+NI_API const char *ni_explanation_mode(const ni_explanation *ex);
+
+/** What the BM25F score of the document is computed from: its field
+ *  lengths, the index's averages and size, and the parameters of the
+ *  options; and its date, for date filters.  A term's score is
+ *  idf * tf' * (k1 + 1) / (tf' + k1), where tf' = title_weight * tf_title /
+ *  (1 - b + b * len_title / avg_title) + tf_body / (1 - b + b * len_body /
+ *  avg_body) (a field no document has is not normalised). */
+typedef struct ni_explain_doc {
+    uint32_t len_title, len_body;  /**< the document's lengths, in positions */
+    int64_t date;                  /**< its date (NI_DATE_NONE when it has none) */
+    double avg_title, avg_body;    /**< the averages over the index */
+    uint64_t docs;                 /**< live documents (N of the idf) */
+    double k1, b, title_weight;    /**< from the search options */
+} ni_explain_doc;
+
+/** Fills *out for the explained document. */
+NI_API void ni_explanation_doc(ni_explain_doc *out, const ni_explanation *ex);
+
+/* What a term line stands for (ni_explain_term.kind).  More kinds may come
+ * (e.g. more terms a word is searched under); show an unknown one as an
+ * alternate. */
+#define NI_EXPLAIN_WORD      1 /**< a query word's indexed term (its stem); a phrase
+                                    of one word is that word */
+#define NI_EXPLAIN_FORM      2 /**< the word as written, normalised, searched beside
+                                    its stem («ростове» beside «ростов») */
+#define NI_EXPLAIN_ALTERNATE 3 /**< another term a query word is searched under */
+#define NI_EXPLAIN_PHRASE    4 /**< a word of a phrase or NEAR ("a b", "a b"~N), or
+                                    of a query word that analyses into several
+                                    («10/20»), counted where they stand together */
+#define NI_EXPLAIN_PREFIX    5 /**< a term a prefix (word*) expanded to; only those
+                                    the document holds are listed */
+#define NI_EXPLAIN_NAME      6 /**< a query word's name key (NI_TOKEN_NAME): the term
+                                    starts with NI_NAME_MID or NI_NAME_START.  A word
+                                    searched under several terms is scored as one
+                                    term: its score is on the first line the
+                                    document holds */
+
+/**
+ * One term of the query as it was searched, with the document's figures.
+ * Words the query excludes (NOT) and rubric: filters have no lines (see the
+ * reasons).  Strings are borrowed until the explanation is freed.
+ */
+typedef struct ni_explain_term {
+    const char *term;  size_t term_len;   /**< the indexed term */
+    const char *query; size_t query_len;  /**< the part of the query it comes from,
+                                               as written («title:мост», «"a b"~2») */
+    int kind;                  /**< NI_EXPLAIN_WORD, ... */
+    int title_only;            /**< 1: restricted to the title (title:) */
+    uint32_t tf_title;         /**< occurrences in the document's title */
+    uint32_t tf_body;          /**< in its body (0 when title_only: not counted) */
+    uint32_t df;               /**< live documents holding the term */
+    double idf;                /**< ln(1 + (N - df + 0.5) / (df + 0.5)) */
+    int counted;               /**< 1 when score is part of the document's score:
+                                    the term is there and the query counts it (a
+                                    phrase only where the phrase is, one side of
+                                    an OR only where that side matches) */
+    double score;              /**< its BM25F score in the document when counted,
+                                    else 0 */
+} ni_explain_term;
+
+/** The number of term lines. */
+NI_API size_t ni_explanation_term_count(const ni_explanation *ex);
+
+/** Fills *out with term line i (in the order of the query): 0, or NI_EINVAL
+ *  when i is out of range. */
+NI_API int ni_explanation_term(ni_explain_term *out, const ni_explanation *ex, size_t i);
+
+/* Why a document does not match (ni_explain_reason.kind), or, for a partial
+ * match, what it lacks. */
+#define NI_WHY_LACKS    1 /**< it does not hold a word, phrase or prefix the query
+                               needs */
+#define NI_WHY_EXCLUDED 2 /**< it holds what the query excludes (-word, NOT ...) */
+#define NI_WHY_DATE     3 /**< its date is outside a date:, after: or before: range,
+                               or it has none */
+#define NI_WHY_RUBRIC   4 /**< its rubric is not the one rubric: asks for */
+#define NI_WHY_TOO_FEW  5 /**< a long query needing only a share of its words: the
+                               document holds fewer (held, needed, of); each word
+                               it lacks follows as NI_WHY_LACKS */
+#define NI_WHY_NONE_OF  6 /**< it holds none of the alternatives of an OR (with
+                               default_or: none of the words); why not, for each
+                               alternative that is more than a word, follows */
+#define NI_WHY_EMPTY    7 /**< the query has nothing to search (no words) */
+
+/** One reason; the query part is borrowed until the explanation is freed. */
+typedef struct ni_explain_reason {
+    int kind;                             /**< NI_WHY_* */
+    const char *query; size_t query_len;  /**< the part of the query concerned, as
+                                               written («-москва», «date:2024») */
+    size_t held, needed, of;              /**< NI_WHY_TOO_FEW: words held, needed,
+                                               in the query; 0 otherwise */
+} ni_explain_reason;
+
+/** The number of reasons: at least one when the document does not match
+ *  or is a partial match, none when it matches fully. */
+NI_API size_t ni_explanation_reason_count(const ni_explanation *ex);
+
+/** Fills *out with reason i: 0, or NI_EINVAL when i is out of range. */
+NI_API int ni_explanation_reason(ni_explain_reason *out, const ni_explanation *ex,
+                                 size_t i);
+
+/** Frees an explanation (NULL accepted). */
+NI_API void ni_explanation_free(ni_explanation *ex);
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,9 @@
  * here, so «за́мок» and «пере\u00ADдача» are read as one word.
  *
  * Words.  The break iterator's rule status keeps letters, numbers and
- * ideographs and drops spaces and punctuation.  Words joined by exactly one
+ * ideographs and drops spaces and punctuation.  Letters joined by a dot,
+ * which UAX #29 keeps in one word, are words of their own (Д.Медведева,
+ * А.В.Лебедев, т.е.; numbers such as 10.5 stay whole).  Words joined by exactly one
  * hyphen (U+002D, U+2010 or U+2011) with nothing else between them form a
  * compound (Ростов-на-Дону, Су-57, COVID-19, по-русски; at most MAX_PARTS
  * parts): it is emitted first, whole, at its first part's position, with the
@@ -53,6 +55,7 @@
 #include "error.h"
 #include "hash.h"
 #include "mem.h"
+#include "namekey.h"
 #include "stem.h"
 
 #define CHUNK_BYTES (64 * 1024)
@@ -116,6 +119,7 @@ struct ni_analyzer {
     int32_t ulen, ucap;
     int chunk_open;
     int32_t boundary;               /* the break iterator's position */
+    int32_t rest, rest_end;         /* a word's part after a dot, to come */
     part ahead;                     /* the chunk's next word, when s < t */
 
     uint32_t position;              /* of the next word */
@@ -348,6 +352,7 @@ static int next_chunk(ni_analyzer *an)
     if (U_FAILURE(st))
         return icu_error(st, "ICU word break iterator");
     an->boundary = 0;
+    an->rest = an->rest_end = 0;
     an->chunk_open = 1;
     return 0;
 }
@@ -401,71 +406,6 @@ static uint8_t letter_case(const UChar *u, int32_t n)
     return first_upper ? TITLE : LOWER;
 }
 
-/*
- * The case endings a name key drops, longest first: those of the Russian
- * paradigms names follow (nouns in a consonant, -а/-я, -ь, -ий/-ей/-ай,
- * -ия/-ея, -ье; surnames in -ов/-ев/-ин/-ын, whose suffix stays; adjectival
- * surnames and places in -ский/-ой/-ый/-ая).  Plural case endings other
- * than -ых/-их/-ыми/-ими are left alone, so «Песков» keeps its «ов».  -о
- * goes, so that Министерство and Министерства share a key, but not after
- * -ов/-ев/-ин/-ын: Пушкино, Иваново, Борисово are places of their own,
- * not Пушкин, Иванов, Борисов.
- */
-static const char *const name_endings[] = {
-    "ого", "его", "ому", "ему", "ыми", "ими", "ием", "еем", "аем", "ией", "еей",
-    "ой", "ей", "ом", "ем", "ым", "им", "ых", "их", "ую", "юю", "ая", "яя",
-    "ий", "ый", "ие", "ые", "ое", "ее", "ия", "ии", "ию", "ея", "еи", "ею",
-    "ья", "ье", "ью", "ьи", "ою", "ай", "аю", "ае",
-    "а", "я", "у", "ю", "е", "и", "ы", "о", "ь",
-};
-
-/*
- * The length in bytes of the name key of s[0..n), a normalised word of
- * Cyrillic letters only (two bytes each): the word without the longest of
- * name_endings it ends with, as long as two letters stay (three before a
- * longer ending), so every case form of a name has one key: Песков,
- * Пескова, Пескову, Песковым -> песков; Ростове -> ростов; Мария, Марии,
- * Марией -> мар; Жуковский, Жуковского -> жуковск; Шойгу (indeclinable)
- * -> шойг in every sentence.  «им» is an ending only after г к х ж ш щ ч
- * (Жуковским), so Максим keeps it.  The key is a prefix of the word.
- */
-static int after_velar_or_sibilant(const char *s, size_t base)
-{
-    static const char letters[] = "гкхжшщч";
-    size_t i;
-    for (i = 0; i + 2 <= sizeof letters - 1; i += 2)
-        if (memcmp(s + base - 2, letters + i, 2) == 0)
-            return 1;
-    return 0;
-}
-
-/* 1 when s[0..base) ends in -ов, -ев, -ин or -ын (base >= 4 bytes). */
-static int after_name_suffix(const char *s, size_t base)
-{
-    static const char *const suffixes[] = { "ов", "ев", "ин", "ын" };
-    size_t i;
-    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-        if (memcmp(s + base - 4, suffixes[i], 4) == 0)
-            return 1;
-    return 0;
-}
-
-static size_t name_key_len(const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < sizeof name_endings / sizeof name_endings[0]; i++) {
-        const char *e = name_endings[i];
-        size_t el = strlen(e), base = n - el;
-        if (el >= n || memcmp(s + base, e, el) != 0 || base < (el > 2 ? 6u : 4u))
-            continue;
-        if (strcmp(e, "им") == 0 && !after_velar_or_sibilant(s, base))
-            continue;
-        if (strcmp(e, "о") == 0 && after_name_suffix(s, base))
-            break;             /* Пушкино, Иваново: places, not Пушкин */
-        return base;
-    }
-    return n;
-}
 
 /* Normalises, classifies and stems the word u[0..n) into a new cache
  * entry. */
@@ -574,7 +514,7 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
      * key, unless it is a function word */
     if (!number && cyr && !other && !nonletter && fl >= 2 && ulen == 2 * fl &&
         !(e->flags & NI_TOKEN_FUNCTION))
-        e->name_len = (uint8_t)name_key_len(an->utf8, (size_t)ulen);
+        e->name_len = (uint8_t)ni_name_key_len(an->utf8, (size_t)ulen);
     e->term_hash = ni_term_hash(term, term_len);
     e->term_in_norm = term_len <= (size_t)ulen && memcmp(term, an->utf8, term_len) == 0;
     if ((rc = ni_buf_put(&an->arena, an->utf8, (size_t)ulen)) < 0)
@@ -708,25 +648,41 @@ static void scan_ahead(ni_analyzer *an)
 {
     part *w = &an->ahead;
     for (;;) {
-        int32_t s = an->boundary, t = ubrk_next(an->bi);
-        int status;
-        if (t == UBRK_DONE) {
-            w->s = w->t = 0;
-            return;
+        int32_t s, t, d;
+        int status = UBRK_WORD_LETTER;
+        if (an->rest < an->rest_end) {
+            s = an->rest;
+            t = an->rest_end;
+            an->rest_end = 0;
+        } else {
+            s = an->boundary;
+            t = ubrk_next(an->bi);
+            if (t == UBRK_DONE) {
+                w->s = w->t = 0;
+                return;
+            }
+            an->boundary = t;
+            status = ubrk_getRuleStatus(an->bi);
+            if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) {
+                if (!an->sentence_start)
+                    an->sentence_start = ends_sentence(an->u + s, t - s);
+                continue;
+            }
         }
-        an->boundary = t;
-        status = ubrk_getRuleStatus(an->bi);
-        if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) {
-            if (!an->sentence_start)
-                an->sentence_start = ends_sentence(an->u + s, t - s);
-            continue;
+        w->number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
+        /* letters joined by a dot are words of their own (Д.Медведева) */
+        for (d = s + 1; !w->number && d < t - 1 && an->u[d] != '.'; d++)
+            ;
+        if (!w->number && d < t - 1) {
+            an->rest = d + 1;
+            an->rest_end = t;
+            t = d;
         }
         w->s = s;
         w->t = t;
         w->e = NULL;
         w->initial = an->sentence_start;
         an->sentence_start = 0;
-        w->number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
         if (t - s <= MAX_WORD_UNITS) {
             w->hash = hash_units(an->u + s, t - s) ^ (uint32_t)w->number;
             PREFETCH(&an->table[w->hash & (an->nslots - 1)]);
@@ -805,14 +761,21 @@ static int queue_name(ni_analyzer *an, const part *p, char prefix, unsigned extr
 }
 
 /* Queues one word's tokens: its term, unless it is a name in the middle of
- * a sentence of a document, and its name key when it has one. */
+ * a sentence of a document, and its name key when it has one (at a
+ * sentence start, only when it is not the term: «Москва» there is
+ * «москв» either way, «Песков» is «песк» and «песков»). */
 static int queue_word(ni_analyzer *an, const part *p, unsigned extra)
 {
-    char prefix = name_prefix(an, p->e, p->initial);
-    if (p->e->too_long)
+    const entry *e = p->e;
+    char prefix = name_prefix(an, e, p->initial);
+    if (e->too_long)
         return 0;
     if (an->query || prefix != NI_NAME_MID)
         queue_entry(an, p, extra);
+    /* at a sentence start, a key equal to the term says nothing more */
+    if (prefix == NI_NAME_START && !an->query && e->name_len == e->term_len &&
+        memcmp(entry_norm(an, e), entry_term(an, e), e->term_len) == 0)
+        return 0;
     return prefix ? queue_name(an, p, prefix, extra) : 0;
 }
 
@@ -833,6 +796,21 @@ static int join_parts(ni_analyzer *an, int n, int what)
             return rc;
     }
     return 0;
+}
+
+/* 1 when every part of the run's n has a name key equal to its term, so
+ * the compound's key is its term. */
+static int same_as_term(const ni_analyzer *an, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        const entry *e = an->run[i].e;
+        size_t len = e->name_len ? e->name_len : e->norm_len;
+        if (len != e->term_len ||
+            memcmp(entry_norm(an, e), entry_term(an, e), e->term_len) != 0)
+            return 0;
+    }
+    return 1;
 }
 
 /* Queues the whole compound of the run's n parts: its term (the parts'
@@ -860,6 +838,8 @@ static int queue_compound(ni_analyzer *an, int n)
     for (i = 0; i < 2; i++) {
         pending *q = &an->queue[an->qlen];
         if (i == 0 ? !an->query && prefix == NI_NAME_MID : !prefix)
+            continue;
+        if (i == 1 && prefix == NI_NAME_START && !an->query && same_as_term(an, n))
             continue;
         q->norm_in_run = q->term_in_run = 1;
         q->norm_off = norm_off;

@@ -1,14 +1,15 @@
 /*
  * api.c - the public entry points of include/newsindex.h: argument checks
  * and the version of option structs, nothing else.  The handle's services
- * are in index.c, writing in writer.c, searching in search.c, verifying in
- * check.c, copying in copy.c.
+ * are in index.c, writing in writer.c, searching in search.c, explaining a
+ * match in explain.c, verifying in check.c, copying in copy.c.
  */
 #include <stddef.h>
 #include <string.h>
 
 #include "copy.h"
 #include "error.h"
+#include "explain.h"
 #include "index.h"
 #include "mem.h"
 #include "search.h"
@@ -136,10 +137,39 @@ int ni_index_stats(ni_stats *out, ni_index *idx)
     return ni_index_read_stats(out, idx);
 }
 
+/* 0 when *opts (not NULL) are search options this library takes; options
+ * of version 1 (without proximity) are copied into full, with the default
+ * proximity, and *opts points there. */
+static int check_search_options(const ni_search_options **opts, ni_search_options *full)
+{
+    const ni_search_options *o = *opts;
+    if (o->version < 1 || o->version > NI_SEARCH_OPTIONS_VERSION)
+        return ni_error(NI_EINVAL, "ni_search_options version %u; this library "
+                        "knows 1 to %u", o->version, NI_SEARCH_OPTIONS_VERSION);
+    if (o->version == 1) {
+        /* a caller's struct without proximity: the fields up to it */
+        memcpy(full, o, offsetof(ni_search_options, proximity));
+        full->version = NI_SEARCH_OPTIONS_VERSION;
+        *opts = o = full;
+    }
+    if (!(o->k1 > 0) || !(o->b >= 0 && o->b <= 1) || !(o->title_weight >= 0) ||
+        o->k1 > 1e6 || o->title_weight > 1e6 || !(o->proximity >= 0) || o->proximity > 1e6)
+        return ni_error(NI_EINVAL, "ranking parameters out of range (k1 %g, b %g, "
+                        "title weight %g, proximity %g)", o->k1, o->b, o->title_weight,
+                        o->proximity);
+    if (o->limit > ((size_t)1 << 24) || o->offset > ((size_t)1 << 24))
+        return ni_error(NI_EINVAL, "limit and offset must be at most %zu",
+                        (size_t)1 << 24);
+    if (o->sort != NI_SORT_RELEVANCE && o->sort != NI_SORT_DATE)
+        return ni_error(NI_EINVAL, "unknown sort order %d", o->sort);
+    return 0;
+}
+
 int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
               const ni_search_options *opts)
 {
     ni_search_options def = NI_SEARCH_OPTIONS_INIT;
+    int rc;
 
     ni_error_clear();
     if (!out)
@@ -149,25 +179,26 @@ int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
         return ni_error(NI_EINVAL, "ni_search: NULL argument");
     if (!opts)
         opts = &def;
-    if (opts->version < 1 || opts->version > NI_SEARCH_OPTIONS_VERSION)
-        return ni_error(NI_EINVAL, "ni_search_options version %u; this library "
-                        "knows 1 to %u", opts->version, NI_SEARCH_OPTIONS_VERSION);
-    if (opts->version == 1) {
-        /* a caller's struct without proximity: the fields up to it */
-        memcpy(&def, opts, offsetof(ni_search_options, proximity));
-        def.version = NI_SEARCH_OPTIONS_VERSION;
-        opts = &def;
-    }
-    if (!(opts->k1 > 0) || !(opts->b >= 0 && opts->b <= 1) || !(opts->title_weight >= 0) ||
-        opts->k1 > 1e6 || opts->title_weight > 1e6 || !(opts->proximity >= 0) ||
-        opts->proximity > 1e6)
-        return ni_error(NI_EINVAL, "ranking parameters out of range (k1 %g, b %g, "
-                        "title weight %g, proximity %g)", opts->k1, opts->b,
-                        opts->title_weight, opts->proximity);
-    if (opts->limit > ((size_t)1 << 24) || opts->offset > ((size_t)1 << 24))
-        return ni_error(NI_EINVAL, "limit and offset must be at most %zu",
-                        (size_t)1 << 24);
-    if (opts->sort != NI_SORT_RELEVANCE && opts->sort != NI_SORT_DATE)
-        return ni_error(NI_EINVAL, "unknown sort order %d", opts->sort);
+    if ((rc = check_search_options(&opts, &def)) < 0)
+        return rc;
     return ni_search_run(out, idx, query ? query : "", query_len, opts);
+}
+
+int ni_explain(ni_explanation **out, ni_index *idx, const char *query, size_t query_len,
+               const char *id, size_t id_len, const ni_search_options *opts)
+{
+    ni_search_options def = NI_SEARCH_OPTIONS_INIT;
+    int rc;
+
+    ni_error_clear();
+    if (!out)
+        return ni_error(NI_EINVAL, "ni_explain: out is NULL");
+    *out = NULL;
+    if (!idx || (!query && query_len) || !id)
+        return ni_error(NI_EINVAL, "ni_explain: NULL argument");
+    if (!opts)
+        opts = &def;
+    if ((rc = check_search_options(&opts, &def)) < 0)
+        return rc;
+    return ni_explain_run(out, idx, query ? query : "", query_len, id, id_len, opts);
 }

@@ -6,7 +6,8 @@
  * posting blocks (term, phrase, NEAR) are in term.c.  No matcher allocates
  * per document.  Each also answers the pruning hooks of ni_matcher_ops
  * (its bound is the sum of its parts', and ANDs and ORs list their parts);
- * the top-k evaluator that uses them is prune.c.
+ * the top-k evaluator that uses them is prune.c.  For explanations
+ * (explain.c) it says which of them a matcher without parts is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -602,4 +603,19 @@ int ni_match_none(ni_matcher **out)
     m->ops = &none_ops;
     m->doc = NI_NO_DOC;
     return 0;
+}
+
+ni_match_kind ni_match_describe(const ni_matcher *m, ni_matcher **kid, int64_t *lo,
+                                int64_t *hi)
+{
+    if (m->ops == &date_ops) {
+        const date_m *d = (const date_m *)m;
+        *kid = d->kid;
+        *lo = d->lo;
+        *hi = d->hi;
+        return NI_MATCH_DATE;
+    }
+    if (m->ops == &all_ops)
+        return NI_MATCH_ALL;
+    return m->ops == &none_ops ? NI_MATCH_NONE : NI_MATCH_OTHER;
 }

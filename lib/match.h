@@ -268,4 +268,11 @@ int ni_match_none(ni_matcher **out);
 /* Frees m and the matchers it owns; NULL accepted. */
 void ni_matcher_free(ni_matcher *m);
 
+/* Which of the matchers above that have no parts m is, for explaining a
+ * match (explain.c): a date filter (its kid and range in *kid, *lo, *hi),
+ * every document, nothing, or another (an AND, an OR, a term, a phrase). */
+typedef enum { NI_MATCH_OTHER, NI_MATCH_DATE, NI_MATCH_ALL, NI_MATCH_NONE } ni_match_kind;
+ni_match_kind ni_match_describe(const ni_matcher *m, ni_matcher **kid, int64_t *lo,
+                                int64_t *hi);
+
 #endif

@@ -201,6 +201,7 @@ static int parse_phrase(parser *p, ni_qnode **out)
     n->text = p->s + p->i + q;
     n->len = j - (p->i + q);
     p->i = j + (p->s[j] == '"' ? 1 : cl);
+    n->end = p->i;
     if (p->i < p->len && p->s[p->i] == '~') {
         size_t at = p->i++;
         uint32_t slop = 0;
@@ -214,6 +215,7 @@ static int parse_phrase(parser *p, ni_qnode **out)
             return syntax(at, "'~' wants a distance from 0 to 64");
         }
         n->slop = slop;
+        n->end = p->i;
     }
     *out = n;
     return 0;
@@ -247,7 +249,7 @@ static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
                 return rc;
         } else {
             n = word_len(p, p->i);
-            if ((rc = new_node(p, NI_Q_WORD, p->i, &q)) < 0)
+            if ((rc = new_node(p, NI_Q_WORD, start, &q)) < 0)
                 return rc;
             q->text = p->s + p->i;
             q->len = n;
@@ -257,8 +259,11 @@ static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
             }
             p->i += n;
         }
-        if (q)
+        if (q) {
             set_field(q, NI_QFIELD_TITLE);
+            q->offset = start;
+            q->end = p->i;
+        }
         *out = q;
         return 0;
     }
@@ -276,6 +281,8 @@ static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
             q->len = n;
             p->i += n;
         }
+        q->offset = start;
+        q->end = p->i;
         *out = q;
         return 0;
     }
@@ -306,6 +313,7 @@ static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
         q->lo = lo;
         q->hi = hi;
         p->i += n;
+        q->end = p->i;
         *out = q;
         return 0;
     }
@@ -343,6 +351,7 @@ static int parse_unary(parser *p, int depth, ni_qnode **out)
             ni_query_free(q);
             return rc;
         }
+        q->end = kid->end;
         *out = q;
         return 0;
     }
@@ -356,6 +365,10 @@ static int parse_unary(parser *p, int depth, ni_qnode **out)
             return syntax(start, "unbalanced '('");
         }
         p->i++;
+        if (q) {
+            q->offset = start;
+            q->end = p->i;
+        }
         *out = q;
         return 0;
     }
@@ -388,6 +401,7 @@ static int parse_unary(parser *p, int depth, ni_qnode **out)
             q->type = NI_Q_WORD;
     }
     p->i += n;
+    q->end = p->i;
     *out = q;
     return 0;
 }
@@ -429,6 +443,7 @@ static int parse_and(parser *p, int depth, ni_qnode **out)
             ni_query_free(item);
             goto fail;
         }
+        and->end = item->end;
     }
     if (and)
         and->implicit = !explicit_and;
@@ -479,6 +494,7 @@ static int parse_or(parser *p, int depth, ni_qnode **out)
             ni_query_free(right);
             goto fail;
         }
+        or->end = right->end;
     }
     *out = or ? or : left;
     return 0;

@@ -58,7 +58,11 @@ typedef struct ni_qnode {
     int64_t lo, hi;            /* DATE */
     int implicit;              /* AND: made by juxtaposition, so the
                                   default operator decides its meaning */
-    size_t offset;             /* byte offset in the query */
+    size_t offset, end;        /* the node's bytes in the query, [offset, end):
+                                  from a NOT's '-', a group's '(' or a
+                                  field's name to just past its last byte
+                                  (an AND or OR: from its first item to the
+                                  end of its last) */
     struct ni_qnode **kids;
     size_t nkids;
 } ni_qnode;

@@ -4,12 +4,13 @@
  *
  * The query string is parsed (query.c) into a tree; its words and phrases
  * are analysed with the index-time analyzer and the tree becomes a tree of
- * document-at-a-time matchers (match.c).  How plain words combine:
+ * document-at-a-time matchers (match.c).  How plain words (a quoted phrase
+ * among them is one word here) combine:
  *  - default AND: every content word is required; function words (see
  *    ni_is_function_word) are optional and only add to the score, unless
  *    the query has nothing else;
- *  - a long list of plain words (LONG_QUERY_WORDS or more, e.g. a pasted
- *    headline) requires only LONG_QUERY_SHARE of them, ranked by BM25F,
+ *  - a long list of plain words (NI_LONG_QUERY_WORDS or more, e.g. a pasted
+ *    headline) requires only NI_LONG_QUERY_SHARE of them, ranked by BM25F,
  *    unless NI_SEARCH_ALL_WORDS asks for all;
  *  - default OR: any content word.
  * When plain words in the default AND match fewer documents than offset +
@@ -22,7 +23,9 @@
  * Deleted documents (marked in docinfo) are skipped.  The best offset +
  * limit documents are kept (topk.c) in a heap ordered by score, then newer
  * date, then indexing order (internal id): one total order, so pages of a
- * result never repeat or skip a hit.
+ * result never repeat or skip a hit.  The same builder gives explain.c the
+ * matchers of a query (ni_search_build), showing it each one as it is
+ * made.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,7 @@
 #include "layout.h"
 #include "match.h"
 #include "mem.h"
+#include "namekey.h"
 #include "prox.h"
 #include "query.h"
 #include "search.h"
@@ -68,8 +72,6 @@ struct ni_hits {
 /* ---- from the query tree to matchers ----------------------------------- */
 
 #define MAX_PREFIX_TERMS 128
-#define LONG_QUERY_WORDS 5     /* from this many words on, not all are required */
-#define LONG_QUERY_SHARE 0.6   /* the share of them that is */
 #define MAX_SLOTS 64           /* words paired for proximity */
 
 typedef struct builder {
@@ -80,6 +82,8 @@ typedef struct builder {
     ni_hits *h;
     int boolean;               /* operators were used */
     size_t words;              /* content words of the last plain AND built */
+    ni_search_note_fn note;    /* see ni_search_build; NULL for searches */
+    void *note_arg;
     /* proximity (prox.h): the content words of the query's top AND */
     const ni_qnode *root;
     double prox;               /* its weight; 0: none */
@@ -91,19 +95,15 @@ typedef struct builder {
 
 static int build(builder *b, const ni_qnode *q, ni_matcher **out);
 
-/* build() with the analyzer in query mode (name keys for every word), the
- * root wrapped with the proximity of its words (see build_and). */
-static int build_query(builder *b, const ni_qnode *q, ni_matcher **out)
+/* b->note on the matcher *m just made for q, if b has one; frees *m when
+ * that fails. */
+static int noted(builder *b, const ni_qnode *q, ni_matcher **m)
 {
     int rc;
-    b->root = q;
-    b->nslots = 0;
-    b->qpos = 0;
-    ni_analyzer_set_query(b->an, 1);
-    rc = build(b, q, out);
-    ni_analyzer_set_query(b->an, 0);
-    if (rc == 0 && *out && b->prox > 0 && b->nslots >= 2)
-        rc = ni_match_prox(out, *out, b->slot, b->slot_qpos, b->nslots, b->prox);
+    if (!b->note || !*m || (rc = b->note(b->note_arg, q, *m)) == 0)
+        return 0;
+    ni_matcher_free(*m);
+    *m = NULL;
     return rc;
 }
 
@@ -140,29 +140,6 @@ typedef struct qword {
 
 #define MAX_QWORDS 64
 
-/* 1 when the term is the name key less -ов/-ев/-ьев/-ин/-ын: Snowball
- * took a surname's suffix for an ending («песков» -> «песк», «киев» ->
- * «ки», «васильев» -> «васил», which is Василий's). */
-static int overstemmed(const char *term, size_t len, const char *key, size_t key_len)
-{
-    static const char *const suffixes[] = { "ов", "ев", "ьев", "ин", "ын" };
-    size_t i;
-    if (key_len <= len || memcmp(key, term, len) != 0)
-        return 0;
-    for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-        if (key_len - len == strlen(suffixes[i]) && memcmp(key + len, suffixes[i], key_len - len) == 0)
-            return 1;
-    return 0;
-}
-
-/* The number of documents holding a term (0 when the index has none). */
-static int term_df(builder *b, const char *term, size_t len, uint64_t *df)
-{
-    ni_term_info ti;
-    int rc = ni_term_info_read_bounds(b->c->txn, term, len, &ti);
-    *df = rc == 0 ? ti.df : 0;
-    return rc == NI_ENOTFOUND ? 0 : rc;
-}
 
 /*
  * The terms a query word is searched by.  Its term and normal form; its
@@ -170,32 +147,35 @@ static int term_df(builder *b, const char *term, size_t len, uint64_t *df)
  * which is indexed under its key only).  When the index holds the key
  * mid-sentence at least half as often as at sentence starts, the word is a
  * name: its key at sentence starts too, and, when Snowball cut the name's
- * suffix (so the term is a common word's: «песк» of «песок»), not the term.
+ * suffix (so the term is a common word's: «песк» of «песок») or stemmed it
+ * to a function word («вас» of «Васю»), not the term.
  * The key at sentence starts is also the last resort of a word nothing
  * else finds.
  */
 static int word_alts(builder *b, const char *base, const qword *w, ni_alts *a)
 {
     const char *term = base + w->term_off, *key = base + w->key_off;
-    uint64_t mid = 0, start = 0;
-    int rc, is_name = 0, drop_term = 0;
+    ni_term_info mid, start;
+    int rc, has_mid = 0, has_start = 0, is_name = 0, drop_term = 0;
     size_t i;
 
     memset(a, 0, sizeof *a);
     if (w->key_len) {
-        if ((rc = term_df(b, key, w->key_len, &mid)) < 0 ||
-            (rc = term_df(b, key + w->key_len, w->key_len, &start)) < 0)
+        if ((rc = has_mid = ni_term_lookup(b->c, key, w->key_len, &mid)) < 0 ||
+            (rc = has_start = ni_term_lookup(b->c, key + w->key_len, w->key_len, &start)) < 0)
             return rc;
-        is_name = mid > 0 && 2 * mid >= start;
+        is_name = has_mid && 2 * (uint64_t)mid.df >= (has_start ? start.df : 0);
         drop_term = is_name && ((w->flags & NI_TOKEN_COMPOUND) ||
-                                overstemmed(term, w->term_len, key + 1, w->key_len - 1));
+                                ni_name_overstemmed(term, w->term_len, key + 1, w->key_len - 1) ||
+                                ni_is_function_word(term, w->term_len));
     }
     if ((!drop_term && (rc = ni_alts_add(a, b->c, term, w->term_len)) < 0) ||
-        (w->norm_len && (rc = ni_alts_add(a, b->c, base + w->norm_off, w->norm_len)) < 0) ||
-        (w->key_len && (rc = ni_alts_add(a, b->c, key, w->key_len)) < 0) ||
-        ((is_name || a->n == 0) && w->key_len &&
-         (rc = ni_alts_add(a, b->c, key + w->key_len, w->key_len)) < 0))
+        (w->norm_len && (rc = ni_alts_add(a, b->c, base + w->norm_off, w->norm_len)) < 0))
         return rc;
+    if (has_mid)
+        ni_alts_put(a, b->c, key, w->key_len, &mid);
+    if (has_start && (is_name || a->n == 0))
+        ni_alts_put(a, b->c, key + w->key_len, w->key_len, &start);
     for (i = 0; i < a->n; i++)
         if ((rc = keep_term(b->h, a->term[i], a->len[i])) < 0)
             return rc;
@@ -445,11 +425,14 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
                 rc = mlist_add(&excl, m);
         } else if (k->type == NI_Q_DATE) {
             plain = 0;
-        } else if (k->type == NI_Q_WORD && k->field == NI_QFIELD_ANY) {
+        } else if ((k->type == NI_Q_WORD || k->type == NI_Q_PHRASE) &&
+                   k->field == NI_QFIELD_ANY) {
+            /* a quoted phrase counts as one word: a pasted headline with
+             * «quotes» is a list of words too */
             uint32_t at = b->qpos;
             rc = build_text(b, k, &fw, &m);
             b->qpos += ni_analyzer_end_position(b->an);
-            if (rc < 0 || !m)
+            if (rc < 0 || !m || (rc = noted(b, k, &m)) < 0)
                 continue;
             if (q == b->root && !fw && b->nslots < MAX_SLOTS && ni_match_idf(m) > 0) {
                 b->slot_qpos[b->nslots] = at;
@@ -478,9 +461,9 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
         req.n = 0;
         if (rc < 0 || (rc = mlist_add(&req, m)) < 0)
             goto fail;
-    } else if (q->implicit && plain && !b->all_words && words >= LONG_QUERY_WORDS &&
+    } else if (q->implicit && plain && !b->all_words && words >= NI_LONG_QUERY_WORDS &&
                words == req.n) {
-        size_t need = (size_t)((double)words * LONG_QUERY_SHARE + 0.999);
+        size_t need = (size_t)((double)words * NI_LONG_QUERY_SHARE + 0.999);
         snprintf(b->h->mode, sizeof b->h->mode, "at least %zu of %zu words", need, words);
         rc = ni_match_or(&m, req.m, req.n, need);
         req.n = 0;
@@ -529,7 +512,7 @@ fail:
     return rc;
 }
 
-static int build(builder *b, const ni_qnode *q, ni_matcher **out)
+static int build_node(builder *b, const ni_qnode *q, ni_matcher **out)
 {
     mlist kids = { 0 };
     ni_matcher *m = NULL;
@@ -577,6 +560,55 @@ static int build(builder *b, const ni_qnode *q, ni_matcher **out)
     return ni_error(NI_EINVAL, "unknown query node");
 }
 
+/* Builds q and notes what it made. */
+static int build(builder *b, const ni_qnode *q, ni_matcher **out)
+{
+    int rc = build_node(b, q, out);
+    return rc < 0 ? rc : noted(b, q, out);
+}
+
+static void builder_init(builder *b, ni_hits *h, ni_match_ctx *c, const ni_search_options *o)
+{
+    memset(b, 0, sizeof *b);
+    b->c = c;
+    b->and_mode = !o->default_or;
+    b->all_words = (o->flags & NI_SEARCH_ALL_WORDS) != 0;
+    b->prox = o->proximity;
+    b->h = h;
+    snprintf(h->mode, sizeof h->mode, "%s", b->and_mode ? "all words" : "any word");
+}
+
+/* Builds tree with an analyzer of the index, the root wrapped with the
+ * proximity of its words (see build_and); "boolean" becomes the mode when
+ * operators were used. */
+static int build_tree(builder *b, const ni_qnode *tree, ni_matcher **root)
+{
+    int rc;
+    *root = NULL;
+    b->root = tree;
+    b->nslots = 0;
+    b->qpos = 0;
+    if ((rc = ni_index_borrow_analyzer(b->h->idx, &b->an)) < 0)
+        return rc;
+    ni_analyzer_set_query(b->an, 1);       /* name keys for every word */
+    rc = build(b, tree, root);
+    ni_analyzer_set_query(b->an, 0);
+    ni_index_return_analyzer(b->h->idx, b->an);
+    if (rc == 0 && *root && b->prox > 0 && b->nslots >= 2)
+        rc = ni_match_prox(root, *root, b->slot, b->slot_qpos, b->nslots, b->prox);
+    if (rc == 0 && b->boolean)
+        snprintf(b->h->mode, sizeof b->h->mode, "boolean");
+    return rc;
+}
+
+/* 1 when the full matches of the tree b built are followed by partial
+ * ones if they are fewer than asked for. */
+static int wants_partial(const builder *b, const ni_qnode *tree, const ni_search_options *o)
+{
+    return b->and_mode && !b->all_words && b->words >= 2 && tree->type == NI_Q_AND &&
+           !(o->flags & NI_SEARCH_NO_PARTIAL);
+}
+
 /* ---- evaluation -------------------------------------------------------- */
 
 /* Evaluates root into t (t->k > 0), pruned when o allows it; counts what
@@ -613,11 +645,8 @@ static int add_partial(ni_hits *h, builder *b, const ni_qnode *tree,
     size_t i, nterms = h->terms.len;
     int rc;
 
-    if ((rc = ni_index_borrow_analyzer(h->idx, &b->an)) < 0)
-        return rc;
     b->and_mode = 0;
-    rc = build_query(b, tree, &root);
-    ni_index_return_analyzer(h->idx, b->an);
+    rc = build_tree(b, tree, &root);
     h->terms.len = nterms;      /* the same words: highlighted once */
     if (rc < 0)
         goto cleanup;
@@ -651,45 +680,68 @@ cleanup:
     return rc;
 }
 
+int ni_search_ctx_init(ni_match_ctx *c, ni_txn *txn, const ni_search_options *o)
+{
+    ni_meta m;
+    int rc;
+
+    memset(c, 0, sizeof *c);
+    if ((rc = ni_meta_read(txn, &m)) < 0)
+        return rc;
+    c->txn = txn;
+    c->bm25.k1 = o->k1;
+    c->bm25.b = o->b;
+    c->bm25.title_weight = o->title_weight;
+    c->bm25.docs = (double)m.docs;
+    c->bm25.avg_title = m.docs ? (double)m.sum_title / (double)m.docs : 0;
+    c->bm25.avg_body = m.docs ? (double)m.sum_body / (double)m.docs : 0;
+    c->next_doc = (uint32_t)m.next_doc;
+    return 0;
+}
+
+int ni_search_build(ni_matcher **out, ni_search_built *info, ni_index *idx,
+                    ni_match_ctx *c, const ni_qnode *tree, const ni_search_options *o,
+                    int partial, ni_search_note_fn note, void *arg)
+{
+    ni_hits *h = ni_mem_calloc(1, sizeof *h);
+    builder b;
+    int rc;
+
+    *out = NULL;
+    if (!h)
+        return ni_error(NI_ENOMEM, "out of memory");
+    h->idx = idx;
+    builder_init(&b, h, c, o);
+    b.note = note;
+    b.note_arg = arg;
+    if (partial)
+        b.and_mode = 0;
+    rc = build_tree(&b, tree, out);
+    if (info) {
+        snprintf(info->mode, sizeof info->mode, "%s", h->mode);
+        info->partial = !partial && wants_partial(&b, tree, o);
+    }
+    ni_buf_free(&h->terms);
+    ni_mem_free(h);
+    return rc;
+}
+
 static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o)
 {
     ni_match_ctx c;
-    ni_meta m;
     builder b;
     ni_matcher *root = NULL;
     ni_topk t = { 0 };
     size_t k = o->offset + o->limit;
     int rc;
 
-    if ((rc = ni_meta_read(h->txn, &m)) < 0)
+    if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
         return rc;
-    memset(&c, 0, sizeof c);
-    c.txn = h->txn;
-    c.bm25.k1 = o->k1;
-    c.bm25.b = o->b;
-    c.bm25.title_weight = o->title_weight;
-    c.bm25.docs = (double)m.docs;
-    c.bm25.avg_title = m.docs ? (double)m.sum_title / (double)m.docs : 0;
-    c.bm25.avg_body = m.docs ? (double)m.sum_body / (double)m.docs : 0;
-    c.next_doc = (uint32_t)m.next_doc;
-
-    memset(&b, 0, sizeof b);
-    b.c = &c;
-    b.and_mode = !o->default_or;
-    b.all_words = (o->flags & NI_SEARCH_ALL_WORDS) != 0;
-    b.prox = o->proximity;
-    b.h = h;
-    snprintf(h->mode, sizeof h->mode, "%s", b.and_mode ? "all words" : "any word");
+    builder_init(&b, h, &c, o);
     if (!tree)
         return 0;
-    if ((rc = ni_index_borrow_analyzer(h->idx, &b.an)) < 0)
-        return rc;
-    rc = build_query(&b, tree, &root);
-    ni_index_return_analyzer(h->idx, b.an);
-    if (rc < 0)
+    if ((rc = build_tree(&b, tree, &root)) < 0)
         goto cleanup;
-    if (b.boolean)
-        snprintf(h->mode, sizeof h->mode, "boolean");
     if (!root)
         goto cleanup;
     if (!k) {
@@ -715,8 +767,7 @@ static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o
     h->total_approx = t.approx;
     ni_matcher_free(root);
     root = NULL;
-    if (rc == 0 && h->nres < k && b.and_mode && !b.all_words && b.words >= 2 &&
-        tree->type == NI_Q_AND && !(o->flags & NI_SEARCH_NO_PARTIAL))
+    if (rc == 0 && h->nres < k && wants_partial(&b, tree, o))
         rc = add_partial(h, &b, tree, o, k);
 cleanup:
     ni_matcher_free(root);
@@ -804,6 +855,11 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
     out->title_len = d.title_len;
     out->date = d.date;
     return 0;
+}
+
+ni_txn *ni_hits_txn(const ni_hits *h)
+{
+    return h->txn;
 }
 
 uint64_t ni_hits_total(const ni_hits *h)

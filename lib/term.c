@@ -1,8 +1,10 @@
 /*
  * term.c - the matchers that read posting blocks (match.h): a term, a
- * cursor over its blocks, and phrases and NEAR, a conjunction of terms
- * checked on their positions.  The matchers that combine others are in
- * match.c.
+ * cursor over its blocks; a word searched by its alternative terms (stem,
+ * normal form, name keys) and scored as one term; and phrases and NEAR, a
+ * conjunction of words checked on their positions.  The matchers that
+ * combine others are in match.c; which terms a word has is search.c's
+ * choice.
  *
  * A term matcher walks the blocks of its term in key order; advancing past
  * the current block is one B-tree seek on term 0x00 be32(target), which lands
@@ -12,8 +14,11 @@
  * to a target (ops->bound) moves it to the block holding the target reading
  * the block's header only (largest frequencies, smallest lengths); a lazy
  * term decodes a block's documents only when one of them is needed.  A
- * phrase bounds its score with the sum of its terms' bounds.  The
- * positions of a term or word are also read here for proximity (prox.c).
+ * phrase bounds its score with the sum of its terms' bounds; a phrase's
+ * word with several terms holds a position where any of them does.  For
+ * explanations (explain.c), a term, word or phrase matcher tells its terms'
+ * df, idf, frequencies and scores at its document; for proximity (prox.c),
+ * a term or word matcher its positions there.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +41,7 @@ typedef struct term_m {
     int scored;
     int lazy;                  /* decode a block only when its documents are
                                   needed (the caller decodes before scoring) */
+    uint32_t df;
     double idf;
     double blk_max;            /* bound of the current block, < 0: not yet */
 } term_m;
@@ -248,10 +254,11 @@ static const ni_matcher_ops term_ops = {
     .bound = term_bound, .set_lazy = term_set_lazy, .ready = term_ready,
 };
 
-/* Opens a term; its idf is that of df when df >= 0, of its own
- * document frequency otherwise. */
+/* Opens a term, whose lexicon entry is *known when not NULL (read in this
+ * transaction); its idf is that of df when df >= 0, of its own document
+ * frequency otherwise. */
 static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len,
-                     unsigned field, int scored, double df)
+                     unsigned field, int scored, double df, const ni_term_info *known)
 {
     unsigned char key[NI_POSTING_KEY_MAX];
     ni_term_info ti;
@@ -261,8 +268,9 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
     *out = NULL;
     if (len == 0 || len > NI_MAX_WORD_BYTES * 2)
         return NI_ENOTFOUND;
-    rc = ni_term_info_read_bounds(c->txn, term, len, &ti);
-    if (rc < 0)
+    if (known)
+        ti = *known;
+    else if ((rc = ni_term_info_read_bounds(c->txn, term, len, &ti)) < 0)
         return rc;
     if (ti.postings == 0)
         return NI_ENOTFOUND;
@@ -276,6 +284,7 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
     t->field = field;
     t->scored = scored;
     t->len = len;
+    t->df = ti.df;
     t->idf = ni_bm25_idf(c->bm25.docs, df >= 0 ? df : (double)ti.df);
     /* No document scores more than the largest frequencies over the
      * smallest lengths would (the score grows with tf, shrinks with length). */
@@ -313,32 +322,45 @@ int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
                   size_t len, unsigned field, int scored)
 {
     term_m *t;
-    int rc = term_open(&t, c, term, len, field, scored, -1);
+    int rc = term_open(&t, c, term, len, field, scored, -1, NULL);
     *out = t ? &t->m : NULL;
     return rc;
+}
+
+int ni_term_lookup(ni_match_ctx *c, const char *term, size_t len, ni_term_info *ti)
+{
+    int rc;
+    if (len == 0 || len > NI_MAX_WORD_BYTES * 2)
+        return 0;
+    if ((rc = ni_term_info_read_bounds(c->txn, term, len, ti)) < 0)
+        return rc == NI_ENOTFOUND ? 0 : rc;
+    return ti->postings > 0;
+}
+
+void ni_alts_put(ni_alts *a, ni_match_ctx *c, const char *term, size_t len,
+                 const ni_term_info *ti)
+{
+    size_t i;
+    if (a->n == NI_MAX_ALTS)
+        return;
+    for (i = 0; i < a->n; i++)
+        if (a->len[i] == len && memcmp(a->term[i], term, len) == 0)
+            return;
+    a->term[a->n] = term;
+    a->len[a->n] = len;
+    a->info[a->n++] = *ti;
+    a->df += (double)ti->df;
+    if (a->df > c->bm25.docs)
+        a->df = c->bm25.docs;
 }
 
 int ni_alts_add(ni_alts *a, ni_match_ctx *c, const char *term, size_t len)
 {
     ni_term_info ti;
-    size_t i;
-    int rc;
-
-    if (a->n == NI_MAX_ALTS || len == 0 || len > NI_MAX_WORD_BYTES * 2)
-        return 0;
-    for (i = 0; i < a->n; i++)
-        if (a->len[i] == len && memcmp(a->term[i], term, len) == 0)
-            return 0;
-    if ((rc = ni_term_info_read_bounds(c->txn, term, len, &ti)) < 0)
-        return rc == NI_ENOTFOUND ? 0 : rc;
-    if (ti.postings == 0)
-        return 0;
-    a->term[a->n] = term;
-    a->len[a->n++] = len;
-    a->df += (double)ti.df;
-    if (a->df > c->bm25.docs)
-        a->df = c->bm25.docs;
-    return 1;
+    int rc = ni_term_lookup(c, term, len, &ti);
+    if (rc > 0)
+        ni_alts_put(a, c, term, len, &ti);
+    return rc;
 }
 
 /*
@@ -375,7 +397,7 @@ static int word_next(ni_matcher *m)
     if (m->doc == NI_NO_DOC)
         return 0;
     for (i = 0; i < w->n; i++)
-        if (w->t[i]->m.doc == m->doc && (rc = term_next(&w->t[i]->m)) < 0)
+        if (w->t[i]->m.doc == m->doc && (rc = ni_matcher_next(&w->t[i]->m)) < 0)
             return rc;
     word_settle(w);
     return 0;
@@ -389,7 +411,7 @@ static int word_advance(ni_matcher *m, uint32_t target)
     if (m->doc >= target)
         return 0;
     for (i = 0; i < w->n; i++)
-        if ((rc = term_advance(&w->t[i]->m, target)) < 0)
+        if ((rc = ni_matcher_advance(&w->t[i]->m, target)) < 0)
             return rc;
     word_settle(w);
     return 0;
@@ -463,18 +485,33 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     *out = NULL;
     if (a->n == 0)
         return NI_ENOTFOUND;
-    if (a->n == 1)
-        return ni_match_term(out, c, a->term[0], a->len[0], field, 1);
+    if (a->n == 1) {
+        term_m *t;
+        int rc1 = term_open(&t, c, a->term[0], a->len[0], field, 1, -1, &a->info[0]);
+        *out = t ? &t->m : NULL;
+        return rc1;
+    }
     if (!(w = ni_mem_calloc(1, sizeof *w)))
         return ni_error(NI_ENOMEM, "out of memory");
     w->m.ops = &word_ops;
     w->c = c;
     w->field = field;
     w->idf = ni_bm25_idf(c->bm25.docs, a->df);
-    /* BM25 never reaches idf * (k1 + 1), whatever the frequencies */
-    w->m.max_score = w->idf * (c->bm25.k1 + 1.0);
+    /* no document holds more of the word than all its terms' largest
+     * frequencies, nor is shorter than their shortest lengths */
+    {
+        uint32_t tt = 0, tb = 0, lt = UINT32_MAX, lb = UINT32_MAX;
+        for (i = 0; i < a->n; i++) {
+            tt += a->info[i].max_tf_title;
+            tb += field == NI_QFIELD_TITLE ? 0 : a->info[i].max_tf_body;
+            lt = a->info[i].min_len_title < lt ? a->info[i].min_len_title : lt;
+            lb = a->info[i].min_len_body < lb ? a->info[i].min_len_body : lb;
+        }
+        w->m.max_score = ni_bm25_term(&c->bm25, w->idf, tt, tb, lt, lb);
+    }
     for (i = 0; i < a->n; i++) {
-        if ((rc = term_open(&w->t[i], c, a->term[i], a->len[i], field, 1, a->df)) < 0) {
+        if ((rc = term_open(&w->t[i], c, a->term[i], a->len[i], field, 1, a->df,
+                            &a->info[i])) < 0) {
             word_free(&w->m);
             return rc;
         }
@@ -590,6 +627,7 @@ typedef struct phrase_m {
     size_t *first;             /* slot k's: terms[first[k] .. first[k + 1]) */
     uint32_t *qpos;
     size_t n;                  /* slots */
+    size_t nterms;             /* entries of terms (NULL until opened) */
     uint32_t slop;
     unsigned field;
     uint32_t **pos;            /* positions of each slot in the current doc */
@@ -804,8 +842,8 @@ static void phrase_free(ni_matcher *m)
 {
     phrase_m *p = (phrase_m *)m;
     size_t k;
-    if (p->terms && p->first)
-        for (k = 0; k < p->first[p->n]; k++)
+    if (p->terms)
+        for (k = 0; k < p->nterms; k++)
             if (p->terms[k])
                 term_free(&p->terms[k]->m);
     if (p->pos)
@@ -843,6 +881,15 @@ static const ni_matcher_ops phrase_ops = {
     .free = phrase_free, .bound = phrase_bound,
 };
 
+/* The slot of the phrase's i-th term. */
+static size_t phrase_slot(const phrase_m *p, size_t i)
+{
+    size_t k = 0;
+    while (k + 1 < p->n && p->first[k + 1] <= i)
+        k++;
+    return k;
+}
+
 /* 1 when slots a and b have the same alternatives. */
 static int same_slot(const ni_alts *a, const ni_alts *b)
 {
@@ -866,7 +913,7 @@ static int phrase_open_terms(phrase_m *p, const ni_alts *slots)
         for (a = 0; a < slots[k].n; a++, at++) {
             term_m *t;
             if ((rc = term_open(&t, p->c, slots[k].term[a], slots[k].len[a], p->field, 1,
-                                slots[k].n > 1 ? slots[k].df : -1)) < 0)
+                                slots[k].n > 1 ? slots[k].df : -1, &slots[k].info[a])) < 0)
                 return rc;
             p->terms[at] = t;
             p->first[k + 1] = at + 1;
@@ -903,6 +950,7 @@ int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
     p->slop = slop;
     p->field = field;
     p->terms = ni_mem_calloc(nterms, sizeof *p->terms);
+    p->nterms = p->terms ? nterms : 0;
     p->first = ni_mem_calloc(n + 1, sizeof *p->first);
     p->pos = ni_mem_calloc(n, sizeof *p->pos);
     p->npos = ni_mem_calloc(n, sizeof *p->npos);
@@ -930,3 +978,50 @@ int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
     return 0;
 }
 
+/* ---- explaining -------------------------------------------------------- */
+
+size_t ni_match_term_count(const ni_matcher *m)
+{
+    if (m->ops == &term_ops)
+        return 1;
+    if (m->ops == &word_ops)
+        return ((const word_m *)m)->n;
+    return m->ops == &phrase_ops ? ((const phrase_m *)m)->nterms : 0;
+}
+
+int ni_match_term_detail(ni_term_detail *out, ni_matcher *m, size_t i, uint32_t doc,
+                         const ni_docinfo *di)
+{
+    term_m *t = m->ops == &term_ops ? (term_m *)m
+              : m->ops == &word_ops ? ((word_m *)m)->t[i] : ((phrase_m *)m)->terms[i];
+    size_t j;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    out->term = t->term;
+    out->len = t->len;
+    out->field = t->field;
+    out->df = t->df;
+    out->idf = t->idf;
+    if (m->ops == &phrase_ops) {
+        out->slot = phrase_slot((const phrase_m *)m, i);
+        out->words = ((const phrase_m *)m)->n;
+    }
+    /* a phrase on doc has a term of every slot on it, a word one of its
+     * terms: the others stand elsewhere */
+    if (m->doc != doc || doc == NI_NO_DOC || t->m.doc != doc)
+        return 0;
+    if ((rc = term_decode(t)) < 0)
+        return rc;
+    out->tf_title = t->s.blk.tf_title[t->s.i];
+    out->tf_body = t->field == NI_QFIELD_TITLE ? 0 : t->s.blk.tf_body[t->s.i];
+    if (m->ops != &word_ops) {
+        out->score = term_score(&t->m, di);
+        return 0;
+    }
+    /* a word scores its terms as one: the whole on the first one there */
+    for (j = 0; j < i && ((word_m *)m)->t[j]->m.doc != doc; j++)
+        ;
+    out->score = j == i ? word_score(m, di) : 0;
+    return 0;
+}

@@ -1,7 +1,8 @@
 /*
  * term.h - the matchers that read posting blocks (term.c): a term, a
  * cursor over its blocks, and phrases and NEAR checked on positions.  They
- * implement the matcher interface of match.h, bounds for pruning included.
+ * implement the matcher interface of match.h, bounds for pruning included,
+ * and describe their terms for explanations.
  */
 #ifndef NI_TERM_H
 #define NI_TERM_H
@@ -24,12 +25,22 @@ int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
 typedef struct ni_alts {
     const char *term[NI_MAX_ALTS];
     size_t len[NI_MAX_ALTS];
+    ni_term_info info[NI_MAX_ALTS];  /* their lexicon entries */
     size_t n;
     double df;
 } ni_alts;
 
-/* Adds term to a when the index has it and a has room and not it yet:
- * 1 when added, 0 when not, <0 on error.  Start from a zeroed ni_alts. */
+/* Reads the lexicon entry of term into *ti (valid in c's transaction): 1
+ * when the index has the term, 0 when not, <0 on error. */
+int ni_term_lookup(ni_match_ctx *c, const char *term, size_t len, ni_term_info *ti);
+
+/* Adds term, whose entry ni_term_lookup read, to a when a has room and
+ * not it yet.  Start from a zeroed ni_alts. */
+void ni_alts_put(ni_alts *a, ni_match_ctx *c, const char *term, size_t len,
+                 const ni_term_info *ti);
+
+/* Looks term up and adds it to a when the index has it: 1 when it has,
+ * 0 when not, <0 on error. */
 int ni_alts_add(ni_alts *a, ni_match_ctx *c, const char *term, size_t len);
 
 /* Documents holding any of a's terms, each scored with a's idf (one term:
@@ -57,5 +68,33 @@ uint32_t ni_match_tf(const ni_matcher *m);
 /* The idf a term or word matcher scores with (0 for a term not scored);
  * 0 for other matchers. */
 double ni_match_idf(const ni_matcher *m);
+
+/* One term of a term or phrase matcher, for explaining a match
+ * (explain.c). */
+typedef struct ni_term_detail {
+    const char *term;            /* borrowed from the matcher */
+    size_t len;
+    unsigned field;              /* NI_QFIELD_* */
+    uint32_t df;                 /* live documents with the term */
+    double idf;
+    uint32_t tf_title, tf_body;  /* in the document, as scored: tf_body 0 when
+                                    restricted to the title */
+    double score;                /* the term's score in it (0 when unscored);
+                                    a word's terms scored as one: the whole
+                                    on the first term there, 0 on the others */
+    size_t slot;                 /* a phrase's word the term is of (0..) */
+    size_t words;                /* a phrase's words; 0 for a term or word */
+} ni_term_detail;
+
+/* The terms of m: 1 for a term matcher, a word's terms for a word matcher
+ * (ni_match_word), every term of every word for a phrase, 0 for any other
+ * matcher. */
+size_t ni_match_term_count(const ni_matcher *m);
+
+/* Term i of m (i < ni_match_term_count(m)), with its frequencies and score
+ * in document doc (docinfo di) when m stands on doc, 0 otherwise.  0 or
+ * the error of decoding its block. */
+int ni_match_term_detail(ni_term_detail *out, ni_matcher *m, size_t i, uint32_t doc,
+                         const ni_docinfo *di);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * Fault injection and corruption tests.
  *
- * Allocation failure: a scenario (index, commit, search, snippets, get,
- * stats, delete, compact, check) runs with the n-th allocation failing, for
+ * Allocation failure: a scenario (index, commit, search, snippets, explain,
+ * get, stats, delete, compact, check) runs with the n-th allocation failing, for
  * n = 1, 2, ... until it completes untouched.  Every call must return 0 or
  * NI_ENOMEM, the index must reopen and pass ni_index_check afterwards, and
  * nothing may leak (LeakSanitizer in the sanitizer build).
@@ -54,9 +54,14 @@ static int scenario(const char *path, uint64_t n, int *committed)
     ni_hit hit;
     ni_snippet sn;
     ni_doc *d = NULL;
+    ni_explanation *ex = NULL;
     ni_stats st;
     size_t i;
     int rc, bad = 0;
+    static const char *const explain_q[] = {
+        "школа OR \"ростов на дону\" мэр* -снег rubric:общество",
+        "школа мэров детей",       /* a partial match */
+    };
 
     oo.memory_budget = 600;      /* several flushes within the batch */
     *committed = 0;
@@ -83,6 +88,11 @@ static int scenario(const char *path, uint64_t n, int *committed)
     STEP(rc);
     ni_hits_free(h);
     h = NULL;
+    for (i = 0; i < 2; i++) {
+        STEP(ni_explain(&ex, idx, explain_q[i], strlen(explain_q[i]), "a2", 2, NULL));
+        ni_explanation_free(ex);
+        ex = NULL;
+    }
     STEP(ni_index_get(&d, idx, "a2", 2));
     ni_doc_free(d);
     d = NULL;
@@ -93,6 +103,7 @@ static int scenario(const char *path, uint64_t n, int *committed)
     STEP(ni_index_check(NULL, idx));
 out:
     ni_hits_free(h);
+    ni_explanation_free(ex);
     ni_doc_free(d);
     ni_index_close(idx);
     return bad;
@@ -168,6 +179,7 @@ static void exercise(const char *path)
     ni_hit hit;
     ni_snippet sn;
     ni_doc *d = NULL;
+    ni_explanation *ex;
     ni_stats st;
     size_t q;
 
@@ -180,6 +192,8 @@ static void exercise(const char *path)
         while (ni_hits_next(h, &hit) == 0)
             (void)ni_hits_snippet(&sn, h, 60);
         ni_hits_free(h);
+        if (ni_explain(&ex, idx, queries[q], strlen(queries[q]), "c7", 2, NULL) == 0)
+            ni_explanation_free(ex);
     }
     if (ni_index_get(&d, idx, "c7", 2) == 0)
         ni_doc_free(d);

@@ -202,9 +202,7 @@ static ni_matcher *phrase(const char *s, uint32_t slop)
         size_t len = strcspn(p, " ");
         memcpy(w, p, len);
         w[len] = '\0';
-        slots[n].len[0] = term_of(w, t[n]);
-        slots[n].term[0] = t[n];
-        slots[n].n = 1;
+        CHECK(ni_alts_add(&slots[n], &c, t[n], term_of(w, t[n])) == 1);
         qpos[n] = (uint32_t)n;
         n++;
         p += len + (p[len] == ' ');

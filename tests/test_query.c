@@ -193,4 +193,48 @@ static void allocation_failure(void)
     CHECK(rc == 0 && n > 5);
 }
 
-TEST_MAIN(TEST(trees), TEST(syntax_errors), TEST(limits), TEST(allocation_failure))
+/* Every node's bytes [offset, end) in the query, in preorder, '|'-separated. */
+static void print_spans(const ni_qnode *q, const char *s, char *out, size_t size, size_t *n)
+{
+    size_t i;
+    *n += (size_t)snprintf(out + *n, *n < size ? size - *n : 0, "%s%.*s", *n ? "|" : "",
+                           (int)(q->end - q->offset), s + q->offset);
+    for (i = 0; i < q->nkids; i++)
+        print_spans(q->kids[i], s, out, size, n);
+}
+
+/* The source spans explanations quote (explain.c). */
+static void spans(void)
+{
+    static const struct { const char *q, *want; } sp[] = {
+        { "школа", "школа" },
+        { " школа  мэров ", "школа  мэров|школа|мэров" },
+        { "a -b", "a -b|a|-b|b" },
+        { "a NOT (b | c)", "a NOT (b | c)|a|NOT (b | c)|(b | c)|b|c" },
+        { "\"школа мэров\"~2 x*", "\"школа мэров\"~2 x*|\"школа мэров\"~2|x*" },
+        { "«школа мэров» z", "«школа мэров» z|«школа мэров»|z" },
+        { "title:мост title:\"a b\" title:(c d*)",
+          "title:мост title:\"a b\" title:(c d*)|title:мост|title:\"a b\"|title:(c d*)|c|d*" },
+        { "rubric:Общество rubric:\"В мире\"", "rubric:Общество rubric:\"В мире\"|rubric:Общество|rubric:\"В мире\"" },
+        { "a date:2024-07..2024-08 after:2024", "a date:2024-07..2024-08 after:2024|a|date:2024-07..2024-08|after:2024" },
+        { "a | b c", "a | b c|a|b c|b|c" },
+        { "(a)", "(a)" },
+    };
+    char out[512];
+    size_t i, n;
+    for (i = 0; i < sizeof sp / sizeof sp[0]; i++) {
+        ni_qnode *q = NULL;
+        CHECK_RC(ni_query_parse(&q, sp[i].q, strlen(sp[i].q)), 0);
+        n = 0;
+        out[0] = '\0';
+        if (q)
+            print_spans(q, sp[i].q, out, sizeof out, &n);
+        if (strcmp(out, sp[i].want) != 0) {
+            fprintf(stderr, "spans of '%s': got '%s', want '%s'\n", sp[i].q, out, sp[i].want);
+            CHECK(0);
+        }
+        ni_query_free(q);
+    }
+}
+
+TEST_MAIN(TEST(trees), TEST(syntax_errors), TEST(limits), TEST(allocation_failure), TEST(spans))

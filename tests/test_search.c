@@ -216,7 +216,7 @@ static void highlighting(void)
     ni_hits_free(h);
 
     CHECK_RC(ni_search(&h, idx, q, strlen(q), &(ni_search_options){
-                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0 }), 0);
+                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3 }), 0);
     found = 0;
     while (ni_hits_next(h, &hit) == 0) {
         CHECK_RC(ni_hits_snippet(&sn, h, 0), 0);
@@ -330,12 +330,15 @@ static void partial_matches(void)
         { "школа мэров", 2, 2, 0, "d4~,d6~", 2, 2 },
         { "школа мэров", 3, 5, 0, "d6~", 2, 2 },
         { "школа мэров", 4, 5, 0, "", 2, 2 },
-        /* strict: the flags, OR, one word, operators, phrases, fields */
+        /* strict: the flags, OR, one word or phrase, operators, fields */
         { "школа мост", 0, 10, NI_SEARCH_NO_PARTIAL, "", 0, 0 },
         { "школа мост", 0, 10, NI_SEARCH_ALL_WORDS, "", 0, 0 },
         { "мост", 0, 10, 0, "d3", 1, 0 },
         { "школа мост -поток", 0, 10, 0, "", 0, 0 },
         { "\"школа мост\"", 0, 10, 0, "", 0, 0 },
+        /* a phrase among words is one word of them: partial matches */
+        { "\"школа мэров\" мост", 0, 10, 0, "d3~,d1~", 0, 2 },
+        { "\"школа мэров\" итоги", 0, 10, 0, "d1", 1, 0 },
         { "title:школа мост", 0, 10, 0, "", 0, 0 },
         { "школа мост date:2024", 0, 10, 0, "", 0, 0 },
     };

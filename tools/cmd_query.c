@@ -34,7 +34,7 @@ static const char usage[] =
     "      --offset N    skip the first N hits (default 0)\n"
     "      --or          match any of the words instead of all of them\n"
     "      --all-words   require every word even in a long query (five or more\n"
-    "                    words otherwise need only 60 % of them); no partial\n"
+    "                    words otherwise need only 80 % of them); no partial\n"
     "                    matches\n"
     "      --no-partial  stop after the last full match (by default, when fewer\n"
     "                    documents than asked for hold all the words, the hits\n"

@@ -28,6 +28,7 @@ static const command commands[] = {
     { "compact", cmd_compact, "reclaim the space of deleted documents" },
     { "copy",    cmd_copy,    "write a compacted copy of an index" },
     { "analyze", cmd_analyze, "show the tokens and terms of a text" },
+    { "explain", cmd_explain, "show how a document matches a query and its score" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -17,16 +17,14 @@ $ nsearch analyze 'Песков: в Ростове-на-Дону Mосква, ё
 === analyze --json: one object per token, then the summary
 $ nsearch analyze --json Пескова iPhone
 > {"position":0,"start":0,"end":14,"text":"Пескова","term":"песков","norm":"пескова","flags":[]}
-> {"position":0,"start":0,"end":14,"text":"Пескова","term":"песков","norm":"пескова","flags":["maybe-name"]}
 > {"position":1,"start":15,"end":21,"text":"iPhone","term":"iphon","norm":"iphone","flags":["latin"]}
-> {"tokens":3,"positions":2}
+> {"tokens":2,"positions":2}
 
 === analyze -: the text from standard input, lines and all
 $ nsearch analyze -
 < Школа мэров
 < выпуск
 > 0	0-10	Школа	школ	школа	-
-> 0	0-10	Школа	школ	школа	maybe-name
 > 1	11-21	мэров	мэр	мэров	-
 > 2	22-34	выпуск	выпуск	выпуск	-
 
