@@ -525,63 +525,71 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
 
 /* ---- positions of a word, for proximity -------------------------------- */
 
-/* Appends the positions of t's current document to (*pos)[*n..). */
-static int append_positions(term_m *t, uint32_t **pos, uint32_t *n, uint32_t *cap)
-{
-    uint32_t tf;
-    int rc;
-    if ((rc = term_decode(t)) < 0)
-        return rc;
-    tf = t->s.blk.tf_title[t->s.i] + t->s.blk.tf_body[t->s.i];
-    if (tf > *cap - *n) {
-        uint32_t ncap = 2 * (*n + tf);
-        uint32_t *np = ni_mem_realloc(*pos, (size_t)ncap * sizeof *np);
-        if (!np)
-            return ni_error(NI_ENOMEM, "out of memory");
-        *pos = np;
-        *cap = ncap;
-    }
-    if ((rc = ni_block_positions(&t->s.blk, t->s.i, *pos + *n, tf)) < 0)
-        return rc;
-    *n += tf;
-    return 0;
-}
-
 static int cmp_pos(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : x > y;
 }
 
-int ni_match_positions(ni_matcher *m, uint32_t **pos, uint32_t *n, uint32_t *cap)
+/*
+ * The positions of the terms t[0..n) that stand on doc (a word's
+ * alternatives), merged into (*pos)[0..*npos): ascending, each once (an
+ * alternative's are sorted; several are sorted again).  Only the title's
+ * when title_only.  *pos has room for *cap, grown with ni_mem_realloc.
+ */
+static int merge_positions(term_m *const *t, size_t n, uint32_t doc, int title_only,
+                           uint32_t **pos, uint32_t *npos, uint32_t *cap)
 {
-    word_m *w;
-    size_t i, lists = 0;
-    uint32_t k, o;
+    uint32_t total = 0, k = 0, i, j, parts = 0;
+    size_t a;
     int rc;
 
+    for (a = 0; a < n; a++)
+        if (t[a]->m.doc == doc) {
+            if ((rc = term_decode(t[a])) < 0)
+                return rc;
+            total += t[a]->s.blk.tf_title[t[a]->s.i] + t[a]->s.blk.tf_body[t[a]->s.i];
+        }
+    if (total > *cap) {
+        uint32_t *np = ni_mem_realloc(*pos, (size_t)total * sizeof *np);
+        if (!np)
+            return ni_error(NI_ENOMEM, "out of memory");
+        *pos = np;
+        *cap = total;
+    }
+    for (a = 0; a < n; a++) {
+        const ni_block *b = &t[a]->s.blk;
+        uint32_t x = t[a]->s.i, tf;
+        if (t[a]->m.doc != doc)
+            continue;
+        tf = b->tf_title[x] + b->tf_body[x];
+        if ((rc = ni_block_positions(&t[a]->s.blk, x, *pos + k, tf)) < 0)
+            return rc;
+        /* restricted to the title: only the positions there count */
+        k += title_only ? b->tf_title[x] : tf;
+        parts++;
+    }
+    if (parts > 1) {
+        qsort(*pos, k, sizeof **pos, cmp_pos);
+        for (i = j = 0; i < k; i++)
+            if (j == 0 || (*pos)[i] != (*pos)[j - 1])
+                (*pos)[j++] = (*pos)[i];
+        k = j;
+    }
+    *npos = k;
+    return 0;
+}
+
+int ni_match_positions(ni_matcher *m, uint32_t **pos, uint32_t *n, uint32_t *cap)
+{
+    term_m *t = (term_m *)m;
     *n = 0;
     if (m->doc == NI_NO_DOC)
         return 0;
     if (m->ops == &term_ops)
-        return append_positions((term_m *)m, pos, n, cap);
-    if (m->ops != &word_ops)
-        return 0;
-    w = (word_m *)m;
-    for (i = 0; i < w->n; i++)
-        if (w->t[i]->m.doc == m->doc) {
-            if ((rc = append_positions(w->t[i], pos, n, cap)) < 0)
-                return rc;
-            lists++;
-        }
-    if (lists > 1) {
-        /* alternatives may be indexed at one position (a term and a key) */
-        qsort(*pos, *n, sizeof **pos, cmp_pos);
-        for (k = o = 0; k < *n; k++)
-            if (k == 0 || (*pos)[k] != (*pos)[o - 1])
-                (*pos)[o++] = (*pos)[k];
-        *n = o;
-    }
+        return merge_positions(&t, 1, m->doc, 0, pos, n, cap);
+    if (m->ops == &word_ops)
+        return merge_positions(((word_m *)m)->t, ((word_m *)m)->n, m->doc, 0, pos, n, cap);
     return 0;
 }
 
@@ -642,43 +650,8 @@ typedef struct phrase_m {
  * again and each position kept once). */
 static int load_positions(phrase_m *p, size_t k, uint32_t doc)
 {
-    uint32_t total = 0, n = 0, i, j, parts = 0;
-    size_t a;
-    int rc;
-
-    for (a = p->first[k]; a < p->first[k + 1]; a++) {
-        term_m *t = p->terms[a];
-        if (t->m.doc == doc)
-            total += t->s.blk.tf_title[t->s.i] + t->s.blk.tf_body[t->s.i];
-    }
-    if (total > p->cap[k]) {
-        uint32_t *np = ni_mem_realloc(p->pos[k], (size_t)total * sizeof *np);
-        if (!np)
-            return ni_error(NI_ENOMEM, "out of memory");
-        p->pos[k] = np;
-        p->cap[k] = total;
-    }
-    for (a = p->first[k]; a < p->first[k + 1]; a++) {
-        term_m *t = p->terms[a];
-        uint32_t tf;
-        if (t->m.doc != doc)
-            continue;
-        tf = t->s.blk.tf_title[t->s.i] + t->s.blk.tf_body[t->s.i];
-        if ((rc = ni_block_positions(&t->s.blk, t->s.i, p->pos[k] + n, tf)) < 0)
-            return rc;
-        /* restricted to the title: only the positions there count */
-        n += p->field == NI_QFIELD_TITLE ? t->s.blk.tf_title[t->s.i] : tf;
-        parts++;
-    }
-    if (parts > 1) {
-        qsort(p->pos[k], n, sizeof *p->pos[k], cmp_pos);
-        for (i = j = 0; i < n; i++)
-            if (j == 0 || p->pos[k][i] != p->pos[k][j - 1])
-                p->pos[k][j++] = p->pos[k][i];
-        n = j;
-    }
-    p->npos[k] = n;
-    return 0;
+    return merge_positions(p->terms + p->first[k], p->first[k + 1] - p->first[k], doc,
+                           p->field == NI_QFIELD_TITLE, &p->pos[k], &p->npos[k], &p->cap[k]);
 }
 
 static int contains(const uint32_t *a, uint32_t n, uint32_t v)

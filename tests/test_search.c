@@ -115,6 +115,7 @@ static const struct { const char *q; int or_mode; const char *want; } golden[] =
     { "title:поток", 0, "d2" },
     { "title:итоги", 0, "" },
     { "title:\"школы мэров\"", 0, "d1" },
+    { "title:\"поток школы\"", 0, "" },              /* together in d2's body only */
     { "rubric:общество", 0, "d1,d2" },
     { "rubric:ОБЩЕСТВО мост", 0, "" },
     { "rubric:Культура", 0, "d4" },
