@@ -71,7 +71,8 @@ typedef struct prox_m {
     uint32_t *qpos;
     double *idf;
     double *pmax;              /* pair k's ni_prox_max, 0: no pair */
-    double *ub;                /* pair k's bound in the document being scored */
+    size_t pair[NI_PROX_PAIRS], npairs; /* the pairs that count, in query order */
+    double ub[NI_PROX_PAIRS];  /* their bounds in the document being scored */
     uint32_t **pos;            /* word k's positions in doc read_at[k] - 1 */
     uint32_t *npos, *cap, *read_at;
 } prox_m;
@@ -100,26 +101,28 @@ static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double 
 {
     prox_m *p = (prox_m *)m;
     double left = 0, tp;
-    size_t k;
+    size_t i, k;
     int rc;
     (void)di;
     *out = 0;
-    for (k = 0; k + 1 < p->n; k++) {
-        p->ub[k] = 0;
-        if (p->pmax[k] > 0 && p->w[k]->doc == doc && p->w[k + 1]->doc == doc) {
+    for (i = 0; i < p->npairs; i++) {
+        k = p->pair[i];
+        p->ub[i] = 0;
+        if (p->w[k]->doc == doc && p->w[k + 1]->doc == doc) {
             tp = (double)ni_match_tf(p->w[k]);
-            p->ub[k] = p->pmax[k] * tp / (tp + NI_PROX_K);
-            left += p->ub[k];
+            p->ub[i] = p->pmax[k] * tp / (tp + NI_PROX_K);
+            left += p->ub[i];
         }
     }
-    for (k = 0; k + 1 < p->n; k++) {
-        if (p->ub[k] == 0)
+    for (i = 0; i < p->npairs; i++) {
+        k = p->pair[i];
+        if (p->ub[i] == 0)
             continue;
         if (ni_hopeless(score, *out + left, theta)) {
             *out += left;              /* still out of reach */
             return 0;
         }
-        left -= p->ub[k];
+        left -= p->ub[i];
         if ((rc = positions(p, k, doc)) < 0 || (rc = positions(p, k + 1, doc)) < 0)
             return rc;
         tp = ni_prox_closeness(p->pos[k], p->npos[k], p->pos[k + 1], p->npos[k + 1],
@@ -184,7 +187,6 @@ static void prox_free(ni_matcher *m)
     ni_mem_free(p->qpos);
     ni_mem_free(p->idf);
     ni_mem_free(p->pmax);
-    ni_mem_free(p->ub);
     ni_mem_free(p->pos);
     ni_mem_free(p->npos);
     ni_mem_free(p->cap);
@@ -214,14 +216,13 @@ int ni_match_prox(ni_matcher **out, ni_matcher *kid, ni_matcher *const *words,
         p->qpos = ni_mem_alloc(n * sizeof *p->qpos);
         p->idf = ni_mem_alloc(n * sizeof *p->idf);
         p->pmax = ni_mem_calloc(n, sizeof *p->pmax);
-        p->ub = ni_mem_calloc(n, sizeof *p->ub);
         p->pos = ni_mem_calloc(n, sizeof *p->pos);
         p->npos = ni_mem_calloc(n, sizeof *p->npos);
         p->cap = ni_mem_calloc(n, sizeof *p->cap);
         p->read_at = ni_mem_calloc(n, sizeof *p->read_at);
     }
-    if (!p || !p->w || !p->qpos || !p->idf || !p->pmax || !p->ub || !p->pos || !p->npos ||
-        !p->cap || !p->read_at) {
+    if (!p || !p->w || !p->qpos || !p->idf || !p->pmax || !p->pos || !p->npos || !p->cap ||
+        !p->read_at) {
         if (p)
             prox_free(&p->m);
         else
@@ -238,6 +239,9 @@ int ni_match_prox(ni_matcher **out, ni_matcher *kid, ni_matcher *const *words,
     for (k = 0; k < n; k++)
         p->idf[k] = ni_match_idf(words[k]);
     pair_bounds(words, qpos, n, weight, p->pmax);
+    for (k = 0; k + 1 < n; k++)
+        if (p->pmax[k] > 0)
+            p->pair[p->npairs++] = k;
     *out = &p->m;
     return 0;
 }
