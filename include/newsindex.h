@@ -409,8 +409,9 @@ typedef struct ni_search_options {
      *  >= 0, 0 leaves it out (default 0.3, chosen with k1: bench/README.md).
      *  Per pair of words at most weight * 1.3 * the idf of the commoner
      *  word (weight * idf for a pair standing as in the query once);
-     *  formula in lib/rank.h.  For the plain words at the top level
-     *  of a query (not phrases, fields, or words under OR or NOT). */
+     *  formula in lib/rank.h.  For the plain words at the top level of a
+     *  query (not phrases, fields, or words under OR or NOT), the three
+     *  pairs of the rarest words among them (lib/prox.h). */
     double proximity;
 } ni_search_options;
 

@@ -25,6 +25,7 @@
  * against the query is said with the query's own text (ni_qnode spans).
  * An explanation keeps copies, no matcher: it outlives the snapshot.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -510,7 +511,7 @@ static int matches(state *s, pass *p)
     s->ex->score = p->root->ops->score(p->root, &s->di);
     ni_matcher_parts(p->root, &parts);
     if (parts.kind == NI_PARTS_BONUS &&
-        (rc = ni_matcher_bonus(p->root, s->doc, &s->di, &s->ex->proximity)) < 0)
+        (rc = ni_matcher_bonus(p->root, s->doc, &s->di, 0, -HUGE_VAL, &s->ex->proximity)) < 0)
         return rc;
     return 1;
 }

@@ -92,11 +92,11 @@ typedef struct ni_matcher_ops {
     int (*ready)(ni_matcher *m);
     /* A BONUS matcher (ops->parts): *out = its score at doc less that of
      * its kid, where every matcher under it holding doc stands on it (and
-     * those that do not, past it or at their end).  0 or <0. */
-    int (*bonus)(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *out);
-    /* No more than what ops->bonus gives at doc, matchers standing as for
-     * it, without reading positions. */
-    double (*bonus_bound)(ni_matcher *m, uint32_t doc);
+     * those that do not, past it or at their end).  When the kid's score
+     * there plus the bonus cannot reach theta (ni_hopeless), it may stop
+     * early with any *out that still cannot (-HUGE_VAL: never).  0 or <0. */
+    int (*bonus)(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double score,
+                 double theta, double *out);
 } ni_matcher_ops;
 
 /*
@@ -196,16 +196,18 @@ static inline void ni_matcher_parts(const ni_matcher *m, ni_match_parts *out)
 
 /* ops->bonus where m has one; 0 otherwise. */
 static inline int ni_matcher_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di,
-                                   double *out)
+                                   double score, double theta, double *out)
 {
     *out = 0;
-    return m->ops->bonus ? m->ops->bonus(m, doc, di, out) : 0;
+    return m->ops->bonus ? m->ops->bonus(m, doc, di, score, theta, out) : 0;
 }
 
-/* ops->bonus_bound where m has one; 0 otherwise. */
-static inline double ni_matcher_bonus_bound(ni_matcher *m, uint32_t doc)
+/* True when score plus bound cannot beat theta, the score a document must
+ * reach to enter the top k, with room for rounding (a tie may still win
+ * on date): the one test of dynamic pruning (prune.c, topk.c, prox.c). */
+static inline int ni_hopeless(double score, double bound, double theta)
 {
-    return m->ops->bonus_bound ? m->ops->bonus_bound(m, doc) : 0;
+    return (score + bound) * (1.0 + 1e-9) < theta;
 }
 
 /* ops->set_lazy where m has one. */

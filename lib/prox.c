@@ -5,6 +5,7 @@
  * reads each word's positions once per document, when a neighbour stands
  * on the document too.
  */
+#include <math.h>
 #include <string.h>
 
 #include "error.h"
@@ -19,18 +20,44 @@ static uint32_t qdist(const uint32_t *qpos, size_t k)
     return d <= NI_PROX_QDIST_MAX ? d : 0;
 }
 
+/* max[k] = the bound of pair k (ni_prox_max), 0 for the pairs that do not
+ * count: those whose words stand too far apart in the query, and those
+ * beyond the NI_PROX_PAIRS with the largest bounds (the first on ties). */
+static void pair_bounds(ni_matcher *const *words, const uint32_t *qpos, size_t n,
+                        double weight, double *max)
+{
+    size_t k, kept, best;
+    for (k = 0; k + 1 < n; k++)
+        max[k] = qdist(qpos, k) ? -ni_prox_max(weight, ni_match_idf(words[k]),
+                                                ni_match_idf(words[k + 1])) : 0;
+    /* the largest, made positive one at a time; the rest left out */
+    for (kept = 0; kept < NI_PROX_PAIRS; kept++) {
+        for (best = n, k = 0; k + 1 < n; k++)
+            if (max[k] < 0 && (best == n || max[k] < max[best]))
+                best = k;
+        if (best == n)
+            break;
+        max[best] = -max[best];
+    }
+    for (k = 0; k + 1 < n; k++)
+        if (max[k] < 0)
+            max[k] = 0;
+}
+
 void ni_prox_share(ni_matcher *const *words, const uint32_t *qpos, size_t n, double weight)
 {
+    double max[NI_PROX_WORDS];
     size_t k;
+    if (n > NI_PROX_WORDS)
+        n = NI_PROX_WORDS;
+    pair_bounds(words, qpos, n, weight, max);
     for (k = 0; k + 1 < n; k++) {
         ni_matcher *a = words[k], *b = words[k + 1], *rare;
-        double max;
-        if (!qdist(qpos, k))
+        if (max[k] == 0)
             continue;
-        max = ni_prox_max(weight, ni_match_idf(a), ni_match_idf(b));
         rare = b->cost < a->cost ? b : a;
-        rare->share += max;
-        rare->max_score += max;
+        rare->share += max[k];
+        rare->max_score += max[k];
     }
 }
 
@@ -44,6 +71,7 @@ typedef struct prox_m {
     uint32_t *qpos;
     double *idf;
     double *pmax;              /* pair k's ni_prox_max, 0: no pair */
+    double *ub;                /* pair k's bound in the document being scored */
     uint32_t **pos;            /* word k's positions in doc read_at[k] - 1 */
     uint32_t *npos, *cap, *read_at;
 } prox_m;
@@ -60,41 +88,45 @@ static int positions(prox_m *p, size_t k, uint32_t doc)
     return 0;
 }
 
-/* ops->bonus: the pairs whose two words stand on doc, in query order. */
-static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double *out)
+/*
+ * ops->bonus: the pairs whose two words stand on doc, in query order.
+ * Each is first bounded at the closeness its first word's frequency
+ * allows (an occurrence adds at most 1, and the bonus grows with the
+ * closeness: rank.h); positions are read pair by pair while score, the
+ * bonus so far and the bounds of the pairs left can still reach theta.
+ */
+static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double score,
+                      double theta, double *out)
 {
     prox_m *p = (prox_m *)m;
+    double left = 0, tp;
     size_t k;
     int rc;
     (void)di;
     *out = 0;
     for (k = 0; k + 1 < p->n; k++) {
-        uint32_t d = qdist(p->qpos, k);
-        double tp;
-        if (!d || p->w[k]->doc != doc || p->w[k + 1]->doc != doc)
+        p->ub[k] = 0;
+        if (p->pmax[k] > 0 && p->w[k]->doc == doc && p->w[k + 1]->doc == doc) {
+            tp = (double)ni_match_tf(p->w[k]);
+            p->ub[k] = p->pmax[k] * tp / (tp + NI_PROX_K);
+            left += p->ub[k];
+        }
+    }
+    for (k = 0; k + 1 < p->n; k++) {
+        if (p->ub[k] == 0)
             continue;
+        if (ni_hopeless(score, *out + left, theta)) {
+            *out += left;              /* still out of reach */
+            return 0;
+        }
+        left -= p->ub[k];
         if ((rc = positions(p, k, doc)) < 0 || (rc = positions(p, k + 1, doc)) < 0)
             return rc;
-        tp = ni_prox_closeness(p->pos[k], p->npos[k], p->pos[k + 1], p->npos[k + 1], d);
+        tp = ni_prox_closeness(p->pos[k], p->npos[k], p->pos[k + 1], p->npos[k + 1],
+                               qdist(p->qpos, k));
         *out += ni_prox_bonus(p->weight, p->idf[k], p->idf[k + 1], tp);
     }
     return 0;
-}
-
-/* ops->bonus_bound: the pairs whose two words stand on doc, each at the
- * closeness its first word's frequency allows (an occurrence adds at most
- * 1, and the bonus grows with the closeness: rank.h). */
-static double prox_bonus_bound(ni_matcher *m, uint32_t doc)
-{
-    prox_m *p = (prox_m *)m;
-    double b = 0, tf;
-    size_t k;
-    for (k = 0; k + 1 < p->n; k++)
-        if (p->pmax[k] > 0 && p->w[k]->doc == doc && p->w[k + 1]->doc == doc) {
-            tf = (double)ni_match_tf(p->w[k]);
-            b += p->pmax[k] * tf / (tf + NI_PROX_K);
-        }
-    return b;
 }
 
 static int prox_next(ni_matcher *m)
@@ -120,7 +152,7 @@ static double prox_score(ni_matcher *m, const ni_docinfo *di)
     int rc;
     if (p->err)
         return s;
-    if ((rc = prox_bonus(m, m->doc, di, &b)) < 0) {
+    if ((rc = prox_bonus(m, m->doc, di, 0, -HUGE_VAL, &b)) < 0) {
         p->err = rc;
         return s;
     }
@@ -152,6 +184,7 @@ static void prox_free(ni_matcher *m)
     ni_mem_free(p->qpos);
     ni_mem_free(p->idf);
     ni_mem_free(p->pmax);
+    ni_mem_free(p->ub);
     ni_mem_free(p->pos);
     ni_mem_free(p->npos);
     ni_mem_free(p->cap);
@@ -162,7 +195,6 @@ static void prox_free(ni_matcher *m)
 static const ni_matcher_ops prox_ops = {
     .next = prox_next, .advance = prox_advance, .score = prox_score, .free = prox_free,
     .bound = prox_bound, .parts = prox_parts, .bonus = prox_bonus,
-    .bonus_bound = prox_bonus_bound,
 };
 
 int ni_match_prox(ni_matcher **out, ni_matcher *kid, ni_matcher *const *words,
@@ -172,6 +204,8 @@ int ni_match_prox(ni_matcher **out, ni_matcher *kid, ni_matcher *const *words,
     size_t k;
 
     *out = NULL;
+    if (n > NI_PROX_WORDS)
+        n = NI_PROX_WORDS;
     p = ni_mem_calloc(1, sizeof *p);
     if (p) {
         p->kid = kid;
@@ -180,13 +214,14 @@ int ni_match_prox(ni_matcher **out, ni_matcher *kid, ni_matcher *const *words,
         p->qpos = ni_mem_alloc(n * sizeof *p->qpos);
         p->idf = ni_mem_alloc(n * sizeof *p->idf);
         p->pmax = ni_mem_calloc(n, sizeof *p->pmax);
+        p->ub = ni_mem_calloc(n, sizeof *p->ub);
         p->pos = ni_mem_calloc(n, sizeof *p->pos);
         p->npos = ni_mem_calloc(n, sizeof *p->npos);
         p->cap = ni_mem_calloc(n, sizeof *p->cap);
         p->read_at = ni_mem_calloc(n, sizeof *p->read_at);
     }
-    if (!p || !p->w || !p->qpos || !p->idf || !p->pmax || !p->pos || !p->npos || !p->cap ||
-        !p->read_at) {
+    if (!p || !p->w || !p->qpos || !p->idf || !p->pmax || !p->ub || !p->pos || !p->npos ||
+        !p->cap || !p->read_at) {
         if (p)
             prox_free(&p->m);
         else
@@ -202,9 +237,7 @@ int ni_match_prox(ni_matcher **out, ni_matcher *kid, ni_matcher *const *words,
     memcpy(p->qpos, qpos, n * sizeof *qpos);
     for (k = 0; k < n; k++)
         p->idf[k] = ni_match_idf(words[k]);
-    for (k = 0; k + 1 < n; k++)
-        if (qdist(qpos, k))
-            p->pmax[k] = ni_prox_max(weight, p->idf[k], p->idf[k + 1]);
+    pair_bounds(words, qpos, n, weight, p->pmax);
     *out = &p->m;
     return 0;
 }

@@ -20,9 +20,9 @@
  * score function adds it.  Bounds stay bounds of scores with their bonus
  * through the shares of the scorers (match.h): every bound includes them,
  * and so do the partial scores compared with the threshold; a document's
- * bonus, which reads positions, is computed only when its exact score plus
- * the bound of its bonus there (ops->bonus_bound) can still reach the
- * threshold.
+ * bonus, which reads positions, is given the threshold, and stops reading
+ * them once its exact score plus what the bonus can still add cannot reach
+ * it (ops->bonus).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -41,13 +41,6 @@ static int cmp_max_score(const void *x, const void *y)
 static int cmp_max_score_desc(const void *x, const void *y)
 {
     return cmp_max_score(y, x);
-}
-
-/* True when score plus the bound of what is left cannot beat theta (with
- * room for rounding: a tie may still win on date, so it is kept). */
-static int hopeless(double score, double bound, double theta)
-{
-    return (score + bound) * (1.0 + 1e-9) < theta;
 }
 
 /* m's score at doc, where m stands (computed once per document). */
@@ -147,7 +140,7 @@ static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *sco
         ni_matcher *o = t->byb[j];
         if (o->doc > doc)
             continue;
-        if (hopeless(*score, left, t->theta))
+        if (ni_hopeless(*score, left, t->theta))
             return 1;
         left -= o->max_score;
         if ((rc = ni_matcher_advance(o, doc)) < 0)
@@ -164,9 +157,9 @@ static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *sco
 /* Collects doc with score (its required part's) plus the optional scorers
  * on it, in query order, plus the bonus; the first time the top k is
  * full, ends the window at doc (*upto), so that block bounds count from
- * the next one.  The bonus is computed only when its bound at doc could
- * lift the score to theta; else doc is not collected (it cannot enter the
- * top k).  0 or <0. */
+ * the next one.  The bonus may stop early when it cannot lift the score
+ * to theta; then doc is not collected (it cannot enter the top k).  0 or
+ * <0. */
 static int topk_collect(topk *t, uint32_t doc, double score, const ni_docinfo *di,
                         uint32_t *upto)
 {
@@ -177,10 +170,10 @@ static int topk_collect(topk *t, uint32_t doc, double score, const ni_docinfo *d
         if (t->opts[k]->doc == doc)
             score += score_at(t->opts[k], doc, di);
     if (t->bonus) {
-        if (hopeless(score, ni_matcher_bonus_bound(t->bonus, doc), t->theta))
-            return 0;
-        if ((rc = ni_matcher_bonus(t->bonus, doc, di, &bonus)) < 0)
+        if ((rc = ni_matcher_bonus(t->bonus, doc, di, score, t->theta, &bonus)) < 0)
             return rc;
+        if (ni_hopeless(score, bonus, t->theta))
+            return 0;
         score += bonus;
     }
     if ((t->theta = t->collect(t->arg, doc, score, di)) > -HUGE_VAL && *upto == NI_NO_DOC - 1)
@@ -405,7 +398,7 @@ static int open_window(or_run *r)
         uint32_t start = NI_NO_DOC;
         size_t i;
         int rc;
-        while (r->first < r->nt && hopeless(0, r->pre[r->first + 1], r->t.theta))
+        while (r->first < r->nt && ni_hopeless(0, r->pre[r->first + 1], r->t.theta))
             r->first++;
         /* terms that did not propose in the last window may lag behind it */
         for (i = r->first; i < r->nt; i++) {
@@ -417,7 +410,7 @@ static int open_window(or_run *r)
             return 0;
         if ((rc = bound_window(r, start)) < 0)
             return rc;
-        if (!hopeless(0, r->lpre[r->ness], r->t.theta)) {
+        if (!ni_hopeless(0, r->lpre[r->ness], r->t.theta)) {
             r->lfirst = 0;
             r->floor = start;
             r->stale = 1;
@@ -593,7 +586,7 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
         return rc;
     if ((rc = bound_probes(r, doc)) < 0)
         return rc;
-    if (hopeless(0, bound + r->rest[0], r->t.theta))
+    if (ni_hopeless(0, bound + r->rest[0], r->t.theta))
         return 0;
     if ((rc = ni_match_docinfo(r->t.c, doc, &di)) <= 0)
         return rc;
@@ -605,7 +598,7 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
         count++;
     }
     for (j = 0; j < r->np; j++) {
-        if (hopeless(score, r->rest[j], r->t.theta) || count + r->np - j < r->min_match)
+        if (ni_hopeless(score, r->rest[j], r->t.theta) || count + r->np - j < r->min_match)
             return 0;
         if ((rc = probe(r->probes[j], doc, &di, &score, &count)) < 0)
             return rc;
@@ -645,7 +638,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
         for (;;) {
             uint32_t doc;
             double bound;
-            while (r.lfirst < r.ness && hopeless(0, r.lpre[r.lfirst + 1], r.t.theta))
+            while (r.lfirst < r.ness && ni_hopeless(0, r.lpre[r.lfirst + 1], r.t.theta))
                 r.lfirst++, r.stale = 1;
             if (r.stale && (rc = pick_proposers(&r)) < 0)
                 return rc;
@@ -726,7 +719,7 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
             }
             have_window = 1;
         }
-        if (hopeless(0, bound, t.theta)) {
+        if (ni_hopeless(0, bound, t.theta)) {
             c->windows_skipped++;
             have_window = 0;
             if ((rc = lead->ops->advance(lead, upto + 1)) < 0)

@@ -72,7 +72,6 @@ struct ni_hits {
 /* ---- from the query tree to matchers ----------------------------------- */
 
 #define MAX_PREFIX_TERMS 128
-#define MAX_SLOTS 64           /* words paired for proximity */
 
 typedef struct builder {
     ni_match_ctx *c;
@@ -87,8 +86,8 @@ typedef struct builder {
     /* proximity (prox.h): the content words of the query's top AND */
     const ni_qnode *root;
     double prox;               /* its weight; 0: none */
-    ni_matcher *slot[MAX_SLOTS];
-    uint32_t slot_qpos[MAX_SLOTS];
+    ni_matcher *slot[NI_PROX_WORDS];
+    uint32_t slot_qpos[NI_PROX_WORDS];
     size_t nslots;
     uint32_t qpos;             /* query position of the next word */
 } builder;
@@ -434,7 +433,7 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
             b->qpos += ni_analyzer_end_position(b->an);
             if (rc < 0 || !m || (rc = noted(b, k, &m)) < 0)
                 continue;
-            if (q == b->root && !fw && b->nslots < MAX_SLOTS && ni_match_idf(m) > 0) {
+            if (q == b->root && !fw && b->nslots < NI_PROX_WORDS && ni_match_idf(m) > 0) {
                 b->slot_qpos[b->nslots] = at;
                 b->slot[b->nslots++] = m;
             }

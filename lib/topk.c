@@ -84,26 +84,25 @@ static int cmp_results(const void *a, const void *b, void *by_date)
 /*
  * The score of root at its document, which is live, into *out; 1 when it
  * is left out instead: with a bonus at the root (whose kid is kid),
- * sorted by score, when the score without the bonus plus its bound cannot
- * beat the worst of a full heap (with prune.c's margin for rounding: a
- * tie may still win on date).
- * Otherwise the score is the root's score function's, to the last bit.
+ * sorted by score, when the score without the bonus plus the bonus cannot
+ * beat the worst of a full heap (ni_hopeless: a tie may still win on
+ * date), which the bonus may tell before it is all read.  Otherwise the
+ * score is the root's score function's, to the last bit.
  */
 static int score_doc(ni_topk *t, ni_matcher *root, ni_matcher *kid, const ni_docinfo *di,
                      int by_date, double *out)
 {
-    double b;
+    double b, theta = !by_date && t->n == t->k ? t->res[0].score : -HUGE_VAL;
     int rc;
     if (!kid) {
         *out = root->ops->score(root, di);
         return 0;
     }
     *out = kid->ops->score(kid, di);
-    if (!by_date && t->n == t->k &&
-        (*out + ni_matcher_bonus_bound(root, root->doc)) * (1.0 + 1e-9) < t->res[0].score)
-        return 1;
-    if ((rc = ni_matcher_bonus(root, root->doc, di, &b)) < 0)
+    if ((rc = ni_matcher_bonus(root, root->doc, di, *out, theta, &b)) < 0)
         return rc;
+    if (ni_hopeless(*out, b, theta))
+        return 1;
     *out += b;
     return 0;
 }

@@ -194,6 +194,22 @@ static double closeness_of(uint32_t i, int reversed)
     return d <= NI_PROX_WINDOW ? 1.0 / (d * d) : 0;
 }
 
+/* The bonus of p at its document given a threshold: the exact bonus b
+ * when kid + b can reach it, a value that cannot when kid + b cannot (the
+ * bonus may stop reading positions then). */
+static int keeps_contract(ni_matcher *p, const ni_docinfo *di, double kid, double b)
+{
+    static const double f[] = { 0.5, 0.9, 0.999999, 1.0, 1.000001, 1.1, 1.5, 3, 1e9 };
+    size_t j;
+    int ok = 1;
+    for (j = 0; j < sizeof f / sizeof f[0]; j++) {
+        double theta = (kid + b) * f[j] + (f[j] > 1e6 ? 1.0 : 0.0), v;
+        CHECK_RC(ni_matcher_bonus(p, p->doc, di, kid, theta, &v), 0);
+        ok &= ni_hopeless(kid, b, theta) ? ni_hopeless(kid, v, theta) : v == b;
+    }
+    return ok;
+}
+
 /* prox(OR(golf, hotel)) scored on every document, exhaustively, for the
  * words in both orders: the bonus is the formula's (the commoner word's
  * idf), below its bound; the pair's bound is a share of the rarer word. */
@@ -218,15 +234,14 @@ static void bonus_of_every_document(void)
         CHECK_RC(ni_match_prox(&p, or, words, qpos, 2, W), 0);
         while (p->doc != NI_NO_DOC) {
             ni_docinfo di;
-            double kid, total, b, bound;
+            double kid, total, b;
             double want = ni_prox_bonus(W, idf, idf, closeness_of(p->doc, reversed));
             CHECK(ni_match_docinfo(&c, p->doc, &di) == 1);
             kid = or->ops->score(or, &di);
             total = p->ops->score(p, &di);
-            CHECK_RC(ni_matcher_bonus(p, p->doc, &di, &b), 0);
-            bound = ni_matcher_bonus_bound(p, p->doc);
+            CHECK_RC(ni_matcher_bonus(p, p->doc, &di, kid, -HUGE_VAL, &b), 0);
             bad += fabs(b - want) > 1e-12 || total != kid + b;
-            over += b > bound;
+            over += !keeps_contract(p, &di, kid, b);
             near += b > 0;
             near_want += want > 0;
             seen++;
@@ -239,6 +254,86 @@ static void bonus_of_every_document(void)
         CHECK(near == near_want && near > 40 && near < 120);
         ni_matcher_free(p);
     }
+}
+
+/* prox(OR(alpha, golf, hotel)): two pairs, (alpha, golf) standing together
+ * where golf comes first; the bonus given a threshold keeps its contract
+ * on every document, where reading the second pair may be left out. */
+static void threshold_with_two_pairs(void)
+{
+    ni_matcher *words[3], *or = NULL, *p = NULL;
+    uint32_t qpos[3] = { 0, 1, 2 };
+    int bad = 0, two = 0;
+
+    words[0] = term("alpha");
+    words[1] = term("golf");
+    words[2] = term("hotel");
+    ni_prox_share(words, qpos, 3, W);
+    CHECK_RC(ni_match_or(&or, words, 3, 1), 0);
+    CHECK_RC(ni_match_prox(&p, or, words, qpos, 3, W), 0);
+    while (p->doc != NI_NO_DOC) {
+        ni_docinfo di;
+        double kid, b;
+        CHECK(ni_match_docinfo(&c, p->doc, &di) == 1);
+        kid = or->ops->score(or, &di);
+        CHECK_RC(ni_matcher_bonus(p, p->doc, &di, kid, -HUGE_VAL, &b), 0);
+        bad += !keeps_contract(p, &di, kid, b);
+        two += p->doc % 10 == 1 && closeness_of(p->doc, 0) > 0;
+        CHECK_RC(p->ops->next(p), 0);
+    }
+    CHECK(bad == 0);
+    CHECK(two > 10);
+    ni_matcher_free(p);
+}
+
+/* The bonus of doc for the words w[0..n) (OR-ed, query positions 0..n-1),
+ * and in *shares the sum of the shares put on them. */
+static double bonus_of(const char *const *w, size_t n, uint32_t doc, double *shares)
+{
+    ni_matcher *words[8], *or = NULL, *p = NULL;
+    uint32_t qpos[8];
+    ni_docinfo di;
+    double b = -1;
+    size_t k;
+    for (k = 0; k < n; k++) {
+        words[k] = term(w[k]);
+        qpos[k] = (uint32_t)k;
+    }
+    ni_prox_share(words, qpos, n, W);
+    for (*shares = 0, k = 0; k < n; k++)
+        *shares += words[k]->share;
+    CHECK_RC(ni_match_or(&or, words, n, 1), 0);
+    CHECK_RC(ni_match_prox(&p, or, words, qpos, n, W), 0);
+    CHECK_RC(p->ops->advance(p, doc), 0);
+    CHECK(ni_match_docinfo(&c, doc, &di) == 1);
+    if (p->doc == doc)
+        CHECK_RC(ni_matcher_bonus(p, doc, &di, 0, -HUGE_VAL, &b), 0);
+    ni_matcher_free(p);
+    return b;
+}
+
+/* Of the four pairs of «alpha golf hotel kilo zulu», the three with the
+ * largest bounds count: alpha is in every document, so (alpha, golf),
+ * which stand together in document 9, adds nothing there; alone, it does. */
+static void three_pairs_count(void)
+{
+    static const char *const five[] = { "alpha", "golf", "hotel", "kilo", "zulu" };
+    ni_matcher *m[5];
+    double shares, s2, want = 0;
+    size_t k;
+    for (k = 0; k < 5; k++)
+        m[k] = term(five[k]);
+    for (k = 1; k + 1 < 5; k++)
+        want += ni_prox_max(W, ni_match_idf(m[k]), ni_match_idf(m[k + 1]));
+    for (k = 0; k < 5; k++)
+        ni_matcher_free(m[k]);
+    CHECK(bonus_of(five, 5, 9, &shares) == 0);
+    CHECK(fabs(shares - want) < 1e-12);
+    CHECK(bonus_of(five, 2, 9, &s2) > 0);
+    CHECK(s2 > 0 && s2 < shares);
+    /* document 1: golf and hotel together, counted among five as alone */
+    CHECK(bonus_of(five, 5, 1, &shares) == bonus_of(five + 1, 2, 1, &s2));
+    CHECK(bonus_of(five + 1, 2, 1, &s2) > 0);
 }
 
 /* ni_collect_fn keeping the top 10 scores (and the ids) in a small array. */
@@ -328,4 +423,5 @@ static void pruned_equals_exhaustive(void)
 }
 
 TEST_MAIN(TEST(positions_of_words), TEST(bonus_of_every_document),
+          TEST(threshold_with_two_pairs), TEST(three_pairs_count),
           TEST(pruned_equals_exhaustive))
