@@ -290,8 +290,8 @@ static void threshold_with_two_pairs(void)
  * and in *shares the sum of the shares put on them. */
 static double bonus_of(const char *const *w, size_t n, uint32_t doc, double *shares)
 {
-    ni_matcher *words[8], *or = NULL, *p = NULL;
-    uint32_t qpos[8];
+    ni_matcher *words[8] = { 0 }, *or = NULL, *p = NULL;
+    uint32_t qpos[8] = { 0 };
     ni_docinfo di;
     double b = -1;
     size_t k;
