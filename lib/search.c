@@ -37,8 +37,8 @@
 #include "layout.h"
 #include "match.h"
 #include "mem.h"
-#include "namekey.h"
 #include "prox.h"
+#include "qword.h"
 #include "query.h"
 #include "search.h"
 #include "snippet.h"
@@ -125,146 +125,36 @@ static int none_or(int rc, ni_matcher **out)
     return rc;
 }
 
-/*
- * One word of a query text, its strings in a buffer: its term; its normal
- * form when that differs (Snowball sometimes stems a form shorter than its
- * inflections: «ростов» -> «рост», «Ростове» -> «ростов»); and its name key
- * with each prefix (NI_NAME_MID, then NI_NAME_START), when it has one.
- */
-typedef struct qword {
-    size_t term_off, term_len, norm_off, norm_len, key_off, key_len;
-    unsigned flags;
-    uint32_t qpos;
-} qword;
-
-#define MAX_QWORDS 64
-
-
-/*
- * The terms a query word is searched by.  Its term and normal form; its
- * name key as written mid-sentence (a name, or a word capitalised there,
- * which is indexed under its key only).  When the index holds the key
- * mid-sentence at least half as often as at sentence starts, the word is a
- * name: its key at sentence starts too, and, when Snowball cut the name's
- * suffix (so the term is a common word's: «песк» of «песок») or stemmed it
- * to a function word («вас» of «Васю»), not the term.
- * The key at sentence starts is also the last resort of a word nothing
- * else finds.
- */
-static int word_alts(builder *b, const char *base, const qword *w, ni_alts *a)
-{
-    const char *term = base + w->term_off, *key = base + w->key_off;
-    ni_term_info mid, start;
-    int rc, has_mid = 0, has_start = 0, is_name = 0, drop_term = 0;
-    size_t i;
-
-    memset(a, 0, sizeof *a);
-    if (w->key_len) {
-        if ((rc = has_mid = ni_term_lookup(b->c, key, w->key_len, &mid)) < 0 ||
-            (rc = has_start = ni_term_lookup(b->c, key + w->key_len, w->key_len, &start)) < 0)
-            return rc;
-        is_name = has_mid && 2 * (uint64_t)mid.df >= (has_start ? start.df : 0);
-        drop_term = is_name && ((w->flags & NI_TOKEN_COMPOUND) ||
-                                ni_name_overstemmed(term, w->term_len, key + 1, w->key_len - 1) ||
-                                ni_is_function_word(term, w->term_len));
-    }
-    if ((!drop_term && (rc = ni_alts_add(a, b->c, term, w->term_len)) < 0) ||
-        (w->norm_len && (rc = ni_alts_add(a, b->c, base + w->norm_off, w->norm_len)) < 0))
-        return rc;
-    if (has_mid)
-        ni_alts_put(a, b->c, key, w->key_len, &mid);
-    if (has_start && (is_name || a->n == 0))
-        ni_alts_put(a, b->c, key + w->key_len, w->key_len, &start);
-    for (i = 0; i < a->n; i++)
-        if ((rc = keep_term(b->h, a->term[i], a->len[i])) < 0)
-            return rc;
-    return 0;
-}
-
-/* Reads the words of q's text into w[] (at most MAX_QWORDS) and their
- * strings into buf; *fw is 1 when every word is a function word.  A
- * phrase reads compounds by their parts, a word whole. */
-static int read_words(builder *b, const ni_qnode *q, ni_buf *buf, qword *w, size_t *n,
-                      int *fw)
-{
-    unsigned skip = q->type == NI_Q_PHRASE ? NI_TOKEN_COMPOUND : NI_TOKEN_PART;
-    uint32_t first = 0;
-    ni_token tok;
-    int rc, kept = 0;
-
-    *n = 0;
-    *fw = 1;
-    if ((rc = ni_analyzer_start(b->an, q->text, q->len, 0)) < 0)
-        return rc;
-    while ((rc = ni_analyzer_next(b->an, &tok)) == 0) {
-        qword *x = &w[*n - (*n > 0)];
-        if ((tok.flags & skip) || tok.term_len == 0)
-            continue;
-        if (tok.flags & NI_TOKEN_NAME) {
-            /* the key of the word just read (query mode: NI_NAME_MID) */
-            if (!kept || x->key_len)
-                continue;
-            x->key_off = buf->len;
-            x->key_len = tok.term_len;
-            if ((rc = ni_buf_put(buf, tok.term, tok.term_len)) < 0 ||
-                (rc = ni_buf_putc(buf, (unsigned char)NI_NAME_START)) < 0 ||
-                (rc = ni_buf_put(buf, tok.term + 1, tok.term_len - 1)) < 0)
-                return rc;
-            continue;
-        }
-        if (!(kept = *n < MAX_QWORDS))
-            continue;
-        x = &w[*n];
-        memset(x, 0, sizeof *x);
-        if (*n == 0)
-            first = tok.position;
-        x->qpos = tok.position - first;
-        x->flags = tok.flags;
-        *fw &= (tok.flags & NI_TOKEN_FUNCTION) != 0;
-        x->term_off = buf->len;
-        x->term_len = tok.term_len;
-        if ((rc = ni_buf_put(buf, tok.term, tok.term_len)) < 0)
-            return rc;
-        if (!(tok.flags & (NI_TOKEN_NUMBER | NI_TOKEN_COMPOUND)) &&
-            (tok.norm_len != tok.term_len || memcmp(tok.norm, tok.term, tok.term_len))) {
-            x->norm_off = buf->len;
-            x->norm_len = tok.norm_len;
-            if ((rc = ni_buf_put(buf, tok.norm, tok.norm_len)) < 0)
-                return rc;
-        }
-        (*n)++;
-    }
-    return rc < 0 ? rc : 0;
-}
-
 /* A word or phrase: its words as one word (ni_match_word) or a phrase of
- * them, each by the terms word_alts chooses. */
+ * them, each by the terms ni_qword_alts chooses. */
 static int build_text(builder *b, const ni_qnode *q, int *function_word,
                       ni_matcher **out)
 {
-    qword w[MAX_QWORDS];
-    ni_alts alts[MAX_QWORDS];
-    uint32_t qpos[MAX_QWORDS];
-    ni_buf buf = NI_BUF_INIT;
-    size_t n = 0, i;
-    int rc, fw;
+    ni_qwords ws;
+    ni_alts alts[NI_MAX_QWORDS];
+    uint32_t qpos[NI_MAX_QWORDS];
+    size_t i, j;
+    int rc;
 
     *out = NULL;
-    if ((rc = read_words(b, q, &buf, w, &n, &fw)) < 0)
+    if ((rc = ni_qwords_read(&ws, b->an, q->text, q->len, q->type == NI_Q_PHRASE)) < 0)
         goto cleanup;
     if (function_word)
-        *function_word = n == 1 && fw;
-    for (i = 0; i < n; i++) {
-        if ((rc = word_alts(b, (const char *)buf.data, &w[i], &alts[i])) < 0)
+        *function_word = ws.n == 1 && ws.all_function;
+    for (i = 0; i < ws.n; i++) {
+        if ((rc = ni_qword_alts(b->c, &ws, i, &alts[i])) < 0)
             goto cleanup;
-        qpos[i] = w[i].qpos;
+        for (j = 0; j < alts[i].n; j++)
+            if ((rc = keep_term(b->h, alts[i].term[j], alts[i].len[j])) < 0)
+                goto cleanup;
+        qpos[i] = ws.w[i].qpos;
     }
-    if (n == 1)
+    if (ws.n == 1)
         rc = none_or(ni_match_word(out, b->c, &alts[0], q->field), out);
-    else if (n > 1)
-        rc = none_or(ni_match_phrase(out, b->c, alts, qpos, n, q->slop, q->field), out);
+    else if (ws.n > 1)
+        rc = none_or(ni_match_phrase(out, b->c, alts, qpos, ws.n, q->slop, q->field), out);
 cleanup:
-    ni_buf_free(&buf);
+    ni_qwords_free(&ws);
     return rc;
 }
 
