@@ -438,6 +438,10 @@ typedef struct ni_search_options {
  *  last document that matches the query as ni_hits_mode says. */
 #define NI_SEARCH_NO_PARTIAL 0x8u
 
+/** No query rescue (see ni_hits_rewrite): every word is searched as
+ *  typed, also one that matches nothing. */
+#define NI_SEARCH_EXACT 0x10u
+
 #define NI_SEARCH_OPTIONS_INIT \
     { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3 }
 
@@ -524,6 +528,45 @@ NI_API int ni_hits_is_partial(const ni_hits *hits);
  * life.
  */
 NI_API const char *ni_hits_notice(const ni_hits *hits);
+
+/*
+ * Query rescue.  A query word that matches nothing in the index (none of
+ * the terms it would be searched by is in the lexicon) may have been typed
+ * in the wrong keyboard layout («vjcrdf» for «москва», «руддщ» for «hello»),
+ * transliterated, or with a typo.  Unless NI_SEARCH_EXACT is set, such a
+ * word is searched as the word(s) the index has that it most likely meant,
+ * and the cursor says so: the query as searched and one rewrite per word.
+ * Only words that match nothing are rewritten, and only into words the
+ * index has: a query whose words all match is searched exactly as typed,
+ * with the same hits and scores as with NI_SEARCH_EXACT.  Quoted phrases
+ * and field values (title:, rubric:) are not rescued.
+ */
+#define NI_RESCUE_LAYOUT   1 /**< typed with the other keyboard layout on (ЙЦУКЕН/QWERTY) */
+#define NI_RESCUE_TRANSLIT 2 /**< Cyrillic word typed in Latin letters */
+#define NI_RESCUE_TYPO     3 /**< a typo: a word one or two edits away */
+
+/** One rewritten word.  Strings are borrowed from the cursor. */
+typedef struct ni_rewrite {
+    int kind;                          /**< NI_RESCUE_* */
+    int suggested;                     /**< 1: only suggested, the word was
+                                            searched as typed (it matches a
+                                            little, the rewrite much more) */
+    const char *from;  size_t from_len; /**< the word as typed */
+    const char *to;    size_t to_len;   /**< what was searched (or is suggested):
+                                            a word, or words joined by ", " */
+} ni_rewrite;
+
+/** The number of rewrites the rescue made or suggests (0 when none). */
+NI_API size_t ni_hits_rewrites(const ni_hits *hits);
+
+/** Fills *out with rewrite i (0-based): 0, or NI_EINVAL when i is out of
+ *  range. */
+NI_API int ni_hits_rewrite(const ni_hits *hits, size_t i, ni_rewrite *out);
+
+/** The query as it was searched, when the rescue rewrote it (its length in
+ *  *len), or NULL when it was searched as typed.  Valid for the cursor's
+ *  life. */
+NI_API const char *ni_hits_searched(const ni_hits *hits, size_t *len);
 
 /** Frees a cursor (NULL accepted). */
 NI_API void ni_hits_free(ni_hits *hits);

@@ -39,6 +39,7 @@
 #include "mem.h"
 #include "prox.h"
 #include "qword.h"
+#include "rescue.h"
 #include "query.h"
 #include "search.h"
 #include "snippet.h"
@@ -67,6 +68,7 @@ struct ni_hits {
     int cur_partial;           /* the hit last returned is one of them */
     uint64_t headers_only, windows; /* see ni_hits_pruning */
     ni_buf snip_text, snip_ranges;
+    ni_rescue rescue;          /* what the query rescue rewrote */
 };
 
 /* ---- from the query tree to matchers ----------------------------------- */
@@ -673,8 +675,43 @@ void ni_hits_free(ni_hits *h)
     ni_buf_free(&h->terms);
     ni_buf_free(&h->snip_text);
     ni_buf_free(&h->snip_ranges);
+    ni_rescue_free(&h->rescue);
     ni_mem_free(h->res);
     ni_mem_free(h);
+}
+
+/* The rescue of words typed in the wrong keyboard layout (rescue.h), on
+ * the query string: when it switches some, *tree becomes the switched
+ * query's (whose texts point into h->rescue.searched). */
+static int rescue_layout(ni_hits *h, const ni_search_options *o, const char *s, size_t len,
+                         ni_qnode **tree)
+{
+    ni_match_ctx c;
+    ni_analyzer *an;
+    ni_qnode *t2 = NULL;
+    int rc;
+
+    if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
+        return rc;
+    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
+        goto cleanup;
+    ni_analyzer_set_query(an, 1);
+    rc = ni_rescue_layout(&h->rescue, &c, an, s, len);
+    ni_analyzer_set_query(an, 0);
+    ni_index_return_analyzer(h->idx, an);
+    if (rc <= 0)
+        goto cleanup;
+    rc = ni_query_parse(&t2, (const char *)h->rescue.searched.data, h->rescue.searched.len);
+    if (rc == NI_ESYNTAX) {    /* the switch made syntax: search as typed */
+        ni_rescue_free(&h->rescue);
+        rc = 0;
+    } else if (rc == 0) {
+        ni_query_free(*tree);
+        *tree = t2;
+    }
+cleanup:
+    ni_match_ctx_release(&c);
+    return rc;
 }
 
 int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
@@ -698,6 +735,8 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     if ((rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0)
         goto cleanup;
     ni_doc_reader_init(&h->rd, idx, h->txn);
+    if (tree && !(o->flags & NI_SEARCH_EXACT) && (rc = rescue_layout(h, o, s, len, &tree)) < 0)
+        goto cleanup;
     if ((rc = evaluate(h, tree, o)) < 0)
         goto cleanup;
     h->next = h->offset;
@@ -824,4 +863,38 @@ int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
     if (!out->text)
         out->text = "";
     return 0;
+}
+
+size_t ni_hits_rewrites(const ni_hits *h)
+{
+    return h ? h->rescue.n : 0;
+}
+
+int ni_hits_rewrite(const ni_hits *h, size_t i, ni_rewrite *out)
+{
+    const ni_rewrite_at *w;
+    const char *base;
+    if (!h || !out || i >= h->rescue.n)
+        return ni_error(NI_EINVAL, "no rewrite %zu", i);
+    w = &h->rescue.rw[i];
+    base = (const char *)h->rescue.text.data;
+    out->kind = w->kind;
+    out->suggested = w->suggested;
+    out->from = base + w->from_off;
+    out->from_len = w->from_len;
+    out->to = base + w->to_off;
+    out->to_len = w->to_len;
+    return 0;
+}
+
+const char *ni_hits_searched(const ni_hits *h, size_t *len)
+{
+    if (!h || !h->rescue.rewritten) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = h->rescue.searched.len;
+    return (const char *)h->rescue.searched.data;
 }

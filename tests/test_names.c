@@ -14,6 +14,7 @@
 
 #include "newsindex.h"
 #include "test.h"
+#include "testidx.h"
 
 static char dir[] = "/tmp/ni-names-XXXXXX";
 static ni_index *idx;
@@ -36,16 +37,6 @@ static const struct {
     { "n13", "Мы ждем вас завтра." },
 };
 
-static void add(ni_index *to, const char *id, const char *text)
-{
-    ni_doc d = NI_DOC_INIT;
-    d.id = id;
-    d.id_len = strlen(id);
-    d.text = text;
-    d.text_len = strlen(text);
-    CHECK_RC(ni_index_add(to, &d), 0);
-}
-
 static void setup(void)
 {
     size_t i;
@@ -55,52 +46,12 @@ static void setup(void)
         exit(2);
     CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
     for (i = 0; i < sizeof docs / sizeof docs[0]; i++)
-        add(idx, docs[i].id, docs[i].text);
+        tidx_add(idx, docs[i].id, NULL, docs[i].text);
     CHECK_RC(ni_index_commit(idx), 0);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The ids of every hit of q in ix (default mode, no partial matches),
- * sorted and comma-separated, in out; "ERR" on error. */
-static void ids(ni_index *ix, const char *q, char *out, size_t size)
-{
-    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
-    char *v[64], buf[1024];
-    ni_hits *h;
-    ni_hit hit;
-    size_t n = 0, i, at = 0;
-    int rc;
-
-    o.limit = 64;
-    o.flags = NI_SEARCH_NO_PARTIAL;
-    out[0] = '\0';
-    if (ni_search(&h, ix, q, strlen(q), &o) < 0) {
-        snprintf(out, size, "ERR");
-        return;
-    }
-    while ((rc = ni_hits_next(h, &hit)) == 0 && n < 64) {
-        v[n] = buf + at;
-        at += (size_t)snprintf(buf + at, sizeof buf - at, "%.*s", (int)hit.id_len, hit.id) + 1;
-        n++;
-    }
-    ni_hits_free(h);
-    if (rc != NI_DONE && n < 64) {
-        snprintf(out, size, "ERR");
-        return;
-    }
-    qsort(v, n, sizeof *v, cmp_str);
-    for (i = 0, at = 0; i < n; i++)
-        at += (size_t)snprintf(out + at, size - at, "%s%s", i ? "," : "", v[i]);
-}
-
-#define IDS_ARE(ix, q, want) do { char got_[512]; ids(ix, q, got_, sizeof got_); \
-    if (strcmp(got_, want) != 0) { test_failures++; \
-        fprintf(stderr, "%s:%d: '%s' found [%s], want [%s]\n", __FILE__, __LINE__, q, \
-                got_, want); } } while (0)
+/* Every hit of q in ix (default mode, no partial matches). */
+#define IDS_ARE(ix, q, want) TIDX_IDS_ARE(ix, q, NULL, want)
 
 static void case_forms(void)
 {
@@ -199,18 +150,18 @@ static void name_or_word(void)
     if (!mkdtemp(path))
         exit(2);
     CHECK_RC(ni_index_open(&ix, path, NULL), 0);
-    add(ix, "a", "Вчера встретили Петрова у входа.");    /* mid-sentence: 1 */
-    add(ix, "b", "Петров пришел первым.");               /* sentence starts: 1 */
-    add(ix, "c", "Петра позвали вторым.");
+    tidx_add(ix, "a", NULL, "Вчера встретили Петрова у входа.");    /* mid-sentence: 1 */
+    tidx_add(ix, "b", NULL, "Петров пришел первым.");               /* sentence starts: 1 */
+    tidx_add(ix, "c", NULL, "Петра позвали вторым.");
     CHECK_RC(ni_index_commit(ix), 0);
     IDS_ARE(ix, "петров", "a,b");
-    add(ix, "d", "Петров ушел.");                        /* starts: 2 = 2 x 1 */
+    tidx_add(ix, "d", NULL, "Петров ушел.");                        /* starts: 2 = 2 x 1 */
     CHECK_RC(ni_index_commit(ix), 0);
     IDS_ARE(ix, "петров", "a,b,d");
-    add(ix, "e", "Петров спал.");                        /* starts: 3 > 2 x 1 */
+    tidx_add(ix, "e", NULL, "Петров спал.");                        /* starts: 3 > 2 x 1 */
     CHECK_RC(ni_index_commit(ix), 0);
     IDS_ARE(ix, "петров", "a,b,c,d,e");
-    add(ix, "f", "Сидоров спал.");
+    tidx_add(ix, "f", NULL, "Сидоров спал.");
     CHECK_RC(ni_index_commit(ix), 0);
     IDS_ARE(ix, "сидорову", "f");
     ni_index_close(ix);
@@ -237,8 +188,8 @@ static void one_saturation(void)
     CHECK_RC(ni_index_open(&ix, path, NULL), 0);
     /* Песков mid-sentence (key only) and at a sentence start (stem and
      * key): body length 5 */
-    add(ix, "x", "Вчера Песков сказал. Песков ушел.");
-    add(ix, "y", "Погода хорошая.");                 /* body length 2 */
+    tidx_add(ix, "x", NULL, "Вчера Песков сказал. Песков ушел.");
+    tidx_add(ix, "y", NULL, "Погода хорошая.");                 /* body length 2 */
     CHECK_RC(ni_index_commit(ix), 0);
     CHECK_RC(ni_search(&h, ix, "песков", strlen("песков"), &o), 0);
     CHECK_RC(ni_hits_next(h, &hit), 0);

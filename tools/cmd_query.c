@@ -13,8 +13,11 @@
  * "snippet" and "highlights", byte ranges into the snippet, and
  * "partial":true on a partial match), then
  * {"total":M,"returned":N,"ms":X,"mode":"..."} (and "partial":P when there
- * are partial matches).  A notice of the library about the query goes to
- * stderr.  Exit 0 when the query matched at least one document, fully or
+ * are partial matches, "searched" and "rewrites" when the query rescue
+ * rewrote words).  A notice of the library about the query goes to
+ * stderr, and so does a line on what the rescue did ("showing results for
+ * «москва» (vjcrdf → москва, keyboard layout); search for vjcrdf exactly:
+ * --exact").  Exit 0 when the query matched at least one document, fully or
  * partly, 1 when none, 2 on an error.
  */
 #include <errno.h>
@@ -42,11 +45,14 @@ static const char usage[] =
     "      --sort ORDER  relevance (default) or date (newest first)\n"
     "      --json        JSON Lines: one object per hit, then a summary\n"
     "      --no-snippet  leave out the passage of text shown with each hit\n"
+    "      --exact       search every word as typed: no rescue of words that\n"
+    "                    match nothing (wrong keyboard layout, transliteration,\n"
+    "                    typos)\n"
     "  -h, --help        show this help\n";
 
 enum {
     OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_JSON,
-    OPT_NO_SNIPPET
+    OPT_NO_SNIPPET, OPT_EXACT
 };
 
 static const cli_opt opts[] = {
@@ -58,6 +64,7 @@ static const cli_opt opts[] = {
     { "--sort", OPT_SORT, 1 },
     { "--json", OPT_JSON, 0 },
     { "--no-snippet", OPT_NO_SNIPPET, 0 },
+    { "--exact", OPT_EXACT, 0 },
     { NULL, 0, 0 },
 };
 
@@ -204,6 +211,9 @@ static int query_opt(cli_args *a, int key, void *payload)
     case OPT_NO_SNIPPET:
         q->snippets = 0;
         break;
+    case OPT_EXACT:
+        q->so.flags |= NI_SEARCH_EXACT;
+        break;
     }
     return 0;
 }
@@ -233,9 +243,75 @@ static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
     return rc == NI_DONE ? 0 : rc;
 }
 
+static const char *rescue_kind(int kind)
+{
+    switch (kind) {
+    case NI_RESCUE_LAYOUT:
+        return "keyboard layout";
+    case NI_RESCUE_TRANSLIT:
+        return "transliteration";
+    case NI_RESCUE_TYPO:
+        return "typo";
+    }
+    return "rewritten";
+}
+
+/* The rescue's rewrites as JSON members: "searched" and "rewrites". */
+static void print_rescue_json(ni_hits *hits)
+{
+    size_t n = ni_hits_rewrites(hits), i, len;
+    const char *searched = ni_hits_searched(hits, &len);
+    if (searched) {
+        fputs(",\"searched\":", stdout);
+        out_json_str(stdout, searched, len);
+    }
+    if (!n)
+        return;
+    fputs(",\"rewrites\":[", stdout);
+    for (i = 0; i < n; i++) {
+        ni_rewrite w;
+        const char *kind;
+        if (ni_hits_rewrite(hits, i, &w) < 0)
+            break;
+        kind = rescue_kind(w.kind);
+        fputs(i ? ",{\"kind\":" : "{\"kind\":", stdout);
+        out_json_str(stdout, kind, strlen(kind));
+        out_json_key_str(stdout, "from", w.from, w.from_len);
+        out_json_key_str(stdout, "to", w.to, w.to_len);
+        printf(",\"suggested\":%s}", w.suggested ? "true" : "false");
+    }
+    fputs("]", stdout);
+}
+
+/* The rescue's rewrites as lines on stderr: "showing results for «...»
+ * (keyboard layout); search for ... exactly: --exact" when the query was
+ * rewritten, "did you mean «...»?" for a suggestion. */
+static void print_rescue_human(ni_hits *hits, const char *query)
+{
+    size_t n = ni_hits_rewrites(hits), i, len;
+    const char *searched = ni_hits_searched(hits, &len);
+    for (i = 0; i < n; i++) {
+        ni_rewrite w;
+        if (ni_hits_rewrite(hits, i, &w) == 0 && w.suggested)
+            fprintf(stderr, "did you mean \u00ab%.*s\u00bb (%s) for %.*s?\n", (int)w.to_len,
+                    w.to, rescue_kind(w.kind), (int)w.from_len, w.from);
+    }
+    if (!searched)
+        return;
+    fprintf(stderr, "showing results for \u00ab%.*s\u00bb (", (int)len, searched);
+    for (i = 0; i < n; i++) {
+        ni_rewrite w;
+        if (ni_hits_rewrite(hits, i, &w) == 0 && !w.suggested)
+            fprintf(stderr, "%s%.*s \u2192 %.*s, %s", i ? "; " : "", (int)w.from_len, w.from,
+                    (int)w.to_len, w.to, rescue_kind(w.kind));
+    }
+    fprintf(stderr, "); search for %s exactly: --exact\n", query);
+}
+
 /* The library's notice about the query on stderr, then the summary: a JSON
  * line on stdout, or "N hits of M (mode) in X ms" on stderr. */
-static void print_summary(ni_hits *hits, const query_args *q, size_t returned, double ms)
+static void print_summary(ni_hits *hits, const query_args *q, const char *query,
+                          size_t returned, double ms)
 {
     uint64_t total = ni_hits_total(hits), partial = ni_hits_partial_total(hits);
     char more[64] = "";
@@ -249,8 +325,10 @@ static void print_summary(ni_hits *hits, const query_args *q, size_t returned, d
         out_json_str(stdout, mode, strlen(mode));
         if (partial)
             printf(",\"partial\":%llu", (unsigned long long)partial);
+        print_rescue_json(hits);
         fputs("}\n", stdout);
     } else {
+        print_rescue_human(hits, query);
         if (partial)
             snprintf(more, sizeof more, " and %llu partial %s", (unsigned long long)partial,
                      partial == 1 ? "match" : "matches");
@@ -288,7 +366,7 @@ static int run_query(ni_index *idx, const char *db, const char *query, const que
         cli_error("cannot write output: %s", strerror(errno));
         goto cleanup;
     }
-    print_summary(hits, q, returned, ms);
+    print_summary(hits, q, query, returned, ms);
     ret = ni_hits_total(hits) > 0 || ni_hits_partial_total(hits) > 0 ? EXIT_HITS : EXIT_NOHITS;
 
 cleanup:

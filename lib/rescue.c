@@ -1,0 +1,209 @@
+/*
+ * rescue.c - query rescue (rescue.h): words typed in the wrong keyboard
+ * layout are switched on the raw query, before it is parsed, since the
+ * keys ` [ ] ; ' , . type letters on ЙЦУКЕН and the parser would cut a word
+ * there.  Decides with the lexicon through qword.c; maps keys with
+ * kblayout.c.  Builds no matchers.
+ */
+#include <string.h>
+
+#include "analyzer.h"
+#include "error.h"
+#include "kblayout.h"
+#include "rescue.h"
+
+#define MAX_RUNS 64
+
+void ni_rescue_free(ni_rescue *r)
+{
+    ni_buf_free(&r->text);
+    ni_buf_free(&r->searched);
+    r->n = 0;
+    r->rewritten = 0;
+}
+
+/* Records a rewrite of from into to. */
+static int add_rewrite(ni_rescue *r, int kind, int suggested, const char *from,
+                       size_t from_len, const char *to, size_t to_len)
+{
+    ni_rewrite_at *w;
+    int rc;
+    if (r->n == NI_RESCUE_MAX)
+        return 0;
+    w = &r->rw[r->n];
+    w->kind = kind;
+    w->suggested = suggested;
+    w->from_off = r->text.len;
+    w->from_len = from_len;
+    if ((rc = ni_buf_put(&r->text, from, from_len)) < 0)
+        return rc;
+    w->to_off = r->text.len;
+    w->to_len = to_len;
+    if ((rc = ni_buf_put(&r->text, to, to_len)) < 0)
+        return rc;
+    r->n++;
+    return 0;
+}
+
+/* A run of the query: [start, end) with its core [cs, ce) (no brackets or
+ * leading '-'), and when it may switch, the switched core in a buffer. */
+typedef struct run {
+    size_t start, end, cs, ce;
+    int op;                     /* an operator: OR, AND, NOT, | */
+    int pass;                   /* its switch is known to the index */
+    size_t keep;                /* bytes of the core's end kept as punctuation */
+    size_t map_off, map_len;    /* the switched core (without the kept end) */
+    size_t chars;
+} run;
+
+static int is_space(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
+static size_t count_chars(const char *s, size_t len)
+{
+    size_t i, n = 0;
+    for (i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xc0) != 0x80;
+    return n;
+}
+
+/*
+ * How the index knows the words of text[0..len): 1 when every word has a
+ * term in at least min_df documents (and there is a word), 0 when not,
+ * <0 on error.  *any is set when some word has a term at all.
+ */
+static int words_known(ni_match_ctx *c, ni_analyzer *an, const char *text, size_t len,
+                       double min_df, int *any)
+{
+    ni_qwords ws;
+    size_t i;
+    int rc, all = 1;
+
+    *any = 0;
+    if ((rc = ni_qwords_read(&ws, an, text, len, 0)) < 0)
+        goto cleanup;
+    for (i = 0; i < ws.n; i++) {
+        ni_alts a;
+        if ((rc = ni_qword_alts(c, &ws, i, &a)) < 0)
+            goto cleanup;
+        if (a.n)
+            *any = 1;
+        if (!a.n || a.df < min_df)
+            all = 0;
+    }
+    rc = ws.n > 0 && all;
+cleanup:
+    ni_qwords_free(&ws);
+    return rc;
+}
+
+/* Reads the query into runs (at most MAX_RUNS; later text stays as it is). */
+static size_t split_runs(const char *q, size_t len, run *runs)
+{
+    size_t i = 0, n = 0;
+    while (i < len && n < MAX_RUNS) {
+        run *r;
+        while (i < len && is_space(q[i]))
+            i++;
+        if (i == len)
+            break;
+        r = &runs[n++];
+        memset(r, 0, sizeof *r);
+        r->start = i;
+        while (i < len && !is_space(q[i]))
+            i++;
+        r->end = i;
+        r->cs = r->start;
+        r->ce = r->end;
+        while (r->cs < r->ce && (q[r->cs] == '(' || q[r->cs] == '-'))
+            r->cs++;
+        while (r->ce > r->cs && q[r->ce - 1] == ')')
+            r->ce--;
+        r->op = (r->ce - r->cs == 2 && !memcmp(q + r->cs, "OR", 2)) ||
+                (r->ce - r->cs == 3 && (!memcmp(q + r->cs, "AND", 3) ||
+                                        !memcmp(q + r->cs, "NOT", 3))) ||
+                (r->ce - r->cs == 1 && q[r->cs] == '|');
+        r->chars = count_chars(q + r->cs, r->ce - r->cs);
+    }
+    return n;
+}
+
+/* Whether run r switches to a word the index knows: sets r->pass and
+ * r->map_*, the switch in maps. */
+static int try_run(ni_match_ctx *c, ni_analyzer *an, const char *q, run *r, ni_buf *maps)
+{
+    size_t keeps[2], nkeeps = 0, t;
+    int rc, any;
+
+    if (r->op || r->ce == r->cs)
+        return 0;
+    if ((rc = words_known(c, an, q + r->cs, r->ce - r->cs, 1, &any)) < 0 || any)
+        return rc < 0 ? rc : 0;
+    /* without a trailing ',' or '.' (more often punctuation than б or ю),
+     * then the whole core */
+    if (r->ce - r->cs >= 2 && (q[r->ce - 1] == ',' || q[r->ce - 1] == '.'))
+        keeps[nkeeps++] = 1;
+    keeps[nkeeps++] = 0;
+    for (t = 0; t < nkeeps; t++) {
+        size_t keep = keeps[t], clen = r->ce - r->cs - keep, at = maps->len;
+        int to;
+        for (to = NI_KB_TO_CYRILLIC; to <= NI_KB_TO_LATIN; to++) {
+            if ((rc = ni_kb_switch(q + r->cs, clen, to, maps)) < 0)
+                return rc;
+            if (rc == 0)
+                continue;
+            if ((rc = words_known(c, an, (const char *)maps->data + at, maps->len - at,
+                                  NI_LAYOUT_MIN_DF, &any)) < 0)
+                return rc;
+            if (rc) {
+                r->pass = 1;
+                r->keep = keep;
+                r->map_off = at;
+                r->map_len = maps->len - at;
+                return 0;
+            }
+            maps->len = at;
+        }
+    }
+    return 0;
+}
+
+int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char *q,
+                     size_t len)
+{
+    run runs[MAX_RUNS];
+    ni_buf maps = NI_BUF_INIT;
+    size_t n = split_runs(q, len, runs), i, words = 0, long_pass = 0, done = 0;
+    int rc = 0;
+
+    for (i = 0; i < n; i++) {
+        if ((rc = try_run(c, an, q, &runs[i], &maps)) < 0)
+            goto cleanup;
+        words += !runs[i].op;
+        long_pass += runs[i].pass && runs[i].chars > NI_LAYOUT_SHORT;
+    }
+    for (i = 0; i < n; i++) {
+        run *x = &runs[i];
+        const char *to = (const char *)maps.data + x->map_off;
+        if (!x->pass)
+            continue;
+        /* a short run needs most of the other runs switching with it */
+        if (x->chars <= NI_LAYOUT_SHORT && 2 * long_pass <= words - 1)
+            continue;
+        if ((rc = ni_buf_put(&r->searched, q + done, x->cs - done)) < 0 ||
+            (rc = ni_buf_put(&r->searched, to, x->map_len)) < 0 ||
+            (rc = add_rewrite(r, NI_RESCUE_LAYOUT, 0, q + x->cs, x->ce - x->cs - x->keep, to,
+                              x->map_len)) < 0)
+            goto cleanup;
+        done = x->ce - x->keep;
+        r->rewritten = 1;
+    }
+    if (r->rewritten && (rc = ni_buf_put(&r->searched, q + done, len - done)) < 0)
+        goto cleanup;
+    rc = r->rewritten;
+cleanup:
+    ni_buf_free(&maps);
+    return rc;
+}

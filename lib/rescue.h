@@ -1,0 +1,56 @@
+/*
+ * rescue.h - query rescue (rescue.c): a query word that matches nothing in
+ * the index, typed in the wrong keyboard layout, transliterated or with a
+ * typo, is searched as the words the index has that it most likely meant,
+ * and the rewrites are recorded for the caller to show.
+ *
+ * The gate, shared by every rescue: only words the index does not know
+ * (no term of theirs in the lexicon) are rewritten, and only into words it
+ * knows; a word that matches is never touched, so a query whose words all
+ * match is searched exactly as typed.  Quoted phrases and field values are
+ * not rescued.  Off with NI_SEARCH_EXACT.
+ */
+#ifndef NI_RESCUE_H
+#define NI_RESCUE_H
+
+#include "qword.h"
+
+#define NI_RESCUE_MAX 16          /* rewrites recorded per query */
+#define NI_LAYOUT_MIN_DF 2        /* a switched word is in this many documents */
+#define NI_LAYOUT_SHORT 3         /* runs of this many characters or fewer switch
+                                     only when most other runs do */
+
+/* One rewrite: from (as typed) and to (what was searched) are offsets into
+ * the rescue's text buffer. */
+typedef struct ni_rewrite_at {
+    int kind;                     /* NI_RESCUE_* of newsindex.h */
+    int suggested;                /* only suggested: the original was searched */
+    size_t from_off, from_len, to_off, to_len;
+} ni_rewrite_at;
+
+typedef struct ni_rescue {
+    ni_buf text;                  /* the strings of the rewrites */
+    ni_rewrite_at rw[NI_RESCUE_MAX];
+    size_t n;
+    ni_buf searched;              /* the query as searched, when rewritten */
+    int rewritten;
+} ni_rescue;
+
+void ni_rescue_free(ni_rescue *r);
+
+/*
+ * Wrong keyboard layout.  Reads query[0..len) by runs of non-space
+ * characters; a run the layout switch can map (kblayout.h), none of whose
+ * words the index knows, is switched when each word it maps to is in at
+ * least NI_LAYOUT_MIN_DF documents (a trailing ',' or '.' is tried both as
+ * a letter key and as punctuation).  Runs of NI_LAYOUT_SHORT characters or
+ * fewer switch only when more than half of the query's other runs switch
+ * («vs», «ru» and «t» are common Latin words and look like «мы», «кг» and
+ * «е»).  Operators, quotes and brackets are left as they are.  Returns 1
+ * with the switched query in r->searched (and a rewrite per run), 0 when
+ * nothing switched.  an must be in query mode.
+ */
+int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char *query,
+                     size_t len);
+
+#endif

@@ -1,0 +1,28 @@
+# Query rescue: a word typed with the wrong keyboard layout on, which
+# matches nothing, is searched as the word the index has; one line says so.
+
+=== a word typed on QWERTY is searched as the Cyrillic word, said on stderr
+$ nsearch query "$DB" otkreyxbr --no-snippet
+| s/^([0-9]+)\. [0-9.]+ /\1. S /
+> 1. S  2023-11-11 11:07:00  В кассах Большого театра начались продажи билетов на "Щелкунчик"  [ria-1908828530]
+>     https://ria.ru/20231111/schelkunchik-1908828530.html (culture)
+> 2. S  2023-11-04 11:15:00  Эксцессов при продаже билетов на "Щелкунчик" нет, заявили в Большом театре  [ria-1907394827]
+>     https://ria.ru/20231104/schelkunchik-1907394827.html (culture)
+! ^showing results for «щелкунчик» \(otkreyxbr → щелкунчик, keyboard layout\); search for otkreyxbr exactly: --exact$
+! ^2 hits of 2 \(all words\)
+
+=== --json carries the query as searched and the rewrites in the summary
+$ nsearch query "$DB" otkreyxbr --no-snippet --json -n 0
+| s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
+> {"total":2,"returned":0,"ms":M,"mode":"all words","searched":"щелкунчик","rewrites":[{"kind":"keyboard layout","from":"otkreyxbr","to":"щелкунчик","suggested":false}]}
+
+=== --exact searches the word as typed
+$ nsearch query "$DB" otkreyxbr --exact
+? 1
+!! showing
+! ^0 hits of 0 \(all words\)
+
+=== a word the index has is never switched
+$ nsearch query "$DB" Telegram -n 0
+!! showing
+! ^0 hits of [1-9]

@@ -1,0 +1,164 @@
+/*
+ * Query rescue through the public header: words typed with the wrong
+ * keyboard layout are switched when the index knows what they switch to
+ * and not what they are; the gate (a word that matches is never touched,
+ * quoted phrases and fields are not rescued, NI_SEARCH_EXACT turns it off);
+ * what the cursor says about it (ni_hits_rewrite, ni_hits_searched).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "newsindex.h"
+#include "test.h"
+#include "testidx.h"
+
+static char dir[] = "/tmp/ni-rescue-XXXXXX";
+static ni_index *idx;
+
+static const struct {
+    const char *id, *text;
+} docs[] = {
+    { "m1", "Москва готовится к зиме, в Москве выпал снег." },
+    { "m2", "Погода в Москве: мы ждем морозов." },
+    { "m3", "Жесткий диск на 1тб стоит дешевле, чем было." },
+    { "m4", "Жесткий график и жесткий диск: было и прошло." },
+    { "m5", "Hello world, say hello to the new release." },
+    { "m6", "The hello message and here we are, python scripts." },
+    { "m7", "Одинокий кит плывет." },          /* «кит»: one document */
+    { "m8", "Мы держим руку на пульсе." },
+    { "m9", "Руку подал Python, here and now." },
+    { "m10", "Дом на углу снесли." },
+    { "m11", "Старый дом купили." },
+};
+
+static void setup(void)
+{
+    size_t i;
+    if (idx)
+        return;
+    if (!mkdtemp(dir))
+        exit(2);
+    CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
+    for (i = 0; i < sizeof docs / sizeof docs[0]; i++)
+        tidx_add(idx, docs[i].id, NULL, docs[i].text);
+    CHECK_RC(ni_index_commit(idx), 0);
+}
+
+static ni_search_options opts(unsigned flags)
+{
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    o.limit = 64;
+    o.flags = NI_SEARCH_NO_PARTIAL | flags;
+    return o;
+}
+
+/* What the rescue did with q: "searched|from>to,from>to" (kind layout
+ * only here), "-" for a query searched as typed, "ERR" on error. */
+static void rescued(const char *q, unsigned flags, char *out, size_t size)
+{
+    ni_search_options o = opts(flags);
+    ni_hits *h;
+    size_t i, len, at;
+    const char *s;
+
+    if (ni_search(&h, idx, q, strlen(q), &o) < 0) {
+        snprintf(out, size, "ERR");
+        return;
+    }
+    s = ni_hits_searched(h, &len);
+    at = (size_t)snprintf(out, size, "%.*s", s ? (int)len : 1, s ? s : "-");
+    for (i = 0; i < ni_hits_rewrites(h); i++) {
+        ni_rewrite w;
+        if (ni_hits_rewrite(h, i, &w) < 0 || w.kind != NI_RESCUE_LAYOUT || w.suggested) {
+            snprintf(out, size, "ERR");
+            break;
+        }
+        at += (size_t)snprintf(out + at, size - at, "%s%.*s>%.*s", i ? "," : "|",
+                               (int)w.from_len, w.from, (int)w.to_len, w.to);
+    }
+    CHECK(ni_hits_rewrite(h, i, &(ni_rewrite){ 0 }) == NI_EINVAL);
+    ni_hits_free(h);
+}
+
+#define RESCUED(q, flags, want) do { char got_[512]; \
+    rescued(q, flags, got_, sizeof got_); \
+    if (strcmp(got_, want) != 0) { test_failures++; \
+        fprintf(stderr, "%s:%d: '%s' rescued as [%s], want [%s]\n", __FILE__, __LINE__, q, \
+                got_, want); } } while (0)
+
+static void layout_switch(void)
+{
+    ni_search_options exact = opts(NI_SEARCH_EXACT);
+    setup();
+    RESCUED("vjcrdf", 0, "москва|vjcrdf>москва");
+    TIDX_IDS_ARE(idx, "vjcrdf", NULL, "m1,m2");
+    TIDX_IDS_ARE(idx, "Vjcrdf", NULL, "m1,m2");
+    /* the keys of ж and б are ; and , */
+    RESCUED(";tcnrbq lbcr", 0, "жесткий диск|;tcnrbq>жесткий,lbcr>диск");
+    TIDX_IDS_ARE(idx, ";tcnrbq lbcr", NULL, "m3,m4");
+    RESCUED(",skj", 0, "было|,skj>было");
+    /* the other way */
+    RESCUED("руддщ", 0, "hello|руддщ>hello");
+    TIDX_IDS_ARE(idx, "руддщ", NULL, "m5,m6");
+    /* a trailing ',' or '.' is punctuation when the letter key makes nothing */
+    RESCUED("vjcrdf,", 0, "москва,|vjcrdf>москва");
+    RESCUED("vjcrdf.", 0, "москва.|vjcrdf>москва");
+    /* operators and brackets stay */
+    RESCUED("(vjcrdf OR руддщ)", 0, "(москва OR hello)|vjcrdf>москва,руддщ>hello");
+    TIDX_IDS_ARE(idx, "(vjcrdf OR руддщ)", NULL, "m1,m2,m5,m6");
+    RESCUED("lbcr -vjcrdf", 0, "диск -москва|lbcr>диск,vjcrdf>москва");
+    /* with NI_SEARCH_EXACT nothing is switched */
+    RESCUED("vjcrdf", NI_SEARCH_EXACT, "-");
+    TIDX_IDS_ARE(idx, "vjcrdf", &exact, "");
+}
+
+static void gate(void)
+{
+    setup();
+    /* words that match are never switched */
+    RESCUED("москва", 0, "-");
+    RESCUED("here", 0, "-");                    /* would be «руку» */
+    RESCUED("python", 0, "-");
+    RESCUED("руку", 0, "-");
+    /* only the run that matches nothing */
+    RESCUED("москва lbcr", 0, "москва диск|lbcr>диск");
+    /* the switch must be in NI_LAYOUT_MIN_DF (2) documents: «кит» is in 1,
+     * «москва» in 2 */
+    RESCUED("rbn", 0, "-");
+    RESCUED("rbn vjcrdf ;tcnrbq", 0, "rbn москва жесткий|vjcrdf>москва,;tcnrbq>жесткий");
+    /* nothing known either way */
+    RESCUED("qzxqzx", 0, "-");
+    /* quoted phrases and fields are left as typed */
+    RESCUED("\"vjcrdf\"", 0, "-");
+    RESCUED("title:vjcrdf", 0, "-");
+    RESCUED("vjcrd*", 0, "-");
+}
+
+static void short_runs(void)
+{
+    setup();
+    /* «vs» is «мы» (in 2 documents) but alone a short run does not switch */
+    RESCUED("vs", 0, "-");
+    /* it does when most of the other runs switch: 1 of 1 */
+    RESCUED("vs vjcrdf", 0, "мы москва|vs>мы,vjcrdf>москва");
+    /* 1 of 2 is not most */
+    RESCUED("vs vjcrdf qzxqzx", 0, "vs москва qzxqzx|vjcrdf>москва");
+    /* 2 of 3 is */
+    RESCUED("vs vjcrdf lbcr qzxqzx", 0, "мы москва диск qzxqzx|vs>мы,vjcrdf>москва,lbcr>диск");
+    /* three characters are short, four are not */
+    RESCUED("ljv", 0, "-");                     /* «дом», in 2 documents */
+    RESCUED("lbcr", 0, "диск|lbcr>диск");
+}
+
+static void cleanup_all(void)
+{
+    char cmd[128];
+    ni_index_close(idx);
+    idx = NULL;
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        CHECK(0);
+}
+
+TEST_MAIN(TEST(layout_switch), TEST(gate), TEST(short_runs), TEST(cleanup_all))
