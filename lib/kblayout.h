@@ -16,16 +16,18 @@
 
 /*
  * Appends s[0..len), a run of text without spaces, to out as typed in the
- * other layout, when each of its characters is a letter key of the layout
- * it was typed in, a digit or '-', and it has a letter: returns 1.
- * Otherwise returns 0 and leaves out as it was.
+ * other layout, when each of its characters is on a key of the layout it
+ * was typed in and at least one is a letter there: returns 1.  Otherwise
+ * returns 0 and leaves out as it was.
  *  - NI_KB_TO_CYRILLIC: Latin letters and the keys ` [ ] ; ' , . with their
- *    shifted ~ { } < > (ё х ъ ж э б ю and capitals: «;tcnrbq» -> «жесткий»).
- *    The shifted : and " (Ж, Э) are not read: they are query syntax.
+ *    shifted ~ { } < > (ё х ъ ж э б ю and capitals: «;tcnrbq» -> «жесткий»),
+ *    and / ? & $ # (. , ? ; №).  The shifted : and " (Ж, Э) are not read:
+ *    they are query syntax; @ and ^ (whose ЙЦУКЕН " and : would be) stay.
  *  - NI_KB_TO_LATIN: Cyrillic letters on the keys of Latin letters (not
- *    ё х ъ ж э б ю, whose keys type punctuation).
- * Capitals stay capitals.  Runs over NI_KB_MAX_RUN bytes and invalid
- * UTF-8 are not switched (0).  <0 only when out cannot grow.
+ *    ё х ъ ж э б ю, whose keys type punctuation); . , ? ; : stay.
+ * Digits, '-', '!' and '%' stay.  Capitals stay capitals.  Runs over
+ * NI_KB_MAX_RUN bytes and invalid UTF-8 are not switched (0).  <0 only
+ * when out cannot grow.
  */
 int ni_kb_switch(const char *s, size_t len, int to, ni_buf *out);
 

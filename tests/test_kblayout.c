@@ -41,6 +41,14 @@ static void latin_to_cyrillic(void)
     EQ("~krf", NI_KB_TO_CYRILLIC, "Ёлка");
     EQ("{jh}<>", NI_KB_TO_CYRILLIC, "ХорЪБЮ");
     EQ("gjkm.", NI_KB_TO_CYRILLIC, "полью");
+    /* the punctuation that moves: . , ? ; № are on / ? & $ # */
+    EQ("ctujlyz?", NI_KB_TO_CYRILLIC, "сегодня,");
+    EQ("rnj&", NI_KB_TO_CYRILLIC, "кто?");
+    EQ("nfr/", NI_KB_TO_CYRILLIC, "так.");
+    EQ("#5$f", NI_KB_TO_CYRILLIC, "№5;а");
+    /* @ and ^ (ЙЦУКЕН's " and :, query syntax) stay, as do ! and % */
+    EQ("@lf@", NI_KB_TO_CYRILLIC, "@да@");
+    EQ("lf^!%", NI_KB_TO_CYRILLIC, "да^!%");
     /* digits and '-' stay */
     EQ("1n,", NI_KB_TO_CYRILLIC, "1тб");
     EQ("hjcnjd-yf-ljye", NI_KB_TO_CYRILLIC, "ростов-на-дону");
@@ -56,6 +64,8 @@ static void cyrillic_to_latin(void)
     EQ("руддщ", NI_KB_TO_LATIN, "hello");
     EQ("Пщщпду", NI_KB_TO_LATIN, "Google");
     EQ("зшфтщ-2", NI_KB_TO_LATIN, "piano-2");
+    EQ("руддщ,", NI_KB_TO_LATIN, "hello,");
+    EQ("руддщ.!?;:%", NI_KB_TO_LATIN, "hello.!?;:%");
     EQ("йцукенгшщзфывапролдячсмить", NI_KB_TO_LATIN, "qwertyuiopasdfghjklzxcvbnm");
     EQ("ЙЦУКЕНГШЩЗФЫВАПРОЛДЯЧСМИТЬ", NI_KB_TO_LATIN, "QWERTYUIOPASDFGHJKLZXCVBNM");
 }
@@ -79,6 +89,9 @@ static void not_typeable(void)
     CHECK(!sw("пью", NI_KB_TO_LATIN));
     /* no letter at all */
     CHECK(!sw("2024", NI_KB_TO_CYRILLIC));
+    CHECK(!sw("/?&$#", NI_KB_TO_CYRILLIC));
+    CHECK(!sw("№5", NI_KB_TO_LATIN));
+    CHECK(!sw("руддщ&", NI_KB_TO_LATIN));
     CHECK(!sw("-", NI_KB_TO_LATIN));
     CHECK(!sw("", NI_KB_TO_CYRILLIC));
     /* invalid UTF-8 */
