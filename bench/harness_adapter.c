@@ -20,9 +20,12 @@
  * in memory; HARNESS_OP=and|or picks the default operator.  The peers' AND
  * needs every word, so HARNESS_OP=and sets NI_SEARCH_ALL_WORDS too
  * (NSEARCH_ALL_WORDS=0 leaves it out: then a query of five or more words
- * needs 60 % of them, nsearch's default).  NSEARCH_K1, NSEARCH_B,
+ * needs 80 % of them, nsearch's default).  NSEARCH_K1, NSEARCH_B,
  * NSEARCH_TITLE_WEIGHT and NSEARCH_PROXIMITY set the ranking parameters of
- * ni_search_options (for grids; the library's defaults otherwise).  Docids follow the harness rule:
+ * ni_search_options (for grids; the library's defaults otherwise);
+ * NSEARCH_NO_RESCUE=1 sets NI_SEARCH_EXACT (no query rescue) and
+ * NSEARCH_EXACT=1 leaves out NI_SEARCH_APPROX_TOTAL (no pruning; the same
+ * hits, the reference for exactness checks).  Docids follow the harness rule:
  * id, else url, else L<line>, whitespace turned into '_'.  A title that is
  * not valid query syntax (an unbalanced quote or parenthesis) is searched
  * again with the operator characters replaced by spaces, as the peers'
@@ -242,6 +245,10 @@ static int cmd_search(const char *dir, const char *queries, long k)
     env_double("NSEARCH_TITLE_WEIGHT", &so.title_weight);
 #if NI_SEARCH_OPTIONS_VERSION >= 2
     env_double("NSEARCH_PROXIMITY", &so.proximity);
+#endif
+#ifdef NI_SEARCH_EXACT         /* query rescue; absent before it */
+    if (getenv("NSEARCH_NO_RESCUE"))
+        so.flags |= NI_SEARCH_EXACT;
 #endif
 #ifdef NI_SEARCH_ALL_WORDS     /* absent in a library from before it */
     {

@@ -50,7 +50,11 @@ static int add_rewrite(ni_rescue *r, int kind, int suggested, const char *from,
 typedef struct run {
     size_t start, end, cs, ce;
     int op;                     /* an operator: OR, AND, NOT, | */
-    int pass;                   /* its switch is known to the index */
+    int known;                  /* the index knows each of its words */
+    int typeable;               /* it has a switch (map_*) */
+    int pass;                   /* not known, and its switch is, in
+                                   NI_LAYOUT_MIN_DF documents or more */
+    int map_known;              /* its switch is known (in a document) */
     size_t keep;                /* bytes of the core's end kept as punctuation */
     size_t map_off, map_len;    /* the switched core (without the kept end) */
     size_t chars;
@@ -130,8 +134,9 @@ static size_t split_runs(const char *q, size_t len, run *runs)
     return n;
 }
 
-/* Whether run r switches to a word the index knows: sets r->pass and
- * r->map_*, the switch in maps. */
+/* Reads what the index knows of run r and of its switch (the first
+ * typeable, or the first the index knows in NI_LAYOUT_MIN_DF documents) into
+ * r, the switch in maps. */
 static int try_run(ni_match_ctx *c, ni_analyzer *an, const char *q, run *r, ni_buf *maps)
 {
     size_t keeps[2], nkeeps = 0, t;
@@ -139,8 +144,10 @@ static int try_run(ni_match_ctx *c, ni_analyzer *an, const char *q, run *r, ni_b
 
     if (r->op || r->ce == r->cs)
         return 0;
-    if ((rc = words_known(c, an, q + r->cs, r->ce - r->cs, 1, &any)) < 0 || any)
-        return rc < 0 ? rc : 0;
+    /* known: every word (some pieces of a run may be: «j,kfcnb» reads as
+     * «j» and «kfcnb») */
+    if ((rc = r->known = words_known(c, an, q + r->cs, r->ce - r->cs, 1, &any)) < 0)
+        return rc;
     /* without a trailing ',' or '.' (more often punctuation than б or ю),
      * then the whole core */
     if (r->ce - r->cs >= 2 && (q[r->ce - 1] == ',' || q[r->ce - 1] == '.'))
@@ -150,6 +157,7 @@ static int try_run(ni_match_ctx *c, ni_analyzer *an, const char *q, run *r, ni_b
         size_t keep = keeps[t], clen = r->ce - r->cs - keep, at = maps->len;
         int to;
         for (to = NI_KB_TO_CYRILLIC; to <= NI_KB_TO_LATIN; to++) {
+            int first = !r->typeable;
             if ((rc = ni_kb_switch(q + r->cs, clen, to, maps)) < 0)
                 return rc;
             if (rc == 0)
@@ -157,14 +165,19 @@ static int try_run(ni_match_ctx *c, ni_analyzer *an, const char *q, run *r, ni_b
             if ((rc = words_known(c, an, (const char *)maps->data + at, maps->len - at,
                                   NI_LAYOUT_MIN_DF, &any)) < 0)
                 return rc;
-            if (rc) {
-                r->pass = 1;
+            if (rc || first) {
+                r->typeable = 1;
+                r->pass = rc && !r->known;
+                r->map_known = rc || any;
                 r->keep = keep;
                 r->map_off = at;
                 r->map_len = maps->len - at;
-                return 0;
             }
-            maps->len = at;
+            if (rc)
+                return 0;
+            if (!first)
+                maps->len = at;
+            at = maps->len;
         }
     }
     return 0;
@@ -176,7 +189,7 @@ int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char 
     run runs[MAX_RUNS];
     ni_buf maps = NI_BUF_INIT;
     size_t n = split_runs(q, len, runs), i, words = 0, long_pass = 0, done = 0;
-    int rc = 0;
+    int rc = 0, whole;
 
     for (i = 0; i < n; i++) {
         if ((rc = try_run(c, an, q, &runs[i], &maps)) < 0)
@@ -184,13 +197,20 @@ int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char 
         words += !runs[i].op;
         long_pass += runs[i].pass && runs[i].chars > NI_LAYOUT_SHORT;
     }
+    /* the query was typed in the other layout: at least half of its runs
+     * switch to words in NI_LAYOUT_MIN_DF documents */
+    whole = long_pass > 0 && 2 * long_pass >= words;
     for (i = 0; i < n; i++) {
         run *x = &runs[i];
         const char *to = (const char *)maps.data + x->map_off;
-        if (!x->pass)
+        if (!x->typeable)
             continue;
-        /* a short run needs most of the other runs switching with it */
-        if (x->chars <= NI_LAYOUT_SHORT && 2 * long_pass <= words - 1)
+        if (!whole && !(x->pass && x->chars > NI_LAYOUT_SHORT))
+            continue;
+        /* with the query, also a run whose switch the index knows at all
+         * («D» for «В») or a short one it knows neither way («Rnj» for «Кто»
+         * in a few documents with no «кто») */
+        if (whole && !x->pass && !x->map_known && !(x->chars <= NI_LAYOUT_SHORT && !x->known))
             continue;
         if ((rc = ni_buf_put(&r->searched, q + done, x->cs - done)) < 0 ||
             (rc = ni_buf_put(&r->searched, to, x->map_len)) < 0 ||

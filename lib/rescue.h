@@ -16,9 +16,9 @@
 #include "qword.h"
 
 #define NI_RESCUE_MAX 16          /* rewrites recorded per query */
-#define NI_LAYOUT_MIN_DF 2        /* a switched word is in this many documents */
+#define NI_LAYOUT_MIN_DF 1        /* a switched word is in this many documents */
 #define NI_LAYOUT_SHORT 3         /* runs of this many characters or fewer switch
-                                     only when most other runs do */
+                                     only with the rest of the query */
 
 /* One rewrite: from (as typed) and to (what was searched) are offsets into
  * the rescue's text buffer. */
@@ -40,13 +40,16 @@ void ni_rescue_free(ni_rescue *r);
 
 /*
  * Wrong keyboard layout.  Reads query[0..len) by runs of non-space
- * characters; a run the layout switch can map (kblayout.h), none of whose
- * words the index knows, is switched when each word it maps to is in at
- * least NI_LAYOUT_MIN_DF documents (a trailing ',' or '.' is tried both as
- * a letter key and as punctuation).  Runs of NI_LAYOUT_SHORT characters or
- * fewer switch only when more than half of the query's other runs switch
- * («vs», «ru» and «t» are common Latin words and look like «мы», «кг» and
- * «е»).  Operators, quotes and brackets are left as they are.  Returns 1
+ * characters (operators, quotes and brackets left as they are) and maps
+ * each with the layout switch (kblayout.h; a trailing ',' or '.' is tried
+ * both as punctuation and as the key of б or ю).  A run switches when the
+ * index does not know one of its words but knows each word of its switch
+ * in NI_LAYOUT_MIN_DF documents or more, and it is longer than
+ * NI_LAYOUT_SHORT characters («vs», «ru» and «t» are common Latin words and
+ * look like «мы», «кг» and «е»).  When runs that switch so are half of the
+ * query's or more, the query was typed in the other layout: then every run
+ * whose switch the index knows at all switches too (also «D» for «В»), and
+ * a short run the index knows neither way («Rnj» for «Кто»).  Returns 1
  * with the switched query in r->searched (and a rewrite per run), 0 when
  * nothing switched.  an must be in query mode.
  */

@@ -123,16 +123,36 @@ static void gate(void)
     RESCUED("руку", 0, "-");
     /* only the run that matches nothing */
     RESCUED("москва lbcr", 0, "москва диск|lbcr>диск");
-    /* the switch must be in NI_LAYOUT_MIN_DF (2) documents: «кит» is in 1,
-     * «москва» in 2 */
+    /* the switch must be in a document (NI_LAYOUT_MIN_DF): «одинокий» is in 1 */
+    RESCUED("jlbyjrbq", 0, "одинокий|jlbyjrbq>одинокий");
+    RESCUED("jlbyjrbqq", 0, "-");
+    /* short runs alone never: «кит» is in 1 document, «дом» in 2 */
     RESCUED("rbn", 0, "-");
-    RESCUED("rbn vjcrdf ;tcnrbq", 0, "rbn москва жесткий|vjcrdf>москва,;tcnrbq>жесткий");
+    RESCUED("rbn qzxqzx lbcr", 0, "rbn qzxqzx диск|lbcr>диск");
+    RESCUED("ljv qzxqzx lbcr", 0, "ljv qzxqzx диск|lbcr>диск");
     /* nothing known either way */
     RESCUED("qzxqzx", 0, "-");
     /* quoted phrases and fields are left as typed */
     RESCUED("\"vjcrdf\"", 0, "-");
     RESCUED("title:vjcrdf", 0, "-");
     RESCUED("vjcrd*", 0, "-");
+}
+
+static void whole_query(void)
+{
+    setup();
+    /* when half of the runs or more switch, the query was typed in the
+     * other layout: then also a short run */
+    RESCUED("rbn vjcrdf ;tcnrbq", 0, "кит москва жесткий|rbn>кит,vjcrdf>москва,;tcnrbq>жесткий");
+    RESCUED("rbn vjcrdf qzxqzx", 0, "rbn москва qzxqzx|vjcrdf>москва");
+    /* a known word whose switch is known too («here», «руку») */
+    RESCUED("here vjcrdf", 0, "руку москва|here>руку,vjcrdf>москва");
+    RESCUED("here vjcrdf qzxqzx", 0, "here москва qzxqzx|vjcrdf>москва");
+    /* a known word whose switch is not stays */
+    RESCUED("python vjcrdf", 0, "python москва|vjcrdf>москва");
+    /* a short run known neither way switches, a longer one not */
+    RESCUED("qzx vjcrdf", 0, "йяч москва|qzx>йяч,vjcrdf>москва");
+    RESCUED("qzxq vjcrdf", 0, "qzxq москва|vjcrdf>москва");
 }
 
 static void short_runs(void)
@@ -161,4 +181,4 @@ static void cleanup_all(void)
         CHECK(0);
 }
 
-TEST_MAIN(TEST(layout_switch), TEST(gate), TEST(short_runs), TEST(cleanup_all))
+TEST_MAIN(TEST(layout_switch), TEST(gate), TEST(whole_query), TEST(short_runs), TEST(cleanup_all))
