@@ -568,6 +568,18 @@ NI_API int ni_hits_rewrite(const ni_hits *hits, size_t i, ni_rewrite *out);
  *  life. */
 NI_API const char *ni_hits_searched(const ni_hits *hits, size_t *len);
 
+/**
+ * Why nothing matched, for the reader, when the query found no document
+ * (no full and no partial match), else NULL: which words match nothing in
+ * the index («вкусняшка» matches nothing in the index), which filter
+ * excludes every document (a rubric the index has not, with the rubrics it
+ * has; a date range with no document, with the span of the index's
+ * dates), or that a lower-case "or" was read as a word; "no document
+ * matches the whole query" when none of these applies.  Reasons are joined by
+ * "; ".  Valid for the cursor's life.
+ */
+NI_API const char *ni_hits_why_none(const ni_hits *hits);
+
 /** Frees a cursor (NULL accepted). */
 NI_API void ni_hits_free(ni_hits *hits);
 

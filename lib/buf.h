@@ -38,6 +38,11 @@ static inline int ni_buf_put(ni_buf *b, const void *p, size_t n)
     b->len += n;
     return 0;
 }
+/* Appends the NUL-terminated string s (without its NUL). */
+static inline int ni_buf_puts(ni_buf *b, const char *s)
+{
+    return ni_buf_put(b, s, strlen(s));
+}
 int ni_buf_putc(ni_buf *b, unsigned char c);
 int ni_buf_put_varint(ni_buf *b, uint64_t v);
 void ni_buf_free(ni_buf *b);

@@ -92,7 +92,7 @@ static int words_known(ni_match_ctx *c, ni_analyzer *an, const char *text, size_
         ni_alts a;
         if ((rc = ni_qword_alts(c, &ws, i, &a)) < 0)
             goto cleanup;
-        if (a.n)
+        if (a.df >= 1)     /* not: terms of deleted documents (until compact) */
             *any = 1;
         if (!a.n || a.df < min_df)
             all = 0;

@@ -38,6 +38,7 @@
 #include "match.h"
 #include "mem.h"
 #include "prox.h"
+#include "nohits.h"
 #include "qword.h"
 #include "rescue.h"
 #include "query.h"
@@ -69,6 +70,7 @@ struct ni_hits {
     uint64_t headers_only, windows; /* see ni_hits_pruning */
     ni_buf snip_text, snip_ranges;
     ni_rescue rescue;          /* what the query rescue rewrote */
+    ni_buf why_none;           /* why nothing matched (NUL-terminated) */
 };
 
 /* ---- from the query tree to matchers ----------------------------------- */
@@ -676,8 +678,31 @@ void ni_hits_free(ni_hits *h)
     ni_buf_free(&h->snip_text);
     ni_buf_free(&h->snip_ranges);
     ni_rescue_free(&h->rescue);
+    ni_buf_free(&h->why_none);
     ni_mem_free(h->res);
     ni_mem_free(h);
+}
+
+/* Why tree found nothing, into h->why_none (nohits.h). */
+static int why_none(ni_hits *h, const ni_search_options *o, const ni_qnode *tree)
+{
+    ni_match_ctx c;
+    ni_analyzer *an;
+    int rc;
+
+    if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
+        return rc;
+    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
+        goto cleanup;
+    ni_analyzer_set_query(an, 1);
+    rc = ni_nohits_explain(&h->why_none, &c, an, tree);
+    ni_analyzer_set_query(an, 0);
+    ni_index_return_analyzer(h->idx, an);
+    if (rc == 0)
+        rc = ni_buf_putc(&h->why_none, 0);
+cleanup:
+    ni_match_ctx_release(&c);
+    return rc;
 }
 
 /* The rescue of words typed in the wrong keyboard layout (rescue.h), on
@@ -738,6 +763,8 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     if (tree && !(o->flags & NI_SEARCH_EXACT) && (rc = rescue_layout(h, o, s, len, &tree)) < 0)
         goto cleanup;
     if ((rc = evaluate(h, tree, o)) < 0)
+        goto cleanup;
+    if (h->total == 0 && h->partial_total == 0 && (rc = why_none(h, o, tree)) < 0)
         goto cleanup;
     h->next = h->offset;
 cleanup:
@@ -897,4 +924,9 @@ const char *ni_hits_searched(const ni_hits *h, size_t *len)
     if (len)
         *len = h->rescue.searched.len;
     return (const char *)h->rescue.searched.data;
+}
+
+const char *ni_hits_why_none(const ni_hits *h)
+{
+    return h && h->why_none.len ? (const char *)h->why_none.data : NULL;
 }

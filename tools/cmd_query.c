@@ -17,7 +17,8 @@
  * rewrote words).  A notice of the library about the query goes to
  * stderr, and so does a line on what the rescue did ("showing results for
  * «москва» (vjcrdf → москва, keyboard layout); search for vjcrdf exactly:
- * --exact").  Exit 0 when the query matched at least one document, fully or
+ * --exact"), and when nothing was found, why ("nothing found: «вкусняшка»
+ * matches nothing in the index"; "why_none" in the JSON summary).  Exit 0 when the query matched at least one document, fully or
  * partly, 1 when none, 2 on an error.
  */
 #include <errno.h>
@@ -316,7 +317,7 @@ static void print_summary(ni_hits *hits, const query_args *q, const char *query,
     uint64_t total = ni_hits_total(hits), partial = ni_hits_partial_total(hits);
     char more[64] = "";
     const char *mode = ni_hits_mode(hits);
-    const char *notice = ni_hits_notice(hits);
+    const char *notice = ni_hits_notice(hits), *why = ni_hits_why_none(hits);
     if (notice)
         cli_error("note: %s", notice);
     if (q->json) {
@@ -326,9 +327,15 @@ static void print_summary(ni_hits *hits, const query_args *q, const char *query,
         if (partial)
             printf(",\"partial\":%llu", (unsigned long long)partial);
         print_rescue_json(hits);
+        if (why) {
+            fputs(",\"why_none\":", stdout);
+            out_json_str(stdout, why, strlen(why));
+        }
         fputs("}\n", stdout);
     } else {
         print_rescue_human(hits, query);
+        if (why)
+            fprintf(stderr, "nothing found: %s\n", why);
         if (partial)
             snprintf(more, sizeof more, " and %llu partial %s", (unsigned long long)partial,
                      partial == 1 ? "match" : "matches");

@@ -30,6 +30,7 @@ $ nsearch query "$DB" щелкунчик --sort date --no-snippet
 === no hits: exit 1, nothing on stdout
 $ nsearch query "$DB" крокодил
 ? 1
+! ^nothing found: «крокодил» matches nothing in the index$
 ! ^0 hits of 0 \(all words\) in [0-9.]+ ms$
 
 === --json: one object per hit, then a summary object; nothing on stderr
@@ -44,7 +45,7 @@ $ nsearch query "$DB" осадков --json
 $ nsearch query "$DB" крокодил --json
 ? 1
 | s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
-> {"total":0,"returned":0,"ms":M,"mode":"all words"}
+> {"total":0,"returned":0,"ms":M,"mode":"all words","why_none":"«крокодил» matches nothing in the index"}
 
 === --json: absent date and url are null
 $ nsearch query "$DB" греф --json --no-snippet

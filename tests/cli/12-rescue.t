@@ -26,3 +26,14 @@ $ nsearch query "$DB" otkreyxbr --exact
 $ nsearch query "$DB" Telegram -n 0
 !! showing
 ! ^0 hits of [1-9]
+
+=== nothing found says why: a rubric the index has not, with those it has
+$ nsearch query "$DB" "москва rubric:спорт"
+? 1
+! ^nothing found: no rubric «спорт» \(rubrics: culture, economy, society, общество\)$
+
+=== nothing found says why: dates outside the index's span
+$ nsearch query "$DB" москва date:2030 --json
+? 1
+| s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
+> {"total":0,"returned":0,"ms":M,"mode":"all words","why_none":"no document is dated 2030-01-01 .. 2030-12-31 (the index spans 2023-11-04 .. 2024-07-17)"}
