@@ -60,7 +60,7 @@ NI_API const char *ni_version(void);
 #define NI_EVERSION (-4) /**< the index was written by an incompatible format version */
 #define NI_ENOTFOUND (-5) /**< no such document, index or file */
 #define NI_EINVAL   (-6) /**< invalid argument or input record */
-#define NI_ESYNTAX  (-7) /**< query syntax error (message gives the byte position) */
+#define NI_ESYNTAX  (-7) /**< query syntax error (message gives the 0-based character position) */
 #define NI_EFULL    (-8) /**< the index map or the disk is full; nothing committed is lost */
 #define NI_EREADONLY (-9) /**< a write on an index opened read-only */
 #define NI_EBUSY    (-10) /**< the index is busy: too many readers, or another process grew
@@ -462,7 +462,10 @@ typedef struct ni_hit {
 /**
  * Runs query (UTF-8) against the committed index.  opts may be NULL for the
  * defaults.  The cursor reads a consistent snapshot: commits made while it
- * is open are not seen.  NI_ESYNTAX for a malformed query.
+ * is open are not seen.  NI_ESYNTAX for a malformed query (the message
+ * gives the character position); a query with an unbalanced quote or
+ * bracket (pasted text) is not one: its quotes and brackets are read as
+ * spaces, and ni_hits_notice says so.
  */
 NI_API int ni_search(ni_hits **out, ni_index *idx, const char *query,
                      size_t query_len, const ni_search_options *opts);

@@ -28,9 +28,14 @@ typedef struct parser {
     size_t nodes;
 } parser;
 
-static int syntax(size_t at, const char *what)
+/* NI_ESYNTAX for what is wrong at byte at, reported as a character
+ * position (0-based). */
+static int syntax(const parser *p, size_t at, const char *what)
 {
-    return ni_error(NI_ESYNTAX, "%s at %zu", what, at);
+    size_t i, chars = 0;
+    for (i = 0; i < at && i < p->len; i++)
+        chars += ((unsigned char)p->s[i] & 0xc0) != 0x80;
+    return ni_error(NI_ESYNTAX, "%s at %zu", what, chars);
 }
 
 void ni_query_free(ni_qnode *q)
@@ -195,7 +200,7 @@ static int parse_phrase(parser *p, ni_qnode **out)
         if (memcmp(p->s + j, close, cl) == 0 || (cl > 1 && p->s[j] == '"'))
             break;
     if (j + cl > p->len)
-        return syntax(start, "missing closing quote");
+        return syntax(p, start, "missing closing quote");
     if ((rc = new_node(p, NI_Q_PHRASE, start, &n)) < 0)
         return rc;
     n->text = p->s + p->i + q;
@@ -212,7 +217,7 @@ static int parse_phrase(parser *p, ni_qnode **out)
         }
         if (nd == 0 || slop > MAX_SLOP || !word_end(p, p->i)) {
             ni_query_free(n);
-            return syntax(at, "'~' wants a distance from 0 to 64");
+            return syntax(p, at, "'~' wants a distance from 0 to 64");
         }
         n->slop = slop;
         n->end = p->i;
@@ -232,7 +237,7 @@ static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
     *out = NULL;
     p->i += strlen(name) + 1;
     if (word_end(p, p->i) && !(p->i < p->len && (p->s[p->i] == '(' || open_quote(p, p->i, &close))))
-        return syntax(start, "field without a value");
+        return syntax(p, start, "field without a value");
     if (strcmp(name, "title") == 0) {
         if (p->s[p->i] == '(') {
             size_t open = p->i++;
@@ -241,7 +246,7 @@ static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
             skip_space(p);
             if (p->i >= p->len || p->s[p->i] != ')') {
                 ni_query_free(q);
-                return syntax(open, "unbalanced '('");
+                return syntax(p, open, "unbalanced '('");
             }
             p->i++;
         } else if (open_quote(p, p->i, &close)) {
@@ -296,10 +301,10 @@ static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
             size_t a = (size_t)(dots - v);
             if (period(v, a, &lo, &hi) < 0 || period(dots + 2, n - a - 2, &lo2, &hi2) < 0 ||
                 lo2 < lo)
-                return syntax(p->i, "bad date range");
+                return syntax(p, p->i, "bad date range");
             hi = hi2;
         } else if (period(v, n, &lo, &hi) < 0) {
-            return syntax(p->i, "bad date");
+            return syntax(p, p->i, "bad date");
         }
         if (strcmp(name, "after") == 0) {
             lo = hi + 1;
@@ -330,7 +335,7 @@ static int parse_unary(parser *p, int depth, ni_qnode **out)
 
     *out = NULL;
     if (depth > NI_QUERY_MAX_DEPTH)
-        return syntax(p->i, "query nests too deep");
+        return syntax(p, p->i, "query nests too deep");
     skip_space(p);
     start = p->i;
     if (p->i >= p->len)
@@ -340,7 +345,7 @@ static int parse_unary(parser *p, int depth, ni_qnode **out)
         if ((rc = parse_unary(p, depth + 1, &kid)) < 0)
             return rc;
         if (!kid)
-            return syntax(start, "NOT without an operand");
+            return syntax(p, start, "NOT without an operand");
         if ((rc = new_node(p, NI_Q_NOT, start, &q)) < 0) {
             ni_query_free(kid);
             return rc;
@@ -362,7 +367,7 @@ static int parse_unary(parser *p, int depth, ni_qnode **out)
         skip_space(p);
         if (p->i >= p->len || p->s[p->i] != ')') {
             ni_query_free(q);
-            return syntax(start, "unbalanced '('");
+            return syntax(p, start, "unbalanced '('");
         }
         p->i++;
         if (q) {
@@ -463,7 +468,7 @@ static int parse_or(parser *p, int depth, ni_qnode **out)
 
     *out = NULL;
     if (depth > NI_QUERY_MAX_DEPTH)
-        return syntax(p->i, "query nests too deep");
+        return syntax(p, p->i, "query nests too deep");
     if ((rc = parse_and(p, depth, &left)) < 0)
         return rc;
     for (;;) {
@@ -473,13 +478,13 @@ static int parse_or(parser *p, int depth, ni_qnode **out)
         at = p->i;
         p->i += p->s[p->i] == '|' ? 1 : 2;
         if (!left && !or) {
-            rc = syntax(at, "OR without a left operand");
+            rc = syntax(p, at, "OR without a left operand");
             goto fail;
         }
         if ((rc = parse_and(p, depth, &right)) < 0)
             goto fail;
         if (!right) {
-            rc = syntax(at, "OR without a right operand");
+            rc = syntax(p, at, "OR without a right operand");
             goto fail;
         }
         if (!or) {
@@ -522,7 +527,7 @@ int ni_query_parse(ni_qnode **out, const char *query, size_t len)
     if (p.i < p.len) {
         ni_query_free(*out);
         *out = NULL;
-        return syntax(p.i, "unbalanced ')'");
+        return syntax(&p, p.i, "unbalanced ')'");
     }
     return 0;
 }

@@ -21,7 +21,7 @@
  *   July; date:A..B spans from the start of A to the end of B; after:D is
  *   from the end of D's period on, before:D up to its start).
  *
- * Errors: NI_ESYNTAX with the 0-based byte offset in the message
+ * Errors: NI_ESYNTAX with the 0-based character position in the message
  * ("unbalanced parenthesis at 12"), for unbalanced parentheses or quotes,
  * an operator without an operand, a bad date, a field without a value,
  * nesting deeper than NI_QUERY_MAX_DEPTH or more than NI_QUERY_MAX_NODES

@@ -71,6 +71,7 @@ struct ni_hits {
     ni_buf snip_text, snip_ranges;
     ni_rescue rescue;          /* what the query rescue rewrote */
     ni_buf why_none;           /* why nothing matched (NUL-terminated) */
+    ni_buf lenient;            /* the query without its quotes and brackets */
 };
 
 /* ---- from the query tree to matchers ----------------------------------- */
@@ -679,6 +680,7 @@ void ni_hits_free(ni_hits *h)
     ni_buf_free(&h->snip_ranges);
     ni_rescue_free(&h->rescue);
     ni_buf_free(&h->why_none);
+    ni_buf_free(&h->lenient);
     ni_mem_free(h->res);
     ni_mem_free(h);
 }
@@ -739,6 +741,53 @@ cleanup:
     return rc;
 }
 
+/* 1 when s has an unbalanced quote or bracket: an odd number of '"', or
+ * unequal numbers of ( and ), « and », “ and ”. */
+static int unbalanced(const char *s, size_t len)
+{
+    size_t i;
+    long quotes = 0, paren = 0, guil = 0, curly = 0;
+    for (i = 0; i < len; i++) {
+        quotes += s[i] == '"';
+        paren += (s[i] == '(') - (s[i] == ')');
+        if (i + 1 < len && !memcmp(s + i, "\u00ab", 2))
+            guil++;
+        else if (i + 1 < len && !memcmp(s + i, "\u00bb", 2))
+            guil--;
+        else if (i + 2 < len && !memcmp(s + i, "\u201c", 3))
+            curly++;
+        else if (i + 2 < len && !memcmp(s + i, "\u201d", 3))
+            curly--;
+    }
+    return quotes % 2 || paren || guil || curly;
+}
+
+/* The query parsed into *tree; one with an unbalanced quote or bracket
+ * (pasted text, mostly) is parsed as words, its quotes and brackets made
+ * spaces in h->lenient, with a notice. */
+static int parse(ni_hits *h, const char *s, size_t len, ni_qnode **tree)
+{
+    static const char *const marks[] = { "\"", "(", ")", "\u00ab", "\u00bb", "\u201c",
+                                         "\u201d" };
+    size_t i, j;
+    int rc = ni_query_parse(tree, s, len);
+    if (rc != NI_ESYNTAX || !unbalanced(s, len))
+        return rc;
+    if ((rc = ni_buf_put(&h->lenient, s, len)) < 0)
+        return rc;
+    for (i = 0; i < len; i++)
+        for (j = 0; j < sizeof marks / sizeof marks[0]; j++) {
+            size_t n = strlen(marks[j]);
+            if (i + n <= len && !memcmp(s + i, marks[j], n))
+                memset(h->lenient.data + i, ' ', n);
+        }
+    if ((rc = ni_query_parse(tree, (const char *)h->lenient.data, len)) < 0)
+        return rc;
+    snprintf(h->notice, sizeof h->notice,
+             "an unbalanced quote or bracket: the query was searched as plain words");
+    return 0;
+}
+
 int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
                   const ni_search_options *o)
 {
@@ -747,12 +796,12 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     int rc;
 
     *out = NULL;
-    if ((rc = ni_query_parse(&tree, s, len)) < 0)
-        return rc;
     h = ni_mem_calloc(1, sizeof *h);
-    if (!h) {
-        ni_query_free(tree);
+    if (!h)
         return ni_error(NI_ENOMEM, "out of memory");
+    if ((rc = parse(h, s, len, &tree)) < 0) {
+        ni_hits_free(h);
+        return rc;
     }
     h->idx = idx;
     h->offset = o->offset;

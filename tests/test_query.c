@@ -120,6 +120,10 @@ static const struct { const char *q, *msg; } errors[] = {
     { "after:yesterday", "bad date at 6" },
     { "title:", "field without a value at 0" },
     { "title:(a", "unbalanced '(' at 6" },
+    /* positions count characters, not bytes */
+    { "школа (мэров", "unbalanced '(' at 6" },
+    { "школа мэров)", "unbalanced ')' at 11" },
+    { "«школа» OR", "OR without a right operand at 8" },
 };
 
 static void syntax_errors(void)

@@ -171,6 +171,45 @@ static void short_runs(void)
     RESCUED("lbcr", 0, "диск|lbcr>диск");
 }
 
+/* The notice of q's search ("-" when none), "ESYNTAX" on a syntax error. */
+static void notice(const char *q, char *out, size_t size)
+{
+    ni_search_options o = opts(0);
+    ni_hits *h;
+    int rc = ni_search(&h, idx, q, strlen(q), &o);
+    if (rc < 0) {
+        snprintf(out, size, "%s", rc == NI_ESYNTAX ? "ESYNTAX" : "ERR");
+        return;
+    }
+    snprintf(out, size, "%s", ni_hits_notice(h) ? ni_hits_notice(h) : "-");
+    ni_hits_free(h);
+}
+
+#define NOTICE(q, want) do { char got_[256]; notice(q, got_, sizeof got_); \
+    if (strncmp(got_, want, strlen(want)) != 0) { test_failures++; \
+        fprintf(stderr, "%s:%d: '%s': notice [%s], want [%s...]\n", __FILE__, __LINE__, q, \
+                got_, want); } } while (0)
+
+static void unbalanced(void)
+{
+    setup();
+    /* pasted text with an unbalanced quote or bracket: its words */
+    NOTICE("\"жесткий диск", "an unbalanced quote or bracket");
+    TIDX_IDS_ARE(idx, "\"жесткий диск", NULL, "m3,m4");
+    TIDX_IDS_ARE(idx, "жесткий (диск", NULL, "m3,m4");
+    TIDX_IDS_ARE(idx, "жесткий) диск", NULL, "m3,m4");
+    TIDX_IDS_ARE(idx, "\u00abжесткий диск", NULL, "m3,m4");
+    TIDX_IDS_ARE(idx, "жесткий диск\u201d", NULL, "m3,m4");
+    NOTICE("\"a\" \"b", "an unbalanced quote or bracket");
+    /* balanced: no notice, and other errors stay errors */
+    NOTICE("\"жесткий диск\"", "-");
+    NOTICE("(жесткий диск)", "-");
+    NOTICE("\u00abжесткий\u00bb \u201cдиск\u201d", "-");
+    NOTICE("жесткий OR", "ESYNTAX");
+    NOTICE("(жесткий OR)", "ESYNTAX");
+    NOTICE("\"жесткий OR", "ESYNTAX");
+}
+
 static void cleanup_all(void)
 {
     char cmd[128];
@@ -181,4 +220,5 @@ static void cleanup_all(void)
         CHECK(0);
 }
 
-TEST_MAIN(TEST(layout_switch), TEST(gate), TEST(whole_query), TEST(short_runs), TEST(cleanup_all))
+TEST_MAIN(TEST(layout_switch), TEST(gate), TEST(whole_query), TEST(short_runs),
+          TEST(unbalanced), TEST(cleanup_all))

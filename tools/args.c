@@ -186,6 +186,20 @@ const char *cli_errdetail(int rc)
     return msg && *msg ? msg : ni_strerror(rc);
 }
 
+void cli_bad_query(const char *query, int rc)
+{
+    size_t n = 0, chars = 0, len = strlen(query);
+    /* count characters by their first bytes (the query may not be valid
+     * UTF-8: then bytes that are not continuations) */
+    while (n < len && chars < CLI_QUERY_ECHO) {
+        n++;
+        while (n < len && ((unsigned char)query[n] & 0xc0) == 0x80)
+            n++;
+        chars++;
+    }
+    cli_error("bad query '%.*s%s': %s", (int)n, query, n < len ? "..." : "", cli_errdetail(rc));
+}
+
 int cli_open_index(ni_index **out, const char *path, unsigned flags)
 {
     ni_open_options opts = NI_OPEN_OPTIONS_INIT;

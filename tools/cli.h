@@ -162,6 +162,12 @@ int cli_open_index_with(ni_index **out, const char *path, const ni_open_options 
  * when the library left no message. */
 const char *cli_errdetail(int rc);
 
+/* Prints "nsearch: bad query 'QUERY': reason" for a search that failed
+ * with rc, the query cut to its first CLI_QUERY_ECHO characters (then
+ * "...") so that a pasted page is not echoed whole. */
+#define CLI_QUERY_ECHO 60
+void cli_bad_query(const char *query, int rc);
+
 /* ------------------------------------------------------------------ */
 /* out.c: output helpers                                               */
 /* ------------------------------------------------------------------ */

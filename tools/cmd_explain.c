@@ -425,7 +425,7 @@ int cmd_explain(int argc, char **argv)
         goto cleanup;
     }
     if (rc == NI_ESYNTAX) {
-        cli_error("bad query '%s': %s", query, cli_errdetail(rc));
+        cli_bad_query(query, rc);
         goto cleanup;
     }
     if (rc != 0) {

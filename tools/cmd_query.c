@@ -355,7 +355,7 @@ static int run_query(ni_index *idx, const char *db, const char *query, const que
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = ni_search(&hits, idx, query, strlen(query), &q->so);
     if (rc == NI_ESYNTAX) {
-        cli_error("bad query '%s': %s", query, cli_errdetail(rc));
+        cli_bad_query(query, rc);
         goto cleanup;
     }
     if (rc != 0) {

@@ -181,15 +181,21 @@ $ script -qec '"$NSEARCH" query "$DB" щелкунчик --sort date 2>"$T/q.err
 > 2 hits of 2 (all words) in X ms
 
 === a query syntax error: the library's message, exit 2
-$ nsearch query "$DB" '(щелкунчик'
+$ nsearch query "$DB" 'щелкунчик OR'
 ? 2
-! ^nsearch: bad query '\(щелкунчик': .*[0-9]
+! ^nsearch: bad query 'щелкунчик OR': OR without a right operand at 10$
 !! hits of
 
-=== an unclosed phrase is a syntax error too
-$ nsearch query "$DB" '"цифрового рубля' --json
-? 2
-! ^nsearch: bad query '"цифрового рубля': 
+=== an unbalanced bracket is no error: the words are searched, with a note
+$ nsearch query "$DB" '(щелкунчик' -n 0
+! ^nsearch: note: an unbalanced quote or bracket: the query was searched as plain words$
+! ^0 hits of 2 \(all words\)
+
+=== nor is an unclosed phrase
+$ nsearch query "$DB" '"цифрового рубля' --json --no-partial -n 0
+| s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
+> {"total":1,"returned":0,"ms":M,"mode":"all words"}
+! ^nsearch: note: an unbalanced quote or bracket
 
 === a word starting with '-' is an option unless it comes after --
 $ nsearch query "$DB" большого -эксцессов

@@ -37,3 +37,18 @@ $ nsearch query "$DB" москва date:2030 --json
 ? 1
 | s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
 > {"total":0,"returned":0,"ms":M,"mode":"all words","why_none":"no document is dated 2030-01-01 .. 2030-12-31 (the index spans 2023-11-04 .. 2024-07-17)"}
+
+=== an unbalanced quote or bracket is searched as plain words, with a note
+$ nsearch query "$DB" '"школа мэров' -n 0
+! ^nsearch: note: an unbalanced quote or bracket: the query was searched as plain words$
+! ^0 hits of 1 \(all words\)
+
+=== a bad query is echoed up to 60 characters (positions count characters)
+$ nsearch query "$DB" 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж OR'
+? 2
+! ^nsearch: bad query 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж OR': OR without a right operand at 58$
+
+=== a longer one is cut there
+$ nsearch query "$DB" 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж OR'
+? 2
+! ^nsearch: bad query 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж O\.\.\.': OR without a right operand at 59$
