@@ -51,7 +51,7 @@ static int key_of(UChar c, int to)
     for (i = 0; i < NKEYS; i++) {
         if (to == NI_KB_TO_CYRILLIC) {
             if ((UChar)(unsigned char)latin[i] == c)
-                return latin[i] == ':' || latin[i] == '"' ? -1 : (int)i;
+                return (int)i;
         } else if (cyr[i] == c) {
             return is_letter_key(latin[i]) ? (int)i : -1;
         }

@@ -20,9 +20,10 @@
  * was typed in and at least one is a letter there: returns 1.  Otherwise
  * returns 0 and leaves out as it was.
  *  - NI_KB_TO_CYRILLIC: Latin letters and the keys ` [ ] ; ' , . with their
- *    shifted ~ { } < > (ё х ъ ж э б ю and capitals: «;tcnrbq» -> «жесткий»),
- *    and / ? & $ # (. , ? ; №).  The shifted : and " (Ж, Э) are not read:
- *    they are query syntax; @ and ^ (whose ЙЦУКЕН " and : would be) stay.
+ *    shifted ~ { } : " < > (ё х ъ ж э б ю and capitals: «;tcnrbq» ->
+ *    «жесткий», «"nj» -> «Это»: which of : and " are query syntax is the
+ *    caller's to tell), and / ? & $ # (. , ? ; №); @ and ^ (whose ЙЦУКЕН "
+ *    and : would be query syntax) stay.
  *  - NI_KB_TO_LATIN: Cyrillic letters on the keys of Latin letters (not
  *    ё х ъ ж э б ю, whose keys type punctuation); . , ? ; : stay.
  * Digits, '-', '!' and '%' stay.  Capitals stay capitals.  Runs over

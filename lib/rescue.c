@@ -49,11 +49,13 @@ static int add_rewrite(ni_rescue *r, int kind, int suggested, const char *from,
  * leading '-'), and when it may switch, the switched core in a buffer. */
 typedef struct run {
     size_t start, end, cs, ce;
-    int op;                     /* an operator: OR, AND, NOT, | */
+    int op;                     /* an operator (OR, AND, NOT, |), a field or in
+                                   a phrase: left alone */
     int known;                  /* the index knows each of its words */
     int typeable;               /* it has a switch (map_*) */
-    int pass;                   /* not known, and its switch is, in
-                                   NI_LAYOUT_MIN_DF documents or more */
+    int pass;                   /* not known, and its switch is */
+    int strong;                 /* pass, with each word of the switch in
+                                   NI_LAYOUT_ALONE_DF documents or more */
     int map_known;              /* its switch is known (in a document) */
     size_t keep;                /* bytes of the core's end kept as punctuation */
     size_t map_off, map_len;    /* the switched core (without the kept end) */
@@ -75,40 +77,96 @@ static size_t count_chars(const char *s, size_t len)
 
 /*
  * How the index knows the words of text[0..len): 1 when every word has a
- * term in at least min_df documents (and there is a word), 0 when not,
- * <0 on error.  *any is set when some word has a term at all.
+ * term in a document (and there is a word), 0 when not, <0 on error.
+ * *least is the smallest document frequency of a word (its terms' summed),
+ * *any is set when some word is in a document.
  */
 static int words_known(ni_match_ctx *c, ni_analyzer *an, const char *text, size_t len,
-                       double min_df, int *any)
+                       double *least, int *any)
 {
     ni_qwords ws;
     size_t i;
-    int rc, all = 1;
+    int rc;
 
     *any = 0;
+    *least = 0;
     if ((rc = ni_qwords_read(&ws, an, text, len, 0)) < 0)
         goto cleanup;
     for (i = 0; i < ws.n; i++) {
         ni_alts a;
         if ((rc = ni_qword_alts(c, &ws, i, &a)) < 0)
             goto cleanup;
-        if (a.df >= 1)     /* not: terms of deleted documents (until compact) */
+        /* df, not a.n: terms of deleted documents stay until compact */
+        if (a.df >= 1)
             *any = 1;
-        if (!a.n || a.df < min_df)
-            all = 0;
+        if (i == 0 || a.df < *least)
+            *least = a.df;
     }
-    rc = ws.n > 0 && all;
+    rc = ws.n > 0 && *least >= 1;
 cleanup:
     ni_qwords_free(&ws);
     return rc;
 }
 
-/* Reads the query into runs (at most MAX_RUNS; later text stays as it is). */
+/* 1 when s[0..len), ASCII letters only, begins a term of the index: a
+ * Latin word cut short («freq», «cert»), not text typed in the wrong
+ * layout («vjcrdf»); 0 when not or s has other characters. */
+static int latin_prefix(ni_match_ctx *c, const char *s, size_t len)
+{
+    char low[NI_KB_MAX_RUN];
+    ni_cursor *cur;
+    ni_val k;
+    size_t i;
+    int rc, found = 0;
+
+    if (len == 0 || len > sizeof low)
+        return 0;
+    for (i = 0; i < len; i++) {
+        char ch = s[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch = (char)(ch - 'A' + 'a');
+        if (ch < 'a' || ch > 'z')
+            return 0;
+        low[i] = ch;
+    }
+    if ((rc = ni_cursor_open(&cur, c->txn, NI_T_TERMS)) < 0)
+        return rc;
+    rc = ni_cursor_seek(cur, low, len);
+    if (rc == 0 && (rc = ni_cursor_get(cur, &k, NULL)) == 0)
+        found = k.len >= len && memcmp(k.data, low, len) == 0;
+    ni_cursor_close(cur);
+    return rc < 0 ? rc : found;
+}
+
+/* 1 when the run at q[0..len) starts with a field (title:, rubric:, ...). */
+static int is_field(const char *q, size_t len)
+{
+    static const char *const fields[] = { "title:", "rubric:", "date:", "after:", "before:" };
+    size_t i;
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (len >= strlen(fields[i]) && !memcmp(q, fields[i], strlen(fields[i])))
+            return 1;
+    return 0;
+}
+
+/*
+ * Reads the query into runs (at most MAX_RUNS; later text stays as it is).
+ * Runs in or at a quoted phrase ("...", «...», “...”) and fields are
+ * marked as operators, to be left alone.  With an odd number of '"' none is
+ * a quote (the query is searched as words): each may be Э typed on QWERTY.
+ */
 static size_t split_runs(const char *q, size_t len, run *runs)
 {
-    size_t i = 0, n = 0;
+    size_t i = 0, n = 0, quotes = 0, k;
+    long depth = 0;          /* quotes open before the run */
+    int balanced;
+
+    for (k = 0; k < len; k++)
+        quotes += q[k] == '"';
+    balanced = quotes % 2 == 0;
     while (i < len && n < MAX_RUNS) {
         run *r;
+        int quoted = 0;
         while (i < len && is_space(q[i]))
             i++;
         if (i == len)
@@ -116,8 +174,26 @@ static size_t split_runs(const char *q, size_t len, run *runs)
         r = &runs[n++];
         memset(r, 0, sizeof *r);
         r->start = i;
-        while (i < len && !is_space(q[i]))
+        quoted = depth > 0;
+        while (i < len && !is_space(q[i])) {
+            if (q[i] == '"' && balanced) {
+                depth = depth ? 0 : 1;
+                quoted = 1;
+            } else if (i + 1 < len && (!memcmp(q + i, "\u00ab", 2))) {
+                depth++;
+                quoted = 1;
+            } else if (i + 1 < len && (!memcmp(q + i, "\u00bb", 2))) {
+                depth -= depth > 0;
+                quoted = 1;
+            } else if (i + 2 < len && (!memcmp(q + i, "\u201c", 3))) {
+                depth++;
+                quoted = 1;
+            } else if (i + 2 < len && (!memcmp(q + i, "\u201d", 3))) {
+                depth -= depth > 0;
+                quoted = 1;
+            }
             i++;
+        }
         r->end = i;
         r->cs = r->start;
         r->ce = r->end;
@@ -125,7 +201,8 @@ static size_t split_runs(const char *q, size_t len, run *runs)
             r->cs++;
         while (r->ce > r->cs && q[r->ce - 1] == ')')
             r->ce--;
-        r->op = (r->ce - r->cs == 2 && !memcmp(q + r->cs, "OR", 2)) ||
+        r->op = quoted || is_field(q + r->cs, r->ce - r->cs) ||
+                (r->ce - r->cs == 2 && !memcmp(q + r->cs, "OR", 2)) ||
                 (r->ce - r->cs == 3 && (!memcmp(q + r->cs, "AND", 3) ||
                                         !memcmp(q + r->cs, "NOT", 3))) ||
                 (r->ce - r->cs == 1 && q[r->cs] == '|');
@@ -135,18 +212,19 @@ static size_t split_runs(const char *q, size_t len, run *runs)
 }
 
 /* Reads what the index knows of run r and of its switch (the first
- * typeable, or the first the index knows in NI_LAYOUT_MIN_DF documents) into
+ * typeable, or the first the index knows every word of) into
  * r, the switch in maps. */
 static int try_run(ni_match_ctx *c, ni_analyzer *an, const char *q, run *r, ni_buf *maps)
 {
     size_t keeps[2], nkeeps = 0, t;
+    double least;
     int rc, any;
 
     if (r->op || r->ce == r->cs)
         return 0;
     /* known: every word (some pieces of a run may be: «j,kfcnb» reads as
      * «j» and «kfcnb») */
-    if ((rc = r->known = words_known(c, an, q + r->cs, r->ce - r->cs, 1, &any)) < 0)
+    if ((rc = r->known = words_known(c, an, q + r->cs, r->ce - r->cs, &least, &any)) < 0)
         return rc;
     /* without a trailing ',' or '.' (more often punctuation than б or ю),
      * then the whole core */
@@ -163,11 +241,12 @@ static int try_run(ni_match_ctx *c, ni_analyzer *an, const char *q, run *r, ni_b
             if (rc == 0)
                 continue;
             if ((rc = words_known(c, an, (const char *)maps->data + at, maps->len - at,
-                                  NI_LAYOUT_MIN_DF, &any)) < 0)
+                                  &least, &any)) < 0)
                 return rc;
             if (rc || first) {
                 r->typeable = 1;
                 r->pass = rc && !r->known;
+                r->strong = r->pass && least >= NI_LAYOUT_ALONE_DF;
                 r->map_known = rc || any;
                 r->keep = keep;
                 r->map_off = at;
@@ -188,7 +267,8 @@ int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char 
 {
     run runs[MAX_RUNS];
     ni_buf maps = NI_BUF_INIT;
-    size_t n = split_runs(q, len, runs), i, words = 0, long_pass = 0, done = 0;
+    size_t n = split_runs(q, len, runs), i, words = 0, long_pass = 0, long_strong = 0;
+    size_t done = 0;
     int rc = 0, whole;
 
     for (i = 0; i < n; i++) {
@@ -196,16 +276,32 @@ int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char 
             goto cleanup;
         words += !runs[i].op;
         long_pass += runs[i].pass && runs[i].chars > NI_LAYOUT_SHORT;
+        long_strong += runs[i].strong && runs[i].chars > NI_LAYOUT_SHORT;
+    }
+    /* a long run that passes alone does not when it starts a Latin word
+     * the index has («freq», «cert»: cut short, not typed in the wrong
+     * layout) */
+    for (i = 0; i < n && long_pass == 1; i++) {
+        run *x = &runs[i];
+        if (!x->pass || x->chars <= NI_LAYOUT_SHORT)
+            continue;
+        if ((rc = latin_prefix(c, q + x->cs, x->ce - x->cs)) < 0)
+            goto cleanup;
+        if (rc) {
+            long_strong -= (size_t)(x->strong != 0);
+            x->pass = x->strong = 0;
+            long_pass = 0;
+        }
     }
     /* the query was typed in the other layout: at least half of its runs
-     * switch to words in NI_LAYOUT_MIN_DF documents */
-    whole = long_pass > 0 && 2 * long_pass >= words;
+     * switch, and one of them strongly or two */
+    whole = (long_strong > 0 || long_pass >= 2) && 2 * long_pass >= words;
     for (i = 0; i < n; i++) {
         run *x = &runs[i];
         const char *to = (const char *)maps.data + x->map_off;
         if (!x->typeable)
             continue;
-        if (!whole && !(x->pass && x->chars > NI_LAYOUT_SHORT))
+        if (!whole && !(x->strong && x->chars > NI_LAYOUT_SHORT))
             continue;
         /* with the query, also a run whose switch the index knows at all
          * («D» for «В») or a short one it knows neither way («Rnj» for «Кто»

@@ -16,7 +16,8 @@
 #include "qword.h"
 
 #define NI_RESCUE_MAX 16          /* rewrites recorded per query */
-#define NI_LAYOUT_MIN_DF 1        /* a switched word is in this many documents */
+#define NI_LAYOUT_ALONE_DF 2      /* a run switching alone: its words are in this
+                                     many documents */
 #define NI_LAYOUT_SHORT 3         /* runs of this many characters or fewer switch
                                      only with the rest of the query */
 
@@ -42,16 +43,18 @@ void ni_rescue_free(ni_rescue *r);
  * Wrong keyboard layout.  Reads query[0..len) by runs of non-space
  * characters (operators, quotes and brackets left as they are) and maps
  * each with the layout switch (kblayout.h; a trailing ',' or '.' is tried
- * both as punctuation and as the key of б or ю).  A run switches when the
- * index does not know one of its words but knows each word of its switch
- * in NI_LAYOUT_MIN_DF documents or more, and it is longer than
- * NI_LAYOUT_SHORT characters («vs», «ru» and «t» are common Latin words and
- * look like «мы», «кг» and «е»).  When runs that switch so are half of the
- * query's or more, the query was typed in the other layout: then every run
- * whose switch the index knows at all switches too (also «D» for «В»), and
- * a short run the index knows neither way («Rnj» for «Кто»).  Returns 1
- * with the switched query in r->searched (and a rewrite per run), 0 when
- * nothing switched.  an must be in query mode.
+ * both as punctuation and as the key of б or ю).  A run passes when the
+ * index does not know one of its words but knows each word of its switch.
+ * The query was typed in the other layout when half of its runs or more
+ * pass, runs longer than NI_LAYOUT_SHORT characters, two of them or one
+ * whose switch's words are in NI_LAYOUT_ALONE_DF documents or more: then
+ * every run that passes switches, as does every run whose switch the index
+ * knows («D» for «В») and every short run the index knows neither way
+ * («Rnj» for «Кто»).  Otherwise only long runs passing with
+ * NI_LAYOUT_ALONE_DF switch («vs», «ru», «t» are common Latin words that
+ * look like «мы», «кг», «е»; a word of one document is often a typo).
+ * Returns 1 with the switched query in r->searched (and a rewrite per
+ * run), 0 when nothing switched.  an must be in query mode.
  */
 int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char *query,
                      size_t len);

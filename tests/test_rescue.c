@@ -123,8 +123,15 @@ static void gate(void)
     RESCUED("руку", 0, "-");
     /* only the run that matches nothing */
     RESCUED("москва lbcr", 0, "москва диск|lbcr>диск");
-    /* the switch must be in a document (NI_LAYOUT_MIN_DF): «одинокий» is in 1 */
-    RESCUED("jlbyjrbq", 0, "одинокий|jlbyjrbq>одинокий");
+    /* alone, a run's switch must be in NI_LAYOUT_ALONE_DF (2) documents:
+     * «одинокий» is in 1, «жесткий» in 2; with another run, in one */
+    RESCUED("jlbyjrbq", 0, "-");
+    RESCUED(";tcnrbq", 0, "жесткий|;tcnrbq>жесткий");
+    RESCUED("jlbyjrbq rbn", 0, "-");
+    RESCUED("jlbyjrbq gksdtn", 0, "одинокий плывет|jlbyjrbq>одинокий,gksdtn>плывет");
+    RESCUED("jlbyjrbq gksdtn qzxqzx", 0,
+            "одинокий плывет qzxqzx|jlbyjrbq>одинокий,gksdtn>плывет");
+    RESCUED("jlbyjrbq gksdtn qzxqzx qzxqzx qzxqzx", 0, "-");
     RESCUED("jlbyjrbqq", 0, "-");
     /* short runs alone never: «кит» is in 1 document, «дом» in 2 */
     RESCUED("rbn", 0, "-");
@@ -134,7 +141,15 @@ static void gate(void)
     RESCUED("qzxqzx", 0, "-");
     /* quoted phrases and fields are left as typed */
     RESCUED("\"vjcrdf\"", 0, "-");
+    RESCUED("\"lbcr vjcrdf ;tcnrbq\"", 0, "-");
+    RESCUED("\u00ablbcr vjcrdf ;tcnrbq\u00bb", 0, "-");
+    RESCUED("\"lbcr\" vjcrdf", 0, "\"lbcr\" москва|vjcrdf>москва");
     RESCUED("title:vjcrdf", 0, "-");
+    RESCUED("rubric:vjcrdf", 0, "-");
+    /* an odd number of '"': each is Э («"nj» is «Это») */
+    RESCUED("\"nj lbcr", 0, "Это диск|\"nj>Это,lbcr>диск");
+    /* : is Ж when not a field */
+    RESCUED(":tcnrbq", 0, "Жесткий|:tcnrbq>Жесткий");
     RESCUED("vjcrd*", 0, "-");
 }
 
