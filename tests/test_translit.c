@@ -67,7 +67,7 @@ static void golden(void)
         { "федор", "fyodor" }, { "федор", "fjodor" }, { "федор", "fedor" },
         { "горбачев", "gorbachyov" }, { "горбачев", "gorbachev" },
         { "елка", "yolka" }, { "елка", "elka" }, { "ёлка", "yolka" },
-        { "жуков", "zhukov" }, { "район", "rayon" }, { "россия", "rossiya" },
+        { "ее", "yeye" }, { "ее", "ee" }, { "длиннее", "dlinnee" }, { "жуков", "zhukov" }, { "район", "rayon" }, { "россия", "rossiya" },
         { "россия", "rosiya" }, { "россия", "rossia" },
         /* case, hyphens */
         { "Навальный", "NAVALNY" }, { "ростов-на-дону", "rostov-na-donu" },
@@ -119,7 +119,8 @@ static void keys(void)
 }
 
 /* 60 ю are NI_MAX_WORD_BYTES and give the longest key, YuYu...; 61 are too
- * long.  Random words of random letters never give a longer key. */
+ * long, and so are 61 а, whose key would be short.  Random words of random
+ * letters never give a longer key. */
 static void length_bound(void)
 {
     char w[4 * NI_MAX_WORD_BYTES];
@@ -132,6 +133,12 @@ static void length_bound(void)
     CHECK(strlen(key(1, w, &rc)) == 120 && rc == 1);
     CHECK(120 <= NI_TRANSLIT_KEY_MAX);
     strcat(w, "ю");
+    CHECK(strcmp(key(1, w, &rc), "") == 0 && rc == 0);
+    w[0] = 0;
+    for (i = 0; i < NI_MAX_WORD_BYTES / 2; i++)
+        strcat(w, "а");
+    CHECK(strcmp(key(1, w, &rc), "a") == 0 && rc == 1);
+    strcat(w, "а");
     CHECK(strcmp(key(1, w, &rc), "") == 0 && rc == 0);
     memset(w, 'a', NI_MAX_WORD_BYTES);
     w[NI_MAX_WORD_BYTES] = 0;
