@@ -22,8 +22,10 @@
  *      тс, which BGN writes t·s; but ts before h or ch is т before ш, щ),
  *      i j y -> Y (и ы й and the iotation of е ё ю я: ICAO ia iu,
  *      informal ja ju, GOST-B yo).
- *   3. Runs of one symbol are squeezed (ий iy ii -> Y, нн nn -> n; people
- *      drop doubled letters).
+ *   3. Runs of one symbol other than a o u are squeezed (ий iy ii -> Y,
+ *      нн nn -> n: people drop doubled consonants; ее ee -> e: ICAO's ee is
+ *      BGN's eye).  Doubled a o u stay, as Russian spells them
+ *      (кооператив), so that good is not год.
  *   4. Yo becomes e (ё typed as yo or jo, which the lexicon spells е;
  *      also йо, ио: район and raion alike), Y before e goes (BGN's ye),
  *      and ICAO's ie for ъ before an iotated vowel goes (obieiavil is
@@ -115,12 +117,13 @@ static char symbol_at(const char *s, size_t n, size_t *used)
     }
 }
 
-/* Squeezes runs of one byte in k[0..n) in place; returns the new length. */
+/* Squeezes runs of one byte other than a o u in k[0..n) in place;
+ * returns the new length. */
 static size_t squeeze(char *k, size_t n)
 {
     size_t i, o = 0;
     for (i = 0; i < n; i++)
-        if (o == 0 || k[o - 1] != k[i])
+        if (o == 0 || k[o - 1] != k[i] || k[i] == 'a' || k[i] == 'o' || k[i] == 'u')
             k[o++] = k[i];
     return o;
 }
