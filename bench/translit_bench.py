@@ -169,6 +169,11 @@ def main():
         print(f"\nfalse triggers, corpus Latin words of >= 4 letters ({label}): "
               f"{len(trig)} of {len(ws)} = {pct(len(trig), len(ws)):.2f} %; most frequent: " +
               ", ".join(f"{w}→{'/'.join(by_key[lk[w]][:2])}" for w in trig[:12]))
+        rare = [w for w in trig if max(cyr[c] for c in by_key[lk[w]]) >= 100 * lat[w]]
+        print(f"  of which a Cyrillic word with the key is >= 100x as frequent (the gate's rare-word "
+              f"clause would fire): {len(rare)} = {pct(len(rare), len(ws)):.2f} %: " +
+              ", ".join(f"{w} ({lat[w]})→{max(by_key[lk[w]], key=lambda c: cyr[c])} "
+                        f"({max(cyr[c] for c in by_key[lk[w]])})" for w in rare[:10]))
     for w in ("python", "google", "telegram", "iphone", "here"):
         print(f"  {w} ({lat[w]}): key {lk.get(w) or run([keys, 'lat'], [w])[0]} -> "
               f"{by_key.get(lk.get(w) or run([keys, 'lat'], [w])[0], [])[:3]}")
