@@ -18,7 +18,8 @@
  * Collapsing (what the schemes write differently becomes one symbol):
  *   1. ' ` " and BGN's · separator are dropped (ь ъ, GOST-B's y' e`).
  *   2. Left to right, longest first: shch sch shh -> S (щ), zh -> Z (ж),
- *      kh h x -> H (х), ch -> C (ч), sh -> W (ш), ts tz cz c -> c (ц; also
+ *      kh h x -> H (х), ch -> C (ч), sh -> W (ш; also skh sx, сх, which
+ *      people type as sh: shema for «схема»), ts tz cz c -> c (ц; also
  *      тс, which BGN writes t·s; but ts before h or ch is т before ш, щ),
  *      i j y -> Y (и ы й and the iotation of е ё ю я: ICAO ia iu,
  *      informal ja ju, GOST-B yo).
@@ -31,8 +32,8 @@
  *      and ICAO's ie for ъ before an iotated vowel goes (obieiavil is
  *      ob"yavil); then runs are squeezed again.
  * Kept apart: a e o u and every other consonant.  Merged, knowingly:
- * и/ы/й (были/били), ц/тс, е/э, йо/ио/е, нн/н.  Not merged: informal sh for
- * сх (shema for «схема» is read as ш), x for кс (alexandr).  The bench
+ * и/ы/й (были/били), ц/тс, сх/ш, е/э, йо/ио/е, нн/н.  Not merged: x for кс
+ * (alexandr is not «александр»), tch for ч (tchaikovsky).  The bench
  * (bench/translit_bench.py, figures in bench/README.md) measures what this
  * costs: candidate sets of a median 1 and a p99 of 3 words.
  */
@@ -95,7 +96,7 @@ void ni_translit_free(ni_translit *tr)
 static char symbol_at(const char *s, size_t n, size_t *used)
 {
     static const struct { const char *latin; char sym; } digraphs[] = {
-        { "shch", 'S' }, { "sch", 'S' }, { "shh", 'S' },
+        { "shch", 'S' }, { "sch", 'S' }, { "shh", 'S' }, { "skh", 'W' }, { "sx", 'W' },
         { "zh", 'Z' }, { "kh", 'H' }, { "ch", 'C' }, { "sh", 'W' },
         { "ts", 'c' }, { "tz", 'c' }, { "cz", 'c' },
     };

@@ -67,7 +67,8 @@ static void golden(void)
         { "федор", "fyodor" }, { "федор", "fjodor" }, { "федор", "fedor" },
         { "горбачев", "gorbachyov" }, { "горбачев", "gorbachev" },
         { "елка", "yolka" }, { "елка", "elka" }, { "ёлка", "yolka" },
-        { "ее", "yeye" }, { "ее", "ee" }, { "кооператив", "kooperativ" }, { "длиннее", "dlinnee" }, { "жуков", "zhukov" }, { "район", "rayon" }, { "россия", "rossiya" },
+        { "ее", "yeye" }, { "ее", "ee" }, { "кооператив", "kooperativ" }, { "длиннее", "dlinnee" }, { "жуков", "zhukov" }, { "схема", "shema" },
+        { "схема", "skhema" }, { "схема", "sxema" }, { "район", "rayon" }, { "россия", "rossiya" },
         { "россия", "rosiya" }, { "россия", "rossia" },
         /* case, hyphens */
         { "Навальный", "NAVALNY" }, { "ростов-на-дону", "rostov-na-donu" },
