@@ -125,6 +125,8 @@ def main():
         "GOST 7.79-B": [table(w, GOSTB) for w in src],
         "informal (h, c, sch, yo)": [table(w, INFORMAL) for w in src],
         "press (Navalny, Yeltsin)": [press(w) for w in src],
+        "ISO 9 folded to ASCII (ICU Cyrillic-Latin; not a target)":
+            run(["uconv", "-x", "Cyrillic-Latin; Latin-ASCII"], src),
     }
     print(f"corpus {corpus}: {sum(cyr.values())} Cyrillic tokens, {len(cyr)} types; "
           f"{len(lat)} Latin types; top {len(words)} Cyrillic words of >= 4 letters "
