@@ -3,8 +3,10 @@
  * Cyrillic word and its spellings in BGN/PCGN, ICAO Doc 9303, GOST 7.79-B
  * and the informal ways (equal keys), words the keys must keep apart
  * (миксер/микшер), the keys themselves for a few words, the length bound,
- * words that have no key, invalid UTF-8, and allocation failure.
+ * words that have no key, invalid UTF-8, allocation failure, and threads
+ * with one transliterator each (run under TSan too).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +242,52 @@ static void allocation_failure(void)
     CHECK(rc == 1 && made < k && k > 2);
 }
 
+/* Four threads, each with its own transliterator, key the same words at
+ * once and get the keys one thread gets alone. */
+#define THREAD_WORDS 500
+static const char *const thread_words[] = {
+    "навальный", "солнце", "щукин", "юлия", "хабаровск", "царь", "объявил", "ельцин",
+};
+typedef struct { char keys[THREAD_WORDS][NI_TRANSLIT_KEY_MAX + 1]; int rc; } thread_out;
+
+static void *key_words(void *arg)
+{
+    thread_out *o = arg;
+    ni_translit *t = NULL;
+    ni_buf kb = NI_BUF_INIT;
+    size_t i, nw = sizeof thread_words / sizeof thread_words[0];
+
+    o->rc = ni_translit_new(&t);
+    for (i = 0; o->rc == 0 && i < THREAD_WORDS; i++) {
+        const char *w = thread_words[i % nw];
+        int r = ni_translit_key_cyr(t, w, strlen(w), &kb);
+        o->rc = r == 1 ? 0 : -1;
+        snprintf(o->keys[i], sizeof o->keys[i], "%.*s", (int)kb.len, (const char *)kb.data);
+    }
+    ni_buf_free(&kb);
+    ni_translit_free(t);
+    return NULL;
+}
+
+static void threads(void)
+{
+    static thread_out alone, out[4];
+    pthread_t th[4];
+    int i, started[4];
+
+    key_words(&alone);
+    CHECK(alone.rc == 0 && strcmp(alone.keys[2], "SukYn") == 0);
+    for (i = 0; i < 4; i++)
+        started[i] = pthread_create(&th[i], NULL, key_words, &out[i]) == 0;
+    for (i = 0; i < 4; i++) {
+        CHECK(started[i]);
+        if (!started[i])
+            continue;
+        pthread_join(th[i], NULL);
+        CHECK(out[i].rc == 0 && memcmp(out[i].keys, alone.keys, sizeof alone.keys) == 0);
+    }
+}
+
 static void run(void (*fn)(void))
 {
     int rc = ni_translit_new(&tr);
@@ -258,4 +306,4 @@ static void t_length_bound(void) { run(length_bound); }
 static void t_no_key(void) { run(no_key); }
 
 TEST_MAIN(TEST(t_golden), TEST(t_kept_apart), TEST(t_keys), TEST(t_length_bound),
-          TEST(t_no_key), TEST(allocation_failure))
+          TEST(t_no_key), TEST(allocation_failure), TEST(threads))
