@@ -1,7 +1,9 @@
 /*
  * analyzer.h - what the library uses of the analyzer (analyzer.c) besides
  * its public ni_analyzer_* functions: term hashes, the rubric term and
- * UTF-8 decoding.  The analyzer is the only owner of ICU.
+ * UTF-8 decoding.  The analyzer owns ICU's word breaking and case mapping;
+ * the other ICU users are translit.c (transliteration) and kblayout.c
+ * (UTF-8 to UTF-16 and back).
  */
 #ifndef NI_ANALYZER_H
 #define NI_ANALYZER_H
