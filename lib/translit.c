@@ -10,7 +10,8 @@
  * whether a word should be rescued.
  *
  * Cyrillic side.  The word is romanised by ICU's Russian-Latin/BGN and
- * folded by Latin-ASCII (ë -> e, ʹ -> '), then collapsed.  Latin side.
+ * its few letters outside ASCII folded here (ë -> e; ʹ ʺ of ь ъ dropped),
+ * then collapsed.  Latin side.
  * The typed word is lower-cased and collapsed the same way.  Both keys are
  * equal when the Latin word is the BGN/PCGN, ICAO Doc 9303, GOST 7.79-B or
  * informal romanisation of the Cyrillic one, up to the differences below.
@@ -50,14 +51,14 @@
 #define UBUF (NI_MAX_WORD_BYTES * 3)
 
 struct ni_translit {
-    UTransliterator *bgn;   /* Russian-Latin/BGN; Latin-ASCII */
+    UTransliterator *bgn;   /* Russian-Latin/BGN */
     UChar u[UBUF];
     char ascii[UBUF];
 };
 
 int ni_translit_new(ni_translit **out)
 {
-    static const char id[] = "Russian-Latin/BGN; Latin-ASCII";
+    static const char id[] = "Russian-Latin/BGN";
     UChar uid[sizeof id];
     UErrorCode st = U_ZERO_ERROR;
     ni_translit *tr;
@@ -240,6 +241,10 @@ int ni_translit_key_cyr(ni_translit *tr, const char *w, size_t len, ni_buf *out)
         UChar c = tr->u[i];
         if (c >= 'A' && c <= 'Z')
             c = (UChar)(c - 'A' + 'a');
+        else if (c == 0xEB || c == 0xCB)     /* BGN's ë of ё */
+            c = 'e';
+        else if (c == 0x2B9 || c == 0x2BA)   /* BGN's ʹ ʺ of ь ъ */
+            continue;
         if (c >= 'a' && c <= 'z')
             letters++;
         else if (is_dropped(c))
