@@ -21,7 +21,7 @@ int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
  * the idf of df, their summed document frequencies (at most the number of
  * documents).  The strings are borrowed.
  */
-#define NI_MAX_ALTS 4
+#define NI_MAX_ALTS 8
 typedef struct ni_alts {
     const char *term[NI_MAX_ALTS];
     size_t len[NI_MAX_ALTS];

@@ -184,10 +184,14 @@ static void syntax_errors(void)
 {
     ni_hits *h = NULL;
     setup();
-    CHECK_RC(ni_search(&h, idx, "(школа", 12, NULL), NI_ESYNTAX);
+    CHECK_RC(ni_search(&h, idx, "(школа OR", strlen("(школа OR"), NULL), NI_ESYNTAX);
     CHECK(h == NULL);
-    CHECK(strstr(ni_errmsg(), "at 0") != NULL);
+    CHECK(strstr(ni_errmsg(), "at 7") != NULL);     /* characters, not bytes */
     CHECK_RC(ni_search(&h, idx, "date:2024-02-30", 15, NULL), NI_ESYNTAX);
+    /* an unbalanced bracket is not an error: the words, with a notice */
+    CHECK_RC(ni_search(&h, idx, "(школа", 12, NULL), 0);
+    CHECK(h && ni_hits_notice(h) && strstr(ni_hits_notice(h), "unbalanced"));
+    ni_hits_free(h);
 }
 
 /* Each highlight covers a word that is an inflected form of the query
@@ -484,8 +488,16 @@ static void hostile_queries(void)
     CHECK(rc == 0 || rc == NI_ESYNTAX);
     ni_hits_free(h);
     h = NULL;
-    memset(q, '(', 5000);
+    /* nested too deep (balanced, so not read as words) */
+    memset(q, '(', 2500);
+    memset(q + 2500, ')', 2500);
     CHECK_RC(ni_search(&h, idx, q, 5000, NULL), NI_ESYNTAX);
+    /* unbalanced: no words, no hits */
+    memset(q, '(', 5000);
+    CHECK_RC(ni_search(&h, idx, q, 5000, NULL), 0);
+    CHECK(h && ni_hits_total(h) == 0);
+    ni_hits_free(h);
+    h = NULL;
     memset(q, '"', 5000);
     rc = ni_search(&h, idx, q, 5000, NULL);
     CHECK(rc == 0 || rc == NI_ESYNTAX);
