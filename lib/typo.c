@@ -36,8 +36,6 @@
 typedef struct walk {
     uint32_t q[MAX_QUERY];              /* the query word */
     size_t n;
-    uint32_t letters[MAX_QUERY];        /* its letters, ascending, once each */
-    size_t nletters;
     unsigned maxd;
     uint32_t k[MAX_KEY];                /* the key whose rows are kept */
     size_t kb[MAX_KEY + 1];             /* byte offset of its code point i */
@@ -51,18 +49,27 @@ unsigned ni_typo_max_distance(size_t n)
     return n >= 9 ? 2 : n >= 5 ? 1 : 0;
 }
 
-/* Computes row d (1..) from the rows before and k[d - 1]; its minimum. */
+/*
+ * Computes row d (1..) from the rows before and k[d - 1]; returns its
+ * minimum.  Only the band of cells j within maxd of d can be maxd or less:
+ * those are computed, the cells just outside it (which the next rows read)
+ * hold maxd + 1, and what lies further out is never read.  Every value
+ * above maxd is kept as maxd + 1, which decides the same.
+ */
 static unsigned fill_row(walk *w, size_t d)
 {
     const uint8_t *p = w->row[d - 1], *pp = d >= 2 ? w->row[d - 2] : NULL;
     uint8_t *r = w->row[d];
     uint32_t c = w->k[d - 1], before = d >= 2 ? w->k[d - 2] : 0;
-    unsigned m;
-    size_t j;
+    unsigned cap = w->maxd + 1, m;
+    size_t j, lo = d > w->maxd ? d - w->maxd : 1, hi = d + w->maxd < w->n ? d + w->maxd : w->n;
 
-    r[0] = (uint8_t)d;
+    r[0] = (uint8_t)(d < cap ? d : cap);
+    r[lo - 1] = lo > 1 ? (uint8_t)cap : r[0];
+    if (hi < w->n)
+        r[hi + 1] = (uint8_t)cap;
     m = r[0];
-    for (j = 1; j <= w->n; j++) {
+    for (j = lo; j <= hi; j++) {
         unsigned v = p[j - 1] + (c != w->q[j - 1] ? 1u : 0u);
         if (p[j] + 1u < v)
             v = p[j] + 1u;
@@ -70,11 +77,27 @@ static unsigned fill_row(walk *w, size_t d)
             v = r[j - 1] + 1u;
         if (pp && j >= 2 && c == w->q[j - 2] && before == w->q[j - 1] && pp[j - 2] + 1u < v)
             v = pp[j - 2] + 1u;
+        if (v > cap)
+            v = cap;
         r[j] = (uint8_t)v;
         if (v < m)
             m = v;
     }
     return m;
+}
+
+/* The distance of the key of n code points whose rows are filled, or
+ * maxd + 1 when it is more than maxd. */
+static unsigned final_distance(const walk *w, size_t n)
+{
+    size_t gap = n > w->n ? n - w->n : w->n - n;
+    return gap > w->maxd ? w->maxd + 1 : w->row[n][w->n];
+}
+
+static int by_code(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 #define NO_LETTER UINT32_MAX            /* equal to no letter of the query */
@@ -85,19 +108,28 @@ static unsigned fill_row(walk *w, size_t d)
  * changed. */
 static uint32_t next_letter(walk *w, size_t d, uint32_t c)
 {
-    size_t i;
+    uint32_t cand[2 * MAX_QUERY], best = NO_LETTER;
+    size_t i, n = 0, lo = d > w->maxd + 2 ? d - w->maxd - 2 : 0, hi = d + w->maxd;
 
     w->k[d - 1] = NO_LETTER;
     if (fill_row(w, d) <= w->maxd)      /* any letter will do */
         return c + 1;
-    for (i = 0; i < w->nletters; i++) {
-        if (w->letters[i] <= c)
+    /* else only a letter of the query in the band (or one before it, for a
+     * transposition) can: the smallest above c that does */
+    for (i = lo; i < hi && i < w->n; i++)
+        if (w->q[i] > c)
+            cand[n++] = w->q[i];
+    qsort(cand, n, sizeof *cand, by_code);
+    for (i = 0; i < n; i++) {
+        if (i > 0 && cand[i] == cand[i - 1])
             continue;
-        w->k[d - 1] = w->letters[i];
-        if (fill_row(w, d) <= w->maxd)
-            return w->letters[i];
+        w->k[d - 1] = cand[i];
+        if (fill_row(w, d) <= w->maxd) {
+            best = cand[i];
+            break;
+        }
     }
-    return NO_LETTER;
+    return best;
 }
 
 static size_t put_utf8(unsigned char *p, uint32_t c)
@@ -200,6 +232,7 @@ static int walk_keys(ni_typo_set *out, walk *w, ni_cursor *c, const char *word, 
     out->seeks++;
     for (rc = ni_cursor_seek(c, word, len0); rc == 0;) {
         size_t kn = 0, d, shared = 0;
+        unsigned dist;
         if ((rc = ni_cursor_get(c, &k, &v)) < 0)
             return rc;
         out->visited++;
@@ -218,18 +251,12 @@ static int walk_keys(ni_typo_set *out, walk *w, ni_cursor *c, const char *word, 
             continue;
         }
         w->valid = kn;
-        if (w->row[kn][w->n] <= w->maxd && w->row[kn][w->n] > 0 &&
-            (rc = keep(out, &k, w->row[kn][w->n], &v)) < 0)
+        if ((dist = final_distance(w, kn)) <= w->maxd && dist > 0 &&
+            (rc = keep(out, &k, dist, &v)) < 0)
             return rc;
         rc = ni_cursor_next(c);
     }
     return rc == NI_DONE ? 0 : rc;
-}
-
-static int by_code(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
 }
 
 static int by_rank(const void *a, const void *b)
@@ -263,13 +290,8 @@ int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len
     }
     w->n = (size_t)n;
     w->valid = 0;
-    memcpy(w->letters, w->q, w->n * sizeof *w->q);
-    qsort(w->letters, w->n, sizeof *w->letters, by_code);
-    for (i = 0, w->nletters = 0; i < w->n; i++)
-        if (i == 0 || w->letters[i] != w->letters[w->nletters - 1])
-            w->letters[w->nletters++] = w->letters[i];
     for (i = 0; i <= w->n; i++)
-        w->row[0][i] = (uint8_t)i;
+        w->row[0][i] = (uint8_t)(i <= w->maxd ? i : w->maxd + 1);
     if ((rc = ni_cursor_open(&c, t, NI_T_WORDS)) < 0 ||
         (rc = walk_keys(out, w, c, word, len0)) < 0)
         goto cleanup;
