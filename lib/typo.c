@@ -41,6 +41,7 @@ typedef struct walk {
     size_t kb[MAX_KEY + 1];             /* byte offset of its code point i */
     size_t valid;                       /* rows 0..valid are k[0..valid)'s */
     unsigned char seek[MAX_KEY * 4 + 4];
+    unsigned char prev[MAX_KEY * 4];    /* the bytes of the key of k */
     uint8_t row[MAX_KEY + 1][MAX_QUERY + 1];
 } walk;
 
@@ -94,12 +95,6 @@ static unsigned final_distance(const walk *w, size_t n)
     return gap > w->maxd ? w->maxd + 1 : w->row[n][w->n];
 }
 
-static int by_code(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 #define NO_LETTER UINT32_MAX            /* equal to no letter of the query */
 
 /* The smallest letter after c (NO_LETTER for none) that, at depth d after
@@ -116,10 +111,16 @@ static uint32_t next_letter(walk *w, size_t d, uint32_t c)
         return c + 1;
     /* else only a letter of the query in the band (or one before it, for a
      * transposition) can: the smallest above c that does */
-    for (i = lo; i < hi && i < w->n; i++)
-        if (w->q[i] > c)
-            cand[n++] = w->q[i];
-    qsort(cand, n, sizeof *cand, by_code);
+    for (i = lo; i < hi && i < w->n; i++) {
+        size_t at = n++;
+        if (w->q[i] <= c)
+            n--;
+        else {                          /* a few: sorted as they come */
+            for (; at > 0 && cand[at - 1] > w->q[i]; at--)
+                cand[at] = cand[at - 1];
+            cand[at] = w->q[i];
+        }
+    }
     for (i = 0; i < n; i++) {
         if (i > 0 && cand[i] == cand[i - 1])
             continue;
@@ -175,30 +176,32 @@ static size_t skip_to(walk *w, const unsigned char *k, size_t d)
     return n + put_utf8(w->seek + n, c);
 }
 
-/* Decodes key k (klen bytes) into w->k and w->kb; the number of code
- * points it shares with the key before, within the rows kept. */
+/* Decodes key k (klen bytes) into w->k and w->kb; *shared: the number of
+ * code points it shares with the key before, within the rows kept.  The
+ * bytes of those are the same, so they are not decoded again. */
 static int take_key(walk *w, const unsigned char *k, size_t klen, size_t *kn, size_t *shared)
 {
-    size_t n = 0, off = 0, same = 0;
-    int differ = 0;
+    size_t n = 0, off = 0;
 
+    if (klen > sizeof w->prev)
+        return ni_error(NI_ECORRUPT, "words table has a key of %zu bytes", klen);
+    /* the kept code points whose bytes are the same */
+    while (n < w->valid && w->kb[n + 1] <= klen &&
+           memcmp(k + w->kb[n], w->prev + w->kb[n], w->kb[n + 1] - w->kb[n]) == 0)
+        n++;
+    *shared = n;
+    off = w->kb[n];
     while (off < klen) {
         size_t len = ni_utf8_len(k + off, klen - off);
-        uint32_t c;
         if (len == 0 || n == MAX_KEY)
             return ni_error(NI_ECORRUPT, "words table has a key that is not a word");
-        c = ni_words_code_point(k + off, len);
-        if (!differ && n < w->valid && w->k[n] == c)
-            same++;
-        else
-            differ = 1;
-        w->k[n] = c;
+        w->k[n] = ni_words_code_point(k + off, len);
         w->kb[n++] = off;
         off += len;
     }
     w->kb[n] = off;
     *kn = n;
-    *shared = same;
+    memcpy(w->prev, k, klen);
     return 0;
 }
 
