@@ -134,24 +134,28 @@ static int occur(ni_inverter *inv, ni_doc_terms *d, const char *term, size_t len
 }
 
 /* The surface word of tok, when the words table keeps it, as a term
- * (NI_WORD_PREFIX and the word) of the document, once. */
+ * (NI_WORD_PREFIX and the word) of the document, once.  A word already
+ * there is not looked at again. */
 static int add_word(ni_inverter *inv, ni_doc_terms *d, const ni_token *tok)
 {
     ni_buf *w = &inv->word;
-    uint32_t t;
+    uint32_t t, h;
+    size_t slot;
     int rc;
 
-    if ((tok->flags & (NI_TOKEN_NUMBER | NI_TOKEN_COMPOUND)) ||
-        !ni_words_accept(tok->norm, tok->norm_len))
+    if (tok->flags & (NI_TOKEN_NUMBER | NI_TOKEN_COMPOUND))
         return 0;
     w->len = 0;
     if ((rc = ni_buf_putc(w, (unsigned char)NI_WORD_PREFIX)) < 0 ||
         (rc = ni_buf_put(w, tok->norm, tok->norm_len)) < 0 ||
-        (rc = term_index(inv, d, (const char *)w->data, w->len, ni_term_hash(w->data, w->len),
-                         &t)) < 0)
+        (rc = ni_hash_reserve(&inv->terms, 1024, dt_hash, d)) < 0)
         return rc;
-    if (inv->count[t])
+    h = ni_term_hash(w->data, w->len);
+    if (ni_hash_find(&inv->terms, h, dt_is, d, w->data, w->len, &slot) != NI_HASH_NONE ||
+        !ni_words_accept(tok->norm, tok->norm_len))
         return 0;
+    if ((rc = term_index(inv, d, (const char *)w->data, w->len, h, &t)) < 0)
+        return rc;
     if (inv->nocc == inv->cap_occ && (rc = NI_GROW(inv->occ, inv->cap_occ, inv->nocc + 1)) < 0)
         return rc;
     inv->occ[inv->nocc++] = (uint64_t)t << 32;

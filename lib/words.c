@@ -23,24 +23,36 @@ int ni_words_decode(const char *s, size_t len, uint32_t *out, size_t max)
     return (int)n;
 }
 
-static int is_letter(uint32_t c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 0xdf && c <= 0x24f && c != 0xf7) ||
-           (c >= 0x400 && c <= 0x481) || (c >= 0x48a && c <= 0x52f);
-}
-
+/*
+ * Bytes, not code points, since it runs on every token indexed: a letter
+ * is a..z or a two-byte sequence (lead 0xc2..0xdf) of one of the ranges
+ * of words.h: U+00DF..U+00FF but U+00F7 (c3 9f..c3 bf but c3 b7),
+ * U+0100..U+024F (c4..c8, c9 80..c9 8f), U+0400..U+0481 and
+ * U+048A..U+052F (d0, d1, d2 80..d2 81, d2 8a..d2 bf, d3, d4 80..d4 af).
+ */
 int ni_words_accept(const char *norm, size_t len)
 {
-    uint32_t cp[NI_WORD_MAX_BYTES];
-    int n, i;
+    const unsigned char *p = (const unsigned char *)norm, *end = p + len;
 
     if (len == 0 || len > NI_WORD_MAX_BYTES)
         return 0;
-    if ((n = ni_words_decode(norm, len, cp, NI_WORD_MAX_BYTES)) < 0)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (!is_letter(cp[i]))
+    while (p < end) {
+        unsigned a = *p++, b;
+        if (a >= 'a' && a <= 'z')
+            continue;
+        if (p == end || (*p & 0xc0) != 0x80)
             return 0;
+        b = *p++;
+        switch (a) {
+        case 0xc3: if (b < 0x9f || b == 0xb7) return 0; break;
+        case 0xc4: case 0xc5: case 0xc6: case 0xc7: case 0xc8: case 0xd0: case 0xd1: case 0xd3:
+            break;
+        case 0xc9: if (b > 0x8f) return 0; break;
+        case 0xd2: if (b >= 0x82 && b <= 0x89) return 0; break;
+        case 0xd4: if (b > 0xaf) return 0; break;
+        default: return 0;
+        }
+    }
     return 1;
 }
 
