@@ -298,7 +298,8 @@ int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len
     if ((rc = ni_cursor_open(&c, t, NI_T_WORDS)) < 0 ||
         (rc = walk_keys(out, w, c, word, len0)) < 0)
         goto cleanup;
-    qsort(out->cand, out->n, sizeof *out->cand, by_rank);
+    if (out->n > 1)
+        qsort(out->cand, out->n, sizeof *out->cand, by_rank);
     if (out->n > max)
         out->n = max;
     for (i = 0; i < out->n; i++)

@@ -266,7 +266,8 @@ static void long_words(void)
     memset(&m, 0, sizeof m);
     for (i = 0; i < 32; i++)
         strcat(w32, "щ");
-    snprintf(w33, sizeof w33, "%sщ", w32);
+    strcpy(w33, w32);
+    strcat(w33, "щ");
     CHECK_RC(put(idx, &m, 0, w32, w33), 0);
     CHECK_RC(ni_index_commit(idx), 0);
     CHECK(df_of(idx, w32) == 1);
