@@ -293,6 +293,7 @@ int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len
     }
     w->n = (size_t)n;
     w->valid = 0;
+    w->kb[0] = 0;
     for (i = 0; i <= w->n; i++)
         w->row[0][i] = (uint8_t)(i <= w->maxd ? i : w->maxd + 1);
     if ((rc = ni_cursor_open(&c, t, NI_T_WORDS)) < 0 ||
