@@ -6,7 +6,9 @@
  * The check reads one snapshot and stops at the first inconsistency, which
  * it names in an NI_ECORRUPT message: statistics against docinfo, ids
  * against stored documents, every posting block (keys, order, bounds,
- * positions) against the lexicon's counts.
+ * positions) against the lexicon's counts, and each entry of the words
+ * table: a word words.h keeps, a df from 1 to the live documents.  The
+ * words' counts are not recomputed (the check does not analyse text).
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "index.h"
 #include "layout.h"
 #include "mem.h"
+#include "words.h"
 
 #define BAD(...) ni_error(NI_ECORRUPT, __VA_ARGS__)
 
@@ -236,6 +239,32 @@ done:
     return rc;
 }
 
+static int check_words(checker *c)
+{
+    ni_cursor *cur = NULL;
+    ni_val k, v;
+    uint32_t df;
+    int rc;
+
+    if ((rc = ni_cursor_open(&cur, c->t, NI_T_WORDS)) < 0)
+        return rc;
+    for (rc = ni_cursor_first(cur); rc == 0; rc = ni_cursor_next(cur)) {
+        if ((rc = ni_cursor_get(cur, &k, &v)) < 0)
+            break;
+        if (!ni_words_accept((const char *)k.data, k.len)) {
+            rc = BAD("words table has a %zu-byte key that is no word", k.len);
+            break;
+        }
+        if (ni_words_value(&v, &df) < 0 || df > c->m.docs) {
+            rc = BAD("words entry of '%.*s' is damaged or counts more than %llu documents",
+                     (int)k.len, k.data, (unsigned long long)c->m.docs);
+            break;
+        }
+    }
+    ni_cursor_close(cur);
+    return rc == NI_DONE ? 0 : rc;
+}
+
 int ni_index_check(ni_index_check_stats *out, ni_index *idx)
 {
     ni_index_check_stats dummy;
@@ -254,8 +283,9 @@ int ni_index_check(ni_index_check_stats *out, ni_index *idx)
     if (rc == 0 &&
         (rc = ni_index_record_codec(&c.rd.codec, idx, c.t)) == 0 &&
         (rc = ni_meta_read(c.t, &c.m)) == 0 &&
-        (rc = check_docs(&c)) == 0)
-        rc = check_postings(&c);
+        (rc = check_docs(&c)) == 0 &&
+        (rc = check_postings(&c)) == 0)
+        rc = check_words(&c);
     ni_doc_reader_release(&c.rd);
     ni_txn_abort(c.t);
     ni_mem_free(c.pos);

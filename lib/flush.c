@@ -13,8 +13,12 @@
  * table's last id are appended).  Then each term, in byte order: its new
  * postings join its last block (inline in the lexicon value or the last in
  * the postings table) when that has room, and the lexicon value is
- * rewritten.  The stored records, compressed meanwhile by the pipeline's
- * threads, come last, then the statistics.
+ * rewritten.  The batch's surface words (terms with NI_WORD_PREFIX, which
+ * sort before the word terms) go to the words table instead: each word's
+ * count grows by its live documents, as a deleted document's words, found
+ * again by the same analysis, shrink it (words.h).  The stored records,
+ * compressed meanwhile by the pipeline's threads, come last, then the
+ * statistics.
  *
  * The stored records' zstd dictionary is trained by the first flush with
  * enough text (DICT_MIN_BATCH) on an even sample of its records, stored in
@@ -29,6 +33,7 @@
 #include "mem.h"
 #include "postlist.h"
 #include "record.h"
+#include "words.h"
 
 #define DICT_MIN_BATCH ((size_t)1 << 20)     /* bytes of tails to train on */
 #define DICT_SAMPLE_BYTES ((size_t)2 << 20)  /* at most this many sampled */
@@ -55,7 +60,8 @@ struct ni_flush {
     ni_buf raw;                /* a stored record gathered from its parts */
     ni_postlist pl;            /* one term's postings */
     uint32_t *docmap;          /* local doc -> internal id, UINT32_MAX: none */
-    ni_buf post_last, terms_last, ids_last; /* last keys of the tables at flush start */
+    ni_buf post_last, terms_last, ids_last, words_last; /* last keys of the tables
+                                                            at flush start */
     zpart *zparts;             /* one per thread compressing */
     unsigned nzparts;
     zrec *z;                   /* by local doc */
@@ -99,6 +105,7 @@ void ni_flush_free(ni_flush *f)
     ni_buf_free(&f->post_last);
     ni_buf_free(&f->terms_last);
     ni_buf_free(&f->ids_last);
+    ni_buf_free(&f->words_last);
     for (k = 0; k < f->nzparts; k++) {
         ni_record_codec_free(f->zparts[k].codec);
         ni_buf_free(&f->zparts[k].out);
@@ -150,6 +157,11 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
         const char *term = (const char *)f->dterms.terms.data + dt->term_off;
         const unsigned char *p = f->dterms.post.data + dt->post_off, *end = p + dt->post_len;
         uint64_t tft, tfb;
+        if (dt->term_len > 0 && term[0] == NI_WORD_PREFIX) {
+            if ((rc = ni_words_change(t, NULL, term + 1, dt->term_len - 1, -1, 0)) < 0)
+                return rc;
+            continue;
+        }
         if (ni_varint_get(&p, end, &tft) < 0 || ni_varint_get(&p, end, &tfb) < 0)
             return ni_error(NI_ECORRUPT, "postings of document %u damaged in memory", doc);
         if ((rc = ni_term_info_read(t, term, dt->term_len, &ti)) < 0)
@@ -274,6 +286,29 @@ static void widen_bounds(const ni_flush *f, ni_term_info *ti, uint64_t *all_cf)
         if (q->len_body < ti->min_len_body)
             ti->min_len_body = q->len_body;
     }
+}
+
+/* The count of a surface word of the batch (a->term is NI_WORD_PREFIX and
+ * the word) grows by its live documents, through wc, a cursor on words. */
+static int write_word(ni_flush *f, ni_txn *t, ni_cursor *wc, const ni_batch_term *a)
+{
+    const char *w = (const char *)f->b->terms.data + a->term_off + 1;
+    size_t len = a->term_len - 1;
+    const unsigned char *p = a->post.data, *end = p + a->post.len;
+    int64_t live = 0;
+
+    while (p < end) {
+        uint64_t local, tft, tfb;
+        if (ni_batch_posting(&p, end, &local, &tft, &tfb) < 0 || local >= f->b->ndocs ||
+            ni_batch_positions(&p, end, tft + tfb, NULL) < 0)
+            return ni_error(NI_ECORRUPT, "batch postings damaged");
+        if (f->docmap[local] != UINT32_MAX)
+            live++;
+    }
+    if (!live)
+        return 0;
+    return ni_words_change(t, wc, w, len, live,
+                           ni_store_key_after(w, len, f->words_last.data, f->words_last.len));
 }
 
 /* The batch's postings of a term after the term's committed ones, and its
@@ -537,7 +572,7 @@ static int number_docs(ni_flush *f, ni_txn *t, ni_meta *m)
 static int write_batch(ni_flush *f, ni_txn *t, ni_meta *m)
 {
     ni_batch *b = f->b;
-    ni_cursor *c = NULL, *tc = NULL;
+    ni_cursor *c = NULL, *tc = NULL, *wc = NULL;
     size_t i;
     int rc;
 
@@ -554,14 +589,19 @@ static int write_batch(ni_flush *f, ni_txn *t, ni_meta *m)
         return rc;
     if ((rc = last_key(t, NI_T_POSTINGS, &f->post_last)) < 0 ||
         (rc = last_key(t, NI_T_TERMS, &f->terms_last)) < 0 ||
-        (rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
-        return rc;
-    if ((rc = ni_cursor_open(&tc, t, NI_T_TERMS)) < 0) {
-        ni_cursor_close(c);
-        return rc;
+        (rc = last_key(t, NI_T_WORDS, &f->words_last)) < 0 ||
+        (rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0 ||
+        (rc = ni_cursor_open(&tc, t, NI_T_TERMS)) < 0 ||
+        (rc = ni_cursor_open(&wc, t, NI_T_WORDS)) < 0)
+        goto cleanup;
+    for (i = 0; i < b->nterms && rc == 0; i++) {
+        const ni_batch_term *a = &b->term[b->sorted[i].term];
+        rc = a->term_len > 0 && b->terms.data[a->term_off] == NI_WORD_PREFIX
+                 ? write_word(f, t, wc, a)
+                 : write_term(f, t, c, tc, a);
     }
-    for (i = 0; i < b->nterms && rc == 0; i++)
-        rc = write_term(f, t, c, tc, &b->term[b->sorted[i].term]);
+cleanup:
+    ni_cursor_close(wc);
     ni_cursor_close(tc);
     ni_cursor_close(c);
     return rc;

@@ -5,6 +5,11 @@
  * the order the analyzer gave them, which is ascending.  Each term's group
  * is written as the varints the batch stores (batch.h): title tf, body tf,
  * position gaps.  A token repeated at one position counts once.
+ *
+ * The document's surface words (words.h) are terms too, with the prefix
+ * NI_WORD_PREFIX: each once, at position 0, whether in title or body, so
+ * the batch knows which documents hold a word and flush.c can count them
+ * into the words table.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +21,7 @@
 #include "layout.h"
 #include "mem.h"
 #include "record.h"
+#include "words.h"
 
 struct ni_inverter {
     ni_analyzer *an;
@@ -27,6 +33,7 @@ struct ni_inverter {
     uint32_t *pos;                 /* positions grouped by dt */
     size_t cap_pos;
     ni_buf rubric;
+    ni_buf word;                   /* NI_WORD_PREFIX and a word */
 };
 
 int ni_inverter_new(ni_inverter **out)
@@ -55,6 +62,7 @@ void ni_inverter_free(ni_inverter *inv)
     ni_mem_free(inv->count);
     ni_mem_free(inv->pos);
     ni_buf_free(&inv->rubric);
+    ni_buf_free(&inv->word);
     ni_mem_free(inv);
 }
 
@@ -125,6 +133,36 @@ static int occur(ni_inverter *inv, ni_doc_terms *d, const char *term, size_t len
     return 0;
 }
 
+/* The surface word of tok, when the words table keeps it, as a term
+ * (NI_WORD_PREFIX and the word) of the document, once.  A word already
+ * there is not looked at again. */
+static int add_word(ni_inverter *inv, ni_doc_terms *d, const ni_token *tok)
+{
+    ni_buf *w = &inv->word;
+    uint32_t t, h;
+    size_t slot;
+    int rc;
+
+    if (tok->flags & (NI_TOKEN_NUMBER | NI_TOKEN_COMPOUND))
+        return 0;
+    w->len = 0;
+    if ((rc = ni_buf_putc(w, (unsigned char)NI_WORD_PREFIX)) < 0 ||
+        (rc = ni_buf_put(w, tok->norm, tok->norm_len)) < 0 ||
+        (rc = ni_hash_reserve(&inv->terms, 1024, dt_hash, d)) < 0)
+        return rc;
+    h = ni_term_hash(w->data, w->len);
+    if (ni_hash_find(&inv->terms, h, dt_is, d, w->data, w->len, &slot) != NI_HASH_NONE ||
+        !ni_words_accept(tok->norm, tok->norm_len))
+        return 0;
+    if ((rc = term_index(inv, d, (const char *)w->data, w->len, h, &t)) < 0)
+        return rc;
+    if (inv->nocc == inv->cap_occ && (rc = NI_GROW(inv->occ, inv->cap_occ, inv->nocc + 1)) < 0)
+        return rc;
+    inv->occ[inv->nocc++] = (uint64_t)t << 32;
+    inv->count[t]++;
+    return 0;
+}
+
 static int add_field(ni_inverter *inv, ni_doc_terms *d, const char *text, size_t len,
                      uint32_t first, uint32_t *end)
 {
@@ -137,9 +175,10 @@ static int add_field(ni_inverter *inv, ni_doc_terms *d, const char *text, size_t
     if ((rc = ni_analyzer_start(inv->an, text, len, first)) < 0)
         return rc;
     while ((rc = ni_analyzer_next(inv->an, &tok)) == 0)
-        if (tok.term_len > 0 && tok.term_len <= NI_MAX_TERM_BYTES &&
-            (rc = occur(inv, d, tok.term, tok.term_len, ni_analyzer_term_hash(inv->an),
-                        tok.position)) < 0)
+        if ((tok.term_len > 0 && tok.term_len <= NI_MAX_TERM_BYTES &&
+             (rc = occur(inv, d, tok.term, tok.term_len, ni_analyzer_term_hash(inv->an),
+                         tok.position)) < 0) ||
+            (rc = add_word(inv, d, &tok)) < 0)
             return rc;
     if (rc < 0)
         return rc;

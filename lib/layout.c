@@ -6,9 +6,10 @@
  * record (record.c), and does not decide what is written when: flush.c
  * writes a batch, compact.c rewrites posting lists.
  *
- * On-disk format, version 4 (NI_FORMAT_VERSION; checked at open: any
- * other gives NI_EVERSION; version 3, the same without the analysis key and
- * with terms of analysis 1, must be built again).  One LMDB
+ * On-disk format, version 5 (NI_FORMAT_VERSION; checked at open: any
+ * other gives NI_EVERSION; version 4, the same without the words table,
+ * and version 3, also without the analysis key and with terms of analysis
+ * 1, must be built again: "index the documents again").  One LMDB
  * environment (data.mdb in the index directory) with these named tables;
  * integers in values are little-endian, integers in keys big-endian so
  * that keys sort by number:
@@ -55,6 +56,16 @@
  *   docinfo   be32(doc / 255) -> up to 255 entries of u32 title length,
  *                          u32 body length, i64 date; title length
  *                          0xffffffff marks a deleted document
+ *   words     word      -> varint df: the surface-word lexicon (new in
+ *                          version 5).  A word is a normal form of the
+ *                          analyzer before stemming (ni_token.norm) of 1
+ *                          to 64 bytes, Cyrillic and Latin letters only
+ *                          (the rule: words.h); df, at least 1, counts the
+ *                          live documents whose title or body has it (an
+ *                          entry at 0 is removed).  Kept exact at every
+ *                          flush (flush.c); holds no document numbers, so
+ *                          compaction leaves it alone.  UTF-8 in byte order
+ *                          is code-point order: typo.c walks it as a trie
  *
  * Terms are the analyzer's tokens: stems, whole compounds, and name keys,
  * which start with the byte 0x02 or 0x03 (NI_NAME_MID, NI_NAME_START in

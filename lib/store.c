@@ -41,7 +41,7 @@
 #define GROW_WAIT_SECONDS 10
 
 static const char *const table_names[NI_T_COUNT] = {
-    "meta", "terms", "postings", "docs", "ids", "docinfo"
+    "meta", "terms", "postings", "docs", "ids", "docinfo", "words"
 };
 
 struct ni_store {
@@ -149,6 +149,11 @@ static int open_tables(ni_store *s, int create)
         mdb_txn_abort(txn);
         if (rc != MDB_NOTFOUND)
             return translate(rc, s, "cannot open table");
+        /* tables are made together: with meta there, a table missing is
+         * one an older library did not make */
+        if (i > 0)
+            return ni_error(NI_EVERSION, "index '%s' has no table '%s': an older format "
+                            "(index the documents again)", s->path, table_names[i]);
         if (!create)
             return ni_error(NI_ENOTFOUND, "cannot open index '%s': not an index", s->path);
     }

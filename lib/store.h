@@ -17,6 +17,7 @@ enum ni_table {
     NI_T_DOCS,
     NI_T_IDS,
     NI_T_DOCINFO,
+    NI_T_WORDS,
     NI_T_COUNT
 };
 

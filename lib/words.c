@@ -1,0 +1,108 @@
+/*
+ * words.c - the surface-word lexicon's rule and codec (words.h): which
+ * normal forms are kept, their values (a varint df), reads and counted
+ * updates of single entries.  Walks of the table in key order go through
+ * ni_cursor on NI_T_WORDS (typo.c); the counts are decided by flush.c.
+ */
+#include "words.h"
+#include "analyzer.h"
+#include "error.h"
+
+int ni_words_decode(const char *s, size_t len, uint32_t *out, size_t max)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    size_t n = 0;
+
+    while (p < end) {
+        size_t k = ni_utf8_len(p, (size_t)(end - p));
+        if (k == 0 || n == max)
+            return -1;
+        out[n++] = ni_words_code_point(p, k);
+        p += k;
+    }
+    return (int)n;
+}
+
+/*
+ * Bytes, not code points, since it runs on every token indexed: a letter
+ * is a..z or a two-byte sequence (lead 0xc2..0xdf) of one of the ranges
+ * of words.h: U+00DF..U+00FF but U+00F7 (c3 9f..c3 bf but c3 b7),
+ * U+0100..U+024F (c4..c8, c9 80..c9 8f), U+0400..U+0481 and
+ * U+048A..U+052F (d0, d1, d2 80..d2 81, d2 8a..d2 bf, d3, d4 80..d4 af).
+ */
+int ni_words_accept(const char *norm, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)norm, *end = p + len;
+
+    if (len == 0 || len > NI_WORD_MAX_BYTES)
+        return 0;
+    while (p < end) {
+        unsigned a = *p++, b;
+        if (a >= 'a' && a <= 'z')
+            continue;
+        if (p == end || (*p & 0xc0) != 0x80)
+            return 0;
+        b = *p++;
+        switch (a) {
+        case 0xc3: if (b < 0x9f || b == 0xb7) return 0; break;
+        case 0xc4: case 0xc5: case 0xc6: case 0xc7: case 0xc8: case 0xd0: case 0xd1: case 0xd3:
+            break;
+        case 0xc9: if (b > 0x8f) return 0; break;
+        case 0xd2: if (b >= 0x82 && b <= 0x89) return 0; break;
+        case 0xd4: if (b > 0xaf) return 0; break;
+        default: return 0;
+        }
+    }
+    return 1;
+}
+
+int ni_words_value(const ni_val *v, uint32_t *df)
+{
+    const unsigned char *p = v->data, *end = p + v->len;
+    uint64_t x;
+
+    *df = 0;
+    if (ni_varint_get(&p, end, &x) < 0 || p != end || x == 0 || x > UINT32_MAX)
+        return NI_ECORRUPT;
+    *df = (uint32_t)x;
+    return 0;
+}
+
+static int damaged(const char *w, size_t len)
+{
+    return ni_error(NI_ECORRUPT, "words entry of '%.*s' is damaged", (int)len, w);
+}
+
+int ni_words_df(ni_txn *t, const char *w, size_t len, uint32_t *df)
+{
+    ni_val v;
+    int rc;
+
+    *df = 0;
+    if (len == 0 || len > NI_WORD_MAX_BYTES)
+        return NI_ENOTFOUND;
+    if ((rc = ni_txn_get(t, NI_T_WORDS, w, len, &v)) < 0)
+        return rc;
+    return ni_words_value(&v, df) < 0 ? damaged(w, len) : 0;
+}
+
+int ni_words_change(ni_txn *t, ni_cursor *c, const char *w, size_t len, int64_t delta,
+                    int past_end)
+{
+    unsigned char b[10];
+    uint32_t df = 0;
+    int64_t now;
+    int rc = past_end ? NI_ENOTFOUND : ni_words_df(t, w, len, &df);
+
+    if (rc < 0 && rc != NI_ENOTFOUND)
+        return rc;
+    now = (int64_t)df + delta;
+    if (now < 0 || now > UINT32_MAX)
+        return ni_error(NI_ECORRUPT, "words entry of '%.*s' counts %u documents, "
+                        "cannot add %lld", (int)len, w, df, (long long)delta);
+    if (now == 0)
+        return rc == 0 ? ni_txn_del(t, NI_T_WORDS, w, len) : 0;
+    if (!c)
+        return ni_txn_put(t, NI_T_WORDS, w, len, b, ni_varint_put(b, (uint64_t)now));
+    return ni_cursor_put(c, w, len, b, ni_varint_put(b, (uint64_t)now), past_end);
+}
