@@ -92,6 +92,8 @@ typedef struct topk {
     void *arg;
     double theta;                /* the score a document must reach now */
     ni_matcher *bonus;           /* adds its bonus to the final score, or NULL */
+    const uint32_t *skip;        /* documents left out, ascending */
+    size_t nskip, skip_at;       /* skip[skip_at] is the next one that may come */
     ni_matcher **opts;           /* optional scorers, in query order */
     ni_matcher *byb[MAX_SCORERS]; /* the same by decreasing bound */
     size_t no;
@@ -99,13 +101,17 @@ typedef struct topk {
 } topk;
 
 /* Sets up *t for optional scorers opts[0..no) (no <= MAX_SCORERS), with
- * bonus (or NULL) adding to the final score, and asks the collector for
- * the starting threshold. */
+ * bonus (or NULL) adding to the final score and the documents skip[0..nskip)
+ * left out, and asks the collector for the starting threshold. */
 static void topk_init(topk *t, ni_matcher **opts, size_t no, ni_matcher *bonus,
-                      ni_match_ctx *c, ni_collect_fn collect, void *arg)
+                      const uint32_t *skip, size_t nskip, ni_match_ctx *c,
+                      ni_collect_fn collect, void *arg)
 {
     size_t k;
     t->c = c;
+    t->skip = skip;
+    t->nskip = nskip;
+    t->skip_at = 0;
     t->collect = collect;
     t->arg = arg;
     t->bonus = bonus;
@@ -119,6 +125,15 @@ static void topk_init(topk *t, ni_matcher **opts, size_t no, ni_matcher *bonus,
         memcpy(t->byb, opts, no * sizeof *opts);
     qsort(t->byb, no, sizeof *t->byb, cmp_max_score_desc);
     t->theta = collect(arg, NI_NO_DOC, 0, NULL);
+}
+
+/* 1 when doc is one of the documents left out; candidates come in
+ * ascending order. */
+static inline int skipped(topk *t, uint32_t doc)
+{
+    while (t->skip_at < t->nskip && t->skip[t->skip_at] < doc)
+        t->skip_at++;
+    return t->skip_at < t->nskip && t->skip[t->skip_at] == doc;
 }
 
 /*
@@ -571,7 +586,7 @@ static int bound_probes(or_run *r, uint32_t doc)
 }
 
 /* Scores the candidate doc, whose proposers' block bounds sum to bound,
- * and collects it unless it is ruled out on the way. */
+ * and collects it unless it is left out or ruled out on the way. */
 static int or_candidate(or_run *r, uint32_t doc, double bound)
 {
     ni_docinfo di;
@@ -579,6 +594,8 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
     size_t count = 0, j;
     int rc;
 
+    if (skipped(&r->t, doc))
+        return 0;
     /* with a minimum match, the count first: it needs no document
      * lengths and rules out most candidates */
     if (r->min_match > 1 && r->nat < r->min_match &&
@@ -626,13 +643,13 @@ static int step_proposers(or_run *r)
 }
 
 static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_match,
-                  ni_matcher **opts, size_t no, ni_matcher *bonus, ni_match_ctx *c,
-                  ni_collect_fn collect, void *arg)
+                  ni_matcher **opts, size_t no, ni_matcher *bonus, const uint32_t *skip,
+                  size_t nskip, ni_match_ctx *c, ni_collect_fn collect, void *arg)
 {
     or_run r;
     int rc;
 
-    topk_init(&r.t, opts, no, bonus, c, collect, arg);
+    topk_init(&r.t, opts, no, bonus, skip, nskip, c, collect, arg);
     or_init(&r, or, terms, nt, min_match);
     while ((rc = open_window(&r)) > 0) {
         for (;;) {
@@ -660,7 +677,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
 /* ---- AND: block-max ---------------------------------------------------- */
 
 /* Scores doc, where every required part stands, and collects it unless
- * it is deleted or ruled out on the way. */
+ * it is left out, deleted or ruled out on the way. */
 static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
                          uint32_t *upto)
 {
@@ -669,6 +686,8 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
     size_t k;
     int rc;
 
+    if (skipped(t, doc))
+        return 0;
     if ((rc = ni_match_docinfo(t->c, doc, &di)) <= 0)
         return rc;
     for (k = 0; k < nreq; k++) {
@@ -692,8 +711,8 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
  * scorers probed while they can still matter.
  */
 static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
-                   ni_matcher **excl, size_t nexcl, ni_matcher *bonus, ni_match_ctx *c,
-                   ni_collect_fn collect, void *arg)
+                   ni_matcher **excl, size_t nexcl, ni_matcher *bonus, const uint32_t *skip,
+                   size_t nskip, ni_match_ctx *c, ni_collect_fn collect, void *arg)
 {
     topk t;
     double bound = 0, b;
@@ -704,7 +723,7 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
     int rc;
 
     set_lazy(req, nreq);
-    topk_init(&t, opts, no, bonus, c, collect, arg);
+    topk_init(&t, opts, no, bonus, skip, nskip, c, collect, arg);
     while (lead->doc != NI_NO_DOC) {
         uint32_t doc = lead->doc;
 
@@ -755,7 +774,8 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
 
 /* ---- the shapes pruning handles ---------------------------------------- */
 
-int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void *arg)
+int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, const uint32_t *skip, size_t nskip,
+                  ni_collect_fn collect, void *arg)
 {
     ni_matcher *terms[MAX_SCORERS], *or, **opts = NULL, *bonus = NULL;
     size_t nt = 0, no = 0, min_match = 1;
@@ -770,7 +790,8 @@ int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void
     or = root;
     if (p.kind == NI_PARTS_NONE)
         /* alone, a matcher with block bounds: a term, a phrase */
-        return root->ops->bound ? run_and(&root, 1, NULL, 0, NULL, 0, bonus, c, collect, arg)
+        return root->ops->bound ? run_and(&root, 1, NULL, 0, NULL, 0, bonus, skip, nskip, c,
+                                          collect, arg)
                                 : NI_ENOTFOUND;
     if (p.kind == NI_PARTS_BONUS)
         return NI_ENOTFOUND;
@@ -779,8 +800,8 @@ int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void
             return NI_ENOTFOUND;
         ni_matcher_parts(p.kids[0], &op);
         if (p.nkids != 1 || p.nexcl != 0 || op.kind != NI_PARTS_OR)
-            return run_and(p.kids, p.nkids, p.opt, p.nopt, p.excl, p.nexcl, bonus, c,
-                           collect, arg);
+            return run_and(p.kids, p.nkids, p.opt, p.nopt, p.excl, p.nexcl, bonus, skip,
+                           nskip, c, collect, arg);
         or = p.kids[0];
         opts = p.opt;
         no = p.nopt;
@@ -795,5 +816,5 @@ int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void
     } else if (flatten_or(or, terms, &nt, MAX_SCORERS) < 0) {
         return NI_ENOTFOUND;
     }
-    return run_or(or, terms, nt, min_match, opts, no, bonus, c, collect, arg);
+    return run_or(or, terms, nt, min_match, opts, no, bonus, skip, nskip, c, collect, arg);
 }

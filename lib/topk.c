@@ -111,10 +111,11 @@ int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int 
 {
     ni_matcher *kid = NULL;
     ni_match_parts p;
+    size_t skip_at = 0;
     int rc = NI_ENOTFOUND;
 
     if (!by_date && may_prune) {
-        rc = ni_prune_topk(root, c, collect_top, t);
+        rc = ni_prune_topk(root, c, t->skip, t->nskip, collect_top, t);
         if (rc == 0) {
             t->approx = 1;
             t->headers_only += c->blocks_read - c->blocks_decoded;
@@ -132,7 +133,11 @@ int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int 
     while (rc == 0 && root->doc != NI_NO_DOC) {
         ni_docinfo di;
         ni_result r;
-        if ((rc = ni_match_docinfo(c, root->doc, &di)) < 0)
+        while (skip_at < t->nskip && t->skip[skip_at] < root->doc)
+            skip_at++;
+        if (skip_at < t->nskip && t->skip[skip_at] == root->doc)
+            rc = 0;
+        else if ((rc = ni_match_docinfo(c, root->doc, &di)) < 0)
             break;
         if (rc) {
             t->total++;

@@ -414,7 +414,7 @@ static void pruned_equals_exhaustive(void)
         }
         CHECK_RC(ni_match_prox(&p, tree, shape ? words + 1 : words, shape ? qpos + 1 : qpos,
                                shape ? 2 : 3, 1.0), 0);
-        CHECK_RC(ni_prune_topk(p, &c, collect, &pr), 0);
+        CHECK_RC(ni_prune_topk(p, &c, NULL, 0, collect, &pr), 0);
         ni_matcher_free(p);
         CHECK(ex.n == 10 && pr.n == 10);
         for (i = 0; i < 10; i++)
