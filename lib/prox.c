@@ -90,22 +90,20 @@ static int positions(prox_m *p, size_t k, uint32_t doc)
 }
 
 /*
- * ops->bonus: the pairs whose two words stand on doc, in query order.
- * Each is first bounded at the closeness its first word's frequency
- * allows (an occurrence adds at most 1, and the bonus grows with the
- * closeness: rank.h); positions are read pair by pair while score, the
- * bonus so far and the bounds of the pairs left can still reach theta.
+ * The bonus of the pairs pair[first..npairs) whose two words stand on doc
+ * (pair first's do).  Each is first bounded at the closeness its first
+ * word's frequency allows (an occurrence adds at most 1, and the bonus
+ * grows with the closeness: rank.h); positions are read pair by pair while
+ * score, the bonus so far and the bounds of the pairs left can still reach
+ * theta.
  */
-static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double score,
-                      double theta, double *out)
+static int bonus_from(prox_m *p, size_t first, uint32_t doc, double score, double theta,
+                      double *out)
 {
-    prox_m *p = (prox_m *)m;
     double left = 0, tp;
     size_t i, k;
     int rc;
-    (void)di;
-    *out = 0;
-    for (i = 0; i < p->npairs; i++) {
+    for (i = first; i < p->npairs; i++) {
         k = p->pair[i];
         p->ub[i] = 0;
         if (p->w[k]->doc == doc && p->w[k + 1]->doc == doc) {
@@ -114,7 +112,7 @@ static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double 
             left += p->ub[i];
         }
     }
-    for (i = 0; i < p->npairs; i++) {
+    for (i = first; i < p->npairs; i++) {
         k = p->pair[i];
         if (p->ub[i] == 0)
             continue;
@@ -129,6 +127,21 @@ static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double 
                                qdist(p->qpos, k));
         *out += ni_prox_bonus(p->weight, p->idf[k], p->idf[k + 1], tp);
     }
+    return 0;
+}
+
+/* ops->bonus: 0 unless both words of a pair stand on doc (most candidates
+ * of an OR hold one word), then bonus_from. */
+static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double score,
+                      double theta, double *out)
+{
+    prox_m *p = (prox_m *)m;
+    size_t i;
+    (void)di;
+    *out = 0;
+    for (i = 0; i < p->npairs; i++)
+        if (p->w[p->pair[i]]->doc == doc && p->w[p->pair[i] + 1]->doc == doc)
+            return bonus_from(p, i, doc, score, theta, out);
     return 0;
 }
 
