@@ -646,6 +646,10 @@ static int add_partial(ni_hits *h, builder *b, const ni_qnode *tree,
     int rc;
 
     b->and_mode = 0;
+    /* with two words, a document holding both is a full match: no partial
+     * one has a proximity bonus, and the words need no shares of it */
+    if (b->words == 2 && b->nslots == 2)
+        b->prox = 0;
     rc = build_tree(b, tree, &root);
     h->terms.len = nterms;      /* the same words: highlighted once */
     if (rc < 0)
