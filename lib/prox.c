@@ -13,6 +13,14 @@
 #include "prox.h"
 #include "term.h"
 
+/* For the bonus's test of every candidate: its slow part out of line, so
+ * that the test does not pay for the slow part's registers. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 /* The query distance of neighbours k and k + 1, 0 when they form no pair. */
 static uint32_t qdist(const uint32_t *qpos, size_t k)
 {
@@ -97,8 +105,8 @@ static int positions(prox_m *p, size_t k, uint32_t doc)
  * score, the bonus so far and the bounds of the pairs left can still reach
  * theta.
  */
-static int bonus_from(prox_m *p, size_t first, uint32_t doc, double score, double theta,
-                      double *out)
+static NOINLINE int bonus_from(prox_m *p, size_t first, uint32_t doc, double score,
+                               double theta, double *out)
 {
     double left = 0, tp;
     size_t i, k;
