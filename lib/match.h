@@ -50,7 +50,11 @@ typedef struct ni_match_parts {
     ni_matcher **kids;           /* AND: the required parts, rarest first;
                                     OR: the kids, in the order they are summed;
                                     BONUS: kids[0], whose score the matcher's
-                                    is plus its bonus (ops->bonus) */
+                                    is plus its bonus (ops->bonus), 0 where
+                                    fewer than two of kids[0]'s scorers
+                                    stand (the required parts of an AND,
+                                    the kids of an OR, nested ORs
+                                    flattened) */
     size_t nkids;
     ni_matcher **opt, **excl;    /* AND: optional scorers; excluded parts */
     size_t nopt, nexcl;

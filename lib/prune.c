@@ -170,22 +170,24 @@ static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *sco
 }
 
 /* Collects doc with score (its required part's) plus the optional scorers
- * on it, in query order, plus the bonus; the first time the top k is
- * full, ends the window at doc (*upto), so that block bounds count from
- * the next one.  The bonus may stop early when it cannot lift the score
- * to theta; then doc is not collected (it cannot enter the top k).  0 or
- * <0. */
+ * on it, in query order, plus the bonus, which is 0 when fewer than two
+ * scorers stand on doc (nstand: the required ones or the OR's, match.h);
+ * the first time the top k is full, ends the window at doc (*upto), so
+ * that block bounds count from the next one.  The bonus may stop early
+ * when it cannot lift the score to theta; then doc is not collected (it
+ * cannot enter the top k).  0 or <0. */
 static int topk_collect(topk *t, uint32_t doc, double score, const ni_docinfo *di,
-                        uint32_t *upto)
+                        size_t nstand, uint32_t *upto)
 {
-    double bonus;
+    double bonus = 0;
     size_t k;
     int rc;
     for (k = 0; k < t->no; k++)
         if (t->opts[k]->doc == doc)
             score += score_at(t->opts[k], doc, di);
     if (t->bonus) {
-        if ((rc = ni_matcher_bonus(t->bonus, doc, di, score, t->theta, &bonus)) < 0)
+        if (nstand >= 2 &&
+            (rc = ni_matcher_bonus(t->bonus, doc, di, score, t->theta, &bonus)) < 0)
             return rc;
         if (ni_hopeless(score, bonus, t->theta))
             return 0;
@@ -625,7 +627,7 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
     if ((rc = add_optional(&r->t, doc, &di, &score)) != 0)
         return rc < 0 ? rc : 0;
     score = r->prog_ok ? sum_run(&r->prog, doc, &di) : or_sum(r->or, doc, &di, 1);
-    return topk_collect(&r->t, doc, score, &di, &r->upto);
+    return topk_collect(&r->t, doc, score, &di, count, &r->upto);
 }
 
 /* Moves the proposers that stood on the candidate past it. */
@@ -699,7 +701,7 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
     b += score;
     if ((rc = add_optional(t, doc, &di, &b)) != 0)
         return rc < 0 ? rc : 0;
-    return topk_collect(t, doc, score, &di, upto);
+    return topk_collect(t, doc, score, &di, nreq, upto);
 }
 
 /*
