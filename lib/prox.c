@@ -75,14 +75,14 @@ typedef struct prox_m {
     size_t n;
     double weight;
     int err;                   /* a failure while scoring, for next/advance */
-    ni_matcher **w;            /* the words, borrowed */
-    uint32_t *qpos;
-    double *idf;
-    double *pmax;              /* pair k's ni_prox_max, 0: no pair */
+    ni_matcher *w[NI_PROX_WORDS]; /* the words, borrowed */
+    uint32_t qpos[NI_PROX_WORDS];
+    double idf[NI_PROX_WORDS];
+    double pmax[NI_PROX_WORDS]; /* pair k's ni_prox_max, 0: no pair */
     size_t pair[NI_PROX_PAIRS], npairs; /* the pairs that count, in query order */
     double ub[NI_PROX_PAIRS];  /* their bounds in the document being scored */
-    uint32_t **pos;            /* word k's positions in doc read_at[k] - 1 */
-    uint32_t *npos, *cap, *read_at;
+    uint32_t *pos[NI_PROX_WORDS]; /* word k's positions in doc read_at[k] - 1 */
+    uint32_t npos[NI_PROX_WORDS], cap[NI_PROX_WORDS], read_at[NI_PROX_WORDS];
 } prox_m;
 
 /* Word k's positions in doc, read once. */
@@ -202,16 +202,8 @@ static void prox_free(ni_matcher *m)
     prox_m *p = (prox_m *)m;
     size_t k;
     ni_matcher_free(p->kid);
-    for (k = 0; p->pos && k < p->n; k++)
+    for (k = 0; k < p->n; k++)
         ni_mem_free(p->pos[k]);
-    ni_mem_free(p->w);
-    ni_mem_free(p->qpos);
-    ni_mem_free(p->idf);
-    ni_mem_free(p->pmax);
-    ni_mem_free(p->pos);
-    ni_mem_free(p->npos);
-    ni_mem_free(p->cap);
-    ni_mem_free(p->read_at);
     ni_mem_free(p);
 }
 
@@ -229,27 +221,12 @@ int ni_match_prox(ni_matcher **out, ni_matcher *kid, ni_matcher *const *words,
     *out = NULL;
     if (n > NI_PROX_WORDS)
         n = NI_PROX_WORDS;
-    p = ni_mem_calloc(1, sizeof *p);
-    if (p) {
-        p->kid = kid;
-        p->n = n;
-        p->w = ni_mem_alloc(n * sizeof *p->w);
-        p->qpos = ni_mem_alloc(n * sizeof *p->qpos);
-        p->idf = ni_mem_alloc(n * sizeof *p->idf);
-        p->pmax = ni_mem_calloc(n, sizeof *p->pmax);
-        p->pos = ni_mem_calloc(n, sizeof *p->pos);
-        p->npos = ni_mem_calloc(n, sizeof *p->npos);
-        p->cap = ni_mem_calloc(n, sizeof *p->cap);
-        p->read_at = ni_mem_calloc(n, sizeof *p->read_at);
-    }
-    if (!p || !p->w || !p->qpos || !p->idf || !p->pmax || !p->pos || !p->npos || !p->cap ||
-        !p->read_at) {
-        if (p)
-            prox_free(&p->m);
-        else
-            ni_matcher_free(kid);
+    if (!(p = ni_mem_calloc(1, sizeof *p))) {
+        ni_matcher_free(kid);
         return ni_error(NI_ENOMEM, "out of memory");
     }
+    p->kid = kid;
+    p->n = n;
     p->m.ops = &prox_ops;
     p->m.doc = kid->doc;
     p->m.cost = kid->cost;
