@@ -169,19 +169,21 @@ static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *sco
     return 0;
 }
 
-/* Collects doc with score (its required part's) plus the optional scorers
- * on it, in query order, plus the bonus, which is 0 when fewer than two
- * scorers stand on doc (nstand: the required ones or the OR's, match.h);
- * the first time the top k is full, ends the window at doc (*upto), so
- * that block bounds count from the next one.  The bonus may stop early
- * when it cannot lift the score to theta; then doc is not collected (it
- * cannot enter the top k).  0 or <0. */
+/* Collects doc, unless it is left out, with score (its required part's)
+ * plus the optional scorers on it, in query order, plus the bonus, which
+ * is 0 when fewer than two scorers stand on doc (nstand: the required ones
+ * or the OR's, match.h); the first time the top k is full, ends the
+ * window at doc (*upto), so that block bounds count from the next one.
+ * The bonus may stop early when it cannot lift the score to theta; then
+ * doc is not collected (it cannot enter the top k).  0 or <0. */
 static int topk_collect(topk *t, uint32_t doc, double score, const ni_docinfo *di,
                         size_t nstand, uint32_t *upto)
 {
     double bonus = 0;
     size_t k;
     int rc;
+    if (skipped(t, doc))
+        return 0;
     for (k = 0; k < t->no; k++)
         if (t->opts[k]->doc == doc)
             score += score_at(t->opts[k], doc, di);
@@ -588,7 +590,7 @@ static int bound_probes(or_run *r, uint32_t doc)
 }
 
 /* Scores the candidate doc, whose proposers' block bounds sum to bound,
- * and collects it unless it is left out or ruled out on the way. */
+ * and collects it unless it is ruled out on the way. */
 static int or_candidate(or_run *r, uint32_t doc, double bound)
 {
     ni_docinfo di;
@@ -596,8 +598,6 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
     size_t count = 0, j;
     int rc;
 
-    if (skipped(&r->t, doc))
-        return 0;
     /* with a minimum match, the count first: it needs no document
      * lengths and rules out most candidates */
     if (r->min_match > 1 && r->nat < r->min_match &&
@@ -679,7 +679,7 @@ static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_matc
 /* ---- AND: block-max ---------------------------------------------------- */
 
 /* Scores doc, where every required part stands, and collects it unless
- * it is left out, deleted or ruled out on the way. */
+ * it is deleted or ruled out on the way. */
 static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
                          uint32_t *upto)
 {
@@ -688,8 +688,6 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
     size_t k;
     int rc;
 
-    if (skipped(t, doc))
-        return 0;
     if ((rc = ni_match_docinfo(t->c, doc, &di)) <= 0)
         return rc;
     for (k = 0; k < nreq; k++) {
