@@ -171,9 +171,10 @@ static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *sco
 
 /* Collects doc, unless it is left out, with score (its required part's)
  * plus the optional scorers on it, in query order, plus the bonus, which
- * is 0 when fewer than two scorers stand on doc (nstand: the required ones
- * or the OR's, match.h); the first time the top k is full, ends the
- * window at doc (*upto), so that block bounds count from the next one.
+ * is 0 when fewer than two of an OR's scorers stand on doc (nstand: how
+ * many do, SIZE_MAX when not counted; match.h); the first time the top k
+ * is full, ends the window at doc (*upto), so that block bounds count
+ * from the next one.
  * The bonus may stop early when it cannot lift the score to theta; then
  * doc is not collected (it cannot enter the top k).  0 or <0. */
 static int topk_collect(topk *t, uint32_t doc, double score, const ni_docinfo *di,
@@ -699,7 +700,8 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
     b += score;
     if ((rc = add_optional(t, doc, &di, &b)) != 0)
         return rc < 0 ? rc : 0;
-    return topk_collect(t, doc, score, &di, nreq, upto);
+    /* a required part may hold several words (an OR beside a NOT) */
+    return topk_collect(t, doc, score, &di, SIZE_MAX, upto);
 }
 
 /*
