@@ -50,7 +50,11 @@ typedef struct ni_match_parts {
     ni_matcher **kids;           /* AND: the required parts, rarest first;
                                     OR: the kids, in the order they are summed;
                                     BONUS: kids[0], whose score the matcher's
-                                    is plus its bonus (ops->bonus) */
+                                    is plus its bonus (ops->bonus); when
+                                    kids[0] is an OR (or an AND of one, with
+                                    optional scorers), 0 where fewer than
+                                    two of the OR's kids stand (nested ORs
+                                    flattened) */
     size_t nkids;
     ni_matcher **opt, **excl;    /* AND: optional scorers; excluded parts */
     size_t nopt, nexcl;

@@ -359,16 +359,27 @@ int ni_block_seek(ni_block *b, uint32_t from, uint32_t target, uint32_t *index)
     return 0;
 }
 
-/* Skips the positions of one document; 0 or -1 when truncated. */
-static int skip_positions(const unsigned char **p, const unsigned char *end, uint64_t tf)
+/* Skips n varints (positions of the documents before the one asked for);
+ * 0 or -1 when truncated.  A varint ends at each byte below 0x80: while
+ * at least eight are left, eight bytes are counted at a time. */
+static int skip_varints(const unsigned char **p, const unsigned char *end, uint64_t n)
 {
-    while (tf--) {
-        while (*p < end && (**p & 0x80))
-            (*p)++;
-        if (*p >= end)
-            return -1;
-        (*p)++;
+    const unsigned char *q = *p;
+    while (n >= 8 && end - q >= 8) {
+        uint64_t w;
+        memcpy(&w, q, 8);
+        w = (~w & 0x8080808080808080u) >> 7;
+        n -= (w * 0x0101010101010101u) >> 56;
+        q += 8;
     }
+    for (; n > 0; n--) {
+        while (q < end && (*q & 0x80))
+            q++;
+        if (q >= end)
+            return -1;
+        q++;
+    }
+    *p = q;
     return 0;
 }
 
@@ -389,11 +400,13 @@ int ni_block_positions(ni_block *b, uint32_t i, uint32_t *pos, uint32_t cap)
         b->pos_doc = 0;
     }
     p = b->pos_cur;
-    while (b->pos_doc < i) {
-        if (skip_positions(&p, b->pos_end,
-                           (uint64_t)b->tf_title[b->pos_doc] + b->tf_body[b->pos_doc]))
+    if (b->pos_doc < i) {
+        uint64_t skip = 0;
+        for (k = b->pos_doc; k < i; k++)
+            skip += (uint64_t)b->tf_title[k] + b->tf_body[k];
+        if (skip_varints(&p, b->pos_end, skip))
             return corrupt("truncated positions");
-        b->pos_doc++;
+        b->pos_doc = i;
     }
     b->pos_cur = p;
     for (k = 0; k < tf; k++) {

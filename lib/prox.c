@@ -13,6 +13,14 @@
 #include "prox.h"
 #include "term.h"
 
+/* For the bonus's test of every candidate: its slow part out of line, so
+ * that the test does not pay for the slow part's registers. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 /* The query distance of neighbours k and k + 1, 0 when they form no pair. */
 static uint32_t qdist(const uint32_t *qpos, size_t k)
 {
@@ -67,14 +75,14 @@ typedef struct prox_m {
     size_t n;
     double weight;
     int err;                   /* a failure while scoring, for next/advance */
-    ni_matcher **w;            /* the words, borrowed */
-    uint32_t *qpos;
-    double *idf;
-    double *pmax;              /* pair k's ni_prox_max, 0: no pair */
+    ni_matcher *w[NI_PROX_WORDS]; /* the words, borrowed */
+    uint32_t qpos[NI_PROX_WORDS];
+    double idf[NI_PROX_WORDS];
+    double pmax[NI_PROX_WORDS]; /* pair k's ni_prox_max, 0: no pair */
     size_t pair[NI_PROX_PAIRS], npairs; /* the pairs that count, in query order */
     double ub[NI_PROX_PAIRS];  /* their bounds in the document being scored */
-    uint32_t **pos;            /* word k's positions in doc read_at[k] - 1 */
-    uint32_t *npos, *cap, *read_at;
+    uint32_t *pos[NI_PROX_WORDS]; /* word k's positions in doc read_at[k] - 1 */
+    uint32_t npos[NI_PROX_WORDS], cap[NI_PROX_WORDS], read_at[NI_PROX_WORDS];
 } prox_m;
 
 /* Word k's positions in doc, read once. */
@@ -90,22 +98,20 @@ static int positions(prox_m *p, size_t k, uint32_t doc)
 }
 
 /*
- * ops->bonus: the pairs whose two words stand on doc, in query order.
- * Each is first bounded at the closeness its first word's frequency
- * allows (an occurrence adds at most 1, and the bonus grows with the
- * closeness: rank.h); positions are read pair by pair while score, the
- * bonus so far and the bounds of the pairs left can still reach theta.
+ * The bonus of the pairs pair[first..npairs) whose two words stand on doc
+ * (pair first's do).  Each is first bounded at the closeness its first
+ * word's frequency allows (an occurrence adds at most 1, and the bonus
+ * grows with the closeness: rank.h); positions are read pair by pair while
+ * score, the bonus so far and the bounds of the pairs left can still reach
+ * theta.
  */
-static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double score,
-                      double theta, double *out)
+static NOINLINE int bonus_from(prox_m *p, size_t first, uint32_t doc, double score,
+                               double theta, double *out)
 {
-    prox_m *p = (prox_m *)m;
     double left = 0, tp;
     size_t i, k;
     int rc;
-    (void)di;
-    *out = 0;
-    for (i = 0; i < p->npairs; i++) {
+    for (i = first; i < p->npairs; i++) {
         k = p->pair[i];
         p->ub[i] = 0;
         if (p->w[k]->doc == doc && p->w[k + 1]->doc == doc) {
@@ -114,7 +120,7 @@ static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double 
             left += p->ub[i];
         }
     }
-    for (i = 0; i < p->npairs; i++) {
+    for (i = first; i < p->npairs; i++) {
         k = p->pair[i];
         if (p->ub[i] == 0)
             continue;
@@ -129,6 +135,21 @@ static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double 
                                qdist(p->qpos, k));
         *out += ni_prox_bonus(p->weight, p->idf[k], p->idf[k + 1], tp);
     }
+    return 0;
+}
+
+/* ops->bonus: 0 unless both words of a pair stand on doc (most candidates
+ * of an OR hold one word), then bonus_from. */
+static int prox_bonus(ni_matcher *m, uint32_t doc, const ni_docinfo *di, double score,
+                      double theta, double *out)
+{
+    prox_m *p = (prox_m *)m;
+    size_t i;
+    (void)di;
+    *out = 0;
+    for (i = 0; i < p->npairs; i++)
+        if (p->w[p->pair[i]]->doc == doc && p->w[p->pair[i] + 1]->doc == doc)
+            return bonus_from(p, i, doc, score, theta, out);
     return 0;
 }
 
@@ -181,16 +202,8 @@ static void prox_free(ni_matcher *m)
     prox_m *p = (prox_m *)m;
     size_t k;
     ni_matcher_free(p->kid);
-    for (k = 0; p->pos && k < p->n; k++)
+    for (k = 0; k < p->n; k++)
         ni_mem_free(p->pos[k]);
-    ni_mem_free(p->w);
-    ni_mem_free(p->qpos);
-    ni_mem_free(p->idf);
-    ni_mem_free(p->pmax);
-    ni_mem_free(p->pos);
-    ni_mem_free(p->npos);
-    ni_mem_free(p->cap);
-    ni_mem_free(p->read_at);
     ni_mem_free(p);
 }
 
@@ -208,27 +221,12 @@ int ni_match_prox(ni_matcher **out, ni_matcher *kid, ni_matcher *const *words,
     *out = NULL;
     if (n > NI_PROX_WORDS)
         n = NI_PROX_WORDS;
-    p = ni_mem_calloc(1, sizeof *p);
-    if (p) {
-        p->kid = kid;
-        p->n = n;
-        p->w = ni_mem_alloc(n * sizeof *p->w);
-        p->qpos = ni_mem_alloc(n * sizeof *p->qpos);
-        p->idf = ni_mem_alloc(n * sizeof *p->idf);
-        p->pmax = ni_mem_calloc(n, sizeof *p->pmax);
-        p->pos = ni_mem_calloc(n, sizeof *p->pos);
-        p->npos = ni_mem_calloc(n, sizeof *p->npos);
-        p->cap = ni_mem_calloc(n, sizeof *p->cap);
-        p->read_at = ni_mem_calloc(n, sizeof *p->read_at);
-    }
-    if (!p || !p->w || !p->qpos || !p->idf || !p->pmax || !p->pos || !p->npos || !p->cap ||
-        !p->read_at) {
-        if (p)
-            prox_free(&p->m);
-        else
-            ni_matcher_free(kid);
+    if (!(p = ni_mem_calloc(1, sizeof *p))) {
+        ni_matcher_free(kid);
         return ni_error(NI_ENOMEM, "out of memory");
     }
+    p->kid = kid;
+    p->n = n;
     p->m.ops = &prox_ops;
     p->m.doc = kid->doc;
     p->m.cost = kid->cost;

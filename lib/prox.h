@@ -32,8 +32,9 @@ void ni_prox_share(ni_matcher *const *words, const uint32_t *qpos, size_t n, dou
 /*
  * kid's documents, scored as kid plus the proximity bonus of words[0..n)
  * (2 <= n <= NI_PROX_WORDS), term or word matchers under kid, borrowed:
- * kid owns them; qpos and weight as given to ni_prox_share, which must
- * have been called.
+ * kid owns them (when kid is an OR, they are among its kids: a document
+ * on which fewer than two of those stand has no bonus, match.h); qpos and
+ * weight as given to ni_prox_share, which must have been called.
  * Takes ownership of kid, also on failure.  Its parts (match.h) are
  * NI_PARTS_BONUS with kid.  An error reading positions while scoring is
  * returned by the next call of next or advance.

@@ -92,6 +92,8 @@ typedef struct topk {
     void *arg;
     double theta;                /* the score a document must reach now */
     ni_matcher *bonus;           /* adds its bonus to the final score, or NULL */
+    const uint32_t *skip;        /* documents left out, ascending */
+    size_t nskip, skip_at;       /* skip[skip_at] is the next one that may come */
     ni_matcher **opts;           /* optional scorers, in query order */
     ni_matcher *byb[MAX_SCORERS]; /* the same by decreasing bound */
     size_t no;
@@ -99,13 +101,17 @@ typedef struct topk {
 } topk;
 
 /* Sets up *t for optional scorers opts[0..no) (no <= MAX_SCORERS), with
- * bonus (or NULL) adding to the final score, and asks the collector for
- * the starting threshold. */
+ * bonus (or NULL) adding to the final score and the documents skip[0..nskip)
+ * left out, and asks the collector for the starting threshold. */
 static void topk_init(topk *t, ni_matcher **opts, size_t no, ni_matcher *bonus,
-                      ni_match_ctx *c, ni_collect_fn collect, void *arg)
+                      const uint32_t *skip, size_t nskip, ni_match_ctx *c,
+                      ni_collect_fn collect, void *arg)
 {
     size_t k;
     t->c = c;
+    t->skip = skip;
+    t->nskip = nskip;
+    t->skip_at = 0;
     t->collect = collect;
     t->arg = arg;
     t->bonus = bonus;
@@ -119,6 +125,15 @@ static void topk_init(topk *t, ni_matcher **opts, size_t no, ni_matcher *bonus,
         memcpy(t->byb, opts, no * sizeof *opts);
     qsort(t->byb, no, sizeof *t->byb, cmp_max_score_desc);
     t->theta = collect(arg, NI_NO_DOC, 0, NULL);
+}
+
+/* 1 when doc is one of the documents left out; candidates come in
+ * ascending order. */
+static inline int skipped(topk *t, uint32_t doc)
+{
+    while (t->skip_at < t->nskip && t->skip[t->skip_at] < doc)
+        t->skip_at++;
+    return t->skip_at < t->nskip && t->skip[t->skip_at] == doc;
 }
 
 /*
@@ -154,23 +169,28 @@ static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *sco
     return 0;
 }
 
-/* Collects doc with score (its required part's) plus the optional scorers
- * on it, in query order, plus the bonus; the first time the top k is
- * full, ends the window at doc (*upto), so that block bounds count from
- * the next one.  The bonus may stop early when it cannot lift the score
- * to theta; then doc is not collected (it cannot enter the top k).  0 or
- * <0. */
+/* Collects doc, unless it is left out, with score (its required part's)
+ * plus the optional scorers on it, in query order, plus the bonus, which
+ * is 0 when fewer than two of an OR's scorers stand on doc (nstand: how
+ * many do, SIZE_MAX when not counted; match.h); the first time the top k
+ * is full, ends the window at doc (*upto), so that block bounds count
+ * from the next one.
+ * The bonus may stop early when it cannot lift the score to theta; then
+ * doc is not collected (it cannot enter the top k).  0 or <0. */
 static int topk_collect(topk *t, uint32_t doc, double score, const ni_docinfo *di,
-                        uint32_t *upto)
+                        size_t nstand, uint32_t *upto)
 {
-    double bonus;
+    double bonus = 0;
     size_t k;
     int rc;
+    if (skipped(t, doc))
+        return 0;
     for (k = 0; k < t->no; k++)
         if (t->opts[k]->doc == doc)
             score += score_at(t->opts[k], doc, di);
     if (t->bonus) {
-        if ((rc = ni_matcher_bonus(t->bonus, doc, di, score, t->theta, &bonus)) < 0)
+        if (nstand >= 2 &&
+            (rc = ni_matcher_bonus(t->bonus, doc, di, score, t->theta, &bonus)) < 0)
             return rc;
         if (ni_hopeless(score, bonus, t->theta))
             return 0;
@@ -608,7 +628,7 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
     if ((rc = add_optional(&r->t, doc, &di, &score)) != 0)
         return rc < 0 ? rc : 0;
     score = r->prog_ok ? sum_run(&r->prog, doc, &di) : or_sum(r->or, doc, &di, 1);
-    return topk_collect(&r->t, doc, score, &di, &r->upto);
+    return topk_collect(&r->t, doc, score, &di, count, &r->upto);
 }
 
 /* Moves the proposers that stood on the candidate past it. */
@@ -626,13 +646,13 @@ static int step_proposers(or_run *r)
 }
 
 static int run_or(ni_matcher *or, ni_matcher **terms, size_t nt, size_t min_match,
-                  ni_matcher **opts, size_t no, ni_matcher *bonus, ni_match_ctx *c,
-                  ni_collect_fn collect, void *arg)
+                  ni_matcher **opts, size_t no, ni_matcher *bonus, const uint32_t *skip,
+                  size_t nskip, ni_match_ctx *c, ni_collect_fn collect, void *arg)
 {
     or_run r;
     int rc;
 
-    topk_init(&r.t, opts, no, bonus, c, collect, arg);
+    topk_init(&r.t, opts, no, bonus, skip, nskip, c, collect, arg);
     or_init(&r, or, terms, nt, min_match);
     while ((rc = open_window(&r)) > 0) {
         for (;;) {
@@ -680,7 +700,8 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
     b += score;
     if ((rc = add_optional(t, doc, &di, &b)) != 0)
         return rc < 0 ? rc : 0;
-    return topk_collect(t, doc, score, &di, upto);
+    /* a required part may hold several words (an OR beside a NOT) */
+    return topk_collect(t, doc, score, &di, SIZE_MAX, upto);
 }
 
 /*
@@ -692,8 +713,8 @@ static int and_candidate(topk *t, ni_matcher **req, size_t nreq, uint32_t doc,
  * scorers probed while they can still matter.
  */
 static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
-                   ni_matcher **excl, size_t nexcl, ni_matcher *bonus, ni_match_ctx *c,
-                   ni_collect_fn collect, void *arg)
+                   ni_matcher **excl, size_t nexcl, ni_matcher *bonus, const uint32_t *skip,
+                   size_t nskip, ni_match_ctx *c, ni_collect_fn collect, void *arg)
 {
     topk t;
     double bound = 0, b;
@@ -704,7 +725,7 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
     int rc;
 
     set_lazy(req, nreq);
-    topk_init(&t, opts, no, bonus, c, collect, arg);
+    topk_init(&t, opts, no, bonus, skip, nskip, c, collect, arg);
     while (lead->doc != NI_NO_DOC) {
         uint32_t doc = lead->doc;
 
@@ -755,7 +776,8 @@ static int run_and(ni_matcher **req, size_t nreq, ni_matcher **opts, size_t no,
 
 /* ---- the shapes pruning handles ---------------------------------------- */
 
-int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void *arg)
+int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, const uint32_t *skip, size_t nskip,
+                  ni_collect_fn collect, void *arg)
 {
     ni_matcher *terms[MAX_SCORERS], *or, **opts = NULL, *bonus = NULL;
     size_t nt = 0, no = 0, min_match = 1;
@@ -770,7 +792,8 @@ int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void
     or = root;
     if (p.kind == NI_PARTS_NONE)
         /* alone, a matcher with block bounds: a term, a phrase */
-        return root->ops->bound ? run_and(&root, 1, NULL, 0, NULL, 0, bonus, c, collect, arg)
+        return root->ops->bound ? run_and(&root, 1, NULL, 0, NULL, 0, bonus, skip, nskip, c,
+                                          collect, arg)
                                 : NI_ENOTFOUND;
     if (p.kind == NI_PARTS_BONUS)
         return NI_ENOTFOUND;
@@ -779,8 +802,8 @@ int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void
             return NI_ENOTFOUND;
         ni_matcher_parts(p.kids[0], &op);
         if (p.nkids != 1 || p.nexcl != 0 || op.kind != NI_PARTS_OR)
-            return run_and(p.kids, p.nkids, p.opt, p.nopt, p.excl, p.nexcl, bonus, c,
-                           collect, arg);
+            return run_and(p.kids, p.nkids, p.opt, p.nopt, p.excl, p.nexcl, bonus, skip,
+                           nskip, c, collect, arg);
         or = p.kids[0];
         opts = p.opt;
         no = p.nopt;
@@ -795,5 +818,5 @@ int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void
     } else if (flatten_or(or, terms, &nt, MAX_SCORERS) < 0) {
         return NI_ENOTFOUND;
     }
-    return run_or(or, terms, nt, min_match, opts, no, bonus, c, collect, arg);
+    return run_or(or, terms, nt, min_match, opts, no, bonus, skip, nskip, c, collect, arg);
 }

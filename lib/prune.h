@@ -28,9 +28,12 @@ typedef double (*ni_collect_fn)(void *arg, uint32_t doc, double score,
  * cannot reach the threshold.  Documents that cannot enter the top k are
  * never collected, so a count of collected documents is a lower bound;
  * the scores of those collected equal exhaustive evaluation's to the last
- * bit.  NI_ENOTFOUND when root has another shape: root is untouched then,
- * for exhaustive evaluation.
+ * bit.  The documents skip[0..nskip) (ascending; NULL when nskip is 0) are
+ * left out before they are scored: neither collected nor counted.
+ * NI_ENOTFOUND when root has another shape: root is untouched then, for
+ * exhaustive evaluation.
  */
-int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, ni_collect_fn collect, void *arg);
+int ni_prune_topk(ni_matcher *root, ni_match_ctx *c, const uint32_t *skip, size_t nskip,
+                  ni_collect_fn collect, void *arg);
 
 #endif

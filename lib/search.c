@@ -524,11 +524,12 @@ static int cmp_doc(const void *a, const void *b)
 }
 
 /*
- * The partial matches after the h->nres full ones (fewer than k): tree
- * built again with any content word, its best k evaluated, the full
- * matches among them left out, the rest appended to h->res up to k.  At
- * most nres of the k are full matches (they hold every word, or the share
- * of a long query), so the k - nres best partial ones are among them.
+ * The partial matches after the h->nres full ones (fewer than k, so all
+ * of them): tree built again with any content word, evaluated with the
+ * full matches left out before they are scored, its best k - nres
+ * appended to h->res.  They are the partial matches that the best k of
+ * the tree would hold after the full ones, in the same order (one total
+ * order), and with the same scores.
  */
 static int add_partial(ni_hits *h, builder *b, const ni_qnode *tree,
                        const ni_search_options *o, size_t k)
@@ -540,36 +541,36 @@ static int add_partial(ni_hits *h, builder *b, const ni_qnode *tree,
     int rc;
 
     b->and_mode = 0;
+    /* with two words, a document holding both is a full match: no partial
+     * one has a proximity bonus, and the words need no shares of it */
+    if (b->words == 2 && b->nslots == 2)
+        b->prox = 0;
     rc = build_tree(b, tree, &root);
     h->terms.len = nterms;      /* the same words: highlighted once */
     if (rc < 0)
         goto cleanup;
-    t.k = k;
-    t.res = ni_mem_alloc(k * sizeof *t.res);
+    t.k = k - h->nres;
+    t.res = h->res + h->nres;
     full = ni_mem_alloc((h->nres ? h->nres : 1) * sizeof *full);
-    if (!t.res || !full) {
+    if (!full) {
         rc = ni_error(NI_ENOMEM, "out of memory");
         goto cleanup;
     }
-    if ((rc = run_topk(h, &t, root, b->c, o)) < 0)
-        goto cleanup;
     for (i = 0; i < h->nres; i++)
         full[i] = h->res[i].doc;
     qsort(full, h->nres, sizeof *full, cmp_doc);
+    t.skip = full;
+    t.nskip = h->nres;
+    if ((rc = run_topk(h, &t, root, b->c, o)) < 0)
+        goto cleanup;
     h->has_partial = 1;
     h->nstrict = h->nres;
-    for (i = 0; i < t.n && h->nres < k; i++)
-        if (!bsearch(&t.res[i].doc, full, h->nstrict, sizeof *full, cmp_doc))
-            h->res[h->nres++] = t.res[i];
-    /* every full match is among t's matches */
-    h->partial_total = t.total > h->total ? t.total - h->total : 0;
-    if (h->partial_total < h->nres - h->nstrict)
-        h->partial_total = h->nres - h->nstrict;
+    h->nres += t.n;
+    h->partial_total = t.total;
     if (t.approx)
         h->total_approx = 1;
 cleanup:
     ni_matcher_free(root);
-    ni_mem_free(t.res);
     ni_mem_free(full);
     return rc;
 }

@@ -5,7 +5,6 @@
  * is here.  Does not build matchers, nor decide which documents match.
  */
 #include <math.h>
-#include <stdlib.h>
 
 #include "prune.h"
 #include "topk.h"
@@ -27,29 +26,34 @@ static inline int better(const ni_result *a, const ni_result *b, int sort_by_dat
     return a->doc < b->doc;
 }
 
+/* Puts r at the root of the min-heap h[0..n) (worst on top) in place of
+ * what stood there, and sifts it down. */
+static inline void sift_root(ni_result *h, size_t n, const ni_result *r, int by_date)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        const ni_result *cur = r;
+        if (l < n && better(cur, &h[l], by_date))
+            m = l, cur = &h[l];
+        if (l + 1 < n && better(cur, &h[l + 1], by_date))
+            m = l + 1;
+        if (m == i)
+            break;
+        h[i] = h[m];
+        i = m;
+    }
+    h[i] = *r;
+}
+
 /* A min-heap (worst on top) of at most k results. */
 static inline void heap_push(ni_result *h, size_t *n, size_t k, const ni_result *r,
                              int by_date)
 {
     size_t i, p;
     if (*n == k) {
-        if (!better(r, &h[0], by_date))
-            return;
-        /* replace the root and sift down */
-        i = 0;
-        for (;;) {
-            size_t l = 2 * i + 1, m = i;
-            const ni_result *cur = r;
-            if (l < *n && better(cur, &h[l], by_date))
-                m = l, cur = &h[l];
-            if (l + 1 < *n && better(cur, &h[l + 1], by_date))
-                m = l + 1;
-            if (m == i)
-                break;
-            h[i] = h[m];
-            i = m;
-        }
-        h[i] = *r;
+        if (better(r, &h[0], by_date))
+            sift_root(h, *n, r, by_date);
         return;
     }
     i = (*n)++;
@@ -75,10 +79,16 @@ static double collect_top(void *arg, uint32_t doc, double score, const ni_docinf
     return t->n == t->k ? t->res[0].score : -HUGE_VAL;
 }
 
-static int cmp_results(const void *a, const void *b, void *by_date)
+/* Sorts the heap h[0..n) best first: its worst, on top, goes to the end
+ * one at a time (heapsort; the order is total, so it is the order any sort
+ * gives, with better inline rather than called per comparison). */
+static void heap_sort(ni_result *h, size_t n, int by_date)
 {
-    int d = *(const int *)by_date;
-    return better(a, b, d) ? -1 : better(b, a, d) ? 1 : 0;
+    while (n > 1) {
+        ni_result last = h[--n];
+        h[n] = h[0];
+        sift_root(h, n, &last, by_date);
+    }
 }
 
 /*
@@ -111,10 +121,11 @@ int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int 
 {
     ni_matcher *kid = NULL;
     ni_match_parts p;
+    size_t skip_at = 0;
     int rc = NI_ENOTFOUND;
 
     if (!by_date && may_prune) {
-        rc = ni_prune_topk(root, c, collect_top, t);
+        rc = ni_prune_topk(root, c, t->skip, t->nskip, collect_top, t);
         if (rc == 0) {
             t->approx = 1;
             t->headers_only += c->blocks_read - c->blocks_decoded;
@@ -132,7 +143,11 @@ int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int 
     while (rc == 0 && root->doc != NI_NO_DOC) {
         ni_docinfo di;
         ni_result r;
-        if ((rc = ni_match_docinfo(c, root->doc, &di)) < 0)
+        while (skip_at < t->nskip && t->skip[skip_at] < root->doc)
+            skip_at++;
+        if (skip_at < t->nskip && t->skip[skip_at] == root->doc)
+            rc = 0;
+        else if ((rc = ni_match_docinfo(c, root->doc, &di)) < 0)
             break;
         if (rc) {
             t->total++;
@@ -146,7 +161,7 @@ int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int 
         rc = root->ops->next(root);
     }
 sort:
-    if (rc == 0 && t->n)
-        qsort_r(t->res, t->n, sizeof *t->res, cmp_results, &by_date);
+    if (rc == 0)
+        heap_sort(t->res, t->n, by_date);
     return rc;
 }

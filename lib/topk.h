@@ -25,11 +25,14 @@ typedef struct ni_topk {
     int approx;                /* pruned: total is a lower bound */
     uint64_t headers_only;     /* pruning: blocks read but not decoded, */
     uint64_t windows;          /* runs of documents ruled out by block bounds */
+    const uint32_t *skip;      /* documents left out (neither kept nor counted), */
+    size_t nskip;              /* ascending; NULL when nskip is 0 */
 } ni_topk;
 
 /*
- * Evaluates root into t (res, k and the counters set by the caller; n and
- * total 0): every document root matches (deleted ones left out), or with
+ * Evaluates root into t (res, k, skip and the counters set by the caller;
+ * n and total 0): every document root matches (deleted ones and those of
+ * skip left out), or with
  * pruning when may_prune and not by_date; then sorts t->res[0..n) best
  * first.  With a bonus at the root (match.h, NI_PARTS_BONUS), a document
  * whose score without it plus its bound cannot enter the full top k gets

@@ -891,7 +891,7 @@ static void pruned_equals_exhaustive(void)
             memset(&tb, 0, sizeof tb);
             ta.k = tb.k = ks[k];
             exhaustive(a, &ta);
-            CHECK_RC(ni_prune_topk(b, &c, keep, &tb), 0);
+            CHECK_RC(ni_prune_topk(b, &c, NULL, 0, keep, &tb), 0);
             same = ta.n == tb.n;
             for (i = 0; same && i < ta.n; i++)
                 same = ta.doc[i] == tb.doc[i] && ta.score[i] == tb.score[i];
@@ -914,11 +914,11 @@ static void pruning_declines(void)
     memset(&t, 0, sizeof t);
     t.k = 3;
     CHECK_RC(ni_match_all(&m, &c), 0);
-    CHECK_RC(ni_prune_topk(m, &c, keep, &t), NI_ENOTFOUND);
+    CHECK_RC(ni_prune_topk(m, &c, NULL, 0, keep, &t), NI_ENOTFOUND);
     CHECK(m->doc == 0);
     ni_matcher_free(m);
     CHECK_RC(ni_match_date(&m, &c, term("bravo"), 0, INT64_MAX), 0);
-    CHECK_RC(ni_prune_topk(m, &c, keep, &t), NI_ENOTFOUND);
+    CHECK_RC(ni_prune_topk(m, &c, NULL, 0, keep, &t), NI_ENOTFOUND);
     CHECK(m->doc == 0);
     ni_matcher_free(m);
     CHECK(t.n == 0);

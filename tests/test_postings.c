@@ -201,5 +201,67 @@ static void corruption(void)
     ni_buf_free(&out);
 }
 
+/*
+ * A document's positions read straight after opening the block, which
+ * skips those of every document before it (eight bytes at a time while
+ * eight positions or more are left): the same as read in order, for
+ * positions stored in one to four bytes (runs of one-byte ones too) and
+ * documents of 1 to 25 positions; and a block cut anywhere in its
+ * positions gives NI_ECORRUPT for the last document, never a read past
+ * the end (the sanitizer build would catch one).
+ */
+static void skipping_positions(void)
+{
+    static ni_posting p[NI_BLOCK_DOCS];
+    static uint32_t pos[NI_BLOCK_DOCS][24];
+    static const uint32_t gaps[] = { 1, 3, 200, 20000, 3000000 };
+    ni_buf out = NI_BUF_INIT;
+    ni_block b;
+    uint32_t got[24], i, k;
+    size_t len, from, tried = 0;
+    int ok = 1;
+
+    for (i = 0; i < NI_BLOCK_DOCS; i++) {
+        uint32_t cur = 0;
+        p[i].doc = 5 + i;
+        p[i].tf_title = i % 4 == 1 ? 1 : 0;
+        p[i].tf_body = i % 24 + (p[i].tf_title == 0);
+        p[i].len_title = 3;
+        p[i].len_body = 50;
+        for (k = 0; k < p[i].tf_title + p[i].tf_body; k++) {
+            cur += gaps[i % 3 ? (i + k * 7) % 5 : 0] + (k == p[i].tf_title ? NI_BODY_GAP : 0);
+            pos[i][k] = cur;
+        }
+        p[i].pos = pos[i];
+    }
+    CHECK_RC(ni_block_encode(&out, p, NI_BLOCK_DOCS), 0);
+    for (i = 0; i < NI_BLOCK_DOCS; i++) {
+        if (ni_block_open(&b, out.data, out.len) < 0 || ni_block_decode_docs(&b) < 0 ||
+            ni_block_positions(&b, i, got, 24) < 0 ||
+            memcmp(got, pos[i], (p[i].tf_title + p[i].tf_body) * sizeof *got) != 0)
+            ok = 0;
+    }
+    CHECK(ok);
+    /* the positions section begins after the documents' entries: cut
+     * from the first byte that the positions of document 0 need */
+    CHECK_RC(ni_block_open(&b, out.data, out.len), 0);
+    from = (size_t)(b.pos_base - out.data);
+    for (len = from; len < out.len; len++) {
+        unsigned char *cut = malloc(len);     /* no byte beyond it to read */
+        ni_block c;
+        if (!cut)
+            break;
+        memcpy(cut, out.data, len);
+        if (ni_block_open(&c, cut, len) == 0 && ni_block_decode_docs(&c) == 0) {
+            ok &= ni_block_positions(&c, NI_BLOCK_DOCS - 1, got, 24) == NI_ECORRUPT;
+            tried++;
+        }
+        free(cut);
+    }
+    CHECK(ok);
+    CHECK(tried > 100);
+    ni_buf_free(&out);
+}
+
 TEST_MAIN(TEST(round_trips), TEST(large_frequencies), TEST(bounds_and_access), TEST(encode_validation),
-          TEST(corruption))
+          TEST(corruption), TEST(skipping_positions))

@@ -6,7 +6,7 @@
  * words were put (in order and reversed, at every gap), the bound of the
  * bonus without positions above the bonus on every document, the shares
  * the pair bounds put on the rarer word, and ni_prune_topk on a tree with
- * the bonus against exhaustive scoring.
+ * the bonus against exhaustive scoring, also with documents left out.
  */
 #include <math.h>
 #include <stdio.h>
@@ -368,57 +368,102 @@ static double collect(void *arg, uint32_t doc, double score, const ni_docinfo *d
     return t->n == 10 ? t->score[9] : -HUGE_VAL;
 }
 
-/* prox(OR(alpha, golf, hotel)) and prox(AND(golf, hotel)): the pruned top
- * 10 is the exhaustive one, scores to the last bit. */
+/* prox(OR(alpha, golf, hotel)) (shape 0) or prox(AND(golf, hotel)), the
+ * words' shares set first. */
+static ni_matcher *prox_tree(int shape)
+{
+    ni_matcher *words[3], *tree = NULL, *p = NULL;
+    uint32_t qpos[3] = { 0, 1, 2 };
+    words[0] = term("alpha");
+    words[1] = term("golf");
+    words[2] = term("hotel");
+    ni_prox_share(words, qpos, 3, 1.0);
+    if (shape == 0)
+        CHECK_RC(ni_match_or(&tree, words, 3, 1), 0);
+    else {
+        CHECK_RC(ni_match_and(&tree, words + 1, 2, NULL, 0, NULL, 0), 0);
+        ni_matcher_free(words[0]);
+    }
+    CHECK_RC(ni_match_prox(&p, tree, shape ? words + 1 : words, shape ? qpos + 1 : qpos,
+                           shape ? 2 : 3, 1.0), 0);
+    return p;
+}
+
+/* 1 when doc is among skip[0..n). */
+static int among(const uint32_t *skip, size_t n, uint32_t doc)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (skip[i] == doc)
+            return 1;
+    return 0;
+}
+
+/*
+ * The pruned top 10 is the exhaustive one, scores to the last bit: an OR
+ * whose candidates hold one word (no bonus asked for), two (alpha and golf
+ * stand together in documents 9, 19, ...) or three, and an AND; with no
+ * documents left out, and with lists of documents to leave out
+ * (ni_prune_topk's skip): the best one, the best three, the tenth and the
+ * eleventh (the boundary of the top 10), the first and last documents and
+ * one no tree matches (document 5 holds neither golf nor hotel).
+ */
 static void pruned_equals_exhaustive(void)
 {
-    int shape;
+    static const uint32_t none[1] = { 0 };
+    int shape, s;
     for (shape = 0; shape < 2; shape++) {
-        ni_matcher *a = term("alpha"), *g = term("golf"), *h = term("hotel");
-        ni_matcher *words[3], *tree = NULL, *p = NULL;
-        uint32_t qpos[3] = { 0, 1, 2 };
-        top ex = { 0 }, pr = { 0 };
-        size_t i;
-        words[0] = a;
-        words[1] = g;
-        words[2] = h;
-        ni_prox_share(words, qpos, 3, 1.0);
-        if (shape == 0)
-            CHECK_RC(ni_match_or(&tree, words, 3, 1), 0);
-        else {
-            CHECK_RC(ni_match_and(&tree, words + 1, 2, NULL, 0, NULL, 0), 0);
-            ni_matcher_free(a);
-        }
-        CHECK_RC(ni_match_prox(&p, tree, shape ? words + 1 : words, shape ? qpos + 1 : qpos,
-                               shape ? 2 : 3, 1.0), 0);
+        top ref = { 0 };
+        ni_matcher *p = prox_tree(shape);
         while (p->doc != NI_NO_DOC) {
             ni_docinfo di;
             CHECK(ni_match_docinfo(&c, p->doc, &di) == 1);
-            top_add(&ex, p->doc, p->ops->score(p, &di));
+            top_add(&ref, p->doc, p->ops->score(p, &di));
             CHECK_RC(p->ops->next(p), 0);
         }
         ni_matcher_free(p);
-
-        a = term("alpha");
-        g = term("golf");
-        h = term("hotel");
-        words[0] = a;
-        words[1] = g;
-        words[2] = h;
-        ni_prox_share(words, qpos, 3, 1.0);
-        if (shape == 0)
-            CHECK_RC(ni_match_or(&tree, words, 3, 1), 0);
-        else {
-            CHECK_RC(ni_match_and(&tree, words + 1, 2, NULL, 0, NULL, 0), 0);
-            ni_matcher_free(a);
+        CHECK(ref.n == 10);
+        for (s = 0; s < 6; s++) {
+            uint32_t skip[4];
+            const uint32_t *sk = skip;
+            size_t n = 0, i;
+            top ex = { 0 }, pr = { 0 };
+            switch (s) {
+            case 0: sk = none; break;
+            case 1: skip[n++] = ref.doc[0]; break;
+            case 2: skip[n++] = ref.doc[0]; skip[n++] = ref.doc[1]; skip[n++] = ref.doc[2]; break;
+            case 3: skip[n++] = ref.doc[9]; break;
+            case 4: skip[n++] = 0; skip[n++] = 5; skip[n++] = N - 1; break;
+            default: skip[n++] = ref.doc[9]; skip[n++] = ref.doc[8]; break;
+            }
+            /* ascending, as ni_prune_topk wants them */
+            for (i = 1; i < n; i++) {
+                uint32_t x = skip[i];
+                size_t j = i;
+                while (j > 0 && skip[j - 1] > x) {
+                    skip[j] = skip[j - 1];
+                    j--;
+                }
+                skip[j] = x;
+            }
+            p = prox_tree(shape);
+            while (p->doc != NI_NO_DOC) {
+                ni_docinfo di;
+                CHECK(ni_match_docinfo(&c, p->doc, &di) == 1);
+                if (!among(sk, n, p->doc))
+                    top_add(&ex, p->doc, p->ops->score(p, &di));
+                CHECK_RC(p->ops->next(p), 0);
+            }
+            ni_matcher_free(p);
+            p = prox_tree(shape);
+            CHECK_RC(ni_prune_topk(p, &c, sk, n, collect, &pr), 0);
+            ni_matcher_free(p);
+            CHECK(ex.n == 10 && pr.n == 10);
+            for (i = 0; i < 10; i++)
+                CHECK(ex.doc[i] == pr.doc[i] && ex.score[i] == pr.score[i]);
+            for (i = 0; i < 10; i++)
+                CHECK(!among(sk, n, pr.doc[i]));
         }
-        CHECK_RC(ni_match_prox(&p, tree, shape ? words + 1 : words, shape ? qpos + 1 : qpos,
-                               shape ? 2 : 3, 1.0), 0);
-        CHECK_RC(ni_prune_topk(p, &c, collect, &pr), 0);
-        ni_matcher_free(p);
-        CHECK(ex.n == 10 && pr.n == 10);
-        for (i = 0; i < 10; i++)
-            CHECK(ex.doc[i] == pr.doc[i] && ex.score[i] == pr.score[i]);
     }
 }
 

@@ -12,7 +12,8 @@
  * parameters, with k1 = 1.2 and no proximity, under which the bursts of
  * repeated words make block bounds differ most (the default k1 saturates
  * early), and with a heavy proximity bonus (its bounds are shares of the
- * words' bounds, prox.h).
+ * words' bounds, prox.h).  The default mode's partial matches are checked
+ * against the OR mode's hits less the full matches.
  */
 #include <math.h>
 #include <stdio.h>
@@ -261,6 +262,83 @@ static void compare_runs(ni_index *idx, int *skipped, int *windows, int *unread)
     CHECK(mismatches == 0);
 }
 
+/* 1 when id is among r's hits. */
+static int has_id(const run *r, const char *id)
+{
+    int i;
+    for (i = 0; i < r->n; i++)
+        if (strcmp(r->ids[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * The default mode's partial matches, after fewer full ones than asked
+ * for, are the best documents of the words OR-ed that are not full
+ * matches, in that order and with those scores: the hits are the full
+ * matches (NI_SEARCH_NO_PARTIAL) followed by the OR mode's hits less
+ * those, up to k.  (search.c leaves the full matches out of the OR it
+ * evaluates, and leaves proximity out of it for two words.)  Counts in
+ * *cases[0] the searches with fewer full matches than k, in *cases[1]
+ * those of two words.
+ */
+static void partial_as_or(ni_index *idx, int *cases)
+{
+    static run all, full, or, want;
+    char q[1000];
+    size_t ks[] = { 10, 100 };
+    int i, mismatches = 0;
+
+    for (i = 0; i < 150; i++) {
+        size_t ki;
+        int fl;
+        if (i % 3 == 0)     /* two words, rarer ones: fewer full matches */
+            snprintf(q, sizeof q, "%s %s", words[16 + next_rand() % 16],
+                     words[16 + next_rand() % 16]);
+        else
+            make_query(i % 3 == 1 ? Q_AND : Q_MIN, q, sizeof q);
+        for (ki = 0; ki < 2; ki++)
+            for (fl = 0; fl < 2; fl++) {
+                unsigned approx = fl ? NI_SEARCH_APPROX_TOTAL : 0;
+                int j, nw = 0;
+                const char *w;
+                CHECK_RC(search(idx, q, 0, ks[ki], approx, &all), 0);
+                CHECK_RC(search(idx, q, 0, ks[ki], approx | NI_SEARCH_NO_PARTIAL, &full), 0);
+                CHECK_RC(search(idx, q, 1, ks[ki], approx, &or), 0);
+                if ((size_t)full.n >= ks[ki])
+                    continue;
+                want = full;
+                for (j = 0; j < or.n && (size_t)want.n < ks[ki]; j++)
+                    if (!has_id(&full, or.ids[j])) {
+                        strcpy(want.ids[want.n], or.ids[j]);
+                        want.scores[want.n++] = or.scores[j];
+                    }
+                cases[0]++;
+                for (w = q; *w;) {
+                    while (*w == ' ')
+                        w++;
+                    nw += *w != 0;
+                    while (*w && *w != ' ')
+                        w++;
+                }
+                cases[1] += nw == 2;
+                if (want.n != all.n)
+                    mismatches++;
+                for (j = 0; j < want.n && j < all.n; j++)
+                    if (strcmp(want.ids[j], all.ids[j]) != 0 ||
+                        want.scores[j] != all.scores[j]) {
+                        if (mismatches < 5)
+                            fprintf(stderr, "query [%s] k=%zu rank %d: %s %.17g, as OR %s %.17g\n",
+                                    q, ks[ki], j + 1, all.ids[j], all.scores[j],
+                                    want.ids[j], want.scores[j]);
+                        mismatches++;
+                        break;
+                    }
+            }
+    }
+    CHECK(mismatches == 0);
+}
+
 static void same_top_k(void)
 {
     char dir[] = "/tmp/ni-prune-XXXXXX", cmd[100];
@@ -274,9 +352,14 @@ static void same_top_k(void)
         static const char *const names[] = { "defaults", "k1 1.2, proximity 0",
                                               "proximity 1" };
         int skipped[Q_KINDS] = { 0 }, windows[Q_KINDS] = { 0 }, unread[Q_KINDS] = { 0 };
+        int partial[2] = { 0, 0 };
         k1 = pass == 1 ? 1.2 : -1;
         prox = pass == 1 ? 0 : pass == 2 ? 1.0 : -1;
         compare_runs(idx, skipped, windows, unread);
+        partial_as_or(idx, partial);
+        printf("%-20s %d searches with partial matches, %d of them of two words\n",
+               names[pass], partial[0], partial[1]);
+        CHECK(partial[0] > 100 && partial[1] > 30);
         for (kind = 0; kind < Q_KINDS; kind++) {
             printf("%-20s %-9s of 600 searches: %d skipped documents, %d skipped by block "
                    "bounds, %d left more blocks undecoded\n", names[pass],
