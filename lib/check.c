@@ -7,7 +7,8 @@
  * it names in an NI_ECORRUPT message: statistics against docinfo, ids
  * against stored documents, every posting block (keys, order, bounds,
  * positions) against the lexicon's counts, and each entry of the words
- * table: a word words.h keeps, a df from 1 to the live documents.  The
+ * table: a word words.h keeps, a df from 1 to the live documents, and the
+ * translit table: an entry per word with a key, under that key.  The
  * words' counts are not recomputed (the check does not analyse text).
  */
 #include <stdio.h>
@@ -239,15 +240,51 @@ done:
     return rc;
 }
 
+/* Each entry of the translit table is a word of the words table under
+ * that word's key; *n counts them. */
+static int check_translit(checker *c, ni_translit *tr, uint64_t *n)
+{
+    ni_cursor *cur = NULL;
+    ni_buf key = NI_BUF_INIT;
+    ni_val k;
+    int rc;
+
+    *n = 0;
+    if ((rc = ni_cursor_open(&cur, c->t, NI_T_TRANSLIT)) < 0)
+        return rc;
+    for (rc = ni_cursor_first(cur); rc == 0; rc = ni_cursor_next(cur)) {
+        const char *z;
+        uint32_t df;
+        size_t klen;
+        if ((rc = ni_cursor_get(cur, &k, NULL)) < 0)
+            break;
+        z = memchr(k.data, 0, k.len);
+        klen = z ? (size_t)(z - (const char *)k.data) : 0;
+        if (!z || ni_words_df(c->t, z + 1, k.len - klen - 1, &df) != 0 ||
+            ni_translit_key_cyr(tr, z + 1, k.len - klen - 1, &key) != 1 || key.len != klen ||
+            memcmp(key.data, k.data, klen) != 0) {
+            rc = BAD("translit table has an entry (%zu bytes) that is no word's key", k.len);
+            break;
+        }
+        ++*n;
+    }
+    ni_cursor_close(cur);
+    ni_buf_free(&key);
+    return rc == NI_DONE ? 0 : rc;
+}
+
 static int check_words(checker *c)
 {
     ni_cursor *cur = NULL;
+    ni_translit *tr = NULL;
+    ni_buf key = NI_BUF_INIT;
+    uint64_t keyed = 0, entries = 0;
     ni_val k, v;
     uint32_t df;
     int rc;
 
-    if ((rc = ni_cursor_open(&cur, c->t, NI_T_WORDS)) < 0)
-        return rc;
+    if ((rc = ni_translit_new(&tr)) < 0 || (rc = ni_cursor_open(&cur, c->t, NI_T_WORDS)) < 0)
+        goto done;
     for (rc = ni_cursor_first(cur); rc == 0; rc = ni_cursor_next(cur)) {
         if ((rc = ni_cursor_get(cur, &k, &v)) < 0)
             break;
@@ -260,8 +297,15 @@ static int check_words(checker *c)
                      (int)k.len, k.data, (unsigned long long)c->m.docs);
             break;
         }
+        keyed += ni_translit_key_cyr(tr, (const char *)k.data, k.len, &key) == 1;
     }
+    if (rc == NI_DONE && (rc = check_translit(c, tr, &entries)) == 0 && entries != keyed)
+        rc = BAD("translit table has %llu entries for %llu words with a key",
+                 (unsigned long long)entries, (unsigned long long)keyed);
+done:
     ni_cursor_close(cur);
+    ni_translit_free(tr);
+    ni_buf_free(&key);
     return rc == NI_DONE ? 0 : rc;
 }
 

@@ -71,6 +71,7 @@ struct ni_flush {
     ni_batch *b;
     ni_inverter *inv;
     ni_pipeline *pipe;
+    ni_translit *tr;           /* keys of new words; made at the first need */
 };
 
 int ni_flush_new(ni_flush **out, ni_store *s)
@@ -97,6 +98,7 @@ void ni_flush_free(ni_flush *f)
         return;
     ni_record_codec_free(f->codec);
     ni_record_dict_free(f->dict);
+    ni_translit_free(f->tr);
     ni_doc_terms_free(&f->dterms);
     ni_buf_free(&f->dec);
     ni_buf_free(&f->raw);
@@ -121,6 +123,13 @@ void ni_flush_trim(ni_flush *f)
     for (k = 0; k < f->nzparts; k++)
         if (f->zparts[k].out.cap > ZPART_KEEP)
             ni_buf_free(&f->zparts[k].out);
+}
+
+/* The transliterator of the words' keys (words.h), made at the first word
+ * (opening ICU's transliterator costs about 40 ms, once). */
+static int need_translit(ni_flush *f)
+{
+    return f->tr ? 0 : ni_translit_new(&f->tr);
 }
 
 /* ---- committed documents deleted ---------------------------------------- */
@@ -158,7 +167,8 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
         const unsigned char *p = f->dterms.post.data + dt->post_off, *end = p + dt->post_len;
         uint64_t tft, tfb;
         if (dt->term_len > 0 && term[0] == NI_WORD_PREFIX) {
-            if ((rc = ni_words_change(t, NULL, term + 1, dt->term_len - 1, -1, 0)) < 0)
+            if ((rc = need_translit(f)) < 0 ||
+                (rc = ni_words_change(t, NULL, f->tr, term + 1, dt->term_len - 1, -1, 0)) < 0)
                 return rc;
             continue;
         }
@@ -296,6 +306,7 @@ static int write_word(ni_flush *f, ni_txn *t, ni_cursor *wc, const ni_batch_term
     size_t len = a->term_len - 1;
     const unsigned char *p = a->post.data, *end = p + a->post.len;
     int64_t live = 0;
+    int rc;
 
     while (p < end) {
         uint64_t local, tft, tfb;
@@ -307,7 +318,9 @@ static int write_word(ni_flush *f, ni_txn *t, ni_cursor *wc, const ni_batch_term
     }
     if (!live)
         return 0;
-    return ni_words_change(t, wc, w, len, live,
+    if ((rc = need_translit(f)) < 0)
+        return rc;
+    return ni_words_change(t, wc, f->tr, w, len, live,
                            ni_store_key_after(w, len, f->words_last.data, f->words_last.len));
 }
 

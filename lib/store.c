@@ -41,7 +41,7 @@
 #define GROW_WAIT_SECONDS 10
 
 static const char *const table_names[NI_T_COUNT] = {
-    "meta", "terms", "postings", "docs", "ids", "docinfo", "words"
+    "meta", "terms", "postings", "docs", "ids", "docinfo", "words", "translit"
 };
 
 struct ni_store {

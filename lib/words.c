@@ -86,8 +86,21 @@ int ni_words_df(ni_txn *t, const char *w, size_t len, uint32_t *df)
     return ni_words_value(&v, df) < 0 ? damaged(w, len) : 0;
 }
 
-int ni_words_change(ni_txn *t, ni_cursor *c, const char *w, size_t len, int64_t delta,
-                    int past_end)
+/* The entry of w[0..len) in the translit table, made (add 1) or removed:
+ * its key, 0x00, the word.  Nothing for a word without a key (Latin). */
+static int key_entry(ni_txn *t, ni_translit *tr, const char *w, size_t len, int add)
+{
+    ni_buf k = NI_BUF_INIT;
+    int rc = ni_translit_key_cyr(tr, w, len, &k);
+    if (rc > 0 && (rc = ni_buf_putc(&k, 0)) == 0 && (rc = ni_buf_put(&k, w, len)) == 0)
+        rc = add ? ni_txn_put(t, NI_T_TRANSLIT, k.data, k.len, "", 0)
+                 : ni_txn_del(t, NI_T_TRANSLIT, k.data, k.len);
+    ni_buf_free(&k);
+    return rc == NI_EINVAL ? 0 : rc < 0 ? rc : 0;
+}
+
+int ni_words_change(ni_txn *t, ni_cursor *c, ni_translit *tr, const char *w, size_t len,
+                    int64_t delta, int past_end)
 {
     unsigned char b[10];
     uint32_t df = 0;
@@ -100,9 +113,46 @@ int ni_words_change(ni_txn *t, ni_cursor *c, const char *w, size_t len, int64_t 
     if (now < 0 || now > UINT32_MAX)
         return ni_error(NI_ECORRUPT, "words entry of '%.*s' counts %u documents, "
                         "cannot add %lld", (int)len, w, df, (long long)delta);
-    if (now == 0)
-        return rc == 0 ? ni_txn_del(t, NI_T_WORDS, w, len) : 0;
+    if (now == 0) {
+        if (rc != 0)
+            return 0;
+        if ((rc = ni_txn_del(t, NI_T_WORDS, w, len)) < 0)
+            return rc;
+        return key_entry(t, tr, w, len, 0);
+    }
+    if (rc == NI_ENOTFOUND && (rc = key_entry(t, tr, w, len, 1)) < 0)
+        return rc;
     if (!c)
         return ni_txn_put(t, NI_T_WORDS, w, len, b, ni_varint_put(b, (uint64_t)now));
     return ni_cursor_put(c, w, len, b, ni_varint_put(b, (uint64_t)now), past_end);
+}
+
+int ni_words_by_key(ni_txn *t, const char *key, size_t klen, ni_words_fn fn, void *arg)
+{
+    ni_buf seek = NI_BUF_INIT;
+    ni_cursor *cur = NULL;
+    ni_val k;
+    int rc;
+
+    if ((rc = ni_buf_put(&seek, key, klen)) < 0 || (rc = ni_buf_putc(&seek, 0)) < 0 ||
+        (rc = ni_cursor_open(&cur, t, NI_T_TRANSLIT)) < 0)
+        goto cleanup;
+    for (rc = ni_cursor_seek(cur, seek.data, seek.len); rc == 0; rc = ni_cursor_next(cur)) {
+        uint32_t df;
+        if ((rc = ni_cursor_get(cur, &k, NULL)) < 0)
+            break;
+        if (k.len <= seek.len || memcmp(k.data, seek.data, seek.len) != 0)
+            break;
+        rc = ni_words_df(t, (const char *)k.data + seek.len, k.len - seek.len, &df);
+        if (rc == NI_ENOTFOUND)
+            rc = ni_error(NI_ECORRUPT, "translit entry of a word the words table has not");
+        if (rc < 0 || (rc = fn(arg, (const char *)k.data + seek.len, k.len - seek.len, df)))
+            break;
+    }
+    if (rc == NI_DONE)
+        rc = 0;
+cleanup:
+    ni_cursor_close(cur);
+    ni_buf_free(&seek);
+    return rc;
 }

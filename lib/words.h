@@ -13,6 +13,10 @@
  * lower case.  Words with digits, apostrophes or letters of other
  * scripts are not kept.
  *
+ * Beside it, table translit: key 0x00 word -> (empty), for each Cyrillic
+ * word the transliteration key of (translit.h), so that a Latin word's key
+ * finds the words it may romanise (ni_words_by_key).
+ *
  * Kept exact by flush.c: a document added counts each of its words once,
  * a document deleted or replaced is analysed again and uncounts them; an
  * entry whose count reaches 0 is removed.  Compaction leaves the table
@@ -22,6 +26,7 @@
 #define NI_WORDS_H
 
 #include "store.h"
+#include "translit.h"
 
 /* The longest normal form kept, in bytes (32 Cyrillic letters, 64 Latin). */
 #define NI_WORD_MAX_BYTES 64
@@ -69,10 +74,22 @@ int ni_words_df(ni_txn *t, const char *w, size_t len, uint32_t *df);
  * keeps): an entry is made for a new word, removed when its count
  * reaches 0.  c, a cursor on NI_T_WORDS of t or NULL, writes it; with
  * past_end, w sorts after every word of the table (ni_store_key_after)
- * and c appends it.
+ * and c appends it.  A Cyrillic word's transliteration key (translit.h)
+ * is kept beside it in NI_T_TRANSLIT, made and removed with its entry,
+ * through tr.
  * NI_ECORRUPT when the count would go below 0 or the entry is damaged.
  */
-int ni_words_change(ni_txn *t, ni_cursor *c, const char *w, size_t len, int64_t delta,
-                    int past_end);
+int ni_words_change(ni_txn *t, ni_cursor *c, ni_translit *tr, const char *w, size_t len,
+                    int64_t delta, int past_end);
+
+/* Called by ni_words_by_key for each word with its df; nonzero stops. */
+typedef int (*ni_words_fn)(void *arg, const char *w, size_t len, uint32_t df);
+
+/*
+ * The words of the table whose transliteration key is key[0..klen) (what
+ * ni_translit_key_lat gives for a Latin word), in byte order, each with its
+ * df, passed to fn.  Returns 0 (or what fn returned to stop), <0 on error.
+ */
+int ni_words_by_key(ni_txn *t, const char *key, size_t klen, ni_words_fn fn, void *arg);
 
 #endif

@@ -18,6 +18,7 @@
 #include "tmpdir.h"
 
 static ni_store *store;
+static ni_translit *tr;     /* the words' keys (made once) */
 
 /* A new words table holding words[0..n) with df 1, 2, 3, ... */
 static void lexicon(const char *const *words, size_t n)
@@ -27,12 +28,12 @@ static void lexicon(const char *const *words, size_t n)
 
     ni_store_close(store);
     store = NULL;
-    if (ni_store_open(&store, test_new_dir(), 0, 0, 1) < 0 || ni_txn_begin(&t, store, 1) < 0) {
+    if ((!tr && ni_translit_new(&tr) < 0) || ni_store_open(&store, test_new_dir(), 0, 0, 1) < 0 || ni_txn_begin(&t, store, 1) < 0) {
         fprintf(stderr, "cannot set up: %s\n", ni_errmsg());
         exit(2);
     }
     for (i = 0; i < n; i++)
-        CHECK_RC(ni_words_change(t, NULL, words[i], strlen(words[i]), (int64_t)i + 1, 0), 0);
+        CHECK_RC(ni_words_change(t, NULL, tr, words[i], strlen(words[i]), (int64_t)i + 1, 0), 0);
     CHECK_RC(ni_txn_commit(t), 0);
 }
 
@@ -378,6 +379,8 @@ static void done(void)
 {
     ni_store_close(store);
     store = NULL;
+    ni_translit_free(tr);
+    tr = NULL;
 }
 
 TEST_MAIN(TEST(max_distance), TEST(by_length), TEST(edits), TEST(order),

@@ -135,16 +135,55 @@ static void brute_force(const model *m, counts *out)
     ni_analyzer_free(an);
 }
 
-/* 1 when the words table of idx holds exactly the brute-force counts. */
+/* What ni_words_by_key sees: whether one word is among a key's words
+ * with its df. */
+typedef struct key_probe {
+    const char *w;
+    uint32_t df;
+    int found;
+} key_probe;
+
+static int probe_word(void *arg, const char *w, size_t len, uint32_t df)
+{
+    key_probe *p = arg;
+    if (len == strlen(p->w) && memcmp(w, p->w, len) == 0) {
+        p->found = 1;
+        p->df = df;
+    }
+    return 0;
+}
+
+/* 1 when w, a word of the table, is found by its transliteration key (or
+ * has none: then *keyed is not counted up). */
+static int has_key_entry(ni_txn *t, ni_translit *tr, const char *w, size_t *keyed)
+{
+    ni_buf key = NI_BUF_INIT;
+    key_probe p = { w, 0, 0 };
+    int rc = ni_translit_key_cyr(tr, w, strlen(w), &key);
+    if (rc == 1) {
+        ++*keyed;
+        CHECK_RC(ni_words_by_key(t, (const char *)key.data, key.len, probe_word, &p), 0);
+        if (!p.found)
+            fprintf(stderr, "word '%s' not found by its key '%.*s'\n", w, (int)key.len,
+                    (const char *)key.data);
+    }
+    ni_buf_free(&key);
+    return rc != 1 || p.found;
+}
+
+/* 1 when the words table of idx holds exactly the brute-force counts, and
+ * the translit table a key entry for each Cyrillic word and no other. */
 static int table_exact(ni_index *idx, const model *m)
 {
     counts want = { { 0 }, { 0 }, 0 };
+    ni_translit *tr = NULL;
     ni_txn *t = NULL;
     uint64_t n = 0;
-    size_t i;
+    size_t i, keyed = 0;
     int ok = 1;
 
     brute_force(m, &want);
+    CHECK_RC(ni_translit_new(&tr), 0);
     CHECK_RC(ni_txn_begin(&t, idx->store, 0), 0);
     CHECK_RC(ni_txn_count(t, NI_T_WORDS, &n), 0);
     if (n != want.n) {
@@ -160,8 +199,17 @@ static int table_exact(ni_index *idx, const model *m)
                     want.df[i]);
             ok = 0;
         }
+        if (!has_key_entry(t, tr, want.w[i], &keyed))
+            ok = 0;
+    }
+    CHECK_RC(ni_txn_count(t, NI_T_TRANSLIT, &n), 0);
+    if (n != keyed) {
+        fprintf(stderr, "translit table has %llu entries, want %zu\n", (unsigned long long)n,
+                keyed);
+        ok = 0;
     }
     ni_txn_abort(t);
+    ni_translit_free(tr);
     counts_free(&want);
     return ok;
 }
@@ -423,5 +471,49 @@ static void check_refuses(void)
     }
 }
 
-TEST_MAIN(TEST(rule), TEST(forms), TEST(long_words), TEST(replace_delete),
+/* check finds a translit table that is not the words' keys: an entry
+ * missing, one under another key, one of a word the table has not, a word
+ * added without its key. */
+static void check_translit(void)
+{
+    static const char slovo[] = "slovo\0слово";   /* key of «слово», 0x00, the word */
+    static const char other_key[] = "slova\0слово";
+    static const char no_word[] = "slova\0слова";
+    int k;
+
+    for (k = 0; k < 5; k++) {
+        ni_index *idx = open_new();
+        model m;
+        ni_txn *t = NULL;
+        memset(&m, 0, sizeof m);
+        CHECK_RC(put(idx, &m, 0, "слово", "другое"), 0);
+        CHECK_RC(ni_index_commit(idx), 0);
+        CHECK_RC(ni_index_check(NULL, idx), 0);
+        CHECK_RC(ni_txn_begin(&t, idx->store, 1), 0);
+        if (k == 0) {           /* the entry is as the test says, then gone */
+            ni_val v;
+            CHECK_RC(ni_txn_get(t, NI_T_TRANSLIT, slovo, sizeof slovo - 1, &v), 0);
+            CHECK_RC(ni_txn_del(t, NI_T_TRANSLIT, slovo, sizeof slovo - 1), 0);
+        } else if (k == 1) {
+            CHECK_RC(ni_txn_put(t, NI_T_TRANSLIT, other_key, sizeof other_key - 1, "", 0), 0);
+        } else if (k == 2) {
+            CHECK_RC(ni_txn_put(t, NI_T_TRANSLIT, no_word, sizeof no_word - 1, "", 0), 0);
+        } else if (k == 3) {
+            CHECK_RC(ni_txn_put(t, NI_T_WORDS, "новое", strlen("новое"), "\x01", 1), 0);
+        } else {                /* untouched: still fine after the round trip */
+            CHECK_RC(ni_txn_commit(t), 0);
+            CHECK_RC(ni_index_check(NULL, idx), 0);
+            ni_index_close(idx);
+            model_free(&m);
+            continue;
+        }
+        CHECK_RC(ni_txn_commit(t), 0);
+        CHECK_RC(ni_index_check(NULL, idx), NI_ECORRUPT);
+        CHECK(strstr(ni_errmsg(), "translit") != NULL);
+        ni_index_close(idx);
+        model_free(&m);
+    }
+}
+
+TEST_MAIN(TEST(rule), TEST(check_translit), TEST(forms), TEST(long_words), TEST(replace_delete),
           TEST(random_rounds), TEST(compaction), TEST(check_refuses))
