@@ -66,6 +66,11 @@
  *                          flush (flush.c); holds no document numbers, so
  *                          compaction leaves it alone.  UTF-8 in byte order
  *                          is code-point order: typo.c walks it as a trie
+ *   translit  key 0x00 word -> (empty): for each word of words that has a
+ *                          transliteration key (translit.h: Cyrillic words)
+ *                          its key, so that a Latin word's key finds the
+ *                          words it may romanise (new in version 5; made
+ *                          and removed with the words entry)
  *
  * Terms are the analyzer's tokens: stems, whole compounds, and name keys,
  * which start with the byte 0x02 or 0x03 (NI_NAME_MID, NI_NAME_START in
