@@ -10,7 +10,11 @@
 #include "analyzer.h"
 #include "error.h"
 #include "kblayout.h"
+#include "mem.h"
 #include "rescue.h"
+#include "translit.h"
+#include "typo.h"
+#include "words.h"
 
 #define MAX_RUNS 64
 
@@ -321,5 +325,205 @@ int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char 
     rc = r->rewritten;
 cleanup:
     ni_buf_free(&maps);
+    return rc;
+}
+
+/* ---- a word the index does not know ------------------------------------ */
+
+/* Candidates of a rescued word: their words in bytes, by preference. */
+typedef struct cands {
+    size_t off[NI_RESCUE_CANDIDATES], len[NI_RESCUE_CANDIDATES];
+    uint32_t df[NI_RESCUE_CANDIDATES];
+    size_t n;
+    ni_buf bytes;
+} cands;
+
+/* Keeps w among the NI_RESCUE_CANDIDATES most frequent (ni_words_fn). */
+static int keep_frequent(void *arg, const char *w, size_t len, uint32_t df)
+{
+    cands *cs = arg;
+    size_t i, j;
+    int rc;
+    for (i = 0; i < cs->n && cs->df[i] >= df; i++)
+        ;
+    if (i == NI_RESCUE_CANDIDATES)
+        return 0;
+    if (cs->n == NI_RESCUE_CANDIDATES)
+        cs->n--;
+    for (j = cs->n; j > i; j--) {
+        cs->off[j] = cs->off[j - 1];
+        cs->len[j] = cs->len[j - 1];
+        cs->df[j] = cs->df[j - 1];
+    }
+    cs->off[i] = cs->bytes.len;
+    cs->len[i] = len;
+    cs->df[i] = df;
+    cs->n++;
+    rc = ni_buf_put(&cs->bytes, w, len);
+    return rc < 0 ? rc : 0;
+}
+
+/* The Cyrillic words the Latin word norm[0..len) romanises. */
+static int translit_cands(ni_match_ctx *c, const char *norm, size_t len, cands *cs)
+{
+    ni_buf key = NI_BUF_INIT;
+    int rc = ni_translit_key_lat(NULL, norm, len, &key);
+    if (rc > 0)
+        rc = ni_words_by_key(c->txn, (const char *)key.data, key.len, keep_frequent, cs);
+    ni_buf_free(&key);
+    return rc < 0 ? rc : 0;
+}
+
+/* The words one typo (or two) from norm[0..len): those at the least
+ * distance found.  *best_df: the df of the first. */
+static int typo_cands(ni_match_ctx *c, const char *norm, size_t len, cands *cs)
+{
+    ni_typo_set set;
+    size_t i;
+    int rc;
+
+    memset(&set, 0, sizeof set);
+    rc = ni_typo_candidates(&set, c->txn, norm, len, 16);
+    for (i = 0; rc > 0 && i < set.n && set.cand[i].dist == set.cand[0].dist; i++)
+        if ((rc = keep_frequent(cs, set.cand[i].word, set.cand[i].len, set.cand[i].df)) == 0)
+            rc = 1;
+    ni_typo_set_free(&set);
+    return rc < 0 ? rc : 0;
+}
+
+/* Adds the terms of the candidates' words to *a, their strings copied into
+ * *mem; drops a candidate whose term is the typed word's (it would match
+ * already).  Returns the number of candidates added. */
+static int add_cands(ni_match_ctx *c, ni_analyzer *an, const char *typed_term,
+                     size_t typed_len, cands *cs, ni_alts *a, char **mem)
+{
+    ni_buf strs = NI_BUF_INIT;
+    ni_alts got[NI_RESCUE_CANDIDATES];
+    size_t offs[NI_RESCUE_CANDIDATES][NI_MAX_ALTS];
+    size_t i, j, used = 0;
+    int rc = 0;
+
+    for (i = 0; i < cs->n; i++) {
+        ni_qwords ws;
+        got[i].n = 0;
+        if ((rc = ni_qwords_read(&ws, an, (const char *)cs->bytes.data + cs->off[i],
+                                 cs->len[i], 0)) == 0 && ws.n == 1 &&
+            !(ws.w[0].term_len == typed_len &&
+              !memcmp(ni_qword_term(&ws, 0), typed_term, typed_len)))
+            rc = ni_qword_alts(c, &ws, 0, &got[i]);
+        for (j = 0; rc == 0 && j < got[i].n; j++) {
+            offs[i][j] = strs.len;
+            rc = ni_buf_put(&strs, got[i].term[j], got[i].len[j]);
+        }
+        ni_qwords_free(&ws);
+        if (rc < 0)
+            goto cleanup;
+    }
+    for (i = 0; i < cs->n; i++) {
+        used += got[i].n > 0;
+        for (j = 0; j < got[i].n; j++)
+            ni_alts_put(a, c, (const char *)strs.data + offs[i][j], got[i].len[j],
+                        &got[i].info[j]);
+    }
+    *mem = (char *)strs.data;
+    strs.data = NULL;
+cleanup:
+    ni_buf_free(&strs);
+    return rc < 0 ? rc : (int)used;
+}
+
+/* Records the rewrite of the word at q[at..at + len), typed as typed, into
+ * the candidates of cs joined by ", ". */
+static int add_word_rewrite(ni_rescue *r, int kind, int suggested, const char *typed,
+                            size_t typed_len, size_t at, const cands *cs)
+{
+    ni_buf to = NI_BUF_INIT;
+    ni_rewrite_at *w;
+    size_t i;
+    int rc = 0;
+    for (i = 0; i < cs->n && rc == 0; i++)
+        if ((i && (rc = ni_buf_puts(&to, ", ")) < 0) ||
+            (rc = ni_buf_put(&to, cs->bytes.data + cs->off[i], cs->len[i])) < 0)
+            break;
+    if (rc == 0 && r->n < NI_RESCUE_MAX &&
+        (rc = add_rewrite(r, kind, suggested, typed, typed_len, (const char *)to.data,
+                          to.len)) == 0) {
+        w = &r->rw[r->n - 1];
+        w->word = 1;
+        w->at = at;
+        w->at_len = typed_len;
+        w->to_first = cs->len[0];
+    }
+    ni_buf_free(&to);
+    return rc;
+}
+
+int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwords *ws,
+                   size_t i, const char *typed, size_t typed_len, size_t at, ni_alts *a,
+                   char **mem)
+{
+    const ni_qword *w = &ws->w[i];
+    const char *base = (const char *)ws->buf.data;
+    const char *norm = base + (w->norm_len ? w->norm_off : w->term_off);
+    size_t norm_len = w->norm_len ? w->norm_len : w->term_len;
+    cands cs;
+    int rc = 0, kind = NI_RESCUE_TYPO, suggest = a->df >= 1;
+
+    *mem = NULL;
+    if (a->df > NI_RESCUE_RARE_DF || (w->flags & (NI_TOKEN_NUMBER | NI_TOKEN_FUNCTION)))
+        return 0;
+    memset(&cs, 0, sizeof cs);
+    if (!suggest && (w->flags & NI_TOKEN_LATIN)) {
+        kind = NI_RESCUE_TRANSLIT;
+        rc = translit_cands(c, norm, norm_len, &cs);
+    }
+    if (rc == 0 && cs.n == 0) {
+        kind = NI_RESCUE_TYPO;
+        rc = typo_cands(c, norm, norm_len, &cs);
+    }
+    if (rc < 0 || cs.n == 0)
+        goto cleanup;
+    if (suggest) {
+        /* searched as typed; the likelier word only suggested */
+        if ((double)cs.df[0] >= NI_RESCUE_SUGGEST * a->df) {
+            cs.n = 1;
+            rc = add_word_rewrite(r, kind, 1, typed, typed_len, at, &cs);
+        }
+        goto cleanup;
+    }
+    if ((rc = add_cands(c, an, base + w->term_off, w->term_len, &cs, a, mem)) > 0)
+        rc = add_word_rewrite(r, kind, 0, typed, typed_len, at, &cs) < 0 ? -1 : 1;
+cleanup:
+    ni_buf_free(&cs.bytes);
+    if (rc <= 0) {
+        ni_mem_free(*mem);
+        *mem = NULL;
+    }
+    return rc;
+}
+
+int ni_rescue_compose(ni_rescue *r, const char *base, size_t len)
+{
+    ni_buf out = NI_BUF_INIT;
+    size_t i, done = 0;
+    int rc = 0, any = 0;
+
+    /* the words' rewrites are recorded in query order */
+    for (i = 0; i < r->n && rc == 0; i++) {
+        const ni_rewrite_at *w = &r->rw[i];
+        if (!w->word || w->suggested || w->at < done || w->at + w->at_len > len)
+            continue;
+        if ((rc = ni_buf_put(&out, base + done, w->at - done)) == 0)
+            rc = ni_buf_put(&out, r->text.data + w->to_off, w->to_first);
+        done = w->at + w->at_len;
+        any = 1;
+    }
+    if (rc == 0 && any && (rc = ni_buf_put(&out, base + done, len - done)) == 0) {
+        ni_buf_free(&r->searched);
+        r->searched = out;
+        r->rewritten = 1;
+        return 0;
+    }
+    ni_buf_free(&out);
     return rc;
 }

@@ -16,6 +16,10 @@
 #include "qword.h"
 
 #define NI_RESCUE_MAX 16          /* rewrites recorded per query */
+#define NI_RESCUE_CANDIDATES 3    /* words a rescued word is searched as, at most */
+#define NI_RESCUE_RARE_DF 3       /* a word in this many documents or fewer may
+                                     get a suggestion ... */
+#define NI_RESCUE_SUGGEST 100     /* ... of a word this many times as frequent */
 #define NI_LAYOUT_ALONE_DF 2      /* a run switching alone: its words are in this
                                      many documents */
 #define NI_LAYOUT_SHORT 3         /* runs of this many characters or fewer switch
@@ -27,6 +31,11 @@ typedef struct ni_rewrite_at {
     int kind;                     /* NI_RESCUE_* of newsindex.h */
     int suggested;                /* only suggested: the original was searched */
     size_t from_off, from_len, to_off, to_len;
+    size_t at, at_len;            /* a word's: where it stands in the query as
+                                     parsed; to_first: the length of its first
+                                     candidate in to */
+    size_t to_first;
+    int word;                     /* a word's rewrite (not the layout's) */
 } ni_rewrite_at;
 
 typedef struct ni_rescue {
@@ -58,5 +67,34 @@ void ni_rescue_free(ni_rescue *r);
  */
 int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char *query,
                      size_t len);
+
+/*
+ * A word the index does not know: word i of ws, a plain word of the query
+ * (not in a phrase, a field or under NOT), written typed[0..typed_len) at
+ * byte at of the query as parsed, whose terms are in *a.  When none of
+ * them is in a document, it is searched as up to NI_RESCUE_CANDIDATES
+ * words the index has, their terms added to *a (scored as one word with
+ * the summed df):
+ *  - a Latin word, the Cyrillic words it romanises (their transliteration
+ *    key is its key: translit.h, words.h), the most frequent first;
+ *  - else a word of 5 letters or more, the words one typo away (two from 9
+ *    letters; typo.h) with the same first letter, the nearest, then the
+ *    most frequent.
+ * A word in 1 to NI_RESCUE_RARE_DF documents is searched as typed, and a
+ * word one typo away in NI_RESCUE_SUGGEST times as many documents is only
+ * suggested.  The rewrite is recorded in r.  The strings the added terms
+ * point to are in *mem (free it with ni_mem_free once the matcher is
+ * built).  Returns 1 when the word was rescued, 0 when not, <0 on error.
+ */
+int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwords *ws,
+                   size_t i, const char *typed, size_t typed_len, size_t at, ni_alts *a,
+                   char **mem);
+
+/*
+ * The query as searched: the query as parsed, base[0..len), with each word
+ * rescued replaced by its first candidate, into r->searched (which base may
+ * be).  Nothing when no word was rescued.
+ */
+int ni_rescue_compose(ni_rescue *r, const char *base, size_t len);
 
 #endif

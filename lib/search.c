@@ -72,6 +72,8 @@ struct ni_hits {
     ni_rescue rescue;          /* what the query rescue rewrote */
     ni_buf why_none;           /* why nothing matched (NUL-terminated) */
     ni_buf lenient;            /* the query without its quotes and brackets */
+    const char *qbase;         /* the query as parsed (texts of the tree) */
+    size_t qlen;
 };
 
 /* ---- from the query tree to matchers ----------------------------------- */
@@ -83,6 +85,7 @@ typedef struct builder {
     ni_analyzer *an;
     int and_mode;
     int all_words;             /* NI_SEARCH_ALL_WORDS: no share for long queries */
+    int rescue;                /* not NI_SEARCH_EXACT: words matching nothing rescued */
     ni_hits *h;
     int boolean;               /* operators were used */
     size_t words;              /* content words of the last plain AND built */
@@ -130,6 +133,15 @@ static int none_or(int rc, ni_matcher **out)
     return rc;
 }
 
+/* The byte offset in the query as parsed of byte off of q's text, or
+ * SIZE_MAX when the builder does not know that query (ni_search_build). */
+static size_t query_at(const ni_hits *h, const ni_qnode *q, size_t off)
+{
+    if (!h->qbase)
+        return SIZE_MAX;
+    return (size_t)(q->text - h->qbase) + off;
+}
+
 /* A word or phrase: its words as one word (ni_match_word) or a phrase of
  * them, each by the terms ni_qword_alts chooses. */
 static int build_text(builder *b, const ni_qnode *q, int *function_word,
@@ -138,6 +150,9 @@ static int build_text(builder *b, const ni_qnode *q, int *function_word,
     ni_qwords ws;
     ni_alts alts[NI_MAX_QWORDS];
     uint32_t qpos[NI_MAX_QWORDS];
+    char *mem[NI_MAX_QWORDS] = { NULL };   /* strings of rescued words' terms */
+    int rescue = b->rescue && q->type == NI_Q_WORD && q->field == NI_QFIELD_ANY &&
+                 !b->h->building_negated;
     size_t i, j;
     int rc;
 
@@ -149,6 +164,11 @@ static int build_text(builder *b, const ni_qnode *q, int *function_word,
     for (i = 0; i < ws.n; i++) {
         if ((rc = ni_qword_alts(b->c, &ws, i, &alts[i])) < 0)
             goto cleanup;
+        if (rescue &&
+            (rc = ni_rescue_word(&b->h->rescue, b->c, b->an, &ws, i, q->text + ws.w[i].start,
+                                 ws.w[i].end - ws.w[i].start, query_at(b->h, q, ws.w[i].start),
+                                 &alts[i], &mem[i])) < 0)
+            goto cleanup;
         for (j = 0; j < alts[i].n; j++)
             if ((rc = keep_term(b->h, alts[i].term[j], alts[i].len[j])) < 0)
                 goto cleanup;
@@ -159,8 +179,10 @@ static int build_text(builder *b, const ni_qnode *q, int *function_word,
     else if (ws.n > 1)
         rc = none_or(ni_match_phrase(out, b->c, alts, qpos, ws.n, q->slop, q->field), out);
 cleanup:
+    for (i = 0; i < ws.n; i++)
+        ni_mem_free(mem[i]);
     ni_qwords_free(&ws);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 /* Adds a matcher to kids[] for each term starting with prefix[0..plen)
@@ -467,6 +489,7 @@ static void builder_init(builder *b, ni_hits *h, ni_match_ctx *c, const ni_searc
     b->c = c;
     b->and_mode = !o->default_or;
     b->all_words = (o->flags & NI_SEARCH_ALL_WORDS) != 0;
+    b->rescue = !(o->flags & NI_SEARCH_EXACT);
     b->prox = o->proximity;
     b->h = h;
     snprintf(h->mode, sizeof h->mode, "%s", b->and_mode ? "all words" : "any word");
@@ -736,6 +759,8 @@ static int rescue_layout(ni_hits *h, const ni_search_options *o, const char *s, 
     } else if (rc == 0) {
         ni_query_free(*tree);
         *tree = t2;
+        h->qbase = (const char *)h->rescue.searched.data;
+        h->qlen = h->rescue.searched.len;
     }
 cleanup:
     ni_match_ctx_release(&c);
@@ -772,8 +797,11 @@ static int parse(ni_hits *h, const char *s, size_t len, ni_qnode **tree)
                                          "\u201d" };
     size_t i, j;
     int rc = ni_query_parse(tree, s, len);
+    h->qbase = s;
+    h->qlen = len;
     if (rc != NI_ESYNTAX || !unbalanced(s, len))
         return rc;
+    h->qbase = NULL;
     if ((rc = ni_buf_put(&h->lenient, s, len)) < 0)
         return rc;
     for (i = 0; i < len; i++)
@@ -784,6 +812,7 @@ static int parse(ni_hits *h, const char *s, size_t len, ni_qnode **tree)
         }
     if ((rc = ni_query_parse(tree, (const char *)h->lenient.data, len)) < 0)
         return rc;
+    h->qbase = (const char *)h->lenient.data;
     snprintf(h->notice, sizeof h->notice,
              "an unbalanced quote or bracket: the query was searched as plain words");
     return 0;
@@ -815,6 +844,8 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     if ((rc = evaluate(h, tree, o)) < 0)
         goto cleanup;
     if (h->total == 0 && h->partial_total == 0 && (rc = why_none(h, o, tree)) < 0)
+        goto cleanup;
+    if (h->qbase && (rc = ni_rescue_compose(&h->rescue, h->qbase, h->qlen)) < 0)
         goto cleanup;
     h->next = h->offset;
 cleanup:
