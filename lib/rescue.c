@@ -384,6 +384,8 @@ static int typo_cands(ni_match_ctx *c, const char *norm, size_t len, cands *cs)
 
     memset(&set, 0, sizeof set);
     rc = ni_typo_candidates(&set, c->txn, norm, len, 16);
+    if (rc == 0)        /* the first letter mistyped, when nothing else is near */
+        rc = ni_typo_first(&set, c->txn, norm, len, 16);
     for (i = 0; rc > 0 && i < set.n && set.cand[i].dist == set.cand[0].dist; i++)
         if ((rc = keep_frequent(cs, set.cand[i].word, set.cand[i].len, set.cand[i].df)) == 0)
             rc = 1;

@@ -314,6 +314,80 @@ cleanup:
     return rc;
 }
 
+/* Keeps p[0..n) when the table has it (and it is not the query word). */
+static int try_word(ni_typo_set *out, ni_txn *t, const unsigned char *p, size_t n,
+                    const char *word, size_t len)
+{
+    ni_val k = { p, n }, v;
+    int rc;
+    if (n == len && memcmp(p, word, len) == 0)
+        return 0;
+    rc = ni_txn_get(t, NI_T_WORDS, p, n, &v);
+    if (rc == NI_ENOTFOUND)
+        return 0;
+    return rc < 0 ? rc : keep(out, &k, 1, &v);
+}
+
+int ni_typo_first(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max)
+{
+    uint32_t q[MAX_QUERY];
+    unsigned char b[NI_WORD_MAX_BYTES + 8];
+    size_t i, l0, l1, rest;
+    uint32_t lo, hi, c;
+    int n, rc = 0;
+
+    out->n = 0;
+    out->bytes.len = 0;
+    out->seeks = out->visited = 0;
+    n = ni_words_decode(word, len, q, MAX_QUERY);
+    if (n < 5 || len > NI_WORD_MAX_BYTES)
+        return 0;
+    if (q[0] >= 0x430 && q[0] <= 0x44f) {
+        lo = 0x430;                     /* а..я */
+        hi = 0x44f;
+    } else if (q[0] >= 'a' && q[0] <= 'z') {
+        lo = 'a';
+        hi = 'z';
+    } else {
+        return 0;
+    }
+    l0 = put_utf8(b, q[0]);
+    l1 = put_utf8(b, q[1]);
+    rest = len - l0;
+    /* the first two letters swapped */
+    put_utf8(b, q[1]);
+    put_utf8(b + l1, q[0]);
+    memcpy(b + l0 + l1, word + l0 + l1, len - l0 - l1);
+    if ((rc = try_word(out, t, b, len, word, len)) < 0)
+        goto done;
+    /* the first letter dropped: an extra one typed before the word */
+    if ((rc = try_word(out, t, (const unsigned char *)word + l0, rest, word, len)) < 0)
+        goto done;
+    for (c = lo; c <= hi; c++) {
+        size_t lc = put_utf8(b, c);
+        /* the first letter replaced */
+        memcpy(b + lc, word + l0, rest);
+        if (c != q[0] && (rc = try_word(out, t, b, lc + rest, word, len)) < 0)
+            goto done;
+        /* a letter put before it: the first letter was dropped */
+        memcpy(b + lc, word, len);
+        if ((rc = try_word(out, t, b, lc + len, word, len)) < 0)
+            goto done;
+    }
+done:
+    if (rc < 0) {
+        out->n = 0;
+        return rc;
+    }
+    if (out->n > 1)
+        qsort(out->cand, out->n, sizeof *out->cand, by_rank);
+    if (out->n > max)
+        out->n = max;
+    for (i = 0; i < out->n; i++)
+        out->cand[i].word = (const char *)out->bytes.data + out->cand[i].off;
+    return (int)out->n;
+}
+
 void ni_typo_set_free(ni_typo_set *s)
 {
     if (!s)

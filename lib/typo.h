@@ -50,6 +50,17 @@ unsigned ni_typo_max_distance(size_t n);
  */
 int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max);
 
+/*
+ * The words one edit away at the first letter, which ni_typo_candidates
+ * never changes: the first letter replaced, dropped, or one put before it,
+ * or the first two letters swapped, from 5 letters on (the words of the
+ * table with the first letter of word, a lower-case Cyrillic a..я or Latin
+ * a..z, or another of its script).  Exact lookups, about 70, no walk; for
+ * when the walk found nothing.  Kept as ni_typo_candidates keeps them
+ * (distance 1, by df), at most max.  Returns their number or <0.
+ */
+int ni_typo_first(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max);
+
 void ni_typo_set_free(ni_typo_set *s);
 
 #endif

@@ -375,6 +375,59 @@ static void no_full_scan(void)
     ni_typo_set_free(&s);
 }
 
+/* 1 when candidate i of s is w (candidates are not NUL-terminated). */
+static int cand_is(const ni_typo_set *s, size_t i, const char *w)
+{
+    return i < s->n && s->cand[i].len == strlen(w) &&
+           memcmp(s->cand[i].word, w, s->cand[i].len) == 0;
+}
+
+/* The first-letter edits (ni_typo_first), which the walk never makes. */
+static int find_first(ni_typo_set *s, const char *word, size_t max)
+{
+    ni_txn *t = NULL;
+    int rc;
+    CHECK_RC(ni_txn_begin(&t, store, 0), 0);
+    rc = ni_typo_first(s, t, word, strlen(word), max);
+    for (size_t i = 0; rc > 0 && i < s->n; i++)
+        CHECK(s->cand[i].dist == 1);
+    ni_txn_abort(t);
+    return rc;
+}
+
+static void first_letter(void)
+{
+    static const char *const words[] = {
+        "власти", "сласти", "неделя", "бывший", "продажу", "апреля", "python", "вести",
+    };
+    ni_typo_set s;
+
+    memset(&s, 0, sizeof s);
+    lexicon(words, sizeof words / sizeof words[0]);
+    /* replaced: both words one letter off, the more frequent first */
+    CHECK_RC(find_first(&s, "аласти", 5), 2);
+    CHECK(cand_is(&s, 0, "сласти") && cand_is(&s, 1, "власти"));
+    CHECK_RC(find_first(&s, "аласти", 1), 1);
+    /* swapped with the second, dropped, one put before */
+    CHECK_RC(find_first(&s, "енделя", 5), 1);
+    CHECK(cand_is(&s, 0, "неделя"));
+    CHECK_RC(find_first(&s, "ывший", 5), 1);
+    CHECK(cand_is(&s, 0, "бывший"));
+    CHECK_RC(find_first(&s, "ппродажу", 5), 1);
+    CHECK(cand_is(&s, 0, "продажу"));
+    CHECK_RC(find_first(&s, "пареля", 5), 1);        /* «апреля» swapped */
+    /* Latin words among Latin letters */
+    CHECK_RC(find_first(&s, "bython", 5), 1);
+    CHECK(cand_is(&s, 0, "python"));
+    /* the word itself is none; 4 letters are too few, 5 enough */
+    CHECK_RC(find_first(&s, "власти", 5), 1);        /* «сласти», not itself */
+    CHECK_RC(find_first(&s, "ести", 5), 0);          /* «вести» would be 1 away */
+    CHECK_RC(find_first(&s, "ывшийй", 5), 0);        /* two edits */
+    /* a first letter of neither alphabet */
+    CHECK_RC(find_first(&s, "ёласти", 5), 0);
+    ni_typo_set_free(&s);
+}
+
 static void done(void)
 {
     ni_store_close(store);
@@ -384,4 +437,5 @@ static void done(void)
 }
 
 TEST_MAIN(TEST(max_distance), TEST(by_length), TEST(edits), TEST(order),
-          TEST(same_as_brute_force), TEST(no_full_scan), TEST(done))
+          TEST(same_as_brute_force), TEST(no_full_scan), TEST(first_letter),
+          TEST(done))
