@@ -22,6 +22,8 @@ typedef struct found {
     const ni_qnode *date[MAX_NOTED];      /* date filters */
     size_t ndates;
     int or_word;                          /* a lower-case "or" */
+    ni_nohits_rescued_fn rescued;
+    void *arg;
 } found;
 
 static int is_word(const ni_qnode *q, const char *w)
@@ -44,7 +46,8 @@ static int walk_text(found *f, ni_match_ctx *c, ni_analyzer *an, const ni_qnode 
         if ((rc = ni_qword_alts(c, &ws, i, &a)) < 0)
             goto cleanup;
         /* a.df: terms of deleted documents only have entries until compact */
-        if (a.df < 1 && !(ws.w[i].flags & NI_TOKEN_FUNCTION) && !is_word(q, "or")) {
+        if (a.df < 1 && !(ws.w[i].flags & NI_TOKEN_FUNCTION) && !is_word(q, "or") &&
+            !(f->rescued && f->rescued(f->arg, q->text + ws.w[i].start))) {
             f->unknown[f->nunknown] = q;
             f->unknown_start[f->nunknown] = ws.w[i].start;
             f->unknown_end[f->nunknown++] = ws.w[i].end;
@@ -198,13 +201,16 @@ static int explain_dates(ni_buf *out, ni_match_ctx *c, const found *f)
     return ni_buf_puts(out, ")");
 }
 
-int ni_nohits_explain(ni_buf *out, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *tree)
+int ni_nohits_explain(ni_buf *out, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *tree,
+                      ni_nohits_rescued_fn rescued, void *arg)
 {
     found f;
     size_t i;
     int rc;
 
     memset(&f, 0, sizeof f);
+    f.rescued = rescued;
+    f.arg = arg;
     if (tree && (rc = walk(&f, c, an, tree)) < 0)
         return rc;
     for (i = 0; i < f.nunknown; i++) {

@@ -21,8 +21,13 @@
  * spans 2019-01-05 .. 2024-12-30)", "«or» was read as a word (for either
  * word write OR)", joined by "; ", or "no document matches the whole query"
  * when none of those applies.  an in query mode.  Words under NOT are not
- * looked at.
+ * looked at, nor those rescued (rescued may be NULL).
  */
-int ni_nohits_explain(ni_buf *out, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *tree);
+/* Whether the query rescue searched the word at text (of a query node) as
+ * other words: then it is not said to match nothing. */
+typedef int (*ni_nohits_rescued_fn)(void *arg, const char *text);
+
+int ni_nohits_explain(ni_buf *out, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *tree,
+                      ni_nohits_rescued_fn rescued, void *arg);
 
 #endif

@@ -5,6 +5,7 @@
  * there.  Decides with the lexicon through qword.c; maps keys with
  * kblayout.c.  Builds no matchers.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "analyzer.h"
@@ -363,13 +364,24 @@ static int keep_frequent(void *arg, const char *w, size_t len, uint32_t df)
     return rc < 0 ? rc : 0;
 }
 
-/* The Cyrillic words the Latin word norm[0..len) romanises. */
+/* The Cyrillic words the Latin word norm[0..len) romanises; when the index
+ * has none of that form, its other endings: those whose key differs from
+ * the word's in its last NI_RESCUE_ENDING bytes or fewer, keeping two
+ * thirds of it and at least 4 bytes. */
 static int translit_cands(ni_match_ctx *c, const char *norm, size_t len, cands *cs)
 {
     ni_buf key = NI_BUF_INIT;
+    size_t cut;
     int rc = ni_translit_key_lat(NULL, norm, len, &key);
     if (rc > 0)
         rc = ni_words_by_key(c->txn, (const char *)key.data, key.len, keep_frequent, cs);
+    for (cut = 1; rc >= 0 && cs->n == 0 && cut <= NI_RESCUE_ENDING; cut++) {
+        size_t plen = key.len - cut;
+        if (key.len <= cut || plen < 4 || 3 * plen < 2 * key.len)
+            break;
+        rc = ni_words_by_key_prefix(c->txn, (const char *)key.data, plen, NI_RESCUE_ENDING,
+                                    keep_frequent, cs);
+    }
     ni_buf_free(&key);
     return rc < 0 ? rc : 0;
 }
@@ -395,9 +407,10 @@ static int typo_cands(ni_match_ctx *c, const char *norm, size_t len, cands *cs)
 
 /* Adds the terms of the candidates' words to *a, their strings copied into
  * *mem; drops a candidate whose term is the typed word's (it would match
- * already).  Returns the number of candidates added. */
+ * already).  *function: the first added is a function word.  Returns the
+ * number of candidates added. */
 static int add_cands(ni_match_ctx *c, ni_analyzer *an, const char *typed_term,
-                     size_t typed_len, cands *cs, ni_alts *a, char **mem)
+                     size_t typed_len, cands *cs, ni_alts *a, char **mem, int *function)
 {
     ni_buf strs = NI_BUF_INIT;
     ni_alts got[NI_RESCUE_CANDIDATES];
@@ -411,8 +424,12 @@ static int add_cands(ni_match_ctx *c, ni_analyzer *an, const char *typed_term,
         if ((rc = ni_qwords_read(&ws, an, (const char *)cs->bytes.data + cs->off[i],
                                  cs->len[i], 0)) == 0 && ws.n == 1 &&
             !(ws.w[0].term_len == typed_len &&
-              !memcmp(ni_qword_term(&ws, 0), typed_term, typed_len)))
+              !memcmp(ni_qword_term(&ws, 0), typed_term, typed_len))) {
             rc = ni_qword_alts(c, &ws, 0, &got[i]);
+            if (used == 0 && got[i].n)
+                *function = (ws.w[0].flags & NI_TOKEN_FUNCTION) != 0;
+            used += got[i].n > 0;
+        }
         for (j = 0; rc == 0 && j < got[i].n; j++) {
             offs[i][j] = strs.len;
             rc = ni_buf_put(&strs, got[i].term[j], got[i].len[j]);
@@ -422,7 +439,6 @@ static int add_cands(ni_match_ctx *c, ni_analyzer *an, const char *typed_term,
             goto cleanup;
     }
     for (i = 0; i < cs->n; i++) {
-        used += got[i].n > 0;
         for (j = 0; j < got[i].n; j++)
             ni_alts_put(a, c, (const char *)strs.data + offs[i][j], got[i].len[j],
                         &got[i].info[j]);
@@ -443,6 +459,8 @@ static int add_word_rewrite(ni_rescue *r, int kind, int suggested, const char *t
     ni_rewrite_at *w;
     size_t i;
     int rc = 0;
+    if (ni_rescue_at(r, at))      /* built again (partial matches) */
+        return 0;
     for (i = 0; i < cs->n && rc == 0; i++)
         if ((i && (rc = ni_buf_puts(&to, ", ")) < 0) ||
             (rc = ni_buf_put(&to, cs->bytes.data + cs->off[i], cs->len[i])) < 0)
@@ -460,6 +478,93 @@ static int add_word_rewrite(ni_rescue *r, int kind, int suggested, const char *t
     return rc;
 }
 
+/* 1 when s[0..n) has an ASCII letter. */
+static int has_latin(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')
+            return 1;
+    return 0;
+}
+
+static int scan_text(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *q)
+{
+    ni_qwords ws;
+    size_t i;
+    int rc;
+
+    if ((rc = ni_qwords_read(&ws, an, q->text, q->len, 0)) < 0)
+        goto cleanup;
+    for (i = 0; i < ws.n && !r->translit_query; i++) {
+        const ni_qword *w = &ws.w[i];
+        const char *norm = (const char *)ws.buf.data + (w->norm_len ? w->norm_off : w->term_off);
+        cands cs;
+        ni_alts a;
+        if (!(w->flags & NI_TOKEN_LATIN))
+            continue;
+        if ((rc = ni_qword_alts(c, &ws, i, &a)) < 0)
+            goto cleanup;
+        if (a.df >= 1)
+            continue;
+        memset(&cs, 0, sizeof cs);
+        rc = translit_cands(c, norm, w->norm_len ? w->norm_len : w->term_len, &cs);
+        r->translit_query = rc == 0 && cs.n > 0;
+        ni_buf_free(&cs.bytes);
+        if (rc < 0)
+            goto cleanup;
+    }
+cleanup:
+    ni_qwords_free(&ws);
+    return rc;
+}
+
+int ni_rescue_scan(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *q)
+{
+    size_t i;
+    int rc = 0;
+
+    switch (q->type) {
+    case NI_Q_WORD:
+        if (q->field != NI_QFIELD_ANY || !has_latin(q->text, q->len))
+            return 0;
+        return scan_text(r, c, an, q);
+    case NI_Q_AND:
+    case NI_Q_OR:
+        for (i = 0; i < q->nkids && rc == 0 && !r->translit_query; i++)
+            rc = ni_rescue_scan(r, c, an, q->kids[i]);
+        return rc;
+    default:
+        return 0;
+    }
+}
+
+/* A Latin word that matches, in a query typed in Latin letters: its
+ * Cyrillic words more frequent than it, added beside its own terms. */
+static int translit_beside(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qword *w,
+                           const char *base, const char *norm, size_t norm_len,
+                           const char *typed, size_t typed_len, size_t at, ni_alts *a,
+                           char **mem)
+{
+    cands cs;
+    size_t k = 0;
+    int rc, function = 0;
+
+    memset(&cs, 0, sizeof cs);
+    if ((rc = translit_cands(c, norm, norm_len, &cs)) < 0 || cs.n == 0)
+        goto cleanup;
+    while (k < cs.n && (double)cs.df[k] > a->df)
+        k++;
+    if ((cs.n = k) == 0)
+        goto cleanup;
+    if ((rc = add_cands(c, an, base + w->term_off, w->term_len, &cs, a, mem, &function)) > 0)
+        rc = add_word_rewrite(r, NI_RESCUE_TRANSLIT, 0, typed, typed_len, at, &cs) < 0 ? -1
+             : function ? 2 : 1;
+cleanup:
+    ni_buf_free(&cs.bytes);
+    return rc;
+}
+
 int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwords *ws,
                    size_t i, const char *typed, size_t typed_len, size_t at, ni_alts *a,
                    char **mem)
@@ -469,9 +574,17 @@ int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwor
     const char *norm = base + (w->norm_len ? w->norm_off : w->term_off);
     size_t norm_len = w->norm_len ? w->norm_len : w->term_len;
     cands cs;
-    int rc = 0, kind = NI_RESCUE_TYPO, suggest = a->df >= 1;
+    int rc = 0, kind = NI_RESCUE_TYPO, suggest = a->df >= 1, function = 0;
 
     *mem = NULL;
+    if (a->df >= 1 && r->translit_query && (w->flags & NI_TOKEN_LATIN)) {
+        if ((rc = translit_beside(r, c, an, w, base, norm, norm_len, typed, typed_len, at, a,
+                                  mem)) <= 0) {
+            ni_mem_free(*mem);
+            *mem = NULL;
+        }
+        return rc;
+    }
     if (a->df > NI_RESCUE_RARE_DF || (w->flags & (NI_TOKEN_NUMBER | NI_TOKEN_FUNCTION)))
         return 0;
     memset(&cs, 0, sizeof cs);
@@ -493,8 +606,9 @@ int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwor
         }
         goto cleanup;
     }
-    if ((rc = add_cands(c, an, base + w->term_off, w->term_len, &cs, a, mem)) > 0)
-        rc = add_word_rewrite(r, kind, 0, typed, typed_len, at, &cs) < 0 ? -1 : 1;
+    if ((rc = add_cands(c, an, base + w->term_off, w->term_len, &cs, a, mem, &function)) > 0)
+        rc = add_word_rewrite(r, kind, 0, typed, typed_len, at, &cs) < 0 ? -1
+             : function ? 2 : 1;
 cleanup:
     ni_buf_free(&cs.bytes);
     if (rc <= 0) {
@@ -502,6 +616,15 @@ cleanup:
         *mem = NULL;
     }
     return rc;
+}
+
+int ni_rescue_at(const ni_rescue *r, size_t at)
+{
+    size_t i;
+    for (i = 0; at != SIZE_MAX && i < r->n; i++)
+        if (r->rw[i].word && r->rw[i].at == at)
+            return 1 + r->rw[i].suggested;
+    return 0;
 }
 
 int ni_rescue_compose(ni_rescue *r, const char *base, size_t len)

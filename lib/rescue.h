@@ -13,10 +13,13 @@
 #ifndef NI_RESCUE_H
 #define NI_RESCUE_H
 
+#include "query.h"
 #include "qword.h"
 
 #define NI_RESCUE_MAX 16          /* rewrites recorded per query */
 #define NI_RESCUE_CANDIDATES 3    /* words a rescued word is searched as, at most */
+#define NI_RESCUE_ENDING 3        /* a transliterated word's ending may differ
+                                     in this many key bytes */
 #define NI_RESCUE_RARE_DF 3       /* a word in this many documents or fewer may
                                      get a suggestion ... */
 #define NI_RESCUE_SUGGEST 100     /* ... of a word this many times as frequent */
@@ -39,6 +42,8 @@ typedef struct ni_rewrite_at {
 } ni_rewrite_at;
 
 typedef struct ni_rescue {
+    int translit_query;           /* a Latin word of the query matches nothing
+                                     and romanises words of the index */
     ni_buf text;                  /* the strings of the rewrites */
     ni_rewrite_at rw[NI_RESCUE_MAX];
     size_t n;
@@ -69,6 +74,16 @@ int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char 
                      size_t len);
 
 /*
+ * Reads the plain words of tree (not in phrases, fields, or under NOT) that
+ * have Latin letters: when one matches nothing and romanises words of the
+ * index, the query was typed in Latin letters (r->translit_query), and
+ * ni_rescue_word searches its other Latin words as their Cyrillic words
+ * too when those are more frequent («smi», «plan», «ukraine» beside
+ * «predlozhili»).  an in query mode.
+ */
+int ni_rescue_scan(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *tree);
+
+/*
  * A word the index does not know: word i of ws, a plain word of the query
  * (not in a phrase, a field or under NOT), written typed[0..typed_len) at
  * byte at of the query as parsed, whose terms are in *a.  When none of
@@ -76,19 +91,28 @@ int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char 
  * words the index has, their terms added to *a (scored as one word with
  * the summed df):
  *  - a Latin word, the Cyrillic words it romanises (their transliteration
- *    key is its key: translit.h, words.h), the most frequent first;
+ *    key is its key: translit.h, words.h), the most frequent first, or
+ *    when the index has none of that form, words with another ending;
  *  - else a word of 5 letters or more, the words one typo away (two from 9
  *    letters; typo.h) with the same first letter, the nearest, then the
  *    most frequent.
  * A word in 1 to NI_RESCUE_RARE_DF documents is searched as typed, and a
  * word one typo away in NI_RESCUE_SUGGEST times as many documents is only
- * suggested.  The rewrite is recorded in r.  The strings the added terms
+ * suggested.  In a query typed in Latin letters (ni_rescue_scan), a Latin
+ * word that matches is searched as itself and the Cyrillic words it
+ * romanises that are in more documents than it.  The rewrite is recorded in r.  The strings the added terms
  * point to are in *mem (free it with ni_mem_free once the matcher is
- * built).  Returns 1 when the word was rescued, 0 when not, <0 on error.
+ * built).  Returns 1 when the word was rescued, 2 when rescued as a
+ * function word («chto» as «что»: optional in the default AND), 0 when
+ * not, <0 on error.
  */
 int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwords *ws,
                    size_t i, const char *typed, size_t typed_len, size_t at, ni_alts *a,
                    char **mem);
+
+/* 1 when the word at byte at of the query as parsed was rescued, 2 when
+ * a rewrite of it was only suggested, 0 when neither (also for SIZE_MAX). */
+int ni_rescue_at(const ni_rescue *r, size_t at);
 
 /*
  * The query as searched: the query as parsed, base[0..len), with each word

@@ -169,6 +169,8 @@ static int build_text(builder *b, const ni_qnode *q, int *function_word,
                                  ws.w[i].end - ws.w[i].start, query_at(b->h, q, ws.w[i].start),
                                  &alts[i], &mem[i])) < 0)
             goto cleanup;
+        if (rc == 2 && function_word && ws.n == 1)
+            *function_word = 1;     /* rescued as a function word */
         for (j = 0; j < alts[i].n; j++)
             if ((rc = keep_term(b->h, alts[i].term[j], alts[i].len[j])) < 0)
                 goto cleanup;
@@ -709,6 +711,15 @@ void ni_hits_free(ni_hits *h)
     ni_mem_free(h);
 }
 
+/* Whether the rescue searched the word at text of the query as parsed as
+ * other words (ni_nohits_rescued_fn). */
+static int was_rescued(void *arg, const char *text)
+{
+    const ni_hits *h = arg;
+    return h->qbase && text >= h->qbase && text <= h->qbase + h->qlen &&
+           ni_rescue_at(&h->rescue, (size_t)(text - h->qbase)) == 1;
+}
+
 /* Why tree found nothing, into h->why_none (nohits.h). */
 static int why_none(ni_hits *h, const ni_search_options *o, const ni_qnode *tree)
 {
@@ -721,7 +732,7 @@ static int why_none(ni_hits *h, const ni_search_options *o, const ni_qnode *tree
     if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
         goto cleanup;
     ni_analyzer_set_query(an, 1);
-    rc = ni_nohits_explain(&h->why_none, &c, an, tree);
+    rc = ni_nohits_explain(&h->why_none, &c, an, tree, was_rescued, h);
     ni_analyzer_set_query(an, 0);
     ni_index_return_analyzer(h->idx, an);
     if (rc == 0)
@@ -733,8 +744,9 @@ cleanup:
 
 /* The rescue of words typed in the wrong keyboard layout (rescue.h), on
  * the query string: when it switches some, *tree becomes the switched
- * query's (whose texts point into h->rescue.searched). */
-static int rescue_layout(ni_hits *h, const ni_search_options *o, const char *s, size_t len,
+ * query's (whose texts point into h->rescue.searched); then whether the
+ * query was typed in Latin letters (ni_rescue_scan). */
+static int rescue_prepare(ni_hits *h, const ni_search_options *o, const char *s, size_t len,
                          ni_qnode **tree)
 {
     ni_match_ctx c;
@@ -748,20 +760,22 @@ static int rescue_layout(ni_hits *h, const ni_search_options *o, const char *s, 
         goto cleanup;
     ni_analyzer_set_query(an, 1);
     rc = ni_rescue_layout(&h->rescue, &c, an, s, len);
+    if (rc > 0) {
+        rc = ni_query_parse(&t2, (const char *)h->rescue.searched.data, h->rescue.searched.len);
+        if (rc == NI_ESYNTAX) {    /* the switch made syntax: search as typed */
+            ni_rescue_free(&h->rescue);
+            rc = 0;
+        } else if (rc == 0) {
+            ni_query_free(*tree);
+            *tree = t2;
+            h->qbase = (const char *)h->rescue.searched.data;
+            h->qlen = h->rescue.searched.len;
+        }
+    }
+    if (rc == 0)
+        rc = ni_rescue_scan(&h->rescue, &c, an, *tree);
     ni_analyzer_set_query(an, 0);
     ni_index_return_analyzer(h->idx, an);
-    if (rc <= 0)
-        goto cleanup;
-    rc = ni_query_parse(&t2, (const char *)h->rescue.searched.data, h->rescue.searched.len);
-    if (rc == NI_ESYNTAX) {    /* the switch made syntax: search as typed */
-        ni_rescue_free(&h->rescue);
-        rc = 0;
-    } else if (rc == 0) {
-        ni_query_free(*tree);
-        *tree = t2;
-        h->qbase = (const char *)h->rescue.searched.data;
-        h->qlen = h->rescue.searched.len;
-    }
 cleanup:
     ni_match_ctx_release(&c);
     return rc;
@@ -839,7 +853,7 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     if ((rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0)
         goto cleanup;
     ni_doc_reader_init(&h->rd, idx, h->txn);
-    if (tree && !(o->flags & NI_SEARCH_EXACT) && (rc = rescue_layout(h, o, s, len, &tree)) < 0)
+    if (tree && !(o->flags & NI_SEARCH_EXACT) && (rc = rescue_prepare(h, o, s, len, &tree)) < 0)
         goto cleanup;
     if ((rc = evaluate(h, tree, o)) < 0)
         goto cleanup;

@@ -127,32 +127,51 @@ int ni_words_change(ni_txn *t, ni_cursor *c, ni_translit *tr, const char *w, siz
     return ni_cursor_put(c, w, len, b, ni_varint_put(b, (uint64_t)now), past_end);
 }
 
-int ni_words_by_key(ni_txn *t, const char *key, size_t klen, ni_words_fn fn, void *arg)
+/* The words under the keys starting with key[0..klen) (a key and its
+ * 0x00 for one key exactly) and at most more bytes longer. */
+static int by_key(ni_txn *t, const char *key, size_t klen, size_t more, ni_words_fn fn,
+                  void *arg)
 {
-    ni_buf seek = NI_BUF_INIT;
+    size_t from = klen && key[klen - 1] == 0 ? klen - 1 : klen;
     ni_cursor *cur = NULL;
     ni_val k;
     int rc;
 
-    if ((rc = ni_buf_put(&seek, key, klen)) < 0 || (rc = ni_buf_putc(&seek, 0)) < 0 ||
-        (rc = ni_cursor_open(&cur, t, NI_T_TRANSLIT)) < 0)
-        goto cleanup;
-    for (rc = ni_cursor_seek(cur, seek.data, seek.len); rc == 0; rc = ni_cursor_next(cur)) {
+    if ((rc = ni_cursor_open(&cur, t, NI_T_TRANSLIT)) < 0)
+        return rc;
+    for (rc = ni_cursor_seek(cur, key, klen); rc == 0; rc = ni_cursor_next(cur)) {
+        const char *z;
+        size_t at;
         uint32_t df;
         if ((rc = ni_cursor_get(cur, &k, NULL)) < 0)
             break;
-        if (k.len <= seek.len || memcmp(k.data, seek.data, seek.len) != 0)
+        if (k.len <= klen || memcmp(k.data, key, klen) != 0)
             break;
-        rc = ni_words_df(t, (const char *)k.data + seek.len, k.len - seek.len, &df);
+        if (!(z = memchr(k.data + from, 0, k.len - from)) ||
+            (at = (size_t)(z - (const char *)k.data)) - from > more)
+            continue;
+        rc = ni_words_df(t, z + 1, k.len - at - 1, &df);
         if (rc == NI_ENOTFOUND)
             rc = ni_error(NI_ECORRUPT, "translit entry of a word the words table has not");
-        if (rc < 0 || (rc = fn(arg, (const char *)k.data + seek.len, k.len - seek.len, df)))
+        if (rc < 0 || (rc = fn(arg, z + 1, k.len - at - 1, df)))
             break;
     }
-    if (rc == NI_DONE)
-        rc = 0;
-cleanup:
     ni_cursor_close(cur);
+    return rc == NI_DONE ? 0 : rc;
+}
+
+int ni_words_by_key(ni_txn *t, const char *key, size_t klen, ni_words_fn fn, void *arg)
+{
+    ni_buf seek = NI_BUF_INIT;
+    int rc = ni_buf_put(&seek, key, klen);
+    if (rc == 0 && (rc = ni_buf_putc(&seek, 0)) == 0)
+        rc = by_key(t, (const char *)seek.data, seek.len, 0, fn, arg);
     ni_buf_free(&seek);
     return rc;
+}
+
+int ni_words_by_key_prefix(ni_txn *t, const char *prefix, size_t plen, size_t more,
+                           ni_words_fn fn, void *arg)
+{
+    return by_key(t, prefix, plen, more, fn, arg);
 }

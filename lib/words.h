@@ -92,4 +92,10 @@ typedef int (*ni_words_fn)(void *arg, const char *w, size_t len, uint32_t df);
  */
 int ni_words_by_key(ni_txn *t, const char *key, size_t klen, ni_words_fn fn, void *arg);
 
+/* The same for the keys that start with prefix[0..plen) and have at most
+ * more bytes after it (other endings of a word whose form the index has
+ * not: «vyzyvayetsya» finds «вызывает»). */
+int ni_words_by_key_prefix(ni_txn *t, const char *prefix, size_t plen, size_t more,
+                           ni_words_fn fn, void *arg);
+
 #endif
