@@ -30,6 +30,15 @@ static const struct {
     { "m9", "Руку подал Python, here and now." },
     { "m10", "Дом на углу снесли." },
     { "m11", "Старый дом купили." },
+    { "w1", "Президент подписал указ о выборах." },
+    { "w2", "Президент выступил с посланием." },
+    { "w3", "Навальный и его сторонники вышли на улицу." },
+    { "w4", "Суд над Навальным начался утром." },
+    { "w5", "Что такое щукин двор? Щукин двор сгорел." },
+    { "w6", "Президенту доложили о пожаре." },
+    { "w7", "Прездент компании ушел." },         /* a typo in one document */
+    { "w8", "The Sud project, in English." },
+    { "w9", "Суд отложил заседание." },
 };
 
 static void setup(void)
@@ -225,6 +234,132 @@ static void unbalanced(void)
     NOTICE("\"жесткий OR", "ESYNTAX");
 }
 
+/* What the rescue did with the words of q: "kind:from>to" per rewrite,
+ * "?" after a suggested one; "-" when none. */
+static void words(const char *q, char *out, size_t size)
+{
+    ni_search_options o = opts(0);
+    ni_hits *h;
+    size_t i, at = 0;
+    static const char *const kinds[] = { "", "layout", "translit", "typo" };
+
+    if (ni_search(&h, idx, q, strlen(q), &o) < 0) {
+        snprintf(out, size, "ERR");
+        return;
+    }
+    out[0] = '\0';
+    for (i = 0; i < ni_hits_rewrites(h); i++) {
+        ni_rewrite w;
+        if (ni_hits_rewrite(h, i, &w) < 0 || w.kind < 1 || w.kind > 3)
+            break;
+        at += (size_t)snprintf(out + at, size - at, "%s%s:%.*s>%.*s%s", i ? " " : "",
+                               kinds[w.kind], (int)w.from_len, w.from, (int)w.to_len, w.to,
+                               w.suggested ? "?" : "");
+    }
+    if (!at)
+        snprintf(out, size, "-");
+    ni_hits_free(h);
+}
+
+#define WORDS(q, want) do { char got_[512]; words(q, got_, sizeof got_); \
+    if (strcmp(got_, want) != 0) { test_failures++; \
+        fprintf(stderr, "%s:%d: '%s' rescued [%s], want [%s]\n", __FILE__, __LINE__, q, \
+                got_, want); } } while (0)
+
+static void translit(void)
+{
+    setup();
+    /* BGN, ICAO, informal: one key; every case form found through the stem */
+    WORDS("navalny", "translit:navalny>навальный");
+    TIDX_IDS_ARE(idx, "navalny", NULL, "w3,w4");
+    WORDS("navalnyy", "translit:navalnyy>навальный");
+    WORDS("navalnym", "translit:navalnym>навальным");
+    WORDS("shchukin", "translit:shchukin>щукин");
+    WORDS("schukin", "translit:schukin>щукин");
+    TIDX_IDS_ARE(idx, "schukin", NULL, "w5");
+    /* a form the index has not: another ending of the key */
+    WORDS("navalnogo", "translit:navalnogo>навальный, навальным");
+    /* a Latin word the index has is never rewritten */
+    WORDS("python", "-");
+    WORDS("hello", "-");
+    /* in a query typed in Latin letters, a Latin word the index has is
+     * searched beside its Cyrillic words when those are more frequent:
+     * «sud» (1 document) beside «суд» (2) */
+    WORDS("navalny sud", "translit:navalny>навальный translit:sud>суд");
+    TIDX_IDS_ARE(idx, "navalny sud", NULL, "w4");
+    WORDS("sud", "-");
+    WORDS("hello navalny", "translit:navalny>навальный");   /* «хелло»: none */
+    /* as a function word it is optional: «chto» is «что» */
+    TIDX_IDS_ARE(idx, "chto shchukin", NULL, "w5");
+    /* with NI_SEARCH_EXACT nothing */
+    {
+        ni_search_options exact = opts(NI_SEARCH_EXACT);
+        TIDX_IDS_ARE(idx, "navalny", &exact, "");
+    }
+}
+
+static void typos(void)
+{
+    setup();
+    /* one edit from 5 letters, the more frequent first */
+    WORDS("президнет", "typo:президнет>президент");
+    TIDX_IDS_ARE(idx, "президнет", NULL, "w1,w2,w6");   /* by the stem: «президенту» */
+    WORDS("сторонинки", "typo:сторонинки>сторонники");
+    /* a typo whose stem is known is no typo to the index («навальн») */
+    WORDS("навальнй", "-");
+    /* 4 letters: none («суд» is 3 edits from nothing) */
+    WORDS("сдуа", "-");
+    /* the first letter, when nothing else is near */
+    WORDS("арезидент", "typo:арезидент>президент");
+    WORDS("рпезидент", "typo:рпезидент>президент");
+    /* a word in one document (a typo itself) is searched as typed; one
+     * 100 times as frequent is only suggested, and not here (2 documents) */
+    WORDS("прездент", "-");
+    TIDX_IDS_ARE(idx, "прездент", NULL, "w7");
+    /* phrases and fields are not rescued */
+    WORDS("\"президнет подписал\"", "-");
+    WORDS("title:президнет", "-");
+    /* the query as searched shows the first candidate */
+    {
+        ni_search_options o = opts(0);
+        ni_hits *h;
+        size_t len;
+        const char *q = "указ президнет";
+        const char *sq;
+        CHECK_RC(ni_search(&h, idx, q, strlen(q), &o), 0);
+        sq = ni_hits_searched(h, &len);
+        CHECK(sq && len == strlen("указ президент") && !memcmp(sq, "указ президент", len));
+        CHECK(ni_hits_why_none(h) == NULL);
+        ni_hits_free(h);
+    }
+}
+
+/* Clean queries, every word known: the same hits and scores with rescue
+ * on and off. */
+static void clean_same(void)
+{
+    static const char *const qs[] = {
+        "москва", "жесткий диск", "президент указ", "навальный", "python here",
+        "прездент", "щукин двор", "\"президент подписал\"", "дом OR кит",
+    };
+    size_t i;
+    setup();
+    for (i = 0; i < sizeof qs / sizeof qs[0]; i++) {
+        ni_search_options on = opts(0), off = opts(NI_SEARCH_EXACT);
+        ni_hits *a, *b;
+        ni_hit x, y;
+        int ra, rb;
+        CHECK_RC(ni_search(&a, idx, qs[i], strlen(qs[i]), &on), 0);
+        CHECK_RC(ni_search(&b, idx, qs[i], strlen(qs[i]), &off), 0);
+        CHECK(ni_hits_rewrites(a) == 0 && ni_hits_searched(a, NULL) == NULL);
+        while ((ra = ni_hits_next(a, &x)) == 0 && (rb = ni_hits_next(b, &y)) == 0)
+            CHECK(x.id_len == y.id_len && !memcmp(x.id, y.id, x.id_len) && x.score == y.score);
+        CHECK(ra == NI_DONE && ni_hits_next(b, &y) == NI_DONE);
+        ni_hits_free(a);
+        ni_hits_free(b);
+    }
+}
+
 static void cleanup_all(void)
 {
     char cmd[128];
@@ -236,4 +371,5 @@ static void cleanup_all(void)
 }
 
 TEST_MAIN(TEST(layout_switch), TEST(gate), TEST(whole_query), TEST(short_runs),
-          TEST(unbalanced), TEST(cleanup_all))
+          TEST(unbalanced), TEST(translit), TEST(typos), TEST(clean_same),
+          TEST(cleanup_all))
