@@ -615,6 +615,7 @@ int ni_explain_run(ni_explanation **out, ni_index *idx, const char *query, size_
 {
     ni_search_options ids_only = *o;
     ni_explanation *ex;
+    const char *parsed;
     ni_qnode *tree = NULL;
     ni_hits *hits = NULL;
     state s;
@@ -622,16 +623,24 @@ int ni_explain_run(ni_explanation **out, ni_index *idx, const char *query, size_
 
     *out = NULL;
     memset(&s, 0, sizeof s);
-    if (!(ex = ni_mem_calloc(1, sizeof *ex)) || !(ex->query = ni_mem_alloc(len + 1))) {
+    ids_only.flags |= NI_SEARCH_IDS_ONLY;
+    if (!(ex = ni_mem_calloc(1, sizeof *ex))) {
         rc = ni_error(NI_ENOMEM, "out of memory");
         goto cleanup;
     }
-    memcpy(ex->query, query, len);
+    /* the query as ni_search parsed it (with an unbalanced quote made a
+     * space, or switched to the other keyboard layout) */
+    if ((rc = ni_search_run(&hits, idx, query, len, &ids_only)) < 0)
+        goto cleanup;
+    parsed = ni_hits_parsed(hits, &len);
+    if (!(ex->query = ni_mem_alloc(len + 1))) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    memcpy(ex->query, parsed, len);
     ex->query[len] = '\0';
     ex->query_len = len;
-    ids_only.flags |= NI_SEARCH_IDS_ONLY;
     if ((rc = ni_query_parse(&tree, ex->query, len)) < 0 ||
-        (rc = ni_search_run(&hits, idx, ex->query, len, &ids_only)) < 0 ||
         (rc = find_doc(ni_hits_txn(hits), id, id_len, &s.doc)) < 0 ||
         (rc = ni_search_ctx_init(&s.c, ni_hits_txn(hits), o)) < 0 ||
         (rc = ni_match_docinfo(&s.c, s.doc, &s.di)) < 0)

@@ -23,6 +23,7 @@ void ni_rescue_free(ni_rescue *r)
 {
     ni_buf_free(&r->text);
     ni_buf_free(&r->searched);
+    ni_buf_free(&r->layout);
     r->n = 0;
     r->rewritten = 0;
 }
@@ -313,15 +314,15 @@ int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char 
          * in a few documents with no «кто») */
         if (whole && !x->pass && !x->map_known && !(x->chars <= NI_LAYOUT_SHORT && !x->known))
             continue;
-        if ((rc = ni_buf_put(&r->searched, q + done, x->cs - done)) < 0 ||
-            (rc = ni_buf_put(&r->searched, to, x->map_len)) < 0 ||
+        if ((rc = ni_buf_put(&r->layout, q + done, x->cs - done)) < 0 ||
+            (rc = ni_buf_put(&r->layout, to, x->map_len)) < 0 ||
             (rc = add_rewrite(r, NI_RESCUE_LAYOUT, 0, q + x->cs, x->ce - x->cs - x->keep, to,
                               x->map_len)) < 0)
             goto cleanup;
         done = x->ce - x->keep;
         r->rewritten = 1;
     }
-    if (r->rewritten && (rc = ni_buf_put(&r->searched, q + done, len - done)) < 0)
+    if (r->rewritten && (rc = ni_buf_put(&r->layout, q + done, len - done)) < 0)
         goto cleanup;
     rc = r->rewritten;
 cleanup:
@@ -648,6 +649,11 @@ int ni_rescue_compose(ni_rescue *r, const char *base, size_t len)
         r->searched = out;
         r->rewritten = 1;
         return 0;
+    }
+    if (rc == 0 && r->rewritten && r->layout.len) {   /* switched, no word rescued */
+        ni_buf_free(&out);
+        r->searched.len = 0;
+        return ni_buf_put(&r->searched, r->layout.data, r->layout.len);
     }
     ni_buf_free(&out);
     return rc;

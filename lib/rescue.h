@@ -47,7 +47,10 @@ typedef struct ni_rescue {
     ni_buf text;                  /* the strings of the rewrites */
     ni_rewrite_at rw[NI_RESCUE_MAX];
     size_t n;
-    ni_buf searched;              /* the query as searched, when rewritten */
+    ni_buf layout;                /* the query switched to the other layout,
+                                     which the searched tree is parsed from */
+    ni_buf searched;              /* the query as searched, when rewritten
+                                     (ni_rescue_compose) */
     int rewritten;
 } ni_rescue;
 
@@ -67,7 +70,7 @@ void ni_rescue_free(ni_rescue *r);
  * («Rnj» for «Кто»).  Otherwise only long runs passing with
  * NI_LAYOUT_ALONE_DF switch («vs», «ru», «t» are common Latin words that
  * look like «мы», «кг», «е»; a word of one document is often a typo).
- * Returns 1 with the switched query in r->searched (and a rewrite per
+ * Returns 1 with the switched query in r->layout (and a rewrite per
  * run), 0 when nothing switched.  an must be in query mode.
  */
 int ni_rescue_layout(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const char *query,
@@ -116,8 +119,8 @@ int ni_rescue_at(const ni_rescue *r, size_t at);
 
 /*
  * The query as searched: the query as parsed, base[0..len), with each word
- * rescued replaced by its first candidate, into r->searched (which base may
- * be).  Nothing when no word was rescued.
+ * rescued replaced by its first candidate, into r->searched (base may be
+ * r->layout); the switched query when only the layout was.
  */
 int ni_rescue_compose(ni_rescue *r, const char *base, size_t len);
 

@@ -619,6 +619,21 @@ int ni_search_ctx_init(ni_match_ctx *c, ni_txn *txn, const ni_search_options *o)
     return 0;
 }
 
+/* Whether the query was typed in Latin letters (ni_rescue_scan), for a
+ * build that did not go through rescue_prepare. */
+static int scan_latin(ni_hits *h, ni_match_ctx *c, const ni_qnode *tree)
+{
+    ni_analyzer *an;
+    int rc = ni_index_borrow_analyzer(h->idx, &an);
+    if (rc < 0)
+        return rc;
+    ni_analyzer_set_query(an, 1);
+    rc = ni_rescue_scan(&h->rescue, c, an, tree);
+    ni_analyzer_set_query(an, 0);
+    ni_index_return_analyzer(h->idx, an);
+    return rc;
+}
+
 int ni_search_build(ni_matcher **out, ni_search_built *info, ni_index *idx,
                     ni_match_ctx *c, const ni_qnode *tree, const ni_search_options *o,
                     int partial, ni_search_note_fn note, void *arg)
@@ -636,12 +651,15 @@ int ni_search_build(ni_matcher **out, ni_search_built *info, ni_index *idx,
     b.note_arg = arg;
     if (partial)
         b.and_mode = 0;
-    rc = build_tree(&b, tree, out);
+    rc = b.rescue && tree ? scan_latin(h, c, tree) : 0;
+    if (rc == 0)
+        rc = build_tree(&b, tree, out);
     if (info) {
         snprintf(info->mode, sizeof info->mode, "%s", h->mode);
         info->partial = !partial && wants_partial(&b, tree, o);
     }
     ni_buf_free(&h->terms);
+    ni_rescue_free(&h->rescue);
     ni_mem_free(h);
     return rc;
 }
@@ -761,15 +779,15 @@ static int rescue_prepare(ni_hits *h, const ni_search_options *o, const char *s,
     ni_analyzer_set_query(an, 1);
     rc = ni_rescue_layout(&h->rescue, &c, an, s, len);
     if (rc > 0) {
-        rc = ni_query_parse(&t2, (const char *)h->rescue.searched.data, h->rescue.searched.len);
+        rc = ni_query_parse(&t2, (const char *)h->rescue.layout.data, h->rescue.layout.len);
         if (rc == NI_ESYNTAX) {    /* the switch made syntax: search as typed */
             ni_rescue_free(&h->rescue);
             rc = 0;
         } else if (rc == 0) {
             ni_query_free(*tree);
             *tree = t2;
-            h->qbase = (const char *)h->rescue.searched.data;
-            h->qlen = h->rescue.searched.len;
+            h->qbase = (const char *)h->rescue.layout.data;
+            h->qlen = h->rescue.layout.len;
         }
     }
     if (rc == 0)
@@ -905,6 +923,12 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
     out->title_len = d.title_len;
     out->date = d.date;
     return 0;
+}
+
+const char *ni_hits_parsed(const ni_hits *h, size_t *len)
+{
+    *len = h->qbase ? h->qlen : 0;
+    return h->qbase ? h->qbase : "";
 }
 
 ni_txn *ni_hits_txn(const ni_hits *h)

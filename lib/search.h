@@ -63,6 +63,11 @@ int ni_search_build(ni_matcher **out, ni_search_built *info, ni_index *idx,
 /* The read transaction (snapshot) of h's search. */
 ni_txn *ni_hits_txn(const ni_hits *h);
 
+/* The query as it was parsed for h: as typed, with an unbalanced quote or
+ * bracket made spaces, or switched to the other keyboard layout (the texts
+ * of the tree searched point into it), its length in *len. */
+const char *ni_hits_parsed(const ni_hits *h, size_t *len);
+
 /* For tests: posting blocks a search read only the header of, and runs of
  * documents it ruled out by block bounds (what pruning saved). */
 void ni_hits_pruning(const ni_hits *h, uint64_t *headers_only, uint64_t *windows);

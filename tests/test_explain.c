@@ -553,7 +553,7 @@ static void errors(void)
 
     CHECK(explain(&ex, idx, "мост", "zz", NULL) == NI_ENOTFOUND);
     CHECK(ex == NULL && strstr(ni_errmsg(), "zz") != NULL);
-    CHECK(explain(&ex, idx, "(мост", "a", NULL) == NI_ESYNTAX && ex == NULL);
+    CHECK(explain(&ex, idx, "(мост OR", "a", NULL) == NI_ESYNTAX && ex == NULL);
     CHECK(ni_explain(NULL, idx, "мост", 8, "a", 1, NULL) == NI_EINVAL);
     CHECK(explain(&ex, NULL, "мост", "a", NULL) == NI_EINVAL);
     CHECK(ni_explain(&ex, idx, "мост", 8, NULL, 1, NULL) == NI_EINVAL);
@@ -577,11 +577,56 @@ static void errors(void)
     ni_index_close(idx);
 }
 
+/* A query the rescue rewrote, or with an unbalanced bracket, is explained
+ * as ni_search searched it: the same score and rank. */
+static void rescued(void)
+{
+    static const char *const docs[][3] = {
+        { "a", "Москва", "Москва готовится к зиме." },
+        { "b", "Щелкунчик", "Балет Щелкунчик идет в театре, Щелкунчик любим." },
+        { "c", "Театр", "Новый театр открылся в Москве." },
+    };
+    static const struct { const char *q, *id; } cases[] = {
+        { "vjcrdf", "a" },               /* keyboard layout */
+        { "щелкунчек", "b" },            /* a typo */
+        { "shchelkunchik", "b" },        /* transliteration */
+        { "teatr vjcrdf", "c" },         /* layout, then nothing to transliterate */
+        { "(москва", "a" },              /* an unbalanced bracket */
+    };
+    ni_index *idx = small_index(docs, sizeof docs / sizeof docs[0]);
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+        ni_explanation *ex = NULL;
+        ni_hits *h = NULL;
+        ni_hit hit;
+        double score = -1;
+        size_t rank = 0;
+        CHECK_RC(ni_search(&h, idx, cases[i].q, strlen(cases[i].q), &o), 0);
+        while (h && ni_hits_next(h, &hit) == 0)
+            if (hit.id_len == 1 && hit.id[0] == cases[i].id[0]) {
+                score = hit.score;
+                rank = hit.rank;
+            }
+        ni_hits_free(h);
+        CHECK(score > 0);
+        CHECK_RC(explain(&ex, idx, cases[i].q, cases[i].id, &o), 0);
+        CHECK(ex && ni_explanation_match(ex) == NI_EXPLAIN_FULL);
+        CHECK(ex && ni_explanation_score(ex) == score && ni_explanation_rank(ex) == rank);
+        if (ex && ni_explanation_score(ex) != score)
+            fprintf(stderr, "%s: explained %.17g, searched %.17g\n", cases[i].q,
+                    ni_explanation_score(ex), score);
+        ni_explanation_free(ex);
+    }
+    ni_index_close(idx);
+}
+
 static void teardown(void)
 {
     ni_index_close(gen);
     gen = NULL;
 }
 
-TEST_MAIN(TEST(agrees_with_search), TEST(long_queries), TEST(reasons), TEST(term_lines),
+TEST_MAIN(TEST(agrees_with_search), TEST(rescued), TEST(long_queries), TEST(reasons), TEST(term_lines),
           TEST(errors), TEST(teardown))
