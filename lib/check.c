@@ -260,9 +260,10 @@ static int check_translit(checker *c, ni_translit *tr, uint64_t *n)
             break;
         z = memchr(k.data, 0, k.len);
         klen = z ? (size_t)(z - (const char *)k.data) : 0;
-        if (!z || ni_words_df(c->t, z + 1, k.len - klen - 1, &df) != 0 ||
-            ni_translit_key_cyr(tr, z + 1, k.len - klen - 1, &key) != 1 || key.len != klen ||
-            memcmp(key.data, k.data, klen) != 0) {
+        if (z && (rc = ni_translit_key_cyr(tr, z + 1, k.len - klen - 1, &key)) == NI_ENOMEM)
+            break;
+        if (!z || rc != 1 || ni_words_df(c->t, z + 1, k.len - klen - 1, &df) != 0 ||
+            key.len != klen || memcmp(key.data, k.data, klen) != 0) {
             rc = BAD("translit table has an entry (%zu bytes) that is no word's key", k.len);
             break;
         }
@@ -297,7 +298,9 @@ static int check_words(checker *c)
                      (int)k.len, k.data, (unsigned long long)c->m.docs);
             break;
         }
-        keyed += ni_translit_key_cyr(tr, (const char *)k.data, k.len, &key) == 1;
+        if ((rc = ni_translit_key_cyr(tr, (const char *)k.data, k.len, &key)) == NI_ENOMEM)
+            break;
+        keyed += rc == 1;
     }
     if (rc == NI_DONE && (rc = check_translit(c, tr, &entries)) == 0 && entries != keyed)
         rc = BAD("translit table has %llu entries for %llu words with a key",

@@ -141,9 +141,9 @@ $ nsearch explain "$DB"
 ! ^nsearch: no query given$
 
 === a malformed query
-$ nsearch explain "$DB" '(осадков' ria-1913493715
+$ nsearch explain "$DB" 'осадков OR' ria-1913493715
 ? 2
-! ^nsearch: bad query '\(осадков': unbalanced
+! ^nsearch: bad query 'осадков OR': OR without a right operand at 8$
 
 === explain --help
 $ nsearch explain --help | head -1
