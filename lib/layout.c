@@ -6,9 +6,11 @@
  * record (record.c), and does not decide what is written when: flush.c
  * writes a batch, compact.c rewrites posting lists.
  *
- * On-disk format, version 4 (NI_FORMAT_VERSION; checked at open: any
- * other gives NI_EVERSION; version 3, the same without the analysis key and
- * with terms of analysis 1, must be built again).  One LMDB
+ * On-disk format, version 5 (NI_FORMAT_VERSION; checked at open: any
+ * other gives NI_EVERSION; version 4, the same with posting blocks of
+ * format 3, which do not mark the documents holding a term in their lead,
+ * and version 3, without the analysis key and with terms of analysis 1,
+ * must be built again: "index the documents again").  One LMDB
  * environment (data.mdb in the index directory) with these named tables;
  * integers in values are little-endian, integers in keys big-endian so
  * that keys sort by number:

@@ -13,9 +13,11 @@
 #include "postings.h"
 #include "store.h"
 
-#define NI_FORMAT_VERSION 4
-#define NI_FORMAT_OLDEST 4   /* version 3 has no name keys (analysis 1): such
-                                an index must be built again */
+#define NI_FORMAT_VERSION 5
+#define NI_FORMAT_OLDEST 5   /* version 4 has posting blocks of format 3,
+                                without the lead; version 3 no name keys
+                                (analysis 1): such an index must be built
+                                again */
 
 /* NI_BODY_GAP (the gap between title and body positions): postings.h */
 
