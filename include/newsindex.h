@@ -400,7 +400,7 @@ typedef struct ni_search_options {
      * of the query's words wins over one repeating a few of them. */
     double k1;            /**< BM25 k1 > 0 (default 0.3) */
     double b;             /**< BM25 b in [0, 1] (default 0.75) */
-    double title_weight;  /**< BM25F weight of the title field, >= 0 (default 3.0) */
+    double title_weight;  /**< BM25F weight of the title field, >= 0 (default 4.0) */
     int sort;             /**< NI_SORT_RELEVANCE or NI_SORT_DATE */
     unsigned flags;       /**< NI_SEARCH_* bits */
     /** Proximity: the weight of a bonus for neighbouring words of the
@@ -439,7 +439,7 @@ typedef struct ni_search_options {
 #define NI_SEARCH_NO_PARTIAL 0x8u
 
 #define NI_SEARCH_OPTIONS_INIT \
-    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 3.0, NI_SORT_RELEVANCE, 0, 0.3 }
+    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 4.0, NI_SORT_RELEVANCE, 0, 0.3 }
 
 /** The result cursor of a search. */
 typedef struct ni_hits ni_hits;

@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#define NI_LEAD_WEIGHT 1.0
+#define NI_LEAD_WEIGHT 1.5
 
 typedef struct ni_bm25 {
     double k1, b, title_weight;
