@@ -400,7 +400,7 @@ typedef struct ni_search_options {
      * of the query's words wins over one repeating a few of them. */
     double k1;            /**< BM25 k1 > 0 (default 0.3) */
     double b;             /**< BM25 b in [0, 1] (default 0.75) */
-    double title_weight;  /**< BM25F weight of the title field, >= 0 (default 2.0) */
+    double title_weight;  /**< BM25F weight of the title field, >= 0 (default 4.0) */
     int sort;             /**< NI_SORT_RELEVANCE or NI_SORT_DATE */
     unsigned flags;       /**< NI_SEARCH_* bits */
     /** Proximity: the weight of a bonus for neighbouring words of the
@@ -443,7 +443,7 @@ typedef struct ni_search_options {
 #define NI_SEARCH_EXACT 0x10u
 
 #define NI_SEARCH_OPTIONS_INIT \
-    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3 }
+    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 4.0, NI_SORT_RELEVANCE, 0, 0.3 }
 
 /** The result cursor of a search. */
 typedef struct ni_hits ni_hits;
@@ -655,14 +655,17 @@ NI_API const char *ni_explanation_mode(const ni_explanation *ex);
  *  lengths, the index's averages and size, and the parameters of the
  *  options; and its date, for date filters.  A term's score is
  *  idf * tf' * (k1 + 1) / (tf' + k1), where tf' = title_weight * tf_title /
- *  (1 - b + b * len_title / avg_title) + tf_body / (1 - b + b * len_body /
- *  avg_body) (a field no document has is not normalised). */
+ *  (1 - b + b * len_title / avg_title) + (tf_body + lead_weight * lead) /
+ *  (1 - b + b * len_body / avg_body) (a field no document has is not
+ *  normalised; lead is 1 when the term is in the lead of the body and not
+ *  in the title: ni_explain_term.lead). */
 typedef struct ni_explain_doc {
     uint32_t len_title, len_body;  /**< the document's lengths, in positions */
     int64_t date;                  /**< its date (NI_DATE_NONE when it has none) */
     double avg_title, avg_body;    /**< the averages over the index */
     uint64_t docs;                 /**< live documents (N of the idf) */
     double k1, b, title_weight;    /**< from the search options */
+    double lead_weight;            /**< the weight of a term in the lead */
 } ni_explain_doc;
 
 /** Fills *out for the explained document. */
@@ -708,6 +711,9 @@ typedef struct ni_explain_term {
                                     an OR only where that side matches) */
     double score;              /**< its BM25F score in the document when counted,
                                     else 0 */
+    int lead;                  /**< 1: it occurs in the lead of the document's body
+                                    (its first 25 positions), which counts when
+                                    it is not in the title (ni_explain_doc) */
 } ni_explain_term;
 
 /** The number of term lines. */

@@ -173,6 +173,7 @@ static int frequencies(state *s, ni_term_detail *d)
         (rc = ni_match_term_detail(&f, t, 0, s->doc, &s->di)) == 0) {
         d->tf_title = f.tf_title;
         d->tf_body = f.tf_body;
+        d->lead = f.lead;
     }
     ni_matcher_free(t);
     return rc;
@@ -216,6 +217,7 @@ static int add_lines(state *s, size_t ri, const ni_qnode *q, ni_matcher *m)
         l->t.title_only = d.field == NI_QFIELD_TITLE;
         l->t.tf_title = d.tf_title;
         l->t.tf_body = d.tf_body;
+        l->t.lead = (int)d.lead;
         l->t.df = d.df;
         l->t.idf = d.idf;
         l->t.query_len = q->end - q->offset;
@@ -660,6 +662,7 @@ int ni_explain_run(ni_explanation **out, ni_index *idx, const char *query, size_
     ex->doc.k1 = o->k1;
     ex->doc.b = o->b;
     ex->doc.title_weight = o->title_weight;
+    ex->doc.lead_weight = s.c.bm25.lead_weight;
     s.ex = ex;
     s.idx = idx;
     s.o = o;

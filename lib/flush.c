@@ -272,6 +272,7 @@ static int add_batch(ni_flush *f, const ni_batch_term *a, size_t *live, uint64_t
         q->len_title = b->docs[local].len_title;
         q->len_body = b->docs[local].len_body;
         q->pos = pl->pos + pl->npos;
+        q->lead = ni_posting_lead(q->pos + tft, (uint32_t)tfb, q->len_title);
         pl->npos += (size_t)(tft + tfb);
         *cf += tft + tfb;
         ++*live;

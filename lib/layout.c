@@ -6,10 +6,12 @@
  * record (record.c), and does not decide what is written when: flush.c
  * writes a batch, compact.c rewrites posting lists.
  *
- * On-disk format, version 5 (NI_FORMAT_VERSION; checked at open: any
- * other gives NI_EVERSION; version 4, the same without the words table,
- * and version 3, also without the analysis key and with terms of analysis
- * 1, must be built again: "index the documents again").  One LMDB
+ * On-disk format, version 6 (NI_FORMAT_VERSION; checked at open: any
+ * other gives NI_EVERSION; version 5, with the words tables but posting
+ * blocks of format 3, which do not mark the documents holding a term in
+ * their lead, or with the lead but no words tables; version 4 with
+ * neither; and version 3, also without the analysis key and with terms of
+ * analysis 1, must be built again: "index the documents again").  One LMDB
  * environment (data.mdb in the index directory) with these named tables;
  * integers in values are little-endian, integers in keys big-endian so
  * that keys sort by number:
@@ -57,7 +59,7 @@
  *                          u32 body length, i64 date; title length
  *                          0xffffffff marks a deleted document
  *   words     word      -> varint df: the surface-word lexicon (new in
- *                          version 5).  A word is a normal form of the
+ *                          version 6).  A word is a normal form of the
  *                          analyzer before stemming (ni_token.norm) of 1
  *                          to 64 bytes, Cyrillic and Latin letters only
  *                          (the rule: words.h); df, at least 1, counts the
@@ -69,7 +71,7 @@
  *   translit  key 0x00 word -> (empty): for each word of words that has a
  *                          transliteration key (translit.h: Cyrillic words)
  *                          its key, so that a Latin word's key finds the
- *                          words it may romanise (new in version 5; made
+ *                          words it may romanise (new in version 6; made
  *                          and removed with the words entry)
  *
  * Terms are the analyzer's tokens: stems, whole compounds, and name keys,

@@ -4,7 +4,7 @@
  * bytes come from disk: malformed blocks give NI_ECORRUPT, never a crash or
  * a read outside the block.
  *
- * Block format, version 3 (an LMDB value under the key
+ * Block format, version 4 (an LMDB value under the key
  * term 0x00 be32(last_doc), or inside a lexicon value; written by
  * postlist.c for the flush and compaction):
  *
@@ -16,7 +16,11 @@
  *     varint  max_tf_title, max_tf_body     largest frequencies in the block
  *           (a one-document block's are its document's)
  *   varint  min_len_title, min_len_body     smallest document lengths
- *   varint  bytes of the document section
+ *   varint  bytes of the document section << 1 | lead
+ *   when lead is 1: (ndocs + 7) / 8 bytes, bit i (byte i / 8, bit i % 8)
+ *           set when document i has the term in its lead (the first
+ *           NI_LEAD_POSITIONS positions of the body: the posting's lead);
+ *           lead 0: no document of the block has (version 4: new)
  *   documents    per document: varint gap << 1 | plain, gap = doc[i] -
  *                doc[i-1] - 1 (0 for the first); plain 1 means tf_title 0
  *                and tf_body 1 (the usual case: once, in the body), else
@@ -39,7 +43,7 @@
 #include "error.h"
 #include "postings.h"
 
-#define FORMAT 3
+#define FORMAT 4
 
 /* One document's entry of the document section into p (30 bytes);
  * returns the length. */
@@ -60,6 +64,8 @@ int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
     unsigned char head[64], tmp[30];
     size_t h = 0, i, before = out->len, docs_len = 0;
     uint32_t max_t = 0, max_b = 0, min_lt = UINT32_MAX, min_lb = UINT32_MAX, k;
+    unsigned char lead[NI_BLOCK_DOCS / 8] = {0};
+    int any_lead = 0;
     int rc;
 
     if (n == 0 || n > NI_BLOCK_DOCS)
@@ -89,6 +95,10 @@ int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
             min_lt = p[i].len_title;
         if (p[i].len_body < min_lb)
             min_lb = p[i].len_body;
+        if (p[i].lead) {
+            lead[i >> 3] = (unsigned char)(lead[i >> 3] | 1u << (i & 7));
+            any_lead = 1;
+        }
         docs_len += doc_put(tmp, i ? p[i].doc - p[i - 1].doc - 1 : 0, p[i].tf_title,
                             p[i].tf_body);
     }
@@ -103,8 +113,9 @@ int ni_block_encode(ni_buf *out, const ni_posting *p, size_t n)
     }
     h += ni_varint_put(head + h, min_lt);
     h += ni_varint_put(head + h, min_lb);
-    h += ni_varint_put(head + h, docs_len);
-    if ((rc = ni_buf_put(out, head, h)) < 0)
+    h += ni_varint_put(head + h, (uint64_t)docs_len << 1 | (unsigned)any_lead);
+    if ((rc = ni_buf_put(out, head, h)) < 0 ||
+        (any_lead && (rc = ni_buf_put(out, lead, (n + 7) / 8)) < 0))
         goto fail;
     for (i = 0; i < n; i++)
         if ((rc = ni_buf_put(out, tmp, doc_put(tmp, i ? p[i].doc - p[i - 1].doc - 1 : 0,
@@ -192,7 +203,7 @@ static int doc_get(const unsigned char **p, const unsigned char *end, uint32_t *
 int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
 {
     const unsigned char *p = data, *end = data + len;
-    uint32_t span = 0, docs_len;
+    uint32_t span = 0, docs_len, nlead;
 
     if (len < 1)
         return corrupt("empty");
@@ -211,8 +222,13 @@ int ni_block_open(ni_block *b, const unsigned char *data, size_t len)
     if ((uint64_t)b->first_doc + span > UINT32_MAX - 1 || (b->ndocs == 1) != (span == 0) ||
         span < b->ndocs - 1)
         return corrupt("bad document range");
-    if (docs_len > (uint64_t)(end - p))
+    b->max_lead = docs_len & 1;
+    docs_len >>= 1;
+    nlead = b->max_lead ? (b->ndocs + 7) / 8 : 0;
+    if ((uint64_t)nlead + docs_len > (uint64_t)(end - p))
         return corrupt("sections past the end");
+    b->lead = nlead ? p : NULL;
+    p += nlead;
     if (b->ndocs == 1) {
         const unsigned char *q = p;
         uint32_t gap;

@@ -9,7 +9,8 @@
  * body positions are larger than title positions).  Its header carries what
  * dynamic pruning needs to bound the BM25F contribution of any document in
  * the block without decoding it: the largest title and body frequencies and
- * the smallest title and body lengths.
+ * the smallest title and body lengths, and whether any document has the
+ * term in its lead.
  */
 #ifndef NI_POSTINGS_H
 #define NI_POSTINGS_H
@@ -23,6 +24,11 @@
  * block stores body positions less this). */
 #define NI_BODY_GAP 100
 
+/* The lead of a document: the first this many positions of its body, where
+ * news says what its headline says.  A block marks the documents whose
+ * term occurs there (ni_block_lead); ranking weighs it (rank.h). */
+#define NI_LEAD_POSITIONS 25
+
 /* Input to the encoder: one document's postings of the term. */
 typedef struct ni_posting {
     uint32_t doc;
@@ -31,7 +37,17 @@ typedef struct ni_posting {
     uint32_t len_title;      /* the document's title length (for the bound) */
     uint32_t len_body;       /* the document's body length (for the bound) */
     const uint32_t *pos;     /* tf_title + tf_body positions */
+    uint32_t lead;           /* 1: a body occurrence in the lead (ni_posting_lead) */
 } ni_posting;
+
+/* 1 when the first of tf_body body positions pos[0..) of a document whose
+ * title has len_title positions lies in the lead (NI_LEAD_POSITIONS). */
+static inline uint32_t ni_posting_lead(const uint32_t *pos, uint32_t tf_body,
+                                       uint32_t len_title)
+{
+    return tf_body > 0 &&
+           (uint64_t)pos[0] < (uint64_t)len_title + NI_BODY_GAP + NI_LEAD_POSITIONS;
+}
 
 /* A decoded block.  Pointers refer into the encoded bytes given to
  * ni_block_decode, which must outlive the block. */
@@ -40,11 +56,13 @@ typedef struct ni_block {
     uint32_t first_doc, last_doc;
     uint32_t max_tf_title, max_tf_body;
     uint32_t min_len_title, min_len_body;
+    uint32_t max_lead;       /* 1: some document has the term in its lead */
     uint32_t docs[NI_BLOCK_DOCS];
     uint32_t tf_title[NI_BLOCK_DOCS];
     uint32_t tf_body[NI_BLOCK_DOCS];
     uint32_t ndec;           /* docs[], tf_*[] hold the first ndec entries */
     /* private: decoding state */
+    const unsigned char *lead;     /* the lead bitmap, NULL when max_lead is 0 */
     const unsigned char *docsec, *docsec_end;
     const unsigned char *dec_cur;  /* the entry of document ndec */
     const unsigned char *pos_base, *pos_end, *pos_cur;
@@ -77,6 +95,12 @@ int ni_block_decode_docs(ni_block *b);
  * in order, so a block probed at increasing targets is decoded only as far
  * as the probes went.  0 or NI_ECORRUPT. */
 int ni_block_seek(ni_block *b, uint32_t from, uint32_t target, uint32_t *index);
+
+/* 1 when document i of the block has the term in its lead. */
+static inline uint32_t ni_block_lead(const ni_block *b, uint32_t i)
+{
+    return b->lead ? (uint32_t)(b->lead[i >> 3] >> (i & 7)) & 1u : 0;
+}
 
 /*
  * Decodes the tf_title[i] + tf_body[i] positions of document i (i < ndec:

@@ -68,6 +68,7 @@ int ni_postlist_add_block(ni_postlist *pl, const unsigned char *data, size_t len
         q->len_title = di.len_title;
         q->len_body = di.len_body;
         q->pos = pl->pos + pl->npos;
+        q->lead = ni_block_lead(&b, j);
         pl->npos += tf;
         pl->n++;
     }

@@ -17,14 +17,14 @@ static double norm(double b, double len, double avg)
 }
 
 double ni_bm25_term(const ni_bm25 *p, double idf, uint32_t tf_title,
-                    uint32_t tf_body, uint32_t len_title, uint32_t len_body)
+                    uint32_t tf_body, uint32_t lead, uint32_t len_title, uint32_t len_body)
 {
-    double tf = 0;
+    double tf = 0, body = tf_body + (lead ? p->lead_weight : 0);
     if (tf_title)
         tf += p->title_weight * tf_title / norm(p->b, len_title, p->avg_title);
-    if (tf_body)
-        tf += tf_body / norm(p->b, len_body, p->avg_body);
-    return idf * tf * (p->k1 + 1.0) / (tf + p->k1);
+    if (body > 0)
+        tf += body / norm(p->b, len_body, p->avg_body);
+    return tf > 0 ? idf * tf * (p->k1 + 1.0) / (tf + p->k1) : 0;
 }
 
 /* For each occurrence x of a, the b that may be near it lie within

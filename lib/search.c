@@ -612,6 +612,7 @@ int ni_search_ctx_init(ni_match_ctx *c, ni_txn *txn, const ni_search_options *o)
     c->bm25.k1 = o->k1;
     c->bm25.b = o->b;
     c->bm25.title_weight = o->title_weight;
+    c->bm25.lead_weight = NI_LEAD_WEIGHT;
     c->bm25.docs = (double)m.docs;
     c->bm25.avg_title = m.docs ? (double)m.sum_title / (double)m.docs : 0;
     c->bm25.avg_body = m.docs ? (double)m.sum_body / (double)m.docs : 0;

@@ -200,9 +200,17 @@ static double term_block_max(term_m *t)
         t->blk_max = t->scored && t->m.doc != NI_NO_DOC
                          ? ni_bm25_term(&t->c->bm25, t->idf, t->s.blk.max_tf_title,
                                         t->field == NI_QFIELD_TITLE ? 0 : t->s.blk.max_tf_body,
+                                        t->field == NI_QFIELD_TITLE ? 0 : t->s.blk.max_lead,
                                         t->s.blk.min_len_title, t->s.blk.min_len_body)
                          : 0;
     return t->blk_max;
+}
+
+/* The lead of t's current document as ni_bm25_term counts it. */
+static uint32_t term_lead(const term_m *t)
+{
+    return t->field == NI_QFIELD_TITLE
+               ? 0 : ni_bm25_lead(t->s.blk.tf_title[t->s.i], ni_block_lead(&t->s.blk, t->s.i));
 }
 
 static double term_score(ni_matcher *m, const ni_docinfo *di)
@@ -212,7 +220,7 @@ static double term_score(ni_matcher *m, const ni_docinfo *di)
         return 0;
     return ni_bm25_term_inv(&t->c->bm25, t->idf, t->s.blk.tf_title[t->s.i],
                             t->field == NI_QFIELD_TITLE ? 0 : t->s.blk.tf_body[t->s.i],
-                            di->inv_title, di->inv_body);
+                            term_lead(t), di->inv_title, di->inv_body);
 }
 
 static void term_free(ni_matcher *m)
@@ -254,6 +262,20 @@ static const ni_matcher_ops term_ops = {
     .bound = term_bound, .set_lazy = term_set_lazy, .ready = term_ready,
 };
 
+/* Whether a document of the term may have it in its lead: the lexicon
+ * does not say, unless its one block is inline. */
+static uint32_t lead_bound(const ni_term_info *ti)
+{
+    ni_block b;
+    if (!ti->block)
+        return 1;
+    if (ni_block_open(&b, ti->block, ti->block_len) < 0) {
+        ni_error_clear();
+        return 1;
+    }
+    return b.max_lead;
+}
+
 /* Opens a term, whose lexicon entry is *known when not NULL (read in this
  * transaction); its idf is that of df when df >= 0, of its own document
  * frequency otherwise. */
@@ -290,6 +312,7 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
      * smallest lengths would (the score grows with tf, shrinks with length). */
     t->m.max_score = scored ? ni_bm25_term(&c->bm25, t->idf, ti.max_tf_title,
                                            field == NI_QFIELD_TITLE ? 0 : ti.max_tf_body,
+                                           field != NI_QFIELD_TITLE && lead_bound(&ti),
                                            ti.min_len_title, ti.min_len_body) : 0;
     t->term = ni_mem_strndup(term, len);
     if (!t->term) {
@@ -420,7 +443,7 @@ static int word_advance(ni_matcher *m, uint32_t target)
 static double word_score(ni_matcher *m, const ni_docinfo *di)
 {
     word_m *w = (word_m *)m;
-    uint32_t tt = 0, tb = 0;
+    uint32_t tt = 0, tb = 0, lead = 0;
     size_t i;
     if (m->doc == NI_NO_DOC)
         return 0;
@@ -430,14 +453,16 @@ static double word_score(ni_matcher *m, const ni_docinfo *di)
             continue;
         tt += t->s.blk.tf_title[t->s.i];
         tb += w->field == NI_QFIELD_TITLE ? 0 : t->s.blk.tf_body[t->s.i];
+        lead |= w->field == NI_QFIELD_TITLE ? 0 : ni_block_lead(&t->s.blk, t->s.i);
     }
-    return ni_bm25_term_inv(&w->c->bm25, w->idf, tt, tb, di->inv_title, di->inv_body);
+    return ni_bm25_term_inv(&w->c->bm25, w->idf, tt, tb, ni_bm25_lead(tt, lead),
+                            di->inv_title, di->inv_body);
 }
 
 static int word_bound(ni_matcher *m, uint32_t target, uint32_t *upto, double *out)
 {
     word_m *w = (word_m *)m;
-    uint32_t tt = 0, tb = 0, lt = UINT32_MAX, lb = UINT32_MAX;
+    uint32_t tt = 0, tb = 0, lead = 0, lt = UINT32_MAX, lb = UINT32_MAX;
     size_t i;
     int rc, any = 0;
 
@@ -451,6 +476,7 @@ static int word_bound(ni_matcher *m, uint32_t target, uint32_t *upto, double *ou
             *upto = t->s.blk.last_doc;
         tt += t->s.blk.max_tf_title;
         tb += w->field == NI_QFIELD_TITLE ? 0 : t->s.blk.max_tf_body;
+        lead |= w->field == NI_QFIELD_TITLE ? 0 : t->s.blk.max_lead;
         if (t->s.blk.min_len_title < lt)
             lt = t->s.blk.min_len_title;
         if (t->s.blk.min_len_body < lb)
@@ -458,7 +484,7 @@ static int word_bound(ni_matcher *m, uint32_t target, uint32_t *upto, double *ou
         any = 1;
     }
     word_settle(w);
-    *out = any ? ni_bm25_term(&w->c->bm25, w->idf, tt, tb, lt, lb) : 0;
+    *out = any ? ni_bm25_term(&w->c->bm25, w->idf, tt, tb, lead, lt, lb) : 0;
     return 0;
 }
 
@@ -500,14 +526,15 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     /* no document holds more of the word than all its terms' largest
      * frequencies, nor is shorter than their shortest lengths */
     {
-        uint32_t tt = 0, tb = 0, lt = UINT32_MAX, lb = UINT32_MAX;
+        uint32_t tt = 0, tb = 0, lead = 0, lt = UINT32_MAX, lb = UINT32_MAX;
         for (i = 0; i < a->n; i++) {
             tt += a->info[i].max_tf_title;
             tb += field == NI_QFIELD_TITLE ? 0 : a->info[i].max_tf_body;
+            lead |= field == NI_QFIELD_TITLE ? 0 : lead_bound(&a->info[i]);
             lt = a->info[i].min_len_title < lt ? a->info[i].min_len_title : lt;
             lb = a->info[i].min_len_body < lb ? a->info[i].min_len_body : lb;
         }
-        w->m.max_score = ni_bm25_term(&c->bm25, w->idf, tt, tb, lt, lb);
+        w->m.max_score = ni_bm25_term(&c->bm25, w->idf, tt, tb, lead, lt, lb);
     }
     for (i = 0; i < a->n; i++) {
         if ((rc = term_open(&w->t[i], c, a->term[i], a->len[i], field, 1, a->df,
@@ -988,6 +1015,7 @@ int ni_match_term_detail(ni_term_detail *out, ni_matcher *m, size_t i, uint32_t 
         return rc;
     out->tf_title = t->s.blk.tf_title[t->s.i];
     out->tf_body = t->field == NI_QFIELD_TITLE ? 0 : t->s.blk.tf_body[t->s.i];
+    out->lead = t->field == NI_QFIELD_TITLE ? 0 : ni_block_lead(&t->s.blk, t->s.i);
     if (m->ops != &word_ops) {
         out->score = term_score(&t->m, di);
         return 0;

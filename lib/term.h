@@ -79,6 +79,8 @@ typedef struct ni_term_detail {
     double idf;
     uint32_t tf_title, tf_body;  /* in the document, as scored: tf_body 0 when
                                     restricted to the title */
+    uint32_t lead;               /* 1: in the document's lead (ni_block_lead;
+                                    0 when restricted to the title) */
     double score;                /* the term's score in it (0 when unscored);
                                     a word's terms scored as one: the whole
                                     on the first term there, 0 on the others */

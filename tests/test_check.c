@@ -345,7 +345,7 @@ static int block_overlap(ni_txn *t)
 static int block_touch(ni_txn *t)
 {
     static const uint32_t pos[1] = { 1 };
-    ni_posting p = { 127, 1, 0, 2, 3, pos };
+    ni_posting p = { 127, 1, 0, 2, 3, pos, 0 };
     unsigned char key[NI_POSTING_KEY_MAX];
     ni_buf b = NI_BUF_INIT, v = NI_BUF_INIT;
     size_t klen;
@@ -406,7 +406,7 @@ static int inline_and_table(ni_txn *t)
 static int doc_beyond(ni_txn *t)
 {
     static const uint32_t pos[1] = { 104 };
-    ni_posting p = { NDOCS, 0, 1, 2, 3, pos };
+    ni_posting p = { NDOCS, 0, 1, 2, 3, pos, 0 };
     ni_buf b = NI_BUF_INIT;
     ni_term_info ti;
     int rc;

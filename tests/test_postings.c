@@ -1,5 +1,6 @@
 /*
- * Unit tests of the posting-block codec (lib/postings.c): round trips,
+ * Unit tests of the posting-block codec (lib/postings.c): round trips (the
+ * lead bitmap too), the lead's boundary,
  * bounds, sequential and random position access, input validation, and
  * every truncation and bit flip of encoded blocks returning 0 or
  * NI_ECORRUPT (the sanitizer build catches any out-of-bounds read).
@@ -26,6 +27,7 @@ static void make(ni_posting *p, size_t n, uint32_t first, uint32_t step)
         for (k = 0; k < p[i].tf_title + p[i].tf_body; k++)
             positions[i][k] = (uint32_t)(k * 3 + i % 2 + (k >= p[i].tf_title ? 1000 : 0));
         p[i].pos = positions[i];
+        p[i].lead = i % 4 == 1 || i == 127;
     }
 }
 
@@ -34,17 +36,20 @@ static int same(const ni_posting *p, size_t n, const unsigned char *data, size_t
     ni_block b;
     uint32_t pos[400];
     size_t i;
+    uint32_t any = 0;
     int ok = 1;
     if (ni_block_open(&b, data, len) < 0 || ni_block_decode_docs(&b) < 0 || b.ndocs != n)
         return 0;
     for (i = 0; i < n; i++) {
         uint32_t tf = p[i].tf_title + p[i].tf_body;
+        ok &= ni_block_lead(&b, (uint32_t)i) == p[i].lead;
+        any |= p[i].lead;
         ok &= b.docs[i] == p[i].doc && b.tf_title[i] == p[i].tf_title &&
               b.tf_body[i] == p[i].tf_body;
         ok &= ni_block_positions(&b, (uint32_t)i, pos, 400) == 0 &&
               memcmp(pos, p[i].pos, tf * sizeof *pos) == 0;
     }
-    return ok && b.first_doc == p[0].doc && b.last_doc == p[n - 1].doc;
+    return ok && b.max_lead == any && b.first_doc == p[0].doc && b.last_doc == p[n - 1].doc;
 }
 
 static void round_trips(void)
@@ -68,6 +73,36 @@ static void round_trips(void)
         CHECK(same(p, sizes[s], out.data, out.len));
     }
     ni_buf_free(&out);
+}
+
+/* The lead: the first body position below len_title + NI_BODY_GAP +
+ * NI_LEAD_POSITIONS; a block without a document in it has no bitmap. */
+static void lead(void)
+{
+    static const uint32_t early[] = { 2, 5 + NI_BODY_GAP + NI_LEAD_POSITIONS - 1, 500 };
+    static const uint32_t late[] = { 2, 5 + NI_BODY_GAP + NI_LEAD_POSITIONS, 500 };
+    static ni_posting p[3];
+    ni_buf with = NI_BUF_INIT, without = NI_BUF_INIT;
+    ni_block b;
+
+    CHECK(ni_posting_lead(early + 1, 2, 5) == 1);
+    CHECK(ni_posting_lead(late + 1, 2, 5) == 0);
+    CHECK(ni_posting_lead(late + 1, 2, 6) == 1);
+    CHECK(ni_posting_lead(early + 1, 0, 5) == 0);      /* no body occurrence */
+    make(p, 3, 10, 1);
+    p[0].lead = p[1].lead = p[2].lead = 0;
+    CHECK_RC(ni_block_encode(&without, p, 3), 0);
+    CHECK(same(p, 3, without.data, without.len));
+    p[2].lead = 1;
+    CHECK_RC(ni_block_encode(&with, p, 3), 0);
+    CHECK(same(p, 3, with.data, with.len));
+    CHECK(with.len == without.len + 1);
+    CHECK_RC(ni_block_open(&b, without.data, without.len), 0);
+    CHECK(b.max_lead == 0 && ni_block_lead(&b, 2) == 0);
+    CHECK_RC(ni_block_open(&b, with.data, with.len), 0);
+    CHECK(b.max_lead == 1 && ni_block_lead(&b, 2) == 1 && ni_block_lead(&b, 1) == 0);
+    ni_buf_free(&with);
+    ni_buf_free(&without);
 }
 
 /* Frequencies above 127 take more than one byte: the general decoding
@@ -263,5 +298,5 @@ static void skipping_positions(void)
     ni_buf_free(&out);
 }
 
-TEST_MAIN(TEST(round_trips), TEST(large_frequencies), TEST(bounds_and_access), TEST(encode_validation),
-          TEST(corruption), TEST(skipping_positions))
+TEST_MAIN(TEST(round_trips), TEST(lead), TEST(large_frequencies), TEST(bounds_and_access),
+          TEST(encode_validation), TEST(corruption), TEST(skipping_positions))

@@ -4,6 +4,7 @@
  * from the code): idf at its edges (df = 1, df = N), a term's score,
  * growth in tf and saturation at idf * (k1 + 1), length normalisation
  * with b = 0 and b = 1, a field no document has, the title weight, and
+ * the lead (lw more body occurrences, not for a term of the title), and
  * the hot-path form with inverted norms agreeing with ni_bm25_term; the
  * proximity of two words (closeness at each distance, in and out of order,
  * at the window's edge, nearest partner, fields apart) and its bonus,
@@ -26,6 +27,7 @@ static ni_bm25 params(double k1, double b, double w, double avg_title, double av
     p.k1 = k1;
     p.b = b;
     p.title_weight = w;
+    p.lead_weight = 1.0;
     p.avg_title = avg_title;
     p.avg_body = avg_body;
     p.docs = 1000;
@@ -63,19 +65,19 @@ static void term_value(void)
     ni_bm25 p = params(1.2, 0.75, 2.0, 10, 200);
     /* norms 0.25 + 0.75 * 0.8 = 0.85 and 0.25 + 0.75 * 1.5 = 1.375;
      * tf' = 2 / 0.85 + 3 / 1.375 = 4.5347593582...; 1.5 * tf' * 2.2 / (tf' + 1.2) */
-    CHECK(near(ni_bm25_term(&p, 1.5, 1, 3, 8, 300), 2.6094740768370013));
+    CHECK(near(ni_bm25_term(&p, 1.5, 1, 3, 0, 8, 300), 2.6094740768370013));
     /* swapping k1 and b gives another value */
     p = params(0.75, 1.2, 2.0, 10, 200);
-    CHECK(!near(ni_bm25_term(&p, 1.5, 1, 3, 8, 300), 2.6094740768370013));
+    CHECK(!near(ni_bm25_term(&p, 1.5, 1, 3, 0, 8, 300), 2.6094740768370013));
     /* b = 1, title weight 0, body twice the average: tf' = 2 / 2 = 1, and
      * 1 * (k1 + 1) / (1 + k1) = 1: the score is idf, whatever k1 */
     p = params(1.2, 1.0, 0.0, 10, 200);
-    CHECK(near(ni_bm25_term(&p, 0.8, 0, 2, 3, 400), 0.8));
+    CHECK(near(ni_bm25_term(&p, 0.8, 0, 2, 0, 3, 400), 0.8));
     p.k1 = 7.5;
-    CHECK(near(ni_bm25_term(&p, 0.8, 0, 2, 3, 400), 0.8));
+    CHECK(near(ni_bm25_term(&p, 0.8, 0, 2, 0, 3, 400), 0.8));
     /* no frequency, no score */
     p = params(1.2, 0.75, 2.0, 10, 200);
-    CHECK(ni_bm25_term(&p, 1.5, 0, 0, 8, 300) == 0);
+    CHECK(ni_bm25_term(&p, 1.5, 0, 0, 0, 8, 300) == 0);
 }
 
 static void monotonic_in_tf(void)
@@ -85,15 +87,15 @@ static void monotonic_in_tf(void)
     uint32_t tf;
     int ok = 1;
     for (tf = 1; tf <= 2000; tf++) {
-        v = ni_bm25_term(&p, 1.5, 0, tf, 10, 200);
+        v = ni_bm25_term(&p, 1.5, 0, tf, 0, 10, 200);
         ok &= v > prev && v < top;
         prev = v;
-        v = ni_bm25_term(&p, 1.5, tf, 1, 10, 200);
-        ok &= v > ni_bm25_term(&p, 1.5, tf - 1, 1, 10, 200);
+        v = ni_bm25_term(&p, 1.5, tf, 1, 0, 10, 200);
+        ok &= v > ni_bm25_term(&p, 1.5, tf - 1, 1, 0, 10, 200);
     }
     CHECK(ok);
     /* saturates at idf * (k1 + 1) */
-    v = ni_bm25_term(&p, 1.5, 0, UINT32_MAX, 10, 200);
+    v = ni_bm25_term(&p, 1.5, 0, UINT32_MAX, 0, 10, 200);
     CHECK(v < top && v > top * (1 - 1e-9));
 }
 
@@ -105,9 +107,9 @@ static void length_normalisation(void)
     int ok = 1;
 
     /* b = 0: length does not matter */
-    v = ni_bm25_term(&p, 1.0, 2, 3, 1, 1);
-    CHECK(v == ni_bm25_term(&p, 1.0, 2, 3, 10, 200));
-    CHECK(v == ni_bm25_term(&p, 1.0, 2, 3, 100000, 4000000));
+    v = ni_bm25_term(&p, 1.0, 2, 3, 0, 1, 1);
+    CHECK(v == ni_bm25_term(&p, 1.0, 2, 3, 0, 10, 200));
+    CHECK(v == ni_bm25_term(&p, 1.0, 2, 3, 0, 100000, 4000000));
     CHECK(ni_bm25_inv_norm(&p, 100000, 200) == 1.0);
     /* b = 1: tf' = tf * avg / len exactly */
     p.b = 1.0;
@@ -115,13 +117,13 @@ static void length_normalisation(void)
     CHECK(near(ni_bm25_inv_norm(&p, 400, 200), 0.5));
     p.title_weight = 0;
     /* tf 1 at a quarter of the average: tf' = 4, 4 * 2.2 / 5.2 */
-    CHECK(near(ni_bm25_term(&p, 1.0, 0, 1, 0, 50), 4 * 2.2 / 5.2));
+    CHECK(near(ni_bm25_term(&p, 1.0, 0, 1, 0, 0, 50), 4 * 2.2 / 5.2));
     /* tf 4 at four times the average: tf' = 1 */
-    CHECK(near(ni_bm25_term(&p, 1.0, 0, 4, 0, 800), 1.0));
+    CHECK(near(ni_bm25_term(&p, 1.0, 0, 4, 0, 0, 800), 1.0));
     /* the longer the field, the lower the score, for any b > 0 */
     for (p.b = 0.25; p.b <= 1.0; p.b += 0.25)
         for (prev = INFINITY, len = 1; len < 5000; len += 7) {
-            v = ni_bm25_term(&p, 1.0, 0, 3, 0, len);
+            v = ni_bm25_term(&p, 1.0, 0, 3, 0, 0, len);
             ok &= v < prev;
             prev = v;
         }
@@ -133,26 +135,52 @@ static void field_nobody_has(void)
 {
     ni_bm25 p = params(1.2, 0.75, 2.0, 0, 200);
     /* tf' = 2 * 2 / 1 = 4: 0.7 * 4 * 2.2 / 5.2 */
-    CHECK(near(ni_bm25_term(&p, 0.7, 2, 0, 5, 0), 1.1846153846153846));
-    CHECK(ni_bm25_term(&p, 0.7, 2, 0, 5, 0) == ni_bm25_term(&p, 0.7, 2, 0, 500, 0));
+    CHECK(near(ni_bm25_term(&p, 0.7, 2, 0, 0, 5, 0), 1.1846153846153846));
+    CHECK(ni_bm25_term(&p, 0.7, 2, 0, 0, 5, 0) == ni_bm25_term(&p, 0.7, 2, 0, 0, 500, 0));
     CHECK(ni_bm25_inv_norm(&p, 5, 0) == 1.0);
-    CHECK(!isnan(ni_bm25_term(&p, 0.7, 2, 0, 0, 0)));
+    CHECK(!isnan(ni_bm25_term(&p, 0.7, 2, 0, 0, 0, 0)));
 }
 
 static void title_weight(void)
 {
     ni_bm25 p = params(1.2, 0.0, 0.0, 10, 200);
     /* weight 0: title occurrences count for nothing */
-    CHECK(ni_bm25_term(&p, 1.0, 5, 0, 10, 200) == 0);
-    CHECK(ni_bm25_term(&p, 1.0, 5, 2, 10, 200) == ni_bm25_term(&p, 1.0, 0, 2, 10, 200));
-    CHECK(ni_bm25_term_inv(&p, 1.0, 5, 0, 1.0, 1.0) == 0);
+    CHECK(ni_bm25_term(&p, 1.0, 5, 0, 0, 10, 200) == 0);
+    CHECK(ni_bm25_term(&p, 1.0, 5, 2, 0, 10, 200) == ni_bm25_term(&p, 1.0, 0, 2, 0, 10, 200));
+    CHECK(ni_bm25_term_inv(&p, 1.0, 5, 0, 0, 1.0, 1.0) == 0);
     /* weight 2 (b = 0): one title occurrence counts as two in the body */
     p.title_weight = 2.0;
-    CHECK(near(ni_bm25_term(&p, 1.0, 1, 0, 10, 200), ni_bm25_term(&p, 1.0, 0, 2, 10, 200)));
-    CHECK(near(ni_bm25_term(&p, 1.0, 1, 0, 10, 200), 2 * 2.2 / 3.2));
+    CHECK(near(ni_bm25_term(&p, 1.0, 1, 0, 0, 10, 200), ni_bm25_term(&p, 1.0, 0, 2, 0, 10, 200)));
+    CHECK(near(ni_bm25_term(&p, 1.0, 1, 0, 0, 10, 200), 2 * 2.2 / 3.2));
     /* weight 3, title and body: tf' = 3 * 2 + 1 = 7 */
     p.title_weight = 3.0;
-    CHECK(near(ni_bm25_term(&p, 1.0, 2, 1, 10, 200), 7 * 2.2 / 8.2));
+    CHECK(near(ni_bm25_term(&p, 1.0, 2, 1, 0, 10, 200), 7 * 2.2 / 8.2));
+}
+
+/* tf' = w * tf_t / norm_t + (tf_b + lw * lead) / norm_b */
+static void lead(void)
+{
+    ni_bm25 p = params(1.2, 0.0, 2.0, 10, 200);
+    /* lw 1, b 0: in the lead is one body occurrence more */
+    CHECK(near(ni_bm25_term(&p, 1.0, 0, 1, 1, 10, 200), 2 * 2.2 / 3.2));
+    CHECK(ni_bm25_term(&p, 1.0, 0, 1, 1, 10, 200) == ni_bm25_term(&p, 1.0, 0, 2, 0, 10, 200));
+    CHECK(near(ni_bm25_term(&p, 1.5, 0, 3, 1, 10, 200), 1.5 * 4 * 2.2 / 5.2));
+    /* a bound may have the lead without a body frequency: tf' = lw */
+    CHECK(near(ni_bm25_term(&p, 1.0, 0, 0, 1, 10, 200), 2.2 / 2.2));
+    /* lw 0.5, b 1, a body twice the average: tf' = (1 + 0.5) / 2 */
+    p.lead_weight = 0.5;
+    p.b = 1.0;
+    CHECK(near(ni_bm25_term(&p, 1.0, 0, 1, 1, 10, 400), 0.75 * 2.2 / 1.95));
+    /* with the title (w 2, title as long as the average): 2 + 0.75 */
+    CHECK(near(ni_bm25_term(&p, 1.0, 1, 1, 1, 10, 400), 2.75 * 2.2 / 3.95));
+    /* lw 0: the lead counts for nothing */
+    p.lead_weight = 0;
+    CHECK(ni_bm25_term(&p, 1.0, 0, 1, 1, 10, 400) == ni_bm25_term(&p, 1.0, 0, 1, 0, 10, 400));
+    /* a document's lead counts only when the term is not in its title */
+    CHECK(ni_bm25_lead(0, 1) == 1);
+    CHECK(ni_bm25_lead(1, 1) == 0);
+    CHECK(ni_bm25_lead(0, 0) == 0);
+    CHECK(ni_bm25_lead(3, 0) == 0);
 }
 
 /* ni_bm25_term_inv with ni_bm25_inv_norm gives ni_bm25_term's score. */
@@ -161,16 +189,18 @@ static void inverted_norms_agree(void)
     ni_bm25 p = params(1.2, 0.75, 2.0, 11.5, 230.25);
     static const uint32_t tfs[] = { 0, 1, 2, 7, 130 }, lens[] = { 1, 5, 11, 12, 230, 231, 5000 };
     size_t a, b, c, d;
+    uint32_t l;
     int ok = 1;
     for (a = 0; a < 5; a++)
         for (b = 0; b < 5; b++)
             for (c = 0; c < 7; c++)
-                for (d = 0; d < 7; d++) {
-                    double it = ni_bm25_inv_norm(&p, lens[c], p.avg_title);
-                    double ib = ni_bm25_inv_norm(&p, lens[d], p.avg_body);
-                    ok &= near(ni_bm25_term_inv(&p, 1.3, tfs[a], tfs[b], it, ib),
-                               ni_bm25_term(&p, 1.3, tfs[a], tfs[b], lens[c], lens[d]));
-                }
+                for (d = 0; d < 7; d++)
+                    for (l = 0; l < 2; l++) {
+                        double it = ni_bm25_inv_norm(&p, lens[c], p.avg_title);
+                        double ib = ni_bm25_inv_norm(&p, lens[d], p.avg_body);
+                        ok &= near(ni_bm25_term_inv(&p, 1.3, tfs[a], tfs[b], l, it, ib),
+                                   ni_bm25_term(&p, 1.3, tfs[a], tfs[b], l, lens[c], lens[d]));
+                    }
     CHECK(ok);
 }
 
@@ -243,5 +273,5 @@ static void proximity_bonus(void)
 }
 
 TEST_MAIN(TEST(idf_values), TEST(term_value), TEST(monotonic_in_tf),
-          TEST(length_normalisation), TEST(field_nobody_has), TEST(title_weight),
+          TEST(length_normalisation), TEST(field_nobody_has), TEST(title_weight), TEST(lead),
           TEST(inverted_norms_agree), TEST(closeness_by_distance), TEST(proximity_bonus))

@@ -135,6 +135,8 @@ static void print_doc_json(const ni_explain_doc *d)
     out_json_num(stdout, d->b);
     fputs(",\"title_weight\":", stdout);
     out_json_num(stdout, d->title_weight);
+    fputs(",\"lead_weight\":", stdout);
+    out_json_num(stdout, d->lead_weight);
     fputc('}', stdout);
 }
 
@@ -172,9 +174,9 @@ static void print_json(const ni_explanation *ex, const char *id, const char *que
         out_json_str(stdout, t.query, t.query_len);
         term_of(&t, &term, &term_len);
         out_json_key_str(stdout, "term", term, term_len);
-        printf(",\"kind\":\"%s\",\"field\":\"%s\",\"tf_title\":%u,\"tf_body\":%u,\"df\":%u,"
-               "\"idf\":", kind_of(&t), t.title_only ? "title" : "any",
-               t.tf_title, t.tf_body, t.df);
+        printf(",\"kind\":\"%s\",\"field\":\"%s\",\"tf_title\":%u,\"tf_body\":%u,"
+               "\"lead\":%s,\"df\":%u,\"idf\":", kind_of(&t), t.title_only ? "title" : "any",
+               t.tf_title, t.tf_body, t.lead ? "true" : "false", t.df);
         out_json_num(stdout, t.idf);
         printf(",\"counted\":%s,\"score\":", t.counted ? "true" : "false");
         out_json_num(stdout, t.score);
@@ -217,13 +219,13 @@ static void cell(const char *s, size_t n, size_t w)
         fputc(' ', stdout);
 }
 
-#define NCOLS 9
+#define NCOLS 10
 static const char *const heads[NCOLS] = { "query", "term", "kind", "field", "tf:title",
-                                          "tf:body", "df", "idf", "score" };
+                                          "tf:body", "lead", "df", "idf", "score" };
 
 /* The cells of a term row: text columns 0-3 point into t, numbers into
  * buf. */
-static void row(const ni_explain_term *t, char buf[5][32], const char *cells[NCOLS],
+static void row(const ni_explain_term *t, char buf[6][32], const char *cells[NCOLS],
                 size_t lens[NCOLS])
 {
     cells[0] = t->query, lens[0] = t->query_len;
@@ -232,12 +234,13 @@ static void row(const ni_explain_term *t, char buf[5][32], const char *cells[NCO
     cells[3] = t->title_only ? "title" : "any";
     snprintf(buf[0], sizeof buf[0], "%u", t->tf_title);
     snprintf(buf[1], sizeof buf[1], "%u", t->tf_body);
-    snprintf(buf[2], sizeof buf[2], "%u", t->df);
-    snprintf(buf[3], sizeof buf[3], "%.4f", t->idf);
+    snprintf(buf[2], sizeof buf[2], "%s", t->lead ? "yes" : "-");
+    snprintf(buf[3], sizeof buf[3], "%u", t->df);
+    snprintf(buf[4], sizeof buf[4], "%.4f", t->idf);
     if (t->counted)
-        snprintf(buf[4], sizeof buf[4], "%.4f", t->score);
+        snprintf(buf[5], sizeof buf[5], "%.4f", t->score);
     else
-        snprintf(buf[4], sizeof buf[4], "-");
+        snprintf(buf[5], sizeof buf[5], "-");
     for (int k = 2; k < NCOLS; k++) {
         if (k >= 4)
             cells[k] = buf[k - 4];
@@ -251,7 +254,7 @@ static void print_terms(const ni_explanation *ex)
 {
     size_t n = ni_explanation_term_count(ex), w[NCOLS], lens[NCOLS], i;
     const char *cells[NCOLS];
-    char buf[5][32], total[32], prox[32];
+    char buf[6][32], total[32], prox[32];
     ni_explain_term t;
     int k;
 
@@ -354,7 +357,8 @@ static void print_human(const ni_explanation *ex, const char *id, const char *qu
     printf("date      %s\n", d.date == NI_DATE_NONE ? "none" : out_date(date, sizeof date, d.date));
     printf("lengths   title %u, body %u (averages %.2f, %.2f over %llu documents)\n",
            d.len_title, d.len_body, d.avg_title, d.avg_body, (unsigned long long)d.docs);
-    printf("bm25f     k1 %g, b %g, title weight %g\n", d.k1, d.b, d.title_weight);
+    printf("bm25f     k1 %g, b %g, title weight %g, lead weight %g\n", d.k1, d.b,
+           d.title_weight, d.lead_weight);
     if (ni_explanation_term_count(ex))
         print_terms(ex);
     if (ni_explanation_reason_count(ex))

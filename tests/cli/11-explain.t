@@ -17,13 +17,13 @@ $ nsearch explain "$DB" продажи билетов ria-1908828530
 > rank      1
 > date      2023-11-11 11:07:00
 > lengths   title 9, body 47 (averages 9.43, 83.57 over 7 documents)
-> bm25f     k1 0.3, b 0.75, title weight 2
+> bm25f     k1 0.3, b 0.75, title weight 4, lead weight 1.5
 >
-> query    term    kind  field  tf:title  tf:body  df     idf   score
-> продажи  продаж  word  any           1        2   2  1.1632  S
-> билетов  билет   word  any           1        2   2  1.1632  S
->                                                 proximity  S
->                                                     total  S
+> query    term    kind  field  tf:title  tf:body  lead  df     idf   score
+> продажи  продаж  word  any           1        2   yes   2  1.1632  S
+> билетов  билет   word  any           1        2   yes   2  1.1632  S
+>                                                       proximity  S
+>                                                           total  S
 !! .
 
 === a partial match says what it lacks; its score counts the words it holds
@@ -38,12 +38,12 @@ $ nsearch explain "$DB" осадков продажи ria-1913493715
 > rank      1
 > date      2023-12-03 19:48:00
 > lengths   title 6, body 31 (averages 9.43, 83.57 over 7 documents)
-> bm25f     k1 0.3, b 0.75, title weight 2
+> bm25f     k1 0.3, b 0.75, title weight 4, lead weight 1.5
 >
-> query    term    kind  field  tf:title  tf:body  df     idf   score
-> осадков  осадк   word  any           1        1   1  1.6740  S
-> продажи  продаж  word  any           0        0   2  1.1632       -
->                                                     total  S
+> query    term    kind  field  tf:title  tf:body  lead  df     idf   score
+> осадков  осадк   word  any           1        1   yes   1  1.6740  S
+> продажи  продаж  word  any           0        0     -   2  1.1632       -
+>                                                           total  S
 >
 > partial   lacks продажи
 
@@ -57,11 +57,11 @@ $ nsearch explain "$DB" осадков продажи --no-partial ria-191349371
 > rank      not among the first 100 hits
 > date      2023-12-03 19:48:00
 > lengths   title 6, body 31 (averages 9.43, 83.57 over 7 documents)
-> bm25f     k1 0.3, b 0.75, title weight 2
+> bm25f     k1 0.3, b 0.75, title weight 4, lead weight 1.5
 >
-> query    term    kind  field  tf:title  tf:body  df     idf  score
-> осадков  осадк   word  any           1        1   1  1.6740      -
-> продажи  продаж  word  any           0        0   2  1.1632      -
+> query    term    kind  field  tf:title  tf:body  lead  df     idf  score
+> осадков  осадк   word  any           1        1   yes   1  1.6740      -
+> продажи  продаж  word  any           0        0     -   2  1.1632      -
 >
 > why not   lacks продажи
 !! .
@@ -69,12 +69,12 @@ $ nsearch explain "$DB" осадков продажи --no-partial ria-191349371
 === a prefix lists the terms the document holds
 $ nsearch explain "$DB" 'рекорд* москве' ria-1913493715 | sed -n '/^query  *term/,$p'
 | s/  +[0-9]+\.[0-9]{4}$/  S/
-> query    term     kind    field  tf:title  tf:body  df     idf   score
-> рекорд*  рекорд   prefix  any           0        1   1  1.6740  S
-> рекорд*  рекордн  prefix  any           1        0   1  1.6740  S
-> москве   москв    word    any           0        1   6  0.0645  S
-> москве   москв    name    any           1        1   4  0.0645  S
->                                                        total  S
+> query    term     kind    field  tf:title  tf:body  lead  df     idf   score
+> рекорд*  рекорд   prefix  any           0        1   yes   1  1.6740  S
+> рекорд*  рекордн  prefix  any           1        0     -   1  1.6740  S
+> москве   москв    word    any           0        1   yes   6  0.0645  S
+> москве   москв    name    any           1        1   yes   4  0.0645  S
+>                                                              total  S
 
 === -n: how deep the rank is looked for
 $ nsearch explain "$DB" продажи билетов ria-1907394827 -n 1 | sed -n '/^match/p;/^rank/p'
@@ -92,8 +92,8 @@ $ nsearch explain "$DB" -- билетов -щелкунчик date:2023-12 ria-1
 
 === rubric: and title:
 $ nsearch explain "$DB" 'title:театр rubric:society' ria-1907394827 | sed -n '/^query  *term/,$p'
-> query        term   kind  field  tf:title  tf:body  df     idf  score
-> title:театр  театр  word  title         1        0   2  1.1632      -
+> query        term   kind  field  tf:title  tf:body  lead  df     idf  score
+> title:театр  театр  word  title         1        0     -   2  1.1632      -
 >
 > why not   not in rubric:society
 
@@ -116,13 +116,13 @@ $ nsearch explain "$DB" выпало рекордное количество о�
 === --json: one object; a phrase's words
 $ nsearch explain --json "$DB" '"продажи билетов"' ria-1907394827
 | s/"score":[0-9.e+-]+/"score":S/g
-> {"id":"ria-1907394827","query":"\"продажи билетов\"","match":"full","score":S,"proximity":0,"rank":2,"mode":"boolean","doc":{"title_len":11,"body_len":29,"date":"2023-11-04 11:15:00","avg_title_len":9.42857,"avg_body_len":83.5714,"docs":7,"k1":0.3,"b":0.75,"title_weight":2},"terms":[{"query":"\"продажи билетов\"","term":"продаж","kind":"phrase","field":"any","tf_title":1,"tf_body":1,"df":2,"idf":1.16315,"counted":true,"score":S},{"query":"\"продажи билетов\"","term":"билет","kind":"phrase","field":"any","tf_title":1,"tf_body":1,"df":2,"idf":1.16315,"counted":true,"score":S}],"reasons":[]}
+> {"id":"ria-1907394827","query":"\"продажи билетов\"","match":"full","score":S,"proximity":0,"rank":2,"mode":"boolean","doc":{"title_len":11,"body_len":29,"date":"2023-11-04 11:15:00","avg_title_len":9.42857,"avg_body_len":83.5714,"docs":7,"k1":0.3,"b":0.75,"title_weight":4,"lead_weight":1.5},"terms":[{"query":"\"продажи билетов\"","term":"продаж","kind":"phrase","field":"any","tf_title":1,"tf_body":1,"lead":true,"df":2,"idf":1.16315,"counted":true,"score":S},{"query":"\"продажи билетов\"","term":"билет","kind":"phrase","field":"any","tf_title":1,"tf_body":1,"lead":true,"df":2,"idf":1.16315,"counted":true,"score":S}],"reasons":[]}
 
 === --json without a match: score and rank null, the reasons
 $ nsearch explain --json "$DB" 'осадков -москва' ria-1913493715
 ? 1
 | s/"doc":\{[^}]*\}/"doc":D/
-> {"id":"ria-1913493715","query":"осадков -москва","match":"none","score":null,"proximity":null,"rank":null,"mode":"boolean","doc":D,"terms":[{"query":"осадков","term":"осадк","kind":"word","field":"any","tf_title":1,"tf_body":1,"df":1,"idf":1.67398,"counted":false,"score":0}],"reasons":[{"kind":"excluded","query":"-москва"}]}
+> {"id":"ria-1913493715","query":"осадков -москва","match":"none","score":null,"proximity":null,"rank":null,"mode":"boolean","doc":D,"terms":[{"query":"осадков","term":"осадк","kind":"word","field":"any","tf_title":1,"tf_body":1,"lead":true,"df":1,"idf":1.67398,"counted":false,"score":0}],"reasons":[{"kind":"excluded","query":"-москва"}]}
 
 === no such document: exit 1
 $ nsearch explain "$DB" осадков nope
