@@ -388,20 +388,26 @@ static int translit_cands(ni_match_ctx *c, const char *norm, size_t len, cands *
 }
 
 /* The words one typo (or two) from norm[0..len): those at the least
- * distance found.  *best_df: the df of the first. */
+ * distance found, the most frequent first.  The first letter is kept by
+ * the walk (typo.h); words one edit away there (ni_typo_first) compete
+ * with those it finds at distance 1, or stand alone when it finds none
+ * («пареля» is «апреля» more often than «пароля»). */
 static int typo_cands(ni_match_ctx *c, const char *norm, size_t len, cands *cs)
 {
     ni_typo_set set;
     size_t i;
+    unsigned best;
     int rc;
 
     memset(&set, 0, sizeof set);
     rc = ni_typo_candidates(&set, c->txn, norm, len, 16);
-    if (rc == 0)        /* the first letter mistyped, when nothing else is near */
-        rc = ni_typo_first(&set, c->txn, norm, len, 16);
-    for (i = 0; rc > 0 && i < set.n && set.cand[i].dist == set.cand[0].dist; i++)
-        if ((rc = keep_frequent(cs, set.cand[i].word, set.cand[i].len, set.cand[i].df)) == 0)
-            rc = 1;
+    best = rc > 0 ? set.cand[0].dist : 1;
+    for (i = 0; rc > 0 && i < set.n && set.cand[i].dist == best; i++)
+        rc = keep_frequent(cs, set.cand[i].word, set.cand[i].len, set.cand[i].df) < 0 ? -1 : 1;
+    if (rc >= 0 && best == 1 && (rc = ni_typo_first(&set, c->txn, norm, len, 16)) > 0)
+        for (i = 0; rc > 0 && i < set.n; i++)
+            rc = keep_frequent(cs, set.cand[i].word, set.cand[i].len, set.cand[i].df) < 0 ? -1
+                                                                                        : 1;
     ni_typo_set_free(&set);
     return rc < 0 ? rc : 0;
 }

@@ -39,6 +39,9 @@ static const struct {
     { "w7", "Прездент компании ушел." },         /* a typo in one document */
     { "w8", "The Sud project, in English." },
     { "w9", "Суд отложил заседание." },
+    { "w10", "Выборы пройдут в апреле, до конца апреля." },
+    { "w11", "Отчет сдадут до 1 апреля." },
+    { "w12", "Смена пароля обязательна." },
 };
 
 static void setup(void)
@@ -312,6 +315,9 @@ static void typos(void)
     /* the first letter, when nothing else is near */
     WORDS("арезидент", "typo:арезидент>президент");
     WORDS("рпезидент", "typo:рпезидент>президент");
+    /* ... and beside the walk's: «пареля» is «апреля» (2 documents) more
+     * often than «пароля» (1) */
+    WORDS("пареля", "typo:пареля>апреля, пароля");
     /* a word in one document (a typo itself) is searched as typed; one
      * 100 times as frequent is only suggested, and not here (2 documents) */
     WORDS("прездент", "-");
