@@ -581,7 +581,7 @@ int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwor
     const char *norm = base + (w->norm_len ? w->norm_off : w->term_off);
     size_t norm_len = w->norm_len ? w->norm_len : w->term_len;
     cands cs;
-    int rc = 0, kind = NI_RESCUE_TYPO, suggest = a->df >= 1, function = 0;
+    int rc = 0, kind = NI_RESCUE_TYPO, function = 0;
 
     *mem = NULL;
     if (a->df >= 1 && r->translit_query && (w->flags & NI_TOKEN_LATIN)) {
@@ -592,10 +592,10 @@ int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwor
         }
         return rc;
     }
-    if (a->df > NI_RESCUE_RARE_DF || (w->flags & (NI_TOKEN_NUMBER | NI_TOKEN_FUNCTION)))
+    if (a->df >= 1 || (w->flags & (NI_TOKEN_NUMBER | NI_TOKEN_FUNCTION)))
         return 0;
     memset(&cs, 0, sizeof cs);
-    if (!suggest && (w->flags & NI_TOKEN_LATIN)) {
+    if (w->flags & NI_TOKEN_LATIN) {
         kind = NI_RESCUE_TRANSLIT;
         rc = translit_cands(c, norm, norm_len, &cs);
     }
@@ -605,14 +605,6 @@ int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwor
     }
     if (rc < 0 || cs.n == 0)
         goto cleanup;
-    if (suggest) {
-        /* searched as typed; the likelier word only suggested */
-        if ((double)cs.df[0] >= NI_RESCUE_SUGGEST * a->df) {
-            cs.n = 1;
-            rc = add_word_rewrite(r, kind, 1, typed, typed_len, at, &cs);
-        }
-        goto cleanup;
-    }
     if ((rc = add_cands(c, an, base + w->term_off, w->term_len, &cs, a, mem, &function)) > 0)
         rc = add_word_rewrite(r, kind, 0, typed, typed_len, at, &cs) < 0 ? -1
              : function ? 2 : 1;
@@ -663,4 +655,63 @@ int ni_rescue_compose(ni_rescue *r, const char *base, size_t len)
     }
     ni_buf_free(&out);
     return rc;
+}
+
+/* Suggestions for the rare words of q's text (at: where it stands in the
+ * query as parsed, SIZE_MAX when not known). */
+static int suggest_text(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *q,
+                        size_t at)
+{
+    ni_qwords ws;
+    size_t i;
+    int rc;
+
+    if ((rc = ni_qwords_read(&ws, an, q->text, q->len, 0)) < 0)
+        goto cleanup;
+    for (i = 0; i < ws.n; i++) {
+        const ni_qword *w = &ws.w[i];
+        const char *norm = (const char *)ws.buf.data + (w->norm_len ? w->norm_off : w->term_off);
+        cands cs;
+        ni_alts a;
+        if (w->flags & (NI_TOKEN_NUMBER | NI_TOKEN_FUNCTION | NI_TOKEN_COMPOUND))
+            continue;
+        if ((rc = ni_qword_alts(c, &ws, i, &a)) < 0)
+            goto cleanup;
+        if (a.df < 1 || a.df > NI_RESCUE_RARE_DF)
+            continue;
+        memset(&cs, 0, sizeof cs);
+        rc = typo_cands(c, norm, w->norm_len ? w->norm_len : w->term_len, &cs);
+        if (rc == 0 && cs.n && (double)cs.df[0] >= NI_RESCUE_SUGGEST * a.df) {
+            cs.n = 1;
+            rc = add_word_rewrite(r, NI_RESCUE_TYPO, 1, q->text + w->start, w->end - w->start,
+                                  at == SIZE_MAX ? SIZE_MAX : at + w->start, &cs);
+        }
+        ni_buf_free(&cs.bytes);
+        if (rc < 0)
+            goto cleanup;
+    }
+cleanup:
+    ni_qwords_free(&ws);
+    return rc;
+}
+
+int ni_rescue_suggest(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *q,
+                      const char *base)
+{
+    size_t i;
+    int rc = 0;
+
+    switch (q->type) {
+    case NI_Q_WORD:
+        if (q->field != NI_QFIELD_ANY)
+            return 0;
+        return suggest_text(r, c, an, q, base ? (size_t)(q->text - base) : SIZE_MAX);
+    case NI_Q_AND:
+    case NI_Q_OR:
+        for (i = 0; i < q->nkids && rc == 0; i++)
+            rc = ni_rescue_suggest(r, c, an, q->kids[i], base);
+        return rc;
+    default:
+        return 0;
+    }
 }

@@ -20,8 +20,9 @@
 #define NI_RESCUE_CANDIDATES 3    /* words a rescued word is searched as, at most */
 #define NI_RESCUE_ENDING 3        /* a transliterated word's ending may differ
                                      in this many key bytes */
-#define NI_RESCUE_RARE_DF 3       /* a word in this many documents or fewer may
-                                     get a suggestion ... */
+#define NI_RESCUE_FEW 3           /* a search with fewer hits than this ... */
+#define NI_RESCUE_RARE_DF 3       /* ... and a word in this many documents or
+                                     fewer may get a suggestion ... */
 #define NI_RESCUE_SUGGEST 100     /* ... of a word this many times as frequent */
 #define NI_LAYOUT_ALONE_DF 2      /* a run switching alone: its words are in this
                                      many documents */
@@ -99,9 +100,8 @@ int ni_rescue_scan(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qnod
  *  - else a word of 5 letters or more, the words one typo away (two from 9
  *    letters; typo.h) with the same first letter, the nearest, then the
  *    most frequent.
- * A word in 1 to NI_RESCUE_RARE_DF documents is searched as typed, and a
- * word one typo away in NI_RESCUE_SUGGEST times as many documents is only
- * suggested.  In a query typed in Latin letters (ni_rescue_scan), a Latin
+ * A word in a document is searched as typed (see ni_rescue_suggest).  In
+ * a query typed in Latin letters (ni_rescue_scan), a Latin
  * word that matches is searched as itself and the Cyrillic words it
  * romanises that are in more documents than it.  The rewrite is recorded in r.  The strings the added terms
  * point to are in *mem (free it with ni_mem_free once the matcher is
@@ -112,6 +112,16 @@ int ni_rescue_scan(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qnod
 int ni_rescue_word(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qwords *ws,
                    size_t i, const char *typed, size_t typed_len, size_t at, ni_alts *a,
                    char **mem);
+
+/*
+ * After a search found fewer than NI_RESCUE_FEW documents: for each plain
+ * word of tree (as ni_rescue_scan reads them) in 1 to NI_RESCUE_RARE_DF
+ * documents, a word one typo away in NI_RESCUE_SUGGEST times as many is
+ * suggested (a rewrite marked suggested; the search stands).  base: the
+ * query as parsed, which the tree's texts point into (or NULL).
+ */
+int ni_rescue_suggest(ni_rescue *r, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *tree,
+                      const char *base);
 
 /* 1 when the word at byte at of the query as parsed was rescued, 2 when
  * a rewrite of it was only suggested, 0 when neither (also for SIZE_MAX). */

@@ -86,6 +86,7 @@ typedef struct builder {
     int and_mode;
     int all_words;             /* NI_SEARCH_ALL_WORDS: no share for long queries */
     int rescue;                /* not NI_SEARCH_EXACT: words matching nothing rescued */
+    size_t unknown;            /* plain words that matched nothing, built so far */
     ni_hits *h;
     int boolean;               /* operators were used */
     size_t words;              /* content words of the last plain AND built */
@@ -171,6 +172,8 @@ static int build_text(builder *b, const ni_qnode *q, int *function_word,
             goto cleanup;
         if (rc == 2 && function_word && ws.n == 1)
             *function_word = 1;     /* rescued as a function word */
+        b->unknown += alts[i].df < 1 && q->type == NI_Q_WORD && !b->h->building_negated &&
+                      !(ws.w[i].flags & NI_TOKEN_FUNCTION);
         for (j = 0; j < alts[i].n; j++)
             if ((rc = keep_term(b->h, alts[i].term[j], alts[i].len[j])) < 0)
                 goto cleanup;
@@ -665,22 +668,89 @@ int ni_search_build(ni_matcher **out, ni_search_built *info, ni_index *idx,
     return rc;
 }
 
-static int evaluate(ni_hits *h, const ni_qnode *tree, const ni_search_options *o)
+/* The rescue of words typed in the wrong keyboard layout (rescue.h), on
+ * the query string: when it switches some, *tree becomes the switched
+ * query's (whose texts point into h->rescue.searched); then whether the
+ * query was typed in Latin letters (ni_rescue_scan). */
+static int rescue_prepare(ni_hits *h, const ni_search_options *o, const char *s, size_t len,
+                         ni_qnode **tree)
+{
+    ni_match_ctx c;
+    ni_analyzer *an;
+    ni_qnode *t2 = NULL;
+    int rc;
+
+    if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
+        return rc;
+    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
+        goto cleanup;
+    ni_analyzer_set_query(an, 1);
+    rc = ni_rescue_layout(&h->rescue, &c, an, s, len);
+    if (rc > 0) {
+        rc = ni_query_parse(&t2, (const char *)h->rescue.layout.data, h->rescue.layout.len);
+        if (rc == NI_ESYNTAX) {    /* the switch made syntax: search as typed */
+            ni_rescue_free(&h->rescue);
+            rc = 0;
+        } else if (rc == 0) {
+            ni_query_free(*tree);
+            *tree = t2;
+            h->qbase = (const char *)h->rescue.layout.data;
+            h->qlen = h->rescue.layout.len;
+        }
+    }
+    if (rc == 0)
+        rc = ni_rescue_scan(&h->rescue, &c, an, *tree);
+    ni_analyzer_set_query(an, 0);
+    ni_index_return_analyzer(h->idx, an);
+cleanup:
+    ni_match_ctx_release(&c);
+    return rc;
+}
+
+/*
+ * Builds *treep into *root.  The query rescue costs a query whose words
+ * all match nothing: the tree is built with it off first, and only when a
+ * plain word matched nothing are the matchers dropped, the query switched
+ * to the other keyboard layout if it was typed in it (*treep replaced),
+ * and built again with words rescued.
+ */
+static int build_rescued(ni_hits *h, builder *b, ni_match_ctx *c, ni_qnode **treep,
+                         const ni_search_options *o, const char *s, size_t len,
+                         ni_matcher **root)
+{
+    int rc;
+    b->rescue = 0;
+    if ((rc = build_tree(b, *treep, root)) < 0 || (o->flags & NI_SEARCH_EXACT) ||
+        b->unknown == 0)
+        return rc;
+    ni_matcher_free(*root);
+    *root = NULL;
+    h->terms.len = 0;
+    if ((rc = rescue_prepare(h, o, s, len, treep)) < 0)
+        return rc;
+    builder_init(b, h, c, o);
+    return build_tree(b, *treep, root);
+}
+
+static int evaluate(ni_hits *h, ni_qnode **treep, const ni_search_options *o, const char *s,
+                    size_t len)
 {
     ni_match_ctx c;
     builder b;
     ni_matcher *root = NULL;
     ni_topk t = { 0 };
     size_t k = o->offset + o->limit;
+    const ni_qnode *tree;
     int rc;
 
     if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
         return rc;
     builder_init(&b, h, &c, o);
-    if (!tree)
+    if (!*treep)
         return 0;
-    if ((rc = build_tree(&b, tree, &root)) < 0)
+    if ((rc = build_rescued(h, &b, &c, treep, o, s, len, &root)) < 0)
         goto cleanup;
+    tree = *treep;
     if (!root)
         goto cleanup;
     if (!k) {
@@ -739,8 +809,11 @@ static int was_rescued(void *arg, const char *text)
            ni_rescue_at(&h->rescue, (size_t)(text - h->qbase)) == 1;
 }
 
-/* Why tree found nothing, into h->why_none (nohits.h). */
-static int why_none(ni_hits *h, const ni_search_options *o, const ni_qnode *tree)
+/* What runs after a search with a context and an analyzer in query mode. */
+typedef int (*after_fn)(ni_hits *h, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *tree);
+
+static int run_after(ni_hits *h, const ni_search_options *o, const ni_qnode *tree,
+                     after_fn fn)
 {
     ni_match_ctx c;
     ni_analyzer *an;
@@ -748,57 +821,29 @@ static int why_none(ni_hits *h, const ni_search_options *o, const ni_qnode *tree
 
     if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
         return rc;
-    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
-        goto cleanup;
-    ni_analyzer_set_query(an, 1);
-    rc = ni_nohits_explain(&h->why_none, &c, an, tree, was_rescued, h);
-    ni_analyzer_set_query(an, 0);
-    ni_index_return_analyzer(h->idx, an);
-    if (rc == 0)
-        rc = ni_buf_putc(&h->why_none, 0);
-cleanup:
-    ni_match_ctx_release(&c);
-    return rc;
-}
-
-/* The rescue of words typed in the wrong keyboard layout (rescue.h), on
- * the query string: when it switches some, *tree becomes the switched
- * query's (whose texts point into h->rescue.searched); then whether the
- * query was typed in Latin letters (ni_rescue_scan). */
-static int rescue_prepare(ni_hits *h, const ni_search_options *o, const char *s, size_t len,
-                         ni_qnode **tree)
-{
-    ni_match_ctx c;
-    ni_analyzer *an;
-    ni_qnode *t2 = NULL;
-    int rc;
-
-    if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
-        return rc;
-    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
-        goto cleanup;
-    ni_analyzer_set_query(an, 1);
-    rc = ni_rescue_layout(&h->rescue, &c, an, s, len);
-    if (rc > 0) {
-        rc = ni_query_parse(&t2, (const char *)h->rescue.layout.data, h->rescue.layout.len);
-        if (rc == NI_ESYNTAX) {    /* the switch made syntax: search as typed */
-            ni_rescue_free(&h->rescue);
-            rc = 0;
-        } else if (rc == 0) {
-            ni_query_free(*tree);
-            *tree = t2;
-            h->qbase = (const char *)h->rescue.layout.data;
-            h->qlen = h->rescue.layout.len;
-        }
+    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) == 0) {
+        ni_analyzer_set_query(an, 1);
+        rc = fn(h, &c, an, tree);
+        ni_analyzer_set_query(an, 0);
+        ni_index_return_analyzer(h->idx, an);
     }
-    if (rc == 0)
-        rc = ni_rescue_scan(&h->rescue, &c, an, *tree);
-    ni_analyzer_set_query(an, 0);
-    ni_index_return_analyzer(h->idx, an);
-cleanup:
     ni_match_ctx_release(&c);
     return rc;
 }
+
+/* Why tree found nothing, into h->why_none (nohits.h). */
+static int why_none(ni_hits *h, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *tree)
+{
+    int rc = ni_nohits_explain(&h->why_none, c, an, tree, was_rescued, h);
+    return rc < 0 ? rc : ni_buf_putc(&h->why_none, 0);
+}
+
+/* Suggestions for the rare words of a query that found little (rescue.h). */
+static int suggest(ni_hits *h, ni_match_ctx *c, ni_analyzer *an, const ni_qnode *tree)
+{
+    return ni_rescue_suggest(&h->rescue, c, an, tree, h->qbase);
+}
+
 
 /* 1 when s has an unbalanced quote or bracket: an odd number of '"', or
  * unequal numbers of ( and ), « and », “ and ”. */
@@ -872,11 +917,12 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     if ((rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0)
         goto cleanup;
     ni_doc_reader_init(&h->rd, idx, h->txn);
-    if (tree && !(o->flags & NI_SEARCH_EXACT) && (rc = rescue_prepare(h, o, s, len, &tree)) < 0)
+    if ((rc = evaluate(h, &tree, o, s, len)) < 0)
         goto cleanup;
-    if ((rc = evaluate(h, tree, o)) < 0)
+    if (tree && !(o->flags & NI_SEARCH_EXACT) && h->total + h->partial_total < NI_RESCUE_FEW &&
+        (rc = run_after(h, o, tree, suggest)) < 0)
         goto cleanup;
-    if (h->total == 0 && h->partial_total == 0 && (rc = why_none(h, o, tree)) < 0)
+    if (h->total == 0 && h->partial_total == 0 && (rc = run_after(h, o, tree, why_none)) < 0)
         goto cleanup;
     if (h->qbase && (rc = ni_rescue_compose(&h->rescue, h->qbase, h->qlen)) < 0)
         goto cleanup;

@@ -340,6 +340,61 @@ static void typos(void)
     }
 }
 
+/* A rare word whose neighbour is NI_RESCUE_SUGGEST (100) times as frequent
+ * is searched as typed and the neighbour suggested, when the search found
+ * fewer than NI_RESCUE_FEW (3) documents. */
+static void suggestion(void)
+{
+    char dir2[] = "/tmp/ni-rescue2-XXXXXX", id[16], cmd[64];
+    ni_index *ix = NULL;
+    int i;
+
+    if (!mkdtemp(dir2))
+        exit(2);
+    CHECK_RC(ni_index_open(&ix, dir2, NULL), 0);
+    for (i = 0; i < 100; i++) {
+        snprintf(id, sizeof id, "p%d", i);
+        tidx_add(ix, id, NULL, i < 2 ? "Заседание, правитльство." : "Заседание, правительство.");
+    }
+    CHECK_RC(ni_index_commit(ix), 0);
+    {
+        ni_search_options o = opts(0);
+        ni_hits *h;
+        ni_rewrite w;
+        const char *q = "правитльство";
+        CHECK_RC(ni_search(&h, ix, q, strlen(q), &o), 0);
+        CHECK(ni_hits_total(h) == 2 && ni_hits_searched(h, NULL) == NULL);
+        /* «правительство» is in 98 documents, 49 times as many: none */
+        CHECK(ni_hits_rewrites(h) == 0);
+        ni_hits_free(h);
+        tidx_add(ix, "p0", NULL, "Заседание, правительство.");   /* now 99 to 1 */
+        CHECK_RC(ni_index_commit(ix), 0);
+        CHECK_RC(ni_search(&h, ix, q, strlen(q), &o), 0);
+        CHECK(ni_hits_total(h) == 1 && ni_hits_rewrites(h) == 0);
+        ni_hits_free(h);
+        tidx_add(ix, "p100", NULL, "Заседание, правительство.");  /* 100 to 1 */
+        CHECK_RC(ni_index_commit(ix), 0);
+        CHECK_RC(ni_search(&h, ix, q, strlen(q), &o), 0);
+        CHECK(ni_hits_total(h) == 1 && ni_hits_searched(h, NULL) == NULL);
+        CHECK(ni_hits_rewrites(h) == 1 && ni_hits_rewrite(h, 0, &w) == 0 && w.suggested &&
+              w.kind == NI_RESCUE_TYPO && w.to_len == strlen("правительство") &&
+              !memcmp(w.to, "правительство", w.to_len));
+        ni_hits_free(h);
+        /* with three hits or more, none */
+        tidx_add(ix, "p1", NULL, "Заседание, правитльство.");
+        tidx_add(ix, "p200", NULL, "Заседание, правитльство, правитльство.");
+        tidx_add(ix, "p201", NULL, "правитльство");
+        CHECK_RC(ni_index_commit(ix), 0);
+        CHECK_RC(ni_search(&h, ix, q, strlen(q), &o), 0);
+        CHECK(ni_hits_total(h) == 3 && ni_hits_rewrites(h) == 0);
+        ni_hits_free(h);
+    }
+    ni_index_close(ix);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir2);
+    if (system(cmd) != 0)
+        CHECK(0);
+}
+
 /* Clean queries, every word known: the same hits and scores with rescue
  * on and off. */
 static void clean_same(void)
@@ -377,5 +432,5 @@ static void cleanup_all(void)
 }
 
 TEST_MAIN(TEST(layout_switch), TEST(gate), TEST(whole_query), TEST(short_runs),
-          TEST(unbalanced), TEST(translit), TEST(typos), TEST(clean_same),
+          TEST(unbalanced), TEST(translit), TEST(typos), TEST(suggestion), TEST(clean_same),
           TEST(cleanup_all))
