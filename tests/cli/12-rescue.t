@@ -52,3 +52,13 @@ $ nsearch query "$DB" 'жжжжжжжжжжжжжжжжжжжжжжжжжжжж�
 $ nsearch query "$DB" 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж OR'
 ? 2
 ! ^nsearch: bad query 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж O\.\.\.': OR without a right operand at 59$
+
+=== a transliterated word is searched as the Cyrillic word
+$ nsearch query "$DB" shchelkunchik -n 0
+! ^showing results for «щелкунчик» \(shchelkunchik → щелкунчик, transliteration\); search for shchelkunchik exactly: --exact$
+! ^0 hits of 2 \(all words\)
+
+=== a typo is searched as the word one edit away
+$ nsearch query "$DB" щелкунчек --json -n 0
+| s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
+> {"total":2,"returned":0,"ms":M,"mode":"all words","searched":"щелкунчик","rewrites":[{"kind":"typo","from":"щелкунчек","to":"щелкунчик","suggested":false}]}
