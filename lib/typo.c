@@ -272,6 +272,20 @@ static int by_rank(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/* Sorts the candidates found (by_rank), keeps the best max, points their
+ * words into the set's bytes; returns their number. */
+static int rank_and_keep(ni_typo_set *out, size_t max)
+{
+    size_t i;
+    if (out->n > 1)
+        qsort(out->cand, out->n, sizeof *out->cand, by_rank);
+    if (out->n > max)
+        out->n = max;
+    for (i = 0; i < out->n; i++)
+        out->cand[i].word = (const char *)out->bytes.data + out->cand[i].off;
+    return (int)out->n;
+}
+
 int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max)
 {
     ni_cursor *c = NULL;
@@ -299,13 +313,7 @@ int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len
     if ((rc = ni_cursor_open(&c, t, NI_T_WORDS)) < 0 ||
         (rc = walk_keys(out, w, c, word, len0)) < 0)
         goto cleanup;
-    if (out->n > 1)
-        qsort(out->cand, out->n, sizeof *out->cand, by_rank);
-    if (out->n > max)
-        out->n = max;
-    for (i = 0; i < out->n; i++)
-        out->cand[i].word = (const char *)out->bytes.data + out->cand[i].off;
-    rc = (int)out->n;
+    rc = rank_and_keep(out, max);
 cleanup:
     if (rc < 0)
         out->n = 0;
@@ -332,7 +340,7 @@ int ni_typo_first(ni_typo_set *out, ni_txn *t, const char *word, size_t len, siz
 {
     uint32_t q[MAX_QUERY];
     unsigned char b[NI_WORD_MAX_BYTES + 8];
-    size_t i, l0, l1, rest;
+    size_t l0, l1, rest;
     uint32_t lo, hi, c;
     int n, rc = 0;
 
@@ -379,13 +387,7 @@ done:
         out->n = 0;
         return rc;
     }
-    if (out->n > 1)
-        qsort(out->cand, out->n, sizeof *out->cand, by_rank);
-    if (out->n > max)
-        out->n = max;
-    for (i = 0; i < out->n; i++)
-        out->cand[i].word = (const char *)out->bytes.data + out->cand[i].off;
-    return (int)out->n;
+    return rank_and_keep(out, max);
 }
 
 void ni_typo_set_free(ni_typo_set *s)

@@ -42,9 +42,7 @@ static void setup(void)
     size_t i;
     if (idx)
         return;
-    if (!mkdtemp(dir))
-        exit(2);
-    CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
+    idx = tidx_open_temp(dir);
     for (i = 0; i < sizeof docs / sizeof docs[0]; i++)
         tidx_add(idx, docs[i].id, NULL, docs[i].text);
     CHECK_RC(ni_index_commit(idx), 0);
@@ -214,11 +212,8 @@ static void one_saturation(void)
 
 static void teardown(void)
 {
-    char cmd[200];
-    ni_index_close(idx);
+    tidx_close_remove(idx, dir);
     idx = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    CHECK(system(cmd) == 0);
 }
 
 TEST_MAIN(TEST(case_forms), TEST(compounds_and_phrases), TEST(prefixes), TEST(highlights),

@@ -10,6 +10,7 @@
 
 #include "newsindex.h"
 #include "test.h"
+#include "testidx.h"
 
 static char dir[] = "/tmp/ni-nohits-XXXXXX";
 static ni_index *idx;
@@ -34,9 +35,7 @@ static void setup(void)
 {
     if (idx)
         return;
-    if (!mkdtemp(dir))
-        exit(2);
-    CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
+    idx = tidx_open_temp(dir);
     add("a", "Экономика", "2023-03-01", "Курс рубля вырос.");
     add("b", "Спорт", "2023-05-20", "Сборная выиграла матч.");
     add("c", NULL, NULL, "Путин встретился с Медведевым.");
@@ -119,12 +118,8 @@ static void lower_case_or(void)
 
 static void cleanup_all(void)
 {
-    char cmd[128];
-    ni_index_close(idx);
+    tidx_close_remove(idx, dir);
     idx = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        CHECK(0);
 }
 
 TEST_MAIN(TEST(unknown_words), TEST(filters), TEST(lower_case_or), TEST(cleanup_all))

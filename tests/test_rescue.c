@@ -49,9 +49,7 @@ static void setup(void)
     size_t i;
     if (idx)
         return;
-    if (!mkdtemp(dir))
-        exit(2);
-    CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
+    idx = tidx_open_temp(dir);
     for (i = 0; i < sizeof docs / sizeof docs[0]; i++)
         tidx_add(idx, docs[i].id, NULL, docs[i].text);
     CHECK_RC(ni_index_commit(idx), 0);
@@ -345,13 +343,10 @@ static void typos(void)
  * fewer than NI_RESCUE_FEW (3) documents. */
 static void suggestion(void)
 {
-    char dir2[] = "/tmp/ni-rescue2-XXXXXX", id[16], cmd[64];
-    ni_index *ix = NULL;
+    char dir2[] = "/tmp/ni-rescue2-XXXXXX", id[16];
+    ni_index *ix = tidx_open_temp(dir2);
     int i;
 
-    if (!mkdtemp(dir2))
-        exit(2);
-    CHECK_RC(ni_index_open(&ix, dir2, NULL), 0);
     for (i = 0; i < 100; i++) {
         snprintf(id, sizeof id, "p%d", i);
         tidx_add(ix, id, NULL, i < 2 ? "Заседание, правитльство." : "Заседание, правительство.");
@@ -389,10 +384,7 @@ static void suggestion(void)
         CHECK(ni_hits_total(h) == 3 && ni_hits_rewrites(h) == 0);
         ni_hits_free(h);
     }
-    ni_index_close(ix);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir2);
-    if (system(cmd) != 0)
-        CHECK(0);
+    tidx_close_remove(ix, dir2);
 }
 
 /* Clean queries, every word known: the same hits and scores with rescue
@@ -423,12 +415,8 @@ static void clean_same(void)
 
 static void cleanup_all(void)
 {
-    char cmd[128];
-    ni_index_close(idx);
+    tidx_close_remove(idx, dir);
     idx = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        CHECK(0);
 }
 
 TEST_MAIN(TEST(layout_switch), TEST(gate), TEST(whole_query), TEST(short_runs),

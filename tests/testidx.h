@@ -9,8 +9,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "newsindex.h"
+
+/* A new index in a new directory made from the template dir (its XXXXXX
+ * replaced); exits when that fails. */
+static inline ni_index *tidx_open_temp(char *dir)
+{
+    ni_index *idx = NULL;
+    if (!mkdtemp(dir) || ni_index_open(&idx, dir, NULL) < 0) {
+        fprintf(stderr, "cannot make an index in %s\n", dir);
+        exit(2);
+    }
+    return idx;
+}
+
+/* Closes idx and removes its directory. */
+static inline void tidx_close_remove(ni_index *idx, const char *dir)
+{
+    char cmd[256];
+    ni_index_close(idx);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
 
 /* Adds a document with id, title (may be NULL) and text. */
 static inline void tidx_add(ni_index *to, const char *id, const char *title, const char *text)
