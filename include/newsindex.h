@@ -534,15 +534,22 @@ NI_API const char *ni_hits_notice(const ni_hits *hits);
 
 /*
  * Query rescue.  A query word that matches nothing in the index (none of
- * the terms it would be searched by is in the lexicon) may have been typed
- * in the wrong keyboard layout («vjcrdf» for «москва», «руддщ» for «hello»),
- * transliterated, or with a typo.  Unless NI_SEARCH_EXACT is set, such a
- * word is searched as the word(s) the index has that it most likely meant,
- * and the cursor says so: the query as searched and one rewrite per word.
- * Only words that match nothing are rewritten, and only into words the
+ * the terms it would be searched by is in a live document) may have been
+ * typed in the wrong keyboard layout («vjcrdf» for «москва», «руддщ» for
+ * «hello»), transliterated («navalny», «shchukin»), or with a typo
+ * («президнет»).  Unless NI_SEARCH_EXACT is set, such a word is searched
+ * as the word(s) the index has that it most likely meant (up to three,
+ * scored as one word), and the cursor says so: the query as searched and
+ * one rewrite per word.  A query typed in the other layout is switched
+ * whole; in a query typed in Latin letters, the Latin words the index has
+ * are searched beside their more frequent Cyrillic words too.  Only queries
+ * with a word that matches nothing are rewritten, and only into words the
  * index has: a query whose words all match is searched exactly as typed,
- * with the same hits and scores as with NI_SEARCH_EXACT.  Quoted phrases
- * and field values (title:, rubric:) are not rescued.
+ * with the same hits and scores as with NI_SEARCH_EXACT.  When a search
+ * finds fewer than three documents, a word in 1 to 3 documents with a word
+ * one typo away in 100 times as many gets that word suggested (a rewrite
+ * marked suggested; the search is as typed).  Quoted phrases and field
+ * values (title:, rubric:) are not rescued.
  */
 #define NI_RESCUE_LAYOUT   1 /**< typed with the other keyboard layout on (ЙЦУКЕН/QWERTY) */
 #define NI_RESCUE_TRANSLIT 2 /**< Cyrillic word typed in Latin letters */
