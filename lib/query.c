@@ -531,3 +531,45 @@ int ni_query_parse(ni_qnode **out, const char *query, size_t len)
     }
     return 0;
 }
+
+/* 1 when s has an unbalanced quote or bracket: an odd number of '"', or
+ * unequal numbers of ( and ), « and », “ and ”. */
+static int unbalanced(const char *s, size_t len)
+{
+    size_t i;
+    long quotes = 0, paren = 0, guil = 0, curly = 0;
+    for (i = 0; i < len; i++) {
+        quotes += s[i] == '"';
+        paren += (s[i] == '(') - (s[i] == ')');
+        if (i + 1 < len && !memcmp(s + i, "\u00ab", 2))
+            guil++;
+        else if (i + 1 < len && !memcmp(s + i, "\u00bb", 2))
+            guil--;
+        else if (i + 2 < len && !memcmp(s + i, "\u201c", 3))
+            curly++;
+        else if (i + 2 < len && !memcmp(s + i, "\u201d", 3))
+            curly--;
+    }
+    return quotes % 2 || paren || guil || curly;
+}
+
+int ni_query_parse_lenient(ni_qnode **out, const char *s, size_t len, ni_buf *lenient)
+{
+    static const char *const marks[] = { "\"", "(", ")", "\u00ab", "\u00bb", "\u201c",
+                                         "\u201d" };
+    size_t i, j;
+    int rc = ni_query_parse(out, s, len);
+    if (rc != NI_ESYNTAX || !unbalanced(s, len))
+        return rc;
+    lenient->len = 0;
+    if ((rc = ni_buf_put(lenient, s, len)) < 0)
+        return rc;
+    for (i = 0; i < len; i++)
+        for (j = 0; j < sizeof marks / sizeof marks[0]; j++) {
+            size_t n = strlen(marks[j]);
+            if (i + n <= len && !memcmp(s + i, marks[j], n))
+                memset(lenient->data + i, ' ', n);
+        }
+    rc = ni_query_parse(out, (const char *)lenient->data, len);
+    return rc < 0 ? rc : 1;
+}

@@ -72,4 +72,13 @@ typedef struct ni_qnode {
 int ni_query_parse(ni_qnode **out, const char *query, size_t len);
 void ni_query_free(ni_qnode *q);
 
+/*
+ * ni_query_parse, and when that is NI_ESYNTAX and s has an unbalanced
+ * quote or bracket (an odd number of '"', unequal numbers of ( and ), « and
+ * », “ and ”: pasted text, mostly), again with its quotes and brackets as
+ * spaces, copied into *lenient (the tree's texts then point into it):
+ * returns 1 then, 0 when s parsed as it is, <0 on error.
+ */
+int ni_query_parse_lenient(ni_qnode **out, const char *s, size_t len, ni_buf *lenient);
+
 #endif

@@ -1,9 +1,13 @@
 /*
- * rescue.c - query rescue (rescue.h): words typed in the wrong keyboard
+ * rescue.c - query rescue (rescue.h).  Words typed in the wrong keyboard
  * layout are switched on the raw query, before it is parsed, since the
  * keys ` [ ] ; ' , . type letters on ЙЦУКЕН and the parser would cut a word
- * there.  Decides with the lexicon through qword.c; maps keys with
- * kblayout.c.  Builds no matchers.
+ * there (kblayout.c maps the keys).  A word that matches nothing gets its
+ * candidates from the surface-word lexicon (words.c): the Cyrillic words
+ * its transliteration key stands for (translit.c), or the words a typo
+ * away (typo.c); their terms join the word's (qword.c).  Records every
+ * rewrite and composes the query as searched.  Decides with the lexicon
+ * only; builds no matchers and runs no search.
  */
 #include <stdint.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /*
- * search.c - running a query against a snapshot of the index and handing
- * out the hits.
+ * search.c - running a query against a snapshot of the index into a
+ * cursor of hits (hits.c hands them out).
  *
  * The query string is parsed (query.c) into a tree; its words and phrases
  * are analysed with the index-time analyzer and the tree becomes a tree of
@@ -26,6 +26,12 @@
  * result never repeat or skip a hit.  The same builder gives explain.c the
  * matchers of a query (ni_search_build), showing it each one as it is
  * made.
+ * The query rescue (rescue.h) costs a query nothing unless a plain word of
+ * it matches nothing: the tree is built without it first, and only then
+ * built again, switched to the other keyboard layout when it was typed in
+ * it, with its words rescued.  A query with an unbalanced quote or bracket
+ * is parsed as words (query.h); after a search that found nothing, why
+ * (nohits.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,48 +39,20 @@
 
 #include "analyzer.h"
 #include "error.h"
+#include "hits.h"
 #include "index.h"
 #include "layout.h"
 #include "match.h"
 #include "mem.h"
-#include "prox.h"
 #include "nohits.h"
+#include "prox.h"
+#include "query.h"
 #include "qword.h"
 #include "rescue.h"
-#include "query.h"
 #include "search.h"
-#include "snippet.h"
 #include "term.h"
 #include "topk.h"
 
-struct ni_hits {
-    ni_index *idx;
-    ni_txn *txn;
-    ni_doc_reader rd;          /* stored fields of txn's snapshot */
-    ni_result *res;
-    size_t nres, next, offset;
-    uint64_t total;
-    ni_buf terms;              /* terms to highlight: be16 length + bytes */
-    char mode[64];             /* how plain words were combined */
-    char notice[160];          /* e.g. a capped prefix expansion */
-    ni_doc cur;                /* the hit last returned */
-    uint32_t cur_doc;
-    int have_cur, cur_full;    /* cur_full: cur has every field (in rd) */
-    int ids_only;
-    int building_negated;      /* building a NOT branch: no highlight terms */
-    int total_approx;          /* pruning skipped documents: total is a bound */
-    int has_partial;           /* res[nstrict..nres) are partial matches */
-    size_t nstrict;
-    uint64_t partial_total;    /* documents matching only partly */
-    int cur_partial;           /* the hit last returned is one of them */
-    uint64_t headers_only, windows; /* see ni_hits_pruning */
-    ni_buf snip_text, snip_ranges;
-    ni_rescue rescue;          /* what the query rescue rewrote */
-    ni_buf why_none;           /* why nothing matched (NUL-terminated) */
-    ni_buf lenient;            /* the query without its quotes and brackets */
-    const char *qbase;         /* the query as parsed (texts of the tree) */
-    size_t qlen;
-};
 
 /* ---- from the query tree to matchers ----------------------------------- */
 
@@ -784,21 +762,6 @@ cleanup:
     return rc;
 }
 
-void ni_hits_free(ni_hits *h)
-{
-    if (!h)
-        return;
-    ni_doc_reader_release(&h->rd);
-    ni_txn_abort(h->txn);
-    ni_buf_free(&h->terms);
-    ni_buf_free(&h->snip_text);
-    ni_buf_free(&h->snip_ranges);
-    ni_rescue_free(&h->rescue);
-    ni_buf_free(&h->why_none);
-    ni_buf_free(&h->lenient);
-    ni_mem_free(h->res);
-    ni_mem_free(h);
-}
 
 /* Whether the rescue searched the word at text of the query as parsed as
  * other words (ni_nohits_rescued_fn). */
@@ -845,54 +808,18 @@ static int suggest(ni_hits *h, ni_match_ctx *c, ni_analyzer *an, const ni_qnode 
 }
 
 
-/* 1 when s has an unbalanced quote or bracket: an odd number of '"', or
- * unequal numbers of ( and ), « and », “ and ”. */
-static int unbalanced(const char *s, size_t len)
-{
-    size_t i;
-    long quotes = 0, paren = 0, guil = 0, curly = 0;
-    for (i = 0; i < len; i++) {
-        quotes += s[i] == '"';
-        paren += (s[i] == '(') - (s[i] == ')');
-        if (i + 1 < len && !memcmp(s + i, "\u00ab", 2))
-            guil++;
-        else if (i + 1 < len && !memcmp(s + i, "\u00bb", 2))
-            guil--;
-        else if (i + 2 < len && !memcmp(s + i, "\u201c", 3))
-            curly++;
-        else if (i + 2 < len && !memcmp(s + i, "\u201d", 3))
-            curly--;
-    }
-    return quotes % 2 || paren || guil || curly;
-}
-
 /* The query parsed into *tree; one with an unbalanced quote or bracket
- * (pasted text, mostly) is parsed as words, its quotes and brackets made
- * spaces in h->lenient, with a notice. */
+ * (pasted text, mostly) is parsed as words, with a notice (query.h). */
 static int parse(ni_hits *h, const char *s, size_t len, ni_qnode **tree)
 {
-    static const char *const marks[] = { "\"", "(", ")", "\u00ab", "\u00bb", "\u201c",
-                                         "\u201d" };
-    size_t i, j;
-    int rc = ni_query_parse(tree, s, len);
-    h->qbase = s;
+    int rc = ni_query_parse_lenient(tree, s, len, &h->lenient);
+    if (rc < 0)
+        return rc;
+    h->qbase = rc ? (const char *)h->lenient.data : s;
     h->qlen = len;
-    if (rc != NI_ESYNTAX || !unbalanced(s, len))
-        return rc;
-    h->qbase = NULL;
-    if ((rc = ni_buf_put(&h->lenient, s, len)) < 0)
-        return rc;
-    for (i = 0; i < len; i++)
-        for (j = 0; j < sizeof marks / sizeof marks[0]; j++) {
-            size_t n = strlen(marks[j]);
-            if (i + n <= len && !memcmp(s + i, marks[j], n))
-                memset(h->lenient.data + i, ' ', n);
-        }
-    if ((rc = ni_query_parse(tree, (const char *)h->lenient.data, len)) < 0)
-        return rc;
-    h->qbase = (const char *)h->lenient.data;
-    snprintf(h->notice, sizeof h->notice,
-             "an unbalanced quote or bracket: the query was searched as plain words");
+    if (rc)
+        snprintf(h->notice, sizeof h->notice,
+                 "an unbalanced quote or bracket: the query was searched as plain words");
     return 0;
 }
 
@@ -935,164 +862,4 @@ cleanup:
     }
     *out = h;
     return 0;
-}
-
-int ni_hits_next(ni_hits *h, ni_hit *out)
-{
-    ni_doc d;
-    const ni_result *r;
-    int rc;
-
-    if (!h || !out)
-        return ni_error(NI_EINVAL, "ni_hits_next: NULL argument");
-    if (h->next >= h->nres)
-        return NI_DONE;
-    r = &h->res[h->next];
-    h->have_cur = 0;
-    if ((rc = h->ids_only ? ni_doc_reader_head(&h->rd, r->doc, &d)
-                     : ni_doc_reader_get(&h->rd, r->doc, &d)) < 0)
-        return rc;
-    h->cur_full = !h->ids_only;
-    h->cur = d;
-    h->cur_doc = r->doc;
-    h->have_cur = 1;
-    h->cur_partial = h->has_partial && h->next >= h->nstrict;
-    h->next++;
-    out->rank = h->next;
-    out->score = r->score;
-    out->id = d.id;
-    out->id_len = d.id_len;
-    out->url = d.url;
-    out->url_len = d.url_len;
-    out->rubric = d.rubric;
-    out->rubric_len = d.rubric_len;
-    out->title = d.title;
-    out->title_len = d.title_len;
-    out->date = d.date;
-    return 0;
-}
-
-const char *ni_hits_parsed(const ni_hits *h, size_t *len)
-{
-    *len = h->qbase ? h->qlen : 0;
-    return h->qbase ? h->qbase : "";
-}
-
-ni_txn *ni_hits_txn(const ni_hits *h)
-{
-    return h->txn;
-}
-
-uint64_t ni_hits_total(const ni_hits *h)
-{
-    return h ? h->total : 0;
-}
-
-uint64_t ni_hits_partial_total(const ni_hits *h)
-{
-    return h ? h->partial_total : 0;
-}
-
-int ni_hits_is_partial(const ni_hits *h)
-{
-    return h && h->have_cur && h->cur_partial;
-}
-
-void ni_hits_pruning(const ni_hits *h, uint64_t *headers_only, uint64_t *windows)
-{
-    *headers_only = h->headers_only;
-    *windows = h->windows;
-}
-
-int ni_hits_total_is_exact(const ni_hits *h)
-{
-    return h ? !h->total_approx : 1;
-}
-
-const char *ni_hits_mode(const ni_hits *h)
-{
-    return h ? h->mode : "";
-}
-
-const char *ni_hits_notice(const ni_hits *h)
-{
-    return h && h->notice[0] ? h->notice : NULL;
-}
-
-int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
-{
-    ni_analyzer *an;
-    const char *text;
-    size_t len;
-    int rc;
-
-    if (!out || !h)
-        return ni_error(NI_EINVAL, "ni_hits_snippet: NULL argument");
-    memset(out, 0, sizeof *out);
-    if (!h->have_cur)
-        return ni_error(NI_EINVAL, "ni_hits_snippet: no current hit");
-    {
-        ni_doc full = h->cur;
-        if (!h->cur_full && (rc = ni_doc_reader_get(&h->rd, h->cur_doc, &full)) < 0)
-            return rc;
-        text = full.text;
-        len = full.text_len;
-        if (!text || !len) {
-            text = full.title;
-            len = full.title_len;
-        }
-    }
-    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
-        return rc;
-    rc = ni_snippet_make(an, text, len, &h->terms, max_chars, &h->snip_text,
-                         &h->snip_ranges);
-    ni_index_return_analyzer(h->idx, an);
-    if (rc < 0)
-        return rc;
-    out->text = (const char *)h->snip_text.data;
-    out->len = h->snip_text.len;
-    out->ranges = (const size_t *)(void *)h->snip_ranges.data;
-    out->nranges = h->snip_ranges.len / (2 * sizeof(size_t));
-    if (!out->text)
-        out->text = "";
-    return 0;
-}
-
-size_t ni_hits_rewrites(const ni_hits *h)
-{
-    return h ? h->rescue.n : 0;
-}
-
-int ni_hits_rewrite(const ni_hits *h, size_t i, ni_rewrite *out)
-{
-    const ni_rewrite_at *w;
-    const char *base;
-    if (!h || !out || i >= h->rescue.n)
-        return ni_error(NI_EINVAL, "no rewrite %zu", i);
-    w = &h->rescue.rw[i];
-    base = (const char *)h->rescue.text.data;
-    out->kind = w->kind;
-    out->suggested = w->suggested;
-    out->from = base + w->from_off;
-    out->from_len = w->from_len;
-    out->to = base + w->to_off;
-    out->to_len = w->to_len;
-    return 0;
-}
-
-const char *ni_hits_searched(const ni_hits *h, size_t *len)
-{
-    if (!h || !h->rescue.rewritten) {
-        if (len)
-            *len = 0;
-        return NULL;
-    }
-    if (len)
-        *len = h->rescue.searched.len;
-    return (const char *)h->rescue.searched.data;
-}
-
-const char *ni_hits_why_none(const ni_hits *h)
-{
-    return h && h->why_none.len ? (const char *)h->why_none.data : NULL;
 }

@@ -1,0 +1,42 @@
+/*
+ * hits.h - the result cursor of a search (ni_hits, hits.c), as search.c
+ * fills it and its accessors read it.  Internal: the public API sees an
+ * opaque ni_hits (newsindex.h).
+ */
+#ifndef NI_HITS_H
+#define NI_HITS_H
+
+#include "index.h"
+#include "rescue.h"
+#include "topk.h"
+
+struct ni_hits {
+    ni_index *idx;
+    ni_txn *txn;
+    ni_doc_reader rd;          /* stored fields of txn's snapshot */
+    ni_result *res;
+    size_t nres, next, offset;
+    uint64_t total;
+    ni_buf terms;              /* terms to highlight: be16 length + bytes */
+    char mode[64];             /* how plain words were combined */
+    char notice[160];          /* e.g. a capped prefix expansion */
+    ni_doc cur;                /* the hit last returned */
+    uint32_t cur_doc;
+    int have_cur, cur_full;    /* cur_full: cur has every field (in rd) */
+    int ids_only;
+    int building_negated;      /* building a NOT branch: no highlight terms */
+    int total_approx;          /* pruning skipped documents: total is a bound */
+    int has_partial;           /* res[nstrict..nres) are partial matches */
+    size_t nstrict;
+    uint64_t partial_total;    /* documents matching only partly */
+    int cur_partial;           /* the hit last returned is one of them */
+    uint64_t headers_only, windows; /* see ni_hits_pruning */
+    ni_buf snip_text, snip_ranges;
+    ni_rescue rescue;          /* what the query rescue rewrote */
+    ni_buf why_none;           /* why nothing matched (NUL-terminated) */
+    ni_buf lenient;            /* the query without its quotes and brackets */
+    const char *qbase;         /* the query as parsed (texts of the tree) */
+    size_t qlen;
+};
+
+#endif
