@@ -186,6 +186,39 @@ const char *cli_errdetail(int rc)
     return msg && *msg ? msg : ni_strerror(rc);
 }
 
+int cli_search_opt(cli_args *a, int key, ni_search_options *so)
+{
+    switch (key) {
+    case OPT_LIMIT:
+        return cli_parse_size(a, a->value, &so->limit) < 0 ? -1 : 1;
+    case OPT_OFFSET:
+        return cli_parse_size(a, a->value, &so->offset) < 0 ? -1 : 1;
+    case OPT_OR:
+        so->default_or = 1;
+        return 1;
+    case OPT_ALL_WORDS:
+        so->flags |= NI_SEARCH_ALL_WORDS;
+        return 1;
+    case OPT_NO_PARTIAL:
+        so->flags |= NI_SEARCH_NO_PARTIAL;
+        return 1;
+    case OPT_EXACT:
+        so->flags |= NI_SEARCH_EXACT;
+        return 1;
+    case OPT_SORT:
+        if (strcmp(a->value, "relevance") == 0) {
+            so->sort = NI_SORT_RELEVANCE;
+        } else if (strcmp(a->value, "date") == 0) {
+            so->sort = NI_SORT_DATE;
+        } else {
+            cli_usage_error(a, "--sort must be 'relevance' or 'date', not '%s'", a->value);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 void cli_bad_query(const char *query, int rc)
 {
     size_t n = 0, chars = 0, len = strlen(query);

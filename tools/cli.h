@@ -143,6 +143,20 @@ int cli_usage_error(const cli_args *a, const char *fmt, ...)
  * *out; prints a usage error and returns -1 when it is not one. */
 int cli_parse_size(const cli_args *a, const char *s, size_t *out);
 
+/* The search options query and explain share, as keys and cli_opt rows
+ * (put CLI_SEARCH_OPTS in a subcommand's table). */
+enum {
+    OPT_LIMIT = 900, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_EXACT
+};
+#define CLI_SEARCH_OPTS \
+    { "-n|--limit", OPT_LIMIT, 1 }, { "--offset", OPT_OFFSET, 1 }, { "--or", OPT_OR, 0 }, \
+    { "--all-words", OPT_ALL_WORDS, 0 }, { "--no-partial", OPT_NO_PARTIAL, 0 }, \
+    { "--sort", OPT_SORT, 1 }, { "--exact", OPT_EXACT, 0 }
+
+/* Applies option key (the value of the last option in a) to *so: 1 when key
+ * is one of the search options, 0 when not, -1 after a usage error. */
+int cli_search_opt(cli_args *a, int key, ni_search_options *so);
+
 /* Prints "nsearch: <message>" to stderr. */
 void cli_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 

@@ -36,18 +36,14 @@ static const char usage[] =
     "                    matches\n"
     "      --no-partial  no partial matches\n"
     "      --sort ORDER  relevance (default) or date: the order of the rank\n"
+    "      --exact       search every word as typed (no query rescue)\n"
     "      --json        one JSON object\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_JSON };
+enum { OPT_JSON = 1 };
 
 static const cli_opt opts[] = {
-    { "-n|--limit", OPT_LIMIT, 1 },
-    { "--offset", OPT_OFFSET, 1 },
-    { "--or", OPT_OR, 0 },
-    { "--all-words", OPT_ALL_WORDS, 0 },
-    { "--no-partial", OPT_NO_PARTIAL, 0 },
-    { "--sort", OPT_SORT, 1 },
+    CLI_SEARCH_OPTS,
     { "--json", OPT_JSON, 0 },
     { NULL, 0, 0 },
 };
@@ -60,34 +56,11 @@ typedef struct explain_args {
 static int explain_opt(cli_args *a, int key, void *payload)
 {
     explain_args *e = payload;
-    switch (key) {
-    case OPT_LIMIT:
-        return cli_parse_size(a, a->value, &e->so.limit);
-    case OPT_OFFSET:
-        return cli_parse_size(a, a->value, &e->so.offset);
-    case OPT_OR:
-        e->so.default_or = 1;
-        break;
-    case OPT_ALL_WORDS:
-        e->so.flags |= NI_SEARCH_ALL_WORDS;
-        break;
-    case OPT_NO_PARTIAL:
-        e->so.flags |= NI_SEARCH_NO_PARTIAL;
-        break;
-    case OPT_SORT:
-        if (strcmp(a->value, "relevance") == 0) {
-            e->so.sort = NI_SORT_RELEVANCE;
-        } else if (strcmp(a->value, "date") == 0) {
-            e->so.sort = NI_SORT_DATE;
-        } else {
-            cli_usage_error(a, "--sort must be 'relevance' or 'date', not '%s'", a->value);
-            return -1;
-        }
-        break;
-    case OPT_JSON:
+    int rc = cli_search_opt(a, key, &e->so);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    if (key == OPT_JSON)
         e->json = 1;
-        break;
-    }
     return 0;
 }
 

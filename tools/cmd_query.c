@@ -51,21 +51,12 @@ static const char usage[] =
     "                    typos)\n"
     "  -h, --help        show this help\n";
 
-enum {
-    OPT_LIMIT = 1, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_JSON,
-    OPT_NO_SNIPPET, OPT_EXACT
-};
+enum { OPT_JSON = 1, OPT_NO_SNIPPET };
 
 static const cli_opt opts[] = {
-    { "-n|--limit", OPT_LIMIT, 1 },
-    { "--offset", OPT_OFFSET, 1 },
-    { "--or", OPT_OR, 0 },
-    { "--all-words", OPT_ALL_WORDS, 0 },
-    { "--no-partial", OPT_NO_PARTIAL, 0 },
-    { "--sort", OPT_SORT, 1 },
+    CLI_SEARCH_OPTS,
     { "--json", OPT_JSON, 0 },
     { "--no-snippet", OPT_NO_SNIPPET, 0 },
-    { "--exact", OPT_EXACT, 0 },
     { NULL, 0, 0 },
 };
 
@@ -181,41 +172,13 @@ typedef struct query_args {
 static int query_opt(cli_args *a, int key, void *payload)
 {
     query_args *q = payload;
-    switch (key) {
-    case OPT_LIMIT:
-        return cli_parse_size(a, a->value, &q->so.limit);
-    case OPT_OFFSET:
-        return cli_parse_size(a, a->value, &q->so.offset);
-    case OPT_OR:
-        q->so.default_or = 1;
-        break;
-    case OPT_ALL_WORDS:
-        q->so.flags |= NI_SEARCH_ALL_WORDS;
-        break;
-    case OPT_NO_PARTIAL:
-        q->so.flags |= NI_SEARCH_NO_PARTIAL;
-        break;
-    case OPT_SORT:
-        if (strcmp(a->value, "relevance") == 0) {
-            q->so.sort = NI_SORT_RELEVANCE;
-        } else if (strcmp(a->value, "date") == 0) {
-            q->so.sort = NI_SORT_DATE;
-        } else {
-            cli_usage_error(a, "--sort must be 'relevance' or 'date', "
-                            "not '%s'", a->value);
-            return -1;
-        }
-        break;
-    case OPT_JSON:
+    int rc = cli_search_opt(a, key, &q->so);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    if (key == OPT_JSON)
         q->json = 1;
-        break;
-    case OPT_NO_SNIPPET:
+    else if (key == OPT_NO_SNIPPET)
         q->snippets = 0;
-        break;
-    case OPT_EXACT:
-        q->so.flags |= NI_SEARCH_EXACT;
-        break;
-    }
     return 0;
 }
 

@@ -62,3 +62,13 @@ $ nsearch query "$DB" shchelkunchik -n 0
 $ nsearch query "$DB" щелкунчек --json -n 0
 | s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
 > {"total":2,"returned":0,"ms":M,"mode":"all words","searched":"щелкунчик","rewrites":[{"kind":"typo","from":"щелкунчек","to":"щелкунчик","suggested":false}]}
+
+=== explain reads the query as the search rescued it
+$ nsearch explain "$DB" otkreyxbr ria-1908828530 | grep -E '^(match|rank) '
+> match     full
+> rank      1
+
+=== explain --exact reads it as typed
+$ nsearch explain "$DB" otkreyxbr ria-1908828530 --exact | grep -E '^(match|rank) '
+> match     none
+> rank      not among the first 100 hits
