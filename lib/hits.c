@@ -23,6 +23,7 @@ void ni_hits_free(ni_hits *h)
     ni_buf_free(&h->snip_text);
     ni_buf_free(&h->snip_ranges);
     ni_rescue_free(&h->rescue);
+    ni_search_cache_drop(h);
     ni_buf_free(&h->why_none);
     ni_buf_free(&h->lenient);
     ni_mem_free(h->res);

@@ -37,6 +37,8 @@ struct ni_hits {
     ni_buf lenient;            /* the query without its quotes and brackets */
     const char *qbase;         /* the query as parsed (texts of the tree) */
     size_t qlen;
+    struct ni_wcache **wcache; /* words of the tree's text nodes (search.c) */
+    size_t nwcache, capwcache;
 };
 
 #endif

@@ -77,6 +77,7 @@ typedef struct builder {
     uint32_t slot_qpos[NI_PROX_WORDS];
     size_t nslots;
     uint32_t qpos;             /* query position of the next word */
+    uint32_t text_end;         /* positions the last text built took */
 } builder;
 
 static int build(builder *b, const ni_qnode *q, ni_matcher **out);
@@ -121,50 +122,139 @@ static size_t query_at(const ni_hits *h, const ni_qnode *q, size_t off)
     return (size_t)(q->text - h->qbase) + off;
 }
 
+/*
+ * The words of a text node and the terms each is searched by, kept for the
+ * life of the cursor: the partial pass builds the tree again (add_partial),
+ * and would analyse and look up every word again.  Keyed by node and by
+ * whether words were rescued; dropped when the tree is (ni_search_cache_drop).
+ */
+struct ni_wcache {
+    const ni_qnode *q;
+    int rescue;                 /* built with words rescued */
+    int function_word;          /* one word, a function word (or rescued as one) */
+    uint32_t end_position;      /* the positions the text takes */
+    ni_qwords ws;
+    ni_alts *alts;              /* ws.n of them */
+    char **mem;                 /* rescued words' term strings (ni_rescue_word) */
+};
+
+static void wcache_free(ni_wcache *e)
+{
+    size_t i;
+    if (!e)
+        return;
+    for (i = 0; e->mem && i < e->ws.n; i++)
+        ni_mem_free(e->mem[i]);
+    ni_mem_free(e->mem);
+    ni_mem_free(e->alts);
+    ni_qwords_free(&e->ws);
+    ni_mem_free(e);
+}
+
+void ni_search_cache_drop(ni_hits *h)
+{
+    size_t i;
+    for (i = 0; i < h->nwcache; i++)
+        wcache_free(h->wcache[i]);
+    ni_mem_free(h->wcache);
+    h->wcache = NULL;
+    h->nwcache = h->capwcache = 0;
+}
+
+/* Analyses q's text and chooses each word's terms (rescuing the words that
+ * match nothing when rescue is set) into a new entry *out. */
+static int wcache_make(builder *b, const ni_qnode *q, int rescue, ni_wcache **out)
+{
+    ni_wcache *e = ni_mem_calloc(1, sizeof *e);
+    size_t i;
+    int rc;
+
+    *out = NULL;
+    if (!e)
+        return ni_error(NI_ENOMEM, "out of memory");
+    e->q = q;
+    e->rescue = rescue;
+    if ((rc = ni_qwords_read(&e->ws, b->an, q->text, q->len, q->type == NI_Q_PHRASE)) < 0)
+        goto cleanup;
+    e->function_word = e->ws.n == 1 && e->ws.all_function;
+    e->end_position = ni_analyzer_end_position(b->an);   /* before a rescue analyses */
+    if (e->ws.n && (!(e->alts = ni_mem_calloc(e->ws.n, sizeof *e->alts)) ||
+                    !(e->mem = ni_mem_calloc(e->ws.n, sizeof *e->mem)))) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < e->ws.n; i++) {
+        const ni_qword *w = &e->ws.w[i];
+        if ((rc = ni_qword_alts(b->c, &e->ws, i, &e->alts[i])) < 0 ||
+            (rescue && (rc = ni_rescue_word(&b->h->rescue, b->c, b->an, &e->ws, i,
+                                            q->text + w->start, w->end - w->start,
+                                            query_at(b->h, q, w->start), &e->alts[i],
+                                            &e->mem[i])) < 0))
+            goto cleanup;
+        if (rc == 2 && e->ws.n == 1)
+            e->function_word = 1;     /* rescued as a function word */
+    }
+    rc = 0;
+cleanup:
+    if (rc < 0) {
+        wcache_free(e);
+        return rc;
+    }
+    *out = e;
+    return 0;
+}
+
+/* q's entry, found or made and kept. */
+static int wcache_get(builder *b, const ni_qnode *q, int rescue, ni_wcache **out)
+{
+    ni_hits *h = b->h;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < h->nwcache; i++)
+        if (h->wcache[i]->q == q && h->wcache[i]->rescue == rescue) {
+            *out = h->wcache[i];
+            return 0;
+        }
+    if ((rc = NI_GROW(h->wcache, h->capwcache, h->nwcache + 1)) < 0 ||
+        (rc = wcache_make(b, q, rescue, out)) < 0)
+        return rc;
+    h->wcache[h->nwcache++] = *out;
+    return 0;
+}
+
 /* A word or phrase: its words as one word (ni_match_word) or a phrase of
- * them, each by the terms ni_qword_alts chooses. */
+ * them, each by the terms ni_qword_alts chooses (and the rescue adds). */
 static int build_text(builder *b, const ni_qnode *q, int *function_word,
                       ni_matcher **out)
 {
-    ni_qwords ws;
-    ni_alts alts[NI_MAX_QWORDS];
     uint32_t qpos[NI_MAX_QWORDS];
-    char *mem[NI_MAX_QWORDS] = { NULL };   /* strings of rescued words' terms */
+    ni_wcache *e;
     int rescue = b->rescue && q->type == NI_Q_WORD && q->field == NI_QFIELD_ANY &&
                  !b->h->building_negated;
     size_t i, j;
     int rc;
 
     *out = NULL;
-    if ((rc = ni_qwords_read(&ws, b->an, q->text, q->len, q->type == NI_Q_PHRASE)) < 0)
-        goto cleanup;
+    b->text_end = 0;
+    if ((rc = wcache_get(b, q, rescue, &e)) < 0)
+        return rc;
+    b->text_end = e->end_position;
     if (function_word)
-        *function_word = ws.n == 1 && ws.all_function;
-    for (i = 0; i < ws.n; i++) {
-        if ((rc = ni_qword_alts(b->c, &ws, i, &alts[i])) < 0)
-            goto cleanup;
-        if (rescue &&
-            (rc = ni_rescue_word(&b->h->rescue, b->c, b->an, &ws, i, q->text + ws.w[i].start,
-                                 ws.w[i].end - ws.w[i].start, query_at(b->h, q, ws.w[i].start),
-                                 &alts[i], &mem[i])) < 0)
-            goto cleanup;
-        if (rc == 2 && function_word && ws.n == 1)
-            *function_word = 1;     /* rescued as a function word */
-        b->unknown += alts[i].df < 1 && q->type == NI_Q_WORD && !b->h->building_negated &&
-                      !(ws.w[i].flags & NI_TOKEN_FUNCTION);
-        for (j = 0; j < alts[i].n; j++)
-            if ((rc = keep_term(b->h, alts[i].term[j], alts[i].len[j])) < 0)
-                goto cleanup;
-        qpos[i] = ws.w[i].qpos;
+        *function_word = e->function_word;
+    for (i = 0; i < e->ws.n; i++) {
+        b->unknown += e->alts[i].df < 1 && q->type == NI_Q_WORD && !b->h->building_negated &&
+                      !(e->ws.w[i].flags & NI_TOKEN_FUNCTION);
+        for (j = 0; j < e->alts[i].n; j++)
+            if ((rc = keep_term(b->h, e->alts[i].term[j], e->alts[i].len[j])) < 0)
+                return rc;
+        qpos[i] = e->ws.w[i].qpos;
     }
-    if (ws.n == 1)
-        rc = none_or(ni_match_word(out, b->c, &alts[0], q->field), out);
-    else if (ws.n > 1)
-        rc = none_or(ni_match_phrase(out, b->c, alts, qpos, ws.n, q->slop, q->field), out);
-cleanup:
-    for (i = 0; i < ws.n; i++)
-        ni_mem_free(mem[i]);
-    ni_qwords_free(&ws);
+    if (e->ws.n == 1)
+        rc = none_or(ni_match_word(out, b->c, &e->alts[0], q->field), out);
+    else if (e->ws.n > 1)
+        rc = none_or(ni_match_phrase(out, b->c, e->alts, qpos, e->ws.n, q->slop, q->field),
+                     out);
     return rc < 0 ? rc : 0;
 }
 
@@ -330,7 +420,7 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
              * «quotes» is a list of words too */
             uint32_t at = b->qpos;
             rc = build_text(b, k, &fw, &m);
-            b->qpos += ni_analyzer_end_position(b->an);
+            b->qpos += b->text_end;
             if (rc < 0 || !m || (rc = noted(b, k, &m)) < 0)
                 continue;
             if (q == b->root && !fw && b->nslots < NI_PROX_WORDS && ni_match_idf(m) > 0) {
@@ -642,6 +732,7 @@ int ni_search_build(ni_matcher **out, ni_search_built *info, ni_index *idx,
     }
     ni_buf_free(&h->terms);
     ni_rescue_free(&h->rescue);
+    ni_search_cache_drop(h);
     ni_mem_free(h);
     return rc;
 }
@@ -704,6 +795,7 @@ static int build_rescued(ni_hits *h, builder *b, ni_match_ctx *c, ni_qnode **tre
     ni_matcher_free(*root);
     *root = NULL;
     h->terms.len = 0;
+    ni_search_cache_drop(h);      /* the tree may be replaced */
     if ((rc = rescue_prepare(h, o, s, len, treep)) < 0)
         return rc;
     builder_init(b, h, c, o);
