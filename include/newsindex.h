@@ -65,6 +65,8 @@ NI_API const char *ni_version(void);
 #define NI_EREADONLY (-9) /**< a write on an index opened read-only */
 #define NI_EBUSY    (-10) /**< the index is busy: too many readers, or another process grew
                                the map while this thread keeps searches open */
+#define NI_ELIMIT   (-11) /**< a query needs more work than the search options allow
+                                 (ni_search_options.max_terms) */
 
 /** A static English name for an error code ("out of memory", ...). */
 NI_API const char *ni_strerror(int rc);
@@ -385,7 +387,8 @@ NI_API int ni_index_copy(ni_index *idx, const char *path, unsigned flags);
 /* Search                                                              */
 /* ------------------------------------------------------------------ */
 
-#define NI_SEARCH_OPTIONS_VERSION 2  /**< 1: without proximity (then 0.3) */
+#define NI_SEARCH_OPTIONS_VERSION 3  /**< 1: without proximity (then 0.3);
+                                          2: without max_terms (then the default) */
 
 #define NI_SORT_RELEVANCE 0 /**< BM25F score, ties by newer date, then indexing order */
 #define NI_SORT_DATE      1 /**< newest first, ties by score, then indexing order */
@@ -413,7 +416,16 @@ typedef struct ni_search_options {
      *  query (not phrases, fields, or words under OR or NOT), the three
      *  pairs of the rarest words among them (lib/prox.h). */
     double proximity;
+    /** The most terms (entries of the index's lexicon) the whole query may
+     *  be searched by: every word's terms and every term a prefix expands
+     *  to, counted once per query part (equal parts, such as a* OR a*, are
+     *  one part).  A query that needs more fails with NI_ELIMIT ("query too
+     *  broad: ... terms; at most ...") instead of keeping a server busy.
+     *  0 means the default, NI_SEARCH_MAX_TERMS. */
+    size_t max_terms;
 } ni_search_options;
+
+#define NI_SEARCH_MAX_TERMS 4096   /**< the default of ni_search_options.max_terms */
 
 /** Hits carry only id, date and score (url, rubric, title are NULL): no
  *  stored text is decompressed, for callers that fetch documents later. */
@@ -443,7 +455,7 @@ typedef struct ni_search_options {
 #define NI_SEARCH_EXACT 0x10u
 
 #define NI_SEARCH_OPTIONS_INIT \
-    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 4.0, NI_SORT_RELEVANCE, 0, 0.3 }
+    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 4.0, NI_SORT_RELEVANCE, 0, 0.3, 0 }
 
 /** The result cursor of a search. */
 typedef struct ni_hits ni_hits;

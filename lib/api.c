@@ -138,17 +138,19 @@ int ni_index_stats(ni_stats *out, ni_index *idx)
 }
 
 /* 0 when *opts (not NULL) are search options this library takes; options
- * of version 1 (without proximity) are copied into full, with the default
- * proximity, and *opts points there. */
+ * of an older version (1 without proximity, 2 without max_terms) are
+ * copied into full, which holds the defaults, and *opts points there. */
 static int check_search_options(const ni_search_options **opts, ni_search_options *full)
 {
     const ni_search_options *o = *opts;
     if (o->version < 1 || o->version > NI_SEARCH_OPTIONS_VERSION)
         return ni_error(NI_EINVAL, "ni_search_options version %u; this library "
                         "knows 1 to %u", o->version, NI_SEARCH_OPTIONS_VERSION);
-    if (o->version == 1) {
-        /* a caller's struct without proximity: the fields up to it */
-        memcpy(full, o, offsetof(ni_search_options, proximity));
+    if (o->version < NI_SEARCH_OPTIONS_VERSION) {
+        /* a caller's struct without the later fields: those it has, the
+         * defaults (already in full) after them */
+        memcpy(full, o, o->version == 1 ? offsetof(ni_search_options, proximity)
+                                         : offsetof(ni_search_options, max_terms));
         full->version = NI_SEARCH_OPTIONS_VERSION;
         *opts = o = full;
     }

@@ -30,6 +30,7 @@ const char *ni_strerror(int rc)
     case NI_EFULL:     return "index or disk is full";
     case NI_EREADONLY: return "index is read-only";
     case NI_EBUSY:     return "index is busy";
+    case NI_ELIMIT:    return "query exceeds a limit";
     default:           return "unknown error";
     }
 }

@@ -65,6 +65,7 @@ typedef struct builder {
     int all_words;             /* NI_SEARCH_ALL_WORDS: no share for long queries */
     int rescue;                /* not NI_SEARCH_EXACT: words matching nothing rescued */
     size_t unknown;            /* plain words that matched nothing, built so far */
+    size_t nterms, max_terms;  /* terms the tree is searched by, and its budget */
     ni_hits *h;
     int boolean;               /* operators were used */
     size_t words;              /* content words of the last plain AND built */
@@ -120,6 +121,17 @@ static size_t query_at(const ni_hits *h, const ni_qnode *q, size_t off)
     if (!h->qbase)
         return SIZE_MAX;
     return (size_t)(q->text - h->qbase) + off;
+}
+
+/* Counts n more terms against the query's budget (max_terms): NI_ELIMIT
+ * when it is spent. */
+static int spend_terms(builder *b, size_t n)
+{
+    b->nterms += n;
+    if (b->nterms <= b->max_terms)
+        return 0;
+    return ni_error(NI_ELIMIT, "query too broad: more than %zu terms; at most %zu "
+                    "(ni_search_options.max_terms)", b->max_terms, b->max_terms);
 }
 
 /*
@@ -243,6 +255,8 @@ static int build_text(builder *b, const ni_qnode *q, int *function_word,
     if (function_word)
         *function_word = e->function_word;
     for (i = 0; i < e->ws.n; i++) {
+        if ((rc = spend_terms(b, e->alts[i].n)) < 0)
+            return rc;
         b->unknown += e->alts[i].df < 1 && q->type == NI_Q_WORD && !b->h->building_negated &&
                       !(e->ws.w[i].flags & NI_TOKEN_FUNCTION);
         for (j = 0; j < e->alts[i].n; j++)
@@ -280,6 +294,10 @@ static int scan_prefix(builder *b, ni_cursor *cur, const char *prefix, size_t pl
         rc = ni_match_term(&m, b->c, (const char *)k.data, k.len, field, 1);
         if (rc == NI_ENOTFOUND)
             continue;
+        if (rc == 0 && (rc = spend_terms(b, 1)) < 0) {
+            ni_matcher_free(m);
+            break;
+        }
         if (rc < 0 || (rc = keep_term(b->h, (const char *)k.data, k.len)) < 0) {
             ni_matcher_free(m);
             break;
@@ -393,6 +411,24 @@ static void mlist_free(mlist *l)
  * optional, and a long list of plain words needs only a share of them.
  * The content words of the query's root, in query order, are its slots for
  * proximity: their shares are set before they are combined. */
+/* 1 when kid i of q is a prefix an earlier kid of q is too (a* a*: one
+ * part, expanded once). */
+static int repeated_prefix(const ni_qnode *q, size_t i)
+{
+    const ni_qnode *k = q->kids[i];
+    size_t j;
+    if (k->type != NI_Q_PREFIX)
+        return 0;
+    for (j = 0; j < i; j++) {
+        const ni_qnode *e = q->kids[j];
+        if (e->type == NI_Q_PREFIX && e->field == k->field && e->len == k->len &&
+            memcmp(e->text, k->text, k->len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+
 static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
 {
     mlist req = { 0 }, opt = { 0 }, excl = { 0 };
@@ -435,7 +471,7 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
             }
         } else {
             plain = 0;
-            if ((rc = build(b, k, &m)) == 0)
+            if (!repeated_prefix(q, i) && (rc = build(b, k, &m)) == 0)
                 rc = mlist_add(&req, m);
         }
     }
@@ -532,7 +568,7 @@ static int build_node(builder *b, const ni_qnode *q, ni_matcher **out)
     case NI_Q_OR:
         b->boolean = 1;
         for (i = 0; i < q->nkids && rc == 0; i++)
-            if ((rc = build(b, q->kids[i], &m)) == 0)
+            if (!repeated_prefix(q, i) && (rc = build(b, q->kids[i], &m)) == 0)
                 rc = mlist_add(&kids, m);
         if (rc == 0 && kids.n == 0)
             rc = ni_match_none(out);
@@ -563,6 +599,7 @@ static void builder_init(builder *b, ni_hits *h, ni_match_ctx *c, const ni_searc
     b->and_mode = !o->default_or;
     b->all_words = (o->flags & NI_SEARCH_ALL_WORDS) != 0;
     b->rescue = !(o->flags & NI_SEARCH_EXACT);
+    b->max_terms = o->max_terms ? o->max_terms : NI_SEARCH_MAX_TERMS;
     b->prox = o->proximity;
     b->h = h;
     snprintf(h->mode, sizeof h->mode, "%s", b->and_mode ? "all words" : "any word");
@@ -578,6 +615,7 @@ static int build_tree(builder *b, const ni_qnode *tree, ni_matcher **root)
     b->root = tree;
     b->nslots = 0;
     b->qpos = 0;
+    b->nterms = 0;
     if ((rc = ni_index_borrow_analyzer(b->h->idx, &b->an)) < 0)
         return rc;
     ni_analyzer_set_query(b->an, 1);       /* name keys for every word */

@@ -224,7 +224,7 @@ static void highlighting(void)
     ni_hits_free(h);
 
     CHECK_RC(ni_search(&h, idx, q, strlen(q), &(ni_search_options){
-                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3 }), 0);
+                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3, 0 }), 0);
     found = 0;
     while (ni_hits_next(h, &hit) == 0) {
         CHECK_RC(ni_hits_snippet(&sn, h, 0), 0);
@@ -507,6 +507,80 @@ static void hostile_queries(void)
     ni_hits_free(h);
 }
 
+/* The query's budget of terms (ni_search_options.max_terms): counted over
+ * words and prefix expansions, equal prefixes expanded once, NI_ELIMIT
+ * past it, on both sides of the limit. */
+static void query_budget(void)
+{
+    static char q[20000];
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_hits *h = NULL;
+    size_t i, n = 0, terms;
+    int rc;
+
+    setup();
+    /* how many terms «мэр*» and «школа» take: the smallest budget that
+     * passes is their count */
+    for (terms = 1; terms < 64; terms++) {
+        o.max_terms = terms;
+        rc = ni_search(&h, idx, "мэр* школа", strlen("мэр* школа"), &o);
+        ni_hits_free(h);
+        h = NULL;
+        if (rc == 0)
+            break;
+        CHECK(rc == NI_ELIMIT && strstr(ni_errmsg(), "query too broad") != NULL);
+    }
+    CHECK(terms > 2 && terms < 64);
+    /* one less fails (above), the count passes; the same prefix a thousand
+     * times is one prefix */
+    for (i = 0; i < 1000; i++)
+        n += (size_t)snprintf(q + n, sizeof q - n, "%sмэр*", i ? " OR " : "");
+    o.max_terms = terms;
+    CHECK_RC(ni_search(&h, idx, "мэр* школа", strlen("мэр* школа"), &o), 0);
+    ni_hits_free(h);
+    h = NULL;
+    o.max_terms = terms - 1;
+    CHECK_RC(ni_search(&h, idx, q, n, &o), 0);       /* «мэр*» alone: fewer terms */
+    ni_hits_free(h);
+    h = NULL;
+    /* a word takes its terms once per time it is written: «школа» ten
+     * times takes ten times the terms it takes alone, not one more */
+    for (terms = 1; terms < 16; terms++) {
+        o.max_terms = terms;
+        if ((rc = ni_search(&h, idx, "школа", strlen("школа"), &o)) == 0)
+            break;
+        CHECK(rc == NI_ELIMIT);
+    }
+    ni_hits_free(h);
+    h = NULL;
+    CHECK(terms < 16);
+    for (i = 0, n = 0; i < 10; i++)
+        n += (size_t)snprintf(q + n, sizeof q - n, "%sшкола", i ? " OR " : "");
+    o.max_terms = 10 * terms;
+    CHECK_RC(ni_search(&h, idx, q, n, &o), 0);
+    ni_hits_free(h);
+    h = NULL;
+    o.max_terms = 10 * terms - 1;
+    CHECK_RC(ni_search(&h, idx, q, n, &o), NI_ELIMIT);
+    CHECK(h == NULL);
+    /* a thousand times: over 1,000 terms, within the default 4096 */
+    for (i = 0, n = 0; i < 1000; i++)
+        n += (size_t)snprintf(q + n, sizeof q - n, "%sшкола", i ? " OR " : "");
+    o.max_terms = 1000;
+    CHECK_RC(ni_search(&h, idx, q, n, &o), terms > 1 ? NI_ELIMIT : 0);
+    ni_hits_free(h);
+    h = NULL;
+    o.max_terms = 0;
+    CHECK_RC(ni_search(&h, idx, q, n, &o), 0);
+    ni_hits_free(h);
+    h = NULL;
+    /* options of version 2 (no max_terms) get the default */
+    o.version = 2;
+    o.max_terms = 1;                                  /* not read */
+    CHECK_RC(ni_search(&h, idx, "мэр* школа", strlen("мэр* школа"), &o), 0);
+    ni_hits_free(h);
+}
+
 static void teardown(void)
 {
     char cmd[200];
@@ -518,4 +592,4 @@ static void teardown(void)
 
 TEST_MAIN(TEST(operators), TEST(partial_matches), TEST(ranking_and_sorting), TEST(syntax_errors),
           TEST(highlighting), TEST(snippet_boundaries), TEST(modes_and_long_queries),
-          TEST(ties_and_exclusions), TEST(hostile_queries), TEST(teardown))
+          TEST(ties_and_exclusions), TEST(hostile_queries), TEST(query_budget), TEST(teardown))

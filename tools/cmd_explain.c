@@ -401,7 +401,7 @@ int cmd_explain(int argc, char **argv)
         ret = EXIT_NOHITS;
         goto cleanup;
     }
-    if (rc == NI_ESYNTAX) {
+    if (rc == NI_ESYNTAX || rc == NI_ELIMIT) {
         cli_bad_query(query, rc);
         goto cleanup;
     }

@@ -317,7 +317,7 @@ static int run_query(ni_index *idx, const char *db, const char *query, const que
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = ni_search(&hits, idx, query, strlen(query), &q->so);
-    if (rc == NI_ESYNTAX) {
+    if (rc == NI_ESYNTAX || rc == NI_ELIMIT) {
         cli_bad_query(query, rc);
         goto cleanup;
     }

@@ -243,3 +243,8 @@ $ nsearch query "$DB" щелкунчик >/dev/full
 $ nsearch query "$DB" щелкунчик --json >/dev/full
 ? 2
 ! ^nsearch: cannot write output: No space left on device$
+
+=== a query needing more terms than the budget is a bad query, exit 2
+$ nsearch query "$DB" "$(i=0; q=москве; while [ $i -lt 2100 ]; do q="$q OR москве"; i=$((i+1)); done; echo "$q")"
+? 2
+! ^nsearch: bad query 'москве OR москве OR .*\.\.\.': query too broad: more than 4096 terms; at most 4096
