@@ -121,6 +121,8 @@ int ni_index_get(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
     *out = NULL;
     if (!idx || !id)
         return ni_error(NI_EINVAL, "ni_index_get: NULL argument");
+    if (id_len == 0)
+        return ni_error(NI_EINVAL, "document id must be 1 to %d bytes", NI_MAX_ID_BYTES);
     return ni_index_read_doc(out, idx, id, id_len);
 }
 

@@ -262,6 +262,10 @@ static void reopen_get_stats(void)
     CHECK(search_ids(idx, "школа", 0, ids, sizeof ids, NULL) == 0);
     CHECK_RC(ni_index_get(&got, idx, "news/1", 6), NI_ENOTFOUND);
     CHECK(got == NULL);
+    /* an empty id is a clean error, not LMDB's (one byte is an id) */
+    CHECK_RC(ni_index_get(&got, idx, "", 0), NI_EINVAL);
+    CHECK(got == NULL && strstr(ni_errmsg(), "document id must be 1 to") != NULL);
+    CHECK_RC(ni_index_get(&got, idx, "n", 1), NI_ENOTFOUND);
     CHECK_RC(ni_index_commit(idx), 0);
     ni_index_close(idx);
 
