@@ -11,9 +11,12 @@ double ni_bm25_idf(double docs, double df)
     return log(1.0 + (docs - df + 0.5) / (df + 0.5));
 }
 
+/* A field's length normalisation.  A field holding a term has a length of
+ * 1 or more, so an empty one is taken as 1: with b = 1 it would divide by
+ * 0 (bounds of blocks whose shortest field is empty included). */
 static double norm(double b, double len, double avg)
 {
-    return avg > 0 ? 1.0 - b + b * len / avg : 1.0;
+    return avg > 0 ? 1.0 - b + b * (len > 0 ? len : 1) / avg : 1.0;
 }
 
 double ni_bm25_term(const ni_bm25 *p, double idf, uint32_t tf_title,

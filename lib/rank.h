@@ -52,10 +52,12 @@ static inline uint32_t ni_bm25_lead(uint32_t tf_title, uint32_t in_lead)
 }
 
 /* The inverted length normalisation of a field: 1 / (1 - b + b * len / avg),
- * 1 when no document has the field.  Inline: computed for every candidate. */
+ * 1 when no document has the field; an empty field as one of length 1 (it
+ * holds no term, and with b = 1 would divide by 0: ni_bm25_term).  Inline:
+ * computed for every candidate. */
 static inline double ni_bm25_inv_norm(const ni_bm25 *p, uint32_t len, double avg)
 {
-    return avg > 0 ? 1.0 / (1.0 - p->b + p->b * (double)len / avg) : 1.0;
+    return avg > 0 ? 1.0 / (1.0 - p->b + p->b * (double)(len ? len : 1) / avg) : 1.0;
 }
 
 /* ni_bm25_term with the document's inverted normalisations computed once

@@ -204,6 +204,23 @@ static void inverted_norms_agree(void)
     CHECK(ok);
 }
 
+/* b = 1 and an empty field (a title-less document, or a block whose
+ * shortest title is empty): finite scores and bounds, the empty field
+ * adding nothing, and a bound over an empty field at least the score of a
+ * field of length 1. */
+static void empty_field_full_b(void)
+{
+    ni_bm25 p = params(0.3, 1.0, 4.0, 11.5, 230.25);
+    double it = ni_bm25_inv_norm(&p, 0, p.avg_title), ib = ni_bm25_inv_norm(&p, 40, p.avg_body);
+    double s = ni_bm25_term_inv(&p, 2.0, 0, 3, 0, it, ib);
+    CHECK(isfinite(it) && isfinite(s) && s > 0);
+    CHECK(near(s, ni_bm25_term(&p, 2.0, 0, 3, 0, 0, 40)));
+    CHECK(near(s, ni_bm25_term_inv(&p, 2.0, 0, 3, 0, 0, ib)));   /* the title adds nothing */
+    /* a bound with the shortest title empty */
+    CHECK(isfinite(ni_bm25_term(&p, 2.0, 2, 3, 1, 0, 0)));
+    CHECK(ni_bm25_term(&p, 2.0, 2, 3, 1, 0, 0) >= ni_bm25_term(&p, 2.0, 2, 3, 1, 1, 1));
+}
+
 /* Closeness of a at x and b at y for query distance q (one occurrence each). */
 static double close1(uint32_t x, uint32_t y, uint32_t q)
 {
@@ -274,4 +291,5 @@ static void proximity_bonus(void)
 
 TEST_MAIN(TEST(idf_values), TEST(term_value), TEST(monotonic_in_tf),
           TEST(length_normalisation), TEST(field_nobody_has), TEST(title_weight), TEST(lead),
-          TEST(inverted_norms_agree), TEST(closeness_by_distance), TEST(proximity_bonus))
+          TEST(inverted_norms_agree), TEST(empty_field_full_b), TEST(closeness_by_distance),
+          TEST(proximity_bonus))
