@@ -534,21 +534,29 @@ int ni_query_parse(ni_qnode **out, const char *query, size_t len)
 
 /* 1 when s has an unbalanced quote or bracket: an odd number of '"', or
  * unequal numbers of ( and ), « and », “ and ”. */
+int ni_query_quote_mark(const char *s, size_t len, size_t i)
+{
+    static const char *const marks[] = { "\u00ab", "\u00bb", "\u201c", "\u201d" };
+    static const int kind[] = { 1, -1, 2, -2 };
+    size_t k;
+    for (k = 0; k < 4; k++) {
+        size_t n = strlen(marks[k]);
+        if (i + n <= len && !memcmp(s + i, marks[k], n))
+            return kind[k];
+    }
+    return 0;
+}
+
 static int unbalanced(const char *s, size_t len)
 {
     size_t i;
     long quotes = 0, paren = 0, guil = 0, curly = 0;
     for (i = 0; i < len; i++) {
+        int m = ni_query_quote_mark(s, len, i);
         quotes += s[i] == '"';
         paren += (s[i] == '(') - (s[i] == ')');
-        if (i + 1 < len && !memcmp(s + i, "\u00ab", 2))
-            guil++;
-        else if (i + 1 < len && !memcmp(s + i, "\u00bb", 2))
-            guil--;
-        else if (i + 2 < len && !memcmp(s + i, "\u201c", 3))
-            curly++;
-        else if (i + 2 < len && !memcmp(s + i, "\u201d", 3))
-            curly--;
+        guil += m == 1 ? 1 : m == -1 ? -1 : 0;
+        curly += m == 2 ? 1 : m == -2 ? -1 : 0;
     }
     return quotes % 2 || paren || guil || curly;
 }

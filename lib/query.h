@@ -72,6 +72,10 @@ typedef struct ni_qnode {
 int ni_query_parse(ni_qnode **out, const char *query, size_t len);
 void ni_query_free(ni_qnode *q);
 
+/* The typographic quote at s[i] (of s[0..len)): 1 for «, -1 for », 2 for
+ * “, -2 for ”, 0 for none. */
+int ni_query_quote_mark(const char *s, size_t len, size_t i);
+
 /*
  * ni_query_parse, and when that is NI_ESYNTAX and s has an unbalanced
  * quote or bracket (an odd number of '"', unequal numbers of ( and ), « and

@@ -186,20 +186,12 @@ static size_t split_runs(const char *q, size_t len, run *runs)
         r->start = i;
         quoted = depth > 0;
         while (i < len && !is_space(q[i])) {
+            int m = ni_query_quote_mark(q, len, i);
             if (q[i] == '"' && balanced) {
                 depth = depth ? 0 : 1;
                 quoted = 1;
-            } else if (i + 1 < len && (!memcmp(q + i, "\u00ab", 2))) {
-                depth++;
-                quoted = 1;
-            } else if (i + 1 < len && (!memcmp(q + i, "\u00bb", 2))) {
-                depth -= depth > 0;
-                quoted = 1;
-            } else if (i + 2 < len && (!memcmp(q + i, "\u201c", 3))) {
-                depth++;
-                quoted = 1;
-            } else if (i + 2 < len && (!memcmp(q + i, "\u201d", 3))) {
-                depth -= depth > 0;
+            } else if (m) {
+                depth += m > 0 ? 1 : -(depth > 0);
                 quoted = 1;
             }
             i++;
