@@ -2,7 +2,7 @@
  * bench_typo.c - time of the typo candidates (lib/typo.c) on an index's
  * words table.
  *
- *   bench_typo DIR [--n 1000] [--seed 1] [--max 5]
+ *   bench_typo DIR [--n 1000] [--seed 1] [--max 5] [--all]
  *
  * Draws --n words reproducibly (splitmix64 from --seed) out of the words
  * table of the index in DIR: words of 5 or more letters with df >= 3, so
@@ -12,7 +12,9 @@
  * swapped, a letter doubled.  A typo'd word that is itself in the table
  * would never be rescued: it is drawn again.  The index is opened once,
  * read-only, one read transaction for all; an untimed pass warms the map.
- * Then each call of ni_typo_candidates (at most --max candidates) is timed
+ * Then each call of ni_typo_nearest, what the rescue calls (ni_typo_candidates,
+ * every candidate within the word's distance, with --all; at most --max
+ * candidates) is timed
  * with CLOCK_MONOTONIC and, since on a loaded machine a time slice lost to
  * another process (4 ms) decides the tail, with CLOCK_THREAD_CPUTIME_ID.
  *
@@ -149,15 +151,20 @@ int main(int argc, char **argv)
     ni_cursor *c = NULL;
     ni_typo_set set;
     ni_val k, v;
-    int a, rc, pass;
+    int a, rc, pass, all = 0;
 
     state = 1;
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_typo DIR [--n 1000] [--seed S] [--max 5]\n");
+        fprintf(stderr, "usage: bench_typo DIR [--n 1000] [--seed S] [--max 5] [--all]\n");
         return 2;
     }
-    for (a = 2; a + 1 < argc; a += 2) {
-        if (strcmp(argv[a], "--n") == 0)
+    for (a = 2; a < argc; a += 2) {
+        if (strcmp(argv[a], "--all") == 0) {
+            all = 1;
+            a--;
+        } else if (a + 1 == argc) {
+            break;
+        } else if (strcmp(argv[a], "--n") == 0)
             nq = strtoul(argv[a + 1], NULL, 10);
         else if (strcmp(argv[a], "--seed") == 0)
             state = strtoull(argv[a + 1], NULL, 10);
@@ -211,7 +218,8 @@ int main(int argc, char **argv)
         for (pass = 0; pass < 2; pass++)
             for (i = 0; i < nq; i++) {
                 double t0 = now_ms(CLOCK_MONOTONIC), c0 = now_ms(CLOCK_THREAD_CPUTIME_ID);
-                rc = ni_typo_candidates(&set, t, typo[i], strlen(typo[i]), max);
+                rc = all ? ni_typo_candidates(&set, t, typo[i], strlen(typo[i]), max)
+                         : ni_typo_nearest(&set, t, typo[i], strlen(typo[i]), max);
                 if (rc < 0) {
                     fprintf(stderr, "bench_typo: %s\n", ni_errmsg());
                     return 2;

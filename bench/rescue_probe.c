@@ -92,6 +92,9 @@ int main(int argc, char **argv)
             ni_hits_free(h);
         if (!(h = search(idx, q, n, 0, &ton[nq])))
             continue;
+        if (getenv("RESCUE_PROBE_TIMES"))
+            fprintf(stderr, "%.3f\t%.3f\t%zu\t%.*s\n", ton[nq] * 1e3, toff[nq] * 1e3,
+                    ni_hits_rewrites(h), (int)n, q);
         if (ni_hits_rewrites(h)) {
             fired++;
             searched = ni_hits_searched(h, &slen);

@@ -396,7 +396,7 @@ static int typo_cands(ni_match_ctx *c, const char *norm, size_t len, cands *cs)
     int rc;
 
     memset(&set, 0, sizeof set);
-    rc = ni_typo_candidates(&set, c->txn, norm, len, 16);
+    rc = ni_typo_nearest(&set, c->txn, norm, len, 16);
     best = rc > 0 ? set.cand[0].dist : 1;
     for (i = 0; rc > 0 && i < set.n && set.cand[i].dist == best; i++)
         rc = keep_frequent(cs, set.cand[i].word, set.cand[i].len, set.cand[i].df) < 0 ? -1 : 1;

@@ -286,12 +286,16 @@ static int rank_and_keep(ni_typo_set *out, size_t max)
     return (int)out->n;
 }
 
-int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max)
+/* The candidates of word within each distance from 1 to its most, or,
+ * when nearest, within the first of them that has any. */
+static int find(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max,
+                int nearest)
 {
     ni_cursor *c = NULL;
     walk *w = NULL;
     size_t i, len0;
-    int n, rc;
+    unsigned most, d;
+    int n, rc = 0;
 
     out->n = 0;
     out->bytes.len = 0;
@@ -301,18 +305,22 @@ int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len
     if (!(w = ni_mem_alloc(sizeof *w)))
         return ni_error(NI_ENOMEM, "out of memory");
     n = ni_words_decode(word, len, w->q, MAX_QUERY);
-    if (n < 0 || (w->maxd = ni_typo_max_distance((size_t)n)) == 0) {
-        rc = 0;
+    if (n < 0 || (most = ni_typo_max_distance((size_t)n)) == 0)
         goto cleanup;
-    }
     w->n = (size_t)n;
-    w->valid = 0;
-    w->kb[0] = 0;
-    for (i = 0; i <= w->n; i++)
-        w->row[0][i] = (uint8_t)(i <= w->maxd ? i : w->maxd + 1);
-    if ((rc = ni_cursor_open(&c, t, NI_T_WORDS)) < 0 ||
-        (rc = walk_keys(out, w, c, word, len0)) < 0)
+    if ((rc = ni_cursor_open(&c, t, NI_T_WORDS)) < 0)
         goto cleanup;
+    /* one walk within the most, or one per distance until one finds any:
+     * a walk within 1 reads a small share of what one within 2 does */
+    for (d = nearest ? 1 : most; d <= most && out->n == 0; d++) {
+        w->maxd = d;
+        w->valid = 0;
+        w->kb[0] = 0;
+        for (i = 0; i <= w->n; i++)
+            w->row[0][i] = (uint8_t)(i <= w->maxd ? i : w->maxd + 1);
+        if ((rc = walk_keys(out, w, c, word, len0)) < 0)
+            goto cleanup;
+    }
     rc = rank_and_keep(out, max);
 cleanup:
     if (rc < 0)
@@ -320,6 +328,16 @@ cleanup:
     ni_cursor_close(c);
     ni_mem_free(w);
     return rc;
+}
+
+int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max)
+{
+    return find(out, t, word, len, max, 0);
+}
+
+int ni_typo_nearest(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max)
+{
+    return find(out, t, word, len, max, 1);
 }
 
 /* Keeps p[0..n) when the table has it (and it is not the query word). */

@@ -51,6 +51,14 @@ unsigned ni_typo_max_distance(size_t n);
 int ni_typo_candidates(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max);
 
 /*
+ * The same, but only the candidates at the smallest distance that has any:
+ * the lexicon is walked within distance 1 first, and within 2 (for a word
+ * of 9 letters or more) only when that found none, so a word one edit away
+ * from another costs a walk within 1.
+ */
+int ni_typo_nearest(ni_typo_set *out, ni_txn *t, const char *word, size_t len, size_t max);
+
+/*
  * The words one edit away at the first letter, which ni_typo_candidates
  * never changes: the first letter replaced, dropped, or one put before it,
  * or the first two letters swapped, from 5 letters on (the words of the

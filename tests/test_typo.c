@@ -37,25 +37,37 @@ static void lexicon(const char *const *words, size_t n)
     CHECK_RC(ni_txn_commit(t), 0);
 }
 
-/* The candidates for word, at most max, into s. */
-static int find(ni_typo_set *s, const char *word, size_t max)
+/* The candidates for word, at most max, into s: all within the word's
+ * distance, or only the nearest ones. */
+static int find_in(ni_typo_set *s, const char *word, size_t max, int nearest)
 {
     ni_txn *t = NULL;
     int rc;
     CHECK_RC(ni_txn_begin(&t, store, 0), 0);
-    rc = ni_typo_candidates(s, t, word, strlen(word), max);
+    rc = nearest ? ni_typo_nearest(s, t, word, strlen(word), max)
+                 : ni_typo_candidates(s, t, word, strlen(word), max);
     ni_txn_abort(t);
     return rc;
 }
 
-/* The distance of candidate w in s, or -1 when it is none. */
-static int dist_of(const ni_typo_set *s, const char *w)
+static int find(ni_typo_set *s, const char *word, size_t max)
+{
+    return find_in(s, word, max, 0);
+}
+
+/* The distance of candidate w[0..len) in s, or -1 when it is none. */
+static int dist_of_n(const ni_typo_set *s, const char *w, size_t len)
 {
     size_t i;
     for (i = 0; i < s->n; i++)
-        if (s->cand[i].len == strlen(w) && memcmp(s->cand[i].word, w, s->cand[i].len) == 0)
+        if (s->cand[i].len == len && memcmp(s->cand[i].word, w, len) == 0)
             return (int)s->cand[i].dist;
     return -1;
+}
+
+static int dist_of(const ni_typo_set *s, const char *w)
+{
+    return dist_of_n(s, w, strlen(w));
 }
 
 static void max_distance(void)
@@ -275,10 +287,11 @@ static void same_as_brute_force(void)
     static const char *const alpha[] = { "а", "б", "о", "a", "o", "p", "ḁ" };
     static char words[NWORDS][64];
     const char *ptr[NWORDS];
-    ni_typo_set s;
-    int q, i, n = 0, mismatches = 0, found = 0;
+    ni_typo_set s, near;
+    int q, i, n = 0, mismatches = 0, found = 0, near_two = 0;
 
     memset(&s, 0, sizeof s);
+    memset(&near, 0, sizeof near);
     for (i = 0; i < NWORDS; i++) {
         random_word(words[i], alpha, 7, 1 + rnd(10));
         ptr[i] = words[i];
@@ -291,8 +304,8 @@ static void same_as_brute_force(void)
     for (q = 0; q < 2000; q++) {
         char query[200];
         uint32_t qc[40], wc[40];
-        int nq, expect = 0;
-        unsigned maxd;
+        int nq, expect = 0, expect_near = 0;
+        unsigned maxd, nearest = 99;
         if (q % 4 == 0) {
             random_word(query, alpha, 7, 4 + rnd(8));
         } else {
@@ -305,6 +318,7 @@ static void same_as_brute_force(void)
         nq = ni_words_decode(query, strlen(query), qc, 40);
         maxd = ni_typo_max_distance((size_t)nq);
         CHECK_RC(find(&s, query, 100000) >= 0, 1);
+        CHECK_RC(find_in(&near, query, 100000, 1) >= 0, 1);
         for (i = 0; i < n; i++) {
             int nw = ni_words_decode(ptr[i], strlen(ptr[i]), wc, 40);
             unsigned d = wc[0] == qc[0] ? osa(qc, nq, wc, nw) : 99;
@@ -314,14 +328,27 @@ static void same_as_brute_force(void)
             }
             expect++;
             mismatches += dist_of(&s, ptr[i]) != (int)d;
+            if (d < nearest)
+                nearest = d;
         }
         mismatches += expect != (int)s.n;
+        /* the nearest: exactly the candidates at the smallest distance */
+        for (i = 0; i < (int)s.n; i++)
+            if (s.cand[i].dist == nearest) {
+                expect_near++;
+                mismatches += dist_of_n(&near, s.cand[i].word, s.cand[i].len) != (int)nearest;
+            }
+        mismatches += expect_near != (int)near.n;
+        near_two += nearest == 2;
         found += expect;
     }
     CHECK(mismatches == 0);
     CHECK(found > 1000);            /* the queries do come near */
-    fprintf(stderr, "same_as_brute_force: %d candidates, %d mismatches\n", found, mismatches);
+    CHECK(near_two > 20);           /* and some only at distance 2 */
+    fprintf(stderr, "same_as_brute_force: %d candidates, %d queries nearest at 2, %d mismatches\n",
+            found, near_two, mismatches);
     ni_typo_set_free(&s);
+    ni_typo_set_free(&near);
 }
 
 /* A lexicon of 20,000 words all with one first letter, made of syllables
