@@ -16,7 +16,7 @@
 #
 # Commands run in tests/cli with these variables set:
 #   DB      an index built once from corpus/shkola-merov.txt (indexed as
-#           ../../corpus/shkola-merov.txt, which is then its id) and
+#           ../../corpus/shkola-merov.txt; its id is its file name) and
 #           data/news.jsonl
 #   T       an empty scratch directory, removed at the end
 #   NSEARCH the binary

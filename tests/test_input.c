@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "article.h"
+#include "idset.h"
 #include "input.h"
 #include "jsonl.h"
 #include "test.h"
@@ -308,5 +309,51 @@ static void article_file_ids(void)
     input_close(in);
 }
 
+/* The id name replaces the path in made ids; records with an id or url
+ * keep theirs and are not counted as unnamed. */
+static void id_names(void)
+{
+    static const char feed[] = "{\"title\":\"a\",\"text\":\"x\"}\n"
+                               "{\"id\":\"i\",\"title\":\"b\",\"text\":\"y\"}\n"
+                               "\n"
+                               "{\"url\":\"u\",\"title\":\"c\",\"text\":\"z\"}\n"
+                               "{\"title\":\"d\",\"text\":\"w\"}\n";
+    input *in = NULL;
+    ni_doc d;
+    CHECK_RC(input_open_mem(&in, "/abs/dir/feed.jsonl", feed, sizeof feed - 1), 0);
+    CHECK_RC(input_set_id_name(in, "feed.jsonl"), 0);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "feed.jsonl:1") && input_line(in) == 1);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "i") && input_line(in) == 2);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "u") && input_line(in) == 4);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "feed.jsonl:5"));
+    CHECK(input_unnamed(in) == 2);
+    CHECK(strcmp(input_name(in), "/abs/dir/feed.jsonl") == 0);
+    input_close(in);
+}
+
+/* An id set says which ids it has seen, across its growth. */
+static void id_set(void)
+{
+    idset s = IDSET_INIT;
+    char id[32];
+    int i, again = 0, fresh = 0;
+    for (i = 0; i < 5000; i++) {
+        snprintf(id, sizeof id, "doc-%d", i);
+        fresh += idset_add(&s, id, strlen(id)) == 0;
+    }
+    for (i = 0; i < 5000; i++) {
+        snprintf(id, sizeof id, "doc-%d", i);
+        again += idset_add(&s, id, strlen(id)) == 1;
+    }
+    CHECK(fresh == 5000 && again == 5000 && s.n == 5000);
+    CHECK(idset_add(&s, "doc-5000", 8) == 0);
+    CHECK(idset_add(&s, "", 0) == 0 && idset_add(&s, "", 0) == 1);
+    idset_free(&s);
+}
+
 TEST_MAIN(TEST(sample_article), TEST(article_variations), TEST(jsonl_records), TEST(jsonl_utf8_boundaries),
-          TEST(gzip_files), TEST(article_file_ids))
+          TEST(gzip_files), TEST(article_file_ids), TEST(id_names), TEST(id_set))

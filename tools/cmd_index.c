@@ -8,6 +8,18 @@
  * A file named explicitly is always read.  The format of each file is
  * decided by input.h from its content and name.
  *
+ * Document ids: the record's id, else its url, else one made from where it
+ * was read, the same however the path was typed: a file found in a
+ * directory walk is named by its path relative to that directory
+ * ("nsearch index db corpus" and "... /abs/corpus/" both give "x.txt" and
+ * "2024/y.jsonl"), a file named explicitly by its file name; an article
+ * page gets that name, a JSON Lines record NAME:LINE (one warning per file
+ * counts them), so indexing the same files again replaces their documents.
+ * Records from standard input without an id or url get
+ * "stdin-SECONDS.NANOSECONDS-PID:LINE", unique to the run: a second feed
+ * adds its documents beside the first one's.  An id read twice in one run
+ * is reported (the later record replaces the earlier one).
+ *
  * The batch is committed every --batch documents and at the end, so a crash
  * loses at most one batch.  A bad record is reported as "file:line: reason"
  * and counted; indexing goes on.  A file that cannot be read is reported
@@ -28,6 +40,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "idset.h"
 #include "input.h"
 
 static const char usage[] =
@@ -38,7 +51,10 @@ static const char usage[] =
     "or an article page as text), a directory (read recursively: files\n"
     "named *.jsonl, *.ndjson, *.json or *.txt, each possibly .gz; hidden\n"
     "names skipped) or '-' for standard input.  A document whose id is\n"
-    "already in the index replaces it.\n"
+    "already in the index replaces it.  A record without an id or url is\n"
+    "named by its file and line: the path relative to the directory given\n"
+    "(the file name for a file given), so re-indexing replaces; records from\n"
+    "standard input get ids unique to the run.\n"
     "\n"
     "      --batch N     commit every N documents (default 50000; each commit\n"
     "                    makes what it adds durable, bigger batches make a\n"
@@ -64,8 +80,11 @@ static const cli_opt opts[] = {
 /* One input to read, in order. */
 typedef struct source {
     char *path;     /* "-" for standard input */
+    const char *idname; /* for ids (input_set_id_name): in path, or NULL for stdin */
     uint64_t size;  /* bytes, 0 when unknown */
 } source;
+
+#define MAX_TWICE_SHOWN 10  /* ids read twice reported one by one, then counted */
 
 typedef struct job {
     const char *db;
@@ -80,6 +99,9 @@ typedef struct job {
     ino_t db_ino;
     int have_db_id;
     uint64_t docs, pending, committed, bad, warnings, errors;
+    idset ids;           /* read in this run */
+    uint64_t twice;      /* ids read again */
+    char stdin_name[64]; /* the id name of standard input's records */
     uint64_t bytes_done; /* bytes of finished sources */
     uint64_t text_bytes; /* UTF-8 bytes of titles and texts added */
     struct timespec t0;
@@ -150,7 +172,9 @@ static void progress_draw(job *j, const input *in)
     j->drawn = len > j->drawn ? len : j->drawn;
 }
 
-static int add_source(job *j, const char *path, uint64_t size, int known)
+/* Adds path to the sources; its id name is the part of it from idoff on
+ * (idoff == SIZE_MAX: standard input). */
+static int add_source(job *j, const char *path, size_t idoff, uint64_t size, int known)
 {
     if (j->nsrc == j->capsrc) {
         size_t cap = j->capsrc ? j->capsrc * 2 : 16;
@@ -164,6 +188,7 @@ static int add_source(job *j, const char *path, uint64_t size, int known)
     if (!p)
         return NI_ENOMEM;
     j->src[j->nsrc].path = p;
+    j->src[j->nsrc].idname = idoff == SIZE_MAX ? NULL : p + idoff;
     j->src[j->nsrc].size = size;
     j->nsrc++;
     j->total_bytes += size;
@@ -197,8 +222,10 @@ static int indexable_name(const char *name)
     return 0;
 }
 
-/* Collects the news input files under directory dir, sorted by name. */
-static int walk_dir(job *j, const char *dir)
+/* Collects the news input files under directory dir, sorted by name; the
+ * first rootlen bytes of their paths are the directory given (and its
+ * slash), left out of their id names. */
+static int walk_dir(job *j, const char *dir, size_t rootlen)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -254,9 +281,9 @@ static int walk_dir(job *j, const char *dir)
             j->errors++;
         } else if (S_ISDIR(st.st_mode)) {
             if (!is_db_dir(j, &st))
-                rc = walk_dir(j, path);
+                rc = walk_dir(j, path, rootlen);
         } else if (S_ISREG(st.st_mode) && indexable_name(names[i])) {
-            rc = add_source(j, path, (uint64_t)st.st_size, 1);
+            rc = add_source(j, path, rootlen, (uint64_t)st.st_size, 1);
         }
         free(path);
     }
@@ -274,7 +301,7 @@ cleanup:
 static int collect(job *j, const char *path)
 {
     if (strcmp(path, "-") == 0)
-        return add_source(j, path, 0, 0);
+        return add_source(j, path, SIZE_MAX, 0, 0);
     struct stat st;
     if (stat(path, &st) != 0) {
         job_msg(j, 1, "cannot open '%s': %s", path, strerror(errno));
@@ -286,10 +313,12 @@ static int collect(job *j, const char *path)
             job_msg(j, 1, "'%s' is the index itself; skipped", path);
             return 0;
         }
-        return walk_dir(j, path);
+        size_t len = strlen(path);
+        return walk_dir(j, path, len + (len > 0 && path[len - 1] != '/'));
     }
-    return add_source(j, path, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0,
-                      S_ISREG(st.st_mode));
+    const char *base = strrchr(path, '/');
+    return add_source(j, path, base ? (size_t)(base + 1 - path) : 0,
+                      S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0, S_ISREG(st.st_mode));
 }
 
 static int commit(job *j)
@@ -305,6 +334,29 @@ static int commit(job *j)
     return 0;
 }
 
+static void plural(char *buf, size_t size, uint64_t n, const char *one,
+                   const char *many)
+{
+    snprintf(buf, size, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
+}
+
+/* Reports doc's id when this run read it before (the first few, then a
+ * count in the summary).  0 or NI_ENOMEM (reported). */
+static int read_twice(job *j, const input *in, const ni_doc *doc)
+{
+    int rc = idset_add(&j->ids, doc->id, doc->id_len);
+    if (rc == NI_ENOMEM) {
+        job_msg(j, 1, "out of memory");
+        return rc;
+    }
+    if (rc == 1 && j->twice++ < MAX_TWICE_SHOWN)
+        job_msg(j, 0, "warning: %s:%lu: id '%.*s' was read before in this run; this record "
+                "replaces that one%s", input_name(in), input_line(in),
+                doc->id_len > 100 ? 100 : (int)doc->id_len, doc->id,
+                j->twice == MAX_TWICE_SHOWN ? " (more are only counted)" : "");
+    return 0;
+}
+
 /* Reads one source into the index.  Returns 0 (also after errors in the
  * source, which are reported and counted) or a negative code when the
  * whole run must stop (reported). */
@@ -313,6 +365,8 @@ static int index_source(job *j, const source *s)
     char errbuf[512];
     input *in = NULL;
     int rc = input_open(&in, s->path, errbuf, sizeof errbuf);
+    if (rc == 0)
+        rc = input_set_id_name(in, s->idname ? s->idname : j->stdin_name);
     if (rc != 0) {
         job_msg(j, 1, "%s", rc == NI_ENOMEM ? "out of memory" : errbuf);
         if (rc == NI_ENOMEM)
@@ -363,33 +417,41 @@ static int index_source(job *j, const source *s)
         j->docs++;
         j->pending++;
         j->text_bytes += doc.title_len + doc.text_len;
+        if ((rc = read_twice(j, in, &doc)) != 0)
+            break;
         if (j->pending >= j->batch && (rc = commit(j)) != 0)
             break;
         progress_draw(j, in);
+    }
+    if (input_unnamed(in)) {
+        char what[64];
+        plural(what, sizeof what, input_unnamed(in), "record", "records");
+        if (s->idname)
+            job_msg(j, 0, "warning: %s: %s without an id or url, named %s:LINE",
+                    input_name(in), what, s->idname);
+        else
+            job_msg(j, 0, "warning: %s: %s without an id or url, named %s:LINE (feeding "
+                    "them again adds them again)", input_name(in), what, j->stdin_name);
+        j->warnings++;
     }
     j->bytes_done += input_bytes_read(in);
     input_close(in);
     return rc;
 }
 
-static void plural(char *buf, size_t size, uint64_t n, const char *one,
-                   const char *many)
-{
-    snprintf(buf, size, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
-}
-
 static void print_summary(job *j)
 {
     double t = out_elapsed(&j->t0);
-    char docs[64], size[32], text[32], extra[160] = "", part[64];
+    char docs[64], size[32], text[32], extra[240] = "", part[64];
     plural(docs, sizeof docs, j->committed, "document", "documents");
     out_bytes(size, sizeof size, j->bytes_done);
     out_bytes(text, sizeof text, j->text_bytes);
-    const uint64_t counts[3] = { j->bad, j->warnings, j->errors };
-    const char *names[3][2] = { { "bad record", "bad records" },
+    const uint64_t counts[4] = { j->bad, j->warnings, j->twice, j->errors };
+    const char *names[4][2] = { { "bad record", "bad records" },
                                 { "warning", "warnings" },
+                                { "id read twice", "ids read twice" },
                                 { "error", "errors" } };
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (!counts[i])
             continue;
         plural(part, sizeof part, counts[i], names[i][0], names[i][1]);
@@ -457,6 +519,12 @@ int cmd_index(int argc, char **argv)
     j.batch = ia.batch;
     j.progress = !ia.quiet && isatty(STDERR_FILENO);
     clock_gettime(CLOCK_MONOTONIC, &j.t0);
+    {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        snprintf(j.stdin_name, sizeof j.stdin_name, "stdin-%lld.%09ld-%ld",
+                 (long long)now.tv_sec, (long)now.tv_nsec, (long)getpid());
+    }
 
     o.flags = NI_OPEN_CREATE;
     o.threads = (unsigned)ia.threads;
@@ -487,6 +555,7 @@ cleanup:
     for (size_t i = 0; i < j.nsrc; i++)
         free(j.src[i].path);
     free(j.src);
+    idset_free(&j.ids);
     cli_list_free(&args);
     return ret;
 }

@@ -5,10 +5,9 @@
  * (.jsonl, .ndjson, .json, possibly .gz) or a first non-blank byte '{';
  * anything else is one article page (article.c).
  *
- * Document ids: the record's id, else its url, else NAME:LINE for a JSON
- * Lines record and NAME for an article page, NAME being the path as given
- * ("stdin" for "-"), so re-indexing the same input replaces, never
- * duplicates.
+ * Document ids: the record's id, else its url, else ID:LINE for a JSON
+ * Lines record and ID for an article page, ID being the name
+ * input_set_id_name gave (the path as given by default).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +28,7 @@ enum { FMT_JSONL, FMT_ARTICLE };
 
 struct input {
     char *name;
+    char *idname;                /* NULL: name */
     gzFile gz;                   /* NULL for memory input */
     const char *mem;
     size_t memlen;
@@ -37,6 +37,7 @@ struct input {
     size_t start, len, cap;
     unsigned long line;
     uint64_t bytes;
+    uint64_t unnamed;            /* records given ID:LINE */
     jsonl_buf jb;
     char id[64 + 4096];
     char err[1024], warn[1024];
@@ -253,9 +254,11 @@ static int next_jsonl(input *in, ni_doc *doc)
                 doc->id = doc->url;
                 doc->id_len = doc->url_len;
             } else {
-                snprintf(in->id, sizeof in->id, "%s:%lu", in->name, in->line);
+                snprintf(in->id, sizeof in->id, "%.4000s:%lu",
+                         in->idname ? in->idname : in->name, in->line);
                 doc->id = in->id;
                 doc->id_len = strlen(in->id);
+                in->unnamed++;
             }
         }
         return 0;
@@ -287,7 +290,7 @@ static int next_article(input *in, ni_doc *doc)
         snprintf(in->warn, sizeof in->warn, "%.500s:1: %.480s", in->name, w);
         in->has_warn = 1;
     }
-    snprintf(in->id, sizeof in->id, "%s", in->name);
+    snprintf(in->id, sizeof in->id, "%.4000s", in->idname ? in->idname : in->name);
     doc->id = in->id;
     doc->id_len = strlen(in->id);
     return 0;
@@ -322,6 +325,31 @@ uint64_t input_bytes_read(const input *in)
     return in->bytes;
 }
 
+int input_set_id_name(input *in, const char *idname)
+{
+    char *p = strdup(idname);
+    if (!p)
+        return NI_ENOMEM;
+    free(in->idname);
+    in->idname = p;
+    return 0;
+}
+
+const char *input_name(const input *in)
+{
+    return in->name;
+}
+
+unsigned long input_line(const input *in)
+{
+    return in->format == FMT_JSONL ? in->line : 1;
+}
+
+uint64_t input_unnamed(const input *in)
+{
+    return in->unnamed;
+}
+
 void input_close(input *in)
 {
     if (!in)
@@ -331,5 +359,6 @@ void input_close(input *in)
     jsonl_buf_free(&in->jb);
     free(in->buf);
     free(in->name);
+    free(in->idname);
     free(in);
 }

@@ -42,6 +42,22 @@ const char *input_error(const input *in);
 /* The warning of the last document read, or NULL ("file:line: message"). */
 const char *input_warning(const input *in);
 
+/*
+ * The name the ids of documents without an id or url are made of: ID:LINE
+ * for a JSON Lines record, ID for an article page (default: the path as
+ * given to input_open).  0 or NI_ENOMEM.
+ */
+int input_set_id_name(input *in, const char *idname);
+
+/* The name of the input in messages ("stdin" for "-"). */
+const char *input_name(const input *in);
+
+/* The line of the document last read (1 for an article page). */
+unsigned long input_line(const input *in);
+
+/* The documents read so far that had no id or url (given ID:LINE). */
+uint64_t input_unnamed(const input *in);
+
 /* Bytes consumed from the underlying file so far (compressed bytes for gzip),
  * for progress and ETA. */
 uint64_t input_bytes_read(const input *in);

@@ -90,3 +90,34 @@ $ nsearch index -q -j 1 "$T/j1.idx" data/news.jsonl data/news.jsonl && nsearch i
 $ nsearch index -j 0 "$T/j0.idx" data/news.jsonl
 ? 2
 ! ^nsearch: --threads must be 1 to 64$
+
+=== ids without an id or url: the path relative to the directory given, however it is typed
+# a record without id and url is named FILE:LINE, FILE relative to the
+# directory walked (one warning per file counts them); the article page by
+# its path too; the same tree typed another way replaces, never duplicates
+$ mkdir -p "$T/ids/feed" && cp ../../corpus/shkola-merov.txt "$T/ids/" && printf '{"title":"Альфа","text":"альфа один"}\n{"title":"Бета","text":"бета два"}\n' > "$T/ids/feed/a.jsonl" && nsearch index -q "$T/ids.idx" "$T/ids" && (cd "$T" && nsearch index -q ids.idx ./ids/) && nsearch query "$T/ids.idx" 'альфа OR бета OR мэров' --json --no-snippet --sort date | sed -E 's/.*"id":"([^"]*)".*/\1/; s/.*"total":([0-9]+).*/total \1/'
+> shkola-merov.txt
+> feed/a.jsonl:1
+> feed/a.jsonl:2
+> total 3
+! ^warning: .*/ids/feed/a\.jsonl: 2 records without an id or url, named feed/a\.jsonl:LINE$
+!! ^warning: \./ids/feed/a\.jsonl: 1 record
+
+=== a file named explicitly is known by its file name
+$ nsearch index -q "$T/ids.idx" "$T/ids/shkola-merov.txt" && nsearch stats "$T/ids.idx" --json | sed -E 's/.*"docs":([0-9]+).*/\1/'
+> 3
+
+=== records from standard input without an id get ids unique to the run: a second feed adds
+$ printf '{"title":"A","text":"гамма"}\n' | nsearch index -q "$T/feed.idx" - && printf '{"title":"A","text":"гамма"}\n' | nsearch index -q "$T/feed.idx" - && nsearch query "$T/feed.idx" гамма --json --no-snippet | sed -E 's/.*"id":"stdin-[0-9]+\.[0-9]{9}-[0-9]+:1".*/stdin-S.N-P:1/; s/.*"total":([0-9]+).*/total \1/'
+> stdin-S.N-P:1
+> stdin-S.N-P:1
+> total 2
+! ^warning: stdin: 1 record without an id or url, named stdin-[0-9]+\.[0-9]{9}-[0-9]+:LINE \(feeding them again adds them again\)$
+
+=== an id read twice in one run is reported with the line that replaces
+$ printf '{"id":"x1","title":"A","text":"дельта"}\n{"id":"x2","title":"B","text":"дельта"}\n{"id":"x1","title":"C","text":"дельта"}\n' > "$T/dup.jsonl" && nsearch index "$T/dup.idx" "$T/dup.jsonl" && nsearch query "$T/dup.idx" дельта --json --no-snippet --sort date | sed -E 's/.*"title":"([^"]*)".*/\1/; s/.*"total":([0-9]+).*/total \1/'
+> B
+> C
+> total 2
+! ^warning: .*/dup\.jsonl:3: id 'x1' was read before in this run; this record replaces that one$
+! ^nsearch: indexed 3 documents .*; 1 id read twice$

@@ -207,7 +207,7 @@ $ nsearch query "$DB" большого --json -- -эксцессов
 | s/.*"id":"([^"]*)".*/\1/
 | s/.*"total":([0-9]+).*"mode":"([^"]*)".*/total \1, \2/
 > ria-1908828530
-> ../../corpus/shkola-merov.txt
+> shkola-merov.txt
 > total 2, boolean
 
 === the query language passes through: a phrase
@@ -230,7 +230,7 @@ $ nsearch query "$DB" 'щелкунчик date:2023-11-04' --json
 $ nsearch query "$DB" 'школа мэров' --json --no-snippet -n 1
 | s/"score":[^,]*,/"score":S,/
 | s/"ms":[^,]*,/"ms":M,/
-> {"rank":1,"score":S,"id":"../../corpus/shkola-merov.txt","title":"Главы трех муниципалитетов Владимирской области приняли участие в проекте «Школы мэров»","date":"2024-07-17 13:30:00","rubric":"Общество","url":null}
+> {"rank":1,"score":S,"id":"shkola-merov.txt","title":"Главы трех муниципалитетов Владимирской области приняли участие в проекте «Школы мэров»","date":"2024-07-17 13:30:00","rubric":"Общество","url":null}
 > {"total":1,"returned":1,"ms":M,"mode":"all words"}
 
 === a failed write of the results is an error, reported once
