@@ -311,6 +311,25 @@ NI_API int ni_index_get(ni_doc **out, ni_index *idx, const char *id,
 /** Frees a document returned by ni_index_get (NULL accepted). */
 NI_API void ni_doc_free(ni_doc *doc);
 
+/**
+ * Text of unknown encoding as UTF-8, for readers of files that are not
+ * always UTF-8 (nsearch index reads article pages through it).  Valid
+ * UTF-8 is copied as is, without a leading byte order mark.  Other text's
+ * encoding is found by ICU's charset detector among those Russian text
+ * comes in (windows-1251, KOI8-R, ISO-8859-5; UTF-16 by its byte order
+ * mark) and converted by ICU.  *out (NUL-terminated, *out_len bytes
+ * without the NUL) is freed with ni_text_free; *charset, when charset is
+ * not NULL, gets the encoding's static name ("UTF-8", "windows-1251", ...).
+ * Returns 0, NI_EINVAL when the text is in none of these encodings (or
+ * over 700 MB when not UTF-8), or NI_ENOMEM.  Short texts may be detected
+ * wrongly: a few words of windows-1251 can read as KOI8-R.
+ */
+NI_API int ni_text_to_utf8(char **out, size_t *out_len, const char **charset,
+                           const char *in, size_t len);
+
+/** Frees text from ni_text_to_utf8 (NULL accepted). */
+NI_API void ni_text_free(char *text);
+
 /** Index statistics. */
 typedef struct ni_stats {
     uint64_t docs;          /**< live documents */

@@ -32,6 +32,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ typedef struct source {
 } source;
 
 #define MAX_TWICE_SHOWN 10  /* ids read twice reported one by one, then counted */
+#define MAX_BAD_SHOWN 10    /* bad records of a file reported one by one, then counted */
 
 typedef struct job {
     const char *db;
@@ -364,9 +366,16 @@ static int index_source(job *j, const source *s)
 {
     char errbuf[512];
     input *in = NULL;
+    uint64_t bad = 0;
     int rc = input_open(&in, s->path, errbuf, sizeof errbuf);
     if (rc == 0)
         rc = input_set_id_name(in, s->idname ? s->idname : j->stdin_name);
+    if (rc == NI_EINVAL) {              /* not news: a binary file */
+        job_msg(j, 0, "warning: %s", errbuf);
+        j->warnings++;
+        j->bytes_done += s->size;
+        return 0;
+    }
     if (rc != 0) {
         job_msg(j, 1, "%s", rc == NI_ENOMEM ? "out of memory" : errbuf);
         if (rc == NI_ENOMEM)
@@ -383,7 +392,9 @@ static int index_source(job *j, const source *s)
             break;
         }
         if (rc == NI_EINVAL) {
-            job_msg(j, 0, "%s", input_error(in));
+            if (bad++ < MAX_BAD_SHOWN)
+                job_msg(j, 0, "%s%s", input_error(in),
+                        bad == MAX_BAD_SHOWN ? " (more in this file are only counted)" : "");
             j->bad++;
             continue;
         }
@@ -423,6 +434,8 @@ static int index_source(job *j, const source *s)
             break;
         progress_draw(j, in);
     }
+    if (bad > MAX_BAD_SHOWN)
+        job_msg(j, 0, "%s: %llu bad records in all", input_name(in), (unsigned long long)bad);
     if (input_unnamed(in)) {
         char what[64];
         plural(what, sizeof what, input_unnamed(in), "record", "records");
@@ -463,6 +476,33 @@ static void print_summary(job *j)
     fprintf(stderr, CLI_PROG ": indexed %s (%s read, %s of text) in %.1f s, "
             "%.1f MB/s of text%s\n", docs, size, text, t,
             t > 0 ? (double)j->text_bytes / 1e6 / t : 0.0, extra);
+}
+
+/* Refuses (1, reported) an index path that is an input directory: one
+ * that holds files but no index, as when the arguments are swapped
+ * ("nsearch index corpus news.idx" would write an index among the
+ * articles).  An index inside a directory walked is fine: the walk skips
+ * it. */
+static int misplaced_index(const char *db)
+{
+    char mdb[PATH_MAX];
+    struct stat st;
+    DIR *d;
+
+    snprintf(mdb, sizeof mdb, "%s/data.mdb", db);
+    if (stat(db, &st) == 0 && S_ISDIR(st.st_mode) && stat(mdb, &st) != 0 && (d = opendir(db))) {
+        struct dirent *e;
+        int files = 0;
+        while (!files && (e = readdir(d)))
+            files = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+        closedir(d);
+        if (files) {
+            cli_error("'%s' is a directory that holds files but no index; "
+                      "are the arguments swapped? (usage: " CLI_PROG " index DB PATH...)", db);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* What the options ask for. */
@@ -516,6 +556,8 @@ int cmd_index(int argc, char **argv)
         return ret;
     ret = EXIT_ERROR;
     j.db = args.db;
+    if (misplaced_index(j.db))
+        goto cleanup;
     j.batch = ia.batch;
     j.progress = !ia.quiet && isatty(STDERR_FILENO);
     clock_gettime(CLOCK_MONOTONIC, &j.t0);

@@ -121,3 +121,55 @@ $ printf '{"id":"x1","title":"A","text":"дельта"}\n{"id":"x2","title":"B",
 > total 2
 ! ^warning: .*/dup\.jsonl:3: id 'x1' was read before in this run; this record replaces that one$
 ! ^nsearch: indexed 3 documents .*; 1 id read twice$
+
+=== a UTF-8 byte order mark does not cost the first record
+$ printf '\357\273\277{"id":"b1","title":"Первый","text":"запись с меткой"}\n{"id":"b2","title":"Второй","text":"запись"}\n' > "$T/bom.jsonl" && nsearch index -q "$T/bom.idx" "$T/bom.jsonl" && nsearch query "$T/bom.idx" запись --json --no-snippet | sed -E 's/.*"id":"([^"]*)".*/\1/; s/.*"total":([0-9]+).*/total \1/' | sort
+> b1
+> b2
+> total 2
+
+=== a .json file holding one JSON array is read as records, its errors by line
+$ printf '[\n  {"id":"a1","title":"Альфа","text":"массив один"},\n  {"id":"a2","title":"Бета","text":"массив два", "date": 5},\n  {"id":"a3","title":"Гамма","text":"массив [три] \\"}\\""}\n]\n' > "$T/arr.json" && nsearch index "$T/arr.idx" "$T/arr.json" && nsearch query "$T/arr.idx" массив --json --no-snippet --sort date | sed -E 's/.*"id":"([^"]*)".*/\1/; s/.*"total":([0-9]+).*/total \1/'
+> a1
+> a3
+> total 2
+! ^.*/arr\.json:3: 
+! ^nsearch: indexed 2 documents .*; 1 bad record$
+
+=== an array that is not closed is reported after its records
+$ printf '[{"id":"c1","title":"А","text":"открытый"},\n{"id":"c2","title":"Б","text":"открытый"}\n' > "$T/open.json" && nsearch index "$T/open.idx" "$T/open.json"
+! ^.*/open\.json:3: the JSON array is not closed$
+! ^nsearch: indexed 2 documents .*; 1 bad record$
+
+=== a binary file is skipped with one warning, the rest indexed
+$ printf 'ELF\000\001\002 not text' > "$T/blob.txt" && nsearch index "$T/bin.idx" "$T/blob.txt" data/news.jsonl
+! ^warning: .*/blob\.txt: a binary file \(a NUL byte at offset 3\), skipped$
+! ^nsearch: indexed 6 documents .*; 1 warning$
+
+=== an article page in windows-1251 or KOI8-R is converted, with a warning
+# (iconv -c: the few characters these encodings lack are left out)
+$ iconv -c -f UTF-8 -t CP1251 ../../corpus/shkola-merov.txt > "$T/cp1251.txt"; iconv -c -f UTF-8 -t KOI8-R ../../corpus/shkola-merov.txt > "$T/koi8.txt"; nsearch index "$T/enc.idx" "$T/cp1251.txt" "$T/koi8.txt" && nsearch query "$T/enc.idx" 'школа мэров владимирской' --json --no-snippet | sed -E 's/.*"id":"([^"]*)","title":"([^"«]*).*/\1 \2/; s/.*"total":([0-9]+).*/total \1/' | sort
+> cp1251.txt Главы трех муниципалитетов Владимирской области приняли участие в проекте 
+> koi8.txt Главы трех муниципалитетов Владимирской области приняли участие в проекте Школы мэров
+> total 2
+! ^warning: .*/cp1251\.txt:1: not UTF-8, read as windows-1251$
+! ^warning: .*/koi8\.txt:1: not UTF-8, read as KOI8-R$
+
+=== a file of bad records reports the first ten, then a count
+$ for i in 1 2 3 4 5 6 7 8 9 10 11 12; do echo '{bad'; done > "$T/bad12.jsonl" && nsearch index "$T/bad12.idx" "$T/bad12.jsonl"
+! ^.*/bad12\.jsonl:10: expected a key at byte 1 \(more in this file are only counted\)$
+!! bad12\.jsonl:11:
+! ^.*/bad12\.jsonl: 12 bad records in all$
+! ^nsearch: indexed 0 documents .*; 12 bad records$
+
+=== gzip errors name the file, not a descriptor
+$ gzip -c data/news.jsonl | head -c 700 > "$T/cut.jsonl.gz"; nsearch index "$T/cut.idx" "$T/cut.jsonl.gz"
+? 2
+! ^.*/cut\.jsonl\.gz: truncated or damaged gzip data \(unexpected end of file\)$
+!! fd:
+
+=== swapped arguments: a directory of files that is no index is refused, nothing written
+$ mkdir -p "$T/swap" && cp data/news.jsonl "$T/swap/" && nsearch index "$T/swap" "$T/new.idx"; ls "$T/swap"
+? 0
+> news.jsonl
+! ^nsearch: '.*/swap' is a directory that holds files but no index; are the arguments swapped\? \(usage: nsearch index DB PATH\.\.\.\)$
