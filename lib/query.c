@@ -226,6 +226,136 @@ static int parse_phrase(parser *p, ni_qnode **out)
     return 0;
 }
 
+/* One value of a rubric: or date field (date:, after:, before:) at p->i;
+ * the node's offset is start (the field's name). */
+static int parse_value(parser *p, const char *name, size_t start, ni_qnode **out)
+{
+    const char *close;
+    ni_qnode *q = NULL;
+    size_t n;
+    int rc;
+
+    *out = NULL;
+    if (word_end(p, p->i) && !open_quote(p, p->i, &close))
+        return syntax(p, start, "field without a value");
+    if (strcmp(name, "rubric") == 0) {
+        if (open_quote(p, p->i, &close)) {
+            if ((rc = parse_phrase(p, &q)) < 0)
+                return rc;
+            q->type = NI_Q_RUBRIC;
+            q->slop = 0;
+        } else {
+            n = word_len(p, p->i);
+            if ((rc = new_node(p, NI_Q_RUBRIC, start, &q)) < 0)
+                return rc;
+            q->text = p->s + p->i;
+            q->len = n;
+            p->i += n;
+        }
+        q->offset = start;
+        q->end = p->i;
+        *out = q;
+        return 0;
+    }
+    if (open_quote(p, p->i, &close))
+        return syntax(p, p->i, "a date in quotes");
+    /* dates */
+    {
+        const char *v = p->s + p->i, *dots;
+        int64_t lo, hi, lo2, hi2;
+        n = word_len(p, p->i);
+        dots = strcmp(name, "date") == 0 ? memmem(v, n, "..", 2) : NULL;
+        if (dots) {
+            size_t a = (size_t)(dots - v);
+            if (period(v, a, &lo, &hi) < 0 || period(dots + 2, n - a - 2, &lo2, &hi2) < 0 ||
+                lo2 < lo)
+                return syntax(p, p->i, "bad date range");
+            hi = hi2;
+        } else if (period(v, n, &lo, &hi) < 0) {
+            return syntax(p, p->i, "bad date");
+        }
+        if (strcmp(name, "after") == 0) {
+            lo = hi + 1;
+            hi = INT64_MAX;
+        } else if (strcmp(name, "before") == 0) {
+            hi = lo - 1;
+            lo = INT64_MIN + 1;
+        }
+        if ((rc = new_node(p, NI_Q_DATE, start, &q)) < 0)
+            return rc;
+        q->lo = lo;
+        q->hi = hi;
+        p->i += n;
+        q->end = p->i;
+        *out = q;
+        return 0;
+    }
+}
+
+/* rubric:(a OR "b c") and date:(2024-01 OR 2024-03): the field's values
+ * joined by OR, as an OR of fields; anything else in the brackets is an
+ * error (a document has one rubric and one date, so AND and NOT among
+ * them would mean nothing or everything). */
+static int parse_value_group(parser *p, const char *name, size_t start, ni_qnode **out)
+{
+    size_t open = p->i, cap = 0, at;
+    ni_qnode *or = NULL, *v = NULL;
+    int rc;
+
+    *out = NULL;
+    p->i++;
+    for (;;) {
+        skip_space(p);
+        at = p->i;
+        if (p->i < p->len && (p->s[p->i] == '(' || p->s[p->i] == ')' || p->s[p->i] == '-' ||
+                              keyword(p, "OR") || keyword(p, "AND") || keyword(p, "NOT"))) {
+            rc = syntax(p, at, strcmp(name, "rubric") == 0 ? "rubric:(...) takes rubrics joined by OR"
+                                                            : "a date field's (...) takes dates joined by OR");
+            goto fail;
+        }
+        if (p->i >= p->len) {
+            rc = syntax(p, open, "unbalanced '('");
+            goto fail;
+        }
+        if ((rc = parse_value(p, name, at, &v)) < 0)
+            goto fail;
+        if (!or && (rc = new_node(p, NI_Q_OR, start, &or)) < 0)
+            goto fail;
+        if ((rc = add_kid(or, v, &cap)) < 0)
+            goto fail;
+        v = NULL;
+        skip_space(p);
+        if (p->i < p->len && p->s[p->i] == ')') {
+            p->i++;
+            break;
+        }
+        if (p->i < p->len && (p->s[p->i] == '|' || keyword(p, "OR"))) {
+            p->i += p->s[p->i] == '|' ? 1 : 2;
+            continue;
+        }
+        rc = p->i >= p->len ? syntax(p, open, "unbalanced '('")
+                            : syntax(p, p->i, strcmp(name, "rubric") == 0
+                                                  ? "rubric:(...) takes rubrics joined by OR"
+                                                  : "a date field's (...) takes dates joined by OR");
+        goto fail;
+    }
+    or->end = p->i;
+    if (or->nkids == 1) {               /* rubric:(a) is rubric:a */
+        *out = or->kids[0];
+        (*out)->offset = start;
+        (*out)->end = or->end;
+        or->nkids = 0;
+        ni_query_free(or);
+        return 0;
+    }
+    *out = or;
+    return 0;
+fail:
+    ni_query_free(v);
+    ni_query_free(or);
+    return rc;
+}
+
 /* title:..., rubric:..., date:..., after:..., before:... at p->i. */
 static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
 {
@@ -272,56 +402,9 @@ static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
         *out = q;
         return 0;
     }
-    if (strcmp(name, "rubric") == 0) {
-        if (open_quote(p, p->i, &close)) {
-            if ((rc = parse_phrase(p, &q)) < 0)
-                return rc;
-            q->type = NI_Q_RUBRIC;
-            q->slop = 0;
-        } else {
-            n = word_len(p, p->i);
-            if ((rc = new_node(p, NI_Q_RUBRIC, start, &q)) < 0)
-                return rc;
-            q->text = p->s + p->i;
-            q->len = n;
-            p->i += n;
-        }
-        q->offset = start;
-        q->end = p->i;
-        *out = q;
-        return 0;
-    }
-    /* dates */
-    {
-        const char *v = p->s + p->i, *dots;
-        int64_t lo, hi, lo2, hi2;
-        n = word_len(p, p->i);
-        dots = strcmp(name, "date") == 0 ? memmem(v, n, "..", 2) : NULL;
-        if (dots) {
-            size_t a = (size_t)(dots - v);
-            if (period(v, a, &lo, &hi) < 0 || period(dots + 2, n - a - 2, &lo2, &hi2) < 0 ||
-                lo2 < lo)
-                return syntax(p, p->i, "bad date range");
-            hi = hi2;
-        } else if (period(v, n, &lo, &hi) < 0) {
-            return syntax(p, p->i, "bad date");
-        }
-        if (strcmp(name, "after") == 0) {
-            lo = hi + 1;
-            hi = INT64_MAX;
-        } else if (strcmp(name, "before") == 0) {
-            hi = lo - 1;
-            lo = INT64_MIN + 1;
-        }
-        if ((rc = new_node(p, NI_Q_DATE, start, &q)) < 0)
-            return rc;
-        q->lo = lo;
-        q->hi = hi;
-        p->i += n;
-        q->end = p->i;
-        *out = q;
-        return 0;
-    }
+    if (p->s[p->i] == '(')
+        return parse_value_group(p, name, start, out);
+    return parse_value(p, name, start, out);
 }
 
 /* One item; *out NULL when the input held nothing searchable there. */
@@ -579,5 +662,7 @@ int ni_query_parse_lenient(ni_qnode **out, const char *s, size_t len, ni_buf *le
                 memset(lenient->data + i, ' ', n);
         }
     rc = ni_query_parse(out, (const char *)lenient->data, len);
+    if (rc == NI_ESYNTAX)       /* the error of the text as typed says more */
+        return ni_query_parse(out, s, len);
     return rc < 0 ? rc : 1;
 }

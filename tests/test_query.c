@@ -83,6 +83,13 @@ static const struct { const char *q, *want; } cases[] = {
     { "школа date:2024-07", "(and (word школа) (date 1719792000 1722470399))" },
     { "10:30 http://x.ru", "(and (word 10:30) (word http://x.ru))" },
     { "titles:a", "(word titles:a)" },
+    /* a field's values joined by OR, for every field */
+    { "rubric:(Общество OR \"В мире\")", "(or (rubric Общество) (rubric В мире))" },
+    { "rubric:( a | b OR c )", "(or (rubric a) (rubric b) (rubric c))" },
+    { "rubric:(a)", "(rubric a)" },
+    { "date:(2024-07-17 OR 2024-07-19)",
+      "(or (date 1721174400 1721260799) (date 1721347200 1721433599))" },
+    { "x rubric:(a OR b)", "(and (word x) (or (rubric a) (rubric b)))" },
 };
 
 static void trees(void)
@@ -124,6 +131,16 @@ static const struct { const char *q, *msg; } errors[] = {
     { "школа (мэров", "unbalanced '(' at 6" },
     { "школа мэров)", "unbalanced ')' at 11" },
     { "«школа» OR", "OR without a right operand at 8" },
+    { "rubric:(a AND b)", "rubric:(...) takes rubrics joined by OR at 10" },
+    { "rubric:(a b)", "rubric:(...) takes rubrics joined by OR at 10" },
+    { "rubric:(a -b)", "rubric:(...) takes rubrics joined by OR at 10" },
+    { "rubric:(a OR (b))", "rubric:(...) takes rubrics joined by OR at 13" },
+    { "rubric:()", "rubric:(...) takes rubrics joined by OR at 8" },
+    { "rubric:(a OR", "unbalanced '(' at 7" },
+    { "rubric:(a", "unbalanced '(' at 7" },
+    { "date:(2024 AND 2025)", "a date field's (...) takes dates joined by OR at 11" },
+    { "after:(2024 OR x)", "bad date at 15" },
+    { "date:(\"2024\")", "a date in quotes at 6" },
 };
 
 static void syntax_errors(void)
@@ -223,6 +240,8 @@ static void spans(void)
         { "a date:2024-07..2024-08 after:2024", "a date:2024-07..2024-08 after:2024|a|date:2024-07..2024-08|after:2024" },
         { "a | b c", "a | b c|a|b c|b|c" },
         { "(a)", "(a)" },
+        { "rubric:(a OR \"b c\") z", "rubric:(a OR \"b c\") z|rubric:(a OR \"b c\")|a|\"b c\"|z" },
+        { "rubric:( a )", "rubric:( a )" },
     };
     char out[512];
     size_t i, n;

@@ -248,3 +248,15 @@ $ nsearch query "$DB" щелкунчик --json >/dev/full
 $ nsearch query "$DB" "$(i=0; q=москве; while [ $i -lt 2100 ]; do q="$q OR москве"; i=$((i+1)); done; echo "$q")"
 ? 2
 ! ^nsearch: bad query 'москве OR москве OR .*\.\.\.': query too broad: more than 4096 terms; at most 4096
+
+=== rubric:(a OR b) matches documents of either rubric, as rubric:a OR rubric:b does
+$ for q in 'rubric:(culture OR economy)' 'rubric:culture OR rubric:economy' 'rubric:culture' 'rubric:economy'; do nsearch query "$DB" "$q" --json --no-snippet | sed -nE 's/.*"total":([0-9]+).*/\1/p'; done
+> 3
+> 3
+> 2
+> 1
+
+=== a field group the parser cannot take is an error, not an empty result
+$ nsearch query "$DB" 'rubric:(culture AND economy)'
+? 2
+! ^nsearch: bad query 'rubric:\(culture AND economy\)': rubric:\(\.\.\.\) takes rubrics joined by OR at 16$
