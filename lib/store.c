@@ -175,7 +175,10 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         if (errno != ENOENT || !create)
             return ni_error(errno == ENOENT ? NI_ENOTFOUND : NI_EIO,
                             "cannot open index '%s': %s", path, strerror(errno));
-        if (mkdir(path, 0777) != 0)
+        /* another process may create it meanwhile: then both open it, and
+         * LMDB's lock file orders their writes */
+        if (mkdir(path, 0777) != 0 &&
+            !(errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
             return ni_error(errno == EACCES || errno == EROFS ? NI_EREADONLY : NI_EIO,
                             "cannot create index '%s': %s", path, strerror(errno));
     } else if (!S_ISDIR(st.st_mode)) {

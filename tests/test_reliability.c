@@ -138,6 +138,52 @@ static void locked_by_another_writer(void)
     ni_index_close(idx);
 }
 
+/* Writers creating one new index at once, released together from a pipe:
+ * every one opens it (none fails because another made the directory first)
+ * and the index holds all their documents. */
+static void concurrent_create(void)
+{
+    enum { ROUNDS = 30, WRITERS = 6 };
+    int round, failures = 0;
+
+    for (round = 0; round < ROUNDS; round++) {
+        char path[200];
+        pid_t pid[WRITERS];
+        int go[2], w, status;
+        ni_index *idx = NULL;
+
+        snprintf(path, sizeof path, "%s", test_new_dir());
+        CHECK(pipe(go) == 0);
+        for (w = 0; w < WRITERS; w++) {
+            if ((pid[w] = fork()) == 0) {
+                char id[16], c;
+                ni_index *x = NULL;
+                close(go[1]);
+                if (read(go[0], &c, 1) != 0)    /* the parent closes: go */
+                    _exit(5);
+                snprintf(id, sizeof id, "w%d", w);
+                if (ni_index_open(&x, path, NULL) < 0)
+                    _exit(3);
+                _exit(add(x, id, "одновременно", strlen("одновременно")) < 0 || ni_index_commit(x) < 0 ? 4 : 0);
+            }
+        }
+        close(go[0]);
+        usleep(20000);
+        close(go[1]);
+        for (w = 0; w < WRITERS; w++) {
+            waitpid(pid[w], &status, 0);
+            failures += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        }
+        CHECK_RC(ni_index_open(&idx, path, NULL), 0);
+        CHECK(total(idx, "одновременно") == WRITERS);
+        ni_index_close(idx);
+    }
+    CHECK(failures == 0);
+    if (failures)
+        fprintf(stderr, "concurrent_create: %d of %d writers failed\n", failures,
+                ROUNDS * WRITERS);
+}
+
 /* ---- a newer format ---------------------------------------------------- */
 
 static void newer_format(void)
@@ -576,4 +622,4 @@ static void long_documents(void)
 TEST_MAIN(TEST(threads_and_commits), TEST(locked_by_another_writer), TEST(newer_format),
           TEST(older_format), TEST(other_analysis), TEST(full_disk),
           TEST(awkward_documents), TEST(stored_parts), TEST(long_documents),
-          TEST(empty_data_file))
+          TEST(empty_data_file), TEST(concurrent_create))

@@ -485,22 +485,23 @@ static void print_summary(job *j)
  * it. */
 static int misplaced_index(const char *db)
 {
-    char mdb[PATH_MAX];
     struct stat st;
+    struct dirent *e;
     DIR *d;
+    int files = 0, lmdb = 0;
 
-    snprintf(mdb, sizeof mdb, "%s/data.mdb", db);
-    if (stat(db, &st) == 0 && S_ISDIR(st.st_mode) && stat(mdb, &st) != 0 && (d = opendir(db))) {
-        struct dirent *e;
-        int files = 0;
-        while (!files && (e = readdir(d)))
-            files = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-        closedir(d);
-        if (files) {
-            cli_error("'%s' is a directory that holds files but no index; "
-                      "are the arguments swapped? (usage: " CLI_PROG " index DB PATH...)", db);
-            return 1;
-        }
+    if (stat(db, &st) != 0 || !S_ISDIR(st.st_mode) || !(d = opendir(db)))
+        return 0;
+    /* lock.mdb alone: another writer is creating the index */
+    while ((e = readdir(d))) {
+        lmdb |= !strcmp(e->d_name, "data.mdb") || !strcmp(e->d_name, "lock.mdb");
+        files |= strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    }
+    closedir(d);
+    if (files && !lmdb) {
+        cli_error("'%s' is a directory that holds files but no index; "
+                  "are the arguments swapped? (usage: " CLI_PROG " index DB PATH...)", db);
+        return 1;
     }
     return 0;
 }
