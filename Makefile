@@ -60,7 +60,9 @@ NSEARCH  := $(OUT)/tools/nsearch
 .PHONY: all deps deps-check demo check test-run tsan-run fuzz fuzz-build bench newsindex.pc \
         install uninstall clean
 
-all: $(LIBA) $(LIBSO) $(NSEARCH)
+comma := ,
+
+all: $(LIBA) $(LIBSO) $(NSEARCH) $(OUT)/newsindex-uninstalled.pc
 
 $(O)/lib/%.o: lib/%.c lib/*.h include/newsindex.h
 	@mkdir -p $(@D)
@@ -167,9 +169,25 @@ check: deps-check
 	@cat build/.results build-asan/.results build-tsan/.results build-fuzz/.results | \
 	  awk '{p += $$1; f += $$3} END {printf "%d passed, %d failed\n", p, f; exit f != 0}'
 
+# pkg-config files.  Libs.private, for `pkg-config --static`: the
+# dependencies' static libraries in link order, then the C++ runtime that
+# ICU needs (after ICU: a static link resolves left to right).  Installed
+# to a prefix the dynamic linker does not search (not /usr, not
+# /usr/local), Libs carries an rpath to it.  The uninstalled one
+# (PKG_CONFIG_PATH=/path/to/checkout) points into this tree, for building
+# against the library without installing it.
+PC_PRIVATE := $(shell pkg-config --static --libs $(PKGS) 2>/dev/null) -lstemmer -lstdc++ -lpthread -lm
+PC_RPATH   := $(if $(filter /usr /usr/local,$(PREFIX)),,-Wl,-rpath,$${libdir})
+define pc_file
+printf 'prefix=%s\nlibdir=%s\nincludedir=%s\n\nName: newsindex\nDescription: Full-text search for Russian news\nVersion: %s\nLibs: -L$${libdir} %s-lnewsindex\nLibs.private: %s\nCflags: -I$${includedir} %s\n' \
+  '$(1)' '$(2)' '$(3)' '$(VERSION)' '$(4)' '$(strip $(PC_PRIVATE))' '$(strip $(DEP_CFLAGS))'
+endef
+
 newsindex.pc: Makefile
-	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: newsindex\nDescription: Full-text search for Russian news\nVersion: %s\nLibs: -L$${libdir} -lnewsindex\nLibs.private: %s\nRequires.private: %s\nCflags: -I$${includedir}\n' \
-	  '$(PREFIX)' '$(VERSION)' '-lstemmer -lpthread -lm' '$(PKGS)' > $@
+	$(call pc_file,$(PREFIX),$${prefix}/lib,$${prefix}/include,$(PC_RPATH) ) > $@
+
+$(OUT)/newsindex-uninstalled.pc: Makefile
+	@$(call pc_file,$(CURDIR),$(abspath $(OUT)),$${prefix}/include,-Wl$(comma)-rpath$(comma)$${libdir} ) > $@
 
 install: all newsindex.pc
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
@@ -180,6 +198,8 @@ install: all newsindex.pc
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libnewsindex.so
 	install -m 644 newsindex.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 755 $(NSEARCH) $(DESTDIR)$(PREFIX)/bin/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && [ -n "$(filter /usr /usr/local,$(PREFIX))" ]; \
+	  then ldconfig; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/include/newsindex.h \
@@ -188,4 +208,4 @@ uninstall:
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz libnewsindex.a libnewsindex.so* \
-	  tools/nsearch newsindex.pc
+	  tools/nsearch newsindex.pc newsindex-uninstalled.pc

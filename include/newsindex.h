@@ -262,7 +262,9 @@ NI_API int ni_index_open(ni_index **out, const char *path,
 
 /**
  * Closes an index (NULL accepted).  Documents added since the last commit
- * are discarded.  All ni_hits of this index must have been freed.
+ * are discarded.  ni_hits of this index still open stay usable: the handle
+ * is freed when the last of them is (as sqlite3_close_v2 does); the index
+ * itself must not be used after this call.
  */
 NI_API void ni_index_close(ni_index *idx);
 

@@ -35,9 +35,11 @@ int ni_index_open(ni_index **out, const char *path, const ni_open_options *opts)
 
 void ni_index_close(ni_index *idx)
 {
-    if (idx)
-        ni_writer_free(idx->writer);
-    ni_index_free(idx);
+    if (!idx)
+        return;
+    ni_writer_free(idx->writer);
+    idx->writer = NULL;
+    ni_index_close_or_defer(idx);
 }
 
 static int writable(ni_index *idx)

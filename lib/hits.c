@@ -27,6 +27,8 @@ void ni_hits_free(ni_hits *h)
     ni_buf_free(&h->why_none);
     ni_buf_free(&h->lenient);
     ni_mem_free(h->res);
+    if (h->held)
+        ni_index_release(h->idx);   /* the last of a closed index frees it */
     ni_mem_free(h);
 }
 

@@ -12,6 +12,7 @@
 
 struct ni_hits {
     ni_index *idx;
+    int held;                   /* counted in idx's open cursors (ni_index_hold) */
     ni_txn *txn;
     ni_doc_reader rd;          /* stored fields of txn's snapshot */
     ni_result *res;

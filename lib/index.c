@@ -136,6 +136,36 @@ void ni_index_free(ni_index *idx)
     ni_mem_free(idx);
 }
 
+void ni_index_hold(ni_index *idx)
+{
+    pthread_mutex_lock(&idx->pool_lock);
+    idx->open_cursors++;
+    pthread_mutex_unlock(&idx->pool_lock);
+}
+
+void ni_index_release(ni_index *idx)
+{
+    int last;
+    pthread_mutex_lock(&idx->pool_lock);
+    last = --idx->open_cursors == 0 && idx->closing;
+    pthread_mutex_unlock(&idx->pool_lock);
+    if (last)
+        ni_index_free(idx);
+}
+
+void ni_index_close_or_defer(ni_index *idx)
+{
+    int now;
+    if (!idx)
+        return;
+    pthread_mutex_lock(&idx->pool_lock);
+    now = idx->open_cursors == 0;
+    idx->closing = 1;
+    pthread_mutex_unlock(&idx->pool_lock);
+    if (now)
+        ni_index_free(idx);
+}
+
 int ni_index_borrow_analyzer(ni_index *idx, ni_analyzer **out)
 {
     pthread_mutex_lock(&idx->pool_lock);

@@ -28,6 +28,9 @@ struct ni_index {
     int pool_count;
     ni_record_dict *dict;            /* committed compression dictionary, once
                                         read (never changes); under pool_lock */
+    unsigned open_cursors;           /* ni_hits not yet freed; under pool_lock */
+    int closing;                     /* closed while some were open: the last
+                                        one's free frees the handle */
 };
 
 /*
@@ -40,6 +43,17 @@ int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts);
 /* Frees the handle (its pool, dictionary and store; its writer is the
  * caller's to free first); NULL is fine. */
 void ni_index_free(ni_index *idx);
+
+/*
+ * Closing with cursors open: ni_index_hold counts a cursor that reads the
+ * index (a read transaction of its store), ni_index_release uncounts it.
+ * ni_index_close_or_defer frees the handle now, or, while some are open,
+ * marks it closing and leaves it to the release of the last one: what the
+ * cursors read stays valid until they are freed (as sqlite3_close_v2).
+ */
+void ni_index_hold(ni_index *idx);
+void ni_index_release(ni_index *idx);
+void ni_index_close_or_defer(ni_index *idx);
 
 /* An analyzer lent from the index's pool (or a new one); give it back. */
 int ni_index_borrow_analyzer(ni_index *idx, ni_analyzer **out);

@@ -973,6 +973,8 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     h->ids_only = (o->flags & NI_SEARCH_IDS_ONLY) != 0;
     if ((rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0)
         goto cleanup;
+    ni_index_hold(idx);
+    h->held = 1;
     ni_doc_reader_init(&h->rd, idx, h->txn);
     if ((rc = evaluate(h, &tree, o, s, len)) < 0)
         goto cleanup;

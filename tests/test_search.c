@@ -581,6 +581,41 @@ static void query_budget(void)
     ni_hits_free(h);
 }
 
+/* Closing a handle while cursors of it are open: they go on reading the
+ * snapshot they had (hits, snippets), and the last one freed frees the
+ * handle (ASan: no use after free, no leak). */
+static void close_with_open_hits(void)
+{
+    ni_open_options oo = NI_OPEN_OPTIONS_INIT;
+    ni_index *x = NULL;
+    ni_hits *a = NULL, *b = NULL;
+    ni_hit hit;
+    ni_snippet sn;
+    size_t na = 0, nb = 0;
+    uint64_t total;
+
+    oo.flags = NI_OPEN_READONLY;
+    CHECK_RC(ni_index_open(&x, dir, &oo), 0);
+    CHECK_RC(ni_search(&a, x, "школа", strlen("школа"), NULL), 0);
+    CHECK_RC(ni_search(&b, x, "школа", strlen("школа"), NULL), 0);
+    total = ni_hits_total(a);
+    CHECK(total >= 2);
+    CHECK_RC(ni_hits_next(a, &hit), 0);
+    na++;
+    ni_index_close(x);
+    while (ni_hits_next(a, &hit) == 0) {
+        CHECK(hit.id && hit.id_len > 0);
+        CHECK_RC(ni_hits_snippet(&sn, a, 80), 0);
+        CHECK(sn.nranges > 0);
+        na++;
+    }
+    ni_hits_free(a);
+    while (ni_hits_next(b, &hit) == 0)
+        nb++;
+    CHECK(na == nb && na == (total < 10 ? total : 10));
+    ni_hits_free(b);                    /* frees the handle */
+}
+
 static void teardown(void)
 {
     char cmd[200];
@@ -592,4 +627,5 @@ static void teardown(void)
 
 TEST_MAIN(TEST(operators), TEST(partial_matches), TEST(ranking_and_sorting), TEST(syntax_errors),
           TEST(highlighting), TEST(snippet_boundaries), TEST(modes_and_long_queries),
-          TEST(ties_and_exclusions), TEST(hostile_queries), TEST(query_budget), TEST(teardown))
+          TEST(ties_and_exclusions), TEST(hostile_queries), TEST(query_budget),
+          TEST(close_with_open_hits), TEST(teardown))
