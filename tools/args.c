@@ -219,18 +219,27 @@ int cli_search_opt(cli_args *a, int key, ni_search_options *so)
     return 0;
 }
 
-void cli_bad_query(const char *query, int rc)
+const char *cli_echo(char *buf, size_t size, const char *s, size_t len)
 {
-    size_t n = 0, chars = 0, len = strlen(query);
-    /* count characters by their first bytes (the query may not be valid
+    size_t n = 0, chars = 0;
+    /* count characters by their first bytes (the text may not be valid
      * UTF-8: then bytes that are not continuations) */
     while (n < len && chars < CLI_QUERY_ECHO) {
         n++;
-        while (n < len && ((unsigned char)query[n] & 0xc0) == 0x80)
+        while (n < len && ((unsigned char)s[n] & 0xc0) == 0x80)
             n++;
         chars++;
     }
-    cli_error("bad query '%.*s%s': %s", (int)n, query, n < len ? "..." : "", cli_errdetail(rc));
+    if (n + 4 > size)
+        n = size > 4 ? size - 4 : 0;
+    snprintf(buf, size, "%.*s%s", (int)n, s, n < len ? "..." : "");
+    return buf;
+}
+
+void cli_bad_query(const char *query, int rc)
+{
+    char echo[CLI_ECHO_SIZE];
+    cli_error("bad query: %s: '%s'", cli_errdetail(rc), cli_echo(echo, sizeof echo, query, strlen(query)));
 }
 
 int cli_open_index(ni_index **out, const char *path, unsigned flags)

@@ -176,10 +176,18 @@ int cli_open_index_with(ni_index **out, const char *path, const ni_open_options 
  * when the library left no message. */
 const char *cli_errdetail(int rc);
 
-/* Prints "nsearch: bad query 'QUERY': reason" for a search that failed
- * with rc, the query cut to its first CLI_QUERY_ECHO characters (then
- * "...") so that a pasted page is not echoed whole. */
+/*
+ * What a message echoes of a text the user gave (a query, a document id):
+ * its first CLI_QUERY_ECHO characters, then "..." when there is more, in
+ * buf (NUL-terminated; size at least CLI_ECHO_SIZE).  A 1 MB id or a 100 KB
+ * query is not printed whole.  Returns buf.
+ */
 #define CLI_QUERY_ECHO 60
+#define CLI_ECHO_SIZE (CLI_QUERY_ECHO * 4 + 4)
+const char *cli_echo(char *buf, size_t size, const char *s, size_t len);
+
+/* Reports a query ni_search refused: "bad query: REASON: 'QUERY'", the
+ * reason first, the query as cli_echo cuts it. */
 void cli_bad_query(const char *query, int rc);
 
 /* ------------------------------------------------------------------ */

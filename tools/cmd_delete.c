@@ -36,12 +36,14 @@ int cmd_delete(int argc, char **argv)
         goto cleanup;
     for (k = 0; k < args.n; k++) {
         const char *id = args.items[k];
+        char echo[CLI_ECHO_SIZE];
         rc = ni_index_delete(idx, id, strlen(id));
         if (rc == NI_ENOTFOUND) {
-            cli_error("no document '%s' in '%s'", id, args.db);
+            cli_error("no document '%s' in '%s'", cli_echo(echo, sizeof echo, id, strlen(id)), args.db);
             missing++;
         } else if (rc < 0) {
-            cli_error("cannot delete '%s': %s", id, cli_errdetail(rc));
+            cli_error("cannot delete '%s': %s", cli_echo(echo, sizeof echo, id, strlen(id)),
+                      cli_errdetail(rc));
             goto cleanup;
         }
     }

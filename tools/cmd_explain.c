@@ -375,6 +375,7 @@ int cmd_explain(int argc, char **argv)
     char *query = NULL;
     const char *id;
     cli_list args;
+    char echo[CLI_ECHO_SIZE];
     int ret, rc;
 
     e.so.limit = 100;
@@ -397,7 +398,7 @@ int cmd_explain(int argc, char **argv)
         goto cleanup;
     rc = ni_explain(&ex, idx, query, strlen(query), id, strlen(id), &e.so);
     if (rc == NI_ENOTFOUND) {
-        cli_error("no document '%s' in '%s'", id, args.db);
+        cli_error("no document '%s' in '%s'", cli_echo(echo, sizeof echo, id, strlen(id)), args.db);
         ret = EXIT_NOHITS;
         goto cleanup;
     }
@@ -406,7 +407,8 @@ int cmd_explain(int argc, char **argv)
         goto cleanup;
     }
     if (rc != 0) {
-        cli_error("cannot explain '%s' in '%s': %s", id, args.db, cli_errdetail(rc));
+        cli_error("cannot explain '%s' in '%s': %s", cli_echo(echo, sizeof echo, id, strlen(id)), args.db,
+                  cli_errdetail(rc));
         goto cleanup;
     }
     if (e.json)

@@ -76,14 +76,16 @@ int cmd_get(int argc, char **argv)
 
     if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
         goto cleanup;
+    char echo[CLI_ECHO_SIZE];
     int rc = ni_index_get(&doc, idx, id, strlen(id));
     if (rc == NI_ENOTFOUND) {
-        cli_error("no document '%s' in '%s'", id, db);
+        cli_error("no document '%s' in '%s'", cli_echo(echo, sizeof echo, id, strlen(id)), db);
         ret = EXIT_NOHITS;
         goto cleanup;
     }
     if (rc != 0) {
-        cli_error("cannot read document '%s': %s", id, cli_errdetail(rc));
+        cli_error("cannot read document '%s': %s", cli_echo(echo, sizeof echo, id, strlen(id)),
+                  cli_errdetail(rc));
         goto cleanup;
     }
     if (json)

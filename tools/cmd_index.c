@@ -351,11 +351,13 @@ static int read_twice(job *j, const input *in, const ni_doc *doc)
         job_msg(j, 1, "out of memory");
         return rc;
     }
-    if (rc == 1 && j->twice++ < MAX_TWICE_SHOWN)
-        job_msg(j, 0, "warning: %s:%lu: id '%.*s' was read before in this run; this record "
+    if (rc == 1 && j->twice++ < MAX_TWICE_SHOWN) {
+        char echo[CLI_ECHO_SIZE];
+        job_msg(j, 0, "warning: %s:%lu: id '%s' was read before in this run; this record "
                 "replaces that one%s", input_name(in), input_line(in),
-                doc->id_len > 100 ? 100 : (int)doc->id_len, doc->id,
+                cli_echo(echo, sizeof echo, doc->id, doc->id_len),
                 j->twice == MAX_TWICE_SHOWN ? " (more are only counted)" : "");
+    }
     return 0;
 }
 
@@ -415,8 +417,10 @@ static int index_source(job *j, const source *s)
         }
         rc = ni_index_add(j->idx, &doc);
         if (rc == NI_EINVAL) {
-            job_msg(j, 1, "%s: cannot add document '%.*s': %s", s->path,
-                    (int)doc.id_len, doc.id ? doc.id : "", cli_errdetail(rc));
+            char echo[CLI_ECHO_SIZE];
+            job_msg(j, 1, "%s:%lu: cannot add document '%s': %s", s->path, input_line(in),
+                    cli_echo(echo, sizeof echo, doc.id ? doc.id : "", doc.id ? doc.id_len : 0),
+                    cli_errdetail(rc));
             j->bad++;
             continue;
         }

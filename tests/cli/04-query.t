@@ -183,7 +183,7 @@ $ script -qec '"$NSEARCH" query "$DB" щелкунчик --sort date 2>"$T/q.err
 === a query syntax error: the library's message, exit 2
 $ nsearch query "$DB" 'щелкунчик OR'
 ? 2
-! ^nsearch: bad query 'щелкунчик OR': OR without a right operand at 10$
+! ^nsearch: bad query: OR without a right operand at 10: 'щелкунчик OR'$
 !! hits of
 
 === an unbalanced bracket is no error: the words are searched, with a note
@@ -247,7 +247,7 @@ $ nsearch query "$DB" щелкунчик --json >/dev/full
 === a query needing more terms than the budget is a bad query, exit 2
 $ nsearch query "$DB" "$(i=0; q=москве; while [ $i -lt 2100 ]; do q="$q OR москве"; i=$((i+1)); done; echo "$q")"
 ? 2
-! ^nsearch: bad query 'москве OR москве OR .*\.\.\.': query too broad: more than 4096 terms; at most 4096
+! ^nsearch: bad query: query too broad: more than 4096 terms; at most 4096 .*: 'москве OR москве OR .*\.\.\.'$
 
 === rubric:(a OR b) matches documents of either rubric, as rubric:a OR rubric:b does
 $ for q in 'rubric:(culture OR economy)' 'rubric:culture OR rubric:economy' 'rubric:culture' 'rubric:economy'; do nsearch query "$DB" "$q" --json --no-snippet | sed -nE 's/.*"total":([0-9]+).*/\1/p'; done
@@ -259,4 +259,4 @@ $ for q in 'rubric:(culture OR economy)' 'rubric:culture OR rubric:economy' 'rub
 === a field group the parser cannot take is an error, not an empty result
 $ nsearch query "$DB" 'rubric:(culture AND economy)'
 ? 2
-! ^nsearch: bad query 'rubric:\(culture AND economy\)': rubric:\(\.\.\.\) takes rubrics joined by OR at 16$
+! ^nsearch: bad query: rubric:\(\.\.\.\) takes rubrics joined by OR at 16: 'rubric:\(culture AND economy\)'$

@@ -38,3 +38,8 @@ $ nsearch get "$DB" ria-0
 $ nsearch get "$DB" RIA-1902239544
 ? 1
 ! ^nsearch: no document 'RIA-1902239544' in
+
+=== a long id is echoed cut to 60 characters, the reason first
+$ nsearch get "$DB" "$(printf 'x%.0s' $(seq 1 500))"
+? 1
+! ^nsearch: no document 'x{60}\.\.\.' in '.*'$

@@ -143,7 +143,7 @@ $ nsearch explain "$DB"
 === a malformed query
 $ nsearch explain "$DB" 'осадков OR' ria-1913493715
 ? 2
-! ^nsearch: bad query 'осадков OR': OR without a right operand at 8$
+! ^nsearch: bad query: OR without a right operand at 8: 'осадков OR'$
 
 === explain --help
 $ nsearch explain --help | head -1

@@ -46,12 +46,12 @@ $ nsearch query "$DB" '"школа мэров' -n 0
 === a bad query is echoed up to 60 characters (positions count characters)
 $ nsearch query "$DB" 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж OR'
 ? 2
-! ^nsearch: bad query 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж OR': OR without a right operand at 58$
+! ^nsearch: bad query: OR without a right operand at 58: 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж OR'$
 
 === a longer one is cut there
 $ nsearch query "$DB" 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж OR'
 ? 2
-! ^nsearch: bad query 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж O\.\.\.': OR without a right operand at 59$
+! ^nsearch: bad query: OR without a right operand at 59: 'жжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжжж O\.\.\.'$
 
 === a transliterated word is searched as the Cyrillic word
 $ nsearch query "$DB" shchelkunchik -n 0
