@@ -123,6 +123,9 @@ static const struct { const char *q; int or_mode; const char *want; } golden[] =
     { "date:2024-07", 0, "d1,d2" },
     { "date:2024-07..2024-12", 0, "d1,d2,d3,d4" },
     { "after:2024-07-31", 0, "d3,d4" },
+    { "after:2024-07-20", 0, "d2,d3,d4" },            /* the day named is included */
+    { "after:2024-07-21", 0, "d3,d4" },
+    { "before:2024-07-20", 0, "d1,d5" },              /* ... and left out */
     { "before:2024-07-18", 0, "d1,d5" },
     { "школа date:2024-07-20", 0, "d2" },
     { "157", 0, "d1" },
