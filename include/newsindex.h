@@ -323,6 +323,13 @@ typedef struct ni_stats {
     uint64_t file_bytes;    /**< size of the LMDB file */
     uint64_t map_bytes;     /**< current map size */
     uint32_t format_version;
+    /** The newest date any document added to the index had (NI_DATE_NONE
+     *  when none had one): the default reference date of freshness
+     *  (ni_search_options.fresh_ref).  An upper bound of the live
+     *  documents' dates: deleting or replacing the newest document does
+     *  not lower it, so results do not change with the clock nor with
+     *  deletions of old news. */
+    int64_t newest;
 } ni_stats;
 
 /** Fills *out with the statistics of the committed index. */
@@ -387,8 +394,9 @@ NI_API int ni_index_copy(ni_index *idx, const char *path, unsigned flags);
 /* Search                                                              */
 /* ------------------------------------------------------------------ */
 
-#define NI_SEARCH_OPTIONS_VERSION 3  /**< 1: without proximity (then 0.3);
-                                          2: without max_terms (then the default) */
+#define NI_SEARCH_OPTIONS_VERSION 4  /**< 1: without proximity (then 0.3);
+                                          2: without max_terms (then the default);
+                                          3: without the fresh_ fields (then off) */
 
 #define NI_SORT_RELEVANCE 0 /**< BM25F score, ties by newer date, then indexing order */
 #define NI_SORT_DATE      1 /**< newest first, ties by score, then indexing order */
@@ -423,7 +431,29 @@ typedef struct ni_search_options {
      *  broad: ... terms; at most ...") instead of keeping a server busy.
      *  0 means the default, NI_SEARCH_MAX_TERMS. */
     size_t max_terms;
+    /** Freshness: prefer recent documents among relevant ones.  Each score
+     *  is multiplied by
+     *      1 - w + w * 2^(-age / fresh_half_life),
+     *  age = max(0, fresh_ref - date) in seconds, w = fresh_weight: an
+     *  exponential decay with that half-life, blended so that relevance
+     *  still leads.  The factor lies in [1 - w, 1], so a document whose
+     *  score without it is more than 1 / (1 - w) times another's (1.43
+     *  at w = 0.3) always ranks above it; a document without a date counts
+     *  as one half-life old (factor 1 - w / 2); one newer than fresh_ref
+     *  as of age 0.  Off (the scores bit for bit those without it) when
+     *  fresh_half_life or fresh_weight is 0 (the default).  Pruning
+     *  (NI_SEARCH_APPROX_TOTAL) stays exact: the factor is at most 1.
+     *  With NI_SORT_DATE it changes the scores, which only break ties. */
+    double fresh_half_life;   /**< seconds, >= 0; 0: off (default) */
+    double fresh_weight;      /**< w in [0, 1] (default NI_FRESH_WEIGHT) */
+    /** The date ages are counted from.  NI_DATE_NONE (the default): the
+     *  newest date of the index (ni_stats.newest), so that results do
+     *  not drift with the clock; pass the time of the request instead
+     *  for ages from now. */
+    int64_t fresh_ref;
 } ni_search_options;
+
+#define NI_FRESH_WEIGHT 0.3        /**< the default of ni_search_options.fresh_weight */
 
 #define NI_SEARCH_MAX_TERMS 4096   /**< the default of ni_search_options.max_terms */
 
@@ -455,7 +485,8 @@ typedef struct ni_search_options {
 #define NI_SEARCH_EXACT 0x10u
 
 #define NI_SEARCH_OPTIONS_INIT \
-    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 4.0, NI_SORT_RELEVANCE, 0, 0.3, 0 }
+    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 4.0, NI_SORT_RELEVANCE, 0, 0.3, 0, \
+      0, NI_FRESH_WEIGHT, NI_DATE_NONE }
 
 /** The result cursor of a search. */
 typedef struct ni_hits ni_hits;
@@ -650,7 +681,8 @@ NI_API int ni_explanation_match(const ni_explanation *ex);
  * does not match: the sum of the counted terms' scores
  * (ni_explain_term.score), added up in the order of the query's structure
  * (so their plain sum may differ in the last bits), plus the proximity
- * bonus (ni_explanation_proximity), added last.
+ * bonus (ni_explanation_proximity), added last, times the freshness
+ * factor (ni_explanation_freshness) when freshness is on.
  */
 NI_API double ni_explanation_score(const ni_explanation *ex);
 
@@ -660,6 +692,14 @@ NI_API double ni_explanation_score(const ni_explanation *ex);
  * document does not match.
  */
 NI_API double ni_explanation_proximity(const ni_explanation *ex);
+
+/**
+ * The freshness factor the score was multiplied by (see
+ * ni_search_options.fresh_half_life), in [1 - fresh_weight, 1]; 1 when
+ * freshness is off or the document does not match.  The score is then
+ * that of the terms and proximity times this factor.
+ */
+NI_API double ni_explanation_freshness(const ni_explanation *ex);
 
 /** Its 1-based rank in ni_search's hits for the same query and options
  *  (counting the offset), or 0 when it is not among them. */

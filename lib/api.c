@@ -140,7 +140,8 @@ int ni_index_stats(ni_stats *out, ni_index *idx)
 }
 
 /* 0 when *opts (not NULL) are search options this library takes; options
- * of an older version (1 without proximity, 2 without max_terms) are
+ * of an older version (1 without proximity, 2 without max_terms, 3
+ * without freshness) are
  * copied into full, which holds the defaults, and *opts points there. */
 static int check_search_options(const ni_search_options **opts, ni_search_options *full)
 {
@@ -151,8 +152,9 @@ static int check_search_options(const ni_search_options **opts, ni_search_option
     if (o->version < NI_SEARCH_OPTIONS_VERSION) {
         /* a caller's struct without the later fields: those it has, the
          * defaults (already in full) after them */
-        memcpy(full, o, o->version == 1 ? offsetof(ni_search_options, proximity)
-                                         : offsetof(ni_search_options, max_terms));
+        memcpy(full, o, o->version == 1   ? offsetof(ni_search_options, proximity)
+                        : o->version == 2 ? offsetof(ni_search_options, max_terms)
+                                          : offsetof(ni_search_options, fresh_half_life));
         full->version = NI_SEARCH_OPTIONS_VERSION;
         *opts = o = full;
     }
@@ -161,6 +163,10 @@ static int check_search_options(const ni_search_options **opts, ni_search_option
         return ni_error(NI_EINVAL, "ranking parameters out of range (k1 %g, b %g, "
                         "title weight %g, proximity %g)", o->k1, o->b, o->title_weight,
                         o->proximity);
+    if (!(o->fresh_half_life == 0 || (o->fresh_half_life >= 1 && o->fresh_half_life <= 1e12)) ||
+        !(o->fresh_weight >= 0 && o->fresh_weight <= 1))
+        return ni_error(NI_EINVAL, "freshness out of range (half-life %g s: 0 or 1 to 1e12; "
+                        "weight %g: 0 to 1)", o->fresh_half_life, o->fresh_weight);
     if (o->limit > ((size_t)1 << 24) || o->offset > ((size_t)1 << 24))
         return ni_error(NI_EINVAL, "limit and offset must be at most %zu",
                         (size_t)1 << 24);

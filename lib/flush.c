@@ -624,6 +624,7 @@ cleanup:
 int ni_flush_batch(ni_flush *f, ni_txn *t, ni_batch *b, ni_inverter *inv, ni_pipeline *pipe)
 {
     ni_meta m;
+    int64_t newest = NI_DATE_NONE;
     size_t i;
     int rc;
 
@@ -644,10 +645,16 @@ int ni_flush_batch(ni_flush *f, ni_txn *t, ni_batch *b, ni_inverter *inv, ni_pip
         return rc;
     for (i = 0; i < b->ndocs; i++) {
         const zrec *z = &f->z[i];
-        if (!b->docs[i].dead &&
-            (rc = ni_stored_put(t, f->docmap[i], f->zparts[z->part].out.data + z->off,
+        if (b->docs[i].dead)
+            continue;
+        if ((rc = ni_stored_put(t, f->docmap[i], f->zparts[z->part].out.data + z->off,
                                 z->len)) < 0)
             return rc;
+        if (b->docs[i].date != NI_DATE_NONE &&
+            (newest == NI_DATE_NONE || b->docs[i].date > newest))
+            newest = b->docs[i].date;
     }
+    if ((rc = ni_newest_note(t, newest)) < 0)
+        return rc;
     return ni_meta_write(t, &m);
 }
