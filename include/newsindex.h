@@ -438,9 +438,10 @@ typedef struct ni_search_options {
      *  exponential decay with that half-life, blended so that relevance
      *  still leads.  The factor lies in [1 - w, 1], so a document whose
      *  score without it is more than 1 / (1 - w) times another's (1.43
-     *  at w = 0.3) always ranks above it; a document without a date counts
-     *  as one half-life old (factor 1 - w / 2); one newer than fresh_ref
-     *  as of age 0.  Off (the scores bit for bit those without it) when
+     *  at w = 0.3) always ranks above it.  A document without a date
+     *  counts as the oldest (factor 1 - w: nothing says it is recent, and
+     *  it already comes last among ties); one newer than fresh_ref as of
+     *  age 0.  Off (the scores bit for bit those without it) when
      *  fresh_half_life or fresh_weight is 0 (the default).  Pruning
      *  (NI_SEARCH_APPROX_TOTAL) stays exact: the factor is at most 1.
      *  With NI_SORT_DATE it changes the scores, which only break ties. */

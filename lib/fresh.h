@@ -2,7 +2,9 @@
  * fresh.h - freshness (fresh.c): the factor by which a document's score is
  * multiplied to prefer recent documents among relevant ones,
  *     1 - w + w * 2^(-age / half_life),  age = max(0, ref - date),
- * a document without a date counting as one half-life old.  The factor
+ * a document without a date counting as the oldest (factor 1 - w: with
+ * nothing to say it is recent, it is never preferred for being so; the
+ * same side as the ties of NI_SORT_RELEVANCE, which put it last).  The factor
  * lies in [1 - w, 1]: multiplying by it never raises a score, so the
  * bounds dynamic pruning sums stay bounds (scores are >= 0).  Reads the
  * reference date; does not rank nor sort.
@@ -30,12 +32,13 @@ typedef struct ni_fresh {
 int ni_fresh_init(ni_fresh *f, ni_txn *t, const ni_search_options *o);
 
 /* The factor of a document dated date (NI_DATE_NONE: none), in
- * [1 - w, 1]; f must be on. */
+ * [1 - w, 1]; f must be on.  With no reference date (no document of the
+ * index has one) every document has 1 - w. */
 static inline double ni_fresh_factor(const ni_fresh *f, int64_t date)
 {
     double age;
     if (date == NI_DATE_NONE || f->ref == NI_DATE_NONE)
-        return 1.0 - f->w * 0.5;
+        return 1.0 - f->w;
     age = date >= f->ref ? 0.0 : (double)f->ref - (double)date;
     return 1.0 - f->w + f->w * exp2(-age * f->inv_half);
 }

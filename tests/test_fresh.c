@@ -4,7 +4,7 @@
  * bit (also for a version 3 options struct); on, every score is the one
  * without it times 1 - w + w * 2^(-age / half-life), never more; among
  * documents of equal relevance the newer ranks first; near ties mostly go
- * to the newer; an undated document counts as one half-life old; pruning
+ * to the newer; an undated document counts as the oldest; pruning
  * finds the same hits as exhaustive evaluation; the reference date is the
  * index's newest, which a delete does not lower.
  */
@@ -151,7 +151,7 @@ static double factor(double w, double half, int64_t ref, int64_t date)
 {
     double age;
     if (date == NI_DATE_NONE)
-        return 1 - w / 2;
+        return 1 - w;
     age = date >= ref ? 0 : (double)ref - (double)date;
     return 1.0 - w + w * exp2(-age * (1.0 / half));
 }
@@ -309,8 +309,8 @@ static void near_ties_go_newest_first(void)
     CHECK(newer_first * 100 >= pairs * 95);
 }
 
-/* An undated document counts as one half-life old: the same factor,
- * 1 - w / 2, as a document dated half-life before the reference. */
+/* An undated document counts as the oldest: factor 1 - w, below one
+ * dated 8 days (more than a half-life) before the reference. */
 static void undated_as_documented(void)
 {
     ni_search_options o = NI_SEARCH_OPTIONS_INIT;
@@ -328,15 +328,15 @@ static void undated_as_documented(void)
     run(&A, "кит", &o);
     CHECK(A.n == 4);
     CHECK(strcmp(A.id[0], "ref") == 0);
-    /* equal scores: the dated one first (ties go to a date; undated last) */
-    CHECK(strcmp(A.id[1], "halflife") == 0 && strcmp(A.id[2], "undated") == 0);
-    CHECK(A.score[1] == A.score[2]);
-    CHECK(strcmp(A.id[3], "older") == 0);
+    CHECK(strcmp(A.id[1], "halflife") == 0 && strcmp(A.id[2], "older") == 0);
+    CHECK(strcmp(A.id[3], "undated") == 0);
     CHECK(A.score[1] == A.score[0] * 0.8);
+    CHECK(A.score[2] > A.score[0] * 0.6 && A.score[2] < A.score[1]);
+    CHECK(A.score[3] == A.score[0] * 0.6);
     CHECK_RC(ni_explain(&ex, idx, "кит", 6, "undated", 7, &o), 0);
-    CHECK(ni_explanation_freshness(ex) == 0.8);
-    CHECK(ni_explanation_score(ex) == A.score[2]);
-    CHECK(ni_explanation_rank(ex) == 3);
+    CHECK(ni_explanation_freshness(ex) == 0.6);
+    CHECK(ni_explanation_score(ex) == A.score[3]);
+    CHECK(ni_explanation_rank(ex) == 4);
     ni_explanation_free(ex);
     CHECK_RC(ni_explain(&ex, idx, "кит", 6, "ref", 3, &o), 0);
     CHECK(ni_explanation_freshness(ex) == 1);
@@ -398,7 +398,7 @@ static void reference_date(void)
     o.fresh_ref = base - 86400;                      /* every document newer: age 0 */
     run(&B, "кит", &o);
     CHECK(B.n == 3 && B.score[0] == A.score[0] && B.score[1] == A.score[0]);
-    CHECK(strcmp(B.id[2], "b") == 0 && B.score[2] == A.score[0] * 0.5);
+    CHECK(strcmp(B.id[2], "b") == 0 && B.score[2] == 0);   /* undated, w = 1 */
     tidx_close_remove(idx, d2);
     idx = keep;
 }

@@ -146,12 +146,23 @@ int cli_parse_size(const cli_args *a, const char *s, size_t *out);
 /* The search options query and explain share, as keys and cli_opt rows
  * (put CLI_SEARCH_OPTS in a subcommand's table). */
 enum {
-    OPT_LIMIT = 900, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_EXACT
+    OPT_LIMIT = 900, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_EXACT,
+    OPT_FRESH, OPT_FRESH_REF
 };
 #define CLI_SEARCH_OPTS \
     { "-n|--limit", OPT_LIMIT, 1 }, { "--offset", OPT_OFFSET, 1 }, { "--or", OPT_OR, 0 }, \
     { "--all-words", OPT_ALL_WORDS, 0 }, { "--no-partial", OPT_NO_PARTIAL, 0 }, \
-    { "--sort", OPT_SORT, 1 }, { "--exact", OPT_EXACT, 0 }
+    { "--sort", OPT_SORT, 1 }, { "--exact", OPT_EXACT, 0 }, { "--fresh", OPT_FRESH, 1 }, \
+    { "--fresh-ref", OPT_FRESH_REF, 1 }
+
+/* The lines of --help for --fresh and --fresh-ref. */
+#define CLI_FRESH_HELP \
+    "      --fresh HALF[,W]  prefer recent articles among relevant ones: scores\n" \
+    "                    times 1 - W + W * 2^(-age / HALF), HALF a half-life such\n" \
+    "                    as 48h, 7d or 2w, W a weight from 0 to 1 (default 0.3);\n" \
+    "                    ages count from the newest article of the index; an\n" \
+    "                    undated one counts as the oldest (1 - W)\n" \
+    "      --fresh-ref DATE  count ages from DATE instead (\"now\": the clock)\n"
 
 /* Applies option key (the value of the last option in a) to *so: 1 when key
  * is one of the search options, 0 when not, -1 after a usage error. */

@@ -38,6 +38,7 @@ static const char usage[] =
     "      --sort ORDER  relevance (default) or date: the order of the rank\n"
     "      --exact       search every word as typed (no query rescue)\n"
     "      --json        one JSON object\n"
+    CLI_FRESH_HELP
     "  -h, --help        show this help\n";
 
 enum { OPT_JSON = 1 };
@@ -128,6 +129,10 @@ static void print_json(const ni_explanation *ex, const char *id, const char *que
         out_json_num(stdout, ni_explanation_score(ex));
         fputs(",\"proximity\":", stdout);
         out_json_num(stdout, ni_explanation_proximity(ex));
+        if (ni_explanation_freshness(ex) != 1) {
+            fputs(",\"freshness\":", stdout);
+            out_json_num(stdout, ni_explanation_freshness(ex));
+        }
     }
     if (ni_explanation_rank(ex))
         printf(",\"rank\":%zu", ni_explanation_rank(ex));
@@ -264,6 +269,9 @@ static void print_terms(const ni_explanation *ex)
             left += w[k] + 2;
         if (ni_explanation_proximity(ex) != 0)
             printf("%*s%*s\n", (int)(left - 2), "proximity  ", (int)w[NCOLS - 1], prox);
+        if (ni_explanation_freshness(ex) != 1)
+            printf("%*s%*.4f\n", (int)(left - 2), "times freshness  ", (int)w[NCOLS - 1],
+                   ni_explanation_freshness(ex));
         printf("%*s%*s\n", (int)(left - 2), "total  ", (int)w[NCOLS - 1], total);
     }
 }

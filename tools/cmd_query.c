@@ -49,6 +49,7 @@ static const char usage[] =
     "      --exact       search every word as typed: no rescue of words that\n"
     "                    match nothing (wrong keyboard layout, transliteration,\n"
     "                    typos)\n"
+    CLI_FRESH_HELP
     "  -h, --help        show this help\n";
 
 enum { OPT_JSON = 1, OPT_NO_SNIPPET };
