@@ -87,18 +87,57 @@ NI_API const char *ni_errmsg(void);
 /**
  * Parses a date-time: "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or ISO 8601
  * ("YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM|-HH:MM]").  The result is seconds
- * since 1970-01-01 00:00; times without an offset are taken as written (wall
- * clock), times with an offset are converted to UTC.  Returns 0, or NI_EINVAL
- * for anything else (including impossible dates such as 2024-02-30).
+ * since 1970-01-01 00:00 UTC: times with an offset are converted to UTC,
+ * times without one are read as UTC, a date alone is 00:00 UTC of that
+ * day; fractions of a second are dropped.  Returns 0, or NI_EINVAL for
+ * anything else (including impossible dates such as 2024-02-30).
+ * ni_date_parse_tz also tells the offset and whether a time was given.
  */
 NI_API int ni_date_parse(int64_t *out, const char *s, size_t len);
 
 /**
  * Formats a date as "YYYY-MM-DD HH:MM:SS" (or "YYYY-MM-DD" when the time is
  * 00:00:00) into buf, NUL-terminated.  Returns the length written, or 0 when
- * date is NI_DATE_NONE or size < 20.
+ * date is NI_DATE_NONE or size < 20.  It cannot tell a date without a time
+ * from midnight, nor show an offset: ni_date_format_tz can.
  */
 NI_API size_t ni_date_format(char *buf, size_t size, int64_t date);
+
+/* How a date was written (ni_doc.date_form, ni_hit.date_form): */
+#define NI_DATE_OFFSET 1u /**< with Z or a UTC offset, kept in date_offset */
+#define NI_DATE_DAY    2u /**< a date without a time: its day, from 00:00 UTC
+                               (the date is a multiple of 86400) */
+/* 0: a date and time without an offset, read as UTC. */
+
+/** Dates (seconds) beyond +-NI_DATE_LIMIT (about year 1,000,000) are not
+ *  stored nor formatted. */
+#define NI_DATE_LIMIT ((int64_t)1 << 45)
+
+/**
+ * ni_date_parse that also says how the date was written: *form is
+ * NI_DATE_DAY for "YYYY-MM-DD", NI_DATE_OFFSET for a time with Z or an
+ * offset (then *offset_min is the offset in minutes east of UTC: 180 for
+ * +03:00, -330 for -05:30, 0 for Z), 0 for a time without an offset (read
+ * as UTC: there is no time zone database to guess the writer's); then
+ * *offset_min is 0.  *out is UTC seconds, as ni_date_parse gives.
+ */
+NI_API int ni_date_parse_tz(int64_t *out, int *offset_min, unsigned *form, const char *s,
+                            size_t len);
+
+/**
+ * Formats a date as it was written (what ni_date_parse_tz gave): "YYYY-MM-DD"
+ * for NI_DATE_DAY, "YYYY-MM-DD HH:MM:SS+03:00" for NI_DATE_OFFSET (the time
+ * in that offset's local time; Z is "+00:00"), "YYYY-MM-DD HH:MM:SS" for 0
+ * (UTC, midnight included), into buf, NUL-terminated; ni_date_parse_tz
+ * reads each back to the same values.  Returns the length, or 0 when date
+ * is NI_DATE_NONE or beyond NI_DATE_LIMIT, form or offset is not one
+ * ni_date_parse_tz gives, or size < 26 (NI_DATE_BUF is enough).
+ */
+NI_API size_t ni_date_format_tz(char *buf, size_t size, int64_t date, int offset_min,
+                                unsigned form);
+
+/** Room for any date ni_date_format_tz writes. */
+#define NI_DATE_BUF 40
 
 /* ------------------------------------------------------------------ */
 /* Analyzer: the tokens an index is built from                          */
@@ -215,10 +254,19 @@ typedef struct ni_doc {
     const char *text;   size_t text_len;   /**< body */
     const char *credit; size_t credit_len; /**< photo credit, stored not indexed */
     int64_t date;       /**< see ni_date_parse; NI_DATE_NONE when unknown */
+    /** How the date was written (ni_date_parse_tz), stored with it and
+     *  given back by ni_index_get and the hits, so that it prints as
+     *  written (ni_date_format_tz); searches sort and filter by date, UTC,
+     *  alone.  0 for both (a zeroed or older caller's doc): a time read as
+     *  UTC.  ni_index_add refuses an offset beyond +-23:59, an unknown
+     *  form, NI_DATE_DAY on a date that is not 00:00 UTC, and a date
+     *  beyond NI_DATE_LIMIT (NI_EINVAL). */
+    int date_offset;    /**< minutes east of UTC, with NI_DATE_OFFSET (else 0) */
+    unsigned date_form; /**< NI_DATE_OFFSET, NI_DATE_DAY or 0 */
 } ni_doc;
 
 /** A ni_doc with every field absent. */
-#define NI_DOC_INIT { NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NI_DATE_NONE }
+#define NI_DOC_INIT { NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NI_DATE_NONE, 0, 0 }
 
 /* ------------------------------------------------------------------ */
 /* Index                                                               */
@@ -500,7 +548,9 @@ typedef struct ni_hit {
     const char *url;    size_t url_len;
     const char *rubric; size_t rubric_len;
     const char *title;  size_t title_len;
-    int64_t date;
+    int64_t date;       /**< UTC seconds, NI_DATE_NONE when it has none */
+    int date_offset;    /**< how the date was written (ni_doc.date_offset, */
+    unsigned date_form; /**< .date_form): for ni_date_format_tz */
 } ni_hit;
 
 /**

@@ -52,6 +52,23 @@ static int writable(ni_index *idx)
     return 0;
 }
 
+/* The date of doc with how it was written: what ni_date_parse_tz gives. */
+static int check_date(const ni_doc *doc)
+{
+    if (doc->date == NI_DATE_NONE)
+        return 0;
+    if (doc->date < -NI_DATE_LIMIT || doc->date > NI_DATE_LIMIT)
+        return ni_error(NI_EINVAL, "document date %lld is out of range",
+                        (long long)doc->date);
+    if (doc->date_form > NI_DATE_DAY ||
+        (doc->date_form == NI_DATE_OFFSET ? doc->date_offset < -1439 || doc->date_offset > 1439
+                                          : doc->date_offset != 0) ||
+        (doc->date_form == NI_DATE_DAY && doc->date % 86400 != 0))
+        return ni_error(NI_EINVAL, "document date form %u with offset %d minutes is not "
+                        "one ni_date_parse_tz gives", doc->date_form, doc->date_offset);
+    return 0;
+}
+
 static int check_text(const char *s, size_t n, const char *field)
 {
     if (!s && n)
@@ -71,7 +88,8 @@ int ni_index_add(ni_index *idx, const ni_doc *doc)
         (rc = check_text(doc->rubric, doc->rubric_len, "rubric")) < 0 ||
         (rc = check_text(doc->title, doc->title_len, "title")) < 0 ||
         (rc = check_text(doc->text, doc->text_len, "text")) < 0 ||
-        (rc = check_text(doc->credit, doc->credit_len, "credit")) < 0)
+        (rc = check_text(doc->credit, doc->credit_len, "credit")) < 0 ||
+        (rc = check_date(doc)) < 0)
         return rc;
     return ni_writer_add(idx->writer, doc);
 }

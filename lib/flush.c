@@ -448,7 +448,8 @@ static int compress_one(void *ctx, size_t i, unsigned k)
     z->part = k;
     z->off = out->len;
     rc = ni_record_encode_packed(f->zparts[k].codec, out, ni_batch_id(f->b, d), d->id_len,
-                                 d->date, f->b->records.data + d->rec_off, d->rec_len);
+                                 d->date, d->date_offset, d->date_form,
+                                 f->b->records.data + d->rec_off, d->rec_len);
     z->len = (uint32_t)(out->len - z->off);
     return rc;
 }

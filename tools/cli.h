@@ -204,15 +204,15 @@ void cli_bad_query(const char *query, int rc);
  */
 void out_json_str(FILE *f, const char *s, size_t n);
 
-/* Writes a date as a JSON string "YYYY-MM-DD HH:MM:SS", or null for
+/* Writes a date as out_date does, as a JSON string, or null for
  * NI_DATE_NONE. */
-void out_json_date(FILE *f, int64_t date);
+void out_json_date(FILE *f, int64_t date, int offset, unsigned form);
 
 /* Write ,"key": and then the value as out_json_str or out_json_date do: a
  * member of an object after its first.  key is written as is (a plain
  * ASCII name). */
 void out_json_key_str(FILE *f, const char *key, const char *s, size_t n);
-void out_json_key_date(FILE *f, const char *key, int64_t date);
+void out_json_key_date(FILE *f, const char *key, int64_t date, int offset, unsigned form);
 
 /* Writes a double as a JSON number (null when not finite). */
 void out_json_num(FILE *f, double v);
@@ -225,10 +225,13 @@ void out_json_num(FILE *f, double v);
 void out_text(FILE *f, const char *s, size_t n, int keep_newlines);
 
 /*
- * Formats a date as "YYYY-MM-DD HH:MM:SS" into buf (always with the time);
+ * Formats a date as it was written (ni_date_format_tz: offset and form as
+ * ni_doc.date_offset and date_form; 0, 0 for UTC with the time) into buf
+ * (NI_DATE_BUF bytes): "YYYY-MM-DD HH:MM:SS+03:00", "YYYY-MM-DD HH:MM:SS"
+ * (UTC, no offset written) or "YYYY-MM-DD" (a date without a time);
  * returns buf, or "" for NI_DATE_NONE.
  */
-const char *out_date(char *buf, size_t size, int64_t date);
+const char *out_date(char *buf, size_t size, int64_t date, int offset, unsigned form);
 
 /* 1 when output to f should be coloured: f is a terminal, NO_COLOR is unset
  * or empty, and TERM is set and not "dumb". */

@@ -79,7 +79,7 @@ static void print_hit_json(const ni_hit *h, int partial, const ni_snippet *sn)
     out_json_num(stdout, h->score);
     out_json_key_str(stdout, "id", h->id, h->id_len);
     out_json_key_str(stdout, "title", h->title, h->title_len);
-    out_json_key_date(stdout, "date", h->date);
+    out_json_key_date(stdout, "date", h->date, h->date_offset, h->date_form);
     out_json_key_str(stdout, "rubric", h->rubric, h->rubric_len);
     out_json_key_str(stdout, "url", h->url, h->url_len);
     if (partial)
@@ -111,10 +111,10 @@ static void print_snippet_human(const ni_snippet *sn, const out_colours *c)
 static void print_hit_human(const ni_hit *h, int partial, const ni_snippet *sn,
                             const out_colours *c)
 {
-    char date[40];
+    char date[NI_DATE_BUF];
     printf("%s%zu.%s %.4f  ", c->rank, h->rank, c->off, h->score);
     if (h->date != NI_DATE_NONE)
-        printf("%s  ", out_date(date, sizeof date, h->date));
+        printf("%s  ", out_date(date, sizeof date, h->date, h->date_offset, h->date_form));
     fputs(c->bold, stdout);
     if (h->title && h->title_len)
         out_text(stdout, h->title, h->title_len, 0);
