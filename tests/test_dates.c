@@ -17,6 +17,7 @@
 
 static char dir[] = "/tmp/ni-dates-XXXXXX";
 static ni_index *idx;
+static unsigned threads = 1;   /* > 1: the documents go through the pipeline */
 
 /* id, the date as written, as printed back, and its UTC seconds */
 static const struct {
@@ -37,9 +38,13 @@ static const struct {
 static void setup(void)
 {
     size_t i;
+    ni_open_options oo = NI_OPEN_OPTIONS_INIT;
     if (idx)
         return;
-    idx = tidx_open_temp(dir);
+    oo.threads = threads;
+    strcpy(dir, "/tmp/ni-dates-XXXXXX");
+    if (!mkdtemp(dir) || ni_index_open(&idx, dir, &oo) < 0)
+        exit(2);
     for (i = 0; i < NDOCS; i++) {
         ni_doc d = NI_DOC_INIT;
         d.id = docs[i].id;
@@ -193,5 +198,14 @@ static void teardown(void)
     idx = NULL;
 }
 
+/* The same, the documents analysed by background threads. */
+static void threaded(void)
+{
+    threads = 3;
+    get_round_trip();
+    hits_round_trip();
+    teardown();
+}
+
 TEST_MAIN(TEST(get_round_trip), TEST(hits_round_trip), TEST(filter_boundaries),
-          TEST(add_checks), TEST(teardown))
+          TEST(add_checks), TEST(teardown), TEST(threaded))
