@@ -559,7 +559,11 @@ typedef struct ni_hit {
  * is open are not seen.  NI_ESYNTAX for a malformed query (the message
  * gives the character position); a query with an unbalanced quote or
  * bracket (pasted text) is not one: its quotes and brackets are read as
- * spaces, and ni_hits_notice says so.
+ * spaces, and ni_hits_notice says so.  Date filters compare the UTC
+ * instant of a document's date (ni_doc.date) with days of UTC:
+ * date:2024-12 holds December; after:2024-12 is from December on, the
+ * month named included; before:2024-12 is up to the last second of
+ * November, the month named left out (the same for YYYY and YYYY-MM-DD).
  */
 NI_API int ni_search(ni_hits **out, ni_index *idx, const char *query,
                      size_t query_len, const ni_search_options *opts);
