@@ -111,6 +111,8 @@ static int score_doc(ni_topk *t, ni_matcher *root, ni_matcher *kid, const ni_doc
         *out = root->ops->score(root, di);
         return 0;
     }
+    if (t->fresh->on)       /* what the score without freshness must reach */
+        theta /= ni_fresh_factor(t->fresh, di->date);
     *out = kid->ops->score(kid, di);
     if ((rc = ni_matcher_bonus(root, root->doc, di, *out, theta, &b)) < 0)
         return rc;
