@@ -14,6 +14,8 @@ int ni_fresh_init(ni_fresh *f, ni_txn *t, const ni_search_options *o)
     f->w = o->fresh_weight;
     f->inv_half = f->on ? 1.0 / o->fresh_half_life : 0;
     f->ref = o->fresh_ref;
+    f->memo_date = NI_DATE_NONE;
+    f->memo = 1.0 - f->w;
     if (f->on && f->ref == NI_DATE_NONE)
         return ni_newest_read(t, &f->ref);
     return 0;

@@ -23,6 +23,9 @@ typedef struct ni_fresh {
     double inv_half;    /* 1 / half-life in seconds */
     int64_t ref;        /* ages count from here (NI_DATE_NONE: every
                            document is as old as an undated one) */
+    int64_t memo_date;  /* the last date asked for, and its factor: a */
+    double memo;        /* candidate's is asked for twice, by pruning
+                           and by the collector */
 } ni_fresh;
 
 /* Sets *f from the options o: on when o->fresh_half_life and
@@ -34,17 +37,20 @@ int ni_fresh_init(ni_fresh *f, ni_txn *t, const ni_search_options *o);
 /* The factor of a document dated date (NI_DATE_NONE: none), in
  * [1 - w, 1]; f must be on.  With no reference date (no document of the
  * index has one) every document has 1 - w. */
-static inline double ni_fresh_factor(const ni_fresh *f, int64_t date)
+static inline double ni_fresh_factor(ni_fresh *f, int64_t date)
 {
     double age;
+    if (date == f->memo_date)
+        return f->memo;
+    f->memo_date = date;
     if (date == NI_DATE_NONE || f->ref == NI_DATE_NONE)
-        return 1.0 - f->w;
+        return f->memo = 1.0 - f->w;
     age = date >= f->ref ? 0.0 : (double)f->ref - (double)date;
-    return 1.0 - f->w + f->w * exp2(-age * f->inv_half);
+    return f->memo = 1.0 - f->w + f->w * exp2(-age * f->inv_half);
 }
 
 /* score with f applied: score itself, untouched, when f is off. */
-static inline double ni_fresh_apply(const ni_fresh *f, double score, int64_t date)
+static inline double ni_fresh_apply(ni_fresh *f, double score, int64_t date)
 {
     return f->on ? score * ni_fresh_factor(f, date) : score;
 }

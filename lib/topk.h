@@ -27,7 +27,7 @@ typedef struct ni_topk {
     uint64_t windows;          /* runs of documents ruled out by block bounds */
     const uint32_t *skip;      /* documents left out (neither kept nor counted), */
     size_t nskip;              /* ascending; NULL when nskip is 0 */
-    const ni_fresh *fresh;     /* the context's (set by ni_topk_run) */
+    ni_fresh *fresh;           /* the context's (set by ni_topk_run) */
 } ni_topk;
 
 /*
