@@ -227,7 +227,8 @@ static void highlighting(void)
     ni_hits_free(h);
 
     CHECK_RC(ni_search(&h, idx, q, strlen(q), &(ni_search_options){
-                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3, 0 }), 0);
+                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3, 0,
+                 0, NI_FRESH_WEIGHT, NI_DATE_NONE }), 0);
     found = 0;
     while (ni_hits_next(h, &hit) == 0) {
         CHECK_RC(ni_hits_snippet(&sn, h, 0), 0);
