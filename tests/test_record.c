@@ -529,7 +529,7 @@ static void dict_refused(void)
     ni_record_dict_free(NULL);
 }
 
-/* Records made with a dictionary: format 3, smaller, read back only with
+/* Records made with a dictionary: format 5, smaller, read back only with
  * the dictionary; the codec follows a change of dictionary. */
 static void with_dictionary(void)
 {
