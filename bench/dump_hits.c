@@ -3,7 +3,7 @@
  * comparing two revisions' answers (bench/same.sh).
  *
  *   dump_hits DIR [--or] [--all-words] [--no-partial] [--approx] [--n N]
- *             [--proximity W] < queries
+ *             [--proximity W] [--fresh SECONDS[,W]] [--fresh-ref UTC] < queries
  *
  * Reads one query a line from stdin; for each prints "q<TAB>query<TAB>total"
  * (or the error code), then "id<TAB>score" per hit (score as %.17g), through
@@ -11,6 +11,8 @@
  * NI_SEARCH_APPROX_TOTAL (pruned top k: the hits must be the same); a
  * partial match (where the library has them) is printed with a "~" after
  * its id.  --proximity W sets the weight of proximity (0: BM25F alone).
+ * --fresh sets freshness's half-life in seconds and its weight (default
+ * NI_FRESH_WEIGHT), --fresh-ref its reference date in seconds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,8 @@ int main(int argc, char **argv)
 
     if (argc < 2) {
         fprintf(stderr, "usage: dump_hits DIR [--or] [--all-words] [--no-partial] [--approx] "
-                        "[--n N] [--proximity W] < queries\n");
+                        "[--n N] [--proximity W] [--fresh SECONDS[,W]] [--fresh-ref UTC] "
+                        "< queries\n");
         return 2;
     }
     so.limit = 100;
@@ -55,6 +58,15 @@ int main(int argc, char **argv)
 #if NI_SEARCH_OPTIONS_VERSION >= 2
         else if (strcmp(argv[i], "--proximity") == 0 && i + 1 < argc)
             so.proximity = strtod(argv[++i], NULL);
+#if NI_SEARCH_OPTIONS_VERSION >= 4
+        else if (strcmp(argv[i], "--fresh") == 0 && i + 1 < argc) {
+            char *end;
+            so.fresh_half_life = strtod(argv[++i], &end);
+            if (*end == ',')
+                so.fresh_weight = strtod(end + 1, NULL);
+        } else if (strcmp(argv[i], "--fresh-ref") == 0 && i + 1 < argc)
+            so.fresh_ref = strtoll(argv[++i], NULL, 10);
+#endif
 #endif
         else {
             fprintf(stderr, "dump_hits: unknown option '%s'\n", argv[i]);

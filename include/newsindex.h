@@ -87,18 +87,57 @@ NI_API const char *ni_errmsg(void);
 /**
  * Parses a date-time: "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]" or ISO 8601
  * ("YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM|-HH:MM]").  The result is seconds
- * since 1970-01-01 00:00; times without an offset are taken as written (wall
- * clock), times with an offset are converted to UTC.  Returns 0, or NI_EINVAL
- * for anything else (including impossible dates such as 2024-02-30).
+ * since 1970-01-01 00:00 UTC: times with an offset are converted to UTC,
+ * times without one are read as UTC, a date alone is 00:00 UTC of that
+ * day; fractions of a second are dropped.  Returns 0, or NI_EINVAL for
+ * anything else (including impossible dates such as 2024-02-30).
+ * ni_date_parse_tz also tells the offset and whether a time was given.
  */
 NI_API int ni_date_parse(int64_t *out, const char *s, size_t len);
 
 /**
  * Formats a date as "YYYY-MM-DD HH:MM:SS" (or "YYYY-MM-DD" when the time is
  * 00:00:00) into buf, NUL-terminated.  Returns the length written, or 0 when
- * date is NI_DATE_NONE or size < 20.
+ * date is NI_DATE_NONE or size < 20.  It cannot tell a date without a time
+ * from midnight, nor show an offset: ni_date_format_tz can.
  */
 NI_API size_t ni_date_format(char *buf, size_t size, int64_t date);
+
+/* How a date was written (ni_doc.date_form, ni_hit.date_form): */
+#define NI_DATE_OFFSET 1u /**< with Z or a UTC offset, kept in date_offset */
+#define NI_DATE_DAY    2u /**< a date without a time: its day, from 00:00 UTC
+                               (the date is a multiple of 86400) */
+/* 0: a date and time without an offset, read as UTC. */
+
+/** Dates (seconds) beyond +-NI_DATE_LIMIT (about year 1,000,000) are not
+ *  stored nor formatted. */
+#define NI_DATE_LIMIT ((int64_t)1 << 45)
+
+/**
+ * ni_date_parse that also says how the date was written: *form is
+ * NI_DATE_DAY for "YYYY-MM-DD", NI_DATE_OFFSET for a time with Z or an
+ * offset (then *offset_min is the offset in minutes east of UTC: 180 for
+ * +03:00, -330 for -05:30, 0 for Z), 0 for a time without an offset (read
+ * as UTC: there is no time zone database to guess the writer's); then
+ * *offset_min is 0.  *out is UTC seconds, as ni_date_parse gives.
+ */
+NI_API int ni_date_parse_tz(int64_t *out, int *offset_min, unsigned *form, const char *s,
+                            size_t len);
+
+/**
+ * Formats a date as it was written (what ni_date_parse_tz gave): "YYYY-MM-DD"
+ * for NI_DATE_DAY, "YYYY-MM-DD HH:MM:SS+03:00" for NI_DATE_OFFSET (the time
+ * in that offset's local time; Z is "+00:00"), "YYYY-MM-DD HH:MM:SS" for 0
+ * (UTC, midnight included), into buf, NUL-terminated; ni_date_parse_tz
+ * reads each back to the same values.  Returns the length, or 0 when date
+ * is NI_DATE_NONE or beyond NI_DATE_LIMIT, form or offset is not one
+ * ni_date_parse_tz gives, or size < 26 (NI_DATE_BUF is enough).
+ */
+NI_API size_t ni_date_format_tz(char *buf, size_t size, int64_t date, int offset_min,
+                                unsigned form);
+
+/** Room for any date ni_date_format_tz writes. */
+#define NI_DATE_BUF 40
 
 /* ------------------------------------------------------------------ */
 /* Analyzer: the tokens an index is built from                          */
@@ -215,10 +254,19 @@ typedef struct ni_doc {
     const char *text;   size_t text_len;   /**< body */
     const char *credit; size_t credit_len; /**< photo credit, stored not indexed */
     int64_t date;       /**< see ni_date_parse; NI_DATE_NONE when unknown */
+    /** How the date was written (ni_date_parse_tz), stored with it and
+     *  given back by ni_index_get and the hits, so that it prints as
+     *  written (ni_date_format_tz); searches sort and filter by date, UTC,
+     *  alone.  0 for both (a zeroed or older caller's doc): a time read as
+     *  UTC.  ni_index_add refuses an offset beyond +-23:59, an unknown
+     *  form, NI_DATE_DAY on a date that is not 00:00 UTC, and a date
+     *  beyond NI_DATE_LIMIT (NI_EINVAL). */
+    int date_offset;    /**< minutes east of UTC, with NI_DATE_OFFSET (else 0) */
+    unsigned date_form; /**< NI_DATE_OFFSET, NI_DATE_DAY or 0 */
 } ni_doc;
 
 /** A ni_doc with every field absent. */
-#define NI_DOC_INIT { NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NI_DATE_NONE }
+#define NI_DOC_INIT { NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NI_DATE_NONE, 0, 0 }
 
 /* ------------------------------------------------------------------ */
 /* Index                                                               */
@@ -344,6 +392,13 @@ typedef struct ni_stats {
     uint64_t file_bytes;    /**< size of the LMDB file */
     uint64_t map_bytes;     /**< current map size */
     uint32_t format_version;
+    /** The newest date any document added to the index had (NI_DATE_NONE
+     *  when none had one): the default reference date of freshness
+     *  (ni_search_options.fresh_ref).  An upper bound of the live
+     *  documents' dates: deleting or replacing the newest document does
+     *  not lower it, so results do not change with the clock nor with
+     *  deletions of old news. */
+    int64_t newest;
 } ni_stats;
 
 /** Fills *out with the statistics of the committed index. */
@@ -408,8 +463,9 @@ NI_API int ni_index_copy(ni_index *idx, const char *path, unsigned flags);
 /* Search                                                              */
 /* ------------------------------------------------------------------ */
 
-#define NI_SEARCH_OPTIONS_VERSION 3  /**< 1: without proximity (then 0.3);
-                                          2: without max_terms (then the default) */
+#define NI_SEARCH_OPTIONS_VERSION 4  /**< 1: without proximity (then 0.3);
+                                          2: without max_terms (then the default);
+                                          3: without the fresh_ fields (then off) */
 
 #define NI_SORT_RELEVANCE 0 /**< BM25F score, ties by newer date, then indexing order */
 #define NI_SORT_DATE      1 /**< newest first, ties by score, then indexing order */
@@ -444,7 +500,30 @@ typedef struct ni_search_options {
      *  broad: ... terms; at most ...") instead of keeping a server busy.
      *  0 means the default, NI_SEARCH_MAX_TERMS. */
     size_t max_terms;
+    /** Freshness: prefer recent documents among relevant ones.  Each score
+     *  is multiplied by
+     *      1 - w + w * 2^(-age / fresh_half_life),
+     *  age = max(0, fresh_ref - date) in seconds, w = fresh_weight: an
+     *  exponential decay with that half-life, blended so that relevance
+     *  still leads.  The factor lies in [1 - w, 1], so a document whose
+     *  score without it is more than 1 / (1 - w) times another's (1.43
+     *  at w = 0.3) always ranks above it.  A document without a date
+     *  counts as the oldest (factor 1 - w: nothing says it is recent, and
+     *  it already comes last among ties); one newer than fresh_ref as of
+     *  age 0.  Off (the scores bit for bit those without it) when
+     *  fresh_half_life or fresh_weight is 0 (the default).  Pruning
+     *  (NI_SEARCH_APPROX_TOTAL) stays exact: the factor is at most 1.
+     *  With NI_SORT_DATE it changes the scores, which only break ties. */
+    double fresh_half_life;   /**< seconds, >= 0; 0: off (default) */
+    double fresh_weight;      /**< w in [0, 1] (default NI_FRESH_WEIGHT) */
+    /** The date ages are counted from.  NI_DATE_NONE (the default): the
+     *  newest date of the index (ni_stats.newest), so that results do
+     *  not drift with the clock; pass the time of the request instead
+     *  for ages from now. */
+    int64_t fresh_ref;
 } ni_search_options;
+
+#define NI_FRESH_WEIGHT 0.3        /**< the default of ni_search_options.fresh_weight */
 
 #define NI_SEARCH_MAX_TERMS 4096   /**< the default of ni_search_options.max_terms */
 
@@ -476,7 +555,8 @@ typedef struct ni_search_options {
 #define NI_SEARCH_EXACT 0x10u
 
 #define NI_SEARCH_OPTIONS_INIT \
-    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 4.0, NI_SORT_RELEVANCE, 0, 0.3, 0 }
+    { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 4.0, NI_SORT_RELEVANCE, 0, 0.3, 0, \
+      0, NI_FRESH_WEIGHT, NI_DATE_NONE }
 
 /** The result cursor of a search. */
 typedef struct ni_hits ni_hits;
@@ -489,7 +569,9 @@ typedef struct ni_hit {
     const char *url;    size_t url_len;
     const char *rubric; size_t rubric_len;
     const char *title;  size_t title_len;
-    int64_t date;
+    int64_t date;       /**< UTC seconds, NI_DATE_NONE when it has none */
+    int date_offset;    /**< how the date was written (ni_doc.date_offset, */
+    unsigned date_form; /**< .date_form): for ni_date_format_tz */
 } ni_hit;
 
 /**
@@ -498,7 +580,11 @@ typedef struct ni_hit {
  * is open are not seen.  NI_ESYNTAX for a malformed query (the message
  * gives the character position); a query with an unbalanced quote or
  * bracket (pasted text) is not one: its quotes and brackets are read as
- * spaces, and ni_hits_notice says so.
+ * spaces, and ni_hits_notice says so.  Date filters compare the UTC
+ * instant of a document's date (ni_doc.date) with days of UTC:
+ * date:2024-12 holds December; after:2024-12 is from December on, the
+ * month named included; before:2024-12 is up to the last second of
+ * November, the month named left out (the same for YYYY and YYYY-MM-DD).
  */
 NI_API int ni_search(ni_hits **out, ni_index *idx, const char *query,
                      size_t query_len, const ni_search_options *opts);
@@ -671,7 +757,8 @@ NI_API int ni_explanation_match(const ni_explanation *ex);
  * does not match: the sum of the counted terms' scores
  * (ni_explain_term.score), added up in the order of the query's structure
  * (so their plain sum may differ in the last bits), plus the proximity
- * bonus (ni_explanation_proximity), added last.
+ * bonus (ni_explanation_proximity), added last, times the freshness
+ * factor (ni_explanation_freshness) when freshness is on.
  */
 NI_API double ni_explanation_score(const ni_explanation *ex);
 
@@ -681,6 +768,14 @@ NI_API double ni_explanation_score(const ni_explanation *ex);
  * document does not match.
  */
 NI_API double ni_explanation_proximity(const ni_explanation *ex);
+
+/**
+ * The freshness factor the score was multiplied by (see
+ * ni_search_options.fresh_half_life), in [1 - fresh_weight, 1]; 1 when
+ * freshness is off or the document does not match.  The score is then
+ * that of the terms and proximity times this factor.
+ */
+NI_API double ni_explanation_freshness(const ni_explanation *ex);
 
 /** Its 1-based rank in ni_search's hits for the same query and options
  *  (counting the offset), or 0 when it is not among them. */

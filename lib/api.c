@@ -54,6 +54,23 @@ static int writable(ni_index *idx)
     return 0;
 }
 
+/* The date of doc with how it was written: what ni_date_parse_tz gives. */
+static int check_date(const ni_doc *doc)
+{
+    if (doc->date == NI_DATE_NONE)
+        return 0;
+    if (doc->date < -NI_DATE_LIMIT || doc->date > NI_DATE_LIMIT)
+        return ni_error(NI_EINVAL, "document date %lld is out of range",
+                        (long long)doc->date);
+    if (doc->date_form > NI_DATE_DAY ||
+        (doc->date_form == NI_DATE_OFFSET ? doc->date_offset < -1439 || doc->date_offset > 1439
+                                          : doc->date_offset != 0) ||
+        (doc->date_form == NI_DATE_DAY && doc->date % 86400 != 0))
+        return ni_error(NI_EINVAL, "document date form %u with offset %d minutes is not "
+                        "one ni_date_parse_tz gives", doc->date_form, doc->date_offset);
+    return 0;
+}
+
 static int check_text(const char *s, size_t n, const char *field)
 {
     if (!s && n)
@@ -73,7 +90,8 @@ int ni_index_add(ni_index *idx, const ni_doc *doc)
         (rc = check_text(doc->rubric, doc->rubric_len, "rubric")) < 0 ||
         (rc = check_text(doc->title, doc->title_len, "title")) < 0 ||
         (rc = check_text(doc->text, doc->text_len, "text")) < 0 ||
-        (rc = check_text(doc->credit, doc->credit_len, "credit")) < 0)
+        (rc = check_text(doc->credit, doc->credit_len, "credit")) < 0 ||
+        (rc = check_date(doc)) < 0)
         return rc;
     return ni_writer_add(idx->writer, doc);
 }
@@ -142,7 +160,8 @@ int ni_index_stats(ni_stats *out, ni_index *idx)
 }
 
 /* 0 when *opts (not NULL) are search options this library takes; options
- * of an older version (1 without proximity, 2 without max_terms) are
+ * of an older version (1 without proximity, 2 without max_terms, 3
+ * without freshness) are
  * copied into full, which holds the defaults, and *opts points there. */
 static int check_search_options(const ni_search_options **opts, ni_search_options *full)
 {
@@ -153,8 +172,9 @@ static int check_search_options(const ni_search_options **opts, ni_search_option
     if (o->version < NI_SEARCH_OPTIONS_VERSION) {
         /* a caller's struct without the later fields: those it has, the
          * defaults (already in full) after them */
-        memcpy(full, o, o->version == 1 ? offsetof(ni_search_options, proximity)
-                                         : offsetof(ni_search_options, max_terms));
+        memcpy(full, o, o->version == 1   ? offsetof(ni_search_options, proximity)
+                        : o->version == 2 ? offsetof(ni_search_options, max_terms)
+                                          : offsetof(ni_search_options, fresh_half_life));
         full->version = NI_SEARCH_OPTIONS_VERSION;
         *opts = o = full;
     }
@@ -163,6 +183,10 @@ static int check_search_options(const ni_search_options **opts, ni_search_option
         return ni_error(NI_EINVAL, "ranking parameters out of range (k1 %g, b %g, "
                         "title weight %g, proximity %g)", o->k1, o->b, o->title_weight,
                         o->proximity);
+    if (!(o->fresh_half_life == 0 || (o->fresh_half_life >= 1 && o->fresh_half_life <= 1e12)) ||
+        !(o->fresh_weight >= 0 && o->fresh_weight <= 1))
+        return ni_error(NI_EINVAL, "freshness out of range (half-life %g s: 0 or 1 to 1e12; "
+                        "weight %g: 0 to 1)", o->fresh_half_life, o->fresh_weight);
     if (o->limit > ((size_t)1 << 24) || o->offset > ((size_t)1 << 24))
         return ni_error(NI_EINVAL, "limit and offset must be at most %zu",
                         (size_t)1 << 24);

@@ -170,6 +170,8 @@ void ni_batch_end(ni_batch *b, const ni_doc *doc)
     }
     d->id_len = (uint32_t)doc->id_len;
     d->date = doc->date;
+    d->date_offset = (int16_t)doc->date_offset;
+    d->date_form = (uint8_t)doc->date_form;
     b->ndocs++;
     b->mem += doc_bytes(doc);
 }

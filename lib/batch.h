@@ -40,6 +40,8 @@ typedef struct ni_batch_doc {
     uint32_t id_len, rec_len;
     uint32_t len_title, len_body;   /* in positions */
     int64_t date;
+    int16_t date_offset;            /* ni_doc.date_offset, */
+    uint8_t date_form;              /* .date_form */
     int dead;                       /* NI_BATCH_* */
 } ni_batch_doc;
 

@@ -38,9 +38,12 @@ static int check_docs(checker *c)
     ni_val k, v;
     ni_docinfo di;
     uint64_t live = 0, st = 0, sb = 0, nids = 0, ndocs = 0;
+    int64_t newest;
     uint32_t doc;
     int rc;
 
+    if ((rc = ni_newest_read(c->t, &newest)) < 0)
+        return rc;
     for (doc = 0; doc < c->m.next_doc; doc++) {
         rc = ni_docinfo_get(c->t, doc, &di);
         if (rc == NI_ENOTFOUND)
@@ -49,6 +52,8 @@ static int check_docs(checker *c)
             return rc;
         if (di.len_title == NI_DELETED)
             continue;
+        if (di.date != NI_DATE_NONE && (newest == NI_DATE_NONE || di.date > newest))
+            return BAD("document %u is dated after the index's newest date", doc);
         live++;
         st += di.len_title;
         sb += di.len_body;

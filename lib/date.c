@@ -1,9 +1,12 @@
 /*
- * date.c - parsing and formatting document dates (ni_date_parse,
- * ni_date_format).  Dates are seconds since 1970-01-01 00:00 in the
- * proleptic Gregorian calendar; a time without an offset is taken as
- * written (wall clock), one with Z or an offset is converted to UTC.  No
- * locale, no time zone database, no I/O.
+ * date.c - parsing and formatting document dates (ni_date_parse[_tz],
+ * ni_date_format[_tz]).  Dates are seconds since 1970-01-01 00:00 UTC in
+ * the proleptic Gregorian calendar; one with Z or an offset is converted
+ * to UTC and the offset kept beside it (NI_DATE_OFFSET), a time without an
+ * offset is read as UTC (the library has no time zone database to guess
+ * the writer's), a date without a time is its day from 00:00 UTC
+ * (NI_DATE_DAY).  Formatting gives each back as it was written, the time
+ * in the offset's local time.  No locale, no I/O.
  */
 #include <stdio.h>
 
@@ -61,12 +64,21 @@ static long digits(const char *s, size_t len, size_t *i, int n)
 
 int ni_date_parse(int64_t *out, const char *s, size_t len)
 {
+    int offset;
+    unsigned form;
+    return ni_date_parse_tz(out, &offset, &form, s, len);
+}
+
+int ni_date_parse_tz(int64_t *out, int *offset_min, unsigned *form, const char *s, size_t len)
+{
     size_t i = 0;
     long y, mo, d, h = 0, mi = 0, sec = 0, oh, om;
     int64_t t, offset = 0;
 
-    if (!out || !s)
+    if (!out || !offset_min || !form || !s)
         return ni_error(NI_EINVAL, "ni_date_parse: NULL argument");
+    *offset_min = 0;
+    *form = NI_DATE_DAY;
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
         len--;
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
@@ -98,8 +110,10 @@ int ni_date_parse(int64_t *out, const char *s, size_t len)
         }
         if (h > 23 || mi > 59 || sec > 60)
             goto bad;
+        *form = 0;
         if (i < len && (s[i] == 'Z' || s[i] == 'z')) {
             i++;
+            *form = NI_DATE_OFFSET;
         } else if (i < len && (s[i] == '+' || s[i] == '-')) {
             int sign = s[i++] == '-' ? -1 : 1;
             if ((oh = digits(s, len, &i, 2)) < 0)
@@ -109,6 +123,8 @@ int ni_date_parse(int64_t *out, const char *s, size_t len)
             if ((om = digits(s, len, &i, 2)) < 0 || oh > 23 || om > 59)
                 goto bad;
             offset = sign * (oh * 3600 + om * 60);
+            *offset_min = (int)(offset / 60);
+            *form = NI_DATE_OFFSET;
         }
         if (i != len)
             goto bad;
@@ -142,5 +158,37 @@ size_t ni_date_format(char *buf, size_t size, int64_t date)
         n = snprintf(buf, size, "%04lld-%02u-%02u %02u:%02u:%02u", (long long)y, m, d,
                      (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
                      (unsigned)(secs % 60));
+    return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+size_t ni_date_format_tz(char *buf, size_t size, int64_t date, int offset_min, unsigned form)
+{
+    int64_t days, secs, y, local;
+    unsigned m, d;
+    int n;
+
+    if (!buf || size < 26 || date == NI_DATE_NONE || form > NI_DATE_DAY ||
+        (form == NI_DATE_OFFSET && (offset_min < -1439 || offset_min > 1439)) ||
+        date < -NI_DATE_LIMIT || date > NI_DATE_LIMIT)
+        return 0;
+    local = form == NI_DATE_OFFSET ? date + (int64_t)offset_min * 60 : date;
+    days = local / 86400;
+    secs = local % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    civil_from_days(days, &y, &m, &d);
+    if (form == NI_DATE_DAY)
+        n = snprintf(buf, size, "%04lld-%02u-%02u", (long long)y, m, d);
+    else
+        n = snprintf(buf, size, "%04lld-%02u-%02u %02u:%02u:%02u", (long long)y, m, d,
+                     (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
+                     (unsigned)(secs % 60));
+    if (n > 0 && form == NI_DATE_OFFSET && (size_t)n < size) {
+        unsigned a = (unsigned)(offset_min < 0 ? -offset_min : offset_min);
+        n += snprintf(buf + n, size - (size_t)n, "%c%02u:%02u", offset_min < 0 ? '-' : '+',
+                      a / 60, a % 60);
+    }
     return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }

@@ -78,6 +78,7 @@ struct ni_explanation {
     ni_buf strings;            /* the terms' text */
     double proximity;          /* the part of the score beside the terms':
                                   the bonus for the words standing together */
+    double freshness;          /* the factor the score was multiplied by */
     struct {
         const char *name;
         double value;
@@ -515,6 +516,10 @@ static int matches(state *s, pass *p)
     if (parts.kind == NI_PARTS_BONUS &&
         (rc = ni_matcher_bonus(p->root, s->doc, &s->di, 0, -HUGE_VAL, &s->ex->proximity)) < 0)
         return rc;
+    if (s->c.fresh.on) {
+        s->ex->freshness = ni_fresh_factor(&s->c.fresh, s->di.date);
+        s->ex->score = ni_fresh_apply(&s->c.fresh, s->ex->score, s->di.date);
+    }
     return 1;
 }
 
@@ -630,6 +635,7 @@ int ni_explain_run(ni_explanation **out, ni_index *idx, const char *query, size_
         rc = ni_error(NI_ENOMEM, "out of memory");
         goto cleanup;
     }
+    ex->freshness = 1;
     /* the query as ni_search parsed it (with an unbalanced quote made a
      * space, or switched to the other keyboard layout) */
     if ((rc = ni_search_run(&hits, idx, query, len, &ids_only)) < 0)
@@ -697,6 +703,11 @@ double ni_explanation_score(const ni_explanation *ex)
 double ni_explanation_proximity(const ni_explanation *ex)
 {
     return ex ? ex->proximity : 0;
+}
+
+double ni_explanation_freshness(const ni_explanation *ex)
+{
+    return ex ? ex->freshness : 1;
 }
 
 size_t ni_explanation_rank(const ni_explanation *ex)

@@ -448,7 +448,8 @@ static int compress_one(void *ctx, size_t i, unsigned k)
     z->part = k;
     z->off = out->len;
     rc = ni_record_encode_packed(f->zparts[k].codec, out, ni_batch_id(f->b, d), d->id_len,
-                                 d->date, f->b->records.data + d->rec_off, d->rec_len);
+                                 d->date, d->date_offset, d->date_form,
+                                 f->b->records.data + d->rec_off, d->rec_len);
     z->len = (uint32_t)(out->len - z->off);
     return rc;
 }
@@ -624,6 +625,7 @@ cleanup:
 int ni_flush_batch(ni_flush *f, ni_txn *t, ni_batch *b, ni_inverter *inv, ni_pipeline *pipe)
 {
     ni_meta m;
+    int64_t newest = NI_DATE_NONE;
     size_t i;
     int rc;
 
@@ -644,10 +646,16 @@ int ni_flush_batch(ni_flush *f, ni_txn *t, ni_batch *b, ni_inverter *inv, ni_pip
         return rc;
     for (i = 0; i < b->ndocs; i++) {
         const zrec *z = &f->z[i];
-        if (!b->docs[i].dead &&
-            (rc = ni_stored_put(t, f->docmap[i], f->zparts[z->part].out.data + z->off,
+        if (b->docs[i].dead)
+            continue;
+        if ((rc = ni_stored_put(t, f->docmap[i], f->zparts[z->part].out.data + z->off,
                                 z->len)) < 0)
             return rc;
+        if (b->docs[i].date != NI_DATE_NONE &&
+            (newest == NI_DATE_NONE || b->docs[i].date > newest))
+            newest = b->docs[i].date;
     }
+    if ((rc = ni_newest_note(t, newest)) < 0)
+        return rc;
     return ni_meta_write(t, &m);
 }

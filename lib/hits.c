@@ -64,6 +64,8 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
     out->title = d.title;
     out->title_len = d.title_len;
     out->date = d.date;
+    out->date_offset = d.date_offset;
+    out->date_form = d.date_form;
     return 0;
 }
 

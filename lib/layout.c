@@ -22,6 +22,9 @@
  *                          open, another gives NI_EVERSION)
  *             "stats"   -> u64 docs, deleted, next_doc, sum_title, sum_body
  *                          (see ni_meta in index.h)
+ *             "newest"  -> i64 the newest date any document added had
+ *                          (absent while none had one; never lowered by a
+ *                          delete: an upper bound; index format 7)
  *             "dict"    -> the zstd dictionary of stored records (record.c),
  *                          absent until a flush has at least DICT_MIN_BATCH
  *                          bytes of text to train it on (an even sample of
@@ -87,6 +90,37 @@
 
 static const char stats_key[] = "stats";
 static const char dict_key[] = "dict";
+static const char newest_key[] = "newest";
+
+int ni_newest_read(ni_txn *t, int64_t *out)
+{
+    ni_val v;
+    int rc = ni_txn_get(t, NI_T_META, newest_key, sizeof newest_key - 1, &v);
+    *out = NI_DATE_NONE;
+    if (rc == NI_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return rc;
+    if (v.len != 8)
+        return ni_error(NI_ECORRUPT, "newest date has %zu bytes, want 8", v.len);
+    *out = (int64_t)ni_get_le64(v.data);
+    return 0;
+}
+
+int ni_newest_note(ni_txn *t, int64_t date)
+{
+    unsigned char b[8];
+    int64_t cur;
+    int rc;
+    if (date == NI_DATE_NONE)
+        return 0;
+    if ((rc = ni_newest_read(t, &cur)) < 0)
+        return rc;
+    if (cur != NI_DATE_NONE && cur >= date)
+        return 0;
+    ni_put_le64(b, (uint64_t)date);
+    return ni_txn_put(t, NI_T_META, newest_key, sizeof newest_key - 1, b, sizeof b);
+}
 
 int ni_dict_read(ni_txn *t, ni_val *out)
 {

@@ -13,10 +13,13 @@
 #include "postings.h"
 #include "store.h"
 
-#define NI_FORMAT_VERSION 6
-#define NI_FORMAT_OLDEST 6   /* version 5 has the words tables or the lead,
-                                not both; 4 neither; 3 no name keys (analysis
-                                1): such an index must be built again */
+#define NI_FORMAT_VERSION 7
+#define NI_FORMAT_OLDEST 7   /* version 6 keeps no UTC offset nor date-only
+                                mark with a stored document's date (record.c)
+                                nor the newest date (meta "newest"); 5 has
+                                the words tables or the lead, not both; 4
+                                neither; 3 no name keys (analysis 1): such an
+                                index must be built again */
 
 /* NI_BODY_GAP (the gap between title and body positions): postings.h */
 
@@ -77,6 +80,11 @@ typedef struct ni_docinfo {
 
 int ni_meta_read(ni_txn *t, ni_meta *m);
 int ni_meta_write(ni_txn *t, const ni_meta *m);
+/* The meta "newest" date: the newest date of any document added
+ * (NI_DATE_NONE when none had one); ni_newest_note raises it to date
+ * when date is newer (NI_DATE_NONE leaves it). */
+int ni_newest_read(ni_txn *t, int64_t *out);
+int ni_newest_note(ni_txn *t, int64_t date);
 int ni_term_info_read(ni_txn *t, const char *term, size_t len, ni_term_info *out);
 /* ni_term_info_read without cf (0): what a search needs, without
  * decoding an inline block to count its occurrences. */

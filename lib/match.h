@@ -10,6 +10,7 @@
 #ifndef NI_MATCH_H
 #define NI_MATCH_H
 
+#include "fresh.h"
 #include "layout.h"
 #include "postings.h"
 #include "rank.h"
@@ -20,6 +21,7 @@
 typedef struct ni_match_ctx {
     ni_txn *txn;
     ni_bm25 bm25;
+    ni_fresh fresh;              /* applied to the final scores (topk.c) */
     uint32_t next_doc;           /* ids below this exist */
     /* docinfo chunk cache (see ni_match_ctx_release) */
     ni_cursor *di_cur;

@@ -185,9 +185,9 @@ static int explain_dates(ni_buf *out, ni_match_ctx *c, const found *f)
     if (d->lo <= INT64_MIN + 1) {        /* before:D */
         if ((rc = ni_buf_puts(out, "before ")) == 0)
             rc = put_day(out, d->hi + 1);
-    } else if (d->hi == INT64_MAX) {     /* after:D */
-        if ((rc = ni_buf_puts(out, "after ")) == 0)
-            rc = put_day(out, d->lo - 1);
+    } else if (d->hi == INT64_MAX) {     /* after:D, D included */
+        if ((rc = ni_buf_puts(out, "from ")) == 0 && (rc = put_day(out, d->lo)) == 0)
+            rc = ni_buf_puts(out, " on");
     } else if ((rc = put_day(out, d->lo)) == 0 && (rc = ni_buf_puts(out, " .. ")) == 0) {
         rc = put_day(out, d->hi);
     }

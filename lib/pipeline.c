@@ -246,6 +246,8 @@ static int copy_doc(job *j, const ni_doc *doc)
         *dlen[i] = src[i] ? len[i] : 0;
     }
     j->doc.date = doc->date;
+    j->doc.date_offset = doc->date_offset;
+    j->doc.date_form = doc->date_form;
     return 0;
 }
 

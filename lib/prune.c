@@ -23,6 +23,11 @@
  * bonus, which reads positions, is given the threshold, and stops reading
  * them once its exact score plus what the bonus can still add cannot reach
  * it (ops->bonus).
+ *
+ * Freshness (fresh.h) multiplies the collected scores by a factor of at
+ * most 1, so bounds of scores without it stay bounds of those with it;
+ * once a candidate's docinfo is read, its bounds are compared with the
+ * threshold over its own factor (doc_theta), which rules out more.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -127,6 +132,15 @@ static void topk_init(topk *t, ni_matcher **opts, size_t no, ni_matcher *bonus,
     t->theta = collect(arg, NI_NO_DOC, 0, NULL);
 }
 
+/* The threshold a document's score without freshness must reach, once
+ * its docinfo is read: theta over its freshness factor (fresh.h), which
+ * is at most 1, so a document is ruled out by the score it can reach
+ * times its factor, as the collector will compare it. */
+static inline double doc_theta(const topk *t, const ni_docinfo *di)
+{
+    return t->c->fresh.on ? t->theta / ni_fresh_factor(&t->c->fresh, di->date) : t->theta;
+}
+
 /* 1 when doc is one of the documents left out; candidates come in
  * ascending order. */
 static inline int skipped(topk *t, uint32_t doc)
@@ -144,10 +158,13 @@ static inline int skipped(topk *t, uint32_t doc)
  */
 static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *score)
 {
-    double left = 0;
+    double left = 0, theta;
     size_t j;
     int rc;
 
+    if (!t->no)
+        return 0;
+    theta = doc_theta(t, di);
     for (j = 0; j < t->no; j++)
         if (t->byb[j]->doc <= doc)
             left += t->byb[j]->max_score;
@@ -155,7 +172,7 @@ static int add_optional(topk *t, uint32_t doc, const ni_docinfo *di, double *sco
         ni_matcher *o = t->byb[j];
         if (o->doc > doc)
             continue;
-        if (ni_hopeless(*score, left, t->theta))
+        if (ni_hopeless(*score, left, theta))
             return 1;
         left -= o->max_score;
         if ((rc = ni_matcher_advance(o, doc)) < 0)
@@ -189,10 +206,11 @@ static int topk_collect(topk *t, uint32_t doc, double score, const ni_docinfo *d
         if (t->opts[k]->doc == doc)
             score += score_at(t->opts[k], doc, di);
     if (t->bonus) {
+        double theta = doc_theta(t, di);
         if (nstand >= 2 &&
-            (rc = ni_matcher_bonus(t->bonus, doc, di, score, t->theta, &bonus)) < 0)
+            (rc = ni_matcher_bonus(t->bonus, doc, di, score, theta, &bonus)) < 0)
             return rc;
-        if (ni_hopeless(score, bonus, t->theta))
+        if (ni_hopeless(score, bonus, theta))
             return 0;
         score += bonus;
     }
@@ -595,7 +613,7 @@ static int bound_probes(or_run *r, uint32_t doc)
 static int or_candidate(or_run *r, uint32_t doc, double bound)
 {
     ni_docinfo di;
-    double score = 0;
+    double score = 0, theta;
     size_t count = 0, j;
     int rc;
 
@@ -610,6 +628,7 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
         return 0;
     if ((rc = ni_match_docinfo(r->t.c, doc, &di)) <= 0)
         return rc;
+    theta = doc_theta(&r->t, &di);
     for (j = 0; j < r->nat; j++) {
         ni_matcher *t = r->ess[r->at[j]];
         if ((rc = ni_matcher_ready(t)) < 0)
@@ -618,7 +637,7 @@ static int or_candidate(or_run *r, uint32_t doc, double bound)
         count++;
     }
     for (j = 0; j < r->np; j++) {
-        if (ni_hopeless(score, r->rest[j], r->t.theta) || count + r->np - j < r->min_match)
+        if (ni_hopeless(score, r->rest[j], theta) || count + r->np - j < r->min_match)
             return 0;
         if ((rc = probe(r->probes[j], doc, &di, &score, &count)) < 0)
             return rc;

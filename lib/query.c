@@ -274,8 +274,9 @@ static int parse_value(parser *p, const char *name, size_t start, ni_qnode **out
         } else if (period(v, n, &lo, &hi) < 0) {
             return syntax(p, p->i, "bad date");
         }
+        /* as a reader says it: after:2024-12 is from December on, the
+         * period named included; before:2024-12 ends before December */
         if (strcmp(name, "after") == 0) {
-            lo = hi + 1;
             hi = INT64_MAX;
         } else if (strcmp(name, "before") == 0) {
             hi = lo - 1;

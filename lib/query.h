@@ -19,7 +19,10 @@
  *
  *   DATE is YYYY, YYYY-MM or YYYY-MM-DD (a period: date:2024-07 is all of
  *   July; date:A..B spans from the start of A to the end of B; after:D is
- *   from the end of D's period on, before:D up to its start).
+ *   from the start of D's period on, the period included: after:2024-12
+ *   holds December; before:D is up to its start, the period left out:
+ *   before:2024-12 ends with the last second of November.  Periods are
+ *   days of UTC, and so are the dates they are compared with).
  *
  * Errors: NI_ESYNTAX with the 0-based character position in the message
  * ("unbalanced parenthesis at 12"), for unbalanced parentheses or quotes,

@@ -4,12 +4,19 @@
  *
  * Format.  The id and date are kept plain, so that a search asking only
  * for ids reads no compressed bytes; the rest is compressed:
- *   u8      format: 2 = the tail is a plain zstd frame, 3 = a zstd frame
- *           made with the index's dictionary (meta "dict", below); 1 was
- *           index format 1's (no dictionary, 8-byte date)
+ *   u8      format: 4 = the tail is a plain zstd frame, 5 = a zstd frame
+ *           made with the index's dictionary (meta "dict", below); 2 and 3
+ *           are the same without the zone (index format 6 and before;
+ *           still read, as zone 0); 1 was index format 1's (no
+ *           dictionary, 8-byte date)
  *   id: varint length + 1, bytes
  *   varint  date: 0 when unknown (NI_DATE_NONE), else zigzag(date) + 1
- *           (5 bytes for a date in seconds of this century)
+ *           (5 bytes for a date in seconds of this century), UTC
+ *   varint  zone, only after a known date (formats 4 and 5): how the date
+ *           was written (ni_doc.date_form, date_offset): 0 a time without
+ *           offset (read as UTC), 1 a date without a time (NI_DATE_DAY),
+ *           2 + 1439 + offset in minutes (0 .. 2878) for Z or an offset
+ *           (NI_DATE_OFFSET); 1 byte, or 2 with an offset
  *   varint  length of the uncompressed tail, 0 when there is none
  *   bytes   zstd frame (level 3, content size, no checksum, no dictionary
  *           id) of the tail: url, rubric, title, text, credit, each
@@ -33,8 +40,11 @@
 #include "mem.h"
 #include "record.h"
 
-#define FORMAT_PLAIN 2
-#define FORMAT_DICT 3
+#define FORMAT_PLAIN_V6 2   /* without the zone */
+#define FORMAT_DICT_V6 3
+#define FORMAT_PLAIN 4
+#define FORMAT_DICT 5
+#define ZONE_MAX (2 + 2 * 1439)
 #define ZSTD_LEVEL 3
 #define MAX_PAYLOAD ((uint64_t)1 << 28)   /* 256 MiB */
 
@@ -254,7 +264,8 @@ static int compress(ni_record_codec *c, void *dst, size_t cap, const void *src,
 }
 
 int ni_record_encode_packed(ni_record_codec *c, ni_buf *out, const char *id, size_t id_len,
-                            int64_t date, const unsigned char *plain, size_t plain_len)
+                            int64_t date, int date_offset, unsigned date_form,
+                            const unsigned char *plain, size_t plain_len)
 {
     size_t bound, n = 0, before = out->len;
     int rc = 0;
@@ -268,6 +279,11 @@ int ni_record_encode_packed(ni_record_codec *c, ni_buf *out, const char *id, siz
         rc = ni_error(NI_EINVAL, "document too large (%zu bytes)", plain_len);
         goto fail;
     }
+    if (date != NI_DATE_NONE &&
+        (rc = ni_buf_put_varint(out, date_form == NI_DATE_OFFSET
+                                         ? (uint64_t)(2 + 1439 + date_offset)
+                                         : date_form == NI_DATE_DAY)) < 0)
+        goto fail;
     if ((rc = ni_buf_put_varint(out, plain_len)) < 0)
         goto fail;
     if (!c->cctx && !(c->cctx = ZSTD_createCCtx())) {
@@ -294,8 +310,8 @@ int ni_record_encode(ni_record_codec *c, ni_buf *out, const ni_doc *doc)
     c->plain.len = 0;
     if ((rc = ni_record_pack(&c->plain, doc)) < 0)
         return rc;
-    return ni_record_encode_packed(c, out, doc->id, doc->id_len, doc->date, c->plain.data,
-                                   c->plain.len);
+    return ni_record_encode_packed(c, out, doc->id, doc->id_len, doc->date, doc->date_offset,
+                                   doc->date_form, c->plain.data, c->plain.len);
 }
 
 static int get_field(const unsigned char **p, const unsigned char *end,
@@ -323,14 +339,17 @@ static int decode_head(ni_doc *doc, const unsigned char *data, size_t len,
                        const unsigned char **tail)
 {
     const unsigned char *p = data, *end = data + len;
-    uint64_t date;
-    if (len < 1 || (p[0] != FORMAT_PLAIN && p[0] != FORMAT_DICT))
+    uint64_t date, zone = 0;
+    if (len < 1 || p[0] < FORMAT_PLAIN_V6 || p[0] > FORMAT_DICT)
         return ni_error(NI_ECORRUPT, "stored document: unknown format");
     p++;
     if (get_field(&p, end, &doc->id, &doc->id_len) < 0 || ni_varint_get(&p, end, &date) < 0 ||
-        p == end)
+        (date && data[0] >= FORMAT_PLAIN && ni_varint_get(&p, end, &zone) < 0) ||
+        zone > ZONE_MAX || p == end)
         return ni_error(NI_ECORRUPT, "stored document: bad fields");
     doc->date = date_decode(date);
+    doc->date_form = zone == 0 ? 0 : zone == 1 ? NI_DATE_DAY : NI_DATE_OFFSET;
+    doc->date_offset = zone >= 2 ? (int)zone - 2 - 1439 : 0;
     doc->url = doc->rubric = doc->title = doc->text = doc->credit = NULL;
     doc->url_len = doc->rubric_len = doc->title_len = doc->text_len = doc->credit_len = 0;
     *tail = p;
@@ -368,10 +387,11 @@ int ni_record_decode(ni_record_codec *c, ni_buf *scratch, ni_doc *doc,
         const unsigned char *q, *qend;
         if (!c->dctx && !(c->dctx = ZSTD_createDCtx()))
             return ni_error(NI_ENOMEM, "out of memory (zstd context)");
-        if (data[0] == FORMAT_DICT && !c->dict)
+        int with_dict = data[0] == FORMAT_DICT || data[0] == FORMAT_DICT_V6;
+        if (with_dict && !c->dict)
             return ni_error(NI_ECORRUPT, "stored document needs the compression "
                             "dictionary, which the index lacks");
-        if (data[0] == FORMAT_DICT)
+        if (with_dict)
             n = ZSTD_decompress_usingDDict(c->dctx, scratch->data + head_len,
                                            (size_t)plain_len, p, (size_t)(end - p),
                                            c->dict->ddict);

@@ -49,9 +49,12 @@ int ni_record_pack(ni_buf *out, const ni_doc *doc);
 /* 0 when doc can be stored, NI_EINVAL when it is too large. */
 int ni_record_check(const ni_doc *doc);
 
-/* Appends the record of id, date and a packed tail to out. */
+/* Appends the record of id, date (with how it was written: ni_doc's
+ * date_offset and date_form, valid as ni_index_add checks them) and a
+ * packed tail to out. */
 int ni_record_encode_packed(ni_record_codec *c, ni_buf *out, const char *id, size_t id_len,
-                            int64_t date, const unsigned char *plain, size_t plain_len);
+                            int64_t date, int date_offset, unsigned date_form,
+                            const unsigned char *plain, size_t plain_len);
 
 /*
  * Decodes data[0..len) into doc, whose strings point into scratch (reused,
@@ -62,7 +65,7 @@ int ni_record_decode(ni_record_codec *c, ni_buf *scratch, ni_doc *doc,
                      const unsigned char *data, size_t len);
 
 /*
- * Decodes only the plain fields (id and date) of data[0..len), pointing
+ * Decodes only the plain fields (id and date, with its offset and form) of data[0..len), pointing
  * into data; the others are left NULL.  No allocation, no decompression.
  * NI_ECORRUPT for bad bytes.
  */

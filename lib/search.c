@@ -726,7 +726,7 @@ int ni_search_ctx_init(ni_match_ctx *c, ni_txn *txn, const ni_search_options *o)
     c->bm25.avg_title = m.docs ? (double)m.sum_title / (double)m.docs : 0;
     c->bm25.avg_body = m.docs ? (double)m.sum_body / (double)m.docs : 0;
     c->next_doc = (uint32_t)m.next_doc;
-    return 0;
+    return ni_fresh_init(&c->fresh, txn, o);
 }
 
 /* Whether the query was typed in Latin letters (ni_rescue_scan), for a

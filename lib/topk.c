@@ -64,14 +64,17 @@ static inline void heap_push(ni_result *h, size_t *n, size_t k, const ni_result 
     h[i] = *r;
 }
 
-/* ni_collect_fn for pruned top-k: keeps the document, returns the threshold. */
+/* ni_collect_fn for pruned top-k: keeps the document, its score with
+ * freshness applied, returns the threshold.  Freshness lowers scores
+ * (fresh.h), so the pruning's bounds, on scores without it, stay bounds
+ * and the threshold is the top k's. */
 static double collect_top(void *arg, uint32_t doc, double score, const ni_docinfo *di)
 {
     ni_topk *t = arg;
     if (doc != NI_NO_DOC) {
         ni_result r;
         r.doc = doc;
-        r.score = score;
+        r.score = ni_fresh_apply(t->fresh, score, di->date);
         r.date = di->date;
         t->total++;
         heap_push(t->res, &t->n, t->k, &r, 0);
@@ -108,6 +111,8 @@ static int score_doc(ni_topk *t, ni_matcher *root, ni_matcher *kid, const ni_doc
         *out = root->ops->score(root, di);
         return 0;
     }
+    if (t->fresh->on)       /* what the score without freshness must reach */
+        theta /= ni_fresh_factor(t->fresh, di->date);
     *out = kid->ops->score(kid, di);
     if ((rc = ni_matcher_bonus(root, root->doc, di, *out, theta, &b)) < 0)
         return rc;
@@ -117,6 +122,17 @@ static int score_doc(ni_topk *t, ni_matcher *root, ni_matcher *kid, const ni_doc
     return 0;
 }
 
+/* score_doc with freshness applied (the bonus's early stop holds: it
+ * compares the score without freshness, which is not lower). */
+static int score_fresh(ni_topk *t, ni_matcher *root, ni_matcher *kid, const ni_docinfo *di,
+                       int by_date, double *out)
+{
+    int rc = score_doc(t, root, kid, di, by_date, out);
+    if (rc == 0)
+        *out = ni_fresh_apply(t->fresh, *out, di->date);
+    return rc;
+}
+
 int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int may_prune)
 {
     ni_matcher *kid = NULL;
@@ -124,6 +140,7 @@ int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int 
     size_t skip_at = 0;
     int rc = NI_ENOTFOUND;
 
+    t->fresh = &c->fresh;
     if (!by_date && may_prune) {
         rc = ni_prune_topk(root, c, t->skip, t->nskip, collect_top, t);
         if (rc == 0) {
@@ -153,7 +170,7 @@ int ni_topk_run(ni_topk *t, ni_matcher *root, ni_match_ctx *c, int by_date, int 
             t->total++;
             r.doc = root->doc;
             r.date = di.date;
-            if ((rc = score_doc(t, root, kid, &di, by_date, &r.score)) < 0)
+            if ((rc = score_fresh(t, root, kid, &di, by_date, &r.score)) < 0)
                 break;
             if (rc == 0)
                 heap_push(t->res, &t->n, t->k, &r, by_date);

@@ -27,6 +27,7 @@ typedef struct ni_topk {
     uint64_t windows;          /* runs of documents ruled out by block bounds */
     const uint32_t *skip;      /* documents left out (neither kept nor counted), */
     size_t nskip;              /* ascending; NULL when nskip is 0 */
+    ni_fresh *fresh;           /* the context's (set by ni_topk_run) */
 } ni_topk;
 
 /*
@@ -34,7 +35,8 @@ typedef struct ni_topk {
  * n and total 0): every document root matches (deleted ones and those of
  * skip left out), or with
  * pruning when may_prune and not by_date; then sorts t->res[0..n) best
- * first.  With a bonus at the root (match.h, NI_PARTS_BONUS), a document
+ * first.  Scores are multiplied by c's freshness factor when it is on
+ * (fresh.h).  With a bonus at the root (match.h, NI_PARTS_BONUS), a document
  * whose score without it plus its bound cannot enter the full top k gets
  * no bonus computed (it is not kept either way).  0 or <0.
  */

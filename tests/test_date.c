@@ -59,4 +59,78 @@ static void formatting(void)
     CHECK(ni_date_format(buf, 10, 0) == 0);
 }
 
-TEST_MAIN(TEST(formats), TEST(rejects), TEST(formatting))
+static int64_t tz_date;
+static int tz_offset;
+static unsigned tz_form;
+
+/* ni_date_parse_tz of s; 0 or its error. */
+static int parse_tz(const char *s)
+{
+    return ni_date_parse_tz(&tz_date, &tz_offset, &tz_form, s, strlen(s));
+}
+
+/* What ni_date_parse_tz tells beside the UTC seconds. */
+static void zones(void)
+{
+    CHECK(parse_tz("2024-12-01T02:30:00+03:00") == 0 && tz_date == 1733009400 &&
+          tz_offset == 180 && tz_form == NI_DATE_OFFSET);
+    CHECK(parse_tz("2024-11-30T20:00:00-05:30") == 0 && tz_date == 1733016600 &&
+          tz_offset == -330 && tz_form == NI_DATE_OFFSET);
+    CHECK(parse_tz("2024-12-01T00:00:00Z") == 0 && tz_date == 1733011200 && tz_offset == 0 &&
+          tz_form == NI_DATE_OFFSET);
+    CHECK(parse_tz("2024-12-01T00:00+0000") == 0 && tz_date == 1733011200 &&
+          tz_form == NI_DATE_OFFSET);
+    CHECK(parse_tz("2024-12-01 00:00:00") == 0 && tz_date == 1733011200 && tz_offset == 0 &&
+          tz_form == 0);
+    CHECK(parse_tz("2024-12-01") == 0 && tz_date == 1733011200 && tz_offset == 0 &&
+          tz_form == NI_DATE_DAY);
+    CHECK(parse_tz("2024-12-01T12:00:00+23:59") == 0 && tz_offset == 1439);
+    CHECK(parse_tz("2024-12-01T12:00:00-23:59") == 0 && tz_offset == -1439);
+    CHECK(parse_tz("2024-12-01T12:00:00+24:00") == NI_EINVAL);
+    CHECK(ni_date_parse_tz(&tz_date, NULL, &tz_form, "2024-12-01", 10) == NI_EINVAL);
+}
+
+/* parse -> format -> parse gives the same three values; the text is the
+ * canonical one (space, seconds, +HH:MM for Z). */
+static void round_trips(void)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        { "2024-12-01T02:30:00+03:00", "2024-12-01 02:30:00+03:00" },
+        { "2024-11-30T20:00-05:30", "2024-11-30 20:00:00-05:30" },
+        { "2024-12-01T00:00:00Z", "2024-12-01 00:00:00+00:00" },
+        { "2024-12-01", "2024-12-01" },
+        { "2024-12-01 00:00", "2024-12-01 00:00:00" },
+        { "2024-07-17T13:30:15.250Z", "2024-07-17 13:30:15+00:00" },
+        { "1969-12-31T23:00:00-02:00", "1969-12-31 23:00:00-02:00" },  /* UTC 1970-01-01 01:00 */
+        { "0001-01-01T00:30:00+01:00", "0001-01-01 00:30:00+01:00" },  /* UTC year 0 */
+        { "9999-12-31T23:59:59-23:59", "9999-12-31 23:59:59-23:59" },
+    };
+    char buf[NI_DATE_BUF];
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t d;
+        int o;
+        unsigned f;
+        size_t n;
+        CHECK(parse_tz(cases[i].in) == 0);
+        d = tz_date, o = tz_offset, f = tz_form;
+        n = ni_date_format_tz(buf, sizeof buf, d, o, f);
+        if (n != strlen(cases[i].out) || strcmp(buf, cases[i].out) != 0)
+            fprintf(stderr, "%s -> '%s', want '%s'\n", cases[i].in, buf, cases[i].out);
+        CHECK(n == strlen(cases[i].out) && strcmp(buf, cases[i].out) == 0);
+        CHECK(parse_tz(buf) == 0 && tz_date == d && tz_offset == o && tz_form == f);
+    }
+    /* a date alone and midnight without an offset stay apart */
+    CHECK(ni_date_format_tz(buf, sizeof buf, 1733011200, 0, NI_DATE_DAY) == 10);
+    CHECK(ni_date_format_tz(buf, sizeof buf, 1733011200, 0, 0) == 19);
+    /* what is refused */
+    CHECK(ni_date_format_tz(buf, sizeof buf, NI_DATE_NONE, 0, 0) == 0);
+    CHECK(ni_date_format_tz(buf, sizeof buf, 0, 1440, NI_DATE_OFFSET) == 0);
+    CHECK(ni_date_format_tz(buf, sizeof buf, 0, 0, 3) == 0);
+    CHECK(ni_date_format_tz(buf, sizeof buf, NI_DATE_LIMIT + 1, 0, 0) == 0);
+    CHECK(ni_date_format_tz(buf, sizeof buf, -NI_DATE_LIMIT, -1439, NI_DATE_OFFSET) > 0);
+    CHECK(ni_date_format_tz(buf, 25, 0, 60, NI_DATE_OFFSET) == 0);
+    CHECK(ni_date_format_tz(buf, 26, 0, 60, NI_DATE_OFFSET) == 25);
+}
+
+TEST_MAIN(TEST(formats), TEST(rejects), TEST(formatting), TEST(zones), TEST(round_trips))

@@ -103,7 +103,7 @@ static int key_is(const char *key, int is_date, const char *s, int64_t date, con
     if (!mem_start(&m))
         return 0;
     if (is_date)
-        out_json_key_date(m.f, key, date);
+        out_json_key_date(m.f, key, date, 0, 0);
     else
         out_json_key_str(m.f, key, s, s ? strlen(s) : 0);
     return mem_is(&m, "key", want);
@@ -135,14 +135,20 @@ static void test_text(void)
 static void test_date(void)
 {
     char buf[40];
-    CHECK(strcmp(out_date(buf, sizeof buf, NI_DATE_NONE), "") == 0);
+    CHECK(strcmp(out_date(buf, sizeof buf, NI_DATE_NONE, 0, 0), "") == 0);
     /* 2024-03-05 14:00:00 */
-    CHECK(strcmp(out_date(buf, sizeof buf, 1709647200), "2024-03-05 14:00:00")
+    CHECK(strcmp(out_date(buf, sizeof buf, 1709647200, 0, 0), "2024-03-05 14:00:00")
           == 0);
-    /* Midnight keeps its time so that every date has one shape. */
-    CHECK(strcmp(out_date(buf, sizeof buf, 1708041600), "2024-02-16 00:00:00")
+    /* Midnight of a time written without an offset keeps its time. */
+    CHECK(strcmp(out_date(buf, sizeof buf, 1708041600, 0, 0), "2024-02-16 00:00:00")
           == 0);
-    CHECK(strcmp(out_date(buf, sizeof buf, 0), "1970-01-01 00:00:00") == 0);
+    CHECK(strcmp(out_date(buf, sizeof buf, 0, 0, 0), "1970-01-01 00:00:00") == 0);
+    /* as written: with its offset (local time), a date alone without a time */
+    CHECK(strcmp(out_date(buf, sizeof buf, 1708041600, 180, NI_DATE_OFFSET),
+                 "2024-02-16 03:00:00+03:00") == 0);
+    CHECK(strcmp(out_date(buf, sizeof buf, 1708041600, -330, NI_DATE_OFFSET),
+                 "2024-02-15 18:30:00-05:30") == 0);
+    CHECK(strcmp(out_date(buf, sizeof buf, 1708041600, 0, NI_DATE_DAY), "2024-02-16") == 0);
 }
 
 static void test_bytes(void)

@@ -45,7 +45,8 @@ static int same_doc(const ni_doc *a, const ni_doc *b)
            same_field(a->title, a->title_len, b->title, b->title_len) &&
            same_field(a->text, a->text_len, b->text, b->text_len) &&
            same_field(a->credit, a->credit_len, b->credit, b->credit_len) &&
-           a->date == b->date;
+           a->date == b->date && a->date_offset == b->date_offset &&
+           a->date_form == b->date_form;
 }
 
 /* Encodes doc with c, decodes it with d into got (strings in scratch). */
@@ -78,8 +79,9 @@ static ni_doc sample_doc(void)
     return d;
 }
 
-/* The plain head byte for byte: format 2, id as varint length + 1, date
- * as zigzag + 1 (0 for none), then the length of the uncompressed tail. */
+/* The plain head byte for byte: format 4, id as varint length + 1, date
+ * as zigzag + 1 (0 for none), after a date its zone (0: written without
+ * an offset), then the length of the uncompressed tail. */
 static void head_bytes(void)
 {
     static const struct { int64_t date; unsigned char code[10]; size_t n; } dates[] = {
@@ -103,11 +105,13 @@ static void head_bytes(void)
     doc.id_len = 2;
     for (i = 0; i < sizeof dates / sizeof dates[0]; i++) {
         doc.date = dates[i].date;
+        size_t z = dates[i].date != NI_DATE_NONE;
         CHECK_RC(round_trip(c, d, &doc, &rec, &scratch, &got), 0);
-        CHECK(rec.len >= 4 + dates[i].n + 1);
-        CHECK(rec.data[0] == 2 && rec.data[1] == 3 && memcmp(rec.data + 2, "ab", 2) == 0);
+        CHECK(rec.len >= 4 + dates[i].n + z + 1);
+        CHECK(rec.data[0] == 4 && rec.data[1] == 3 && memcmp(rec.data + 2, "ab", 2) == 0);
         CHECK(memcmp(rec.data + 4, dates[i].code, dates[i].n) == 0);
-        CHECK(rec.data[4 + dates[i].n] == 5);     /* five absent fields, one byte each */
+        CHECK(!z || rec.data[4 + dates[i].n] == 0);
+        CHECK(rec.data[4 + dates[i].n + z] == 5);     /* five absent fields, one byte each */
         CHECK(same_doc(&doc, &got));
     }
     /* the tail: each field varint 0 (absent) or length + 1, then its bytes */
@@ -221,7 +225,7 @@ static void strings_in_scratch(void)
 static int packed(ni_record_codec *c, ni_buf *rec, const void *tail, size_t n)
 {
     rec->len = 0;
-    return ni_record_encode_packed(c, rec, "id", 2, 42, tail, n);
+    return ni_record_encode_packed(c, rec, "id", 2, 42, 0, 0, tail, n);
 }
 
 /* Tails that decompress but are not five fields, and a record with no
@@ -234,7 +238,7 @@ static void packed_tails(void)
 
     CHECK_RC(ni_record_codec_new(&c), 0);
     CHECK_RC(packed(c, &rec, NULL, 0), 0);
-    CHECK(rec.len == 6 && rec.data[5] == 0);            /* length 0, no frame */
+    CHECK(rec.len == 7 && rec.data[5] == 0 && rec.data[6] == 0);   /* zone 0; length 0, no frame */
     CHECK_RC(ni_record_decode(c, &scratch, &got, rec.data, rec.len), 0);
     CHECK(got.id_len == 2 && memcmp(got.id, "id", 2) == 0 && got.date == 42);
     CHECK(!got.url && !got.rubric && !got.title && !got.text && !got.credit);
@@ -309,7 +313,7 @@ static void corrupt_records(ni_record_codec *c, const ni_doc *doc)
     copy[rec.len] = 0;
     CHECK_RC(decode_touch(c, &scratch, copy, rec.len + 1), NI_ECORRUPT);
     /* the tail length one more and one less than the frame's content */
-    head = 1 + 1 + doc->id_len + 5;                      /* id < 127 bytes, a 5-byte date */
+    head = 1 + 1 + doc->id_len + 5 + 1;      /* id < 127 bytes, a 5-byte date, its zone */
     memcpy(copy, rec.data, rec.len);
     CHECK((copy[head] & 0x7f) > 1 && (copy[head] & 0x7f) < 0x7f);
     copy[head]++;
@@ -321,7 +325,7 @@ static void corrupt_records(ni_record_codec *c, const ni_doc *doc)
     copy[0] = 1;                                          /* format 1: not read */
     CHECK_RC(decode_touch(c, &scratch, copy, rec.len), NI_ECORRUPT);
     CHECK(strstr(ni_errmsg(), "unknown format") != NULL);
-    copy[0] = 4;
+    copy[0] = 6;
     CHECK_RC(decode_touch(c, &scratch, copy, rec.len), NI_ECORRUPT);
     CHECK_RC(ni_record_decode_head(&got, copy, rec.len), NI_ECORRUPT);
     free(copy);
@@ -355,7 +359,7 @@ static void decode_head_prefixes(void)
     doc.text = text;
     doc.text_len = 5000;
     CHECK_RC(ni_record_encode(c, &rec, &doc), 0);
-    head = 1 + 1 + doc.id_len + 5;
+    head = 1 + 1 + doc.id_len + 5 + 1;
     for (len = 0; len <= rec.len; len++) {
         int rc = ni_record_decode_head(&got, rec.data, len);
         if (len <= head)
@@ -372,10 +376,16 @@ static void decode_head_prefixes(void)
     doc.date = INT64_MIN + 1;
     rec.len = 0;
     CHECK_RC(ni_record_encode(c, &rec, &doc), 0);
-    CHECK_RC(ni_record_decode_head(&got, rec.data, 1 + 2 + 400 + 10 + 1), 0);
+    CHECK_RC(ni_record_decode_head(&got, rec.data, 1 + 2 + 400 + 10 + 1 + 1), 0);
     CHECK(got.id_len == 400 && memcmp(got.id, id, 400) == 0 && got.date == INT64_MIN + 1);
-    CHECK_RC(ni_record_decode_head(&got, rec.data, 1 + 2 + 400 + 10), NI_ECORRUPT);
-    CHECK(1 + 2 + 400 + 10 + 1 <= 400 + 32);
+    CHECK_RC(ni_record_decode_head(&got, rec.data, 1 + 2 + 400 + 10 + 1), NI_ECORRUPT);
+    doc.date_form = NI_DATE_OFFSET;                /* a 2-byte zone */
+    doc.date_offset = 1439;
+    rec.len = 0;
+    CHECK_RC(ni_record_encode(c, &rec, &doc), 0);
+    CHECK_RC(ni_record_decode_head(&got, rec.data, 1 + 2 + 400 + 10 + 2 + 1), 0);
+    CHECK(got.date_offset == 1439);
+    CHECK(1 + 2 + 400 + 10 + 2 + 1 <= 400 + 32);   /* HEAD_ROOM (layout.c) */
     free(id);
     free(text);
     ni_buf_free(&rec);
@@ -519,7 +529,7 @@ static void dict_refused(void)
     ni_record_dict_free(NULL);
 }
 
-/* Records made with a dictionary: format 3, smaller, read back only with
+/* Records made with a dictionary: format 5, smaller, read back only with
  * the dictionary; the codec follows a change of dictionary. */
 static void with_dictionary(void)
 {
@@ -547,7 +557,7 @@ static void with_dictionary(void)
     CHECK_RC(ni_record_encode(c, &plain, &doc), 0);
     ni_record_codec_set_dict(c, d);
     CHECK_RC(ni_record_encode(c, &rec, &doc), 0);
-    CHECK(plain.data[0] == 2 && rec.data[0] == 3);
+    CHECK(plain.data[0] == 4 && rec.data[0] == 5);
     CHECK(memcmp(plain.data + 1, rec.data + 1, 1 + doc.id_len + 5) == 0);
     CHECK(rec.len < plain.len);
     CHECK_RC(ni_record_decode(r, &scratch, &got, rec.data, rec.len), NI_ECORRUPT);
@@ -570,7 +580,7 @@ static void with_dictionary(void)
             if (f == 1) { e.title = s; e.title_len = edge_lens[i]; }
             if (f == 2) { e.text = s; e.text_len = edge_lens[i]; }
             ok &= round_trip(c, r, &e, &rec, &scratch, &got) == 0 && same_doc(&e, &got) &&
-                  rec.data[0] == 3;
+                  rec.data[0] == 5;
         }
         free(s);
     }
@@ -585,11 +595,11 @@ static void with_dictionary(void)
     ni_record_codec_set_dict(r, d);
     CHECK_RC(round_trip(c, r, &doc, &rec, &scratch, &got), 0);
     CHECK(same_doc(&doc, &got));
-    /* and none again: format 2 */
+    /* and none again: format 4 */
     ni_record_codec_set_dict(c, NULL);
     rec.len = 0;
     CHECK_RC(ni_record_encode(c, &rec, &doc), 0);
-    CHECK(rec.data[0] == 2);
+    CHECK(rec.data[0] == 4);
 
     doc = sample_doc();
     corrupt_records(r, &doc);
@@ -605,6 +615,60 @@ static void with_dictionary(void)
     ni_buf_free(&scratch);
 }
 
-TEST_MAIN(TEST(head_bytes), TEST(field_lengths), TEST(strings_in_scratch), TEST(packed_tails),
+/* How a date was written, after it: varint 0 (no offset), 1 (a day),
+ * 2 + 1439 + offset minutes; none without a date; a record of format 2
+ * (index format 6: no zone) still reads, as zone 0; a zone out of range
+ * is corrupt. */
+static void zone_bytes(void)
+{
+    static const struct { int offset; unsigned form; unsigned char code[2]; size_t n; } zones[] = {
+        { 0, 0, { 0 }, 1 },
+        { 0, NI_DATE_DAY, { 1 }, 1 },
+        { 0, NI_DATE_OFFSET, { 0xa1, 0x0b }, 2 },        /* 1441 = Z */
+        { 180, NI_DATE_OFFSET, { 0xd5, 0x0c }, 2 },      /* 1621 = +03:00 */
+        { -330, NI_DATE_OFFSET, { 0xd7, 0x08 }, 2 },     /* 1111 = -05:30 */
+        { -1439, NI_DATE_OFFSET, { 2 }, 1 },
+        { 1439, NI_DATE_OFFSET, { 0xc0, 0x16 }, 2 },     /* 2880 */
+    };
+    static const unsigned char v6[] = { 2, 3, 'a', 'b', 3, 0 };
+    unsigned char bad[] = { 4, 3, 'a', 'b', 3, 0xc1, 0x16, 0 };   /* zone 2881 */
+    ni_record_codec *c = NULL, *d = NULL;
+    ni_buf rec = NI_BUF_INIT, scratch = NI_BUF_INIT;
+    ni_doc doc = NI_DOC_INIT, got;
+    size_t i;
+
+    CHECK_RC(ni_record_codec_new(&c), 0);
+    CHECK_RC(ni_record_codec_new(&d), 0);
+    doc.id = "ab";
+    doc.id_len = 2;
+    doc.date = 86400;
+    for (i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+        doc.date_offset = zones[i].offset;
+        doc.date_form = zones[i].form;
+        rec.len = 0;
+        CHECK_RC(ni_record_encode_packed(c, &rec, "ab", 2, doc.date, doc.date_offset,
+                                         doc.date_form, NULL, 0), 0);
+        CHECK_RC(ni_record_decode(d, &scratch, &got, rec.data, rec.len), 0);
+        CHECK(rec.len == 4 + 3 + zones[i].n + 1);
+        CHECK(memcmp(rec.data + 4, "\x81\xc6\x0a", 3) == 0);  /* zigzag(86400) + 1 */
+        CHECK(memcmp(rec.data + 7, zones[i].code, zones[i].n) == 0);
+        CHECK(same_doc(&doc, &got));
+        CHECK_RC(ni_record_decode_head(&got, rec.data, rec.len), 0);
+        CHECK(got.date_offset == doc.date_offset && got.date_form == doc.date_form);
+    }
+    CHECK_RC(ni_record_decode(d, &scratch, &got, v6, sizeof v6), 0);
+    CHECK(got.date == 1 && got.date_form == 0 && got.date_offset == 0 && got.id_len == 2);
+    CHECK_RC(ni_record_decode(d, &scratch, &got, bad, sizeof bad), NI_ECORRUPT);
+    bad[6] = 0x16;
+    bad[5] = 0xc0;
+    CHECK_RC(ni_record_decode(d, &scratch, &got, bad, sizeof bad), 0);
+    CHECK(got.date_offset == 1439 && got.date_form == NI_DATE_OFFSET);
+    ni_buf_free(&rec);
+    ni_buf_free(&scratch);
+    ni_record_codec_free(c);
+    ni_record_codec_free(d);
+}
+
+TEST_MAIN(TEST(head_bytes), TEST(zone_bytes), TEST(field_lengths), TEST(strings_in_scratch), TEST(packed_tails),
           TEST(corruption_plain), TEST(decode_head_prefixes), TEST(size_limit),
           TEST(pack_failure), TEST(dict_training), TEST(dict_refused), TEST(with_dictionary))

@@ -123,6 +123,9 @@ static const struct { const char *q; int or_mode; const char *want; } golden[] =
     { "date:2024-07", 0, "d1,d2" },
     { "date:2024-07..2024-12", 0, "d1,d2,d3,d4" },
     { "after:2024-07-31", 0, "d3,d4" },
+    { "after:2024-07-20", 0, "d2,d3,d4" },            /* the day named is included */
+    { "after:2024-07-21", 0, "d3,d4" },
+    { "before:2024-07-20", 0, "d1,d5" },              /* ... and left out */
     { "before:2024-07-18", 0, "d1,d5" },
     { "школа date:2024-07-20", 0, "d2" },
     { "157", 0, "d1" },
@@ -224,7 +227,8 @@ static void highlighting(void)
     ni_hits_free(h);
 
     CHECK_RC(ni_search(&h, idx, q, strlen(q), &(ni_search_options){
-                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3, 0 }), 0);
+                 NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3, 0,
+                 0, NI_FRESH_WEIGHT, NI_DATE_NONE }), 0);
     found = 0;
     while (ni_hits_next(h, &hit) == 0) {
         CHECK_RC(ni_hits_snippet(&sn, h, 0), 0);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -186,6 +187,50 @@ const char *cli_errdetail(int rc)
     return msg && *msg ? msg : ni_strerror(rc);
 }
 
+/* --fresh HALF[,W]: a half-life of a number and h, d or w, and an
+ * optional weight; 0 or -1 after a usage error. */
+static int parse_fresh(const cli_args *a, const char *s, ni_search_options *so)
+{
+    char *end;
+    double n = strtod(s, &end), unit, w = NI_FRESH_WEIGHT;
+    switch (end > s ? *end : '\0') {
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    case 'w': unit = 7 * 86400; break;
+    default: unit = 0; break;
+    }
+    if (unit > 0 && end[1] == ',') {
+        const char *ws = end + 2;
+        w = strtod(ws, &end);
+        if (end == ws)
+            end = (char *)"x";
+    } else {
+        end += unit > 0;
+    }
+    if (!unit || *end || !(n * unit >= 1 && n * unit <= 1e12) || !(w >= 0 && w <= 1)) {
+        cli_usage_error(a, "--fresh wants a half-life and an optional weight from 0 to 1, "
+                        "such as 48h, 7d or 2w,0.5, not '%s'", s);
+        return -1;
+    }
+    so->fresh_half_life = n * unit;
+    so->fresh_weight = w;
+    return 0;
+}
+
+/* --fresh-ref DATE: a date ni_date_parse takes, or "now"; 0 or -1. */
+static int parse_fresh_ref(const cli_args *a, const char *s, ni_search_options *so)
+{
+    if (strcmp(s, "now") == 0) {
+        so->fresh_ref = (int64_t)time(NULL);
+        return 0;
+    }
+    if (ni_date_parse(&so->fresh_ref, s, strlen(s)) == 0)
+        return 0;
+    cli_usage_error(a, "--fresh-ref wants a date (YYYY-MM-DD[THH:MM[:SS][+HH:MM]]) "
+                    "or 'now', not '%s'", s);
+    return -1;
+}
+
 int cli_search_opt(cli_args *a, int key, ni_search_options *so)
 {
     switch (key) {
@@ -205,6 +250,10 @@ int cli_search_opt(cli_args *a, int key, ni_search_options *so)
     case OPT_EXACT:
         so->flags |= NI_SEARCH_EXACT;
         return 1;
+    case OPT_FRESH:
+        return parse_fresh(a, a->value, so) < 0 ? -1 : 1;
+    case OPT_FRESH_REF:
+        return parse_fresh_ref(a, a->value, so) < 0 ? -1 : 1;
     case OPT_SORT:
         if (strcmp(a->value, "relevance") == 0) {
             so->sort = NI_SORT_RELEVANCE;

@@ -72,16 +72,24 @@ static int footer_tail(const char *s, const line *l)
     return is(s, l, "смотреть все") || starts(s, l, "mob_banner");
 }
 
-static int date_line(const char *s, const line *l, int64_t *date)
+/* 1 when the line is a date; then it is in doc (with its offset and form). */
+static int date_line(const char *s, const line *l, ni_doc *doc)
 {
-    return ni_date_parse(date, s + l->start, l->end - l->start) == 0;
+    int64_t date;
+    int offset;
+    unsigned form;
+    if (ni_date_parse_tz(&date, &offset, &form, s + l->start, l->end - l->start) < 0)
+        return 0;
+    doc->date = date;
+    doc->date_offset = offset;
+    doc->date_form = form;
+    return 1;
 }
 
 int article_parse(const char *s, size_t n, ni_doc *doc, char *warn, size_t warnsize)
 {
     size_t at = 0, body, end, k;
     line a, b, t, l;
-    int64_t date;
 
     *doc = (ni_doc)NI_DOC_INIT;
     warn[0] = '\0';
@@ -116,14 +124,11 @@ int article_parse(const char *s, size_t n, ni_doc *doc, char *warn, size_t warns
 
     if (!next_nonempty(s, n, &at, &a))
         return NI_EINVAL;
-    if (date_line(s, &a, &date)) {
-        doc->date = date;
-    } else {
+    if (!date_line(s, &a, doc)) {
         size_t save = at;
-        if (next_nonempty(s, n, &at, &b) && date_line(s, &b, &date)) {
+        if (next_nonempty(s, n, &at, &b) && date_line(s, &b, doc)) {
             doc->rubric = s + a.start;
             doc->rubric_len = a.end - a.start;
-            doc->date = date;
         } else {
             /* not the layout: first line is the title */
             doc->title = s + a.start;

@@ -146,12 +146,23 @@ int cli_parse_size(const cli_args *a, const char *s, size_t *out);
 /* The search options query and explain share, as keys and cli_opt rows
  * (put CLI_SEARCH_OPTS in a subcommand's table). */
 enum {
-    OPT_LIMIT = 900, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_EXACT
+    OPT_LIMIT = 900, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_EXACT,
+    OPT_FRESH, OPT_FRESH_REF
 };
 #define CLI_SEARCH_OPTS \
     { "-n|--limit", OPT_LIMIT, 1 }, { "--offset", OPT_OFFSET, 1 }, { "--or", OPT_OR, 0 }, \
     { "--all-words", OPT_ALL_WORDS, 0 }, { "--no-partial", OPT_NO_PARTIAL, 0 }, \
-    { "--sort", OPT_SORT, 1 }, { "--exact", OPT_EXACT, 0 }
+    { "--sort", OPT_SORT, 1 }, { "--exact", OPT_EXACT, 0 }, { "--fresh", OPT_FRESH, 1 }, \
+    { "--fresh-ref", OPT_FRESH_REF, 1 }
+
+/* The lines of --help for --fresh and --fresh-ref. */
+#define CLI_FRESH_HELP \
+    "      --fresh HALF[,W]  prefer recent articles among relevant ones: scores\n" \
+    "                    times 1 - W + W * 2^(-age / HALF), HALF a half-life such\n" \
+    "                    as 48h, 7d or 2w, W a weight from 0 to 1 (default 0.3);\n" \
+    "                    ages count from the newest article of the index; an\n" \
+    "                    undated one counts as the oldest (1 - W)\n" \
+    "      --fresh-ref DATE  count ages from DATE instead (\"now\": the clock)\n"
 
 /* Applies option key (the value of the last option in a) to *so: 1 when key
  * is one of the search options, 0 when not, -1 after a usage error. */
@@ -201,15 +212,15 @@ void cli_bad_query(const char *query, int rc);
  */
 void out_json_str(FILE *f, const char *s, size_t n);
 
-/* Writes a date as a JSON string "YYYY-MM-DD HH:MM:SS", or null for
+/* Writes a date as out_date does, as a JSON string, or null for
  * NI_DATE_NONE. */
-void out_json_date(FILE *f, int64_t date);
+void out_json_date(FILE *f, int64_t date, int offset, unsigned form);
 
 /* Write ,"key": and then the value as out_json_str or out_json_date do: a
  * member of an object after its first.  key is written as is (a plain
  * ASCII name). */
 void out_json_key_str(FILE *f, const char *key, const char *s, size_t n);
-void out_json_key_date(FILE *f, const char *key, int64_t date);
+void out_json_key_date(FILE *f, const char *key, int64_t date, int offset, unsigned form);
 
 /* Writes a double as a JSON number (null when not finite). */
 void out_json_num(FILE *f, double v);
@@ -222,10 +233,13 @@ void out_json_num(FILE *f, double v);
 void out_text(FILE *f, const char *s, size_t n, int keep_newlines);
 
 /*
- * Formats a date as "YYYY-MM-DD HH:MM:SS" into buf (always with the time);
+ * Formats a date as it was written (ni_date_format_tz: offset and form as
+ * ni_doc.date_offset and date_form; 0, 0 for UTC with the time) into buf
+ * (NI_DATE_BUF bytes): "YYYY-MM-DD HH:MM:SS+03:00", "YYYY-MM-DD HH:MM:SS"
+ * (UTC, no offset written) or "YYYY-MM-DD" (a date without a time);
  * returns buf, or "" for NI_DATE_NONE.
  */
-const char *out_date(char *buf, size_t size, int64_t date);
+const char *out_date(char *buf, size_t size, int64_t date, int offset, unsigned form);
 
 /* 1 when output to f should be coloured: f is a terminal, NO_COLOR is unset
  * or empty, and TERM is set and not "dumb". */

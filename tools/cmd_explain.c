@@ -38,6 +38,7 @@ static const char usage[] =
     "      --sort ORDER  relevance (default) or date: the order of the rank\n"
     "      --exact       search every word as typed (no query rescue)\n"
     "      --json        one JSON object\n"
+    CLI_FRESH_HELP
     "  -h, --help        show this help\n";
 
 enum { OPT_JSON = 1 };
@@ -97,7 +98,7 @@ static const char *const why_names[] = { "?", "lacks", "excluded", "date", "rubr
 static void print_doc_json(const ni_explain_doc *d)
 {
     printf(",\"doc\":{\"title_len\":%u,\"body_len\":%u", d->len_title, d->len_body);
-    out_json_key_date(stdout, "date", d->date);
+    out_json_key_date(stdout, "date", d->date, 0, 0);
     fputs(",\"avg_title_len\":", stdout);
     out_json_num(stdout, d->avg_title);
     fputs(",\"avg_body_len\":", stdout);
@@ -128,6 +129,10 @@ static void print_json(const ni_explanation *ex, const char *id, const char *que
         out_json_num(stdout, ni_explanation_score(ex));
         fputs(",\"proximity\":", stdout);
         out_json_num(stdout, ni_explanation_proximity(ex));
+        if (ni_explanation_freshness(ex) != 1) {
+            fputs(",\"freshness\":", stdout);
+            out_json_num(stdout, ni_explanation_freshness(ex));
+        }
     }
     if (ni_explanation_rank(ex))
         printf(",\"rank\":%zu", ni_explanation_rank(ex));
@@ -264,13 +269,16 @@ static void print_terms(const ni_explanation *ex)
             left += w[k] + 2;
         if (ni_explanation_proximity(ex) != 0)
             printf("%*s%*s\n", (int)(left - 2), "proximity  ", (int)w[NCOLS - 1], prox);
+        if (ni_explanation_freshness(ex) != 1)
+            printf("%*s%*.4f\n", (int)(left - 2), "times freshness  ", (int)w[NCOLS - 1],
+                   ni_explanation_freshness(ex));
         printf("%*s%*s\n", (int)(left - 2), "total  ", (int)w[NCOLS - 1], total);
     }
 }
 
 static void print_reason(const ni_explain_reason *r, const ni_explain_doc *d)
 {
-    char date[40];
+    char date[NI_DATE_BUF];
     switch (r->kind) {
     case NI_WHY_LACKS:
         fputs("lacks ", stdout);
@@ -282,7 +290,7 @@ static void print_reason(const ni_explain_reason *r, const ni_explain_doc *d)
         if (d->date == NI_DATE_NONE)
             fputs("has no date for ", stdout);
         else
-            printf("date %s is outside ", out_date(date, sizeof date, d->date));
+            printf("date %s is outside ", out_date(date, sizeof date, d->date, 0, 0));
         break;
     case NI_WHY_RUBRIC:
         fputs("not in ", stdout);
@@ -308,7 +316,7 @@ static void print_human(const ni_explanation *ex, const char *id, const char *qu
 {
     int match = ni_explanation_match(ex);
     ni_explain_doc d;
-    char date[40];
+    char date[NI_DATE_BUF];
     size_t i;
 
     ni_explanation_doc(&d, ex);
@@ -327,7 +335,7 @@ static void print_human(const ni_explanation *ex, const char *id, const char *qu
     else
         printf("rank      not among the first %zu %s\n", so->offset + so->limit,
                so->offset + so->limit == 1 ? "hit" : "hits");
-    printf("date      %s\n", d.date == NI_DATE_NONE ? "none" : out_date(date, sizeof date, d.date));
+    printf("date      %s\n", d.date == NI_DATE_NONE ? "none" : out_date(date, sizeof date, d.date, 0, 0));
     printf("lengths   title %u, body %u (averages %.2f, %.2f over %llu documents)\n",
            d.len_title, d.len_body, d.avg_title, d.avg_body, (unsigned long long)d.docs);
     printf("bm25f     k1 %g, b %g, title weight %g, lead weight %g\n", d.k1, d.b,

@@ -23,7 +23,7 @@ static void print_json(const ni_doc *d)
     fputs("{\"id\":", stdout);
     out_json_str(stdout, d->id, d->id_len);
     out_json_key_str(stdout, "url", d->url, d->url_len);
-    out_json_key_date(stdout, "date", d->date);
+    out_json_key_date(stdout, "date", d->date, d->date_offset, d->date_form);
     out_json_key_str(stdout, "rubric", d->rubric, d->rubric_len);
     out_json_key_str(stdout, "title", d->title, d->title_len);
     out_json_key_str(stdout, "credit", d->credit, d->credit_len);
@@ -42,11 +42,11 @@ static void field(const char *name, const char *s, size_t n)
 
 static void print_human(const ni_doc *d)
 {
-    char date[40];
+    char date[NI_DATE_BUF];
     field("id:", d->id, d->id_len);
     field("url:", d->url, d->url_len);
     if (d->date != NI_DATE_NONE) {
-        out_date(date, sizeof date, d->date);
+        out_date(date, sizeof date, d->date, d->date_offset, d->date_form);
         field("date:", date, strlen(date));
     }
     field("rubric:", d->rubric, d->rubric_len);

@@ -32,7 +32,10 @@ static const char usage[] =
     "usage: " CLI_PROG " query DB QUERY... [options]\n"
     "\n"
     "Searches the index in directory DB.  Several QUERY arguments are joined\n"
-    "with spaces.\n"
+    "with spaces.  Date filters name days, months or years of UTC:\n"
+    "date:2024-12 is December, after:2024-12 from December on (December\n"
+    "included), before:2024-12 up to the end of November (December left out).\n"
+    "Dates print as written: with their UTC offset, or a day alone.\n"
     "\n"
     "  -n, --limit K     show at most K hits (default 10)\n"
     "      --offset N    skip the first N hits (default 0)\n"
@@ -49,6 +52,7 @@ static const char usage[] =
     "      --exact       search every word as typed: no rescue of words that\n"
     "                    match nothing (wrong keyboard layout, transliteration,\n"
     "                    typos)\n"
+    CLI_FRESH_HELP
     "  -h, --help        show this help\n";
 
 enum { OPT_JSON = 1, OPT_NO_SNIPPET };
@@ -78,7 +82,7 @@ static void print_hit_json(const ni_hit *h, int partial, const ni_snippet *sn)
     out_json_num(stdout, h->score);
     out_json_key_str(stdout, "id", h->id, h->id_len);
     out_json_key_str(stdout, "title", h->title, h->title_len);
-    out_json_key_date(stdout, "date", h->date);
+    out_json_key_date(stdout, "date", h->date, h->date_offset, h->date_form);
     out_json_key_str(stdout, "rubric", h->rubric, h->rubric_len);
     out_json_key_str(stdout, "url", h->url, h->url_len);
     if (partial)
@@ -110,10 +114,10 @@ static void print_snippet_human(const ni_snippet *sn, const out_colours *c)
 static void print_hit_human(const ni_hit *h, int partial, const ni_snippet *sn,
                             const out_colours *c)
 {
-    char date[40];
+    char date[NI_DATE_BUF];
     printf("%s%zu.%s %.4f  ", c->rank, h->rank, c->off, h->score);
     if (h->date != NI_DATE_NONE)
-        printf("%s  ", out_date(date, sizeof date, h->date));
+        printf("%s  ", out_date(date, sizeof date, h->date, h->date_offset, h->date_form));
     fputs(c->bold, stdout);
     if (h->title && h->title_len)
         out_text(stdout, h->title, h->title_len, 0);

@@ -429,7 +429,8 @@ int jsonl_parse(const char *line, size_t n, ni_doc *doc, jsonl_buf *buf,
     FIELD(F_CREDIT, credit, credit_len)
 #undef FIELD
     if (present[F_DATE] && len[F_DATE] &&
-        ni_date_parse(&doc->date, buf->data + off[F_DATE], len[F_DATE]) < 0)
+        ni_date_parse_tz(&doc->date, &doc->date_offset, &doc->date_form,
+                         buf->data + off[F_DATE], len[F_DATE]) < 0)
         return fail(&p, "invalid date '%.*s'", (int)(len[F_DATE] > 40 ? 40 : len[F_DATE]),
                     buf->data + off[F_DATE]);
     return 0;

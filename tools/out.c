@@ -76,29 +76,22 @@ void out_json_str(FILE *f, const char *s, size_t n)
     fputc('"', f);
 }
 
-const char *out_date(char *buf, size_t size, int64_t date)
+const char *out_date(char *buf, size_t size, int64_t date, int offset, unsigned form)
 {
     if (size == 0)
         return "";
     buf[0] = '\0';
     if (date == NI_DATE_NONE)
         return buf;
-    size_t len = ni_date_format(buf, size, date);
-    if (len == 0) {
+    if (ni_date_format_tz(buf, size, date, offset, form) == 0)
         buf[0] = '\0';
-        return buf;
-    }
-    /* ni_date_format drops a midnight time; the CLI always shows it so
-     * columns line up and JSON consumers see one shape. */
-    if (len == 10 && size >= 20)
-        memcpy(buf + 10, " 00:00:00", 10);
     return buf;
 }
 
-void out_json_date(FILE *f, int64_t date)
+void out_json_date(FILE *f, int64_t date, int offset, unsigned form)
 {
-    char buf[40];
-    const char *s = out_date(buf, sizeof buf, date);
+    char buf[NI_DATE_BUF];
+    const char *s = out_date(buf, sizeof buf, date, offset, form);
     if (*s)
         out_json_str(f, s, strlen(s));
     else
@@ -111,10 +104,10 @@ void out_json_key_str(FILE *f, const char *key, const char *s, size_t n)
     out_json_str(f, s, n);
 }
 
-void out_json_key_date(FILE *f, const char *key, int64_t date)
+void out_json_key_date(FILE *f, const char *key, int64_t date, int offset, unsigned form)
 {
     fprintf(f, ",\"%s\":", key);
-    out_json_date(f, date);
+    out_json_date(f, date, offset, form);
 }
 
 void out_json_num(FILE *f, double v)
