@@ -311,8 +311,9 @@ NI_API int ni_index_open(ni_index **out, const char *path,
 /**
  * Closes an index (NULL accepted).  Documents added since the last commit
  * are discarded.  ni_hits of this index still open stay usable: the handle
- * is freed when the last of them is (as sqlite3_close_v2 does); the index
- * itself must not be used after this call.
+ * is freed when the last of them is (as sqlite3_close_v2 does).  Until
+ * then, calls on the closed handle fail with NI_EINVAL ("was closed") and
+ * closing it again does nothing; once it is freed, it must not be used.
  */
 NI_API void ni_index_close(ni_index *idx);
 

@@ -35,17 +35,27 @@ int ni_index_open(ni_index **out, const char *path, const ni_open_options *opts)
 
 void ni_index_close(ni_index *idx)
 {
-    if (!idx)
+    if (!idx || idx->closing)       /* closed already, cursors still open */
         return;
     ni_writer_free(idx->writer);
     idx->writer = NULL;
     ni_index_close_or_defer(idx);
 }
 
-static int writable(ni_index *idx)
+/* The handle is one to use: not NULL, not closed (a handle closed while
+ * cursors were open lives on until they are freed, and says so). */
+static int usable(const ni_index *idx)
 {
     if (!idx)
         return ni_error(NI_EINVAL, "index is NULL");
+    if (idx->closing)
+        return ni_error(NI_EINVAL, "index '%s' was closed", ni_store_path(idx->store));
+    return 0;
+}
+
+/* The writer, made by the first write. */
+static int writable(ni_index *idx)
+{
     if (idx->flags & NI_OPEN_READONLY)
         return ni_error(NI_EREADONLY, "index '%s' is open read-only",
                         ni_store_path(idx->store));
@@ -82,7 +92,7 @@ int ni_index_add(ni_index *idx, const ni_doc *doc)
 {
     int rc;
     ni_error_clear();
-    if ((rc = writable(idx)) < 0)
+    if ((rc = usable(idx)) < 0)
         return rc;
     if (!doc)
         return ni_error(NI_EINVAL, "ni_index_add: doc is NULL");
@@ -93,34 +103,42 @@ int ni_index_add(ni_index *idx, const ni_doc *doc)
         (rc = check_text(doc->credit, doc->credit_len, "credit")) < 0 ||
         (rc = check_date(doc)) < 0)
         return rc;
-    return ni_writer_add(idx->writer, doc);
+    if ((rc = writable(idx)) == 0)
+        rc = ni_writer_add(idx->writer, doc);
+    return rc;
 }
 
 int ni_index_delete(ni_index *idx, const char *id, size_t id_len)
 {
     int rc;
     ni_error_clear();
-    if ((rc = writable(idx)) < 0)
+    if ((rc = usable(idx)) < 0)
         return rc;
-    return ni_writer_delete(idx->writer, id, id_len);
+    if ((rc = writable(idx)) == 0)
+        rc = ni_writer_delete(idx->writer, id, id_len);
+    return rc;
 }
 
 int ni_index_commit(ni_index *idx)
 {
     int rc;
     ni_error_clear();
-    if ((rc = writable(idx)) < 0)
+    if ((rc = usable(idx)) < 0)
         return rc;
-    return ni_writer_commit(idx->writer);
+    if ((rc = writable(idx)) == 0)
+        rc = ni_writer_commit(idx->writer);
+    return rc;
 }
 
 int ni_index_compact(ni_index *idx)
 {
     int rc;
     ni_error_clear();
-    if ((rc = writable(idx)) < 0)
+    if ((rc = usable(idx)) < 0)
         return rc;
-    return ni_writer_compact(idx->writer);
+    if ((rc = writable(idx)) == 0)
+        rc = ni_writer_compact(idx->writer);
+    return rc;
 }
 
 int ni_index_copy(ni_index *idx, const char *path, unsigned flags)
@@ -130,6 +148,8 @@ int ni_index_copy(ni_index *idx, const char *path, unsigned flags)
         return ni_error(NI_EINVAL, "ni_index_copy: %s", idx ? "no path" : "index is NULL");
     if (flags)
         return ni_error(NI_EINVAL, "ni_index_copy: unknown flags 0x%x", flags);
+    if (idx->closing)
+        return usable(idx);
     return ni_copy_index(idx->store, path);
 }
 
@@ -141,6 +161,8 @@ int ni_index_get(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
     *out = NULL;
     if (!idx || !id)
         return ni_error(NI_EINVAL, "ni_index_get: NULL argument");
+    if (idx->closing)
+        return usable(idx);
     if (id_len == 0)
         return ni_error(NI_EINVAL, "document id must be 1 to %d bytes", NI_MAX_ID_BYTES);
     return ni_index_read_doc(out, idx, id, id_len);
@@ -156,6 +178,8 @@ int ni_index_stats(ni_stats *out, ni_index *idx)
     ni_error_clear();
     if (!out || !idx)
         return ni_error(NI_EINVAL, "ni_index_stats: NULL argument");
+    if (idx->closing)
+        return usable(idx);
     return ni_index_read_stats(out, idx);
 }
 
@@ -207,6 +231,8 @@ int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
     *out = NULL;
     if (!idx || (!query && query_len))
         return ni_error(NI_EINVAL, "ni_search: NULL argument");
+    if ((rc = usable(idx)) < 0)
+        return rc;
     if (!opts)
         opts = &def;
     if ((rc = check_search_options(&opts, &def)) < 0)
@@ -226,6 +252,8 @@ int ni_explain(ni_explanation **out, ni_index *idx, const char *query, size_t qu
     *out = NULL;
     if (!idx || (!query && query_len) || !id)
         return ni_error(NI_EINVAL, "ni_explain: NULL argument");
+    if ((rc = usable(idx)) < 0)
+        return rc;
     if (!opts)
         opts = &def;
     if ((rc = check_search_options(&opts, &def)) < 0)

@@ -607,6 +607,18 @@ static void close_with_open_hits(void)
     CHECK_RC(ni_hits_next(a, &hit), 0);
     na++;
     ni_index_close(x);
+    /* the handle itself is closed: a clear error, and closing again is
+     * nothing (while its cursors keep it) */
+    {
+        ni_hits *c = NULL;
+        ni_stats st;
+        ni_doc *d = NULL;
+        CHECK_RC(ni_search(&c, x, "школа", strlen("школа"), NULL), NI_EINVAL);
+        CHECK(c == NULL && strstr(ni_errmsg(), "was closed") != NULL);
+        CHECK_RC(ni_index_stats(&st, x), NI_EINVAL);
+        CHECK_RC(ni_index_get(&d, x, "x", 1), NI_EINVAL);
+        ni_index_close(x);
+    }
     while (ni_hits_next(a, &hit) == 0) {
         CHECK(hit.id && hit.id_len > 0);
         CHECK_RC(ni_hits_snippet(&sn, a, 80), 0);
