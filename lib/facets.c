@@ -490,7 +490,8 @@ static int finish(counter *k, size_t i)
     for (j = 0; j < t->cap; j++)
         if (t->slot[j].count)
             t->slot[at++] = t->slot[j];
-    qsort(t->slot, at, sizeof *t->slot, cmp_dslot);
+    if (at)
+        qsort(t->slot, at, sizeof *t->slot, cmp_dslot);
     for (j = 0; j < at; j++) {
         char name[32];
         size_t len = date_name(name, kind, t->slot[j].key);
@@ -530,7 +531,8 @@ int ni_facets_compute(ni_facets **out, ni_match_ctx *c, ni_doc_reader *rd, ni_ma
         goto cleanup;
     for (i = 0; i < k.nrub; i++)
         k.rub[i].name = (const char *)k.f->text.data + k.rub[i].off;
-    qsort(k.rub, k.nrub, sizeof *k.rub, cmp_rbucket);
+    if (k.nrub)
+        qsort(k.rub, k.nrub, sizeof *k.rub, cmp_rbucket);
     for (i = 0; i < spec->n; i++)
         if ((rc = finish(&k, i)) < 0)
             goto cleanup;
