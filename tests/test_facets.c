@@ -6,12 +6,14 @@
  * and, on a generated index of 3,000 documents, every bucket of many
  * queries against the total of the same query with the bucket's filter.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "newsindex.h"
 #include "../lib/facets.h"
+#include "../lib/index.h"
 #include "test.h"
 #include "testidx.h"
 
@@ -523,6 +525,101 @@ static void gen_index_facets(void)
     ni_facets_free(f);
 }
 
+/* Threads counting facets of one handle at once (the shown names'
+ * cache is shared): each sees what one thread saw. */
+static char thread_want[2048];
+
+static void facets_string(ni_index *ix, const char *q, char *out, size_t size)
+{
+    ni_hits *h = NULL;
+    ni_facets *f = NULL;
+    out[0] = '\0';
+    if (ni_search(&h, ix, q, strlen(q), NULL) == 0 &&
+        ni_hits_facets(&f, h, "rubric,date:year", 16) == 0) {
+        size_t at;
+        show_facet(f, 0, out, size);
+        at = strlen(out);
+        show_facet(f, 1, out + at, size - at);
+    }
+    ni_facets_free(f);
+    ni_hits_free(h);
+}
+
+static void *facets_thread(void *arg)
+{
+    char got[2048];
+    int i, *bad = arg;
+    for (i = 0; i < 20; i++) {
+        facets_string(gen, i % 2 ? "мост" : "город OR суд", got, sizeof got);
+        if (strcmp(got, thread_want + (i % 2 ? 1024 : 0)) != 0)
+            ++*bad;
+    }
+    return NULL;
+}
+
+static void gen_threads(void)
+{
+    pthread_t t[4];
+    int bad[4] = { 0 }, i;
+    gen_setup();
+    /* a fresh handle: the threads fill its cache together */
+    ni_index_close(gen);
+    CHECK_RC(ni_index_open(&gen, gdir, NULL), 0);
+    {
+        ni_index *other = NULL;
+        CHECK_RC(ni_index_open(&other, gdir, NULL), 0);
+        facets_string(other, "город OR суд", thread_want, 1024);
+        facets_string(other, "мост", thread_want + 1024, 1024);
+        ni_index_close(other);
+    }
+    CHECK(strstr(thread_want, "rubric: ") != NULL &&
+          strstr(thread_want + 1024, "date:year: 2023") != NULL);
+    for (i = 0; i < 4; i++)
+        CHECK(pthread_create(&t[i], NULL, facets_thread, &bad[i]) == 0);
+    for (i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        CHECK(bad[i] == 0);
+    }
+}
+
+/* The handle's cache of shown names: every entry found as put, until it
+ * is emptied when full. */
+static void name_cache(void)
+{
+    ni_buf b = NI_BUF_INIT;
+    ni_index *ix = NULL;
+    char name[32];
+    uint32_t d;
+    int bad = 0;
+    setup();
+    CHECK_RC(ni_index_open(&ix, dir, NULL), 0);     /* a handle of its own */
+    if (!ix)
+        return;
+    for (d = 0; d < NI_INDEX_NAMES; d++) {
+        snprintf(name, sizeof name, "r%u", (unsigned)d * 7919u);
+        CHECK_RC(ni_index_name_put(ix, d * 7919u, name, strlen(name)), 0);
+    }
+    for (d = 0; d < NI_INDEX_NAMES; d++) {
+        snprintf(name, sizeof name, "r%u", (unsigned)d * 7919u);
+        b.len = 0;
+        bad += ni_index_name_get(ix, d * 7919u, &b) != 1 || b.len != strlen(name) ||
+               memcmp(b.data, name, b.len) != 0;
+        b.len = 0;
+        bad += ni_index_name_get(ix, d * 7919u + 1, &b) != 0 || b.len != 0;
+    }
+    CHECK(bad == 0);
+    /* full: emptied by the next put */
+    CHECK_RC(ni_index_name_put(ix, 1, "x", 1), 0);
+    b.len = 0;
+    CHECK(ni_index_name_get(ix, 0, &b) == 0);
+    CHECK(ni_index_name_get(ix, 1, &b) == 1 && b.len == 1 && b.data[0] == 'x');
+    CHECK_RC(ni_index_name_put(ix, 2, "", 0), 0);
+    b.len = 0;
+    CHECK(ni_index_name_get(ix, 2, &b) == 1 && b.len == 0);
+    ni_buf_free(&b);
+    ni_index_close(ix);
+}
+
 static void cleanup_all(void)
 {
     if (idx)
@@ -535,4 +632,5 @@ static void cleanup_all(void)
 TEST_MAIN(TEST(spec_valid), TEST(spec_errors), TEST(api_errors), TEST(rubric_buckets),
           TEST(shown_after_delete), TEST(date_buckets), TEST(span_and_total),
           TEST(cursor_untouched), TEST(gen_against_filters), TEST(gen_after_before),
-          TEST(gen_rescued), TEST(gen_partial), TEST(gen_index_facets), TEST(cleanup_all))
+          TEST(gen_rescued), TEST(gen_partial), TEST(gen_index_facets), TEST(gen_threads),
+          TEST(name_cache), TEST(cleanup_all))
