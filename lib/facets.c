@@ -241,6 +241,11 @@ static size_t date_name(char *b, ni_facet_kind kind, int64_t key)
 
 /* ---- the count ---------------------------------------------------------- */
 
+/* Days whose month and year keys are kept (a direct-mapped cache: one
+ * civil-date conversion per day, not per match). */
+#define DCACHE 256
+
+
 /* A rubric bucket being made: its count, and the document it is shown by. */
 typedef struct rbucket {
     uint64_t count;
@@ -258,6 +263,10 @@ typedef struct counter {
     uint64_t undated;
     uint32_t *docs;              /* the matches, increasing (for rubrics) */
     size_t ndocs, capdocs;
+    uint64_t *bits;              /* the same as a bitmap of c->next_doc bits */
+    struct dcache {              /* month and year keys of recent days */
+        int64_t day, month, year;
+    } dcache[DCACHE];
     rbucket *rub;
     size_t nrub, caprub;
 } counter;
@@ -271,19 +280,58 @@ static int want(const ni_facet_spec *spec, ni_facet_kind kind)
     return 0;
 }
 
-/* Steps root through every match: totals, dates, the ids for rubrics. */
+/* The bucket key of kind for day z (see date_key), through k's cache. */
+static int64_t cached_key(counter *k, ni_facet_kind kind, int64_t z)
+{
+    struct dcache *e = &k->dcache[(uint64_t)z % DCACHE];
+    if (kind == NI_FACET_DAY)
+        return z;
+    if (e->day != z) {
+        e->day = z;
+        e->month = date_key(NI_FACET_MONTH, z);
+        e->year = date_key(NI_FACET_YEAR, z);
+    }
+    return kind == NI_FACET_MONTH ? e->month : e->year;
+}
+
+/* Counts one live match dated date (NI_DATE_NONE: none) in the date
+ * facets. */
+static int count_date(counter *k, int64_t date)
+{
+    int64_t z;
+    size_t i;
+    int rc;
+    if (date == NI_DATE_NONE) {
+        k->undated++;
+        return 0;
+    }
+    if (k->f->first == NI_DATE_NONE || date < k->f->first)
+        k->f->first = date;
+    if (k->f->last == NI_DATE_NONE || date > k->f->last)
+        k->f->last = date;
+    z = day_of(date);
+    for (i = 0; i < k->spec->n; i++)
+        if (k->spec->kind[i] != NI_FACET_RUBRIC &&
+            (rc = dtable_add(&k->dates[i], cached_key(k, k->spec->kind[i], z))) < 0)
+            return rc;
+    return 0;
+}
+
+/* Steps root through every match: totals, dates, the ids for rubrics
+ * (in k->docs and k->bits). */
 static int enumerate(counter *k, ni_matcher *root)
 {
-    int rubrics = want(k->spec, NI_FACET_RUBRIC);
-    int64_t last_day = 0;
-    int64_t keys[NI_FACETS_MAX] = { 0 };
-    int have_day = 0, rc = 0;
+    int rubrics = want(k->spec, NI_FACET_RUBRIC), rc = 0;
     size_t i;
 
+    for (i = 0; i < DCACHE; i++)
+        k->dcache[i].day = INT64_MIN;    /* no day: dates are in seconds */
+    if (rubrics && !(k->bits = ni_mem_calloc(k->c->next_doc / 64 + 1, sizeof *k->bits)))
+        return ni_error(NI_ENOMEM, "out of memory");
     while (root && root->doc != NI_NO_DOC) {
-        ni_docinfo di;
         uint32_t doc = root->doc;
-        if ((rc = ni_match_docinfo(k->c, doc, &di)) < 0)
+        int64_t date;
+        if ((rc = ni_match_live_date(k->c, doc, &date)) < 0)
             return rc;
         if (rc == 1) {
             k->f->total++;
@@ -291,26 +339,11 @@ static int enumerate(counter *k, ni_matcher *root)
                 if ((rc = NI_GROW(k->docs, k->capdocs, k->ndocs + 1)) < 0)
                     return rc;
                 k->docs[k->ndocs++] = doc;
+                if (doc < k->c->next_doc)
+                    k->bits[doc / 64] |= (uint64_t)1 << (doc % 64);
             }
-            if (di.date == NI_DATE_NONE) {
-                k->undated++;
-            } else {
-                int64_t z = day_of(di.date);
-                if (k->f->first == NI_DATE_NONE || di.date < k->f->first)
-                    k->f->first = di.date;
-                if (k->f->last == NI_DATE_NONE || di.date > k->f->last)
-                    k->f->last = di.date;
-                for (i = 0; i < k->spec->n; i++) {
-                    if (k->spec->kind[i] == NI_FACET_RUBRIC)
-                        continue;
-                    if (!have_day || z != last_day)
-                        keys[i] = date_key(k->spec->kind[i], z);
-                    if ((rc = dtable_add(&k->dates[i], keys[i])) < 0)
-                        return rc;
-                }
-                have_day = 1;
-                last_day = z;
-            }
+            if ((rc = count_date(k, date)) < 0)
+                return rc;
         }
         if ((rc = root->ops->next(root)) < 0)
             return rc;
@@ -338,14 +371,38 @@ static size_t gallop(const uint32_t *docs, size_t i, size_t n, uint32_t target)
     return lo;
 }
 
-/* How many of docs[0..n) m holds: m and the ids leapfrog (m seeking
- * its blocks by their last document; stepping through every posting of m
- * when they are few more than the ids cost more instructions, measured). */
-static int intersect(ni_matcher *m, const uint32_t *docs, size_t n, uint64_t *count)
+/* How many of the matches m holds.  When m has no more postings than
+ * there are matches, m steps through them, each looked up in the bitmap,
+ * and seeks past runs of 64 documents without a match; otherwise m and
+ * the ids leapfrog (m seeking its blocks by their last document, the ids
+ * galloping).  Chosen on instruction counts (bench/README.md, "Facets"):
+ * rubrics interleaved in indexing order (news) favour the walk, rubrics in
+ * runs (the all-text index, file by file) the leapfrog. */
+static int intersect(counter *k, ni_matcher *m, uint64_t *count)
 {
-    size_t i = 0;
+    const uint32_t *docs = k->docs;
+    size_t i = 0, n = k->ndocs;
     int rc = 0;
     *count = 0;
+    if (m->cost <= (uint64_t)n) {
+        size_t nwords = k->c->next_doc / 64 + 1, w;
+        while (m->doc != NI_NO_DOC && rc == 0) {
+            if ((w = m->doc / 64) >= nwords)
+                break;
+            if (k->bits[w]) {
+                *count += (k->bits[w] >> (m->doc % 64)) & 1;
+                rc = ni_matcher_next(m);
+                continue;
+            }
+            /* no match among these 64 documents: on to the next that has */
+            while (++w < nwords && !k->bits[w])
+                ;
+            if (w == nwords)
+                break;
+            rc = ni_matcher_advance(m, (uint32_t)(w * 64));
+        }
+        return rc;
+    }
     while (i < n && m->doc != NI_NO_DOC && rc == 0) {
         if (m->doc < docs[i]) {
             rc = ni_matcher_advance(m, docs[i]);
@@ -383,7 +440,7 @@ static int count_rubric(counter *k, const char *term, size_t len)
         rc = m->ops->next(m);
     }
     if (rc == 0 && shown != NI_NO_DOC)
-        rc = intersect(m, k->docs, k->ndocs, &count);
+        rc = intersect(k, m, &count);
     if (rc == 0 && count) {
         if ((rc = NI_GROW(k->rub, k->caprub, k->nrub + 1)) == 0) {
             rbucket *b = &k->rub[k->nrub++];
@@ -550,6 +607,7 @@ cleanup:
     for (i = 0; i < NI_FACETS_MAX; i++)
         ni_mem_free(k.dates[i].slot);
     ni_mem_free(k.docs);
+    ni_mem_free(k.bits);
     ni_mem_free(k.rub);
     if (rc < 0) {
         ni_facets_free(k.f);

@@ -210,6 +210,34 @@ static void shown_after_delete(void)
     tidx_close_remove(ix, d2);
 }
 
+/* A small rubric among many matches is counted by walking its postings
+ * and skipping runs of 64 documents without a match: matches at the first
+ * document of such a run (ids 64, 128, 192, 320) count. */
+static void walk_and_skip(void)
+{
+    char d2[] = "/tmp/ni-facets5-XXXXXX";
+    ni_index *ix = tidx_open_temp(d2);
+    ni_hits *h = NULL;
+    ni_facets *f = NULL;
+    char id[16], got[256];
+    int i;
+    for (i = 0; i < 400; i++) {
+        int rare = i == 0 || i == 64 || i == 128 || i == 130 || i == 192 || i == 256 ||
+                   i == 320 || i == 399;
+        int hit = i == 64 || i == 128 || i == 192 || i >= 300;
+        snprintf(id, sizeof id, "w%d", i);
+        add(ix, id, rare ? "Редкая" : "Частая", NULL, hit ? "цель слово" : "слово");
+    }
+    CHECK_RC(ni_index_commit(ix), 0);
+    CHECK_RC(ni_search(&h, ix, "цель", strlen("цель"), NULL), 0);
+    CHECK_RC(ni_hits_facets(&f, h, "rubric", 6), 0);
+    show_facet(f, 0, got, sizeof got);
+    CHECK(strcmp(got, "rubric: Частая 98 Редкая 5; missing 0") == 0);
+    ni_facets_free(f);
+    ni_hits_free(h);
+    tidx_close_remove(ix, d2);
+}
+
 static void date_buckets(void)
 {
     setup();
@@ -630,7 +658,7 @@ static void cleanup_all(void)
 }
 
 TEST_MAIN(TEST(spec_valid), TEST(spec_errors), TEST(api_errors), TEST(rubric_buckets),
-          TEST(shown_after_delete), TEST(date_buckets), TEST(span_and_total),
+          TEST(shown_after_delete), TEST(walk_and_skip), TEST(date_buckets), TEST(span_and_total),
           TEST(cursor_untouched), TEST(gen_against_filters), TEST(gen_after_before),
           TEST(gen_rescued), TEST(gen_partial), TEST(gen_index_facets), TEST(gen_threads),
           TEST(name_cache), TEST(cleanup_all))
