@@ -7,11 +7,11 @@
  * The count.  Every document the matcher yields is stepped to in order,
  * without scoring or pruning, and its docinfo entry read (deleted documents
  * are skipped there): dates fall into day, month or year buckets of a small
- * hash table, and the ids, increasing, are kept.  Rubrics are terms
- * (NI_RUBRIC_PREFIX, one per document at most), so each rubric term of the
- * lexicon is intersected with those ids: its posting cursor leapfrogs the
- * ids (skipping posting blocks by their last document), the ids gallop
- * towards the cursor.  A rubric counts exactly what a rubric: filter of the
+ * hash table, and the ids, increasing, are kept (as an array and a bitmap).
+ * Rubrics are terms (NI_RUBRIC_PREFIX, one per document at most), so each
+ * rubric term of the lexicon is intersected with those ids (intersect: its
+ * postings walked against the bitmap, or its cursor and the ids
+ * leapfrogging).  A rubric counts exactly what a rubric: filter of the
  * same query finds; documents whose rubric has no words (no term) and
  * documents without one are counted as missing, and so are documents
  * without a date for the date facets, so that every facet's buckets and
@@ -20,7 +20,8 @@
  * What a rubric is shown as: the rubric stored with the first live
  * document (in indexing order) of its term, as that document spells it, so
  * that one rubric reads the same in every query of a snapshot («Общество»
- * and «ОБЩЕСТВО» are one term; the earlier document's spelling is shown).
+ * and «ОБЩЕСТВО» are one term; the earlier document's spelling is shown);
+ * the index handle caches it by document (ni_index_name_get).
  * Date buckets are named "YYYY-MM-DD", "YYYY-MM" and "YYYY", by the date
  * as stored (what date:, after: and before: filter on); rubrics are sorted
  * by count, more first, then by their shown name's bytes; date buckets by

@@ -163,6 +163,14 @@ static void api_errors(void)
     CHECK_RC(ni_facets_get(&fc, f, 0), 0);
     ni_facets_free(f);
     ni_facets_free(NULL);
+    ni_hits_free(h);
+    /* a query with nothing to search: no matches, empty facets */
+    CHECK_RC(ni_search(&h, idx, "", 0, NULL), 0);
+    CHECK_RC(ni_hits_facets(&f, h, "rubric,date:day", 15), 0);
+    CHECK(f && ni_facets_total(f) == 0 && ni_facets_count(f) == 2);
+    CHECK_RC(ni_facets_get(&fc, f, 1), 0);
+    CHECK(fc.nbuckets == 0 && fc.missing == 0 && strcmp(fc.name, "date:day") == 0);
+    ni_facets_free(f);
     CHECK(ni_facets_count(NULL) == 0 && ni_facets_total(NULL) == 0);
     ni_hits_free(h);
 }

@@ -195,7 +195,7 @@ void cli_facet_json(FILE *f, const ni_facet *fc);
  * object after its first). */
 void cli_facets_json(FILE *f, const ni_facets *fs);
 
-/* Writes "facets of N matches:" and a line per facet ("  rubric: Политика
+/* Writes "facets of N matches:" ("1 match") and a line per facet ("  rubric: Политика
  * 12, Общество 7, (no rubric) 1"): the 10 largest rubrics, the 10 newest
  * date buckets. */
 void cli_facets_human(FILE *f, const ni_facets *fs);

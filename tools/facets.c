@@ -84,7 +84,9 @@ static void facet_human(FILE *f, const ni_facet *fc)
 void cli_facets_human(FILE *f, const ni_facets *fs)
 {
     size_t i, n = ni_facets_count(fs);
-    fprintf(f, "facets of %llu matches:\n", (unsigned long long)ni_facets_total(fs));
+    uint64_t total = ni_facets_total(fs);
+    fprintf(f, "facets of %llu %s:\n", (unsigned long long)total,
+            total == 1 ? "match" : "matches");
     for (i = 0; i < n; i++) {
         ni_facet fc;
         if (ni_facets_get(&fc, fs, i) == 0)

@@ -35,7 +35,7 @@ $ nsearch query "$DB" греф --no-snippet --facets date:year,rubric
 | s/^([0-9]+\.) [0-9]+\.[0-9]{4}  /\1 S  /
 > 1. S  Греф заявил о присоединении Сбера ко второй волне теста цифрового рубля  [ria-1902239544]
 >     (economy)
-> facets of 1 matches:
+> facets of 1 match:
 >   date:year: (no date) 1
 >   rubric: economy 1
 
