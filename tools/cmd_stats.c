@@ -59,8 +59,10 @@ static void print_facets_human(const ni_facets *f)
     ni_facets_span(f, &first, &last);
     if (ni_facets_get(&rub, f, 0) < 0 || ni_facets_get(&year, f, 1) < 0)
         return;
-    printf("first date       %s\n", first == NI_DATE_NONE ? "-" : out_date(date, sizeof date, first));
-    printf("last date        %s\n", last == NI_DATE_NONE ? "-" : out_date(date, sizeof date, last));
+    printf("first date       %s\n",
+           first == NI_DATE_NONE ? "-" : out_date(date, sizeof date, first));
+    printf("last date        %s\n",
+           last == NI_DATE_NONE ? "-" : out_date(date, sizeof date, last));
     printf("undated          %llu\n", (unsigned long long)year.missing);
     printf("rubrics          %zu\n", rub.nbuckets);
     for (j = 0; j < rub.nbuckets; j++) {
