@@ -646,16 +646,21 @@ typedef struct ni_facet {
  * on the cursor's snapshot: every document that matches the query as
  * ni_search searched it (after the query rescue: ni_hits_searched) is
  * enumerated, without the pruning of NI_SEARCH_APPROX_TOTAL, so the total
- * (ni_facets_total) is the exact ni_hits_total.  Partial matches
+ * (ni_facets_total) is exact: ni_hits_total of the search without that
+ * flag.  Documents without a rubric (or whose rubric has no words) or
+ * without a date are counted in ni_facet.missing.  Partial matches
  * (ni_hits_partial_total) are not counted.  A rubric's count is what
  * ni_hits_total gives for (QUERY) AND rubric:"R" with the same options
- * (for a query of plain words in the default mode, simply QUERY
- * rubric:"R"); a date bucket's count what (QUERY) AND date:B gives:
+ * (for up to four plain words in the default mode, simply QUERY
+ * rubric:"R": from five on, a field would make every word required); a
+ * date bucket's count what (QUERY) AND date:B gives:
  * buckets go by the date as stored, as the date filters do.  Rubrics are
  * shown as the first document (in indexing order) of the index that has
  * the rubric spells it: rubrics written in another case or spacing are one
  * rubric (as for rubric:).  The cursor is not moved: hits and snippets
- * already returned stay valid.  Free *out with ni_facets_free.
+ * already returned stay valid.  Like the cursor, one thread at a time.
+ * Costs about what enumerating the matches costs (4 ms of one core for
+ * 91,000, bench/README.md).  Free *out with ni_facets_free.
  */
 NI_API int ni_hits_facets(ni_facets **out, ni_hits *hits, const char *spec,
                           size_t spec_len);
