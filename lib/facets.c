@@ -246,7 +246,6 @@ static size_t date_name(char *b, ni_facet_kind kind, int64_t key)
  * civil-date conversion per day, not per match). */
 #define DCACHE 256
 
-
 /* A rubric bucket being made: its count, and the document it is shown by. */
 typedef struct rbucket {
     uint64_t count;
