@@ -26,7 +26,7 @@ int64_t ni_days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void ni_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
     int64_t era;
     unsigned doe, yoe, doy, mp;
@@ -151,7 +151,7 @@ size_t ni_date_format(char *buf, size_t size, int64_t date)
         secs += 86400;
         days--;
     }
-    civil_from_days(days, &y, &m, &d);
+    ni_civil_from_days(days, &y, &m, &d);
     if (secs == 0)
         n = snprintf(buf, size, "%04lld-%02u-%02u", (long long)y, m, d);
     else
@@ -178,7 +178,7 @@ size_t ni_date_format_tz(char *buf, size_t size, int64_t date, int offset_min, u
         secs += 86400;
         days--;
     }
-    civil_from_days(days, &y, &m, &d);
+    ni_civil_from_days(days, &y, &m, &d);
     if (form == NI_DATE_DAY)
         n = snprintf(buf, size, "%04lld-%02u-%02u", (long long)y, m, d);
     else

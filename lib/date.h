@@ -10,5 +10,7 @@
 /* Days from 1970-01-01 to y-m-d; days in month m of year y. */
 int64_t ni_days_from_civil(int64_t y, unsigned m, unsigned d);
 unsigned ni_days_in_month(int64_t y, unsigned m);
+/* The civil date y-m-d of day z from 1970-01-01 (its inverse). */
+void ni_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
 
 #endif

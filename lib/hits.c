@@ -10,6 +10,7 @@
 #include "error.h"
 #include "hits.h"
 #include "mem.h"
+#include "query.h"
 #include "search.h"
 #include "snippet.h"
 
@@ -24,6 +25,8 @@ void ni_hits_free(ni_hits *h)
     ni_buf_free(&h->snip_ranges);
     ni_rescue_free(&h->rescue);
     ni_search_cache_drop(h);
+    ni_query_free(h->tree);
+    ni_buf_free(&h->query);
     ni_buf_free(&h->why_none);
     ni_buf_free(&h->lenient);
     ni_mem_free(h->res);

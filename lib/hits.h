@@ -40,6 +40,14 @@ struct ni_hits {
     size_t qlen;
     struct ni_wcache **wcache; /* words of the tree's text nodes (search.c) */
     size_t nwcache, capwcache;
+    /* what ni_search_rebuild needs to build the query as searched again
+     * (facets.h): the tree, whose texts point into query (a copy of the
+     * query string), or into lenient or the rescue's buffers; the options;
+     * whether the final build rescued words */
+    ni_buf query;
+    struct ni_qnode *tree;
+    ni_search_options opts;
+    int built_rescue;
 };
 
 #endif

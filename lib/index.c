@@ -123,11 +123,82 @@ int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts)
     return 0;
 }
 
+/* A cached string (ni_index_name_*): an open-addressing slot, empty when
+ * s is NULL. */
+struct ni_doc_name {
+    uint32_t doc;
+    char *s;
+    size_t n;
+};
+
+static void names_clear(ni_index *idx)
+{
+    size_t i;
+    for (i = 0; i < idx->capnames; i++)
+        ni_mem_free(idx->names[i].s);
+    ni_mem_free(idx->names);
+    idx->names = NULL;
+    idx->nnames = idx->capnames = 0;
+}
+
+static size_t name_slot(const ni_index *idx, uint32_t doc)
+{
+    size_t j = (size_t)((doc * 0x9E3779B1u) & (uint32_t)(idx->capnames - 1));
+    while (idx->names[j].s && idx->names[j].doc != doc)
+        j = (j + 1) & (idx->capnames - 1);
+    return j;
+}
+
+int ni_index_name_get(ni_index *idx, uint32_t doc, ni_buf *out)
+{
+    int rc = 0;
+    pthread_mutex_lock(&idx->pool_lock);
+    if (idx->capnames) {
+        const struct ni_doc_name *e = &idx->names[name_slot(idx, doc)];
+        if (e->s)
+            rc = ni_buf_put(out, e->s, e->n) < 0 ? NI_ENOMEM : 1;
+    }
+    pthread_mutex_unlock(&idx->pool_lock);
+    return rc == NI_ENOMEM ? ni_error(NI_ENOMEM, "out of memory") : rc;
+}
+
+int ni_index_name_put(ni_index *idx, uint32_t doc, const char *s, size_t n)
+{
+    char *copy = ni_mem_alloc(n ? n : 1);
+    struct ni_doc_name *e;
+    if (!copy)
+        return ni_error(NI_ENOMEM, "out of memory");
+    memcpy(copy, s, n);
+    pthread_mutex_lock(&idx->pool_lock);
+    if (idx->nnames >= NI_INDEX_NAMES)
+        names_clear(idx);
+    if (!idx->capnames) {
+        if (!(idx->names = ni_mem_calloc(2 * NI_INDEX_NAMES, sizeof *idx->names))) {
+            pthread_mutex_unlock(&idx->pool_lock);
+            ni_mem_free(copy);
+            return ni_error(NI_ENOMEM, "out of memory");
+        }
+        idx->capnames = 2 * NI_INDEX_NAMES;
+    }
+    e = &idx->names[name_slot(idx, doc)];
+    if (e->s) {
+        ni_mem_free(copy);           /* another thread put it first */
+    } else {
+        e->doc = doc;
+        e->s = copy;
+        e->n = n;
+        idx->nnames++;
+    }
+    pthread_mutex_unlock(&idx->pool_lock);
+    return 0;
+}
+
 void ni_index_free(ni_index *idx)
 {
     int i;
     if (!idx)
         return;
+    names_clear(idx);
     for (i = 0; i < idx->pool_count; i++)
         ni_analyzer_free(idx->pool[i]);
     ni_store_close(idx->store);

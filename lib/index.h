@@ -31,6 +31,8 @@ struct ni_index {
     unsigned open_cursors;           /* ni_hits not yet freed; under pool_lock */
     int closing;                     /* closed while some were open: the last
                                         one's free frees the handle */
+    struct ni_doc_name *names;       /* ni_index_name_*: under pool_lock */
+    size_t nnames, capnames;
 };
 
 /*
@@ -58,6 +60,20 @@ void ni_index_close_or_defer(ni_index *idx);
 /* An analyzer lent from the index's pool (or a new one); give it back. */
 int ni_index_borrow_analyzer(ni_index *idx, ni_analyzer **out);
 void ni_index_return_analyzer(ni_index *idx, ni_analyzer *an);
+
+/*
+ * A small cache of one string per committed document, by internal id, for
+ * the handle's life: what facets.c shows a rubric as, so that a rubric's
+ * spelling is decompressed once, not by every query.  Internal ids are
+ * never given twice and a committed document's stored fields never
+ * change, so an entry never goes stale.  Thread-safe.  ni_index_name_get
+ * appends doc's string to out: 1 when cached, 0 when not, <0 on error;
+ * ni_index_name_put caches a copy (the cache is emptied when it holds
+ * NI_INDEX_NAMES entries).
+ */
+#define NI_INDEX_NAMES 4096
+int ni_index_name_get(ni_index *idx, uint32_t doc, ni_buf *out);
+int ni_index_name_put(ni_index *idx, uint32_t doc, const char *s, size_t n);
 
 /*
  * A record codec for reading stored records of t's snapshot (t: a read

@@ -254,6 +254,23 @@ static inline int ni_match_docinfo(ni_match_ctx *c, uint32_t doc, ni_docinfo *ou
     return 1;
 }
 
+/* ni_match_docinfo for only whether doc is live (1, else 0; <0 on error)
+ * and its date, without the BM25 norms (what facets.c reads of every
+ * match). */
+static inline int ni_match_live_date(ni_match_ctx *c, uint32_t doc, int64_t *date)
+{
+    size_t off = (size_t)(doc % NI_DOCINFO_CHUNK) * NI_DOCINFO_ENTRY;
+    int rc;
+    if ((!c->di_data || c->di_chunk != doc / NI_DOCINFO_CHUNK ||
+         c->di_len < off + NI_DOCINFO_ENTRY) &&
+        (rc = ni_match_docinfo_load(c, doc)) < 0)
+        return rc;
+    if (ni_get_le32(c->di_data + off) == NI_DELETED)
+        return 0;
+    *date = (int64_t)ni_get_le64(c->di_data + off + 8);
+    return 1;
+}
+
 /* Documents matching every req, none of excl; opt only add to the score.
  * Takes ownership of the matchers (also on failure).  nreq >= 1. */
 int ni_match_and(ni_matcher **out, ni_matcher **req, size_t nreq,

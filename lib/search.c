@@ -827,6 +827,7 @@ static int build_rescued(ni_hits *h, builder *b, ni_match_ctx *c, ni_qnode **tre
 {
     int rc;
     b->rescue = 0;
+    h->built_rescue = 0;
     if ((rc = build_tree(b, *treep, root)) < 0 || (o->flags & NI_SEARCH_EXACT) ||
         b->unknown == 0)
         return rc;
@@ -837,6 +838,7 @@ static int build_rescued(ni_hits *h, builder *b, ni_match_ctx *c, ni_qnode **tre
     if ((rc = rescue_prepare(h, o, s, len, treep)) < 0)
         return rc;
     builder_init(b, h, c, o);
+    h->built_rescue = b->rescue;
     return build_tree(b, *treep, root);
 }
 
@@ -964,6 +966,13 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     h = ni_mem_calloc(1, sizeof *h);
     if (!h)
         return ni_error(NI_ENOMEM, "out of memory");
+    /* the tree is kept (ni_search_rebuild): its texts must outlive s */
+    if ((rc = ni_buf_put(&h->query, s, len)) < 0 || (rc = ni_buf_putc(&h->query, 0)) < 0) {
+        ni_hits_free(h);
+        return rc;
+    }
+    s = (const char *)h->query.data;
+    h->opts = *o;
     if ((rc = parse(h, s, len, &tree)) < 0) {
         ni_hits_free(h);
         return rc;
@@ -986,6 +995,8 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     if (h->qbase && (rc = ni_rescue_compose(&h->rescue, h->qbase, h->qlen)) < 0)
         goto cleanup;
     h->next = h->offset;
+    h->tree = tree;
+    tree = NULL;
 cleanup:
     ni_query_free(tree);
     if (rc < 0) {
@@ -994,4 +1005,26 @@ cleanup:
     }
     *out = h;
     return 0;
+}
+
+int ni_search_rebuild(ni_hits *h, ni_match_ctx *c, ni_matcher **out)
+{
+    char mode[sizeof h->mode], notice[sizeof h->notice];
+    size_t nterms = h->terms.len;
+    builder b;
+    int rc;
+
+    *out = NULL;
+    if ((rc = ni_search_ctx_init(c, h->txn, &h->opts)) < 0 || !h->tree)
+        return rc;
+    memcpy(mode, h->mode, sizeof mode);
+    memcpy(notice, h->notice, sizeof notice);
+    builder_init(&b, h, c, &h->opts);
+    b.rescue = h->built_rescue;
+    b.prox = 0;
+    rc = build_tree(&b, h->tree, out);
+    memcpy(h->mode, mode, sizeof mode);
+    memcpy(h->notice, notice, sizeof notice);
+    h->terms.len = nterms;
+    return rc;
 }

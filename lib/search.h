@@ -60,6 +60,16 @@ int ni_search_build(ni_matcher **out, ni_search_built *info, ni_index *idx,
                     ni_match_ctx *c, const ni_qnode *tree, const ni_search_options *o,
                     int partial, ni_search_note_fn note, void *arg);
 
+/*
+ * The strict pass of h's query as it was searched (after the query
+ * rescue, so the same full matches as ni_hits_total counts), built again
+ * into *out on h's snapshot without proximity and not yet evaluated, for
+ * enumerating every match (facets.h).  c is set up here (release it with
+ * ni_match_ctx_release, also on failure).  *out is NULL when the query has
+ * nothing to search.  h's highlight terms, mode and notice are unchanged.
+ */
+int ni_search_rebuild(ni_hits *h, ni_match_ctx *c, ni_matcher **out);
+
 /* The read transaction (snapshot) of h's search. */
 ni_txn *ni_hits_txn(const ni_hits *h);
 

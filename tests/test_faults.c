@@ -1,8 +1,8 @@
 /*
  * Fault injection and corruption tests.
  *
- * Allocation failure: a scenario (index, commit, search, snippets, explain,
- * get, stats, delete, compact, check) runs with the n-th allocation failing, for
+ * Allocation failure: a scenario (index, commit, search, snippets, facets,
+ * explain, get, stats, delete, compact, check) runs with the n-th allocation failing, for
  * n = 1, 2, ... until it completes untouched.  Every call must return 0 or
  * NI_ENOMEM, the index must reopen and pass ni_index_check afterwards, and
  * nothing may leak (LeakSanitizer in the sanitizer build).
@@ -55,6 +55,7 @@ static int scenario(const char *path, uint64_t n, int *committed)
     ni_snippet sn;
     ni_doc *d = NULL;
     ni_explanation *ex = NULL;
+    ni_facets *f = NULL;
     ni_stats st;
     size_t i;
     int rc, bad = 0;
@@ -86,8 +87,14 @@ static int scenario(const char *path, uint64_t n, int *committed)
     while ((rc = ni_hits_next(h, &hit)) == 0)
         STEP(ni_hits_snippet(&sn, h, 80));
     STEP(rc);
+    STEP(ni_hits_facets(&f, h, "rubric,date:day", 15));
+    ni_facets_free(f);
+    f = NULL;
     ni_hits_free(h);
     h = NULL;
+    STEP(ni_index_facets(&f, idx, "date:month,rubric", 17));
+    ni_facets_free(f);
+    f = NULL;
     for (i = 0; i < 2; i++) {
         STEP(ni_explain(&ex, idx, explain_q[i], strlen(explain_q[i]), "a2", 2, NULL));
         ni_explanation_free(ex);
@@ -102,6 +109,7 @@ static int scenario(const char *path, uint64_t n, int *committed)
     STEP(ni_index_compact(idx));
     STEP(ni_index_check(NULL, idx));
 out:
+    ni_facets_free(f);
     ni_hits_free(h);
     ni_explanation_free(ex);
     ni_doc_free(d);
@@ -160,6 +168,10 @@ static const char *build_small(void)
         doc.text = text;
         doc.text_len = strlen(text);
         doc.date = 1700000000 + i * 3600;
+        if (i % 3 == 0) {
+            doc.rubric = i % 2 ? "Общество" : "Город";
+            doc.rubric_len = strlen(doc.rubric);
+        }
         CHECK_RC(ni_index_add(idx, &doc), 0);
     }
     CHECK_RC(ni_index_commit(idx), 0);
@@ -180,6 +192,7 @@ static void exercise(const char *path)
     ni_snippet sn;
     ni_doc *d = NULL;
     ni_explanation *ex;
+    ni_facets *f;
     ni_stats st;
     size_t q;
 
@@ -191,12 +204,16 @@ static void exercise(const char *path)
             continue;
         while (ni_hits_next(h, &hit) == 0)
             (void)ni_hits_snippet(&sn, h, 60);
+        if (ni_hits_facets(&f, h, "rubric,date:day,date:year", 25) == 0)
+            ni_facets_free(f);
         ni_hits_free(h);
         if (ni_explain(&ex, idx, queries[q], strlen(queries[q]), "c7", 2, NULL) == 0)
             ni_explanation_free(ex);
     }
     if (ni_index_get(&d, idx, "c7", 2) == 0)
         ni_doc_free(d);
+    if (ni_index_facets(&f, idx, "rubric,date:month", 17) == 0)
+        ni_facets_free(f);
     (void)ni_index_stats(&st, idx);
     (void)ni_index_check(NULL, idx);
     ni_index_close(idx);

@@ -202,6 +202,24 @@ const char *cli_echo(char *buf, size_t size, const char *s, size_t len);
 void cli_bad_query(const char *query, int rc);
 
 /* ------------------------------------------------------------------ */
+/* facets.c: facets as JSON and text                                   */
+/* ------------------------------------------------------------------ */
+
+/* Writes a facet's buckets as a JSON array of {"value":..,"count":N},
+ * then {"value":null,"count":N} for the documents without a value when
+ * there are some. */
+void cli_facet_json(FILE *f, const ni_facet *fc);
+
+/* Writes ,"facets":{"rubric":[...],"date:month":[...]} (a member of an
+ * object after its first). */
+void cli_facets_json(FILE *f, const ni_facets *fs);
+
+/* Writes "facets of N matches:" ("1 match") and a line per facet ("  rubric: Политика
+ * 12, Общество 7, (no rubric) 1"): the 10 largest rubrics, the 10 newest
+ * date buckets. */
+void cli_facets_human(FILE *f, const ni_facets *fs);
+
+/* ------------------------------------------------------------------ */
 /* out.c: output helpers                                               */
 /* ------------------------------------------------------------------ */
 

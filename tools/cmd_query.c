@@ -14,7 +14,8 @@
  * "partial":true on a partial match), then
  * {"total":M,"returned":N,"ms":X,"mode":"..."} (and "partial":P when there
  * are partial matches, "searched" and "rewrites" when the query rescue
- * rewrote words).  A notice of the library about the query goes to
+ * rewrote words; "facets" with --facets: tools/facets.c).  With --facets
+ * the text output ends with the facets block after the hits.  A notice of the library about the query goes to
  * stderr, and so does a line on what the rescue did ("showing results for
  * «москва» (vjcrdf → москва, keyboard layout); search for vjcrdf exactly:
  * --exact"), and when nothing was found, why ("nothing found: «вкусняшка»
@@ -53,14 +54,19 @@ static const char usage[] =
     "                    match nothing (wrong keyboard layout, transliteration,\n"
     "                    typos)\n"
     CLI_FRESH_HELP
+    "      --facets SPEC count all the full matches by rubric and by date:\n"
+    "                    SPEC is a comma-separated list of rubric, date:day,\n"
+    "                    date:month, date:year (a block after the hits; with\n"
+    "                    --json a \"facets\" member of the summary)\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_JSON = 1, OPT_NO_SNIPPET };
+enum { OPT_JSON = 1, OPT_NO_SNIPPET, OPT_FACETS };
 
 static const cli_opt opts[] = {
     CLI_SEARCH_OPTS,
     { "--json", OPT_JSON, 0 },
     { "--no-snippet", OPT_NO_SNIPPET, 0 },
+    { "--facets", OPT_FACETS, 1 },
     { NULL, 0, 0 },
 };
 
@@ -171,6 +177,7 @@ static char *join_words(const char *const *words, int n)
 typedef struct query_args {
     ni_search_options so;
     int json, snippets;
+    const char *facets;        /* --facets SPEC, or NULL */
 } query_args;
 
 static int query_opt(cli_args *a, int key, void *payload)
@@ -183,6 +190,8 @@ static int query_opt(cli_args *a, int key, void *payload)
         q->json = 1;
     else if (key == OPT_NO_SNIPPET)
         q->snippets = 0;
+    else if (key == OPT_FACETS)
+        q->facets = a->value;
     return 0;
 }
 
@@ -279,7 +288,7 @@ static void print_rescue_human(ni_hits *hits, const char *query)
 /* The library's notice about the query on stderr, then the summary: a JSON
  * line on stdout, or "N hits of M (mode) in X ms" on stderr. */
 static void print_summary(ni_hits *hits, const query_args *q, const char *query,
-                          size_t returned, double ms)
+                          size_t returned, double ms, const ni_facets *facets)
 {
     uint64_t total = ni_hits_total(hits), partial = ni_hits_partial_total(hits);
     char more[64] = "";
@@ -294,6 +303,8 @@ static void print_summary(ni_hits *hits, const query_args *q, const char *query,
         if (partial)
             printf(",\"partial\":%llu", (unsigned long long)partial);
         print_rescue_json(hits);
+        if (facets)
+            cli_facets_json(stdout, facets);
         if (why) {
             fputs(",\"why_none\":", stdout);
             out_json_str(stdout, why, strlen(why));
@@ -316,6 +327,7 @@ static void print_summary(ni_hits *hits, const query_args *q, const char *query,
 static int run_query(ni_index *idx, const char *db, const char *query, const query_args *q)
 {
     ni_hits *hits = NULL;
+    ni_facets *facets = NULL;
     size_t returned = 0;
     int ret = EXIT_ERROR;
     struct timespec t0;
@@ -329,7 +341,16 @@ static int run_query(ni_index *idx, const char *db, const char *query, const que
         cli_error("cannot search '%s': %s", db, cli_errdetail(rc));
         goto cleanup;
     }
+    if (q->facets && (rc = ni_hits_facets(&facets, hits, q->facets, strlen(q->facets))) < 0) {
+        if (rc == NI_EINVAL)
+            cli_error("bad --facets '%s': %s", q->facets, cli_errdetail(rc));
+        else
+            cli_error("cannot count facets in '%s': %s", db, cli_errdetail(rc));
+        goto cleanup;
+    }
     rc = print_hits(hits, q, &returned);
+    if (rc == 0 && facets && !q->json)
+        cli_facets_human(stdout, facets);
     double ms = out_elapsed(&t0) * 1e3;
     if (rc < 0) {
         cli_error("cannot read hits from '%s': %s", db, cli_errdetail(rc));
@@ -340,17 +361,18 @@ static int run_query(ni_index *idx, const char *db, const char *query, const que
         cli_error("cannot write output: %s", strerror(errno));
         goto cleanup;
     }
-    print_summary(hits, q, query, returned, ms);
+    print_summary(hits, q, query, returned, ms, facets);
     ret = ni_hits_total(hits) > 0 || ni_hits_partial_total(hits) > 0 ? EXIT_HITS : EXIT_NOHITS;
 
 cleanup:
+    ni_facets_free(facets);
     ni_hits_free(hits);
     return ret;
 }
 
 int cmd_query(int argc, char **argv)
 {
-    query_args q = { NI_SEARCH_OPTIONS_INIT, 0, 1 };
+    query_args q = { NI_SEARCH_OPTIONS_INIT, 0, 1, NULL };
     cli_list args;
     ni_index *idx = NULL;
     char *query = NULL;
