@@ -41,6 +41,7 @@ typedef struct ni_batch_doc {
     uint32_t len_title, len_body;   /* in positions */
     int64_t date;
     int dead;                       /* NI_BATCH_* */
+    unsigned char sig[NI_SIG_BYTES]; /* near-duplicate signature (minhash.h) */
 } ni_batch_doc;
 
 /* An id to delete from the committed index: bytes of ni_batch.ids. */

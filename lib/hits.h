@@ -6,6 +6,7 @@
 #ifndef NI_HITS_H
 #define NI_HITS_H
 
+#include "collapse.h"
 #include "index.h"
 #include "rescue.h"
 #include "topk.h"
@@ -39,6 +40,8 @@ struct ni_hits {
     size_t qlen;
     struct ni_wcache **wcache; /* words of the tree's text nodes (search.c) */
     size_t nwcache, capwcache;
+    ni_collapse collapse;      /* near copies folded (collapse.h) */
+    ni_doc_reader dup_rd;      /* reads them (ni_hits_duplicate) */
 };
 
 #endif

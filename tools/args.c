@@ -205,6 +205,9 @@ int cli_search_opt(cli_args *a, int key, ni_search_options *so)
     case OPT_EXACT:
         so->flags |= NI_SEARCH_EXACT;
         return 1;
+    case OPT_NO_COLLAPSE:
+        so->flags |= NI_SEARCH_NO_COLLAPSE;
+        return 1;
     case OPT_SORT:
         if (strcmp(a->value, "relevance") == 0) {
             so->sort = NI_SORT_RELEVANCE;

@@ -146,12 +146,14 @@ int cli_parse_size(const cli_args *a, const char *s, size_t *out);
 /* The search options query and explain share, as keys and cli_opt rows
  * (put CLI_SEARCH_OPTS in a subcommand's table). */
 enum {
-    OPT_LIMIT = 900, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_EXACT
+    OPT_LIMIT = 900, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_EXACT,
+    OPT_NO_COLLAPSE
 };
 #define CLI_SEARCH_OPTS \
     { "-n|--limit", OPT_LIMIT, 1 }, { "--offset", OPT_OFFSET, 1 }, { "--or", OPT_OR, 0 }, \
     { "--all-words", OPT_ALL_WORDS, 0 }, { "--no-partial", OPT_NO_PARTIAL, 0 }, \
-    { "--sort", OPT_SORT, 1 }, { "--exact", OPT_EXACT, 0 }
+    { "--sort", OPT_SORT, 1 }, { "--exact", OPT_EXACT, 0 }, \
+    { "--no-collapse", OPT_NO_COLLAPSE, 0 }
 
 /* Applies option key (the value of the last option in a) to *so: 1 when key
  * is one of the search options, 0 when not, -1 after a usage error. */
