@@ -713,7 +713,9 @@ NI_API double ni_explanation_score(const ni_explanation *ex);
 NI_API double ni_explanation_proximity(const ni_explanation *ex);
 
 /** Its 1-based rank in ni_search's hits for the same query and options
- *  (counting the offset), or 0 when it is not among them. */
+ *  (counting the offset), or 0 when it is not among them.  Unless
+ *  NI_SEARCH_NO_COLLAPSE, hits are stories: a document folded into a hit
+ *  as its near copy has that hit's rank (see ni_hits_duplicates). */
 NI_API size_t ni_explanation_rank(const ni_explanation *ex);
 
 /** How the query's plain words were combined, as ni_hits_mode says ("all

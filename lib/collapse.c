@@ -91,7 +91,7 @@ int ni_collapse_fold(ni_collapse *cl, ni_txn *t, ni_result *res, size_t *nres,
     ni_collapse_free(cl);
     cl->on = 1;
     if (!n)
-        return 0;
+        return more_possible;
     sig = ni_mem_alloc(n * sizeof *sig);
     story = ni_mem_alloc(n * sizeof *story);
     first = ni_mem_alloc(n * sizeof *first);

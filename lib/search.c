@@ -845,9 +845,9 @@ static int build_rescued(ni_hits *h, builder *b, ni_match_ctx *c, ni_qnode **tre
 }
 
 /* The best k documents of *root (freed) into h->res, partial matches
- * after them when wanted. */
+ * after them when wanted and partial is set. */
 static int fetch(ni_hits *h, builder *b, const ni_qnode *tree, ni_matcher **root,
-                 const ni_search_options *o, size_t k)
+                 const ni_search_options *o, size_t k, int partial)
 {
     ni_topk t = { 0 };
     int rc;
@@ -862,7 +862,7 @@ static int fetch(ni_hits *h, builder *b, const ni_qnode *tree, ni_matcher **root
     h->total_approx = t.approx;
     ni_matcher_free(*root);
     *root = NULL;
-    if (rc == 0 && h->nres < k && wants_partial(b, tree, o))
+    if (rc == 0 && partial && h->nres < k && wants_partial(b, tree, o))
         rc = add_partial(h, b, tree, o, k);
     return rc;
 }
@@ -871,22 +871,29 @@ static int fetch(ni_hits *h, builder *b, const ni_qnode *tree, ni_matcher **root
  * Candidates are fetched in growing rounds (ni_collapse_fetch) until they
  * hold want stories or the matches end; each round builds the tree again
  * and searches deeper, its first documents the same as the last round's
- * (one total order). */
+ * (one total order).  Partial matches are fetched only once the full
+ * matches ran out with fewer than want stories: as without collapsing,
+ * but counting stories. */
 static int fetch_stories(ni_hits *h, builder *b, const ni_qnode *tree, ni_matcher **root,
                          const ni_search_options *o, size_t want)
 {
     size_t k = ni_collapse_fetch(want, 0), next;
-    int rescue = b->rescue, rc;
+    int rescue = b->rescue, partial = 0, full_ended, rc;
 
     for (;;) {
-        if ((rc = fetch(h, b, tree, root, o, k)) < 0)
+        if ((rc = fetch(h, b, tree, root, o, k, partial)) < 0)
             return rc;
         next = h->nres == k ? ni_collapse_fetch(want, k) : 0;
+        full_ended = !partial && h->nres < k && wants_partial(b, tree, o);
         if (!h->has_partial)
             h->nstrict = h->nres;
         if ((rc = ni_collapse_fold(&h->collapse, h->txn, h->res, &h->nres, &h->nstrict,
-                                   want, next > k)) <= 0)
+                                   want, next > k || full_ended)) <= 0)
             return rc;
+        if (full_ended)
+            partial = 1;        /* the same k again, with partial matches */
+        else
+            k = next;
         ni_mem_free(h->res);
         h->res = NULL;
         h->nres = h->nstrict = 0;
@@ -897,7 +904,6 @@ static int fetch_stories(ni_hits *h, builder *b, const ni_qnode *tree, ni_matche
         b->rescue = rescue;
         if ((rc = build_tree(b, tree, root)) < 0)
             return rc;
-        k = next;
     }
 }
 
@@ -932,7 +938,7 @@ static int evaluate(ni_hits *h, ni_qnode **treep, const ni_search_options *o, co
         }
         goto cleanup;
     }
-    rc = (o->flags & NI_SEARCH_NO_COLLAPSE) ? fetch(h, &b, tree, &root, o, k)
+    rc = (o->flags & NI_SEARCH_NO_COLLAPSE) ? fetch(h, &b, tree, &root, o, k, 1)
                                              : fetch_stories(h, &b, tree, &root, o, k);
 cleanup:
     ni_matcher_free(root);

@@ -10,7 +10,7 @@
  * "(partial match)") and "N hits of M (mode) in X ms" on stderr, the mode
  * being ni_hits_mode(), with " and P partial matches" before " in" when
  * there are some, and ", S stories in the first E" when near copies were
- * folded (ni_hits_stories); a hit into which near copies were folded ends
+ * folded (ni_hits_stories, S < E); a hit into which near copies were folded ends
  * its first line with "+K similar".  --json prints JSON Lines: one object
  * per hit (with "snippet" and "highlights", byte ranges into the snippet,
  * "partial":true on a partial match, "duplicates":[ids] of the near copies
@@ -340,7 +340,7 @@ static void print_summary(ni_hits *hits, const query_args *q, const char *query,
         if (partial)
             snprintf(more, sizeof more, " and %llu partial %s", (unsigned long long)partial,
                      partial == 1 ? "match" : "matches");
-        if (examined)
+        if (stories < examined)
             snprintf(among, sizeof among, ", %llu %s in the first %llu",
                      (unsigned long long)stories, stories == 1 ? "story" : "stories",
                      (unsigned long long)examined);

@@ -32,7 +32,7 @@ $ nsearch index -q "$T/hidden.idx" data/bad/.hidden.jsonl && nsearch get "$T/hid
 $ nsearch index "$T/stdin.idx" - && nsearch query "$T/stdin.idx" приложение --json --no-snippet | sed -E 's/"(score|ms)":[0-9.e+-]+/"\1":X/'
 < {"id":"ria-1913236799","url":"https://ria.ru/20231201/sbermarket-1913236799.html","date":"2023-12-01T17:29:00","rubric":"society","title":"Приложение \"Сбермаркет\" пропало из App Store","text":"МОСКВА, 1 дек - РИА Новости. Приложение сервиса \"Сбермаркет\" больше недоступно для скачивания в App Store, убедился корреспондент РИА Новости."}
 > {"rank":1,"score":X,"id":"ria-1913236799","title":"Приложение \"Сбермаркет\" пропало из App Store","date":"2023-12-01 17:29:00","rubric":"society","url":"https://ria.ru/20231201/sbermarket-1913236799.html"}
-> {"total":1,"returned":1,"ms":X,"mode":"all words"}
+> {"total":1,"returned":1,"ms":X,"mode":"all words","stories":1,"examined":1}
 ! ^nsearch: indexed 1 document \([0-9]+ bytes read, [0-9]+ bytes of text\) in
 
 === an input that cannot be opened is an error: the rest is indexed, exit 2
