@@ -653,6 +653,30 @@ NI_API int ni_hits_duplicate(ni_hits *hits, size_t i, ni_hit *out);
  */
 NI_API uint64_t ni_hits_stories(const ni_hits *hits, uint64_t *examined);
 
+/**
+ * Articles like the committed document with external id `id`, as a cursor
+ * of hits: first its near copies (the documents whose signature is near
+ * its own, as collapsing folds them), most similar first, their score the
+ * estimated share of word 3-shingles they have in common (0..1); then the
+ * documents that best match its most distinctive words: up to 12 words of
+ * its title and body with the highest tf * idf (no function words,
+ * numbers, or words no other document has), searched as plain words
+ * OR-ed, ranked by BM25F with opts (NULL for the defaults: its ranking
+ * parameters, limit and offset apply; default_or, collapsing and the
+ * query rescue do not), the document itself and its near copies left
+ * out.  ni_hits_is_near_copy says which hits are copies; ni_hits_total
+ * counts the copies and the documents holding any of the words, the
+ * document left out.  NI_ENOTFOUND when there is no such document,
+ * NI_EINVAL for an empty id or bad options.  Cost: one search and a scan
+ * of every document's 32-byte signature.
+ */
+NI_API int ni_similar(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
+                      const ni_search_options *opts);
+
+/** 1 when the hit last returned by ni_hits_next of a ni_similar cursor is a
+ *  near copy of the document, 0 otherwise (always 0 for ni_search). */
+NI_API int ni_hits_is_near_copy(const ni_hits *hits);
+
 /** Frees a cursor (NULL accepted). */
 NI_API void ni_hits_free(ni_hits *hits);
 

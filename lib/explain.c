@@ -559,7 +559,6 @@ static int find_doc(ni_txn *t, const char *id, size_t id_len, uint32_t *doc)
     return 0;
 }
 
-/* Where the document is among hits (0: not there). */
 /* The rank of the hit that is id or that id was folded into (a near
  * copy of it), 0 when none is. */
 static int find_rank(ni_hits *hits, const char *id, size_t id_len, size_t *rank)

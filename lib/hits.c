@@ -224,6 +224,11 @@ int ni_hits_duplicate(ni_hits *h, size_t i, ni_hit *out)
     return 0;
 }
 
+int ni_hits_is_near_copy(const ni_hits *h)
+{
+    return h && h->have_cur && h->next - 1 < h->near_copies;
+}
+
 uint64_t ni_hits_stories(const ni_hits *h, uint64_t *examined)
 {
     if (examined)

@@ -42,6 +42,7 @@ struct ni_hits {
     size_t nwcache, capwcache;
     ni_collapse collapse;      /* near copies folded (collapse.h) */
     ni_doc_reader dup_rd;      /* reads them (ni_hits_duplicate) */
+    size_t near_copies;        /* ni_similar: res[0..near_copies) are near copies */
 };
 
 #endif

@@ -46,3 +46,26 @@ $ nsearch explain "$T/dup" пожар a2 --json
 $ nsearch explain "$T/dup" пожар a2 --json --no-collapse
 | s/.*"rank":([0-9]+).*/rank \1/
 > rank 3
+
+=== similar: the near copy first (its score the share of shingles), then the related story
+$ nsearch similar "$T/dup" a
+| s/^([0-9]+)\. [0-9.]+ /\1. S /
+> 1. S  Пожар на складе  [a2]  (near copy)
+> 2. S  Пожар в порту  [b]
+! ^2 similar of 2 in
+
+=== similar --json -n 1: one hit, marked as a near copy
+$ nsearch similar "$T/dup" a --json -n 1
+| s/"ms":[0-9]+\.[0-9]{3}/"ms":M/
+> {"rank":1,"score":0.733333,"id":"a2","title":"Пожар на складе","date":null,"rubric":null,"url":null,"near_copy":true}
+> {"total":2,"returned":1,"ms":M}
+
+=== similar of an id the index has not: exit 1, said on stderr
+$ nsearch similar "$T/dup" zz
+? 1
+! ^nsearch: no document 'zz' in
+
+=== similar needs an id
+$ nsearch similar "$T/dup"
+? 2
+! ^nsearch: no document id given
