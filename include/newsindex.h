@@ -617,7 +617,7 @@ NI_API const char *ni_hits_why_none(const ni_hits *hits);
  * its best-ranked document, and ni_hits_duplicates lists the others.
  *
  * Pages stay whole and stable: the search fetches the first documents of
- * the ranking in growing rounds (3 * (offset + limit) + 10, then 4 times
+ * the ranking in growing rounds (1.5 * (offset + limit) + 5, then 4 times
  * more each round, up to 4 * (offset + limit) + 4096) until they hold
  * offset + limit stories, so a query whose documents hold ten stories
  * returns ten.  Whether a document starts a story depends only on the

@@ -19,7 +19,7 @@ size_t ni_collapse_fetch(size_t want, size_t fetched)
 {
     size_t cap = (want > SIZE_MAX / 8 ? SIZE_MAX / 2 : 4 * want) + NI_COLLAPSE_MAX_FETCH;
     if (!fetched)
-        return want > SIZE_MAX / 4 ? want : 3 * want + 10;
+        return want > SIZE_MAX / 4 ? want : want + want / 2 + 5;
     if (fetched >= cap)
         return 0;
     return fetched > cap / 4 ? cap : 4 * fetched;

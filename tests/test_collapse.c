@@ -112,18 +112,38 @@ static void ranking(ni_index *idx, const char *q, char *out, size_t size)
     page(idx, q, NI_SEARCH_NO_COLLAPSE, 0, 100, out, size);
 }
 
+/* The documents the collapse looks at for a page of limit hits. */
+static uint64_t examined_for(ni_index *idx, const char *q, size_t limit)
+{
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_hits *h = NULL;
+    uint64_t examined = 0;
+    o.limit = limit;
+    CHECK_RC(ni_search(&h, idx, q, strlen(q), &o), 0);
+    ni_hits_stories(h, &examined);
+    ni_hits_free(h);
+    return examined;
+}
+
 /* Every story of a page: the first of its documents in ranking, its
- * copies after it in ranking order; in the order of ranking. */
+ * copies after it in ranking order (among the documents examined); in
+ * the order of ranking. */
 static void folds_into_best(void)
 {
     ni_index *idx = stories_index();
-    char docs[4096], got[4096], want[4096] = "";
+    char docs[4096], got[4096], want[4096] = "", *cut;
     int story_seen[STORIES] = { 0 };
     size_t at = 0;
     unsigned n = 0;
+    uint64_t e = examined_for(idx, "пожар", 10), k;
     const char *p, *q;
 
     ranking(idx, "пожар", docs, sizeof docs);
+    for (k = 0, cut = docs; cut && k < e; k++)     /* the first e documents */
+        cut = strchr(cut + 1, ' ');
+    if (cut)
+        *cut = '\0';
+    CHECK(e == 20);
     /* the page as it must be, from the ranking: each story's first
      * document, then its others in ranking order; ten stories */
     for (p = docs; p && n < 10; p = strchr(p, ' '), p = p ? p + 1 : p) {
@@ -140,9 +160,9 @@ static void folds_into_best(void)
     CHECK(strcmp(got, want) == 0);
     if (strcmp(got, want) != 0)
         fprintf(stderr, "got  %s\nwant %s\n", got, want);
-    /* ten stories of three documents: ten hits of "sNNcN+sNNcN+sNNcN" */
+    /* ten stories, copies folded into them */
     CHECK(n == 10);
-    CHECK(strlen(got) == 10 * 18 - 1);
+    CHECK(strchr(got, '+') != NULL);
     ni_index_close(idx);
 }
 
@@ -154,9 +174,9 @@ static void stories_counted(void)
     uint64_t examined = 0;
     CHECK_RC(ni_search(&h, idx, "пожар", strlen("пожар"), &o), 0);
     CHECK(ni_hits_total(h) == STORIES * COPIES);
-    /* 3 * 10 + 10 candidates hold 10 stories */
+    /* the first 10 + 5 + 5 candidates hold 10 stories or more */
     CHECK(ni_hits_stories(h, &examined) >= 10);
-    CHECK(examined == 36);
+    CHECK(examined == 20);
     ni_hits_free(h);
     o.limit = 100;
     CHECK_RC(ni_search(&h, idx, "пожар", strlen("пожар"), &o), 0);
@@ -301,7 +321,7 @@ static void across_commits(void)
 }
 
 /* A story of 20 short documents ranked above all others: the first
- * fetch (3 * 2 + 10 candidates) holds one story, so the search fetches
+ * fetch (2 + 1 + 5 candidates) holds one story, so the search fetches
  * again, deeper, and the page still has two. */
 static void fetches_deeper(void)
 {
