@@ -10,7 +10,7 @@
  * OR-ed (BM25F weighs them by idf and by how the other document uses
  * them), with the caller's options otherwise, without collapsing and
  * without query rescue.  Its near copies are found by a scan of the sigs
- * table (32 bytes a document; about 0.5 ms for 22k documents).  The hits
+ * table (32 bytes a document), in the snapshot of the hits.  The hits
  * are the copies, most similar first (score: the estimated Jaccard
  * similarity), then the search's hits other than the document and its
  * copies; offset and limit apply to that list.
@@ -107,7 +107,7 @@ static int by_weight(const void *a, const void *b)
 }
 
 /* The query of the document's most distinctive words into q (empty when
- * it has none); *doc its internal number. */
+ * it has none). */
 static int words_query(ni_index *idx, const char *id, size_t id_len, ni_buf *q)
 {
     ni_txn *t = NULL;

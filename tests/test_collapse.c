@@ -225,6 +225,23 @@ static void pages_continue(void)
     ni_index_close(idx);
 }
 
+/* Pruning (NI_SEARCH_APPROX_TOTAL) leaves the pages as they are. */
+static void pruned_the_same(void)
+{
+    ni_index *idx = stories_index();
+    char exact[4096], pruned[4096];
+    size_t off;
+    for (off = 0; off < 12; off += 4) {
+        page(idx, "пожар", 0, off, 4, exact, sizeof exact);
+        page(idx, "пожар", NI_SEARCH_APPROX_TOTAL, off, 4, pruned, sizeof pruned);
+        CHECK(strcmp(exact, pruned) == 0);
+        page(idx, "пожар OR канал", 0, off, 4, exact, sizeof exact);
+        page(idx, "пожар OR канал", NI_SEARCH_APPROX_TOTAL, off, 4, pruned, sizeof pruned);
+        CHECK(strcmp(exact, pruned) == 0);
+    }
+    ni_index_close(idx);
+}
+
 /* Without collapsing every document is a hit. */
 static void no_collapse(void)
 {
@@ -350,4 +367,4 @@ static void fetches_deeper(void)
 }
 
 TEST_MAIN(TEST(folds_into_best), TEST(fetches_deeper), TEST(stories_counted), TEST(pages_continue),
-          TEST(no_collapse), TEST(updates_keep_signatures), TEST(across_commits))
+          TEST(no_collapse), TEST(pruned_the_same), TEST(updates_keep_signatures), TEST(across_commits))

@@ -105,4 +105,20 @@ static void deleted_copy_gone(void)
     ni_index_close(idx);
 }
 
-TEST_MAIN(TEST(copies_then_related), TEST(deleted_copy_gone))
+/* Words no other document has find nothing: they are not among the 12
+ * searched, however rare. */
+static void own_words_left_out(void)
+{
+    ni_index *idx = build();
+    char got[512];
+    add(idx, "lonely", "Абрикос бегемот вулкан гитара дельфин енот жираф зебра игуана кенгуру "
+                       "лемур мангуст носорог в Балашихе");
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(similar(idx, "lonely", 0, 10, got, sizeof got, NULL), 0);
+    /* searched by «балашихе» alone: the four documents that have it */
+    CHECK(strstr(got, "related") && strstr(got, "copy-near") && strstr(got, "copy-far") &&
+          strstr(got, "a "));
+    ni_index_close(idx);
+}
+
+TEST_MAIN(TEST(copies_then_related), TEST(deleted_copy_gone), TEST(own_words_left_out))
