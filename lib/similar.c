@@ -157,7 +157,8 @@ static int words_query(ni_index *idx, const char *id, size_t id_len, ni_buf *q)
             p.c[i].weight = p.c[i].tf * log(1 + (n - df + 0.5) / (df + 0.5));
     }
     rc = 0;
-    qsort(p.c, p.n, sizeof *p.c, by_weight);
+    if (p.n > 1)
+        qsort(p.c, p.n, sizeof *p.c, by_weight);
     for (i = 0, used = 0; i < p.n && used < NI_SIMILAR_WORDS && p.c[i].weight > 0; i++, used++)
         if ((used && (rc = ni_buf_putc(q, ' ')) < 0) ||
             (rc = ni_buf_put(q, p.bytes.data + p.c[i].norm_off, p.c[i].norm_len)) < 0)
@@ -218,7 +219,8 @@ done:
     ni_cursor_close(c);
     if (rc != NI_DONE && rc < 0)
         return rc;
-    qsort(*out, *n, sizeof **out, by_similarity);
+    if (*n > 1)
+        qsort(*out, *n, sizeof **out, by_similarity);
     return 0;
 }
 
