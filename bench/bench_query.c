@@ -2,7 +2,7 @@
  * bench_query.c - query latency of libnewsindex through the public API.
  *
  *   bench_query DIR CORPUS [QUERIES_OUT] [--n 1000] [--seed 1] [--k 10,100]
- *               [--exact]
+ *               [--exact] [--no-collapse]
  *
  * Query sets are drawn reproducibly (splitmix64 from --seed, no libc rand)
  * from the real headlines of CORPUS: titles with at least 3 words, a word
@@ -25,7 +25,8 @@
  * copied into memory (ni_search, ni_hits_next up to k times, ni_hits_free),
  * with NI_SEARCH_IDS_ONLY where the library has it ("ids_only":true), and
  * with NI_SEARCH_APPROX_TOTAL (top-k pruning; totals become lower bounds)
- * unless --exact ("approx_total").
+ * unless --exact ("approx_total"), near copies folded (the library's
+ * default, "collapse":true) unless --no-collapse.
  * Output: one JSON line with flat keys KIND_kK_{p50,p95,p99,mean,max}_ms
  * (nearest-rank percentiles), KIND_kK_mean_hits (ni_hits_total),
  * KIND_kK_mean_returned and KIND_kK_zero_hits, and a table on stderr.
@@ -57,6 +58,15 @@
 #else
 #define SET_APPROX(so, on) ((void)(on))
 #define HAVE_APPROX 0
+#endif
+
+/* Near-duplicate collapsing, the default where the library has it. */
+#ifdef NI_SEARCH_NO_COLLAPSE
+#define SET_COLLAPSE(so, on) ((so).flags |= (on) ? 0u : NI_SEARCH_NO_COLLAPSE)
+#define HAVE_COLLAPSE 1
+#else
+#define SET_COLLAPSE(so, on) ((void)(on))
+#define HAVE_COLLAPSE 0
 #endif
 
 #define MAX_KS 8
@@ -243,7 +253,7 @@ static double pct(const double *v, size_t n, unsigned p)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_query DIR CORPUS [QUERIES_OUT] [--n 1000] [--seed S] "
-                    "[--k 10,100] [--exact]\n");
+                    "[--k 10,100] [--exact] [--no-collapse]\n");
     return 2;
 }
 
@@ -305,7 +315,7 @@ int main(int argc, char **argv)
     ni_doc d;
     char err[1024], *ids;
     double *lat, t_open;
-    int rc, phrase_as_and = 0, approx = HAVE_APPROX;
+    int rc, phrase_as_and = 0, approx = HAVE_APPROX, collapse = HAVE_COLLAPSE;
 
     memset(qs, 0, sizeof qs);
     for (i = 1; i < (size_t)argc; i++) {
@@ -316,6 +326,8 @@ int main(int argc, char **argv)
             seed = strtoull(argv[++i], NULL, 10);
         } else if (strcmp(a, "--exact") == 0) {
             approx = 0;
+        } else if (strcmp(a, "--no-collapse") == 0) {
+            collapse = 0;
         } else if (strcmp(a, "--k") == 0 && i + 1 < (size_t)argc) {
             char *p = argv[++i], *end;
             nks = 0;
@@ -446,6 +458,7 @@ int main(int argc, char **argv)
         so.default_or = kind == Q_OR;
         SET_IDS_ONLY(so);
         SET_APPROX(so, approx);
+        SET_COLLAPSE(so, collapse);
         for (i = 0; i < nq && i < WARMUP; i++) {
             uint64_t total;
             size_t ret;
@@ -459,9 +472,10 @@ int main(int argc, char **argv)
     printf("\",\"dir\":\"");
     json_str(stdout, dir);
     printf("\",\"docs\":%llu,\"titles\":%zu,\"n\":%zu,\"seed\":%llu,\"phrase_as_and\":%s,"
-           "\"ids_only\":%s,\"approx_total\":%s,\"open_seconds\":%.4f",
+           "\"ids_only\":%s,\"approx_total\":%s,\"collapse\":%s,\"open_seconds\":%.4f",
            (unsigned long long)st.docs, ntitles, nq, seed, phrase_as_and ? "true" : "false",
-           IDS_ONLY ? "true" : "false", approx ? "true" : "false", t_open);
+           IDS_ONLY ? "true" : "false", approx ? "true" : "false", collapse ? "true" : "false",
+           t_open);
     fprintf(stderr, "%-7s %5s %6s %8s %8s %8s %8s %8s %11s %6s\n", "query", "k", "n", "p50 ms",
             "p95 ms", "p99 ms", "mean ms", "max ms", "mean hits", "zero");
     for (j = 0; j < nks; j++) {
@@ -473,7 +487,7 @@ int main(int argc, char **argv)
             so.default_or = kind == Q_OR;
             SET_IDS_ONLY(so);
             SET_APPROX(so, approx);
-        SET_APPROX(so, approx);
+            SET_COLLAPSE(so, collapse);
             for (i = 0; i < nq; i++) {
                 uint64_t total = 0;
                 size_t ret = 0;

@@ -7,7 +7,8 @@
  *
  * Reads one query a line from stdin; for each prints "q<TAB>query<TAB>total"
  * (or the error code), then "id<TAB>score" per hit (score as %.17g), through
- * the public API only, with NI_SEARCH_IDS_ONLY.  --approx sets
+ * the public API only, with NI_SEARCH_IDS_ONLY (and NI_SEARCH_NO_COLLAPSE:
+ * documents, not stories).  --approx sets
  * NI_SEARCH_APPROX_TOTAL (pruned top k: the hits must be the same); a
  * partial match (where the library has them) is printed with a "~" after
  * its id.  --proximity W sets the weight of proximity (0: BM25F alone).
@@ -42,6 +43,9 @@ int main(int argc, char **argv)
     }
     so.limit = 100;
     so.flags = NI_SEARCH_IDS_ONLY;
+#ifdef NI_SEARCH_NO_COLLAPSE
+    so.flags |= NI_SEARCH_NO_COLLAPSE;  /* every document, as revisions before it */
+#endif
     for (i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--or") == 0)
             so.default_or = 1;

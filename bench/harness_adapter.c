@@ -23,7 +23,12 @@
  * needs 80 % of them, nsearch's default).  NSEARCH_K1, NSEARCH_B,
  * NSEARCH_TITLE_WEIGHT and NSEARCH_PROXIMITY set the ranking parameters of
  * ni_search_options (for grids; the library's defaults otherwise);
- * NSEARCH_NO_RESCUE=1 sets NI_SEARCH_EXACT (no query rescue) and
+ * NSEARCH_NO_RESCUE=1 sets NI_SEARCH_EXACT (no query rescue).  Searches
+ * set NI_SEARCH_NO_COLLAPSE unless NSEARCH_COLLAPSE=1: the relevance sets
+ * judge documents, and a folded near copy of a relevant document is a
+ * relevant document too, which collapsing would move off the top K and
+ * count against recall (qrels rarely list both copies of a story), while
+ * the peers return every document; timings then compare like with like.
  * NSEARCH_EXACT=1 leaves out NI_SEARCH_APPROX_TOTAL (no pruning; the same
  * hits, the reference for exactness checks).  Docids follow the harness rule:
  * id, else url, else L<line>, whitespace turned into '_'.  A title that is
@@ -249,6 +254,10 @@ static int cmd_search(const char *dir, const char *queries, long k)
 #ifdef NI_SEARCH_EXACT         /* query rescue; absent before it */
     if (getenv("NSEARCH_NO_RESCUE"))
         so.flags |= NI_SEARCH_EXACT;
+#endif
+#ifdef NI_SEARCH_NO_COLLAPSE   /* near-duplicate collapsing; absent before it */
+    if (!getenv("NSEARCH_COLLAPSE"))
+        so.flags |= NI_SEARCH_NO_COLLAPSE;
 #endif
 #ifdef NI_SEARCH_ALL_WORDS     /* absent in a library from before it */
     {

@@ -555,6 +555,10 @@ typedef struct ni_search_options {
  *  typed, also one that matches nothing. */
 #define NI_SEARCH_EXACT 0x10u
 
+/** No near-duplicate collapsing (see ni_hits_duplicates): every matching
+ *  document is a hit of its own, ranked as it scores. */
+#define NI_SEARCH_NO_COLLAPSE 0x20u
+
 #define NI_SEARCH_OPTIONS_INIT \
     { NI_SEARCH_OPTIONS_VERSION, 10, 0, 0, 0.3, 0.75, 4.0, NI_SORT_RELEVANCE, 0, 0.3, 0, \
       0, NI_FRESH_WEIGHT, NI_DATE_NONE }
@@ -709,6 +713,77 @@ NI_API const char *ni_hits_searched(const ni_hits *hits, size_t *len);
  * "; ".  Valid for the cursor's life.
  */
 NI_API const char *ni_hits_why_none(const ni_hits *hits);
+
+/*
+ * Near-duplicate collapsing.  News is republished: agencies' texts by many
+ * sites, posts by other channels.  Each document has a signature of its
+ * words, taken when it is indexed (a MinHash of its word 3-shingles), and
+ * unless NI_SEARCH_NO_COLLAPSE is set a search folds every hit whose
+ * signature says it shares about half or more of its 3-shingles with a
+ * better-ranked hit into that hit (the best-ranked such one, among the
+ * hits that represent a story): the hits are stories, each represented by
+ * its best-ranked document, and ni_hits_duplicates lists the others.
+ *
+ * Pages stay whole and stable: the search fetches the first documents of
+ * the ranking in growing rounds (1.5 * (offset + limit) + 5, then 4 times
+ * more each round, up to 4 * (offset + limit) + 4096) until they hold
+ * offset + limit stories, so a query whose documents hold ten stories
+ * returns ten.  Whether a document starts a story depends only on the
+ * documents ranked above it, so the stories are one sequence and offset
+ * N + limit goes on where offset N ended; ni_hit.rank counts stories.  A
+ * story's duplicates are those among the documents fetched for its page,
+ * so a later page may find more of an earlier story, which it does not
+ * show again.  Past the last round the page holds the stories found.
+ * ni_hits_total and ni_hits_partial_total still count documents.
+ */
+
+/** The number of documents folded into the hit last returned by
+ *  ni_hits_next (0 with NI_SEARCH_NO_COLLAPSE or before the first hit). */
+NI_API size_t ni_hits_duplicates(const ni_hits *hits);
+
+/**
+ * Fills *out with folded document i (0-based, best-ranked first) of the hit
+ * last returned: its id, date and score, and url, rubric and title unless
+ * NI_SEARCH_IDS_ONLY; rank is the representing hit's.  Strings are
+ * borrowed until the next ni_hits_duplicate, ni_hits_next or
+ * ni_hits_free.  0, or NI_EINVAL when i >= ni_hits_duplicates(hits).
+ */
+NI_API int ni_hits_duplicate(ni_hits *hits, size_t i, ni_hit *out);
+
+/**
+ * Stories among the first documents of the ranking: the number of distinct
+ * stories the collapse found among the first *examined documents (full
+ * matches, then partial ones) that it looked at, at least the page's
+ * offset + limit stories unless the matches ran out.  When *examined equals
+ * ni_hits_total + ni_hits_partial_total (and the total is exact), every
+ * match was looked at and the count is that of the whole result.  0 and
+ * *examined 0 with NI_SEARCH_NO_COLLAPSE.  examined may be NULL.
+ */
+NI_API uint64_t ni_hits_stories(const ni_hits *hits, uint64_t *examined);
+
+/**
+ * Articles like the committed document with external id `id`, as a cursor
+ * of hits: first its near copies (the documents whose signature is near
+ * its own, as collapsing folds them), most similar first, their score the
+ * estimated share of word 3-shingles they have in common (0..1); then the
+ * documents that best match its most distinctive words: up to 12 words of
+ * its title and body with the highest tf * idf (no function words,
+ * numbers, or words no other document has), searched as plain words
+ * OR-ed, ranked by BM25F with opts (NULL for the defaults: its ranking
+ * parameters, limit and offset apply; default_or, collapsing and the
+ * query rescue do not), the document itself and its near copies left
+ * out.  ni_hits_is_near_copy says which hits are copies; ni_hits_total
+ * counts the copies and the documents holding any of the words, the
+ * document left out.  NI_ENOTFOUND when there is no such document,
+ * NI_EINVAL for an empty id or bad options.  Cost: one search and a scan
+ * of every document's 32-byte signature.
+ */
+NI_API int ni_similar(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
+                      const ni_search_options *opts);
+
+/** 1 when the hit last returned by ni_hits_next of a ni_similar cursor is a
+ *  near copy of the document, 0 otherwise (always 0 for ni_search). */
+NI_API int ni_hits_is_near_copy(const ni_hits *hits);
 
 /** Frees a cursor (NULL accepted). */
 NI_API void ni_hits_free(ni_hits *hits);
@@ -865,7 +940,9 @@ NI_API double ni_explanation_proximity(const ni_explanation *ex);
 NI_API double ni_explanation_freshness(const ni_explanation *ex);
 
 /** Its 1-based rank in ni_search's hits for the same query and options
- *  (counting the offset), or 0 when it is not among them. */
+ *  (counting the offset), or 0 when it is not among them.  Unless
+ *  NI_SEARCH_NO_COLLAPSE, hits are stories: a document folded into a hit
+ *  as its near copy has that hit's rank (see ni_hits_duplicates). */
 NI_API size_t ni_explanation_rank(const ni_explanation *ex);
 
 /** How the query's plain words were combined, as ni_hits_mode says ("all

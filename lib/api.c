@@ -13,6 +13,7 @@
 #include "index.h"
 #include "mem.h"
 #include "search.h"
+#include "similar.h"
 #include "writer.h"
 
 int ni_index_open(ni_index **out, const char *path, const ni_open_options *opts)
@@ -238,6 +239,25 @@ int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
     if ((rc = check_search_options(&opts, &def)) < 0)
         return rc;
     return ni_search_run(out, idx, query ? query : "", query_len, opts);
+}
+
+int ni_similar(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
+               const ni_search_options *opts)
+{
+    ni_search_options def = NI_SEARCH_OPTIONS_INIT;
+    int rc;
+
+    ni_error_clear();
+    if (!out)
+        return ni_error(NI_EINVAL, "ni_similar: out is NULL");
+    *out = NULL;
+    if (!idx || !id || !id_len)
+        return ni_error(NI_EINVAL, "ni_similar: NULL argument or empty id");
+    if (!opts)
+        opts = &def;
+    if ((rc = check_search_options(&opts, &def)) < 0)
+        return rc;
+    return ni_similar_run(out, idx, id, id_len, opts);
 }
 
 int ni_explain(ni_explanation **out, ni_index *idx, const char *query, size_t query_len,

@@ -204,6 +204,7 @@ int ni_batch_merge(ni_batch *b, const ni_doc_terms *dt)
         return rc;
     d->len_title = dt->len_title;
     d->len_body = dt->len_body;
+    memcpy(d->sig, dt->sig, sizeof d->sig);
     b->merged++;
     return 0;
 }

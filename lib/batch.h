@@ -43,6 +43,7 @@ typedef struct ni_batch_doc {
     int16_t date_offset;            /* ni_doc.date_offset, */
     uint8_t date_form;              /* .date_form */
     int dead;                       /* NI_BATCH_* */
+    unsigned char sig[NI_SIG_BYTES]; /* near-duplicate signature (minhash.h) */
 } ni_batch_doc;
 
 /* An id to delete from the committed index: bytes of ni_batch.ids. */

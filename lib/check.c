@@ -8,7 +8,8 @@
  * against stored documents, every posting block (keys, order, bounds,
  * positions) against the lexicon's counts, and each entry of the words
  * table: a word words.h keeps, a df from 1 to the live documents, and the
- * translit table: an entry per word with a key, under that key.  The
+ * translit table: an entry per word with a key, under that key; the sigs
+ * table: a signature for every document, none for a deleted one.  The
  * words' counts are not recomputed (the check does not analyse text).
  */
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "index.h"
 #include "layout.h"
 #include "mem.h"
+#include "minhash.h"
 #include "words.h"
 
 #define BAD(...) ni_error(NI_ECORRUPT, __VA_ARGS__)
@@ -31,6 +33,47 @@ typedef struct checker {
     ni_index_check_stats *st;
     uint64_t table_blocks;     /* blocks seen in the postings table */
 } checker;
+
+/* The sigs table: one chunk per NI_SIG_CHUNK documents numbered so far,
+ * each of whole signatures; then every document has one, and a deleted
+ * document the signature of no words. */
+static int check_sigs(checker *c)
+{
+    ni_cursor *cur = NULL;
+    const unsigned char *sig;
+    ni_val k, v;
+    uint64_t chunks = 0, want = (c->m.next_doc + NI_SIG_CHUNK - 1) / NI_SIG_CHUNK;
+    ni_docinfo di;
+    uint32_t doc;
+    int rc;
+
+    if ((rc = ni_cursor_open(&cur, c->t, NI_T_SIGS)) < 0)
+        return rc;
+    for (rc = ni_cursor_first(cur); rc == 0; rc = ni_cursor_next(cur), chunks++) {
+        if ((rc = ni_cursor_get(cur, &k, &v)) < 0)
+            break;
+        if (k.len != 4 || ni_get_be32(k.data) != chunks || v.len % NI_SIG_BYTES ||
+            v.len > NI_SIG_CHUNK * NI_SIG_BYTES) {
+            rc = BAD("signature chunk %llu is malformed", (unsigned long long)chunks);
+            break;
+        }
+    }
+    ni_cursor_close(cur);
+    if (rc != NI_DONE)
+        return rc;
+    if (chunks != want)
+        return BAD("sigs table has %llu chunks for %llu documents", (unsigned long long)chunks,
+                   (unsigned long long)c->m.next_doc);
+    for (doc = 0; doc < c->m.next_doc; doc++) {
+        if ((rc = ni_sig_get(c->t, doc, &sig)) == NI_ENOTFOUND)
+            return BAD("document %u has no signature", doc);
+        if (rc < 0 || (rc = ni_docinfo_get(c->t, doc, &di)) < 0)
+            return rc;
+        if (di.len_title == NI_DELETED && !ni_minhash_is_none(sig))
+            return BAD("deleted document %u keeps its signature", doc);
+    }
+    return 0;
+}
 
 static int check_docs(checker *c)
 {
@@ -336,6 +379,7 @@ int ni_index_check(ni_index_check_stats *out, ni_index *idx)
         (rc = ni_index_record_codec(&c.rd.codec, idx, c.t)) == 0 &&
         (rc = ni_meta_read(c.t, &c.m)) == 0 &&
         (rc = check_docs(&c)) == 0 &&
+        (rc = check_sigs(&c)) == 0 &&
         (rc = check_postings(&c)) == 0)
         rc = check_words(&c);
     ni_doc_reader_release(&c.rd);

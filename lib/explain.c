@@ -564,17 +564,28 @@ static int find_doc(ni_txn *t, const char *id, size_t id_len, uint32_t *doc)
     return 0;
 }
 
-/* Where the document is among hits (0: not there). */
+/* The rank of the hit that is id or that id was folded into (a near
+ * copy of it), 0 when none is. */
 static int find_rank(ni_hits *hits, const char *id, size_t id_len, size_t *rank)
 {
     ni_hit hit;
+    size_t i, n;
     int rc;
     *rank = 0;
-    while ((rc = ni_hits_next(hits, &hit)) == 0)
+    while ((rc = ni_hits_next(hits, &hit)) == 0) {
         if (hit.id_len == id_len && memcmp(hit.id, id, id_len) == 0) {
             *rank = hit.rank;
             return 0;
         }
+        for (i = 0, n = ni_hits_duplicates(hits); i < n; i++) {
+            if ((rc = ni_hits_duplicate(hits, i, &hit)) < 0)
+                return rc;
+            if (hit.id_len == id_len && memcmp(hit.id, id, id_len) == 0) {
+                *rank = hit.rank;
+                return 0;
+            }
+        }
+    }
     return rc == NI_DONE ? 0 : rc;
 }
 

@@ -31,6 +31,7 @@
 #include "flush.h"
 #include "layout.h"
 #include "mem.h"
+#include "minhash.h"
 #include "postlist.h"
 #include "record.h"
 #include "words.h"
@@ -136,6 +137,7 @@ static int need_translit(ni_flush *f)
 
 static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, size_t len)
 {
+    unsigned char none[NI_SIG_BYTES];
     ni_docinfo di;
     ni_term_info ti;
     ni_val v;
@@ -189,7 +191,9 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
         m->sum_body = m->sum_body >= di.len_body ? m->sum_body - di.len_body : 0;
     }
     di.len_title = NI_DELETED;
+    ni_minhash_none(none);
     if ((rc = ni_docinfo_put(t, doc, &di)) < 0 ||
+        (rc = ni_sig_put(t, doc, none)) < 0 ||
         (rc = ni_txn_del(t, NI_T_IDS, id, len)) < 0 ||
         (rc = ni_stored_del(t, doc)) < 0)
         return rc;
@@ -556,7 +560,8 @@ static int number_docs(ni_flush *f, ni_txn *t, ni_meta *m)
         di.len_title = d->len_title;
         di.len_body = d->len_body;
         di.date = d->date;
-        if ((rc = ni_docinfo_put(t, (uint32_t)next, &di)) < 0)
+        if ((rc = ni_docinfo_put(t, (uint32_t)next, &di)) < 0 ||
+            (rc = ni_sig_put(t, (uint32_t)next, d->sig)) < 0)
             return rc;
         m->docs++;
         m->sum_title += d->len_title;

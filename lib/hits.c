@@ -19,6 +19,8 @@ void ni_hits_free(ni_hits *h)
     if (!h)
         return;
     ni_doc_reader_release(&h->rd);
+    ni_doc_reader_release(&h->dup_rd);
+    ni_collapse_free(&h->collapse);
     ni_txn_abort(h->txn);
     ni_buf_free(&h->terms);
     ni_buf_free(&h->snip_text);
@@ -190,6 +192,55 @@ const char *ni_hits_searched(const ni_hits *h, size_t *len)
     if (len)
         *len = h->rescue.searched.len;
     return (const char *)h->rescue.searched.data;
+}
+
+size_t ni_hits_duplicates(const ni_hits *h)
+{
+    size_t s;
+    if (!h || !h->have_cur || !h->collapse.on)
+        return 0;
+    s = h->next - 1;
+    return s < h->collapse.nstories ? h->collapse.start[s + 1] - h->collapse.start[s] : 0;
+}
+
+int ni_hits_duplicate(ni_hits *h, size_t i, ni_hit *out)
+{
+    const ni_result *r;
+    ni_doc d;
+    int rc;
+
+    if (!h || !out)
+        return ni_error(NI_EINVAL, "ni_hits_duplicate: NULL argument");
+    if (i >= ni_hits_duplicates(h))
+        return ni_error(NI_EINVAL, "no duplicate %zu", i);
+    r = &h->collapse.dup[h->collapse.start[h->next - 1] + i];
+    if ((rc = h->ids_only ? ni_doc_reader_head(&h->dup_rd, r->doc, &d)
+                          : ni_doc_reader_get(&h->dup_rd, r->doc, &d)) < 0)
+        return rc;
+    out->rank = h->next;
+    out->score = r->score;
+    out->id = d.id;
+    out->id_len = d.id_len;
+    out->url = d.url;
+    out->url_len = d.url_len;
+    out->rubric = d.rubric;
+    out->rubric_len = d.rubric_len;
+    out->title = d.title;
+    out->title_len = d.title_len;
+    out->date = d.date;
+    return 0;
+}
+
+int ni_hits_is_near_copy(const ni_hits *h)
+{
+    return h && h->have_cur && h->next - 1 < h->near_copies;
+}
+
+uint64_t ni_hits_stories(const ni_hits *h, uint64_t *examined)
+{
+    if (examined)
+        *examined = h && h->collapse.on ? h->collapse.examined : 0;
+    return h && h->collapse.on ? h->collapse.stories : 0;
 }
 
 const char *ni_hits_why_none(const ni_hits *h)

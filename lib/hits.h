@@ -6,6 +6,7 @@
 #ifndef NI_HITS_H
 #define NI_HITS_H
 
+#include "collapse.h"
 #include "index.h"
 #include "rescue.h"
 #include "topk.h"
@@ -48,6 +49,9 @@ struct ni_hits {
     struct ni_qnode *tree;
     ni_search_options opts;
     int built_rescue;
+    ni_collapse collapse;      /* near copies folded (collapse.h) */
+    ni_doc_reader dup_rd;      /* reads them (ni_hits_duplicate) */
+    size_t near_copies;        /* ni_similar: res[0..near_copies) are near copies */
 };
 
 #endif

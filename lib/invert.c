@@ -6,6 +6,9 @@
  * is written as the varints the batch stores (batch.h): title tf, body tf,
  * position gaps.  A token repeated at one position counts once.
  *
+ * Its words, one per position, also make its near-duplicate signature
+ * (minhash.h).
+ *
  * The document's surface words (words.h) are terms too, with the prefix
  * NI_WORD_PREFIX: each once, at position 0, whether in title or body, so
  * the batch knows which documents hold a word and flush.c can count them
@@ -34,6 +37,8 @@ struct ni_inverter {
     size_t cap_pos;
     ni_buf rubric;
     ni_buf word;                   /* NI_WORD_PREFIX and a word */
+    ni_minhash sig;                /* the document's signature, being built */
+    uint32_t sig_pos;              /* position of the last word it took + 1 */
 };
 
 int ni_inverter_new(ni_inverter **out)
@@ -174,12 +179,19 @@ static int add_field(ni_inverter *inv, ni_doc_terms *d, const char *text, size_t
         return 0;
     if ((rc = ni_analyzer_start(inv->an, text, len, first)) < 0)
         return rc;
-    while ((rc = ni_analyzer_next(inv->an, &tok)) == 0)
+    while ((rc = ni_analyzer_next(inv->an, &tok)) == 0) {
+        /* one word a position for the signature: a compound whole, not
+         * its parts; a name key shares its word's position */
+        if (!(tok.flags & NI_TOKEN_PART) && tok.position + 1 != inv->sig_pos) {
+            ni_minhash_word(&inv->sig, tok.norm, tok.norm_len);
+            inv->sig_pos = tok.position + 1;
+        }
         if ((tok.term_len > 0 && tok.term_len <= NI_MAX_TERM_BYTES &&
              (rc = occur(inv, d, tok.term, tok.term_len, ni_analyzer_term_hash(inv->an),
                          tok.position)) < 0) ||
             (rc = add_word(inv, d, &tok)) < 0)
             return rc;
+    }
     if (rc < 0)
         return rc;
     *end = ni_analyzer_end_position(inv->an);
@@ -259,6 +271,8 @@ int ni_invert_doc(ni_inverter *inv, const ni_doc *doc, ni_doc_terms *d)
     d->ndt = 0;
     d->len_title = d->len_body = 0;
     inv->nocc = 0;
+    ni_minhash_start(&inv->sig);
+    inv->sig_pos = 0;
     if ((rc = ni_record_pack(&d->record, doc)) == 0 &&
         (rc = add_field(inv, d, doc->title, doc->title_len, 0, &lt)) == 0 &&
         (rc = add_field(inv, d, doc->text, doc->text_len, lt + NI_BODY_GAP, &body_end)) == 0 &&
@@ -270,5 +284,6 @@ int ni_invert_doc(ni_inverter *inv, const ni_doc *doc, ni_doc_terms *d)
         return rc;
     d->len_title = lt;
     d->len_body = body_end - (lt + NI_BODY_GAP);
+    ni_minhash_finish(&inv->sig, d->sig);
     return 0;
 }

@@ -9,6 +9,7 @@
 #define NI_INVERT_H
 
 #include "buf.h"
+#include "minhash.h"
 
 /* A distinct term of the document. */
 typedef struct ni_dterm {
@@ -26,6 +27,7 @@ typedef struct ni_doc_terms {
     ni_dterm *dt;
     size_t ndt, cap_dt;
     uint32_t len_title, len_body;   /* in positions */
+    unsigned char sig[NI_SIG_BYTES]; /* its near-duplicate signature (minhash.h) */
 } ni_doc_terms;
 
 typedef struct ni_inverter ni_inverter;

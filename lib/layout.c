@@ -6,8 +6,8 @@
  * record (record.c), and does not decide what is written when: flush.c
  * writes a batch, compact.c rewrites posting lists.
  *
- * On-disk format, version 6 (NI_FORMAT_VERSION; checked at open: any
- * other gives NI_EVERSION; version 5, with the words tables but posting
+ * On-disk format, version 7 (NI_FORMAT_VERSION; checked at open: any
+ * other gives NI_EVERSION; version 6, without the sigs table; version 5, with the words tables but posting
  * blocks of format 3, which do not mark the documents holding a term in
  * their lead, or with the lead but no words tables; version 4 with
  * neither; and version 3, also without the analysis key and with terms of
@@ -76,6 +76,14 @@
  *                          its key, so that a Latin word's key finds the
  *                          words it may romanise (new in version 6; made
  *                          and removed with the words entry)
+ *   sigs      be32(doc / 127) -> up to 127 near-duplicate signatures of
+ *                          32 bytes (NI_SIG_BYTES; minhash.h: 64 minima of
+ *                          4 bits, nibble-packed), one for each document of
+ *                          the chunk in order (new in version 7).  Written
+ *                          with the docinfo entry at flush; a deleted
+ *                          document's becomes the signature of no words
+ *                          (32 bytes 0xff), so no search folds into it;
+ *                          compaction keeps doc numbers, so leaves it alone
  *
  * Terms are the analyzer's tokens: stems, whole compounds, and name keys,
  * which start with the byte 0x02 or 0x03 (NI_NAME_MID, NI_NAME_START in
@@ -87,6 +95,7 @@
 
 #include "error.h"
 #include "layout.h"
+#include "minhash.h"
 
 static const char stats_key[] = "stats";
 static const char dict_key[] = "dict";
@@ -120,6 +129,48 @@ int ni_newest_note(ni_txn *t, int64_t date)
         return 0;
     ni_put_le64(b, (uint64_t)date);
     return ni_txn_put(t, NI_T_META, newest_key, sizeof newest_key - 1, b, sizeof b);
+}
+
+int ni_sig_get(ni_txn *t, uint32_t doc, const unsigned char **out)
+{
+    unsigned char key[4];
+    size_t off = (size_t)(doc % NI_SIG_CHUNK) * NI_SIG_BYTES;
+    ni_val v;
+    int rc;
+
+    *out = NULL;
+    ni_put_be32(key, doc / NI_SIG_CHUNK);
+    if ((rc = ni_txn_get(t, NI_T_SIGS, key, 4, &v)) < 0)
+        return rc;
+    if (v.len < off + NI_SIG_BYTES)
+        return NI_ENOTFOUND;
+    *out = v.data + off;
+    return 0;
+}
+
+int ni_sig_put(ni_txn *t, uint32_t doc, const unsigned char *sig)
+{
+    unsigned char key[4], chunk[NI_SIG_CHUNK * NI_SIG_BYTES];
+    size_t i = doc % NI_SIG_CHUNK, n = 0;
+    ni_val v;
+    int rc;
+
+    ni_put_be32(key, doc / NI_SIG_CHUNK);
+    memset(chunk, NI_SIG_NONE_BYTE, sizeof chunk);
+    rc = ni_txn_get(t, NI_T_SIGS, key, 4, &v);
+    if (rc == 0) {
+        if (v.len > sizeof chunk || v.len % NI_SIG_BYTES)
+            return ni_error(NI_ECORRUPT, "signature chunk %u has %zu bytes",
+                            doc / NI_SIG_CHUNK, v.len);
+        memcpy(chunk, v.data, v.len);
+        n = v.len;
+    } else if (rc != NI_ENOTFOUND) {
+        return rc;
+    }
+    memcpy(chunk + i * NI_SIG_BYTES, sig, NI_SIG_BYTES);
+    if (n < (i + 1) * NI_SIG_BYTES)
+        n = (i + 1) * NI_SIG_BYTES;
+    return ni_txn_put(t, NI_T_SIGS, key, 4, chunk, n);
 }
 
 int ni_dict_read(ni_txn *t, ni_val *out)

@@ -14,12 +14,13 @@
 #include "store.h"
 
 #define NI_FORMAT_VERSION 7
-#define NI_FORMAT_OLDEST 7   /* version 6 keeps no UTC offset nor date-only
-                                mark with a stored document's date (record.c)
-                                nor the newest date (meta "newest"); 5 has
-                                the words tables or the lead, not both; 4
-                                neither; 3 no name keys (analysis 1): such an
-                                index must be built again */
+#define NI_FORMAT_OLDEST 7   /* version 6 has no signatures (table sigs),
+                                keeps no UTC offset nor date-only mark with a
+                                stored document's date (record.c) nor the
+                                newest date (meta "newest"); 5 has the words
+                                tables or the lead, not both; 4 neither; 3 no
+                                name keys (analysis 1): such an index must be
+                                built again */
 
 /* NI_BODY_GAP (the gap between title and body positions): postings.h */
 
@@ -113,6 +114,16 @@ void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
 int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
 /* Sets doc's entry, in its chunk (made, or lengthened, when shorter). */
 int ni_docinfo_put(ni_txn *t, uint32_t doc, const ni_docinfo *di);
+/* Near-duplicate signatures (minhash.h), NI_SIG_CHUNK documents a value
+ * of the sigs table.  ni_sig_get gives NI_ENOTFOUND for a document
+ * without one (past the end of its chunk); *out points into the snapshot
+ * (NI_SIG_BYTES bytes). */
+#define NI_SIG_CHUNK 127            /* 127 * 32 bytes fill one 4 KiB overflow page */
+int ni_sig_get(ni_txn *t, uint32_t doc, const unsigned char **out);
+/* Sets doc's signature, in its chunk (made, or lengthened, when shorter;
+ * the documents it skips get the signature of no words). */
+int ni_sig_put(ni_txn *t, uint32_t doc, const unsigned char *sig);
+
 /* The meta "dict" value: the compression dictionary of stored records.
  * NI_ENOTFOUND when the index has none (yet). */
 int ni_dict_read(ni_txn *t, ni_val *out);

@@ -26,6 +26,9 @@
  * result never repeat or skip a hit.  The same builder gives explain.c the
  * matchers of a query (ni_search_build), showing it each one as it is
  * made.
+ * Unless NI_SEARCH_NO_COLLAPSE, near copies are folded into the hit that
+ * represents them (collapse.h): candidates are fetched until they hold
+ * offset + limit stories.
  * The query rescue (rescue.h) costs a query nothing unless a plain word of
  * it matches nothing: the tree is built without it first, and only then
  * built again, switched to the other keyboard layout when it was typed in
@@ -38,6 +41,7 @@
 #include <string.h>
 
 #include "analyzer.h"
+#include "collapse.h"
 #include "error.h"
 #include "hits.h"
 #include "index.h"
@@ -842,13 +846,75 @@ static int build_rescued(ni_hits *h, builder *b, ni_match_ctx *c, ni_qnode **tre
     return build_tree(b, *treep, root);
 }
 
+/* The best k documents of *root (freed) into h->res, partial matches
+ * after them when wanted and partial is set. */
+static int fetch(ni_hits *h, builder *b, const ni_qnode *tree, ni_matcher **root,
+                 const ni_search_options *o, size_t k, int partial)
+{
+    ni_topk t = { 0 };
+    int rc;
+
+    if (!(h->res = ni_mem_alloc(k * sizeof *h->res)))
+        return ni_error(NI_ENOMEM, "out of memory");
+    t.res = h->res;
+    t.k = k;
+    rc = run_topk(h, &t, *root, b->c, o);
+    h->nres = t.n;
+    h->total = t.total;
+    h->total_approx = t.approx;
+    ni_matcher_free(*root);
+    *root = NULL;
+    if (rc == 0 && partial && h->nres < k && wants_partial(b, tree, o))
+        rc = add_partial(h, b, tree, o, k);
+    return rc;
+}
+
+/* fetch with near copies folded (collapse.h): the first want stories.
+ * Candidates are fetched in growing rounds (ni_collapse_fetch) until they
+ * hold want stories or the matches end; each round builds the tree again
+ * and searches deeper, its first documents the same as the last round's
+ * (one total order).  Partial matches are fetched only once the full
+ * matches ran out with fewer than want stories: as without collapsing,
+ * but counting stories. */
+static int fetch_stories(ni_hits *h, builder *b, const ni_qnode *tree, ni_matcher **root,
+                         const ni_search_options *o, size_t want)
+{
+    size_t k = ni_collapse_fetch(want, 0), next;
+    int rescue = b->rescue, partial = 0, full_ended, rc;
+
+    for (;;) {
+        if ((rc = fetch(h, b, tree, root, o, k, partial)) < 0)
+            return rc;
+        next = h->nres == k ? ni_collapse_fetch(want, k) : 0;
+        full_ended = !partial && h->nres < k && wants_partial(b, tree, o);
+        if (!h->has_partial)
+            h->nstrict = h->nres;
+        if ((rc = ni_collapse_fold(&h->collapse, h->txn, h->res, &h->nres, &h->nstrict,
+                                   want, next > k || full_ended)) <= 0)
+            return rc;
+        if (full_ended)
+            partial = 1;        /* the same k again, with partial matches */
+        else
+            k = next;
+        ni_mem_free(h->res);
+        h->res = NULL;
+        h->nres = h->nstrict = 0;
+        h->has_partial = 0;
+        h->partial_total = 0;
+        h->terms.len = 0;
+        builder_init(b, h, b->c, o);
+        b->rescue = rescue;
+        if ((rc = build_tree(b, tree, root)) < 0)
+            return rc;
+    }
+}
+
 static int evaluate(ni_hits *h, ni_qnode **treep, const ni_search_options *o, const char *s,
                     size_t len)
 {
     ni_match_ctx c;
     builder b;
     ni_matcher *root = NULL;
-    ni_topk t = { 0 };
     size_t k = o->offset + o->limit;
     const ni_qnode *tree;
     int rc;
@@ -874,20 +940,8 @@ static int evaluate(ni_hits *h, ni_qnode **treep, const ni_search_options *o, co
         }
         goto cleanup;
     }
-    if (!(h->res = ni_mem_alloc(k * sizeof *h->res))) {
-        rc = ni_error(NI_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    t.res = h->res;
-    t.k = k;
-    rc = run_topk(h, &t, root, &c, o);
-    h->nres = t.n;
-    h->total = t.total;
-    h->total_approx = t.approx;
-    ni_matcher_free(root);
-    root = NULL;
-    if (rc == 0 && h->nres < k && wants_partial(&b, tree, o))
-        rc = add_partial(h, &b, tree, o, k);
+    rc = (o->flags & NI_SEARCH_NO_COLLAPSE) ? fetch(h, &b, tree, &root, o, k, 1)
+                                             : fetch_stories(h, &b, tree, &root, o, k);
 cleanup:
     ni_matcher_free(root);
     ni_match_ctx_release(&c);
@@ -985,6 +1039,7 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     ni_index_hold(idx);
     h->held = 1;
     ni_doc_reader_init(&h->rd, idx, h->txn);
+    ni_doc_reader_init(&h->dup_rd, idx, h->txn);
     if ((rc = evaluate(h, &tree, o, s, len)) < 0)
         goto cleanup;
     if (tree && !(o->flags & NI_SEARCH_EXACT) && h->total + h->partial_total < NI_RESCUE_FEW &&

@@ -41,7 +41,8 @@
 #define GROW_WAIT_SECONDS 10
 
 static const char *const table_names[NI_T_COUNT] = {
-    "meta", "terms", "postings", "docs", "ids", "docinfo", "words", "translit"
+    "meta", "terms", "postings", "docs", "ids", "docinfo", "words", "translit",
+    "sigs"
 };
 
 struct ni_store {

@@ -19,6 +19,7 @@ enum ni_table {
     NI_T_DOCINFO,
     NI_T_WORDS,
     NI_T_TRANSLIT,
+    NI_T_SIGS,
     NI_T_COUNT
 };
 

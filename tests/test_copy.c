@@ -112,7 +112,7 @@ static int same_tables(const char *a, const char *b, int pages_le, size_t *pa, s
         *pa = c.pages[0];
     if (pb)
         *pb = c.pages[1];
-    return same && c.tables == 8 && c.entries > NDOCS;
+    return same && c.tables == 9 && c.entries > NDOCS;
 }
 
 /* The hits of query (ids, scores, total) as text, for comparison. */

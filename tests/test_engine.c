@@ -52,6 +52,7 @@ static long search_ids(ni_index *idx, const char *q, int or_mode, char *buf,
 
     o.default_or = or_mode;
     o.limit = 20;
+    o.flags = NI_SEARCH_NO_COLLAPSE;   /* documents, near copies too */
     buf[0] = '\0';
     if (ni_search(&h, idx, q, strlen(q), &o) < 0)
         return -1;

@@ -337,9 +337,15 @@ static void long_queries(void)
     EXPECT(idx, q5, NI_SEARCH_ALL_WORDS, "w4", "none lacks:сад");
     {
         ni_explanation *ex;
-        CHECK_RC(explain(&ex, idx, q5, "w4", NULL), 0);
+        ni_search_options no_collapse = NI_SEARCH_OPTIONS_INIT;
+        no_collapse.flags = NI_SEARCH_NO_COLLAPSE;
+        CHECK_RC(explain(&ex, idx, q5, "w4", &no_collapse), 0);
         CHECK(strcmp(ni_explanation_mode(ex), "at least 4 of 5 words") == 0);
         CHECK(ni_explanation_rank(ex) == 2);    /* after w5 */
+        ni_explanation_free(ex);
+        /* w4 shares 2 of 3 word 3-shingles with w5: folded into it */
+        CHECK_RC(explain(&ex, idx, q5, "w4", NULL), 0);
+        CHECK(ni_explanation_rank(ex) == 1);
         ni_explanation_free(ex);
     }
     ni_index_close(idx);

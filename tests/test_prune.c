@@ -143,7 +143,8 @@ static int search(ni_index *idx, const char *q, int or_mode, size_t k, unsigned 
         o.proximity = prox;
     o.default_or = or_mode;
     o.limit = k;
-    o.flags = flags | NI_SEARCH_IDS_ONLY;
+    /* the top k documents (collapsing fetches more: test_collapse) */
+    o.flags = flags | NI_SEARCH_IDS_ONLY | NI_SEARCH_NO_COLLAPSE;
     if (ni_search(&h, idx, q, strlen(q), &o) < 0)
         return -1;
     r->n = 0;
@@ -388,7 +389,8 @@ static int matching(ni_index *idx, const char *q, int or_mode, unsigned flags,
     int n = 0;
     o.default_or = or_mode;
     o.limit = NDOCS;
-    o.flags = flags | NI_SEARCH_IDS_ONLY | NI_SEARCH_NO_PARTIAL;   /* the match set */
+    o.flags = flags | NI_SEARCH_IDS_ONLY | NI_SEARCH_NO_PARTIAL |  /* the match set */
+              NI_SEARCH_NO_COLLAPSE;
     memset(hit, 0, NDOCS);
     if (ni_search(&h, idx, q, strlen(q), &o) < 0)
         return -1;

@@ -450,6 +450,7 @@ static void ties_and_exclusions(void)
     size_t k;
     const char *ids = "cba";
 
+    o.flags = NI_SEARCH_NO_COLLAPSE;      /* three equal texts: documents, not one story */
     snprintf(path, sizeof path, "%s/ties", dir);
     CHECK_RC(ni_index_open(&i2, path, NULL), 0);
     for (k = 0; k < 3; k++) {

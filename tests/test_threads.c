@@ -105,7 +105,7 @@ static int build(const char *dir, unsigned threads)
 static int same_tables(const char *a, const char *b)
 {
     lmdb_cmp c;
-    return lmdb_same_tables(a, b, 0, &c) && c.tables == 8 && c.entries > NDOCS &&
+    return lmdb_same_tables(a, b, 0, &c) && c.tables == 9 && c.entries > NDOCS &&
            lmdb_has_key(a, "meta", "dict");
 }
 

@@ -67,7 +67,7 @@ static inline void tidx_ids(ni_index *ix, const char *q, const ni_search_options
     size_t n = 0, i, at = 0;
     int rc;
 
-    def.flags = NI_SEARCH_NO_PARTIAL;
+    def.flags = NI_SEARCH_NO_PARTIAL | NI_SEARCH_NO_COLLAPSE;   /* every id that matches */
     if (!o)
         o = &def;
     out[0] = '\0';

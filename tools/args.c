@@ -254,6 +254,9 @@ int cli_search_opt(cli_args *a, int key, ni_search_options *so)
         return parse_fresh(a, a->value, so) < 0 ? -1 : 1;
     case OPT_FRESH_REF:
         return parse_fresh_ref(a, a->value, so) < 0 ? -1 : 1;
+    case OPT_NO_COLLAPSE:
+        so->flags |= NI_SEARCH_NO_COLLAPSE;
+        return 1;
     case OPT_SORT:
         if (strcmp(a->value, "relevance") == 0) {
             so->sort = NI_SORT_RELEVANCE;

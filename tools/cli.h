@@ -42,6 +42,7 @@ int cmd_compact(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_similar(int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
 /* args.c: option parsing                                              */
@@ -147,13 +148,13 @@ int cli_parse_size(const cli_args *a, const char *s, size_t *out);
  * (put CLI_SEARCH_OPTS in a subcommand's table). */
 enum {
     OPT_LIMIT = 900, OPT_OFFSET, OPT_OR, OPT_ALL_WORDS, OPT_NO_PARTIAL, OPT_SORT, OPT_EXACT,
-    OPT_FRESH, OPT_FRESH_REF
+    OPT_FRESH, OPT_FRESH_REF, OPT_NO_COLLAPSE
 };
 #define CLI_SEARCH_OPTS \
     { "-n|--limit", OPT_LIMIT, 1 }, { "--offset", OPT_OFFSET, 1 }, { "--or", OPT_OR, 0 }, \
     { "--all-words", OPT_ALL_WORDS, 0 }, { "--no-partial", OPT_NO_PARTIAL, 0 }, \
     { "--sort", OPT_SORT, 1 }, { "--exact", OPT_EXACT, 0 }, { "--fresh", OPT_FRESH, 1 }, \
-    { "--fresh-ref", OPT_FRESH_REF, 1 }
+    { "--fresh-ref", OPT_FRESH_REF, 1 }, { "--no-collapse", OPT_NO_COLLAPSE, 0 }
 
 /* The lines of --help for --fresh and --fresh-ref. */
 #define CLI_FRESH_HELP \

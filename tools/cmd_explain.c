@@ -37,6 +37,8 @@ static const char usage[] =
     "      --no-partial  no partial matches\n"
     "      --sort ORDER  relevance (default) or date: the order of the rank\n"
     "      --exact       search every word as typed (no query rescue)\n"
+    "      --no-collapse rank among documents, near copies not folded into\n"
+    "                    the hit they repeat (the rank counts stories otherwise)\n"
     "      --json        one JSON object\n"
     CLI_FRESH_HELP
     "  -h, --help        show this help\n";

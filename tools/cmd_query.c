@@ -9,11 +9,14 @@
  * partial match, holding only some of the words, ends its first line with
  * "(partial match)") and "N hits of M (mode) in X ms" on stderr, the mode
  * being ni_hits_mode(), with " and P partial matches" before " in" when
- * there are some.  --json prints JSON Lines: one object per hit (with
- * "snippet" and "highlights", byte ranges into the snippet, and
- * "partial":true on a partial match), then
- * {"total":M,"returned":N,"ms":X,"mode":"..."} (and "partial":P when there
- * are partial matches, "searched" and "rewrites" when the query rescue
+ * there are some, and ", S stories in the first E" when near copies were
+ * folded (ni_hits_stories, S < E); a hit into which near copies were folded ends
+ * its first line with "+K similar".  --json prints JSON Lines: one object
+ * per hit (with "snippet" and "highlights", byte ranges into the snippet,
+ * "partial":true on a partial match, "duplicates":[ids] of the near copies
+ * folded into it), then {"total":M,"returned":N,"ms":X,"mode":"..."} (and
+ * "partial":P when there are partial matches, "stories":S,"examined":E
+ * when collapsing, "searched" and "rewrites" when the query rescue
  * rewrote words; "facets" with --facets: tools/facets.c).  With --facets
  * the text output ends with the facets block after the hits.  A notice of the library about the query goes to
  * stderr, and so does a line on what the rescue did ("showing results for
@@ -58,6 +61,9 @@ static const char usage[] =
     "                    SPEC is a comma-separated list of rubric, date:day,\n"
     "                    date:month, date:year (a block after the hits; with\n"
     "                    --json a \"facets\" member of the summary)\n"
+    "      --no-collapse show near copies (republished stories) as hits of\n"
+    "                    their own; by default each is folded into the best-\n"
+    "                    ranked hit it repeats (\"+N similar\", \"duplicates\")\n"
     "  -h, --help        show this help\n";
 
 enum { OPT_JSON = 1, OPT_NO_SNIPPET, OPT_FACETS };
@@ -82,8 +88,30 @@ static void print_snippet_json(const ni_snippet *sn)
     fputc(']', stdout);
 }
 
-static void print_hit_json(const ni_hit *h, int partial, const ni_snippet *sn)
+/* ,"duplicates":[ids] of the near copies folded into the hit last
+ * returned, when there are any. */
+static int print_duplicates_json(ni_hits *hits)
 {
+    size_t n = ni_hits_duplicates(hits);
+    ni_hit d;
+    int rc;
+    if (!n)
+        return 0;
+    fputs(",\"duplicates\":[", stdout);
+    for (size_t i = 0; i < n; i++) {
+        if ((rc = ni_hits_duplicate(hits, i, &d)) < 0)
+            return rc;
+        if (i)
+            fputc(',', stdout);
+        out_json_str(stdout, d.id, d.id_len);
+    }
+    fputc(']', stdout);
+    return 0;
+}
+
+static int print_hit_json(ni_hits *hits, const ni_hit *h, int partial, const ni_snippet *sn)
+{
+    int rc;
     printf("{\"rank\":%zu,\"score\":", h->rank);
     out_json_num(stdout, h->score);
     out_json_key_str(stdout, "id", h->id, h->id_len);
@@ -93,9 +121,12 @@ static void print_hit_json(const ni_hit *h, int partial, const ni_snippet *sn)
     out_json_key_str(stdout, "url", h->url, h->url_len);
     if (partial)
         fputs(",\"partial\":true", stdout);
+    if ((rc = print_duplicates_json(hits)) < 0)
+        return rc;
     if (sn)
         print_snippet_json(sn);
     fputs("}\n", stdout);
+    return 0;
 }
 
 /* The snippet on one line, its matched words in bold when colour is on. */
@@ -117,8 +148,8 @@ static void print_snippet_human(const ni_snippet *sn, const out_colours *c)
     fputc('\n', stdout);
 }
 
-static void print_hit_human(const ni_hit *h, int partial, const ni_snippet *sn,
-                            const out_colours *c)
+static void print_hit_human(const ni_hit *h, int partial, size_t similar,
+                            const ni_snippet *sn, const out_colours *c)
 {
     char date[NI_DATE_BUF];
     printf("%s%zu.%s %.4f  ", c->rank, h->rank, c->off, h->score);
@@ -131,7 +162,10 @@ static void print_hit_human(const ni_hit *h, int partial, const ni_snippet *sn,
         fputs("(no title)", stdout);
     printf("%s  %s[", c->off, c->id);
     out_text(stdout, h->id, h->id_len, 0);
-    printf("]%s%s\n", c->off, partial ? "  (partial match)" : "");
+    printf("]%s%s", c->off, partial ? "  (partial match)" : "");
+    if (similar)
+        printf("  +%zu similar", similar);
+    fputc('\n', stdout);
 
     int has_url = h->url && h->url_len, has_rubric = h->rubric && h->rubric_len;
     if (has_url || has_rubric) {
@@ -212,10 +246,10 @@ static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
                 return rc;
             sn = &snip;
         }
-        if (q->json)
-            print_hit_json(&h, ni_hits_is_partial(hits), sn);
-        else
-            print_hit_human(&h, ni_hits_is_partial(hits), sn, &c);
+        if (!q->json)
+            print_hit_human(&h, ni_hits_is_partial(hits), ni_hits_duplicates(hits), sn, &c);
+        else if ((rc = print_hit_json(hits, &h, ni_hits_is_partial(hits), sn)) < 0)
+            return rc;
     }
     return rc == NI_DONE ? 0 : rc;
 }
@@ -290,8 +324,9 @@ static void print_rescue_human(ni_hits *hits, const char *query)
 static void print_summary(ni_hits *hits, const query_args *q, const char *query,
                           size_t returned, double ms, const ni_facets *facets)
 {
-    uint64_t total = ni_hits_total(hits), partial = ni_hits_partial_total(hits);
-    char more[64] = "";
+    uint64_t total = ni_hits_total(hits), partial = ni_hits_partial_total(hits), examined;
+    uint64_t stories = ni_hits_stories(hits, &examined);
+    char more[64] = "", among[80] = "";
     const char *mode = ni_hits_mode(hits);
     const char *notice = ni_hits_notice(hits), *why = ni_hits_why_none(hits);
     if (notice)
@@ -302,6 +337,9 @@ static void print_summary(ni_hits *hits, const query_args *q, const char *query,
         out_json_str(stdout, mode, strlen(mode));
         if (partial)
             printf(",\"partial\":%llu", (unsigned long long)partial);
+        if (examined)
+            printf(",\"stories\":%llu,\"examined\":%llu", (unsigned long long)stories,
+                   (unsigned long long)examined);
         print_rescue_json(hits);
         if (facets)
             cli_facets_json(stdout, facets);
@@ -317,9 +355,13 @@ static void print_summary(ni_hits *hits, const query_args *q, const char *query,
         if (partial)
             snprintf(more, sizeof more, " and %llu partial %s", (unsigned long long)partial,
                      partial == 1 ? "match" : "matches");
-        fprintf(stderr, "%zu %s of %llu (%s)%s in %.3f ms\n", returned,
+        if (stories < examined)
+            snprintf(among, sizeof among, ", %llu %s in the first %llu",
+                     (unsigned long long)stories, stories == 1 ? "story" : "stories",
+                     (unsigned long long)examined);
+        fprintf(stderr, "%zu %s of %llu (%s)%s%s in %.3f ms\n", returned,
                 returned == 1 ? "hit" : "hits", (unsigned long long)total,
-                mode, more, ms);
+                mode, more, among, ms);
     }
 }
 

@@ -29,6 +29,7 @@ static const command commands[] = {
     { "copy",    cmd_copy,    "write a compacted copy of an index" },
     { "analyze", cmd_analyze, "show the tokens and terms of a text" },
     { "explain", cmd_explain, "show how a document matches a query and its score" },
+    { "similar", cmd_similar, "list the articles like a document: copies, then related" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

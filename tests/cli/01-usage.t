@@ -17,6 +17,7 @@ $ nsearch --help
 >   copy     write a compacted copy of an index
 >   analyze  show the tokens and terms of a text
 >   explain  show how a document matches a query and its score
+>   similar  list the articles like a document: copies, then related
 >
 > 'nsearch <command> --help' describes a command.
 > Exit status: 0 success (query: at least one hit), 1 no hits or not found,

@@ -32,7 +32,7 @@ $ nsearch index -q "$T/hidden.idx" data/bad/.hidden.jsonl && nsearch get "$T/hid
 $ nsearch index "$T/stdin.idx" - && nsearch query "$T/stdin.idx" приложение --json --no-snippet | sed -E 's/"(score|ms)":[0-9.e+-]+/"\1":X/'
 < {"id":"ria-1913236799","url":"https://ria.ru/20231201/sbermarket-1913236799.html","date":"2023-12-01T17:29:00","rubric":"society","title":"Приложение \"Сбермаркет\" пропало из App Store","text":"МОСКВА, 1 дек - РИА Новости. Приложение сервиса \"Сбермаркет\" больше недоступно для скачивания в App Store, убедился корреспондент РИА Новости."}
 > {"rank":1,"score":X,"id":"ria-1913236799","title":"Приложение \"Сбермаркет\" пропало из App Store","date":"2023-12-01 17:29:00","rubric":"society","url":"https://ria.ru/20231201/sbermarket-1913236799.html"}
-> {"total":1,"returned":1,"ms":X,"mode":"all words"}
+> {"total":1,"returned":1,"ms":X,"mode":"all words","stories":1,"examined":1}
 ! ^nsearch: indexed 1 document \([0-9]+ bytes read, [0-9]+ bytes of text\) in
 
 === an input that cannot be opened is an error: the rest is indexed, exit 2
@@ -108,7 +108,7 @@ $ nsearch index -q "$T/ids.idx" "$T/ids/shkola-merov.txt" && nsearch stats "$T/i
 > 3
 
 === records from standard input without an id get ids unique to the run: a second feed adds
-$ printf '{"title":"A","text":"гамма"}\n' | nsearch index -q "$T/feed.idx" - && printf '{"title":"A","text":"гамма"}\n' | nsearch index -q "$T/feed.idx" - && nsearch query "$T/feed.idx" гамма --json --no-snippet | sed -E 's/.*"id":"stdin-[0-9]+\.[0-9]{9}-[0-9]+:1".*/stdin-S.N-P:1/; s/.*"total":([0-9]+).*/total \1/'
+$ printf '{"title":"A","text":"гамма"}\n' | nsearch index -q "$T/feed.idx" - && printf '{"title":"A","text":"гамма"}\n' | nsearch index -q "$T/feed.idx" - && nsearch query "$T/feed.idx" гамма --json --no-snippet --no-collapse | sed -E 's/.*"id":"stdin-[0-9]+\.[0-9]{9}-[0-9]+:1".*/stdin-S.N-P:1/; s/.*"total":([0-9]+).*/total \1/'
 > stdin-S.N-P:1
 > stdin-S.N-P:1
 > total 2
@@ -148,7 +148,8 @@ $ printf 'ELF\000\001\002 not text' > "$T/blob.txt" && nsearch index "$T/bin.idx
 
 === an article page in windows-1251 or KOI8-R is converted, with a warning
 # (iconv -c: the few characters these encodings lack are left out)
-$ iconv -c -f UTF-8 -t CP1251 ../../corpus/shkola-merov.txt > "$T/cp1251.txt"; iconv -c -f UTF-8 -t KOI8-R ../../corpus/shkola-merov.txt > "$T/koi8.txt"; nsearch index "$T/enc.idx" "$T/cp1251.txt" "$T/koi8.txt" && nsearch query "$T/enc.idx" 'школа мэров владимирской' --json --no-snippet | sed -E 's/.*"id":"([^"]*)","title":"([^"«]*).*/\1 \2/; s/.*"total":([0-9]+).*/total \1/' | sort
+# (the two are near copies of each other: --no-collapse shows both)
+$ iconv -c -f UTF-8 -t CP1251 ../../corpus/shkola-merov.txt > "$T/cp1251.txt"; iconv -c -f UTF-8 -t KOI8-R ../../corpus/shkola-merov.txt > "$T/koi8.txt"; nsearch index "$T/enc.idx" "$T/cp1251.txt" "$T/koi8.txt" && nsearch query "$T/enc.idx" 'школа мэров владимирской' --json --no-snippet --no-collapse | sed -E 's/.*"id":"([^"]*)","title":"([^"«]*).*/\1 \2/; s/.*"total":([0-9]+).*/total \1/' | sort
 > cp1251.txt Главы трех муниципалитетов Владимирской области приняли участие в проекте 
 > koi8.txt Главы трех муниципалитетов Владимирской области приняли участие в проекте Школы мэров
 > total 2

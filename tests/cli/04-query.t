@@ -38,7 +38,7 @@ $ nsearch query "$DB" осадков --json
 | s/"score":[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?,/"score":S,/
 | s/"ms":[0-9]+\.[0-9]{3},/"ms":M,/
 > {"rank":1,"score":S,"id":"ria-1913493715","title":"В Москве выпало рекордное количество осадков","date":"2023-12-03 19:48:00","rubric":"society","url":"https://ria.ru/20231203/sneg-1913493715.html","snippet":"рекорд по количеству выпавших осадков обновился в Москве, в столице выпало 10 миллиметров снега, сообщил в Telegram-канале ведущий специалист центра погоды \"Фобос\" Михаил Леус","highlights":[[56,70]]}
-> {"total":1,"returned":1,"ms":M,"mode":"all words"}
+> {"total":1,"returned":1,"ms":M,"mode":"all words","stories":1,"examined":1}
 !! .
 
 === --json with no hits prints only the summary, exit 1
@@ -52,7 +52,7 @@ $ nsearch query "$DB" греф --json --no-snippet
 | s/"score":[^,]*,/"score":S,/
 | s/"ms":[^,]*,/"ms":M,/
 > {"rank":1,"score":S,"id":"ria-1902239544","title":"Греф заявил о присоединении Сбера ко второй волне теста цифрового рубля","date":null,"rubric":"economy","url":null}
-> {"total":1,"returned":1,"ms":M,"mode":"all words"}
+> {"total":1,"returned":1,"ms":M,"mode":"all words","stories":1,"examined":1}
 
 === --json escapes quotes inside strings
 $ nsearch query "$DB" тройка --json -n 1 --no-snippet
@@ -78,12 +78,12 @@ $ nsearch query "$DB" щелкунчик --sort date -n 1 --offset 1 --json --no
 | s/"score":[^,]*,/"score":S,/
 | s/"ms":[^,]*,/"ms":M,/
 > {"rank":2,"score":S,"id":"ria-1907394827","title":"Эксцессов при продаже билетов на \"Щелкунчик\" нет, заявили в Большом театре","date":"2023-11-04 11:15:00","rubric":"culture","url":"https://ria.ru/20231104/schelkunchik-1907394827.html"}
-> {"total":2,"returned":1,"ms":M,"mode":"all words"}
+> {"total":2,"returned":1,"ms":M,"mode":"all words","stories":2,"examined":2}
 
 === an offset past the last hit returns nothing but the query still matched
 $ nsearch query "$DB" щелкунчик --offset 5 --json
 | s/"ms":[^,]*,/"ms":M,/
-> {"total":2,"returned":0,"ms":M,"mode":"all words"}
+> {"total":2,"returned":0,"ms":M,"mode":"all words","stories":2,"examined":2}
 
 === -n 0 only counts
 $ nsearch query "$DB" щелкунчик -n 0
@@ -123,7 +123,7 @@ $ nsearch query "$DB" осадков тройка --json --no-snippet -n 1
 | s/"score":[^,]*,/"score":S,/
 | s/"ms":[^,]*,/"ms":M,/
 > {"rank":1,"score":S,"id":"ria-1913493715","title":"В Москве выпало рекордное количество осадков","date":"2023-12-03 19:48:00","rubric":"society","url":"https://ria.ru/20231203/sneg-1913493715.html","partial":true}
-> {"total":0,"returned":1,"ms":M,"mode":"all words","partial":2}
+> {"total":0,"returned":1,"ms":M,"mode":"all words","partial":2,"stories":2,"examined":2}
 
 === a long query needs 80 % of its words
 $ nsearch query "$DB" рекорд осадков Москве снега крокодил --json --no-partial
@@ -231,7 +231,7 @@ $ nsearch query "$DB" 'школа мэров' --json --no-snippet -n 1
 | s/"score":[^,]*,/"score":S,/
 | s/"ms":[^,]*,/"ms":M,/
 > {"rank":1,"score":S,"id":"shkola-merov.txt","title":"Главы трех муниципалитетов Владимирской области приняли участие в проекте «Школы мэров»","date":"2024-07-17 13:30:00","rubric":"Общество","url":null}
-> {"total":1,"returned":1,"ms":M,"mode":"all words"}
+> {"total":1,"returned":1,"ms":M,"mode":"all words","stories":1,"examined":1}
 
 === a failed write of the results is an error, reported once
 $ nsearch query "$DB" щелкунчик >/dev/full

@@ -44,7 +44,7 @@ $ nsearch query "$T/d.idx" 'кит after:2024-12' --sort date --json
 > {"rank":2,"score":S,"id":"z","title":"Кит в порту","date":"2024-12-01 00:00:00+00:00","rubric":null,"url":null}
 > {"rank":3,"score":S,"id":"day","title":"Кит на севере","date":"2024-12-01","rubric":null,"url":null}
 > {"rank":4,"score":S,"id":"naive","title":"Кит на западе","date":"2024-12-01 00:00:00","rubric":null,"url":null}
-> {"total":4,"returned":4,"ms":M,"mode":"all words"}
+> {"total":4,"returned":4,"ms":M,"mode":"all words","stories":4,"examined":4}
 
 === before:2024-12 ends with the last second of November (UTC)
 $ nsearch query "$T/d.idx" 'кит before:2024-12' --sort date --no-snippet
@@ -71,7 +71,7 @@ $ nsearch query "$T/d.idx" кит --no-snippet --fresh 1d,0.5 --json
 > 6 msk 0.0678785
 > 7 old 0.0350769
 > 8 none 0.0350769
-> {"total":8,"returned":8,"ms":M,"mode":"all words"}
+> {"total":8,"returned":8,"ms":M,"mode":"all words","stories":8,"examined":8}
 
 === --fresh-ref moves the reference: every dated story is newer than it, age 0
 $ nsearch query "$T/d.idx" кит --no-snippet --fresh 12h,1 --fresh-ref 2024-10-01 --json
@@ -85,7 +85,7 @@ $ nsearch query "$T/d.idx" кит --no-snippet --fresh 12h,1 --fresh-ref 2024-10
 > 6 old 0.0701538
 > 7 msk 0.0698383
 > 8 none 0
-> {"total":8,"returned":8,"ms":M,"mode":"all words"}
+> {"total":8,"returned":8,"ms":M,"mode":"all words","stories":8,"examined":8}
 
 === explain shows the freshness factor under the total's terms
 $ nsearch explain "$T/d.idx" кит old --fresh 1d,0.5 --json
