@@ -199,13 +199,20 @@ install: all newsindex.pc
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libnewsindex.so
 	install -m 644 newsindex.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 755 $(NSEARCH) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man3 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 man/nsearch.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/libnewsindex.3 $(DESTDIR)$(PREFIX)/share/man/man3/
+	install -m 644 completions/nsearch $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && [ -n "$(filter /usr /usr/local,$(PREFIX))" ]; \
 	  then ldconfig; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/include/newsindex.h \
 	  $(DESTDIR)$(PREFIX)/lib/libnewsindex.a $(DESTDIR)$(PREFIX)/lib/libnewsindex.so* \
-	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsindex.pc $(DESTDIR)$(PREFIX)/bin/nsearch
+	  $(DESTDIR)$(PREFIX)/lib/pkgconfig/newsindex.pc $(DESTDIR)$(PREFIX)/bin/nsearch \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/nsearch.1 $(DESTDIR)$(PREFIX)/share/man/man3/libnewsindex.3 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz libnewsindex.a libnewsindex.so* \
