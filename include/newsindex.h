@@ -625,6 +625,17 @@ typedef struct ni_snippet {
 NI_API int ni_hits_snippet(ni_snippet *out, ni_hits *hits, size_t max_chars);
 
 /**
+ * The title of the hit last returned by ni_hits_next, whole, with every
+ * word that matches a query term highlighted as ni_hits_snippet does (the
+ * text is the title as a snippet shows it: control characters made spaces,
+ * bytes that are not UTF-8 made U+FFFD; the ranges are byte offsets into
+ * out->text).  An empty one when the hit has no title.  Borrowed
+ * until the next ni_hits_next or ni_hits_free; independent of the snippet.
+ * NI_EINVAL before the first hit.
+ */
+NI_API int ni_hits_title(ni_snippet *out, ni_hits *hits);
+
+/**
  * How the query's plain words were combined, for display: "all words",
  * "any word", "at least 5 of 8 words" (a long query needs only a share of
  * its words) or "boolean" (operators, phrases or fields were used).  Static

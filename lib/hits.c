@@ -25,6 +25,8 @@ void ni_hits_free(ni_hits *h)
     ni_buf_free(&h->terms);
     ni_buf_free(&h->snip_text);
     ni_buf_free(&h->snip_ranges);
+    ni_buf_free(&h->title_text);
+    ni_buf_free(&h->title_ranges);
     ni_rescue_free(&h->rescue);
     ni_search_cache_drop(h);
     ni_query_free(h->tree);
@@ -157,6 +159,39 @@ int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
     out->nranges = h->snip_ranges.len / (2 * sizeof(size_t));
     if (!out->text)
         out->text = "";
+    return 0;
+}
+
+int ni_hits_title(ni_snippet *out, ni_hits *h)
+{
+    ni_analyzer *an;
+    ni_doc full;
+    int rc;
+
+    if (!out || !h)
+        return ni_error(NI_EINVAL, "ni_hits_title: NULL argument");
+    memset(out, 0, sizeof *out);
+    out->text = "";
+    if (!h->have_cur)
+        return ni_error(NI_EINVAL, "ni_hits_title: no current hit");
+    full = h->cur;
+    if (!h->cur_full && (rc = ni_doc_reader_get(&h->rd, h->cur_doc, &full)) < 0)
+        return rc;
+    if (!full.title || !full.title_len)
+        return 0;
+    if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
+        return rc;
+    rc = ni_snippet_make(an, full.title, full.title_len, &h->terms, NI_SNIPPET_WHOLE,
+                         &h->title_text, &h->title_ranges);
+    ni_index_return_analyzer(h->idx, an);
+    if (rc < 0)
+        return rc;
+    if (h->title_text.data) {
+        out->text = (const char *)h->title_text.data;
+        out->len = h->title_text.len;
+    }
+    out->ranges = (const size_t *)(void *)h->title_ranges.data;
+    out->nranges = h->title_ranges.len / (2 * sizeof(size_t));
     return 0;
 }
 

@@ -34,6 +34,7 @@ struct ni_hits {
     int cur_partial;           /* the hit last returned is one of them */
     uint64_t headers_only, windows; /* see ni_hits_pruning */
     ni_buf snip_text, snip_ranges;
+    ni_buf title_text, title_ranges;    /* ni_hits_title's */
     ni_rescue rescue;          /* what the query rescue rewrote */
     ni_buf why_none;           /* why nothing matched (NUL-terminated) */
     ni_buf lenient;            /* the query without its quotes and brackets */

@@ -80,6 +80,27 @@ static int copy_clean(ni_buf *out, const char *s, size_t a, size_t b, size_t *ma
     return 0;
 }
 
+/* The whole text, cleaned, with the ranges of the spans that match. */
+static int whole(const char *text, size_t len, const span *sp, size_t nsp, ni_buf *out_text,
+                 ni_buf *out_ranges)
+{
+    size_t *map = ni_mem_alloc((len + 1) * sizeof *map), i;
+    int rc;
+    if (!map)
+        return ni_error(NI_ENOMEM, "out of memory");
+    rc = copy_clean(out_text, text, 0, len, map);
+    for (i = 0; rc == 0 && i < nsp; i++) {
+        size_t r[2];
+        if (sp[i].term < 0)
+            continue;
+        r[0] = map[sp[i].start];
+        r[1] = map[sp[i].end];
+        rc = ni_buf_put(out_ranges, r, sizeof r);
+    }
+    ni_mem_free(map);
+    return rc;
+}
+
 int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
                     const ni_buf *terms, size_t max_chars, ni_buf *out_text,
                     ni_buf *out_ranges)
@@ -136,6 +157,10 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
     }
     if (rc < 0)
         goto cleanup;
+    if (max_chars == NI_SNIPPET_WHOLE) {
+        rc = whole(text, len, sp, nsp, out_text, out_ranges);
+        goto cleanup;
+    }
     if (nsp == 0) {
         rc = 0;
         goto cleanup;

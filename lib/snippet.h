@@ -16,6 +16,9 @@
  * the first NI_SNIPPET_SCAN bytes of a long text are considered.
  */
 #define NI_SNIPPET_SCAN (256 * 1024)
+/* As max_chars: the whole text (of at most NI_SNIPPET_SCAN bytes), not a
+ * passage, its matched words highlighted: a title. */
+#define NI_SNIPPET_WHOLE SIZE_MAX
 int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
                     const ni_buf *terms, size_t max_chars, ni_buf *out_text,
                     ni_buf *out_ranges);

@@ -226,6 +226,32 @@ static void highlighting(void)
     CHECK(found >= 2);
     ni_hits_free(h);
 
+    /* titles: the whole title, its matched words marked (also in a title
+     * whose body has none), apart from the snippet */
+    {
+        static const char *const want[] = { "Главы трех муниципалитетов приняли участие в "
+                                            "проекте «Школы мэров»|Школы",
+                                            "Школа для мэров откроет второй поток|Школа" };
+        ni_snippet t;
+        size_t n = 0;
+        CHECK_RC(ni_search(&h, idx, "школа", strlen("школа"), NULL), 0);
+        CHECK_RC(ni_hits_title(&t, h), NI_EINVAL);
+        while (ni_hits_next(h, &hit) == 0) {
+            char got[256];
+            CHECK_RC(ni_hits_snippet(&sn, h, 20), 0);
+            CHECK_RC(ni_hits_title(&t, h), 0);
+            CHECK(t.nranges == 1);
+            if (t.nranges == 1)
+                snprintf(got, sizeof got, "%.*s|%.*s", (int)t.len, t.text,
+                         (int)(t.ranges[1] - t.ranges[0]), t.text + t.ranges[0]);
+            CHECK(t.nranges == 1 && (strcmp(got, want[0]) == 0 || strcmp(got, want[1]) == 0));
+            CHECK(sn.len > 0 && sn.text != t.text);
+            n++;
+        }
+        CHECK(n == 2);
+        ni_hits_free(h);
+    }
+
     CHECK_RC(ni_search(&h, idx, q, strlen(q), &(ni_search_options){
                  NI_SEARCH_OPTIONS_VERSION, 10, 0, 1, 1.2, 0.75, 2.0, NI_SORT_RELEVANCE, 0, 0.3, 0,
                  0, NI_FRESH_WEIGHT, NI_DATE_NONE }), 0);

@@ -267,6 +267,7 @@ int out_use_colour(FILE *f);
 /* SGR sequences, or "" when colour is off. */
 typedef struct out_colours {
     const char *bold, *dim, *rank, *id, *off;
+    const char *mark;           /* a matched word in a title (bold already) */
 } out_colours;
 
 void out_colours_init(out_colours *c, int on);

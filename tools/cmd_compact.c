@@ -9,7 +9,9 @@ static const char usage[] =
     "usage: " CLI_PROG " compact DB [options]\n"
     "\n"
     "Rewrites the index in directory DB without the postings of deleted\n"
-    "documents, so their space is reused.  Searches may run meanwhile.\n"
+    "documents, so their space is reused by later writes.  The file does not\n"
+    "shrink: an LMDB file never gives pages back; '" CLI_PROG " copy DB NEW' writes\n"
+    "a compacted copy of its current size.  Searches may run meanwhile.\n"
     "\n"
     "  -h, --help        show this help\n";
 
@@ -29,8 +31,13 @@ int cmd_compact(int argc, char **argv)
         return EXIT_ERROR;
     }
     ni_index_close(idx);
-    fprintf(stderr, CLI_PROG ": compacted '%s': postings of %llu deleted documents "
-            "dropped, their pages are free for reuse\n", db,
-            (unsigned long long)(before.deleted - after.deleted));
+    {
+        char b[32];
+        fprintf(stderr, CLI_PROG ": compacted '%s': postings of %llu deleted documents "
+                "dropped, their pages are free for reuse; the file keeps its size (%s): "
+                "'" CLI_PROG " copy' writes a compact copy\n", db,
+                (unsigned long long)(before.deleted - after.deleted),
+                out_bytes(b, sizeof b, after.file_bytes));
+    }
     return 0;
 }

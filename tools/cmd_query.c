@@ -51,7 +51,9 @@ static const char usage[] =
     "                    documents than asked for hold all the words, the hits\n"
     "                    go on with those holding some of them)\n"
     "      --sort ORDER  relevance (default) or date (newest first)\n"
-    "      --json        JSON Lines: one object per hit, then a summary\n"
+    "      --json        JSON Lines: one object per hit, then a summary; a hit's\n"
+    "                    \"highlights\" are [start, end] byte offsets (UTF-8)\n"
+    "                    into its \"snippet\", not character offsets\n"
     "      --no-snippet  leave out the passage of text shown with each hit\n"
     "      --exact       search every word as typed: no rescue of words that\n"
     "                    match nothing (wrong keyboard layout, transliteration,\n"
@@ -64,15 +66,18 @@ static const char usage[] =
     "      --no-collapse show near copies (republished stories) as hits of\n"
     "                    their own; by default each is folded into the best-\n"
     "                    ranked hit it repeats (\"+N similar\", \"duplicates\")\n"
+    "      --color WHEN  highlight matched words: auto (default: on a terminal,\n"
+    "                    unless NO_COLOR is set or TERM=dumb), always, never\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_JSON = 1, OPT_NO_SNIPPET, OPT_FACETS };
+enum { OPT_JSON = 1, OPT_NO_SNIPPET, OPT_FACETS, OPT_COLOR };
 
 static const cli_opt opts[] = {
     CLI_SEARCH_OPTS,
     { "--json", OPT_JSON, 0 },
     { "--no-snippet", OPT_NO_SNIPPET, 0 },
     { "--facets", OPT_FACETS, 1 },
+    { "--color", OPT_COLOR, 1 },
     { NULL, 0, 0 },
 };
 
@@ -148,15 +153,35 @@ static void print_snippet_human(const ni_snippet *sn, const out_colours *c)
     fputc('\n', stdout);
 }
 
+/* A title (bold already) with its matched words marked (ni_hits_title). */
+static void print_title_marked(const ni_snippet *t, const out_colours *c)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < t->nranges; i++) {
+        size_t a = t->ranges[2 * i], b = t->ranges[2 * i + 1];
+        if (a < at || b < a || b > t->len)
+            continue;
+        out_text(stdout, t->text + at, a - at, 0);
+        printf("%s", c->mark);
+        out_text(stdout, t->text + a, b - a, 0);
+        printf("%s%s", c->off, c->bold);
+        at = b;
+    }
+    out_text(stdout, t->text + at, t->len - at, 0);
+}
+
+/* title: the marked title when colour is on, else NULL (the title as is). */
 static void print_hit_human(const ni_hit *h, int partial, size_t similar,
-                            const ni_snippet *sn, const out_colours *c)
+                            const ni_snippet *title, const ni_snippet *sn, const out_colours *c)
 {
     char date[NI_DATE_BUF];
     printf("%s%zu.%s %.4f  ", c->rank, h->rank, c->off, h->score);
     if (h->date != NI_DATE_NONE)
         printf("%s  ", out_date(date, sizeof date, h->date, h->date_offset, h->date_form));
     fputs(c->bold, stdout);
-    if (h->title && h->title_len)
+    if (title && title->len)
+        print_title_marked(title, c);
+    else if (h->title && h->title_len)
         out_text(stdout, h->title, h->title_len, 0);
     else
         fputs("(no title)", stdout);
@@ -212,6 +237,7 @@ typedef struct query_args {
     ni_search_options so;
     int json, snippets;
     const char *facets;        /* --facets SPEC, or NULL */
+    int color;                 /* --color: -1 auto (a terminal), 0 never, 1 always */
 } query_args;
 
 static int query_opt(cli_args *a, int key, void *payload)
@@ -226,6 +252,18 @@ static int query_opt(cli_args *a, int key, void *payload)
         q->snippets = 0;
     else if (key == OPT_FACETS)
         q->facets = a->value;
+    else if (key == OPT_COLOR) {
+        if (strcmp(a->value, "auto") == 0)
+            q->color = -1;
+        else if (strcmp(a->value, "always") == 0)
+            q->color = 1;
+        else if (strcmp(a->value, "never") == 0)
+            q->color = 0;
+        else {
+            cli_usage_error(a, "--color must be auto, always or never");
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -237,7 +275,7 @@ static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
     ni_hit h;
     int rc;
 
-    out_colours_init(&c, !q->json && out_use_colour(stdout));
+    out_colours_init(&c, !q->json && (q->color < 0 ? out_use_colour(stdout) : q->color));
     while ((rc = ni_hits_next(hits, &h)) == 0) {
         ni_snippet snip, *sn = NULL;
         ++*returned;
@@ -246,8 +284,15 @@ static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
                 return rc;
             sn = &snip;
         }
-        if (!q->json)
-            print_hit_human(&h, ni_hits_is_partial(hits), ni_hits_duplicates(hits), sn, &c);
+        if (!q->json) {
+            ni_snippet title, *t = NULL;
+            if (*c.mark) {
+                if ((rc = ni_hits_title(&title, hits)) < 0)
+                    return rc;
+                t = &title;
+            }
+            print_hit_human(&h, ni_hits_is_partial(hits), ni_hits_duplicates(hits), t, sn, &c);
+        }
         else if ((rc = print_hit_json(hits, &h, ni_hits_is_partial(hits), sn)) < 0)
             return rc;
     }
@@ -414,7 +459,7 @@ cleanup:
 
 int cmd_query(int argc, char **argv)
 {
-    query_args q = { NI_SEARCH_OPTIONS_INIT, 0, 1, NULL };
+    query_args q = { NI_SEARCH_OPTIONS_INIT, 0, 1, NULL, -1 };
     cli_list args;
     ni_index *idx = NULL;
     char *query = NULL;

@@ -82,9 +82,16 @@ static void print_human(const ni_stats *s, const ni_facets *f)
     printf("tokens           %llu\n", (unsigned long long)s->tokens);
     printf("avg title length %.2f\n", s->avg_title_len);
     printf("avg body length  %.2f\n", s->avg_body_len);
-    printf("index bytes      %llu\n", (unsigned long long)s->index_bytes);
-    printf("file bytes       %llu\n", (unsigned long long)s->file_bytes);
-    printf("map bytes        %llu\n", (unsigned long long)s->map_bytes);
+    {
+        /* sizes a person reads, with the exact count (--json has it raw) */
+        char b[32];
+        printf("index size       %s (%llu bytes)\n", out_bytes(b, sizeof b, s->index_bytes),
+               (unsigned long long)s->index_bytes);
+        printf("file size        %s (%llu bytes)\n", out_bytes(b, sizeof b, s->file_bytes),
+               (unsigned long long)s->file_bytes);
+        printf("map size         %s (%llu bytes)\n", out_bytes(b, sizeof b, s->map_bytes),
+               (unsigned long long)s->map_bytes);
+    }
     printf("format version   %u\n", (unsigned)s->format_version);
     print_facets_human(f);
 }

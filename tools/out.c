@@ -163,6 +163,7 @@ void out_colours_init(out_colours *c, int on)
     c->rank = on ? "\033[32m" : "";
     c->id = on ? "\033[35m" : "";
     c->off = on ? "\033[0m" : "";
+    c->mark = on ? "\033[33m" : "";
 }
 
 const char *out_bytes(char *buf, size_t size, uint64_t bytes)

@@ -11,7 +11,8 @@ $ nsearch index -q "$T/news.idx" data/news.jsonl 2>/dev/null; nsearch stats "$T/
 
 === stats: one "name value" line per field
 $ nsearch index -q "$T/news2.idx" data/news.jsonl 2>/dev/null; nsearch stats "$T/news2.idx"
-| s/^(terms|tokens|index bytes|file bytes|map bytes|format version)( +)[0-9]+$/\1\2N/
+| s/^(terms|tokens|format version)( +)[0-9]+$/\1\2N/
+| s/^(index size|file size|map size)( +)[0-9.]+ (bytes|kB|MB|GB) \([0-9]+ bytes\)$/\1\2X (N bytes)/
 | s/^(avg title length|avg body length)( +)[0-9]+\.[0-9]{2}$/\1\2F/
 > documents        6
 > deleted          0
@@ -19,9 +20,9 @@ $ nsearch index -q "$T/news2.idx" data/news.jsonl 2>/dev/null; nsearch stats "$T
 > tokens           N
 > avg title length F
 > avg body length  F
-> index bytes      N
-> file bytes       N
-> map bytes        N
+> index size       X (N bytes)
+> file size        X (N bytes)
+> map size         X (N bytes)
 > format version   N
 > first date       2023-11-04 11:15:00
 > last date        2023-12-03 19:48:00
