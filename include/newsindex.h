@@ -579,6 +579,27 @@ typedef struct ni_hit {
     unsigned date_form; /**< .date_form): for ni_date_format_tz */
 } ni_hit;
 
+/*
+ * The query language (as README.md, "Query language"):
+ *
+ *   школа мэров          every word (default AND; default_or: any word); every
+ *                        inflected form matches; function words optional;
+ *                        five or more plain words need 80 % of them, and
+ *                        partial matches follow the full ones
+ *   a OR b, a | b        either; AND binds tighter than OR; a AND b explicit
+ *   -a, NOT a            without a;  ( )  groups
+ *   "школа мэров"        a phrase («...» and “...” too); "a b"~3 within 3
+ *                        extra positions, any order
+ *   мэр*                 a prefix of the stemmed form (at most 128 terms)
+ *   title:мост, title:(a OR b*), title:"a b"   in the title
+ *   rubric:Общество, rubric:"В мире", rubric:(a OR b)   of a rubric
+ *   date:2024-07-17, date:2024-07, date:2024, date:2024-07..2024-12,
+ *   date:(2024-07 OR 2024-09), after:2024-12, before:2024-12   dates (below)
+ *
+ * A rubric or date group takes values joined by OR only.  A whole query is
+ * searched by at most ni_search_options.max_terms terms.
+ */
+
 /**
  * Runs query (UTF-8) against the committed index.  opts may be NULL for the
  * defaults.  The cursor reads a consistent snapshot: commits made while it
