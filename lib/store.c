@@ -24,14 +24,37 @@
  * index), it is opened again with MDB_NOLOCK: no reader table, so searches
  * are right only while nobody writes the index, which is what such a
  * directory is for.
+ *
+ * Damaged files.  LMDB maps data.mdb and trusts it: a page past the end of
+ * a file cut short is a SIGBUS on first touch, and LMDB follows any page
+ * number below the last page its meta page names.  So before LMDB opens the
+ * file, check_data_file reads both meta pages as LMDB does (mdb.c
+ * mdb_env_read_header: a P_META page, magic, data version 1, the page
+ * size; the one with the larger transaction id is the snapshot) and
+ * requires the file to hold every page up to the newest meta's last page
+ * and both tree roots below it: a truncated file is then NI_ECORRUPT at
+ * open, never a signal.  LMDB leaves the file shorter than its last page
+ * when that page was allocated and freed in the same commit (a "loose"
+ * page, never written); ni_txn_commit pads such a file to its full length,
+ * so that the check holds for every file this library wrote.  Values LMDB
+ * returns are checked to lie inside the file (a damaged node size would
+ * otherwise point past its end), and LMDB's own assertions on damaged
+ * pages in read transactions become NI_ECORRUPT (see read_guard below).
+ * What stays: a file truncated while this process has it open is a SIGBUS
+ * on the first read of a page past the new end, as for every mmap-based
+ * store; nothing is read wrong silently (the process ends).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <lmdb.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "error.h"
 #include "mem.h"
@@ -52,19 +75,104 @@ struct ni_store {
     unsigned flags;
     int map_full;
     size_t page_size;
+    int check_spans;       /* pages lie at addresses aligned to page_size */
+    uintptr_t map_base;    /* where LMDB mapped data.mdb; 0 when not known */
 };
 
 struct ni_txn {
     ni_store *s;
     MDB_txn *txn;
+    int write;
+    int broken;      /* an LMDB assertion failed in it: only good for aborting */
+    uint64_t file_end; /* size of data.mdb, read at the first overflow value */
 };
 
 struct ni_cursor {
     MDB_cursor *cur;
+    ni_txn *t;
     ni_store *s;
+    const char *table;
     MDB_val key, val;
     int valid;
 };
+
+/*
+ * LMDB checks its pages with assertions (mdb.c mdb_assert0, compiled into
+ * Debian's liblmdb) that call the environment's assert function and then
+ * abort(): a damaged page would end the process.  In a read transaction
+ * LMDB holds no lock and writes nothing (its reader slot is released by
+ * mdb_txn_abort), so a failed assertion there leaves LMDB by longjmp back
+ * to the guarded call, which reports NI_ECORRUPT; the transaction is marked
+ * broken and every later call through it fails the same way until it is
+ * aborted.  Write transactions are not guarded (LMDB may be halfway
+ * through changing pages): there the assertion still aborts.  A guard
+ * costs a _setjmp per LMDB call of a read transaction.
+ *
+ * Not every damaged page fails an assertion first: a node whose flags say
+ * "duplicates" in a table without them makes mdb_cursor_next follow a NULL
+ * cursor (SIGSEGV), a node size past the file's end is a SIGBUS.  So the
+ * first open installs handlers of SIGSEGV and SIGBUS that leave a guarded
+ * LMDB read the same way (SA_NODEFER: the signal stays unblocked after the
+ * jump).  Outside a guarded call they put back the handler installed
+ * before them (the default, or a sanitizer's) and return, so the fault
+ * happens again and is handled as it would have been without this
+ * library.  A program that installs its own handlers for these signals
+ * after opening an index turns this off (then a damaged page can end the
+ * process, as without it).
+ */
+#define GUARD_FIRED (MDB_LAST_ERRCODE + 1000)
+static _Thread_local jmp_buf *read_guard;
+static _Thread_local char guard_msg[200];
+
+static struct sigaction old_segv, old_bus;
+
+static void on_fault(int sig)
+{
+    jmp_buf *jb = read_guard;
+    if (!jb) {
+        sigaction(sig, sig == SIGBUS ? &old_bus : &old_segv, NULL);
+        return;
+    }
+    read_guard = NULL;
+    snprintf(guard_msg, sizeof guard_msg, "%s reading a page",
+             sig == SIGBUS ? "SIGBUS (past the end of the file)" : "SIGSEGV");
+    longjmp(*jb, 1);
+}
+
+static void install_fault_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fault;
+    sa.sa_flags = SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+}
+
+static void on_assert(MDB_env *env, const char *msg)
+{
+    jmp_buf *jb = read_guard;
+    (void)env;
+    if (!jb)
+        return;                     /* unguarded: LMDB aborts */
+    read_guard = NULL;
+    snprintf(guard_msg, sizeof guard_msg, "%s", msg);
+    longjmp(*jb, 1);
+}
+
+/* rc = call, or GUARD_FIRED when LMDB failed an assertion in it. */
+#define GUARDED(rc, call)                                                   \
+    do {                                                                    \
+        jmp_buf jb_;                                                        \
+        if (_setjmp(jb_)) {                                                 \
+            (rc) = GUARD_FIRED;                                             \
+        } else {                                                            \
+            read_guard = &jb_;                                              \
+            (rc) = (call);                                                  \
+            read_guard = NULL;                                              \
+        }                                                                   \
+    } while (0)
 
 static int translate(int err, ni_store *s, const char *what)
 {
@@ -86,6 +194,9 @@ static int translate(int err, ni_store *s, const char *what)
         return ni_error(NI_EFULL, "%s on '%s': %s", what, path, strerror(err));
     case ENOMEM:
         return ni_error(NI_ENOMEM, "%s on '%s': out of memory", what, path);
+    case GUARD_FIRED:
+        return ni_error(NI_ECORRUPT, "%s on '%s': a damaged page (LMDB: %s)", what, path,
+                        guard_msg);
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
@@ -125,6 +236,18 @@ const char *ni_store_path(const ni_store *s)
     return s->path;
 }
 
+static uintptr_t find_map(ni_store *s);
+
+/* mdb_dbi_open, guarded in a read transaction. */
+static int dbi_open(MDB_txn *txn, const char *name, int write, MDB_dbi *dbi)
+{
+    int rc;
+    if (write)
+        return mdb_dbi_open(txn, name, MDB_CREATE, dbi);
+    GUARDED(rc, mdb_dbi_open(txn, name, 0, dbi));
+    return rc;
+}
+
 /* Opens the tables in a read transaction when they all exist, so that a
  * writable open does not wait for another process's writer; creates them
  * in a write transaction otherwise (when allowed). */
@@ -138,7 +261,7 @@ static int open_tables(ni_store *s, int create)
         if (rc)
             return translate(rc, s, "cannot begin transaction");
         for (i = 0; i < NI_T_COUNT; i++) {
-            rc = mdb_dbi_open(txn, table_names[i], write ? MDB_CREATE : 0, &s->dbi[i]);
+            rc = dbi_open(txn, table_names[i], write, &s->dbi[i]);
             if (rc)
                 break;
         }
@@ -158,6 +281,109 @@ static int open_tables(ni_store *s, int create)
             return ni_error(NI_ENOTFOUND, "cannot open index '%s': not an index", s->path);
     }
     return translate(rc, s, "cannot open table");
+}
+
+/* Meta page fields (mdb.c MDB_page, MDB_meta, MDB_db; native byte order,
+ * 64-bit page numbers): the page header is 16 bytes, its flags at 10. */
+#define PAGE_HDR 16
+#define P_META_FLAG 0x08
+#define MDB_MAGIC_NUMBER 0xBEEFC0DEu
+#define MDB_DATA_VERSION_1 1u
+#define META_BYTES (PAGE_HDR + 8 + 8 + 8 + 2 * 48 + 8 + 8)
+#define OFF_FLAGS 10
+#define OFF_MAGIC (PAGE_HDR + 0)
+#define OFF_VERSION (PAGE_HDR + 4)
+#define OFF_PSIZE (PAGE_HDR + 24)              /* mm_dbs[0].md_pad */
+#define OFF_ROOT(db) (PAGE_HDR + 24 + (db) * 48 + 40)
+#define OFF_LAST_PG (PAGE_HDR + 24 + 2 * 48)
+#define OFF_TXNID (OFF_LAST_PG + 8)
+#define NO_PAGE UINT64_MAX                     /* P_INVALID: an empty tree */
+
+typedef struct meta_page {
+    uint32_t psize;
+    uint64_t last_pg, txnid, root[2];
+} meta_page;
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Reads meta page i (at offset off) of the file: 0, or NI_ECORRUPT. */
+static int read_meta(int fd, const char *path, int i, off_t off, meta_page *m)
+{
+    unsigned char b[META_BYTES];
+    uint16_t flags;
+    ssize_t n = pread(fd, b, sizeof b, off);
+    if (n < 0)
+        return ni_error(NI_EIO, "cannot read index '%s': %s", path, strerror(errno));
+    if ((size_t)n < sizeof b)
+        return ni_error(NI_ECORRUPT, "data.mdb ends inside meta page %d", i);
+    memcpy(&flags, b + OFF_FLAGS, 2);
+    if (!(flags & P_META_FLAG) || get_u32(b + OFF_MAGIC) != MDB_MAGIC_NUMBER)
+        return ni_error(NI_ECORRUPT, "meta page %d of data.mdb is not an LMDB meta "
+                        "page", i);
+    if (get_u32(b + OFF_VERSION) != MDB_DATA_VERSION_1)
+        return ni_error(NI_ECORRUPT, "meta page %d of data.mdb has data version %u, "
+                        "LMDB 0.9 writes 1", i, get_u32(b + OFF_VERSION));
+    m->psize = get_u32(b + OFF_PSIZE);
+    m->last_pg = get_u64(b + OFF_LAST_PG);
+    m->txnid = get_u64(b + OFF_TXNID);
+    m->root[0] = get_u64(b + OFF_ROOT(0));
+    m->root[1] = get_u64(b + OFF_ROOT(1));
+    if (m->psize < 512 || m->psize > 65536 || (m->psize & (m->psize - 1)))
+        return ni_error(NI_ECORRUPT, "meta page %d of data.mdb names a page size of %u "
+                        "bytes", i, m->psize);
+    return 0;
+}
+
+/*
+ * The file check of the top comment: both meta pages sound, the newest
+ * one's pages all in the file.  0, NI_ECORRUPT, or NI_EIO.
+ */
+static int check_data_file(const char *path, const char *data_path)
+{
+    meta_page m[2];
+    const meta_page *cur;
+    struct stat st;
+    uint64_t pages;
+    int fd, rc, i;
+
+    if ((fd = open(data_path, O_RDONLY | O_CLOEXEC)) < 0)
+        return 0;                 /* LMDB reports it, with its own words */
+    rc = fstat(fd, &st) != 0 ? ni_error(NI_EIO, "cannot read index '%s': %s", path,
+                                        strerror(errno)) : 0;
+    if (rc == 0 && (rc = read_meta(fd, path, 0, 0, &m[0])) == 0 &&
+        (rc = read_meta(fd, path, 1, (off_t)m[0].psize, &m[1])) == 0 &&
+        m[1].psize != m[0].psize)
+        rc = ni_error(NI_ECORRUPT, "the meta pages of data.mdb name page sizes %u and %u",
+                      m[0].psize, m[1].psize);
+    close(fd);
+    if (rc)
+        return rc;
+    cur = &m[m[0].txnid < m[1].txnid];       /* mdb_env_pick_meta */
+    pages = (uint64_t)st.st_size / cur->psize;
+    if (cur->last_pg < 1 || cur->last_pg >= pages)
+        return ni_error(NI_ECORRUPT, "data.mdb has %llu pages of %u bytes, its meta page "
+                        "names %llu (the file was cut short)",
+                        (unsigned long long)pages, cur->psize,
+                        (unsigned long long)cur->last_pg + 1);
+    for (i = 0; i < 2; i++)
+        if (cur->root[i] != NO_PAGE && (cur->root[i] < 2 || cur->root[i] > cur->last_pg))
+            return ni_error(NI_ECORRUPT, "the meta page of data.mdb names root page %llu of "
+                            "%llu pages",
+                            (unsigned long long)cur->root[i],
+                            (unsigned long long)cur->last_pg + 1);
+    return 0;
 }
 
 int ni_store_open(ni_store **out, const char *path, unsigned flags,
@@ -190,7 +416,10 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     /* an empty data.mdb: its creator died before LMDB wrote the first meta
      * pages (nothing was ever committed); a writer initialises it */
     have_data = stat(data_path, &st) == 0 && st.st_size > 0;
+    rc = have_data ? check_data_file(path, data_path) : 0;
     ni_mem_free(data_path);
+    if (rc)
+        return rc;
     if (!have_data && !create)
         return ni_error(NI_ENOTFOUND, "cannot open index '%s': no index there", path);
     if (!map_size) {
@@ -223,6 +452,10 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
             return ni_error(NI_ENOMEM, "cannot create lock");
         }
     }
+    {
+        static pthread_once_t once = PTHREAD_ONCE_INIT;
+        pthread_once(&once, install_fault_handlers);
+    }
     rc = mdb_env_create(&s->env);
     if (rc) {
         s->env = NULL;
@@ -230,6 +463,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         goto fail;
     }
     mdb_env_set_maxdbs(s->env, NI_T_COUNT + 2);
+    mdb_env_set_assert(s->env, on_assert);
     mdb_env_set_mapsize(s->env, (size_t)map_size);
     if (flags & NI_STORE_READONLY)
         eflags |= MDB_RDONLY;
@@ -241,6 +475,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         mdb_env_close(s->env);
         if ((rc = mdb_env_create(&s->env)) == 0) {
             mdb_env_set_maxdbs(s->env, NI_T_COUNT + 2);
+            mdb_env_set_assert(s->env, on_assert);
             mdb_env_set_mapsize(s->env, (size_t)map_size);
             rc = mdb_env_open(s->env, path, eflags | MDB_NOLOCK, 0666);
         } else {
@@ -261,6 +496,8 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
             goto fail;
         }
         s->page_size = ms.ms_psize;
+        s->check_spans = (long)s->page_size <= sysconf(_SC_PAGESIZE);
+        s->map_base = find_map(s);
     }
     *out = s;
     return 0;
@@ -297,6 +534,7 @@ static int adopt_new_size(ni_store *s)
         return ni_error(NI_EBUSY, "index '%s' was grown by another process; adopting "
                         "its size waits for the open searches of this process", s->path);
     rc = mdb_env_set_mapsize(s->env, 0);
+    s->map_base = find_map(s);
     pthread_rwlock_unlock(&s->lock);
     return rc ? translate(rc, s, "cannot adopt map size") : 0;
 }
@@ -313,6 +551,8 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     if (!t)
         return ni_error(NI_ENOMEM, "out of memory");
     t->s = s;
+    t->write = write;
+    t->broken = 0;
     for (tries = 0;; tries++) {
         if (pthread_rwlock_rdlock(&s->lock) != 0) {
             ni_mem_free(t);
@@ -335,10 +575,34 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     return 0;
 }
 
+/* After a commit: extends a file that LMDB left shorter than its last page
+ * (a loose page, top comment) with zeros.  fallocate only ever extends, so
+ * a commit of another process meanwhile is safe.  Best effort: a file
+ * system without fallocate keeps the short file. */
+static void pad_file(ni_store *s)
+{
+    MDB_envinfo info;
+    struct stat st;
+    mdb_filehandle_t fd;
+    off_t want;
+
+    if (mdb_env_info(s->env, &info) != 0 || mdb_env_get_fd(s->env, &fd) != 0 ||
+        fstat(fd, &st) != 0)
+        return;
+    want = (off_t)((info.me_last_pgno + 1) * s->page_size);
+    if (st.st_size >= want)
+        return;
+    if (fallocate(fd, 0, st.st_size, want - st.st_size) == 0 &&
+        !(s->flags & NI_STORE_NOSYNC))
+        (void)fdatasync(fd);
+}
+
 int ni_txn_commit(ni_txn *t)
 {
     int rc = mdb_txn_commit(t->txn);
     ni_store *s = t->s;
+    if (rc == 0 && t->write)
+        pad_file(s);
     pthread_rwlock_unlock(&s->lock);
     ni_mem_free(t);
     return rc ? translate(rc, s, "cannot commit") : 0;
@@ -373,6 +637,7 @@ int ni_store_grow(ni_store *s, uint64_t need)
         rc = MDB_MAP_FULL;
     else
         rc = mdb_env_set_mapsize(s->env, (size_t)size);
+    s->map_base = find_map(s);
     pthread_rwlock_unlock(&s->lock);
     return rc ? translate(rc, s, "cannot grow map") : 0;
 }
@@ -398,13 +663,119 @@ static MDB_val mval(const void *p, size_t n)
     return v;
 }
 
+/* For any call of a transaction in which an LMDB assertion failed. */
+static int txn_broken(void)
+{
+    return ni_error(NI_ECORRUPT, "read after a damaged page");
+}
+
+/* After a guarded call of t that failed an LMDB assertion: t is broken. */
+static int guard_fired(ni_txn *t, const char *table)
+{
+    t->broken = 1;
+    return ni_error(NI_ECORRUPT, "a damaged page in table '%s' (LMDB: %s)", table,
+                    guard_msg);
+}
+
+/*
+ * Whether n bytes at p, a key or value LMDB returned in a read transaction
+ * (so inside the map), lie inside their page, or for a value on overflow
+ * pages inside its run of pages and the file: a damaged node or overflow
+ * header could otherwise send a reader past its page, or past the end of
+ * the file (SIGBUS).  A page starts at an address aligned to the page size
+ * (LMDB maps the file at an address aligned to the system page, which is
+ * its page size); a value on overflow pages starts right after the first
+ * page's header, where a node of a leaf page cannot.
+ */
+#define P_OVERFLOW_FLAG 0x04
+static int span_ok(ni_txn *t, const void *p, size_t n)
+{
+    ni_store *s = t->s;
+    uintptr_t a = (uintptr_t)p, page, end;
+    uint16_t flags;
+    uint32_t pages;
+    struct stat st;
+    mdb_filehandle_t fd;
+
+    if (t->write || !s->check_spans)
+        return 1;
+    page = a & ~(uintptr_t)(s->page_size - 1);
+    end = page + s->page_size;
+    if (a - page == PAGE_HDR) {
+        memcpy(&flags, (const void *)(page + OFF_FLAGS), 2);
+        if (flags & P_OVERFLOW_FLAG) {
+            memcpy(&pages, (const void *)(page + 12), 4);
+            if (!s->map_base || page < s->map_base)
+                return 0;
+            if (!t->file_end) {
+                if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0)
+                    return 0;
+                t->file_end = (uint64_t)st.st_size;
+            }
+            if ((uint64_t)(page - s->map_base) > t->file_end ||
+                pages > (t->file_end - (uint64_t)(page - s->map_base)) / s->page_size)
+                return 0;
+            end = page + (uintptr_t)pages * s->page_size;
+        }
+    }
+    return n <= end - a;
+}
+
+/* The damage span_ok found, as NI_ECORRUPT. */
+static int span_bad(const char *table, const char *what, size_t n)
+{
+    return ni_error(NI_ECORRUPT, "a damaged page in table '%s': a %s of %zu bytes runs "
+                    "past its page", table, what, n);
+}
+
+/* Where LMDB mapped data.mdb, from /proc/self/maps (Linux); 0 when not
+ * found.  The map moves when it grows. */
+static uintptr_t find_map(ni_store *s)
+{
+    char line[512], path[4096];
+    struct stat st;
+    unsigned long lo, hi, off, ino;
+    mdb_filehandle_t fd;
+    uintptr_t base = 0;
+    FILE *f;
+
+    if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0 ||
+        !(f = fopen("/proc/self/maps", "re")))
+        return 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%lx-%lx %*s %lx %*s %lu %4095s", &lo, &hi, &off, &ino, path) == 5 &&
+            off == 0 && ino == (unsigned long)st.st_ino && strstr(path, "data.mdb")) {
+            base = (uintptr_t)lo;
+            break;
+        }
+    fclose(f);
+    return base;
+}
+
+/* mdb_get, guarded in a read transaction. */
+static int txn_read(ni_txn *t, enum ni_table tb, MDB_val *k, MDB_val *v)
+{
+    int rc;
+    if (t->write)
+        return mdb_get(t->txn, t->s->dbi[tb], k, v);
+    GUARDED(rc, mdb_get(t->txn, t->s->dbi[tb], k, v));
+    return rc;
+}
+
 int ni_txn_get(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
                ni_val *val)
 {
     MDB_val k = mval(key, klen), v;
-    int rc = mdb_get(t->txn, t->s->dbi[tb], &k, &v);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    rc = txn_read(t, tb, &k, &v);
+    if (rc == GUARD_FIRED)
+        return guard_fired(t, table_names[tb]);
     if (rc)
         return rc == MDB_NOTFOUND ? NI_ENOTFOUND : translate(rc, t->s, "read failed");
+    if (!span_ok(t, v.mv_data, v.mv_size))
+        return span_bad(table_names[tb], "value", v.mv_size);
     val->data = v.mv_data;
     val->len = v.mv_size;
     return 0;
@@ -440,7 +811,10 @@ int ni_txn_del(ni_txn *t, enum ni_table tb, const void *key, size_t klen)
 int ni_txn_count(ni_txn *t, enum ni_table tb, uint64_t *out)
 {
     MDB_stat st;
-    int rc = mdb_stat(t->txn, t->s->dbi[tb], &st);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    rc = mdb_stat(t->txn, t->s->dbi[tb], &st);
     if (rc)
         return translate(rc, t->s, "stat failed");
     *out = st.ms_entries;
@@ -464,6 +838,8 @@ int ni_cursor_open(ni_cursor **out, ni_txn *t, enum ni_table tb)
     int rc;
 
     *out = NULL;
+    if (t->broken)
+        return txn_broken();
     c = ni_mem_calloc(1, sizeof *c);
     if (!c)
         return ni_error(NI_ENOMEM, "out of memory");
@@ -473,6 +849,8 @@ int ni_cursor_open(ni_cursor **out, ni_txn *t, enum ni_table tb)
         return translate(rc, t->s, "cannot open cursor");
     }
     c->s = t->s;
+    c->t = t;
+    c->table = table_names[tb];
     *out = c;
     return 0;
 }
@@ -485,13 +863,33 @@ void ni_cursor_close(ni_cursor *c)
     ni_mem_free(c);
 }
 
+/* mdb_cursor_get, guarded in a read transaction. */
+static int cursor_read(ni_cursor *c, MDB_cursor_op op)
+{
+    int rc;
+    if (c->t->write)
+        return mdb_cursor_get(c->cur, &c->key, &c->val, op);
+    GUARDED(rc, mdb_cursor_get(c->cur, &c->key, &c->val, op));
+    return rc;
+}
+
 static int move(ni_cursor *c, MDB_cursor_op op)
 {
-    int rc = mdb_cursor_get(c->cur, &c->key, &c->val, op);
+    int rc;
+    c->valid = 0;
+    if (c->t->broken)
+        return txn_broken();
+    rc = cursor_read(c, op);
+    if (rc == GUARD_FIRED)
+        return guard_fired(c->t, c->table);
+    if (rc == 0 && !span_ok(c->t, c->key.mv_data, c->key.mv_size))
+        return span_bad(c->table, "key", c->key.mv_size);
+    if (rc == 0 && !span_ok(c->t, c->val.mv_data, c->val.mv_size))
+        return span_bad(c->table, "value", c->val.mv_size);
     c->valid = rc == 0;
     if (rc == MDB_NOTFOUND)
         return NI_DONE;
-    return rc ? translate(rc, NULL, "cursor read failed") : 0;
+    return rc ? translate(rc, c->s, "cursor read failed") : 0;
 }
 
 int ni_cursor_seek(ni_cursor *c, const void *key, size_t klen)
