@@ -13,10 +13,12 @@
 #include "postings.h"
 #include "store.h"
 
-#define NI_FORMAT_VERSION 6
-#define NI_FORMAT_OLDEST 6   /* version 5 has the words tables or the lead,
-                                not both; 4 neither; 3 no name keys (analysis
-                                1): such an index must be built again */
+#define NI_FORMAT_VERSION 7
+#define NI_FORMAT_OLDEST 7   /* version 6 has stored records without
+                                checksums (record.c); 5 the words tables or
+                                the lead, not both; 4 neither; 3 no name keys
+                                (analysis 1): such an index must be built
+                                again */
 
 /* NI_BODY_GAP (the gap between title and body positions): postings.h */
 

@@ -598,12 +598,12 @@ static void dictionary(void)
     ni_record_codec_set_dict(codec, dict);
     CHECK_RC(ni_txn_get(env_read(&e), NI_T_IDS, "n0", 2, &v), 0);
     CHECK_RC(ni_stored_get(env_read(&e), ni_get_be32(v.data), &raw, &v), 0);
-    CHECK(v.len > 0 && v.data[0] == 3);
+    CHECK(v.len > 0 && v.data[0] == 5);
     CHECK_RC(ni_record_decode(codec, &dec, &d, v.data, v.len), 0);
     CHECK(d.text_len == 1 && d.text[0] == '7');
     CHECK_RC(ni_txn_get(env_read(&e), NI_T_IDS, "more", 4, &v), 0);
     CHECK_RC(ni_stored_get(env_read(&e), ni_get_be32(v.data), &raw, &v), 0);
-    CHECK(v.len > 0 && v.data[0] == 3);         /* record format 3: with the dictionary */
+    CHECK(v.len > 0 && v.data[0] == 5);         /* record format 5: with the dictionary */
     CHECK_RC(ni_record_decode(codec, &dec, &d, v.data, v.len), 0);
     CHECK(d.text_len == 8 && memcmp(d.text, "12 34 56", 8) == 0);
     ni_record_codec_free(codec);
