@@ -104,9 +104,12 @@ struct ni_cursor {
  * mdb_txn_abort), so a failed assertion there leaves LMDB by longjmp back
  * to the guarded call, which reports NI_ECORRUPT; the transaction is marked
  * broken and every later call through it fails the same way until it is
- * aborted.  Write transactions are not guarded (LMDB may be halfway
- * through changing pages): there the assertion still aborts.  A guard
- * costs a _setjmp per LMDB call of a read transaction.
+ * aborted.  Reads in a write transaction (mdb_get, mdb_cursor_get) change
+ * no page either and are guarded the same way (the abort then releases the
+ * writer's lock); writes (mdb_put, mdb_del) are not, since LMDB may be
+ * halfway through changing pages: there an assertion still aborts, which
+ * is why compaction is preceded by a check in nsearch.  A guard costs a
+ * _setjmp per LMDB read call.
  *
  * Not every damaged page fails an assertion first: a node whose flags say
  * "duplicates" in a table without them makes mdb_cursor_next follow a NULL
@@ -237,6 +240,12 @@ const char *ni_store_path(const ni_store *s)
 }
 
 static uintptr_t find_map(ni_store *s);
+
+/* For any call of a transaction in which an LMDB assertion failed. */
+static int txn_broken(void)
+{
+    return ni_error(NI_ECORRUPT, "read after a damaged page");
+}
 
 /* mdb_dbi_open, guarded in a read transaction. */
 static int dbi_open(MDB_txn *txn, const char *name, int write, MDB_dbi *dbi)
@@ -553,6 +562,7 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     t->s = s;
     t->write = write;
     t->broken = 0;
+    t->file_end = 0;
     for (tries = 0;; tries++) {
         if (pthread_rwlock_rdlock(&s->lock) != 0) {
             ni_mem_free(t);
@@ -599,8 +609,13 @@ static void pad_file(ni_store *s)
 
 int ni_txn_commit(ni_txn *t)
 {
-    int rc = mdb_txn_commit(t->txn);
     ni_store *s = t->s;
+    int rc;
+    if (t->broken) {
+        ni_txn_abort(t);
+        return txn_broken();
+    }
+    rc = mdb_txn_commit(t->txn);
     if (rc == 0 && t->write)
         pad_file(s);
     pthread_rwlock_unlock(&s->lock);
@@ -663,11 +678,6 @@ static MDB_val mval(const void *p, size_t n)
     return v;
 }
 
-/* For any call of a transaction in which an LMDB assertion failed. */
-static int txn_broken(void)
-{
-    return ni_error(NI_ECORRUPT, "read after a damaged page");
-}
 
 /* After a guarded call of t that failed an LMDB assertion: t is broken. */
 static int guard_fired(ni_txn *t, const char *table)
@@ -706,7 +716,7 @@ static int span_ok(ni_txn *t, const void *p, size_t n)
         if (flags & P_OVERFLOW_FLAG) {
             memcpy(&pages, (const void *)(page + 12), 4);
             if (!s->map_base || page < s->map_base)
-                return 0;
+                return pages && n <= (uintptr_t)pages * s->page_size - PAGE_HDR;
             if (!t->file_end) {
                 if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0)
                     return 0;
@@ -752,12 +762,10 @@ static uintptr_t find_map(ni_store *s)
     return base;
 }
 
-/* mdb_get, guarded in a read transaction. */
+/* mdb_get, guarded. */
 static int txn_read(ni_txn *t, enum ni_table tb, MDB_val *k, MDB_val *v)
 {
     int rc;
-    if (t->write)
-        return mdb_get(t->txn, t->s->dbi[tb], k, v);
     GUARDED(rc, mdb_get(t->txn, t->s->dbi[tb], k, v));
     return rc;
 }
@@ -785,7 +793,10 @@ int ni_txn_put(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
                const void *val, size_t vlen)
 {
     MDB_val k = mval(key, klen), v = mval(val, vlen);
-    int rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, 0);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, 0);
     return rc ? translate(rc, t->s, "write failed") : 0;
 }
 
@@ -793,7 +804,10 @@ int ni_txn_append(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
                   const void *val, size_t vlen)
 {
     MDB_val k = mval(key, klen), v = mval(val, vlen);
-    int rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, MDB_APPEND);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, MDB_APPEND);
     if (rc == MDB_KEYEXIST)
         return ni_error(NI_EINVAL, "append of a key that does not sort last");
     return rc ? translate(rc, t->s, "write failed") : 0;
@@ -802,7 +816,10 @@ int ni_txn_append(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
 int ni_txn_del(ni_txn *t, enum ni_table tb, const void *key, size_t klen)
 {
     MDB_val k = mval(key, klen);
-    int rc = mdb_del(t->txn, t->s->dbi[tb], &k, NULL);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    rc = mdb_del(t->txn, t->s->dbi[tb], &k, NULL);
     if (rc)
         return rc == MDB_NOTFOUND ? NI_ENOTFOUND : translate(rc, t->s, "delete failed");
     return 0;
@@ -863,12 +880,10 @@ void ni_cursor_close(ni_cursor *c)
     ni_mem_free(c);
 }
 
-/* mdb_cursor_get, guarded in a read transaction. */
+/* mdb_cursor_get, guarded. */
 static int cursor_read(ni_cursor *c, MDB_cursor_op op)
 {
     int rc;
-    if (c->t->write)
-        return mdb_cursor_get(c->cur, &c->key, &c->val, op);
     GUARDED(rc, mdb_cursor_get(c->cur, &c->key, &c->val, op));
     return rc;
 }
@@ -902,8 +917,11 @@ int ni_cursor_put(ni_cursor *c, const void *key, size_t klen, const void *val, s
                   int append)
 {
     MDB_val k = mval(key, klen), v = mval(val, vlen);
-    int rc = mdb_cursor_put(c->cur, &k, &v, append ? MDB_APPEND : 0);
+    int rc;
     c->valid = 0;
+    if (c->t->broken)
+        return txn_broken();
+    rc = mdb_cursor_put(c->cur, &k, &v, append ? MDB_APPEND : 0);
     if (rc == MDB_KEYEXIST && append)
         return ni_error(NI_EINVAL, "append of a key that does not sort last");
     return rc ? translate(rc, c->s, "write failed") : 0;

@@ -579,4 +579,89 @@ static void damage_suite(void)
     CHECK(system(path) == 0);
 }
 
-TEST_MAIN(TEST(damage_suite))
+/* Opens dir/copy holding the first len bytes of the clean file followed
+ * by extra zero bytes: the open's rc, its message in msg. */
+static int open_cut(size_t len, size_t extra, char *msg, size_t size)
+{
+    ni_open_options o = NI_OPEN_OPTIONS_INIT;
+    ni_index *idx = NULL;
+    char path[96];
+    FILE *f;
+    int rc;
+    size_t i;
+
+    snprintf(path, sizeof path, "%s/data.mdb", copy_path);
+    if (!(f = fopen(path, "wb")))
+        return -100;
+    fwrite(clean, 1, len, f);
+    for (i = 0; i < extra; i++)
+        fputc(0, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/lock.mdb", copy_path);
+    unlink(path);
+    o.flags = NI_OPEN_READONLY;
+    rc = ni_index_open(&idx, copy_path, &o);
+    snprintf(msg, size, "%s", rc < 0 ? ni_errmsg() : "");
+    ni_index_close(idx);
+    return rc;
+}
+
+/* The open's file check at its boundaries, in this process (a check that
+ * let a short file through would not crash here before a read): the whole
+ * file and one with a page more open; one page or one byte less, a meta
+ * page cut or with another magic, version or page size are NI_ECORRUPT. */
+static void open_check(void)
+{
+    char msg[300], path[96];
+    unsigned char *save;
+    size_t last;
+
+    CHECK(mkdtemp(dir) != NULL);
+    rng_state = 0x9e3779b97f4a7c15u;
+    CHECK_RC(build(), 0);
+    snprintf(path, sizeof path, "%s/data.mdb", clean_path);
+    CHECK(read_file(path, &clean, &clean_len) == 0);
+    snprintf(copy_path, sizeof copy_path, "%s/copy", dir);
+    mkdir(copy_path, 0755);
+    if (test_failures)
+        return;
+    CHECK_RC(open_cut(clean_len, 0, msg, sizeof msg), 0);
+    CHECK_RC(open_cut(clean_len, PAGE, msg, sizeof msg), 0);
+    CHECK_RC(open_cut(clean_len - PAGE, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK(strstr(msg, "(the file was cut short)") != NULL);
+    CHECK_RC(open_cut(clean_len - 1, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK_RC(open_cut(PAGE + 100, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK(strstr(msg, "ends inside meta page 1") != NULL);
+    CHECK_RC(open_cut(100, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK(strstr(msg, "ends inside meta page 0") != NULL);
+    save = malloc(clean_len);
+    memcpy(save, clean, clean_len);
+    clean[PAGE + 16] ^= 1;                          /* magic of meta page 1 */
+    CHECK_RC(open_cut(clean_len, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK(strstr(msg, "meta page 1 of data.mdb is not an LMDB meta page") != NULL);
+    memcpy(clean, save, clean_len);
+    clean[20] = 2;                                  /* data version of meta page 0 */
+    CHECK_RC(open_cut(clean_len, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK(strstr(msg, "data version 2") != NULL);
+    memcpy(clean, save, clean_len);
+    clean[16 + 24 + 1] ^= 0x40;                     /* page size 4096 -> 20480 */
+    CHECK_RC(open_cut(clean_len, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK(strstr(msg, "page size of 20480 bytes") != NULL);
+    memcpy(clean, save, clean_len);
+    /* the newest meta page names one page more than the file has */
+    last = le(clean + PAGE + 16 + 128, 8) > le(clean + 16 + 128, 8) ? PAGE : 0;
+    clean[last + 16 + 120] = (unsigned char)(clean_len / PAGE);
+    CHECK_RC(open_cut(clean_len, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK(strstr(msg, "cut short") != NULL);
+    clean[last + 16 + 120] = (unsigned char)(clean_len / PAGE - 1);
+    CHECK_RC(open_cut(clean_len, 0, msg, sizeof msg), 0);
+    memcpy(clean, save, clean_len);
+    free(save);
+    free(clean);
+    clean = NULL;
+    snprintf(path, sizeof path, "rm -rf '%s'", dir);
+    CHECK(system(path) == 0);
+    memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+}
+
+TEST_MAIN(TEST(open_check), TEST(damage_suite))
