@@ -43,6 +43,19 @@
  * What stays: a file truncated while this process has it open is a SIGBUS
  * on the first read of a page past the new end, as for every mmap-based
  * store; nothing is read wrong silently (the process ends).
+ *
+ * Seals (index format 7).  The values of the tables a search reads its
+ * answers from, terms, postings, ids, words and translit, end in a 4-byte
+ * seal: seal() of the key and the value, added by every write here and
+ * verified, and cut off, by every read (a value that fails is NI_ECORRUPT
+ * naming the table).  So a damaged posting block or lexicon entry is an
+ * error, not a search that quietly finds other documents or other scores.
+ * Not sealed: docs (records carry their own checksums, record.c), docinfo
+ * (a search reads a 4 KB chunk per candidate document; its damage is found
+ * by check, which compares it with the statistics and the stored dates)
+ * and meta (the format and statistics are compared at open and by check,
+ * the dictionary by the records' checksums; an index of an older format
+ * must read as one).  The cost is in bench/README.md.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,6 +79,9 @@
 static const char *const table_names[NI_T_COUNT] = {
     "meta", "terms", "postings", "docs", "ids", "docinfo", "words", "translit"
 };
+/* The tables whose values are sealed (top comment). */
+static const unsigned char sealed[NI_T_COUNT] = { 0, 1, 1, 0, 1, 1, 1, 1 };
+#define SEAL_BYTES 4
 
 struct ni_store {
     MDB_env *env;
@@ -85,6 +101,8 @@ struct ni_txn {
     int write;
     int broken;      /* an LMDB assertion failed in it: only good for aborting */
     uint64_t file_end; /* size of data.mdb, read at the first overflow value */
+    unsigned char *wbuf; /* a sealed value being written */
+    size_t wcap;
 };
 
 struct ni_cursor {
@@ -92,6 +110,7 @@ struct ni_cursor {
     ni_txn *t;
     ni_store *s;
     const char *table;
+    enum ni_table tb;
     MDB_val key, val;
     int valid;
 };
@@ -240,6 +259,80 @@ const char *ni_store_path(const ni_store *s)
 }
 
 static uintptr_t find_map(ni_store *s);
+
+/* The seal of a key and its value: a 64-bit multiply-xorshift hash of 8
+ * bytes at a time (each step a bijection of the state for a given word,
+ * so any change within one word always changes it), its low 32 bits.  Part
+ * of the format: never change it. */
+static uint64_t seal_run(uint64_t h, const unsigned char *p, size_t n)
+{
+    uint64_t w;
+    size_t i;
+    for (; n >= 8; p += 8, n -= 8) {
+        w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+            (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+            (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    for (w = 0, i = 0; i < n; i++)
+        w |= (uint64_t)p[i] << (8 * i);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 29;
+    return h;
+}
+
+static uint32_t seal(const MDB_val *k, const void *v, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u ^ ((uint64_t)k->mv_size << 32) ^ n;
+    h = seal_run(h, k->mv_data, k->mv_size);
+    h = seal_run(h, v, n);
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+/* Verifies and cuts off the seal of v (under key k): 0, or NI_ECORRUPT. */
+static int unseal(const char *table, const MDB_val *k, MDB_val *v)
+{
+    const unsigned char *p = v->mv_data;
+    size_t n = v->mv_size - SEAL_BYTES;
+    if (v->mv_size < SEAL_BYTES ||
+        (uint32_t)(p[n] | p[n + 1] << 8 | p[n + 2] << 16 | (uint32_t)p[n + 3] << 24) !=
+        seal(k, p, n))
+        return ni_error(NI_ECORRUPT, "a damaged entry in table '%s' (%zu bytes under a "
+                        "%zu-byte key) fails its checksum", table, v->mv_size, k->mv_size);
+    v->mv_size = n;
+    return 0;
+}
+
+/* v with its seal, in t's buffer, for table tb under key k (v itself when
+ * tb is not sealed).  0 or NI_ENOMEM. */
+static int seal_value(ni_txn *t, enum ni_table tb, const MDB_val *k, MDB_val *v)
+{
+    uint32_t h;
+    unsigned char *p;
+    if (!sealed[tb])
+        return 0;
+    if (v->mv_size + SEAL_BYTES > t->wcap) {
+        size_t cap = (v->mv_size + SEAL_BYTES) * 2;
+        unsigned char *nb = ni_mem_realloc(t->wbuf, cap);
+        if (!nb)
+            return ni_error(NI_ENOMEM, "out of memory");
+        t->wbuf = nb;
+        t->wcap = cap;
+    }
+    p = t->wbuf;
+    memcpy(p, v->mv_data, v->mv_size);
+    h = seal(k, p, v->mv_size);
+    p[v->mv_size] = (unsigned char)h;
+    p[v->mv_size + 1] = (unsigned char)(h >> 8);
+    p[v->mv_size + 2] = (unsigned char)(h >> 16);
+    p[v->mv_size + 3] = (unsigned char)(h >> 24);
+    v->mv_data = p;
+    v->mv_size += SEAL_BYTES;
+    return 0;
+}
 
 /* For any call of a transaction in which an LMDB assertion failed. */
 static int txn_broken(void)
@@ -563,6 +656,8 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     t->write = write;
     t->broken = 0;
     t->file_end = 0;
+    t->wbuf = NULL;
+    t->wcap = 0;
     for (tries = 0;; tries++) {
         if (pthread_rwlock_rdlock(&s->lock) != 0) {
             ni_mem_free(t);
@@ -619,6 +714,7 @@ int ni_txn_commit(ni_txn *t)
     if (rc == 0 && t->write)
         pad_file(s);
     pthread_rwlock_unlock(&s->lock);
+    ni_mem_free(t->wbuf);
     ni_mem_free(t);
     return rc ? translate(rc, s, "cannot commit") : 0;
 }
@@ -629,6 +725,7 @@ void ni_txn_abort(ni_txn *t)
         return;
     mdb_txn_abort(t->txn);
     pthread_rwlock_unlock(&t->s->lock);
+    ni_mem_free(t->wbuf);
     ni_mem_free(t);
 }
 
@@ -784,6 +881,8 @@ int ni_txn_get(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
         return rc == MDB_NOTFOUND ? NI_ENOTFOUND : translate(rc, t->s, "read failed");
     if (!span_ok(t, v.mv_data, v.mv_size))
         return span_bad(table_names[tb], "value", v.mv_size);
+    if (sealed[tb] && (rc = unseal(table_names[tb], &k, &v)) < 0)
+        return rc;
     val->data = v.mv_data;
     val->len = v.mv_size;
     return 0;
@@ -796,6 +895,8 @@ int ni_txn_put(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
     int rc;
     if (t->broken)
         return txn_broken();
+    if ((rc = seal_value(t, tb, &k, &v)) < 0)
+        return rc;
     rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, 0);
     return rc ? translate(rc, t->s, "write failed") : 0;
 }
@@ -807,6 +908,8 @@ int ni_txn_append(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
     int rc;
     if (t->broken)
         return txn_broken();
+    if ((rc = seal_value(t, tb, &k, &v)) < 0)
+        return rc;
     rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, MDB_APPEND);
     if (rc == MDB_KEYEXIST)
         return ni_error(NI_EINVAL, "append of a key that does not sort last");
@@ -868,6 +971,7 @@ int ni_cursor_open(ni_cursor **out, ni_txn *t, enum ni_table tb)
     c->s = t->s;
     c->t = t;
     c->table = table_names[tb];
+    c->tb = tb;
     *out = c;
     return 0;
 }
@@ -901,6 +1005,8 @@ static int move(ni_cursor *c, MDB_cursor_op op)
         return span_bad(c->table, "key", c->key.mv_size);
     if (rc == 0 && !span_ok(c->t, c->val.mv_data, c->val.mv_size))
         return span_bad(c->table, "value", c->val.mv_size);
+    if (rc == 0 && sealed[c->tb] && (rc = unseal(c->table, &c->key, &c->val)) < 0)
+        return rc;
     c->valid = rc == 0;
     if (rc == MDB_NOTFOUND)
         return NI_DONE;
@@ -921,6 +1027,8 @@ int ni_cursor_put(ni_cursor *c, const void *key, size_t klen, const void *val, s
     c->valid = 0;
     if (c->t->broken)
         return txn_broken();
+    if ((rc = seal_value(c->t, c->tb, &k, &v)) < 0)
+        return rc;
     rc = mdb_cursor_put(c->cur, &k, &v, append ? MDB_APPEND : 0);
     if (rc == MDB_KEYEXIST && append)
         return ni_error(NI_EINVAL, "append of a key that does not sort last");

@@ -97,7 +97,7 @@ static void doc_id(char *buf, size_t size, int i)
  * takes overflow pages), then two deleted and one replaced (free pages). */
 static int build(void)
 {
-    static char text[200000], title[200], id[32];
+    static char text[400000], title[200], id[32];
     ni_index *idx = NULL;
     int i, rc = 0;
 
@@ -108,7 +108,7 @@ static int build(void)
         ni_doc d = NI_DOC_INIT;
         doc_id(id, sizeof id, i);
         gen_text(title, sizeof title, 3 + (unsigned)(rnd() % 5));
-        gen_text(text, sizeof text, i == 7 ? 15000 : 40 + (unsigned)(rnd() % 300));
+        gen_text(text, sizeof text, i == 7 ? 30000 : 40 + (unsigned)(rnd() % 300));
         d.id = id;
         d.id_len = strlen(id);
         d.title = title;
