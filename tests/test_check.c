@@ -150,7 +150,7 @@ static int stats_lengths(ni_txn *t)
     return rc < 0 ? rc : ni_meta_write(t, &m);
 }
 
-/* Chunk 1 (docs 255 .. 299) one entry short. */
+/* Chunk 1 (docs 254 .. 299) one entry short. */
 static int docinfo_short(ni_txn *t)
 {
     unsigned char key[4];
@@ -159,7 +159,7 @@ static int docinfo_short(ni_txn *t)
     ni_put_be32(key, 1);
     if ((rc = ni_txn_get(t, NI_T_DOCINFO, key, 4, &v)) < 0)
         return rc;
-    return v.len == 45 * NI_DOCINFO_ENTRY ? ni_txn_put(t, NI_T_DOCINFO, key, 4, v.data,
+    return v.len == 46 * NI_DOCINFO_ENTRY ? ni_txn_put(t, NI_T_DOCINFO, key, 4, v.data,
                                                        v.len - NI_DOCINFO_ENTRY) : -1;
 }
 
