@@ -853,7 +853,7 @@ static uintptr_t find_map(ni_store *s)
         !(f = fopen("/proc/self/maps", "re")))
         return 0;
     while (fgets(line, sizeof line, f))
-        if (sscanf(line, "%lx-%lx %*s %lx %*s %lu %4095s", &lo, &hi, &off, &ino, path) == 5 &&
+        if (strstr(line, "data.mdb") && sscanf(line, "%lx-%lx %*s %lx %*s %lu %4095s", &lo, &hi, &off, &ino, path) == 5 &&
             off == 0 && ino == (unsigned long)st.st_ino && strstr(path, "data.mdb")) {
             base = (uintptr_t)lo;
             break;
