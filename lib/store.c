@@ -28,7 +28,7 @@
  * Damaged files.  LMDB maps data.mdb and trusts it: a page past the end of
  * a file cut short is a SIGBUS on first touch, and LMDB follows any page
  * number below the last page its meta page names.  So before LMDB opens the
- * file, check_data_file reads both meta pages as LMDB does (mdb.c
+ * file, ni_mdbfile_check (mdbfile.c) reads both meta pages as LMDB does (mdb.c
  * mdb_env_read_header: a P_META page, magic, data version 1, the page
  * size; the one with the larger transaction id is the snapshot) and
  * requires the file to hold every page up to the newest meta's last page
@@ -36,10 +36,11 @@
  * open, never a signal.  LMDB leaves the file shorter than its last page
  * when that page was allocated and freed in the same commit (a "loose"
  * page, never written); ni_txn_commit pads such a file to its full length,
- * so that the check holds for every file this library wrote.  Values LMDB
- * returns are checked to lie inside the file (a damaged node size would
- * otherwise point past its end), and LMDB's own assertions on damaged
- * pages in read transactions become NI_ECORRUPT (see read_guard below).
+ * so that the check holds for every file this library wrote.  Keys and
+ * values LMDB returns are checked to lie in their page or overflow run
+ * (span_ok: a damaged node size would otherwise point past it, or past
+ * the file's end), and LMDB's own assertions and faults on damaged pages
+ * become NI_ECORRUPT (read_guard below).
  * What stays: a file truncated while this process has it open is a SIGBUS
  * on the first read of a page past the new end, as for every mmap-based
  * store; nothing is read wrong silently (the process ends).
@@ -73,6 +74,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "mdbfile.h"
 #include "mem.h"
 #include "store.h"
 
@@ -388,109 +390,6 @@ static int open_tables(ni_store *s, int create)
     return translate(rc, s, "cannot open table");
 }
 
-/* Meta page fields (mdb.c MDB_page, MDB_meta, MDB_db; native byte order,
- * 64-bit page numbers): the page header is 16 bytes, its flags at 10. */
-#define PAGE_HDR 16
-#define P_META_FLAG 0x08
-#define MDB_MAGIC_NUMBER 0xBEEFC0DEu
-#define MDB_DATA_VERSION_1 1u
-#define META_BYTES (PAGE_HDR + 8 + 8 + 8 + 2 * 48 + 8 + 8)
-#define OFF_FLAGS 10
-#define OFF_MAGIC (PAGE_HDR + 0)
-#define OFF_VERSION (PAGE_HDR + 4)
-#define OFF_PSIZE (PAGE_HDR + 24)              /* mm_dbs[0].md_pad */
-#define OFF_ROOT(db) (PAGE_HDR + 24 + (db) * 48 + 40)
-#define OFF_LAST_PG (PAGE_HDR + 24 + 2 * 48)
-#define OFF_TXNID (OFF_LAST_PG + 8)
-#define NO_PAGE UINT64_MAX                     /* P_INVALID: an empty tree */
-
-typedef struct meta_page {
-    uint32_t psize;
-    uint64_t last_pg, txnid, root[2];
-} meta_page;
-
-static uint64_t get_u64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-/* Reads meta page i (at offset off) of the file: 0, or NI_ECORRUPT. */
-static int read_meta(int fd, const char *path, int i, off_t off, meta_page *m)
-{
-    unsigned char b[META_BYTES];
-    uint16_t flags;
-    ssize_t n = pread(fd, b, sizeof b, off);
-    if (n < 0)
-        return ni_error(NI_EIO, "cannot read index '%s': %s", path, strerror(errno));
-    if ((size_t)n < sizeof b)
-        return ni_error(NI_ECORRUPT, "data.mdb ends inside meta page %d", i);
-    memcpy(&flags, b + OFF_FLAGS, 2);
-    if (!(flags & P_META_FLAG) || get_u32(b + OFF_MAGIC) != MDB_MAGIC_NUMBER)
-        return ni_error(NI_ECORRUPT, "meta page %d of data.mdb is not an LMDB meta "
-                        "page", i);
-    if (get_u32(b + OFF_VERSION) != MDB_DATA_VERSION_1)
-        return ni_error(NI_ECORRUPT, "meta page %d of data.mdb has data version %u, "
-                        "LMDB 0.9 writes 1", i, get_u32(b + OFF_VERSION));
-    m->psize = get_u32(b + OFF_PSIZE);
-    m->last_pg = get_u64(b + OFF_LAST_PG);
-    m->txnid = get_u64(b + OFF_TXNID);
-    m->root[0] = get_u64(b + OFF_ROOT(0));
-    m->root[1] = get_u64(b + OFF_ROOT(1));
-    if (m->psize < 512 || m->psize > 65536 || (m->psize & (m->psize - 1)))
-        return ni_error(NI_ECORRUPT, "meta page %d of data.mdb names a page size of %u "
-                        "bytes", i, m->psize);
-    return 0;
-}
-
-/*
- * The file check of the top comment: both meta pages sound, the newest
- * one's pages all in the file.  0, NI_ECORRUPT, or NI_EIO.
- */
-static int check_data_file(const char *path, const char *data_path)
-{
-    meta_page m[2];
-    const meta_page *cur;
-    struct stat st;
-    uint64_t pages;
-    int fd, rc, i;
-
-    if ((fd = open(data_path, O_RDONLY | O_CLOEXEC)) < 0)
-        return 0;                 /* LMDB reports it, with its own words */
-    rc = fstat(fd, &st) != 0 ? ni_error(NI_EIO, "cannot read index '%s': %s", path,
-                                        strerror(errno)) : 0;
-    if (rc == 0 && (rc = read_meta(fd, path, 0, 0, &m[0])) == 0 &&
-        (rc = read_meta(fd, path, 1, (off_t)m[0].psize, &m[1])) == 0 &&
-        m[1].psize != m[0].psize)
-        rc = ni_error(NI_ECORRUPT, "the meta pages of data.mdb name page sizes %u and %u",
-                      m[0].psize, m[1].psize);
-    close(fd);
-    if (rc)
-        return rc;
-    cur = &m[m[0].txnid < m[1].txnid];       /* mdb_env_pick_meta */
-    pages = (uint64_t)st.st_size / cur->psize;
-    if (cur->last_pg < 1 || cur->last_pg >= pages)
-        return ni_error(NI_ECORRUPT, "data.mdb has %llu pages of %u bytes, its meta page "
-                        "names %llu (the file was cut short)",
-                        (unsigned long long)pages, cur->psize,
-                        (unsigned long long)cur->last_pg + 1);
-    for (i = 0; i < 2; i++)
-        if (cur->root[i] != NO_PAGE && (cur->root[i] < 2 || cur->root[i] > cur->last_pg))
-            return ni_error(NI_ECORRUPT, "the meta page of data.mdb names root page %llu of "
-                            "%llu pages",
-                            (unsigned long long)cur->root[i],
-                            (unsigned long long)cur->last_pg + 1);
-    return 0;
-}
-
 int ni_store_open(ni_store **out, const char *path, unsigned flags,
                   uint64_t map_size, int create)
 {
@@ -521,7 +420,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     /* an empty data.mdb: its creator died before LMDB wrote the first meta
      * pages (nothing was ever committed); a writer initialises it */
     have_data = stat(data_path, &st) == 0 && st.st_size > 0;
-    rc = have_data ? check_data_file(path, data_path) : 0;
+    rc = have_data ? ni_mdbfile_check(path, data_path) : 0;
     ni_mem_free(data_path);
     if (rc)
         return rc;
@@ -797,7 +696,7 @@ static int guard_fired(ni_txn *t, const char *table)
  * its page size); a value on overflow pages starts right after the first
  * page's header, where a node of a leaf page cannot.
  */
-#define P_OVERFLOW_FLAG 0x04
+#define PAGE_HDR NI_MDB_PAGE_HDR
 static int span_ok(ni_txn *t, const void *p, size_t n)
 {
     ni_store *s = t->s;
@@ -812,9 +711,9 @@ static int span_ok(ni_txn *t, const void *p, size_t n)
     page = a & ~(uintptr_t)(s->page_size - 1);
     end = page + s->page_size;
     if (a - page == PAGE_HDR) {
-        memcpy(&flags, (const void *)(page + OFF_FLAGS), 2);
-        if (flags & P_OVERFLOW_FLAG) {
-            memcpy(&pages, (const void *)(page + 12), 4);
+        memcpy(&flags, (const void *)(page + NI_MDB_OFF_FLAGS), 2);
+        if (flags & NI_MDB_P_OVERFLOW) {
+            memcpy(&pages, (const void *)(page + NI_MDB_OFF_PAGES), 4);
             if (!s->map_base || page < s->map_base)
                 return pages && n <= (uintptr_t)pages * s->page_size - PAGE_HDR;
             if (!t->file_end) {
