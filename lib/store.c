@@ -153,11 +153,16 @@ static _Thread_local char guard_msg[200];
 
 static struct sigaction old_segv, old_bus;
 
-static void on_fault(int sig)
+static void on_fault(int sig, siginfo_t *info, void *context)
 {
     jmp_buf *jb = read_guard;
+    (void)context;
     if (!jb) {
+        /* a fault happens again on return, now to the old handler; a
+         * signal sent by kill() would not: it is sent again */
         sigaction(sig, sig == SIGBUS ? &old_bus : &old_segv, NULL);
+        if (info->si_code <= 0)
+            raise(sig);
         return;
     }
     read_guard = NULL;
@@ -170,8 +175,8 @@ static void install_fault_handlers(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_fault;
-    sa.sa_flags = SA_NODEFER;
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, &old_segv);
     sigaction(SIGBUS, &sa, &old_bus);

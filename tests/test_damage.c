@@ -664,4 +664,33 @@ static void open_check(void)
     memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
 }
 
-TEST_MAIN(TEST(open_check), TEST(damage_suite))
+/* Outside LMDB, the library's fault handlers change nothing: a fault and a
+ * SIGSEGV or SIGBUS sent by kill() still end the process by that signal
+ * once an index was opened (which installs the handlers). */
+static void unguarded_faults(void)
+{
+    int how, status;
+    for (how = 0; how < 3; how++) {
+        pid_t pid;
+        fflush(NULL);
+        pid = fork();
+        if (pid == 0) {
+            char d[] = "/tmp/ni-damage-sig-XXXXXX";
+            ni_index *idx = NULL;
+            if (!mkdtemp(d) || ni_index_open(&idx, d, NULL) < 0)
+                _exit(3);
+            if (how == 0)
+                raise(SIGSEGV);
+            else if (how == 1)
+                kill(getpid(), SIGBUS);
+            else
+                *(volatile int *)(uintptr_t)getenv("NI_NO_SUCH_VARIABLE") = 1;
+            _exit(4);
+        }
+        CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == (how == 1 ? SIGBUS : SIGSEGV));
+    }
+    CHECK(system("rm -rf /tmp/ni-damage-sig-*") == 0);
+}
+
+TEST_MAIN(TEST(open_check), TEST(unguarded_faults), TEST(damage_suite))
