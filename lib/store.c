@@ -307,9 +307,7 @@ static int unseal(const char *table, const MDB_val *k, MDB_val *v)
 {
     const unsigned char *p = v->mv_data;
     size_t n = v->mv_size - SEAL_BYTES;
-    if (v->mv_size < SEAL_BYTES ||
-        (uint32_t)(p[n] | p[n + 1] << 8 | p[n + 2] << 16 | (uint32_t)p[n + 3] << 24) !=
-        seal(k, p, n))
+    if (v->mv_size < SEAL_BYTES || ni_get_le32(p + n) != seal(k, p, n))
         return ni_error(NI_ECORRUPT, "a damaged entry in table '%s' (%zu bytes under a "
                         "%zu-byte key) fails its checksum", table, v->mv_size, k->mv_size);
     v->mv_size = n;
@@ -335,10 +333,7 @@ static int seal_value(ni_txn *t, enum ni_table tb, const MDB_val *k, MDB_val *v)
     p = t->wbuf;
     memcpy(p, v->mv_data, v->mv_size);
     h = seal(k, p, v->mv_size);
-    p[v->mv_size] = (unsigned char)h;
-    p[v->mv_size + 1] = (unsigned char)(h >> 8);
-    p[v->mv_size + 2] = (unsigned char)(h >> 16);
-    p[v->mv_size + 3] = (unsigned char)(h >> 24);
+    ni_put_le32(p + v->mv_size, h);
     v->mv_data = p;
     v->mv_size += SEAL_BYTES;
     return 0;
