@@ -11,6 +11,7 @@ COPIES=${3:-1000}
 bin=$O/tests/test_damage
 [ -x "$bin" ] || { echo "no $bin: run 'make $bin'" >&2; exit 2; }
 status=0
+mkdir -p /tmp/ni-damage-kept
 seed=1
 while [ "$seed" -le "$SEEDS" ]; do
     DAMAGE_SEED=$seed DAMAGE_COPIES=$COPIES DAMAGE_KEEP=/tmp/ni-damage-kept/seed-$seed \

@@ -94,6 +94,18 @@ int ni_mdbfile_check(const char *path, const char *data_path)
     close(fd);
     if (rc)
         return rc;
+    /* transaction N writes meta page N % 2, so the two hold consecutive
+     * ids (or 0, never written): other ids mean one is damaged, and
+     * LMDB would read the snapshot its damaged id names */
+    for (i = 0; i < 2; i++)
+        if (m[i].txnid != 0 && m[i].txnid % 2 != (uint64_t)i)
+            return ni_error(NI_ECORRUPT, "meta page %d of data.mdb names transaction %llu, "
+                            "which meta page %d cannot hold", i,
+                            (unsigned long long)m[i].txnid, i);
+    if ((m[0].txnid > m[1].txnid ? m[0].txnid - m[1].txnid : m[1].txnid - m[0].txnid) > 1)
+        return ni_error(NI_ECORRUPT, "the meta pages of data.mdb name transactions %llu and "
+                        "%llu, not consecutive ones", (unsigned long long)m[0].txnid,
+                        (unsigned long long)m[1].txnid);
     cur = &m[m[0].txnid < m[1].txnid];       /* mdb_env_pick_meta */
     pages = (uint64_t)st.st_size / cur->psize;
     if (cur->last_pg < 1 || cur->last_pg >= pages)

@@ -18,9 +18,11 @@
 /*
  * Reads both meta pages of data_path (the data.mdb of the index in path)
  * as LMDB does (mdb_env_read_header: a meta page, magic, data version 1,
- * a page size; the one with the larger transaction id is the snapshot)
- * and requires the file to hold every page up to the newest one's last
- * page, and both tree roots below it.  0 (also when the file cannot be
+ * a page size; the one with the larger transaction id is the snapshot),
+ * requires their transaction ids to be consecutive (transaction N writes
+ * meta page N % 2: a damaged id would make LMDB read an older snapshot)
+ * and the file to hold every page up to the newest one's last page, and
+ * both tree roots below it.  0 (also when the file cannot be
  * opened: LMDB then says why), NI_ECORRUPT naming what is wrong, NI_EIO.
  */
 int ni_mdbfile_check(const char *path, const char *data_path);

@@ -674,6 +674,16 @@ static void open_check(void)
     CHECK_RC(open_cut(clean_len, 0, msg, sizeof msg), NI_ECORRUPT);
     CHECK(strstr(msg, "page size of 20480 bytes") != NULL);
     memcpy(clean, save, clean_len);
+    /* a meta page's transaction id damaged: its high byte (LMDB would read
+     * the older snapshot), its low bit (the other page's parity) */
+    clean[16 + 128 + 7] = 0x40;
+    CHECK_RC(open_cut(clean_len, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK(strstr(msg, "not consecutive ones") != NULL);
+    memcpy(clean, save, clean_len);
+    clean[16 + 128] ^= 1;
+    CHECK_RC(open_cut(clean_len, 0, msg, sizeof msg), NI_ECORRUPT);
+    CHECK(strstr(msg, "which meta page 0 cannot hold") != NULL);
+    memcpy(clean, save, clean_len);
     /* the newest meta page names one page more than the file has */
     last = le(clean + PAGE + 16 + 128, 8) > le(clean + 16 + 128, 8) ? PAGE : 0;
     clean[last + 16 + 120] = (unsigned char)(clean_len / PAGE);
