@@ -5,7 +5,9 @@
  *
  * The check reads one snapshot and stops at the first inconsistency, which
  * it names in an NI_ECORRUPT message: statistics against docinfo, ids
- * against stored documents, every posting block (keys, order, bounds,
+ * against stored documents (every stored record is decoded, so its
+ * checksums are verified: record.c; records that fail are all named, up to
+ * BAD_RECORDS_NAMED of them, with the walk going on past them), every posting block (keys, order, bounds,
  * positions) against the lexicon's counts, and each entry of the words
  * table: a word words.h keeps, a df from 1 to the live documents, and the
  * translit table: an entry per word with a key, under that key; the sigs
@@ -23,6 +25,7 @@
 #include "words.h"
 
 #define BAD(...) ni_error(NI_ECORRUPT, __VA_ARGS__)
+#define BAD_RECORDS_NAMED 20
 
 typedef struct checker {
     ni_txn *t;
@@ -32,6 +35,9 @@ typedef struct checker {
     size_t cap_pos;
     ni_index_check_stats *st;
     uint64_t table_blocks;     /* blocks seen in the postings table */
+    uint64_t bad_records;      /* stored records that fail to decode */
+    char bad_names[BAD_RECORDS_NAMED * 48];  /* their ids, the first ones */
+    char first_bad[256];       /* the first one's error */
 } checker;
 
 /* The sigs table: one chunk per NI_SIG_CHUNK documents numbered so far,
@@ -73,6 +79,17 @@ static int check_sigs(checker *c)
             return BAD("deleted document %u keeps its signature", doc);
     }
     return 0;
+}
+
+/* Notes a stored record that failed to decode (the error is ni_errmsg). */
+static void note_bad_record(checker *c, const unsigned char *id, size_t len)
+{
+    size_t at = strlen(c->bad_names);
+    if (c->bad_records++ == 0)
+        snprintf(c->first_bad, sizeof c->first_bad, "%s", ni_errmsg());
+    if (c->bad_records <= BAD_RECORDS_NAMED)
+        snprintf(c->bad_names + at, sizeof c->bad_names - at, "%s'%.*s'", at ? ", " : "",
+                 (int)(len < 40 ? len : 40), id);
 }
 
 static int check_docs(checker *c)
@@ -127,7 +144,12 @@ static int check_docs(checker *c)
                      (int)k.len, k.data, doc);
             break;
         }
-        if ((rc = ni_doc_reader_get(&c->rd, doc, &d)) < 0)
+        if ((rc = ni_doc_reader_get(&c->rd, doc, &d)) == NI_ECORRUPT) {
+            note_bad_record(c, k.data, k.len);
+            rc = 0;
+            continue;
+        }
+        if (rc < 0)
             break;
         if (d.id_len != k.len || memcmp(d.id, k.data, k.len) != 0) {
             rc = BAD("document %u stores another id than '%.*s'", doc, (int)k.len, k.data);
@@ -139,8 +161,13 @@ static int check_docs(checker *c)
         }
     }
     ni_cursor_close(cur);
-    if (rc < 0)
+    if (rc < 0 && rc != NI_DONE)
         return rc;
+    if (c->bad_records)
+        return BAD("%llu stored document%s fail%s to read back: %s%s (the first: %s)",
+                   (unsigned long long)c->bad_records, c->bad_records > 1 ? "s" : "",
+                   c->bad_records > 1 ? "" : "s", c->bad_names,
+                   c->bad_records > BAD_RECORDS_NAMED ? ", ..." : "", c->first_bad);
     if ((rc = ni_stored_count(c->t, &ndocs)) < 0)
         return rc;
     if (nids != c->m.docs || ndocs != c->m.docs)

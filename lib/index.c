@@ -355,6 +355,12 @@ int ni_index_read_doc(ni_doc **out, ni_index *idx, const char *id, size_t id_len
     }
     if ((rc = ni_doc_reader_get(&r, ni_get_be32(v.data), &d)) < 0)
         goto cleanup;
+    /* a damaged id entry may name another document, whose record is sound */
+    if (d.id_len != id_len || memcmp(d.id, id, id_len) != 0) {
+        rc = ni_error(NI_ECORRUPT, "id '%.*s' maps to document %u, which stores another id",
+                      (int)(id_len > 100 ? 100 : id_len), id, ni_get_be32(v.data));
+        goto cleanup;
+    }
     copy = ni_mem_alloc(sizeof *copy + r.scratch.len);
     if (!copy) {
         rc = ni_error(NI_ENOMEM, "out of memory");

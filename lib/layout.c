@@ -7,14 +7,20 @@
  * writes a batch, compact.c rewrites posting lists.
  *
  * On-disk format, version 7 (NI_FORMAT_VERSION; checked at open: any
- * other gives NI_EVERSION; version 6, without the sigs table; version 5, with the words tables but posting
+ * other gives NI_EVERSION; version 6, without the sigs table, without
+ * checksums (stored records of formats 2 and 3, no seals, 255 documents per
+ * docinfo chunk), without dates' zones and the newest date;
+ * version 5, with the words tables but posting
  * blocks of format 3, which do not mark the documents holding a term in
  * their lead, or with the lead but no words tables; version 4 with
  * neither; and version 3, also without the analysis key and with terms of
  * analysis 1, must be built again: "index the documents again").  One LMDB
  * environment (data.mdb in the index directory) with these named tables;
  * integers in values are little-endian, integers in keys big-endian so
- * that keys sort by number:
+ * that keys sort by number.  Every value of the terms, postings, ids and
+ * docinfo tables ends in a 4-byte seal of its key and value, written and
+ * verified by store.c and never seen by the codecs here (the values below
+ * are without it); stored records carry their own checksums (record.c):
  *
  *   meta      "format"  -> u32 format version
  *             "analysis" -> u32 the analysis the terms come from
@@ -58,7 +64,7 @@
  *                          ni_stored_put; new in version 3)
  *   ids       external id -> be32(doc); a flush writes its ids in byte
  *                          order, appending those past the table's last
- *   docinfo   be32(doc / 255) -> up to 255 entries of u32 title length,
+ *   docinfo   be32(doc / 254) -> up to 254 entries of u32 title length,
  *                          u32 body length, i64 date; title length
  *                          0xffffffff marks a deleted document
  *   words     word      -> varint df: the surface-word lexicon (new in

@@ -15,19 +15,21 @@
 
 #define NI_FORMAT_VERSION 7
 #define NI_FORMAT_OLDEST 7   /* version 6 has no signatures (table sigs),
-                                keeps no UTC offset nor date-only mark with a
-                                stored document's date (record.c) nor the
-                                newest date (meta "newest"); 5 has the words
-                                tables or the lead, not both; 4 neither; 3 no
-                                name keys (analysis 1): such an index must be
-                                built again */
+                                no checksums of stored records nor seals of
+                                values, keeps no UTC offset nor date-only
+                                mark with a stored document's date (record.c)
+                                nor the newest date (meta "newest"); 5 has
+                                the words tables or the lead, not both; 4
+                                neither; 3 no name keys (analysis 1): such an
+                                index must be built again */
 
 /* NI_BODY_GAP (the gap between title and body positions): postings.h */
 
 #define NI_MAX_ID_BYTES 400
-/* documents per docinfo value: 255 entries fill one 4 KiB LMDB overflow
- * page (16-byte header + 4,080 bytes); 128 left half of it empty */
-#define NI_DOCINFO_CHUNK 255
+/* documents per docinfo value: 254 entries and the value's 4-byte seal
+ * (store.c) fill one 4 KiB LMDB overflow page (16-byte header + 4,080
+ * bytes); 255 (format 6, no seal) would take two, 128 left half empty */
+#define NI_DOCINFO_CHUNK 254
 #define NI_DOCINFO_ENTRY 16         /* bytes per document in it */
 #define NI_DELETED UINT32_MAX       /* title length of a deleted document */
 

@@ -24,16 +24,57 @@
  * index), it is opened again with MDB_NOLOCK: no reader table, so searches
  * are right only while nobody writes the index, which is what such a
  * directory is for.
+ *
+ * Damaged files.  LMDB maps data.mdb and trusts it: a page past the end of
+ * a file cut short is a SIGBUS on first touch, and LMDB follows any page
+ * number below the last page its meta page names.  So before LMDB opens the
+ * file, ni_mdbfile_check (mdbfile.c) reads both meta pages as LMDB does (mdb.c
+ * mdb_env_read_header: a P_META page, magic, data version 1, the page
+ * size; the one with the larger transaction id is the snapshot) and
+ * requires the file to hold every page up to the newest meta's last page
+ * and both tree roots below it: a truncated file is then NI_ECORRUPT at
+ * open, never a signal.  LMDB leaves the file shorter than its last page
+ * when that page was allocated and freed in the same commit (a "loose"
+ * page, never written); ni_txn_commit pads such a file to its full length,
+ * so that the check holds for every file this library wrote.  Keys and
+ * values LMDB returns are checked to lie in their page or overflow run
+ * (span_ok: a damaged node size would otherwise point past it, or past
+ * the file's end), and LMDB's own assertions and faults on damaged pages
+ * become NI_ECORRUPT (read_guard below).
+ * What stays: a file truncated while this process has it open is a SIGBUS
+ * on the first read of a page past the new end, as for every mmap-based
+ * store; nothing is read wrong silently (the process ends).
+ *
+ * Seals (index format 7).  The values of the tables a search reads its
+ * answers from, terms, postings, ids and docinfo, end in a 4-byte seal:
+ * seal() of the key and the value, added by every write here and
+ * verified, and cut off, by every read (a value that fails is NI_ECORRUPT
+ * naming the table).  So a damaged posting block, lexicon entry or
+ * document length is an error, not a search that quietly finds other
+ * documents or other scores.  Not sealed: docs (records carry their own
+ * checksums, record.c); meta (the format and statistics are compared at
+ * open and by check, the dictionary by the records' checksums, and an
+ * index of an older format must read as one); words and translit, the
+ * query rescue's tables of many small values (a seal would add 11 % to
+ * their pages; check verifies every entry's form and their agreement, a
+ * damaged count there changes suggestions only).  A search verifies each
+ * posting block and docinfo chunk it reads (a chunk once per query, the
+ * matchers keep it).  The cost is in bench/README.md.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <lmdb.h>
 #include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "error.h"
+#include "mdbfile.h"
 #include "mem.h"
 #include "store.h"
 
@@ -44,6 +85,9 @@ static const char *const table_names[NI_T_COUNT] = {
     "meta", "terms", "postings", "docs", "ids", "docinfo", "words", "translit",
     "sigs"
 };
+/* The tables whose values are sealed (top comment). */
+static const unsigned char sealed[NI_T_COUNT] = { 0, 1, 1, 0, 1, 1, 0, 0 };
+#define SEAL_BYTES 4
 
 struct ni_store {
     MDB_env *env;
@@ -53,19 +97,115 @@ struct ni_store {
     unsigned flags;
     int map_full;
     size_t page_size;
+    int check_spans;       /* pages lie at addresses aligned to page_size */
+    uintptr_t map_base;    /* where LMDB mapped data.mdb; 0 when not known */
 };
 
 struct ni_txn {
     ni_store *s;
     MDB_txn *txn;
+    int write;
+    int broken;      /* an LMDB assertion failed in it: only good for aborting */
+    uint64_t file_end; /* size of data.mdb, read at the first overflow value */
+    unsigned char *wbuf; /* a sealed value being written */
+    size_t wcap;
 };
 
 struct ni_cursor {
     MDB_cursor *cur;
+    ni_txn *t;
     ni_store *s;
+    const char *table;
+    enum ni_table tb;
     MDB_val key, val;
     int valid;
 };
+
+/*
+ * LMDB checks its pages with assertions (mdb.c mdb_assert0, compiled into
+ * Debian's liblmdb) that call the environment's assert function and then
+ * abort(): a damaged page would end the process.  In a read transaction
+ * LMDB holds no lock and writes nothing (its reader slot is released by
+ * mdb_txn_abort), so a failed assertion there leaves LMDB by longjmp back
+ * to the guarded call, which reports NI_ECORRUPT; the transaction is marked
+ * broken and every later call through it fails the same way until it is
+ * aborted.  Reads in a write transaction (mdb_get, mdb_cursor_get) change
+ * no page either and are guarded the same way (the abort then releases the
+ * writer's lock); writes (mdb_put, mdb_del) are not, since LMDB may be
+ * halfway through changing pages: there an assertion still aborts, which
+ * is why compaction is preceded by a check in nsearch.  A guard costs a
+ * _setjmp per LMDB read call.
+ *
+ * Not every damaged page fails an assertion first: a node whose flags say
+ * "duplicates" in a table without them makes mdb_cursor_next follow a NULL
+ * cursor (SIGSEGV), a node size past the file's end is a SIGBUS.  So the
+ * first open installs handlers of SIGSEGV and SIGBUS that leave a guarded
+ * LMDB read the same way (SA_NODEFER: the signal stays unblocked after the
+ * jump).  Outside a guarded call they put back the handler installed
+ * before them (the default, or a sanitizer's) and return, so the fault
+ * happens again and is handled as it would have been without this
+ * library.  A program that installs its own handlers for these signals
+ * after opening an index turns this off (then a damaged page can end the
+ * process, as without it).
+ */
+#define GUARD_FIRED (MDB_LAST_ERRCODE + 1000)
+static _Thread_local jmp_buf *read_guard;
+static _Thread_local char guard_msg[200];
+
+static struct sigaction old_segv, old_bus;
+
+static void on_fault(int sig, siginfo_t *info, void *context)
+{
+    jmp_buf *jb = read_guard;
+    (void)context;
+    if (!jb) {
+        /* a fault happens again on return, now to the old handler; a
+         * signal sent by kill() would not: it is sent again */
+        sigaction(sig, sig == SIGBUS ? &old_bus : &old_segv, NULL);
+        if (info->si_code <= 0)
+            raise(sig);
+        return;
+    }
+    read_guard = NULL;
+    snprintf(guard_msg, sizeof guard_msg, "%s reading a page",
+             sig == SIGBUS ? "SIGBUS (past the end of the file)" : "SIGSEGV");
+    longjmp(*jb, 1);
+}
+
+static void install_fault_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &old_segv);
+    sigaction(SIGBUS, &sa, &old_bus);
+}
+
+static void on_assert(MDB_env *env, const char *msg)
+{
+    jmp_buf *jb = read_guard;
+    (void)env;
+    if (!jb)
+        return;                     /* unguarded: LMDB aborts */
+    read_guard = NULL;
+    snprintf(guard_msg, sizeof guard_msg, "%s", msg);
+    longjmp(*jb, 1);
+}
+
+/* rc = call, or GUARD_FIRED when LMDB failed an assertion in it. */
+#define GUARDED(rc, call)                                                   \
+    do {                                                                    \
+        jmp_buf jb_;                                                        \
+        if (_setjmp(jb_)) {                                                 \
+            (rc) = GUARD_FIRED;                                             \
+        } else {                                                            \
+            read_guard = &jb_;                                              \
+            (rc) = (call);                                                  \
+            read_guard = NULL;                                              \
+        }                                                                   \
+    } while (0)
 
 static int translate(int err, ni_store *s, const char *what)
 {
@@ -87,6 +227,9 @@ static int translate(int err, ni_store *s, const char *what)
         return ni_error(NI_EFULL, "%s on '%s': %s", what, path, strerror(err));
     case ENOMEM:
         return ni_error(NI_ENOMEM, "%s on '%s': out of memory", what, path);
+    case GUARD_FIRED:
+        return ni_error(NI_ECORRUPT, "%s on '%s': a damaged page (LMDB: %s)", what, path,
+                        guard_msg);
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
@@ -126,6 +269,93 @@ const char *ni_store_path(const ni_store *s)
     return s->path;
 }
 
+static uintptr_t find_map(ni_store *s);
+
+/* The seal of a key and its value: a 64-bit multiply-xorshift hash of 8
+ * bytes at a time (each step a bijection of the state for a given word,
+ * so any change within one word always changes it), its low 32 bits.  Part
+ * of the format: never change it. */
+static uint64_t seal_run(uint64_t h, const unsigned char *p, size_t n)
+{
+    uint64_t w;
+    size_t i;
+    for (; n >= 8; p += 8, n -= 8) {
+        w = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+            (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+            (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+    }
+    for (w = 0, i = 0; i < n; i++)
+        w |= (uint64_t)p[i] << (8 * i);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 29;
+    return h;
+}
+
+static uint32_t seal(const MDB_val *k, const void *v, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u ^ ((uint64_t)k->mv_size << 32) ^ n;
+    h = seal_run(h, k->mv_data, k->mv_size);
+    h = seal_run(h, v, n);
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+/* Verifies and cuts off the seal of v (under key k): 0, or NI_ECORRUPT. */
+static int unseal(const char *table, const MDB_val *k, MDB_val *v)
+{
+    const unsigned char *p = v->mv_data;
+    size_t n = v->mv_size - SEAL_BYTES;
+    if (v->mv_size < SEAL_BYTES || ni_get_le32(p + n) != seal(k, p, n))
+        return ni_error(NI_ECORRUPT, "a damaged entry in table '%s' (%zu bytes under a "
+                        "%zu-byte key) fails its checksum", table, v->mv_size, k->mv_size);
+    v->mv_size = n;
+    return 0;
+}
+
+/* v with its seal, in t's buffer, for table tb under key k (v itself when
+ * tb is not sealed).  0 or NI_ENOMEM. */
+static int seal_value(ni_txn *t, enum ni_table tb, const MDB_val *k, MDB_val *v)
+{
+    uint32_t h;
+    unsigned char *p;
+    if (!sealed[tb])
+        return 0;
+    if (v->mv_size + SEAL_BYTES > t->wcap) {
+        size_t cap = (v->mv_size + SEAL_BYTES) * 2;
+        unsigned char *nb = ni_mem_realloc(t->wbuf, cap);
+        if (!nb)
+            return ni_error(NI_ENOMEM, "out of memory");
+        t->wbuf = nb;
+        t->wcap = cap;
+    }
+    p = t->wbuf;
+    memcpy(p, v->mv_data, v->mv_size);
+    h = seal(k, p, v->mv_size);
+    ni_put_le32(p + v->mv_size, h);
+    v->mv_data = p;
+    v->mv_size += SEAL_BYTES;
+    return 0;
+}
+
+/* For any call of a transaction in which an LMDB assertion failed. */
+static int txn_broken(void)
+{
+    return ni_error(NI_ECORRUPT, "read after a damaged page");
+}
+
+/* mdb_dbi_open, guarded in a read transaction. */
+static int dbi_open(MDB_txn *txn, const char *name, int write, MDB_dbi *dbi)
+{
+    int rc;
+    if (write)
+        return mdb_dbi_open(txn, name, MDB_CREATE, dbi);
+    GUARDED(rc, mdb_dbi_open(txn, name, 0, dbi));
+    return rc;
+}
+
 /* Opens the tables in a read transaction when they all exist, so that a
  * writable open does not wait for another process's writer; creates them
  * in a write transaction otherwise (when allowed). */
@@ -139,7 +369,7 @@ static int open_tables(ni_store *s, int create)
         if (rc)
             return translate(rc, s, "cannot begin transaction");
         for (i = 0; i < NI_T_COUNT; i++) {
-            rc = mdb_dbi_open(txn, table_names[i], write ? MDB_CREATE : 0, &s->dbi[i]);
+            rc = dbi_open(txn, table_names[i], write, &s->dbi[i]);
             if (rc)
                 break;
         }
@@ -194,7 +424,10 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     /* an empty data.mdb: its creator died before LMDB wrote the first meta
      * pages (nothing was ever committed); a writer initialises it */
     have_data = stat(data_path, &st) == 0 && st.st_size > 0;
+    rc = have_data ? ni_mdbfile_check(path, data_path) : 0;
     ni_mem_free(data_path);
+    if (rc)
+        return rc;
     if (!have_data && !create)
         return ni_error(NI_ENOTFOUND, "cannot open index '%s': no index there", path);
     if (!map_size) {
@@ -227,6 +460,10 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
             return ni_error(NI_ENOMEM, "cannot create lock");
         }
     }
+    {
+        static pthread_once_t once = PTHREAD_ONCE_INIT;
+        pthread_once(&once, install_fault_handlers);
+    }
     rc = mdb_env_create(&s->env);
     if (rc) {
         s->env = NULL;
@@ -234,6 +471,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         goto fail;
     }
     mdb_env_set_maxdbs(s->env, NI_T_COUNT + 2);
+    mdb_env_set_assert(s->env, on_assert);
     mdb_env_set_mapsize(s->env, (size_t)map_size);
     if (flags & NI_STORE_READONLY)
         eflags |= MDB_RDONLY;
@@ -245,6 +483,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         mdb_env_close(s->env);
         if ((rc = mdb_env_create(&s->env)) == 0) {
             mdb_env_set_maxdbs(s->env, NI_T_COUNT + 2);
+            mdb_env_set_assert(s->env, on_assert);
             mdb_env_set_mapsize(s->env, (size_t)map_size);
             rc = mdb_env_open(s->env, path, eflags | MDB_NOLOCK, 0666);
         } else {
@@ -265,6 +504,8 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
             goto fail;
         }
         s->page_size = ms.ms_psize;
+        s->check_spans = (long)s->page_size <= sysconf(_SC_PAGESIZE);
+        s->map_base = find_map(s);
     }
     *out = s;
     return 0;
@@ -301,6 +542,7 @@ static int adopt_new_size(ni_store *s)
         return ni_error(NI_EBUSY, "index '%s' was grown by another process; adopting "
                         "its size waits for the open searches of this process", s->path);
     rc = mdb_env_set_mapsize(s->env, 0);
+    s->map_base = find_map(s);
     pthread_rwlock_unlock(&s->lock);
     return rc ? translate(rc, s, "cannot adopt map size") : 0;
 }
@@ -317,6 +559,11 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     if (!t)
         return ni_error(NI_ENOMEM, "out of memory");
     t->s = s;
+    t->write = write;
+    t->broken = 0;
+    t->file_end = 0;
+    t->wbuf = NULL;
+    t->wcap = 0;
     for (tries = 0;; tries++) {
         if (pthread_rwlock_rdlock(&s->lock) != 0) {
             ni_mem_free(t);
@@ -339,11 +586,41 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     return 0;
 }
 
+/* After a commit: extends a file that LMDB left shorter than its last page
+ * (a loose page, top comment) with zeros.  fallocate only ever extends, so
+ * a commit of another process meanwhile is safe.  Best effort: a file
+ * system without fallocate keeps the short file. */
+static void pad_file(ni_store *s)
+{
+    MDB_envinfo info;
+    struct stat st;
+    mdb_filehandle_t fd;
+    off_t want;
+
+    if (mdb_env_info(s->env, &info) != 0 || mdb_env_get_fd(s->env, &fd) != 0 ||
+        fstat(fd, &st) != 0)
+        return;
+    want = (off_t)((info.me_last_pgno + 1) * s->page_size);
+    if (st.st_size >= want)
+        return;
+    if (fallocate(fd, 0, st.st_size, want - st.st_size) == 0 &&
+        !(s->flags & NI_STORE_NOSYNC))
+        (void)fdatasync(fd);
+}
+
 int ni_txn_commit(ni_txn *t)
 {
-    int rc = mdb_txn_commit(t->txn);
     ni_store *s = t->s;
+    int rc;
+    if (t->broken) {
+        ni_txn_abort(t);
+        return txn_broken();
+    }
+    rc = mdb_txn_commit(t->txn);
+    if (rc == 0 && t->write)
+        pad_file(s);
     pthread_rwlock_unlock(&s->lock);
+    ni_mem_free(t->wbuf);
     ni_mem_free(t);
     return rc ? translate(rc, s, "cannot commit") : 0;
 }
@@ -354,6 +631,7 @@ void ni_txn_abort(ni_txn *t)
         return;
     mdb_txn_abort(t->txn);
     pthread_rwlock_unlock(&t->s->lock);
+    ni_mem_free(t->wbuf);
     ni_mem_free(t);
 }
 
@@ -377,6 +655,7 @@ int ni_store_grow(ni_store *s, uint64_t need)
         rc = MDB_MAP_FULL;
     else
         rc = mdb_env_set_mapsize(s->env, (size_t)size);
+    s->map_base = find_map(s);
     pthread_rwlock_unlock(&s->lock);
     return rc ? translate(rc, s, "cannot grow map") : 0;
 }
@@ -402,13 +681,114 @@ static MDB_val mval(const void *p, size_t n)
     return v;
 }
 
+
+/* After a guarded call of t that failed an LMDB assertion: t is broken. */
+static int guard_fired(ni_txn *t, const char *table)
+{
+    t->broken = 1;
+    return ni_error(NI_ECORRUPT, "a damaged page in table '%s' (LMDB: %s)", table,
+                    guard_msg);
+}
+
+/*
+ * Whether n bytes at p, a key or value LMDB returned in a read transaction
+ * (so inside the map), lie inside their page, or for a value on overflow
+ * pages inside its run of pages and the file: a damaged node or overflow
+ * header could otherwise send a reader past its page, or past the end of
+ * the file (SIGBUS).  A page starts at an address aligned to the page size
+ * (LMDB maps the file at an address aligned to the system page, which is
+ * its page size); a value on overflow pages starts right after the first
+ * page's header, where a node of a leaf page cannot.
+ */
+#define PAGE_HDR NI_MDB_PAGE_HDR
+static int span_ok(ni_txn *t, const void *p, size_t n)
+{
+    ni_store *s = t->s;
+    uintptr_t a = (uintptr_t)p, page, end;
+    uint16_t flags;
+    uint32_t pages;
+    struct stat st;
+    mdb_filehandle_t fd;
+
+    if (t->write || !s->check_spans)
+        return 1;
+    page = a & ~(uintptr_t)(s->page_size - 1);
+    end = page + s->page_size;
+    if (a - page == PAGE_HDR) {
+        memcpy(&flags, (const void *)(page + NI_MDB_OFF_FLAGS), 2);
+        if (flags & NI_MDB_P_OVERFLOW) {
+            memcpy(&pages, (const void *)(page + NI_MDB_OFF_PAGES), 4);
+            if (!s->map_base || page < s->map_base)
+                return pages && n <= (uintptr_t)pages * s->page_size - PAGE_HDR;
+            if (!t->file_end) {
+                if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0)
+                    return 0;
+                t->file_end = (uint64_t)st.st_size;
+            }
+            if ((uint64_t)(page - s->map_base) > t->file_end ||
+                pages > (t->file_end - (uint64_t)(page - s->map_base)) / s->page_size)
+                return 0;
+            end = page + (uintptr_t)pages * s->page_size;
+        }
+    }
+    return n <= end - a;
+}
+
+/* The damage span_ok found, as NI_ECORRUPT. */
+static int span_bad(const char *table, const char *what, size_t n)
+{
+    return ni_error(NI_ECORRUPT, "a damaged page in table '%s': a %s of %zu bytes runs "
+                    "past its page", table, what, n);
+}
+
+/* Where LMDB mapped data.mdb, from /proc/self/maps (Linux); 0 when not
+ * found.  The map moves when it grows. */
+static uintptr_t find_map(ni_store *s)
+{
+    char line[512], path[4096];
+    struct stat st;
+    unsigned long lo, hi, off, ino;
+    mdb_filehandle_t fd;
+    uintptr_t base = 0;
+    FILE *f;
+
+    if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0 ||
+        !(f = fopen("/proc/self/maps", "re")))
+        return 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, "data.mdb") && sscanf(line, "%lx-%lx %*s %lx %*s %lu %4095s", &lo, &hi, &off, &ino, path) == 5 &&
+            off == 0 && ino == (unsigned long)st.st_ino && strstr(path, "data.mdb")) {
+            base = (uintptr_t)lo;
+            break;
+        }
+    fclose(f);
+    return base;
+}
+
+/* mdb_get, guarded. */
+static int txn_read(ni_txn *t, enum ni_table tb, MDB_val *k, MDB_val *v)
+{
+    int rc;
+    GUARDED(rc, mdb_get(t->txn, t->s->dbi[tb], k, v));
+    return rc;
+}
+
 int ni_txn_get(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
                ni_val *val)
 {
     MDB_val k = mval(key, klen), v;
-    int rc = mdb_get(t->txn, t->s->dbi[tb], &k, &v);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    rc = txn_read(t, tb, &k, &v);
+    if (rc == GUARD_FIRED)
+        return guard_fired(t, table_names[tb]);
     if (rc)
         return rc == MDB_NOTFOUND ? NI_ENOTFOUND : translate(rc, t->s, "read failed");
+    if (!span_ok(t, v.mv_data, v.mv_size))
+        return span_bad(table_names[tb], "value", v.mv_size);
+    if (sealed[tb] && (rc = unseal(table_names[tb], &k, &v)) < 0)
+        return rc;
     val->data = v.mv_data;
     val->len = v.mv_size;
     return 0;
@@ -418,7 +798,12 @@ int ni_txn_put(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
                const void *val, size_t vlen)
 {
     MDB_val k = mval(key, klen), v = mval(val, vlen);
-    int rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, 0);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    if ((rc = seal_value(t, tb, &k, &v)) < 0)
+        return rc;
+    rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, 0);
     return rc ? translate(rc, t->s, "write failed") : 0;
 }
 
@@ -426,7 +811,12 @@ int ni_txn_append(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
                   const void *val, size_t vlen)
 {
     MDB_val k = mval(key, klen), v = mval(val, vlen);
-    int rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, MDB_APPEND);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    if ((rc = seal_value(t, tb, &k, &v)) < 0)
+        return rc;
+    rc = mdb_put(t->txn, t->s->dbi[tb], &k, &v, MDB_APPEND);
     if (rc == MDB_KEYEXIST)
         return ni_error(NI_EINVAL, "append of a key that does not sort last");
     return rc ? translate(rc, t->s, "write failed") : 0;
@@ -435,7 +825,10 @@ int ni_txn_append(ni_txn *t, enum ni_table tb, const void *key, size_t klen,
 int ni_txn_del(ni_txn *t, enum ni_table tb, const void *key, size_t klen)
 {
     MDB_val k = mval(key, klen);
-    int rc = mdb_del(t->txn, t->s->dbi[tb], &k, NULL);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    rc = mdb_del(t->txn, t->s->dbi[tb], &k, NULL);
     if (rc)
         return rc == MDB_NOTFOUND ? NI_ENOTFOUND : translate(rc, t->s, "delete failed");
     return 0;
@@ -444,7 +837,10 @@ int ni_txn_del(ni_txn *t, enum ni_table tb, const void *key, size_t klen)
 int ni_txn_count(ni_txn *t, enum ni_table tb, uint64_t *out)
 {
     MDB_stat st;
-    int rc = mdb_stat(t->txn, t->s->dbi[tb], &st);
+    int rc;
+    if (t->broken)
+        return txn_broken();
+    rc = mdb_stat(t->txn, t->s->dbi[tb], &st);
     if (rc)
         return translate(rc, t->s, "stat failed");
     *out = st.ms_entries;
@@ -468,6 +864,8 @@ int ni_cursor_open(ni_cursor **out, ni_txn *t, enum ni_table tb)
     int rc;
 
     *out = NULL;
+    if (t->broken)
+        return txn_broken();
     c = ni_mem_calloc(1, sizeof *c);
     if (!c)
         return ni_error(NI_ENOMEM, "out of memory");
@@ -477,6 +875,9 @@ int ni_cursor_open(ni_cursor **out, ni_txn *t, enum ni_table tb)
         return translate(rc, t->s, "cannot open cursor");
     }
     c->s = t->s;
+    c->t = t;
+    c->table = table_names[tb];
+    c->tb = tb;
     *out = c;
     return 0;
 }
@@ -489,13 +890,33 @@ void ni_cursor_close(ni_cursor *c)
     ni_mem_free(c);
 }
 
+/* mdb_cursor_get, guarded. */
+static int cursor_read(ni_cursor *c, MDB_cursor_op op)
+{
+    int rc;
+    GUARDED(rc, mdb_cursor_get(c->cur, &c->key, &c->val, op));
+    return rc;
+}
+
 static int move(ni_cursor *c, MDB_cursor_op op)
 {
-    int rc = mdb_cursor_get(c->cur, &c->key, &c->val, op);
+    int rc;
+    c->valid = 0;
+    if (c->t->broken)
+        return txn_broken();
+    rc = cursor_read(c, op);
+    if (rc == GUARD_FIRED)
+        return guard_fired(c->t, c->table);
+    if (rc == 0 && !span_ok(c->t, c->key.mv_data, c->key.mv_size))
+        return span_bad(c->table, "key", c->key.mv_size);
+    if (rc == 0 && !span_ok(c->t, c->val.mv_data, c->val.mv_size))
+        return span_bad(c->table, "value", c->val.mv_size);
+    if (rc == 0 && sealed[c->tb] && (rc = unseal(c->table, &c->key, &c->val)) < 0)
+        return rc;
     c->valid = rc == 0;
     if (rc == MDB_NOTFOUND)
         return NI_DONE;
-    return rc ? translate(rc, NULL, "cursor read failed") : 0;
+    return rc ? translate(rc, c->s, "cursor read failed") : 0;
 }
 
 int ni_cursor_seek(ni_cursor *c, const void *key, size_t klen)
@@ -508,8 +929,13 @@ int ni_cursor_put(ni_cursor *c, const void *key, size_t klen, const void *val, s
                   int append)
 {
     MDB_val k = mval(key, klen), v = mval(val, vlen);
-    int rc = mdb_cursor_put(c->cur, &k, &v, append ? MDB_APPEND : 0);
+    int rc;
     c->valid = 0;
+    if (c->t->broken)
+        return txn_broken();
+    if ((rc = seal_value(c->t, c->tb, &k, &v)) < 0)
+        return rc;
+    rc = mdb_cursor_put(c->cur, &k, &v, append ? MDB_APPEND : 0);
     if (rc == MDB_KEYEXIST && append)
         return ni_error(NI_EINVAL, "append of a key that does not sort last");
     return rc ? translate(rc, c->s, "write failed") : 0;

@@ -150,7 +150,7 @@ static int stats_lengths(ni_txn *t)
     return rc < 0 ? rc : ni_meta_write(t, &m);
 }
 
-/* Chunk 1 (docs 255 .. 299) one entry short. */
+/* Chunk 1 (docs 254 .. 299) one entry short. */
 static int docinfo_short(ni_txn *t)
 {
     unsigned char key[4];
@@ -159,7 +159,7 @@ static int docinfo_short(ni_txn *t)
     ni_put_be32(key, 1);
     if ((rc = ni_txn_get(t, NI_T_DOCINFO, key, 4, &v)) < 0)
         return rc;
-    return v.len == 45 * NI_DOCINFO_ENTRY ? ni_txn_put(t, NI_T_DOCINFO, key, 4, v.data,
+    return v.len == 46 * NI_DOCINFO_ENTRY ? ni_txn_put(t, NI_T_DOCINFO, key, 4, v.data,
                                                        v.len - NI_DOCINFO_ENTRY) : -1;
 }
 
@@ -229,7 +229,43 @@ static int stored_missing(ni_txn *t)
 
 static int stored_garbage(ni_txn *t)
 {
-    return put_doc_key(t, NI_T_DOCS, 7, "\x02garbage", 8);
+    return put_doc_key(t, NI_T_DOCS, 7, "\x04garbage", 8);
+}
+
+/* The last byte (of zstd's content checksum) of documents 7 and 9 flipped:
+ * both are named. */
+static int stored_flips(ni_txn *t)
+{
+    unsigned char rec[4096];
+    ni_buf b = NI_BUF_INIT;
+    ni_val v;
+    uint32_t doc;
+    int rc = 0;
+    for (doc = 7; doc <= 9 && rc == 0; doc += 2) {
+        if ((rc = ni_stored_get(t, doc, &b, &v)) < 0 || v.len > sizeof rec)
+            break;
+        memcpy(rec, v.data, v.len);
+        rec[v.len - 1] ^= 1;
+        rc = put_doc_key(t, NI_T_DOCS, doc, rec, v.len);
+    }
+    ni_buf_free(&b);
+    return rc;
+}
+
+/* The first byte of document 7's id: its head check fails. */
+static int stored_head_flip(ni_txn *t)
+{
+    unsigned char rec[4096];
+    ni_buf b = NI_BUF_INIT;
+    ni_val v;
+    int rc = ni_stored_get(t, 7, &b, &v);
+    if (rc == 0 && v.len <= sizeof rec) {
+        memcpy(rec, v.data, v.len);
+        rec[2] ^= 0x20;
+        rc = put_doc_key(t, NI_T_DOCS, 7, rec, v.len);
+    }
+    ni_buf_free(&b);
+    return rc;
 }
 
 static int stored_extra(ni_txn *t)
@@ -449,7 +485,12 @@ static const struct {
     { "id_missing", id_missing, "298 ids and 299 stored documents for 299 live documents" },
     { "stored_other_id", stored_other_id, "document 7 stores another id than 'n7'" },
     { "stored_missing", stored_missing, "document 7 has no stored fields" },
-    { "stored_garbage", stored_garbage, "stored document: bad" },
+    { "stored_garbage", stored_garbage, "1 stored document fails to read back: 'n7' (the "
+                                        "first: stored document: bad fields)" },
+    { "stored_flips", stored_flips, "2 stored documents fail to read back: 'n7', 'n9' (the "
+                                    "first: stored document 'n7' fails its checksum" },
+    { "stored_head_flip", stored_head_flip, "'n7' (the first: stored document fails its "
+                                            "checksum (head))" },
     { "stored_extra", stored_extra, "299 ids and 300 stored documents for 299 live" },
     { "stored_stray_part", stored_stray_part, "part 1 of document 7 follows part 0" },
     { "lexicon_value", lexicon_value, "with a 1-byte value is damaged" },

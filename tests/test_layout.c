@@ -3,7 +3,7 @@
  * documented at the top of lib/writer.c: the meta "stats" value, lexicon
  * values of kinds 0, 1 and 2 (inline blocks of exactly NI_INLINE_MAX
  * bytes and one more), docinfo entries on both sides of a chunk boundary
- * (docs 254 and 255 with NI_DOCINFO_CHUNK 255) and NI_DELETED, posting
+ * (docs 253 and 254 with NI_DOCINFO_CHUNK 254) and NI_DELETED, posting
  * keys and their sort order, and stored records one byte under, at and
  * over the head and part sizes (ni_stored_put/get/head/del/count).
  * Damaged values give NI_ECORRUPT, never a crash.
@@ -500,9 +500,9 @@ static void docinfo_entries(void)
     ni_docinfo_decode(e, &r);
     CHECK(r.len_title == NI_DELETED && r.len_body == 0x01020304 && r.date == -2 &&
           r.inv_title == 1.0 && r.inv_body == 1.0);
-    CHECK(NI_DOCINFO_CHUNK == 255 && NI_DOCINFO_ENTRY == 16);
+    CHECK(NI_DOCINFO_CHUNK == 254 && NI_DOCINFO_ENTRY == 16);
 
-    /* chunk 0 holds docs 0..254, chunk 1 from doc 255 */
+    /* chunk 0 holds docs 0..253, chunk 1 from doc 254 */
     for (i = 0; i < NI_DOCINFO_CHUNK; i++) {
         di.len_title = i;
         di.len_body = 1000 + i;
@@ -519,18 +519,18 @@ static void docinfo_entries(void)
     CHECK_RC(ni_txn_put(t, NI_T_DOCINFO, key, 4, chunk, NI_DOCINFO_ENTRY), 0);
     CHECK_RC(ni_docinfo_get(t, 0, &r), 0);
     CHECK(r.len_title == 0 && r.len_body == 1000 && r.date == 0);
+    CHECK_RC(ni_docinfo_get(t, 253, &r), 0);
+    CHECK(r.len_title == 253 && r.len_body == 1253 && r.date == 253 * 86400);
     CHECK_RC(ni_docinfo_get(t, 254, &r), 0);
-    CHECK(r.len_title == 254 && r.len_body == 1254 && r.date == 254 * 86400);
-    CHECK_RC(ni_docinfo_get(t, 255, &r), 0);
     CHECK(r.len_title == NI_DELETED && r.len_body == 7 && r.date == NI_DATE_NONE);
-    CHECK_RC(ni_docinfo_get(t, 256, &r), NI_ENOTFOUND);           /* past chunk 1's end */
-    CHECK_RC(ni_docinfo_get(t, 510, &r), NI_ENOTFOUND);           /* no chunk 2 */
+    CHECK_RC(ni_docinfo_get(t, 255, &r), NI_ENOTFOUND);           /* past chunk 1's end */
+    CHECK_RC(ni_docinfo_get(t, 508, &r), NI_ENOTFOUND);           /* no chunk 2 */
     CHECK_RC(ni_docinfo_get(t, UINT32_MAX, &r), NI_ENOTFOUND);
     /* a chunk one byte short of its last entry */
     ni_put_be32(key, 0);
     CHECK_RC(ni_txn_put(t, NI_T_DOCINFO, key, 4, chunk, sizeof chunk - 1), 0);
-    CHECK_RC(ni_docinfo_get(t, 253, &r), 0);
-    CHECK_RC(ni_docinfo_get(t, 254, &r), NI_ENOTFOUND);
+    CHECK_RC(ni_docinfo_get(t, 252, &r), 0);
+    CHECK_RC(ni_docinfo_get(t, 253, &r), NI_ENOTFOUND);
     ni_txn_abort(t);
     ni_store_close(s);
 }

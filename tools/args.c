@@ -183,8 +183,14 @@ int cli_parse_size(const cli_args *a, const char *s, size_t *out)
 
 const char *cli_errdetail(int rc)
 {
+    static char damaged[600];
     const char *msg = ni_errmsg();
-    return msg && *msg ? msg : ni_strerror(rc);
+    if (!msg || !*msg)
+        msg = ni_strerror(rc);
+    if (rc != NI_ECORRUPT)
+        return msg;
+    snprintf(damaged, sizeof damaged, "index damaged: %s (run " CLI_PROG " check)", msg);
+    return damaged;
 }
 
 /* --fresh HALF[,W]: a half-life of a number and h, d or w, and an
@@ -311,6 +317,10 @@ int cli_open_index_with(ni_index **out, const char *path, const ni_open_options 
     const char *msg = ni_errmsg();
     size_t plen = strlen(path);
     const char *q = msg ? strstr(msg, "'") : NULL;
+    if (rc == NI_ECORRUPT) {
+        cli_error("cannot open index '%s': %s", path, cli_errdetail(rc));
+        return rc;
+    }
     if (msg && strncmp(msg, "cannot ", 7) == 0 && q &&
         strncmp(q + 1, path, plen) == 0 && q[plen + 1] == '\'') {
         cli_error("%s", msg);

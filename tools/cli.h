@@ -185,7 +185,8 @@ int cli_open_index(ni_index **out, const char *path, unsigned flags);
 int cli_open_index_with(ni_index **out, const char *path, const ni_open_options *opts);
 
 /* The detail of the last library failure: ni_errmsg(), or ni_strerror(rc)
- * when the library left no message. */
+ * when the library left no message; for NI_ECORRUPT "index damaged: ...
+ * (run nsearch check)" (in a static buffer, until the next call). */
 const char *cli_errdetail(int rc);
 
 /*

@@ -27,7 +27,7 @@ int cmd_check(int argc, char **argv)
         return rc;
     rc = ni_index_check(&st, idx);
     if (rc == NI_ECORRUPT)
-        cli_error("index '%s' is damaged: %s", db, cli_errdetail(rc));
+        cli_error("index '%s' is damaged: %s", db, ni_errmsg());
     else if (rc != 0)
         cli_error("cannot check index '%s': %s", db, cli_errdetail(rc));
     if (json && (rc == 0 || rc == NI_ECORRUPT)) {

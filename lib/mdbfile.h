@@ -1,0 +1,30 @@
+/*
+ * mdbfile.h - LMDB's data file read without LMDB: the layout of its page
+ * headers and meta pages (LMDB 0.9, mdb.c MDB_page, MDB_meta, MDB_db;
+ * native byte order, 64-bit page numbers), and the check store.c makes
+ * before LMDB maps a file (store.c's top comment says why).
+ */
+#ifndef NI_MDBFILE_H
+#define NI_MDBFILE_H
+
+/* A page header is 16 bytes: page number, pad, flags at 10, then the
+ * free-space bounds or, on an overflow page, the u32 count of its pages
+ * at 12. */
+#define NI_MDB_PAGE_HDR 16
+#define NI_MDB_OFF_FLAGS 10
+#define NI_MDB_OFF_PAGES 12
+#define NI_MDB_P_OVERFLOW 0x04
+
+/*
+ * Reads both meta pages of data_path (the data.mdb of the index in path)
+ * as LMDB does (mdb_env_read_header: a meta page, magic, data version 1,
+ * a page size; the one with the larger transaction id is the snapshot),
+ * requires their transaction ids to be consecutive (transaction N writes
+ * meta page N % 2: a damaged id would make LMDB read an older snapshot)
+ * and the file to hold every page up to the newest one's last page, and
+ * both tree roots below it.  0 (also when the file cannot be
+ * opened: LMDB then says why), NI_ECORRUPT naming what is wrong, NI_EIO.
+ */
+int ni_mdbfile_check(const char *path, const char *data_path);
+
+#endif
