@@ -11,8 +11,8 @@ CFLAGS  ?= -O2 -g
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 
-VERSION := 0.1.0
-SOMAJOR := 0
+VERSION := 0.2.0
+SOMAJOR := 1
 
 PKGS    := icu-uc icu-i18n lmdb zlib libzstd
 DEP_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -41,11 +41,13 @@ extern "C" {
 #endif
 
 #define NI_VERSION_MAJOR 0
-#define NI_VERSION_MINOR 1
+#define NI_VERSION_MINOR 2
 #define NI_VERSION_PATCH 0
-#define NI_VERSION_STRING "0.1.0"
+#define NI_VERSION_STRING "0.2.0"
 
-/** The library's version string, e.g. "0.1.0" (static storage). */
+/** The library's version string, e.g. "0.2.0" (static storage).  In 0.2
+ *  ni_doc and ni_hit grew (the date's form and offset): the soname is
+ *  libnewsindex.so.1, so programs built against 0.1 must be built again. */
 NI_API const char *ni_version(void);
 
 /* ------------------------------------------------------------------ */

@@ -18,12 +18,12 @@ if command -v c++ >/dev/null 2>&1; then
 fi
 
 # the plain build's libraries (the sanitizer build's need its runtime)
-so=libnewsindex.so.0.1.0
+so=libnewsindex.so.0.2.0
 if [ -f "$so" ]; then
     leaked=$(nm -D --defined-only "$so" | awk '$2 ~ /^[TDB]$/ {print $3}' | grep -v '^ni_' | grep -v '^_' )
     if [ -z "$leaked" ]; then ok; else bad "exported symbols outside ni_: $leaked"; fi
     soname=$(objdump -p "$so" | awk '/SONAME/ {print $2}')
-    if [ "$soname" = libnewsindex.so.0 ]; then ok; else bad "soname is '$soname'"; fi
+    if [ "$soname" = libnewsindex.so.1 ]; then ok; else bad "soname is '$soname'"; fi
 fi
 
 # the README's example, as written
