@@ -335,6 +335,41 @@ static void id_names(void)
     input_close(in);
 }
 
+/* A JSON array whose first record is read in two pieces, an escaped quote
+ * (backslash the last byte of the first 256 KB read, quote the first of the
+ * next) and brackets inside strings: the scan for a record's end goes on
+ * where it stopped, in or out of a string. */
+static void array_across_reads(void)
+{
+    static const char head[] = "[{\"id\":\"e\",\"title\":\"t\",\"text\":\"";
+    const size_t chunk = 256 * 1024, hl = sizeof head - 1;
+    size_t n = 0, i;
+    char *buf = malloc(chunk + 200);
+    input *in = NULL;
+    ni_doc d;
+
+    memcpy(buf, head, hl);
+    n = hl;
+    for (i = hl; i < chunk - 1; i++)
+        buf[n++] = i % 97 == 0 ? '}' : 'a';
+    buf[n++] = '\\';                  /* byte chunk - 1 */
+    buf[n++] = '"';                   /* byte chunk: an escaped quote */
+    {
+        static const char tail[] = "] {\"}, {\"id\":\"f\",\"text\":\"x\"}]\n";
+        memcpy(buf + n, tail, sizeof tail - 1);
+        n += sizeof tail - 1;
+    }
+    CHECK_RC(input_open_mem(&in, "a.json", buf, n), 0);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "e") && d.text_len == chunk - 1 - hl + 1 + 3);
+    CHECK(d.text && d.text[d.text_len - 4] == '"' && memcmp(d.text + d.text_len - 3, "] {", 3) == 0);
+    CHECK_RC(input_next(in, &d), 0);
+    CHECK(eq(d.id, d.id_len, "f") && eq(d.text, d.text_len, "x"));
+    CHECK_RC(input_next(in, &d), NI_DONE);
+    input_close(in);
+    free(buf);
+}
+
 /* An id set says which ids it has seen, across its growth. */
 static void id_set(void)
 {
@@ -356,4 +391,5 @@ static void id_set(void)
 }
 
 TEST_MAIN(TEST(sample_article), TEST(article_variations), TEST(jsonl_records), TEST(jsonl_utf8_boundaries),
-          TEST(gzip_files), TEST(article_file_ids), TEST(id_names), TEST(id_set))
+          TEST(gzip_files), TEST(article_file_ids), TEST(id_names), TEST(id_set),
+          TEST(array_across_reads))

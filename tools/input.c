@@ -39,6 +39,10 @@ struct input {
     unsigned long line;
     unsigned long id_line;       /* the line of the record last read */
     int in_array;                /* FMT_ARRAY: past its '[' */
+    struct {                     /* object_end's scan of the record at start */
+        size_t at, depth;
+        int str, esc;
+    } scan;
     char *text;                  /* an article converted to UTF-8 (ni_text_to_utf8) */
     const char *charset;         /* from that encoding */
     uint64_t bytes;
@@ -308,28 +312,34 @@ static int next_jsonl(input *in, ni_doc *doc)
     }
 }
 
-/* The extent of the JSON value starting with '{' at s[0..n): its length,
- * or 0 when it does not end within n bytes.  Only strings and nesting are
- * followed (jsonl_parse checks the rest). */
-static size_t object_end(const char *s, size_t n)
+/* The extent of the JSON value starting with '{' at the buffer's start:
+ * its length, or 0 when it does not end within the bytes read so far.  Only
+ * strings and nesting are followed (jsonl_parse checks the rest).  The scan
+ * goes on where the last call stopped (in->scan), so a record read in many
+ * pieces is scanned once. */
+static size_t object_end(input *in)
 {
-    size_t i, depth = 0;
-    int str = 0;
-    for (i = 0; i < n; i++) {
+    const char *s = in->buf + in->start;
+    size_t n = in->len - in->start, i = in->scan.at;
+    for (; i < n; i++) {
         char c = s[i];
-        if (str) {
+        if (in->scan.esc) {
+            in->scan.esc = 0;
+        } else if (in->scan.str) {
             if (c == '\\')
-                i++;
+                in->scan.esc = 1;
             else if (c == '"')
-                str = 0;
+                in->scan.str = 0;
         } else if (c == '"') {
-            str = 1;
+            in->scan.str = 1;
         } else if (c == '{' || c == '[') {
-            depth++;
-        } else if ((c == '}' || c == ']') && --depth == 0) {
+            in->scan.depth++;
+        } else if ((c == '}' || c == ']') && --in->scan.depth == 0) {
+            memset(&in->scan, 0, sizeof in->scan);
             return i + 1;
         }
     }
+    in->scan.at = i;
     return 0;
 }
 
@@ -390,7 +400,7 @@ static int next_array(input *in, ni_doc *doc)
             in->in_array = 2;
             return NI_EINVAL;
         }
-        while ((n = object_end(in->buf + in->start, in->len - in->start)) == 0) {
+        while ((n = object_end(in)) == 0) {
             if (in->len - in->start > MAX_LINE) {
                 snprintf(in->err, sizeof in->err, "%s:%lu: record longer than %zu MiB",
                          in->name, in->line + 1, MAX_LINE >> 20);
