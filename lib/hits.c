@@ -39,6 +39,22 @@ void ni_hits_free(ni_hits *h)
     ni_mem_free(h);
 }
 
+/* A hit's fields from its stored document d (borrowed as d is). */
+static void hit_fields(ni_hit *out, const ni_doc *d)
+{
+    out->id = d->id;
+    out->id_len = d->id_len;
+    out->url = d->url;
+    out->url_len = d->url_len;
+    out->rubric = d->rubric;
+    out->rubric_len = d->rubric_len;
+    out->title = d->title;
+    out->title_len = d->title_len;
+    out->date = d->date;
+    out->date_offset = d->date_offset;
+    out->date_form = d->date_form;
+}
+
 int ni_hits_next(ni_hits *h, ni_hit *out)
 {
     ni_doc d;
@@ -62,17 +78,7 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
     h->next++;
     out->rank = h->next;
     out->score = r->score;
-    out->id = d.id;
-    out->id_len = d.id_len;
-    out->url = d.url;
-    out->url_len = d.url_len;
-    out->rubric = d.rubric;
-    out->rubric_len = d.rubric_len;
-    out->title = d.title;
-    out->title_len = d.title_len;
-    out->date = d.date;
-    out->date_offset = d.date_offset;
-    out->date_form = d.date_form;
+    hit_fields(out, &d);
     return 0;
 }
 
@@ -254,15 +260,7 @@ int ni_hits_duplicate(ni_hits *h, size_t i, ni_hit *out)
         return rc;
     out->rank = h->next;
     out->score = r->score;
-    out->id = d.id;
-    out->id_len = d.id_len;
-    out->url = d.url;
-    out->url_len = d.url_len;
-    out->rubric = d.rubric;
-    out->rubric_len = d.rubric_len;
-    out->title = d.title;
-    out->title_len = d.title_len;
-    out->date = d.date;
+    hit_fields(out, &d);   /* the date's form too, as ni_hits_next gives */
     return 0;
 }
 
