@@ -222,6 +222,42 @@ void cli_facets_json(FILE *f, const ni_facets *fs);
 void cli_facets_human(FILE *f, const ni_facets *fs);
 
 /* ------------------------------------------------------------------ */
+/* hitjson.c: hits, summaries, documents and statistics as JSON         */
+/* ------------------------------------------------------------------ */
+
+/* Writes a hit's members "rank","score","id","title","date","rubric","url"
+ * (the first member of an object: no leading comma). */
+void cli_hit_json_members(FILE *f, const ni_hit *h);
+
+/* Writes ,"snippet":"...","highlights":[[s,e],...] (byte offsets into the
+ * snippet's UTF-8). */
+void cli_snippet_json(FILE *f, const ni_snippet *sn);
+
+/* Writes ,"duplicates":[...] of the near copies folded into the hit last
+ * returned, when there are any: their ids, or (whole) objects with "id",
+ * "title", "date", "rubric" and "url".  Returns 0 or a library error. */
+int cli_duplicates_json(FILE *f, ni_hits *hits, int whole);
+
+/* The name of a rescue kind (NI_RESCUE_*): "keyboard layout",
+ * "transliteration", "typo". */
+const char *cli_rescue_kind(int kind);
+
+/* Writes the members of a query's summary (the first members of an object):
+ * "total", "returned", "ms", "mode", then "partial", "stories" and
+ * "examined", "searched" and "rewrites", "facets" (when facets is not
+ * NULL), "why_none", each when there is something to say. */
+void cli_summary_json_members(FILE *f, ni_hits *hits, size_t returned, double ms,
+                              const ni_facets *facets);
+
+/* Writes a document as one JSON object with every field (null when
+ * absent): "id", "url", "date", "rubric", "title", "credit", "text". */
+void cli_doc_json(FILE *f, const ni_doc *d);
+
+/* Writes ni_index_stats as one JSON object, with the date range and the
+ * rubrics of fs (ni_index_facets "rubric,date:year"). */
+void cli_stats_json(FILE *f, const ni_stats *s, const ni_facets *fs);
+
+/* ------------------------------------------------------------------ */
 /* out.c: output helpers                                               */
 /* ------------------------------------------------------------------ */
 

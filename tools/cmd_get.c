@@ -18,19 +18,6 @@ static const char usage[] =
     "      --json        one JSON object with every field\n"
     "  -h, --help        show this help\n";
 
-static void print_json(const ni_doc *d)
-{
-    fputs("{\"id\":", stdout);
-    out_json_str(stdout, d->id, d->id_len);
-    out_json_key_str(stdout, "url", d->url, d->url_len);
-    out_json_key_date(stdout, "date", d->date, d->date_offset, d->date_form);
-    out_json_key_str(stdout, "rubric", d->rubric, d->rubric_len);
-    out_json_key_str(stdout, "title", d->title, d->title_len);
-    out_json_key_str(stdout, "credit", d->credit, d->credit_len);
-    out_json_key_str(stdout, "text", d->text, d->text_len);
-    fputs("}\n", stdout);
-}
-
 static void field(const char *name, const char *s, size_t n)
 {
     if (!s)
@@ -88,10 +75,12 @@ int cmd_get(int argc, char **argv)
                   cli_errdetail(rc));
         goto cleanup;
     }
-    if (json)
-        print_json(doc);
-    else
+    if (json) {
+        cli_doc_json(stdout, doc);
+        fputc('\n', stdout);
+    } else {
         print_human(doc);
+    }
     ret = 0;
 
 cleanup:

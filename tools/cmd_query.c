@@ -81,55 +81,17 @@ static const cli_opt opts[] = {
     { NULL, 0, 0 },
 };
 
-/* Writes ,"snippet":"...","highlights":[[s,e],...] (byte offsets into the
- * snippet's UTF-8). */
-static void print_snippet_json(const ni_snippet *sn)
-{
-    out_json_key_str(stdout, "snippet", sn->text, sn->len);
-    fputs(",\"highlights\":[", stdout);
-    for (size_t i = 0; i < sn->nranges; i++)
-        printf("%s[%zu,%zu]", i ? "," : "", sn->ranges[2 * i],
-               sn->ranges[2 * i + 1]);
-    fputc(']', stdout);
-}
-
-/* ,"duplicates":[ids] of the near copies folded into the hit last
- * returned, when there are any. */
-static int print_duplicates_json(ni_hits *hits)
-{
-    size_t n = ni_hits_duplicates(hits);
-    ni_hit d;
-    int rc;
-    if (!n)
-        return 0;
-    fputs(",\"duplicates\":[", stdout);
-    for (size_t i = 0; i < n; i++) {
-        if ((rc = ni_hits_duplicate(hits, i, &d)) < 0)
-            return rc;
-        if (i)
-            fputc(',', stdout);
-        out_json_str(stdout, d.id, d.id_len);
-    }
-    fputc(']', stdout);
-    return 0;
-}
-
 static int print_hit_json(ni_hits *hits, const ni_hit *h, int partial, const ni_snippet *sn)
 {
     int rc;
-    printf("{\"rank\":%zu,\"score\":", h->rank);
-    out_json_num(stdout, h->score);
-    out_json_key_str(stdout, "id", h->id, h->id_len);
-    out_json_key_str(stdout, "title", h->title, h->title_len);
-    out_json_key_date(stdout, "date", h->date, h->date_offset, h->date_form);
-    out_json_key_str(stdout, "rubric", h->rubric, h->rubric_len);
-    out_json_key_str(stdout, "url", h->url, h->url_len);
+    fputc('{', stdout);
+    cli_hit_json_members(stdout, h);
     if (partial)
         fputs(",\"partial\":true", stdout);
-    if ((rc = print_duplicates_json(hits)) < 0)
+    if ((rc = cli_duplicates_json(stdout, hits, 0)) < 0)
         return rc;
     if (sn)
-        print_snippet_json(sn);
+        cli_snippet_json(stdout, sn);
     fputs("}\n", stdout);
     return 0;
 }
@@ -299,46 +261,6 @@ static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
     return rc == NI_DONE ? 0 : rc;
 }
 
-static const char *rescue_kind(int kind)
-{
-    switch (kind) {
-    case NI_RESCUE_LAYOUT:
-        return "keyboard layout";
-    case NI_RESCUE_TRANSLIT:
-        return "transliteration";
-    case NI_RESCUE_TYPO:
-        return "typo";
-    }
-    return "rewritten";
-}
-
-/* The rescue's rewrites as JSON members: "searched" and "rewrites". */
-static void print_rescue_json(ni_hits *hits)
-{
-    size_t n = ni_hits_rewrites(hits), i, len;
-    const char *searched = ni_hits_searched(hits, &len);
-    if (searched) {
-        fputs(",\"searched\":", stdout);
-        out_json_str(stdout, searched, len);
-    }
-    if (!n)
-        return;
-    fputs(",\"rewrites\":[", stdout);
-    for (i = 0; i < n; i++) {
-        ni_rewrite w;
-        const char *kind;
-        if (ni_hits_rewrite(hits, i, &w) < 0)
-            break;
-        kind = rescue_kind(w.kind);
-        fputs(i ? ",{\"kind\":" : "{\"kind\":", stdout);
-        out_json_str(stdout, kind, strlen(kind));
-        out_json_key_str(stdout, "from", w.from, w.from_len);
-        out_json_key_str(stdout, "to", w.to, w.to_len);
-        printf(",\"suggested\":%s}", w.suggested ? "true" : "false");
-    }
-    fputs("]", stdout);
-}
-
 /* The rescue's rewrites as lines on stderr: "showing results for «...»
  * (keyboard layout); search for ... exactly: --exact" when the query was
  * rewritten, "did you mean «...»?" for a suggestion. */
@@ -350,7 +272,7 @@ static void print_rescue_human(ni_hits *hits, const char *query)
         ni_rewrite w;
         if (ni_hits_rewrite(hits, i, &w) == 0 && w.suggested)
             fprintf(stderr, "did you mean \u00ab%.*s\u00bb (%s) for %.*s?\n", (int)w.to_len,
-                    w.to, rescue_kind(w.kind), (int)w.from_len, w.from);
+                    w.to, cli_rescue_kind(w.kind), (int)w.from_len, w.from);
     }
     if (!searched)
         return;
@@ -359,7 +281,7 @@ static void print_rescue_human(ni_hits *hits, const char *query)
         ni_rewrite w;
         if (ni_hits_rewrite(hits, i, &w) == 0 && !w.suggested)
             fprintf(stderr, "%s%.*s \u2192 %.*s, %s", i ? "; " : "", (int)w.from_len, w.from,
-                    (int)w.to_len, w.to, rescue_kind(w.kind));
+                    (int)w.to_len, w.to, cli_rescue_kind(w.kind));
     }
     fprintf(stderr, "); search for %s exactly: --exact\n", query);
 }
@@ -377,21 +299,8 @@ static void print_summary(ni_hits *hits, const query_args *q, const char *query,
     if (notice)
         cli_error("note: %s", notice);
     if (q->json) {
-        printf("{\"total\":%llu,\"returned\":%zu,\"ms\":%.3f,\"mode\":",
-               (unsigned long long)total, returned, ms);
-        out_json_str(stdout, mode, strlen(mode));
-        if (partial)
-            printf(",\"partial\":%llu", (unsigned long long)partial);
-        if (examined)
-            printf(",\"stories\":%llu,\"examined\":%llu", (unsigned long long)stories,
-                   (unsigned long long)examined);
-        print_rescue_json(hits);
-        if (facets)
-            cli_facets_json(stdout, facets);
-        if (why) {
-            fputs(",\"why_none\":", stdout);
-            out_json_str(stdout, why, strlen(why));
-        }
+        fputc('{', stdout);
+        cli_summary_json_members(stdout, hits, returned, ms, facets);
         fputs("}\n", stdout);
     } else {
         print_rescue_human(hits, query);

@@ -57,13 +57,8 @@ static void print_hit(const ni_hit *h, int copy, int json)
 {
     char date[NI_DATE_BUF];
     if (json) {
-        printf("{\"rank\":%zu,\"score\":", h->rank);
-        out_json_num(stdout, h->score);
-        out_json_key_str(stdout, "id", h->id, h->id_len);
-        out_json_key_str(stdout, "title", h->title, h->title_len);
-        out_json_key_date(stdout, "date", h->date, h->date_offset, h->date_form);
-        out_json_key_str(stdout, "rubric", h->rubric, h->rubric_len);
-        out_json_key_str(stdout, "url", h->url, h->url_len);
+        fputc('{', stdout);
+        cli_hit_json_members(stdout, h);
         fputs(copy ? ",\"near_copy\":true}\n" : "}\n", stdout);
         return;
     }

@@ -15,39 +15,6 @@ static const char usage[] =
     "      --json        one JSON object\n"
     "  -h, --help        show this help\n";
 
-/* The date range and the rubrics as JSON members: "first_date",
- * "last_date" (null without dates), "undated", "rubrics" (cli_facet_json). */
-static void print_facets_json(const ni_facets *f)
-{
-    ni_facet rub, year;
-    int64_t first, last;
-    ni_facets_span(f, &first, &last);
-    if (ni_facets_get(&rub, f, 0) < 0 || ni_facets_get(&year, f, 1) < 0)
-        return;
-    out_json_key_date(stdout, "first_date", first, 0, 0);
-    out_json_key_date(stdout, "last_date", last, 0, 0);
-    printf(",\"undated\":%llu,\"rubrics\":", (unsigned long long)year.missing);
-    cli_facet_json(stdout, &rub);
-}
-
-static void print_json(const ni_stats *s, const ni_facets *f)
-{
-    printf("{\"docs\":%llu,\"deleted\":%llu,\"terms\":%llu,\"tokens\":%llu,"
-           "\"avg_title_len\":",
-           (unsigned long long)s->docs, (unsigned long long)s->deleted,
-           (unsigned long long)s->terms, (unsigned long long)s->tokens);
-    out_json_num(stdout, s->avg_title_len);
-    fputs(",\"avg_body_len\":", stdout);
-    out_json_num(stdout, s->avg_body_len);
-    printf(",\"index_bytes\":%llu,\"file_bytes\":%llu,\"map_bytes\":%llu,"
-           "\"format_version\":%u",
-           (unsigned long long)s->index_bytes,
-           (unsigned long long)s->file_bytes,
-           (unsigned long long)s->map_bytes, (unsigned)s->format_version);
-    print_facets_json(f);
-    fputs("}\n", stdout);
-}
-
 /* "first date", "last date", "undated", then "rubrics N" and a line per
  * rubric, "  NAME  COUNT" ("(no rubric)" last, for documents without). */
 static void print_facets_human(const ni_facets *f)
@@ -111,10 +78,12 @@ int cmd_stats(int argc, char **argv)
         rc = ni_index_facets(&f, idx, "rubric,date:year", 16);
     if (rc != 0)
         cli_error("cannot read statistics of '%s': %s", db, cli_errdetail(rc));
-    else if (json)
-        print_json(&st, f);
-    else
+    else if (json) {
+        cli_stats_json(stdout, &st, f);
+        fputc('\n', stdout);
+    } else {
         print_human(&st, f);
+    }
     ni_facets_free(f);
     ni_index_close(idx);
     return rc == 0 ? 0 : EXIT_ERROR;
