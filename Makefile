@@ -17,6 +17,8 @@ SOMAJOR := 1
 PKGS    := icu-uc icu-i18n lmdb zlib libzstd
 DEP_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread
+# nsearch serve's HTTP server (tools/serve.c); the library does not use it.
+HTTP_LIBS  := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
         -Wmissing-prototypes -Wwrite-strings
@@ -85,7 +87,11 @@ $(LIBSO): $(LIB_OBJ)
 
 $(NSEARCH): $(TOOL_OBJ) $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBA) $(DEP_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBA) $(DEP_LIBS) $(HTTP_LIBS) -lm
+
+# The search page's files are assembled into this object (.incbin).
+$(O)/tools/serve_page.o $(O)/fobj/tools/serve_page.o: tools/page/index.html tools/page/app.js \
+                                                      tools/page/app.css
 
 # A unit test may use any tools/ object except the one holding main().
 TOOL_LIB := $(O)/tools/libtools.a

@@ -43,6 +43,7 @@ int cmd_copy(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* ------------------------------------------------------------------ */
 /* args.c: option parsing                                              */

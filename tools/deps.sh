@@ -3,8 +3,8 @@
 # check, the fuzz targets) need when they are missing: with apt-get when run
 # as root, otherwise prints the exact command and exits 1.
 mode=${1:-build}
-pkgs="gcc make pkg-config libicu-dev libstemmer-dev liblmdb-dev zlib1g-dev libzstd-dev"
-[ "$mode" = check ] && pkgs="$pkgs clang libclang-rt-dev"
+pkgs="gcc make pkg-config libicu-dev libstemmer-dev liblmdb-dev zlib1g-dev libzstd-dev libmicrohttpd-dev"
+[ "$mode" = check ] && pkgs="$pkgs clang libclang-rt-dev chromium"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: not a Debian system; make sure these (or their equivalents) are installed: $pkgs" >&2

@@ -30,6 +30,7 @@ static const command commands[] = {
     { "analyze", cmd_analyze, "show the tokens and terms of a text" },
     { "explain", cmd_explain, "show how a document matches a query and its score" },
     { "similar", cmd_similar, "list the articles like a document: copies, then related" },
+    { "serve",   cmd_serve,   "serve a search page and a JSON API over HTTP" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
