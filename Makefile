@@ -90,8 +90,7 @@ $(NSEARCH): $(TOOL_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBA) $(DEP_LIBS) $(HTTP_LIBS) -lm
 
 # The search page's files are assembled into this object (.incbin).
-$(O)/tools/serve_page.o $(O)/fobj/tools/serve_page.o: tools/page/index.html tools/page/app.js \
-                                                      tools/page/app.css
+$(O)/tools/serve_page.o $(O)/fobj/tools/serve_page.o: $(wildcard tools/page/*)
 
 # A unit test may use any tools/ object except the one holding main().
 TOOL_LIB := $(O)/tools/libtools.a

@@ -11,7 +11,7 @@
  * (blocked everywhere else), then stops the daemon (it waits for requests
  * in flight) and closes the index.
  *
- * What is served: GET (and HEAD) of "/", "/app.js", "/app.css",
+ * What is served: GET (and HEAD) of "/", "/app.js", "/app.css", "/favicon.svg",
  * "/api/search", "/api/doc", "/api/stats"; anything else is 404, any other
  * method 405.  Nothing writes to the index.  Limits: connections
  * (SERVE_CONNECTIONS), the memory of a request's line and headers (32 KiB:
@@ -83,8 +83,8 @@ static const cli_opt opts[] = {
 typedef struct server {
     ni_index *idx;
     int quiet;
-    struct MHD_Response *files[4];      /* serve_page_paths' replies */
-    size_t file_len[4];
+    struct MHD_Response *files[5];      /* serve_page_paths' replies */
+    size_t file_len[5];
 } server;
 
 /* serve_args over a connection's query string. */

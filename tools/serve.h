@@ -65,13 +65,13 @@ int serve_error(serve_reply *r, unsigned status, const char *fmt, ...)
 
 /* One file of the page, embedded in the binary. */
 typedef struct serve_file {
-    const char *path;   /* "/", "/app.js", "/app.css" */
+    const char *path;   /* "/", "/app.js", "/app.css", "/favicon.svg" */
     const char *type;   /* its Content-Type */
     const char *data;
     size_t len;
 } serve_file;
 
-/* The page's file at path ("/", "/app.js", "/app.css") into *out: 0, or
+/* The page's file at path ("/", "/app.js", "/app.css", "/favicon.svg") into *out: 0, or
  * -1 when there is none. */
 int serve_page_file(serve_file *out, const char *path);
 

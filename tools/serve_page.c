@@ -1,6 +1,6 @@
 /*
  * serve_page.c - the search page of nsearch serve, embedded in the binary:
- * tools/page/index.html, app.js and app.css, as they are in the source
+ * tools/page/index.html, app.js, app.css and favicon.svg, as they are in the source
  * tree (the assembler's .incbin reads them at build time: no generated
  * files, no build step, nothing fetched at run time).
  *
@@ -24,8 +24,9 @@
 EMBED(serve_index_html, "tools/page/index.html");
 EMBED(serve_app_js, "tools/page/app.js");
 EMBED(serve_app_css, "tools/page/app.css");
+EMBED(serve_favicon_svg, "tools/page/favicon.svg");
 
-const char *const serve_page_paths[] = { "/", "/app.js", "/app.css", NULL };
+const char *const serve_page_paths[] = { "/", "/app.js", "/app.css", "/favicon.svg", NULL };
 
 int serve_page_file(serve_file *out, const char *path)
 {
@@ -33,6 +34,7 @@ int serve_page_file(serve_file *out, const char *path)
         { "/", "text/html; charset=utf-8", serve_index_html, serve_index_html_end },
         { "/app.js", "text/javascript; charset=utf-8", serve_app_js, serve_app_js_end },
         { "/app.css", "text/css; charset=utf-8", serve_app_css, serve_app_css_end },
+        { "/favicon.svg", "image/svg+xml", serve_favicon_svg, serve_favicon_svg_end },
     };
     for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) {
         if (strcmp(path, src[i].path) != 0)

@@ -280,6 +280,9 @@
       document.body.dataset.ready = 'error';
     });
     if (!state.q) box.focus();
+    // Back and forward restore what was typed into the box last (even a
+    // query never submitted): show the query of these results instead.
+    window.addEventListener('pageshow', () => { box.value = state.q; });
   }
 
   start();
