@@ -22,6 +22,7 @@
 
 typedef struct span {
     size_t start, end;
+    size_t cstart, cend;         /* the same as characters from the text's start */
     int term;                    /* index of the query term, -1 if none */
 } span;
 
@@ -108,7 +109,7 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
     span *sp = NULL;
     size_t nsp = 0, cap = 0, i, j, best_i = 0, best_end = 0, first, last, *map = NULL;
     long best = -1;
-    size_t skip_until = 0;
+    size_t skip_until = 0, at = 0, cat = 0;   /* a byte offset and its characters */
     ni_token tok;
     int rc;
     unsigned char seen[64];
@@ -150,8 +151,15 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
             sp = p;
             cap = ncap;
         }
+        if (tok.start >= at)
+            cat += chars(text, at, tok.start);
+        else
+            cat -= chars(text, tok.start, at);
+        at = tok.start;
         sp[nsp].start = tok.start;
         sp[nsp].end = tok.end;
+        sp[nsp].cstart = cat;
+        sp[nsp].cend = cat + chars(text, tok.start, tok.end);
         sp[nsp].term = t;
         nsp++;
     }
@@ -174,7 +182,7 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
             continue;
         memset(seen, 0, sizeof seen);
         for (j = i; j < nsp; j++) {
-            width = chars(text, sp[i].start, sp[j].end);
+            width = sp[j].cend - sp[i].cstart;
             if (width > max_chars)
                 break;
             if (sp[j].term >= 0) {
@@ -194,13 +202,13 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
     /* back up a little for context, keeping every distinct term of the
      * window in (its last, best_end), then extend to the width */
     first = best_i;
-    while (first > 0 && chars(text, sp[first - 1].start, sp[best_i].start) <= LEAD_CHARS &&
-           chars(text, sp[first - 1].start, sp[best_end].end) <= max_chars)
+    while (first > 0 && sp[best_i].cstart - sp[first - 1].cstart <= LEAD_CHARS &&
+           sp[best_end].cend - sp[first - 1].cstart <= max_chars)
         first--;
     if (best < 0)
         first = 0;
     last = first;
-    while (last + 1 < nsp && chars(text, sp[first].start, sp[last + 1].end) <= max_chars)
+    while (last + 1 < nsp && sp[last + 1].cend - sp[first].cstart <= max_chars)
         last++;
 
     map = ni_mem_alloc((sp[last].end - sp[first].start + 1) * sizeof *map);
