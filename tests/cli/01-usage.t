@@ -18,6 +18,7 @@ $ nsearch --help
 >   analyze  show the tokens and terms of a text
 >   explain  show how a document matches a query and its score
 >   similar  list the articles like a document: copies, then related
+>   serve    serve a search page and a JSON API over HTTP
 >
 > 'nsearch <command> --help' describes a command.
 > Exit status: 0 success (query: at least one hit), 1 no hits or not found,
