@@ -90,7 +90,7 @@ $(NSEARCH): $(TOOL_OBJ) $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBA) $(DEP_LIBS) $(HTTP_LIBS) -lm
 
 # The search page's files are assembled into this object (.incbin).
-$(O)/tools/serve_page.o $(O)/fobj/tools/serve_page.o: $(wildcard tools/page/*)
+$(O)/tools/serve_page.o $(O)/fobj/tools/serve_page.o: $(addprefix tools/page/,index.html app.js app.css favicon.svg)
 
 # A unit test may use any tools/ object except the one holding main().
 TOOL_LIB := $(O)/tools/libtools.a

@@ -9,7 +9,8 @@ and checks what a reader sees: results for a Russian query with every
 inflected form in <mark>, the query kept in the box, a query typed and
 submitted with Enter, the back button, the hostile document shown as text,
 paging, a facet click narrowing the results, the notice of a rescued query
-and its "search as typed" link, near copies folded under their story, a
+and its "search as typed" link, "did you mean" and its link, near copies
+folded under their story, facets beside the results on a desktop, a
 phone-width layout without sideways scrolling, and no script error, console
 error or Content-Security-Policy violation on the way.  Ends with
 "N passed, N failed" (one per check).  With --screenshot it also writes a
@@ -41,7 +42,8 @@ CITIES = ("Суздаль Владимир Ковров Муром Горохо�
 
 def articles():
     """The generated articles: 24 on the school of mayors (15 Политика, 9
-    Общество) with distinct texts, two near copies, one hostile."""
+    Общество) with distinct texts, two near copies, a hundred with «москва»
+    and one with «масква», one hostile."""
     rnd = random.Random(7)
     docs = []
     for i in range(24):
@@ -64,6 +66,12 @@ def articles():
     docs.append({"id": "copy-2", "title": "Главы защитили проекты набережных", "rubric": "Общество",
                  "date": "2024-09-02", "url": "https://example.net/copy/2",
                  "text": copy + ". Подписывайтесь"})
+    # a word in one document beside one a typo away in a hundred: "did you mean"
+    for i in range(100):
+        docs.append({"id": "m%03d" % i, "title": "Москва, заметка %d" % i, "date": "2023-01-01",
+                     "text": "москва " + " ".join(rnd.sample(WORDS, 10))})
+    docs.append({"id": "typo", "title": "Опечатка", "date": "2023-01-02",
+                 "text": "масква и другие слова"})
     docs.append({"id": "evil", "title": '<img src=x onerror="window.__pwned=1">',
                  "rubric": "<b>Общество</b>", "date": "2024-09-03",
                  "url": "javascript:window.__pwned=2",
@@ -323,6 +331,10 @@ def main():
         forms = set(s["marks"])
         check("inflected forms in <mark>", {"школы", "школу", "мэров"} <= forms, sorted(forms))
         check("the query kept in the box", s["q"] == "школа мэров", s["q"])
+        box = browser.eval("(() => { const f = document.getElementById('facets')"
+                           ".getBoundingClientRect(), r = document.getElementById('results')"
+                           ".getBoundingClientRect(); return [f.top - r.top, f.left - r.right]; })()")
+        check("facets beside the results on a desktop", abs(box[0]) < 40 and box[1] > 0, box)
         check("titles link to the articles", all(l.startswith("https://example.org/news/")
                                                   for l in s["links"]), s["links"][:2])
 
@@ -381,6 +393,16 @@ def main():
         s = browser.eval(STATE)
         check("search as typed", "exact=1" in s["search"] and
               "Ничего не найдено" in s["notices"] and not s["titles"], s["notices"])
+
+        # a word a hundred times rarer than one a typo away: searched as
+        # typed, with the other suggested; the suggestion is a link
+        browser.goto(base + "/?q=" + q("масква"))
+        s = browser.eval(STATE)
+        check("did you mean", "Возможно, вы имели в виду «москва»?" in s["notices"] and
+              s["titles"] == ["Опечатка"], (s["notices"], s["titles"]))
+        browser.wait_ready(browser.click("#notices a"))
+        s = browser.eval(STATE)
+        check("the suggestion searched", s["q"] == "москва" and len(s["titles"]) == 10, s["q"])
 
         # a phone: one column, nothing wider than the screen
         browser.viewport(390, 844, True)
