@@ -642,7 +642,10 @@ typedef struct ni_snippet {
  * body of the hit last returned by ni_hits_next (of its title when the body
  * is empty), with every word that matches a query term highlighted,
  * inflected forms included («школа» highlights «школы»).  The passage holds
- * as many different query words as it can.  Borrowed until the next
+ * as many different query words as it can.  Of a body longer than 8 KiB
+ * it is taken from the first 8 KiB when a word there matches (the lead of
+ * an article; reading the whole of every long hit cost more than the
+ * search), else from the first 256 KiB.  Borrowed until the next
  * ni_hits_next or ni_hits_free.  NI_EINVAL before the first hit.
  */
 NI_API int ni_hits_snippet(ni_snippet *out, ni_hits *hits, size_t max_chars);

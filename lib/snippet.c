@@ -102,15 +102,86 @@ static int whole(const char *text, size_t len, const span *sp, size_t nsp, ni_bu
     return rc;
 }
 
+/* The words of text[0..len) as spans (in *sp, growing *cap), each with the
+ * query term it matches or -1; *matched counts the spans that match. */
+static int collect(ni_analyzer *an, const char *text, size_t len, const ni_buf *terms,
+                   span **sp, size_t *nsp, size_t *cap, size_t *matched)
+{
+    size_t skip_until = 0, at = 0, cat = 0;   /* a byte offset and its characters */
+    ni_token tok;
+    int rc;
+
+    *nsp = 0;
+    *matched = 0;
+    if ((rc = ni_analyzer_start(an, text, len, 0)) < 0)
+        return rc;
+    while ((rc = ni_analyzer_next(an, &tok)) == 0 && *nsp < MAX_TOKENS) {
+        int t;
+        span *w;
+        if (tok.start < skip_until)
+            continue;          /* a part of a compound highlighted whole */
+        t = term_index(terms, tok.term, tok.term_len);
+        if (tok.flags & NI_TOKEN_COMPOUND) {
+            if (t < 0)
+                continue;      /* its parts follow with their own spans */
+            skip_until = tok.end;
+        }
+        if (*nsp && (*sp)[*nsp - 1].start == tok.start) {
+            /* a word's name key after its term: one word, one span */
+            w = &(*sp)[*nsp - 1];
+            if (w->term < 0 && t >= 0) {
+                w->term = t;
+                ++*matched;
+            }
+            continue;
+        }
+        if (*nsp == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 256;
+            span *p = ni_mem_realloc(*sp, ncap * sizeof *p);
+            if (!p)
+                return ni_error(NI_ENOMEM, "out of memory");
+            *sp = p;
+            *cap = ncap;
+        }
+        if (tok.start >= at)
+            cat += chars(text, at, tok.start);
+        else
+            cat -= chars(text, tok.start, at);
+        at = tok.start;
+        w = &(*sp)[(*nsp)++];
+        w->start = tok.start;
+        w->end = tok.end;
+        w->cstart = cat;
+        w->cend = cat + chars(text, tok.start, tok.end);
+        w->term = t;
+        *matched += t >= 0;
+    }
+    return rc == NI_DONE ? 0 : rc;
+}
+
+/* Where the first pass over a text longer than NI_SNIPPET_FIRST ends: at
+ * the last white space at or before NI_SNIPPET_FIRST (a word ending there
+ * is in, a word across it is not cut but left out), or there when there
+ * is none in the 256 bytes before it (then at a UTF-8 character's start). */
+static size_t first_pass_end(const char *text)
+{
+    size_t end = NI_SNIPPET_FIRST, i;
+    for (i = end; i > end - 256; i--)
+        if (text[i] == ' ' || text[i] == '\n' || text[i] == '\t')
+            return i;
+    while (end > 0 && ((unsigned char)text[end] & 0xc0) == 0x80)
+        end--;
+    return end;
+}
+
 int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
                     const ni_buf *terms, size_t max_chars, ni_buf *out_text,
                     ni_buf *out_ranges)
 {
     span *sp = NULL;
     size_t nsp = 0, cap = 0, i, j, best_i = 0, best_end = 0, first, last, *map = NULL;
+    size_t matched = 0;
     long best = -1;
-    size_t skip_until = 0, at = 0, cat = 0;   /* a byte offset and its characters */
-    ni_token tok;
     int rc;
     unsigned char seen[64];
 
@@ -123,47 +194,13 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
     if (!max_chars)
         max_chars = 200;
 
-    if ((rc = ni_analyzer_start(an, text, len, 0)) < 0)
-        return rc;
-    while ((rc = ni_analyzer_next(an, &tok)) == 0 && nsp < MAX_TOKENS) {
-        int t;
-        if (tok.start < skip_until)
-            continue;          /* a part of a compound highlighted whole */
-        t = term_index(terms, tok.term, tok.term_len);
-        if (tok.flags & NI_TOKEN_COMPOUND) {
-            if (t < 0)
-                continue;      /* its parts follow with their own spans */
-            skip_until = tok.end;
-        }
-        if (nsp && sp[nsp - 1].start == tok.start) {
-            /* a word's name key after its term: one word, one span */
-            if (sp[nsp - 1].term < 0)
-                sp[nsp - 1].term = t;
-            continue;
-        }
-        if (nsp == cap) {
-            size_t ncap = cap ? cap * 2 : 256;
-            span *p = ni_mem_realloc(sp, ncap * sizeof *p);
-            if (!p) {
-                rc = ni_error(NI_ENOMEM, "out of memory");
-                goto cleanup;
-            }
-            sp = p;
-            cap = ncap;
-        }
-        if (tok.start >= at)
-            cat += chars(text, at, tok.start);
-        else
-            cat -= chars(text, tok.start, at);
-        at = tok.start;
-        sp[nsp].start = tok.start;
-        sp[nsp].end = tok.end;
-        sp[nsp].cstart = cat;
-        sp[nsp].cend = cat + chars(text, tok.start, tok.end);
-        sp[nsp].term = t;
-        nsp++;
+    /* a long text's passage from its first part when a word matches there */
+    if (max_chars != NI_SNIPPET_WHOLE && len > NI_SNIPPET_FIRST) {
+        rc = collect(an, text, first_pass_end(text), terms, &sp, &nsp, &cap, &matched);
+        if (rc < 0)
+            goto cleanup;
     }
-    if (rc < 0)
+    if (!matched && (rc = collect(an, text, len, terms, &sp, &nsp, &cap, &matched)) < 0)
         goto cleanup;
     if (max_chars == NI_SNIPPET_WHOLE) {
         rc = whole(text, len, sp, nsp, out_text, out_ranges);

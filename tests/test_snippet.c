@@ -4,8 +4,10 @@
  * a part, the window at the start and at the end of a text, the context
  * kept before the first match (30 characters) and max_chars on both sides
  * of each boundary, the window with the most distinct terms, UTF-8 never
- * cut inside a character (also at the scan limit), bad bytes and control
- * characters cleaned with the highlights still in place, and empty text.
+ * cut inside a character (also at the scan limit), the first part of a
+ * long text read alone when a word matches there (both sides of the cut),
+ * bad bytes and control characters cleaned with the highlights still in
+ * place, and empty text.
  *
  * Results are compared as the passage with each highlighted range in
  * brackets, so "[Школы] мэров" is a passage whose bytes 0..10 are
@@ -327,6 +329,57 @@ static void scan_limit(void)
     free(text);
 }
 
+/* A text of n bytes: "xx " words, then what the test writes into it. */
+static char *filler(size_t n)
+{
+    char *t = malloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        t[i] = i % 3 == 2 ? ' ' : 'x';
+    t[n] = '\0';
+    return t;
+}
+
+/* A text longer than NI_SNIPPET_FIRST: its passage comes from its first
+ * NI_SNIPPET_FIRST bytes when a word matches there (even when a better
+ * window lies further on), else from the whole text; a word ending at the
+ * cut is in the first part, a word across it is not. */
+static void first_part(void)
+{
+    size_t len = NI_SNIPPET_FIRST + 3000, f = NI_SNIPPET_FIRST;
+    char *t = filler(len);
+    memcpy(t + 300, "школа ", 11);
+    memcpy(t + f + 600, " школа мэров ", 23);
+    snip_n(t, len, "школа мэров", 60);
+    CHECK(strstr(got, "[школа]") && !strstr(got, "[мэров]"));
+    /* no match in the first part: the whole text */
+    memcpy(t + 300, "xx xx ", 6);
+    snip_n(t, len, "школа мэров", 60);
+    CHECK(strstr(got, "[школа] [мэров]") != NULL);
+    free(t);
+
+    /* "школа" ends at the cut (a space at NI_SNIPPET_FIRST), "мэров" after
+     * it: the first part holds only «школа» */
+    t = filler(len);
+    memcpy(t + f - 11, " школа мэров ", 23);
+    snip_n(t, len, "школа мэров", 60);
+    CHECK(strstr(got, "[школа]") && !strstr(got, "мэров"));
+    free(t);
+    /* one byte later it crosses the cut: left out of the first part, which
+     * then matches nothing, so the whole text is read */
+    t = filler(len);
+    memcpy(t + f - 10, " школа мэров ", 23);
+    snip_n(t, len, "школа мэров", 60);
+    CHECK(strstr(got, "[школа] [мэров]") != NULL);
+    free(t);
+    /* a text of exactly NI_SNIPPET_FIRST bytes is read whole */
+    t = filler(f);
+    memcpy(t + 300, "школа ", 11);
+    memcpy(t + f - 22, " школа мэров", 22);
+    snip_n(t, f, "школа мэров", 60);
+    CHECK(strstr(got, "[школа] [мэров]") != NULL);
+    free(t);
+}
+
 static void cleanup(void)
 {
     ni_analyzer_free(an);
@@ -340,7 +393,7 @@ int main(void)
     static const test_case t[] = {
         TEST(empty_text), TEST(inflected_forms), TEST(compounds), TEST(text_start_and_end),
         TEST(lead_boundary), TEST(max_chars_boundary), TEST(best_window), TEST(cleaning),
-        TEST(utf8_boundaries), TEST(scan_limit),
+        TEST(utf8_boundaries), TEST(scan_limit), TEST(first_part),
     };
     int rc = test_run(t, (int)(sizeof t / sizeof t[0]));
     cleanup();
