@@ -3,7 +3,8 @@
  * constructed near copies fold into the best-ranked of their story and
  * are listed there, distinct stories do not, a page of ten stories holds
  * ten however many copies each has, pages continue one another, and a
- * replaced, deleted or compacted document's signature is what it is now.
+ * replaced, deleted or compacted document's signature is what it is now, and
+ * a folded copy carries its own fields (its date's offset and form too).
  */
 #include <stdio.h>
 #include <string.h>
@@ -366,5 +367,54 @@ static void fetches_deeper(void)
     ni_index_close(idx);
 }
 
-TEST_MAIN(TEST(folds_into_best), TEST(fetches_deeper), TEST(stories_counted), TEST(pages_continue),
+/* A folded copy carries its own stored fields, its date as it was written
+ * (offset and form) included, not its representative's. */
+static void duplicate_fields(void)
+{
+    static const struct { const char *id, *title, *url, *rubric, *date; } docs[2] = {
+        { "first", "Пожар на складе", "https://a.example/1", "Происшествия",
+          "2024-07-17T13:30:00+03:00" },
+        { "copy", "Склад горел всю ночь", "https://b.example/2", "Город", "2024-07-18" },
+    };
+    ni_index *idx = NULL;
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_hits *h = NULL;
+    ni_hit hit, dup;
+    char text[1024];
+    int64_t when;
+    int off;
+    unsigned form;
+    CHECK_RC(ni_index_open(&idx, test_new_dir(), NULL), 0);
+    for (int i = 0; i < 2; i++) {
+        ni_doc d = NI_DOC_INIT;
+        story_text(text, sizeof text, 7, (unsigned)i);
+        d.id = docs[i].id, d.id_len = strlen(docs[i].id);
+        d.title = docs[i].title, d.title_len = strlen(docs[i].title);
+        d.url = docs[i].url, d.url_len = strlen(docs[i].url);
+        d.rubric = docs[i].rubric, d.rubric_len = strlen(docs[i].rubric);
+        CHECK_RC(ni_date_parse_tz(&d.date, &d.date_offset, &d.date_form, docs[i].date,
+                                  strlen(docs[i].date)), 0);
+        d.text = text, d.text_len = strlen(text);
+        CHECK_RC(ni_index_add(idx, &d), 0);
+    }
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK_RC(ni_search(&h, idx, "пожар", 10, &o), 0);
+    CHECK_RC(ni_hits_next(h, &hit), 0);
+    CHECK(ni_hits_duplicates(h) == 1);
+    CHECK_RC(ni_hits_duplicate(h, 0, &dup), 0);
+    int k = hit.id_len == 5 && memcmp(hit.id, "first", 5) == 0 ? 1 : 0;  /* the copy's index */
+    CHECK(dup.id_len == strlen(docs[k].id) && memcmp(dup.id, docs[k].id, dup.id_len) == 0);
+    CHECK(dup.title_len == strlen(docs[k].title) && memcmp(dup.title, docs[k].title,
+                                                           dup.title_len) == 0);
+    CHECK(dup.url_len == strlen(docs[k].url) && memcmp(dup.url, docs[k].url, dup.url_len) == 0);
+    CHECK(dup.rubric_len == strlen(docs[k].rubric));
+    CHECK_RC(ni_date_parse_tz(&when, &off, &form, docs[k].date, strlen(docs[k].date)), 0);
+    CHECK(dup.date == when && dup.date_offset == off && dup.date_form == form);
+    CHECK(hit.date_offset == (k ? 180 : 0) && hit.date_form == (k ? NI_DATE_OFFSET : NI_DATE_DAY));
+    CHECK(ni_hits_next(h, &hit) == NI_DONE);
+    ni_hits_free(h);
+    ni_index_close(idx);
+}
+
+TEST_MAIN(TEST(folds_into_best), TEST(duplicate_fields), TEST(fetches_deeper), TEST(stories_counted), TEST(pages_continue),
           TEST(no_collapse), TEST(pruned_the_same), TEST(updates_keep_signatures), TEST(across_commits))
