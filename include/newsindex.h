@@ -598,8 +598,10 @@ typedef struct ni_hit {
  *   date:2024-07-17, date:2024-07, date:2024, date:2024-07..2024-12,
  *   date:(2024-07 OR 2024-09), after:2024-12, before:2024-12   dates (below)
  *
- * A rubric or date group takes values joined by OR only.  A whole query is
- * searched by at most ni_search_options.max_terms terms.
+ * A rubric or date group takes values joined by OR only.  Rubric and date
+ * items beside words filter: the words are matched as they would be alone
+ * (the share of a long list, partial matches), within the filter.  A whole
+ * query is searched by at most ni_search_options.max_terms terms.
  */
 
 /**
@@ -670,13 +672,13 @@ NI_API int ni_hits_title(ni_snippet *out, ni_hits *hits);
 NI_API const char *ni_hits_mode(const ni_hits *hits);
 
 /**
- * Partial matches.  When two or more plain words (no operators, phrases,
- * fields or dates) in the default AND match fewer documents than offset +
- * limit, the hits go on after the last full match with documents that hold
- * only some of the content words, best first by BM25F: a pasted headline
- * whose words are not all in the article still finds it.  Not with
- * NI_SEARCH_ALL_WORDS or NI_SEARCH_NO_PARTIAL, nor with default_or (any
- * word already matches).  ni_hits_total counts the full matches only; this
+ * Partial matches.  When two or more plain words (no operators, phrases or
+ * title:; rubric and date filters allowed) in the default AND match fewer
+ * documents than offset + limit, the hits go on after the last full match
+ * with documents that hold only some of the content words, best first by
+ * BM25F: a pasted headline whose words are not all in the article still
+ * finds it.  Not with NI_SEARCH_ALL_WORDS or NI_SEARCH_NO_PARTIAL, nor
+ * with default_or (any word already matches).  ni_hits_total counts the full matches only; this
  * counts the partial ones (0 when none were added; with
  * NI_SEARCH_APPROX_TOTAL possibly a lower bound).
  */

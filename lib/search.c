@@ -410,11 +410,6 @@ static void mlist_free(mlist *l)
     ni_mem_free(l->m);
 }
 
-/* An AND node, explicit or made by juxtaposition (then the default
- * operator decides): NOT kids exclude, date kids filter, function words are
- * optional, and a long list of plain words needs only a share of them.
- * The content words of the query's root, in query order, are its slots for
- * proximity: their shares are set before they are combined. */
 /* 1 when kid i of q is a prefix an earlier kid of q is too (a* a*: one
  * part, expanded once). */
 static int repeated_prefix(const ni_qnode *q, size_t i)
@@ -433,11 +428,34 @@ static int repeated_prefix(const ni_qnode *q, size_t i)
 }
 
 
+/* 1 when q only filters documents by a field: a rubric, a date, or a
+ * group of them (rubric:(a OR b), date:(X OR Y)). */
+static int is_filter(const ni_qnode *q)
+{
+    size_t i;
+    if (q->type == NI_Q_RUBRIC || q->type == NI_Q_DATE)
+        return 1;
+    if (q->type != NI_Q_OR || q->nkids == 0)
+        return 0;
+    for (i = 0; i < q->nkids; i++)
+        if (q->kids[i]->type != NI_Q_RUBRIC && q->kids[i]->type != NI_Q_DATE)
+            return 0;
+    return 1;
+}
+
+/* An AND node, explicit or made by juxtaposition (then the default
+ * operator decides): NOT kids exclude, function words are optional, and a
+ * long list of plain words needs only a share of them.  Rubric and date
+ * kids filter: the words are matched as they would be without them (the
+ * default operator, the share of a long list, partial matches), and the
+ * filters narrow what they match.  The content words of the query's root,
+ * in query order, are its slots for proximity: their shares are set before
+ * they are combined. */
 static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
 {
-    mlist req = { 0 }, opt = { 0 }, excl = { 0 };
+    mlist req = { 0 }, opt = { 0 }, excl = { 0 }, flt = { 0 };
     ni_matcher *m = NULL;
-    size_t i, words = 0, plain = 1;
+    size_t i, words = 0, plain = 1, dated = 0;
     int rc = 0, fw;
     int any = q->implicit && !b->and_mode;
 
@@ -453,7 +471,13 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
             if (rc == 0)
                 rc = mlist_add(&excl, m);
         } else if (k->type == NI_Q_DATE) {
-            plain = 0;
+            dated = 1;              /* applied last, below */
+        } else if (is_filter(k)) {
+            int was = b->boolean;   /* a filter leaves the words' mode as it is */
+            rc = build(b, k, &m);
+            b->boolean = was;
+            if (rc == 0)
+                rc = mlist_add(&flt, m);
         } else if ((k->type == NI_Q_WORD || k->type == NI_Q_PHRASE) &&
                    k->field == NI_QFIELD_ANY) {
             /* a quoted phrase counts as one word: a pasted headline with
@@ -507,8 +531,15 @@ static int build_and(builder *b, const ni_qnode *q, ni_matcher **out)
         if (rc < 0 || (rc = mlist_add(&req, m)) < 0)
             goto fail;
     }
+    while (flt.n) {
+        m = flt.m[--flt.n];
+        if ((rc = mlist_add(&req, m)) < 0) {
+            ni_matcher_free(m);
+            goto fail;
+        }
+    }
     if (req.n == 0) {
-        if (!excl.n && q->nkids && !plain) {
+        if (!excl.n && dated) {
             /* dates only */
         } else if (!excl.n) {
             mlist_free(&excl);
@@ -538,6 +569,7 @@ fail:
     mlist_free(&req);
     mlist_free(&opt);
     mlist_free(&excl);
+    mlist_free(&flt);
     return rc;
 }
 
