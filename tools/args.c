@@ -183,7 +183,7 @@ int cli_parse_size(const cli_args *a, const char *s, size_t *out)
 
 const char *cli_errdetail(int rc)
 {
-    static char damaged[600];
+    static _Thread_local char damaged[600];   /* nsearch serve calls it from its threads */
     const char *msg = ni_errmsg();
     if (!msg || !*msg)
         msg = ni_strerror(rc);

@@ -187,7 +187,8 @@ int cli_open_index_with(ni_index **out, const char *path, const ni_open_options 
 
 /* The detail of the last library failure: ni_errmsg(), or ni_strerror(rc)
  * when the library left no message; for NI_ECORRUPT "index damaged: ...
- * (run nsearch check)" (in a static buffer, until the next call). */
+ * (run nsearch check)" (in a buffer of the calling thread, until its next
+ * call). */
 const char *cli_errdetail(int rc);
 
 /*

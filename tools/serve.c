@@ -14,7 +14,7 @@
  * What is served: GET (and HEAD) of "/", "/app.js", "/app.css", "/favicon.svg",
  * "/api/search", "/api/doc", "/api/stats"; anything else is 404, any other
  * method 405.  Nothing writes to the index.  Limits: connections
- * (SERVE_CONNECTIONS), the memory of a request's line and headers (32 KiB:
+ * (SERVE_CONNECTIONS, SERVE_PER_CLIENT from one address), the memory of a request's line and headers (32 KiB:
  * longer ones get 414/431 from libmicrohttpd), an idle connection is closed
  * after SERVE_TIMEOUT seconds, and the API's own limits (serve.h).
  */
@@ -39,6 +39,7 @@
 #include "utf8.h"
 
 #define SERVE_CONNECTIONS 512
+#define SERVE_PER_CLIENT  128     /* connections from one address */
 #define SERVE_TIMEOUT     15      /* seconds */
 #define SERVE_REQUEST_MEM (32 * 1024)
 
@@ -83,8 +84,8 @@ static const cli_opt opts[] = {
 typedef struct server {
     ni_index *idx;
     int quiet;
-    struct MHD_Response *files[5];      /* serve_page_paths' replies */
-    size_t file_len[5];
+    struct MHD_Response *files[SERVE_PAGE_FILES];   /* serve_page_paths' replies */
+    size_t file_len[SERVE_PAGE_FILES];
 } server;
 
 /* serve_args over a connection's query string. */
@@ -107,8 +108,23 @@ static void common_headers(struct MHD_Response *resp, const char *type, int cach
     MHD_add_response_header(resp, "Cache-Control", cache ? "no-cache" : "no-store");
 }
 
-/* Appends s[0..n) to buf (at *at, size cap) for the log: control bytes and
- * invalid UTF-8 as '?', so a request cannot drive the terminal. */
+/* 1 for the character p[0..len) a log must not carry as it is: a C1
+ * control (U+0080..U+009F) or a bidirectional override or isolate
+ * (U+202A..U+202E, U+2066..U+2069), which reorder what a terminal shows. */
+static int invisible(const unsigned char *p, size_t len)
+{
+    if (len == 2)
+        return p[0] == 0xC2 && p[1] <= 0x9F;
+    if (len == 3 && p[0] == 0xE2 && p[1] == 0x80)
+        return p[2] >= 0xAA && p[2] <= 0xAE;
+    if (len == 3 && p[0] == 0xE2 && p[1] == 0x81)
+        return p[2] >= 0xA6 && p[2] <= 0xA9;
+    return 0;
+}
+
+/* Appends s[0..n) to buf (at *at, size cap) for the log: control bytes,
+ * invalid UTF-8 and the characters invisible() names as '?', so a request
+ * cannot drive the terminal. */
 static void log_put(char *buf, size_t cap, size_t *at, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -117,9 +133,9 @@ static void log_put(char *buf, size_t cap, size_t *at, const char *s, size_t n)
         len = utf8_seq_len(p + i, n - i);
         if (*at + (len ? len : 1) >= cap)
             break;
-        if (len == 0 || p[i] < 0x20 || p[i] == 0x7f) {
+        if (len == 0 || p[i] < 0x20 || p[i] == 0x7f || invisible(p + i, len)) {
             buf[(*at)++] = '?';
-            i++;
+            i += len ? len : 1;
             continue;
         }
         memcpy(buf + *at, p + i, len);
@@ -234,7 +250,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     } else if (strcmp(url, "/api/stats") == 0) {
         rc = serve_api_stats(&r, s->idx, &args);
     } else {
-        for (size_t i = 0; serve_page_paths[i]; i++)
+        for (size_t i = 0; i < SERVE_PAGE_FILES; i++)
             if (strcmp(url, serve_page_paths[i]) == 0)
                 return reply(s, c, method, url, 200, s->files[i], s->file_len[i], &t0);
         rc = serve_error(&r, 404, "not found: %s", strncmp(url, "/api/", 5) == 0 ?
@@ -293,7 +309,7 @@ static int serve_opt(cli_args *a, int key, void *payload)
 /* The page's files as responses made once and queued for every request. */
 static int make_files(server *s)
 {
-    for (size_t i = 0; serve_page_paths[i]; i++) {
+    for (size_t i = 0; i < SERVE_PAGE_FILES; i++) {
         serve_file f;
         if (serve_page_file(&f, serve_page_paths[i]) < 0)
             return -1;
@@ -334,11 +350,10 @@ static struct MHD_Daemon *start(server *s, const serve_opts *o)
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_CONNECTIONS,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_TIMEOUT,
                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_REQUEST_MEM,
-                         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+                         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVE_PER_CLIENT,
                          MHD_OPTION_END);
-    if (!d)
-        cli_error("cannot listen on %s port %u: %s", o->host, o->port,
-                  errno ? strerror(errno) : "libmicrohttpd could not start");
+    if (!d)     /* libmicrohttpd has said why (mhd_log) */
+        cli_error("cannot listen on %s port %u", o->host, o->port);
     freeaddrinfo(ai);
     return d;
 }
@@ -346,7 +361,7 @@ static struct MHD_Daemon *start(server *s, const serve_opts *o)
 int cmd_serve(int argc, char **argv)
 {
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    serve_opts o = { "127.0.0.1", 8080, cores > 0 && cores < 256 ? (unsigned)cores : 1, 0 };
+    serve_opts o = { "127.0.0.1", 8080, cores < 1 ? 1 : cores > 256 ? 256 : (unsigned)cores, 0 };
     server s = { NULL, 0, { NULL }, { 0 } };
     struct MHD_Daemon *d = NULL;
     const union MHD_DaemonInfo *di;

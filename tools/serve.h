@@ -21,6 +21,7 @@
 #define SERVE_MAX_LIMIT  100    /* n */
 #define SERVE_MAX_OFFSET 10000  /* offset */
 #define SERVE_SNIPPET    240    /* characters of a hit's snippet */
+#define SERVE_MAX_FACETS 256    /* bytes of facets */
 
 /* A request's query-string arguments: get returns the value of name
  * (decoded, NUL-terminated, its length in *len) or NULL when absent. */
@@ -75,7 +76,8 @@ typedef struct serve_file {
  * -1 when there is none. */
 int serve_page_file(serve_file *out, const char *path);
 
-/* The paths of the page's files, NULL-terminated. */
-extern const char *const serve_page_paths[];
+/* The paths of the page's files. */
+#define SERVE_PAGE_FILES 4
+extern const char *const serve_page_paths[SERVE_PAGE_FILES];
 
 #endif

@@ -2,11 +2,12 @@
  * serve_api.c - the JSON API of nsearch serve: /api/search, /api/doc and
  * /api/stats, as functions from a request's arguments to a reply.
  *
- * Every argument is checked before the index is asked: q and id must be
- * valid UTF-8 without NUL bytes and not longer than the SERVE_MAX_ limits,
- * numbers must be plain decimals within their range.  A bad argument is a
- * 400 (414 for a q or id too long) with a message naming it; a query the
- * library refuses (syntax, too broad) is a 400 with the library's reason.
+ * Every argument is checked before the index is asked: q, id and facets
+ * must be valid UTF-8 without NUL bytes and not longer than the SERVE_MAX_
+ * limits, numbers must be plain decimals within their range.  A bad
+ * argument is a 400 (414 for one too long) with a message naming it; a
+ * query the library refuses (syntax, too broad) is a 400 with the
+ * library's reason; an index that fails (damaged, I/O) is a 500.
  * The JSON is written by hitjson.c, as nsearch query --json writes it.
  * Each search reads one committed snapshot (ni_search's), so commits by an
  * indexer in another process show up in the next request.
@@ -38,7 +39,7 @@ static FILE *reply_open(serve_reply *r)
 static int reply_close(serve_reply *r, FILE *f, unsigned status)
 {
     fputc('\n', f);
-    if (fclose(f) != 0)
+    if (ferror(f) | (fclose(f) != 0))      /* fclose does not tell a failed write */
         return -1;
     r->status = status;
     r->type = JSON_TYPE;
@@ -152,7 +153,8 @@ static int search_opts(serve_reply *r, const serve_args *a, ni_search_options *s
     return 0;
 }
 
-/* Writes ,"title_highlights":[[s,e],...] into the hit's title. */
+/* Writes the member ,"title_highlights":[[s,e],...]: byte ranges of the
+ * matched words in the hit's title. */
 static int title_json(FILE *f, ni_hits *hits)
 {
     ni_snippet t;
@@ -205,7 +207,7 @@ int serve_api_search(serve_reply *r, ni_index *idx, const serve_args *a)
     ni_facets *facets = NULL;
     char *hbuf = NULL;
     size_t hlen = 0, returned = 0, qlen, flen = 0;
-    const char *q, *fspec = a->get(a->ctx, "facets", &flen);
+    const char *q, *fspec;
     FILE *f = NULL, *hf = NULL;
     struct timespec t0;
     int rc, ret = -1;
@@ -213,6 +215,9 @@ int serve_api_search(serve_reply *r, ni_index *idx, const serve_args *a)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if ((rc = text_arg(r, a, "q", SERVE_MAX_QUERY, &q, &qlen)) < 0 ||
         (rc = search_opts(r, a, &so)) < 0)
+        return rc == -1 ? 0 : -1;
+    if ((fspec = a->get(a->ctx, "facets", &flen)) && flen &&
+        (rc = text_arg(r, a, "facets", SERVE_MAX_FACETS, &fspec, &flen)) < 0)
         return rc == -1 ? 0 : -1;
     if ((rc = ni_search(&hits, idx, q, qlen, &so)) < 0) {
         ret = search_failed(r, rc, "query");
@@ -225,7 +230,7 @@ int serve_api_search(serve_reply *r, ni_index *idx, const serve_args *a)
     if (!(hf = open_memstream(&hbuf, &hlen)))
         goto cleanup;
     rc = hits_json(hf, hits, &returned);
-    if (fclose(hf) != 0) {
+    if (ferror(hf) | (fclose(hf) != 0)) {
         hf = NULL;
         goto cleanup;
     }

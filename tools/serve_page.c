@@ -26,7 +26,8 @@ EMBED(serve_app_js, "tools/page/app.js");
 EMBED(serve_app_css, "tools/page/app.css");
 EMBED(serve_favicon_svg, "tools/page/favicon.svg");
 
-const char *const serve_page_paths[] = { "/", "/app.js", "/app.css", "/favicon.svg", NULL };
+const char *const serve_page_paths[SERVE_PAGE_FILES] = { "/", "/app.js", "/app.css",
+                                                          "/favicon.svg" };
 
 int serve_page_file(serve_file *out, const char *path)
 {
@@ -36,6 +37,7 @@ int serve_page_file(serve_file *out, const char *path)
         { "/app.css", "text/css; charset=utf-8", serve_app_css, serve_app_css_end },
         { "/favicon.svg", "image/svg+xml", serve_favicon_svg, serve_favicon_svg_end },
     };
+    _Static_assert(sizeof src / sizeof src[0] == SERVE_PAGE_FILES, "a file for every path");
     for (size_t i = 0; i < sizeof src / sizeof src[0]; i++) {
         if (strcmp(path, src[i].path) != 0)
             continue;

@@ -363,7 +363,19 @@ def main():
         s = browser.eval(STATE)
         check("the filter removed", s["status"].startswith("Найдено 24"), s["status"])
 
+        # a facet of an OR query: the filter holds for both sides of the OR
+        browser.goto(base + "/?q=" + q("экспертами OR лодочных"))
+        s = browser.eval(STATE)
+        check("an OR query", len(s["titles"]) == 2, s["titles"])
+        browser.eval("[...document.querySelectorAll('a[data-facet=rubric]')]"
+                     ".find(a => a.textContent == 'Общество').id = 'facet-target'")
+        browser.wait_ready(browser.click("#facet-target"))
+        s = browser.eval(STATE)
+        check("a facet of an OR query", s["rubrics"] == ["Общество"] and
+              s["status"].startswith("Найдено 2 документа"), (s["status"], s["rubrics"]))
+
         # typed into the box, then the back button
+        browser.goto(base + "/?q=" + q("школа мэров"))
         browser.type_and_enter("#q", "лодочных")
         s = browser.eval(STATE)
         check("a query typed and submitted", s["q"] == "лодочных" and

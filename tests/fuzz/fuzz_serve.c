@@ -2,8 +2,8 @@
  * request arguments.  The input is "name=value" pairs split at '&' (values
  * may hold any byte, NUL included), given to /api/search, /api/doc and
  * /api/stats over a small index made at the first call.  Every answer is a
- * JSON object ending in a newline with a status the API documents: 200,
- * or an error (400, 404, 414) with "error". */
+ * JSON object ending in a newline, without a raw control byte, with a
+ * status the API documents: 200, or an error (400, 404, 414) with "error". */
 #include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -81,6 +81,8 @@ static void check(int (*fn)(serve_reply *, ni_index *, const serve_args *), pair
     assert(r.status == 200 || r.status == 400 || r.status == 404 || r.status == 414);
     if (r.status != 200)
         assert(strncmp(r.body, "{\"error\":", 9) == 0);
+    for (size_t i = 0; i + 1 < r.len; i++)      /* JSON: control bytes only escaped */
+        assert((unsigned char)r.body[i] >= 0x20);
     free(r.body);
 }
 

@@ -51,13 +51,30 @@
     return v.includes('"') ? null : 'rubric:"' + v + '"';
   }
 
-  // The query sent to the API: the filters, then what the reader typed.
+  // The query sent to the API: the filters, then what the reader typed, in
+  // brackets when there are filters (so that an OR in it stays inside; the
+  // library matches the words as it would without the filters).
   function apiQuery() {
     const parts = [];
     if (state.rubric && rubricFilter(state.rubric)) parts.push(rubricFilter(state.rubric));
     if (state.date) parts.push('date:' + state.date);
-    parts.push(state.q);
+    if (!parts.length) return state.q;
+    parts.push('(' + state.q + ')');
     return parts.join(' ');
+  }
+
+  // q with the word from replaced by to where it stands as a whole word.
+  function replaceWord(q, from, to) {
+    const esc = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return q.replace(new RegExp('(?<![\\p{L}\\p{N}])' + esc + '(?![\\p{L}\\p{N}])', 'u'), () => to);
+  }
+
+  // What the rescue searched, as the reader typed it (without the filters).
+  function searchedAs(data) {
+    let q = state.q;
+    for (const w of data.rewrites || [])
+      if (!w.suggested) q = replaceWord(q, w.from, w.to);
+    return q;
   }
 
   function plural(n, one, few, many) {
@@ -156,13 +173,13 @@
     const box = $('notices');
     if (data.searched) {
       box.append(el('p', { class: 'notice-strong' }, 'Показаны результаты по запросу «',
-        el('b', null, data.searched), '». ',
+        el('b', null, searchedAs(data)), '». ',
         el('a', { href: pageUrl({ exact: true, offset: 0 }) }, 'Искать «' + state.q + '»'),
         ' как написано.'));
     }
     for (const w of data.rewrites || []) {
       if (!w.suggested) continue;
-      const q = state.q.replace(w.from, w.to);
+      const q = replaceWord(state.q, w.from, w.to);
       box.append(el('p', null, 'Возможно, вы имели в виду ',
         el('a', { href: pageUrl({ q: q, offset: 0, exact: false }) }, '«' + w.to + '»'), '?'));
     }
@@ -224,13 +241,16 @@
   function pager(data) {
     const nav = $('pager');
     const shown = state.offset + data.returned;
+    // a page holds stories: when every match was looked at, count those
+    const full = data.examined && data.examined >= data.total ? data.stories : data.total;
+    const all = full + (data.partial || 0);
     if (state.offset > 0)
       nav.append(el('a', { href: pageUrl({ offset: Math.max(0, state.offset - PAGE) }),
         rel: 'prev' }, '← Предыдущие'));
     if (data.returned)
       nav.append(el('span', { class: 'here' },
-        (state.offset + 1) + '–' + shown + ' из ' + number(data.total + (data.partial || 0))));
-    if (data.returned === PAGE && shown < data.total + (data.partial || 0) && shown < 10000)
+        (state.offset + 1) + '–' + shown + ' из ' + number(all)));
+    if (data.returned === PAGE && shown < all && shown < 10000)
       nav.append(el('a', { href: pageUrl({ offset: shown }), rel: 'next' }, 'Следующие →'));
   }
 
