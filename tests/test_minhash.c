@@ -238,8 +238,10 @@ static void parts_from_text(void)
     CHECK(ni_minhash_day(b) == day - 1);
     sign_text(news, NI_DATE_NONE, b);
     CHECK(ni_minhash_day(b) == NI_SIG_NO_DAY);
-    sign_text(news, -DAY, b);
+    sign_text(news, -1, b);                        /* 1969: no day 0 */
     CHECK(ni_minhash_day(b) == NI_SIG_NO_DAY);
+    sign_text(news, 0, b);
+    CHECK(ni_minhash_day(b) == 0);
     sign_text(news, (int64_t)NI_SIG_NO_DAY * DAY, b);
     CHECK(ni_minhash_day(b) == NI_SIG_NO_DAY);
     sign_text(news, (int64_t)(NI_SIG_NO_DAY - 1) * DAY, b);
