@@ -253,15 +253,18 @@ double ni_minhash_containment(const unsigned char *a, const unsigned char *b)
 int ni_minhash_near(const unsigned char *a, const unsigned char *b)
 {
     unsigned da, db;
+    int far;
     double j;
     if (ni_minhash_is_none(a) || ni_minhash_is_none(b) || !ni_minhash_numbers_fit(a, b))
         return 0;
     da = ni_minhash_day(a);
     db = ni_minhash_day(b);
-    if (da != NI_SIG_NO_DAY && db != NI_SIG_NO_DAY && (da > db ? da - db : db - da) > NI_SIG_DAYS &&
-        memcmp(a + NI_SIG_NUM_OFF, b + NI_SIG_NUM_OFF, 8) != 0)
+    far = da != NI_SIG_NO_DAY && db != NI_SIG_NO_DAY && (da > db ? da - db : db - da) > NI_SIG_DAYS;
+    if (far && memcmp(a + NI_SIG_NUM_OFF, b + NI_SIG_NUM_OFF, 8) != 0)
         return 0;
     j = ni_minhash_similarity(a, b);
+    if (far)
+        return j >= NI_SIG_FAR - 1e-9;
     return j >= NI_SIG_FLOOR - 1e-9 &&
            contained(j, ni_minhash_shingles(a), ni_minhash_shingles(b)) >= NI_SIG_NEAR - 1e-9;
 }

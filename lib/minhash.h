@@ -39,20 +39,24 @@
 #define NI_SIG_NO_DAY 0xffffu
 
 /* When two signatures are near copies (ni_minhash_near; chosen on one
- * half of the judged pairs of bench/dedup/, bench/README.md):
+ * half of the judged pairs of bench/dedup/ and on a reading of what the
+ * search folds, bench/README.md):
  * - the numbers of one are among those of the other (as their filters
  *   tell: a number may slip through, none is refused wrongly);
- * - when their days are more than NI_SIG_DAYS apart, their numbers are
- *   the same (equal filters): the same template on another day is
- *   another story;
- * - their estimated Jaccard similarity is at least NI_SIG_FLOOR, and the
+ * - within NI_SIG_DAYS days of each other (or either undated), the
+ *   estimated Jaccard similarity is at least NI_SIG_FLOOR and the
  *   estimated containment of the smaller shingle set in the other,
  *   |A & B| / min(|A|, |B|), at least NI_SIG_NEAR.  Containment, not
  *   Jaccard: a short repost whose footer is as long as its news shares
- *   most of its news with the original but few of its shingles. */
+ *   most of its news with the original but few of its shingles;
+ * - further apart, the numbers are the same (equal filters) and the
+ *   Jaccard similarity is at least NI_SIG_FAR: the same template on
+ *   another day, or a channel's short post in its long footer, is
+ *   another story, a text posted again is not. */
 #define NI_SIG_NEAR 0.4
 #define NI_SIG_FLOOR 0.2
 #define NI_SIG_DAYS 3
+#define NI_SIG_FAR 0.5
 
 /* The byte of the signature of a document without words: no document is
  * near it. */

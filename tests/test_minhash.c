@@ -207,7 +207,8 @@ static void numbers_boundary(void)
     CHECK(!ni_minhash_near(a, b));
 }
 
-/* Days more than NI_SIG_DAYS apart: only with the same numbers. */
+/* Days more than NI_SIG_DAYS apart: only with the same numbers and a
+ * Jaccard similarity of NI_SIG_FAR. */
 static void days_boundary(void)
 {
     unsigned char a[NI_SIG_BYTES], b[NI_SIG_BYTES];
@@ -222,6 +223,19 @@ static void days_boundary(void)
     CHECK(ni_minhash_near(a, b));
     set_parts(b, 0x7, 50, NI_SIG_NO_DAY);          /* undated */
     CHECK(ni_minhash_near(a, b));
+    /* further apart, Jaccard NI_SIG_FAR (0.5: 34 equal minima) or more,
+     * whatever the containment */
+    CHECK(minima_for(NI_SIG_FAR) == 34);
+    pair_with(34, 10, 100, a, b);
+    set_parts(a, 0x3, 10, 20000);
+    set_parts(b, 0x3, 100, 20000 + NI_SIG_DAYS + 1);
+    CHECK(ni_minhash_near(a, b) && ni_minhash_near(b, a));
+    pair_with(33, 10, 100, a, b);
+    set_parts(a, 0x3, 10, 20000);
+    set_parts(b, 0x3, 100, 20000 + NI_SIG_DAYS + 1);
+    CHECK(!ni_minhash_near(a, b) && !ni_minhash_near(b, a));
+    set_parts(b, 0x3, 100, 20000 + NI_SIG_DAYS);   /* within the days: contained */
+    CHECK(ni_minhash_near(a, b) && ni_minhash_near(b, a));
 }
 
 /* Texts: the parts are what the words and the date make. */
