@@ -10,7 +10,8 @@
  * "<TAB>estimate<TAB>near" (the estimated Jaccard similarity, and 1 when
  * a search folds one into the other, else 0), then what the rules of
  * ni_minhash_near weigh: "<TAB>containment<TAB>numbers_fit<TAB>days
- * apart<TAB>equal numbers" (days apart -1 when either has no date); or
+ * apart<TAB>equal numbers<TAB>shingles of a<TAB>shingles of b" (days
+ * apart -1 when either has no date); or
  * "<TAB>missing".
  */
 #include <stdio.h>
@@ -75,9 +76,10 @@ int main(int argc, char **argv)
             printf("%s\tmissing\n", line);
             continue;
         }
-        printf("%s\t%.3f\t%d\t%.3f\t%d\t%d\t%d\n", line, ni_minhash_similarity(a, b),
+        printf("%s\t%.3f\t%d\t%.3f\t%d\t%d\t%d\t%u\t%u\n", line, ni_minhash_similarity(a, b),
                ni_minhash_near(a, b), ni_minhash_containment(a, b), ni_minhash_numbers_fit(a, b),
-               days_apart(a, b), memcmp(a + NI_SIG_NUM_OFF, b + NI_SIG_NUM_OFF, 8) == 0);
+               days_apart(a, b), memcmp(a + NI_SIG_NUM_OFF, b + NI_SIG_NUM_OFF, 8) == 0,
+               ni_minhash_shingles(a), ni_minhash_shingles(b));
     }
     ni_inverter_free(inv);
     ni_index_close(idx);

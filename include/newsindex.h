@@ -755,9 +755,10 @@ NI_API const char *ni_hits_why_none(const ni_hits *hits);
  * count, its numbers and its day), and unless NI_SEARCH_NO_COLLAPSE is set
  * a search folds every hit whose signature says it is a near copy of a
  * better-ranked hit into that hit: the numbers of one among the other's,
- * and within three days 40 % or more of the smaller one's 3-shingles in
+ * and within five days 40 % or more of the smaller one's 3-shingles in
  * the other (and a fifth of all of theirs in common), further apart the
- * same numbers and half or more of their 3-shingles in common (the best-ranked such hit, among the
+ * same numbers, half or more of their 3-shingles in common and 50 or more
+ * each (the best-ranked such hit, among the
  * hits that represent a story): the hits are stories, each represented by
  * its best-ranked document, and ni_hits_duplicates lists the others.
  *

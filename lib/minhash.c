@@ -264,7 +264,8 @@ int ni_minhash_near(const unsigned char *a, const unsigned char *b)
         return 0;
     j = ni_minhash_similarity(a, b);
     if (far)
-        return j >= NI_SIG_FAR - 1e-9;
+        return j >= NI_SIG_FAR - 1e-9 &&
+               ni_minhash_shingles(a) >= NI_SIG_FAR_MIN && ni_minhash_shingles(b) >= NI_SIG_FAR_MIN;
     return j >= NI_SIG_FLOOR - 1e-9 &&
            contained(j, ni_minhash_shingles(a), ni_minhash_shingles(b)) >= NI_SIG_NEAR - 1e-9;
 }

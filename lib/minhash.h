@@ -49,14 +49,16 @@
  *   |A & B| / min(|A|, |B|), at least NI_SIG_NEAR.  Containment, not
  *   Jaccard: a short repost whose footer is as long as its news shares
  *   most of its news with the original but few of its shingles;
- * - further apart, the numbers are the same (equal filters) and the
- *   Jaccard similarity is at least NI_SIG_FAR: the same template on
- *   another day, or a channel's short post in its long footer, is
- *   another story, a text posted again is not. */
+ * - further apart, the numbers are the same (equal filters), the Jaccard
+ *   similarity is at least NI_SIG_FAR and each has NI_SIG_FAR_MIN
+ *   shingles or more: the same template on another day, a channel's
+ *   short post in its long footer, a short text said again ("в Москве
+ *   пробки 8 баллов") is another story, a text posted again is not. */
 #define NI_SIG_NEAR 0.4
 #define NI_SIG_FLOOR 0.2
-#define NI_SIG_DAYS 3
+#define NI_SIG_DAYS 5
 #define NI_SIG_FAR 0.5
+#define NI_SIG_FAR_MIN 50
 
 /* The byte of the signature of a document without words: no document is
  * near it. */

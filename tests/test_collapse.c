@@ -401,13 +401,17 @@ static void folding_rules(void)
     CHECK(folds(20, "104 рубля", 20000, 20, "рубля", 20000));
     CHECK(!folds(20, "104 рубля", 20000, 20, "105 рубля", 20000));
     CHECK(folds(20, "104 рубля", 20000, 20, "104 рубля", 20000));
-    /* the same text NI_SIG_DAYS (3) days apart folds, 4 days apart only
-     * with the same numbers (and a Jaccard similarity of NI_SIG_FAR) */
-    CHECK(folds(20, "104 рубля", 20000, 20, "рубля", 20003));
-    CHECK(folds(20, "104 рубля", 20003, 20, "рубля", 20000));
-    CHECK(!folds(20, "104 рубля", 20000, 20, "рубля", 20004));
-    CHECK(!folds(20, "104 рубля", 20004, 20, "рубля", 20000));
-    CHECK(folds(20, "104 рубля", 20000, 20, "104 рубля", 20400));
+    /* the same text NI_SIG_DAYS (5) days apart folds, 6 days apart only
+     * with the same numbers (and a Jaccard similarity of NI_SIG_FAR, and
+     * NI_SIG_FAR_MIN (50) shingles each: 49 words and "104 рубля" make
+     * 50 with "пожар") */
+    CHECK(folds(20, "104 рубля", 20000, 20, "рубля", 20005));
+    CHECK(folds(20, "104 рубля", 20005, 20, "рубля", 20000));
+    CHECK(!folds(20, "104 рубля", 20000, 20, "рубля", 20006));
+    CHECK(!folds(20, "104 рубля", 20006, 20, "рубля", 20000));
+    CHECK(folds(49, "104 рубля", 20000, 49, "104 рубля", 20400));
+    CHECK(!folds(48, "104 рубля", 20000, 48, "104 рубля", 20400));
+    CHECK(folds(48, "104 рубля", 20000, 48, "104 рубля", 20005));
     /* a short post in a long repost folds within the days, not further
      * apart (Jaccard 0.35 < NI_SIG_FAR) */
     footer[0] = '\0';
@@ -415,8 +419,8 @@ static void folding_rules(void)
         word_of(w, 7000 + i);
         at += (size_t)snprintf(footer + at, sizeof footer - at, "%s%s", i ? " " : "", w);
     }
-    CHECK(folds(12, "", 20000, 12, footer, 20003));
-    CHECK(!folds(12, "", 20000, 12, footer, 20004));
+    CHECK(folds(12, "", 20000, 12, footer, 20005));
+    CHECK(!folds(12, "", 20000, 12, footer, 20006));
 }
 
 /* A story of 20 short documents ranked above all others: the first

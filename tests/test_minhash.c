@@ -207,13 +207,13 @@ static void numbers_boundary(void)
     CHECK(!ni_minhash_near(a, b));
 }
 
-/* Days more than NI_SIG_DAYS apart: only with the same numbers and a
- * Jaccard similarity of NI_SIG_FAR. */
+/* Days more than NI_SIG_DAYS apart: only with the same numbers, a
+ * Jaccard similarity of NI_SIG_FAR and NI_SIG_FAR_MIN shingles each. */
 static void days_boundary(void)
 {
     unsigned char a[NI_SIG_BYTES], b[NI_SIG_BYTES];
     pair_with(NI_SIG_K, 50, 50, a, b);
-    CHECK(NI_SIG_DAYS == 3);
+    CHECK(NI_SIG_DAYS == 5 && NI_SIG_FAR_MIN == 50);
     set_parts(a, 0x3, 50, 20000);
     set_parts(b, 0x7, 50, 20000 + NI_SIG_DAYS);
     CHECK(ni_minhash_near(a, b) && ni_minhash_near(b, a));
@@ -226,16 +226,28 @@ static void days_boundary(void)
     /* further apart, Jaccard NI_SIG_FAR (0.5: 34 equal minima) or more,
      * whatever the containment */
     CHECK(minima_for(NI_SIG_FAR) == 34);
-    pair_with(34, 10, 100, a, b);
-    set_parts(a, 0x3, 10, 20000);
-    set_parts(b, 0x3, 100, 20000 + NI_SIG_DAYS + 1);
+    pair_with(34, 50, 200, a, b);
+    set_parts(a, 0x3, 50, 20000);
+    set_parts(b, 0x3, 200, 20000 + NI_SIG_DAYS + 1);
     CHECK(ni_minhash_near(a, b) && ni_minhash_near(b, a));
-    pair_with(33, 10, 100, a, b);
-    set_parts(a, 0x3, 10, 20000);
-    set_parts(b, 0x3, 100, 20000 + NI_SIG_DAYS + 1);
+    pair_with(33, 50, 200, a, b);
+    set_parts(a, 0x3, 50, 20000);
+    set_parts(b, 0x3, 200, 20000 + NI_SIG_DAYS + 1);
     CHECK(!ni_minhash_near(a, b) && !ni_minhash_near(b, a));
-    set_parts(b, 0x3, 100, 20000 + NI_SIG_DAYS);   /* within the days: contained */
+    set_parts(b, 0x3, 200, 20000 + NI_SIG_DAYS);   /* within the days: contained */
     CHECK(ni_minhash_near(a, b) && ni_minhash_near(b, a));
+    /* and NI_SIG_FAR_MIN shingles each, the one and the other */
+    pair_with(NI_SIG_K, 50, 50, a, b);
+    set_parts(a, 0x3, 50, 20000);
+    set_parts(b, 0x3, 50, 20000 + 400);
+    CHECK(ni_minhash_near(a, b));
+    set_parts(a, 0x3, 49, 20000);
+    CHECK(!ni_minhash_near(a, b) && !ni_minhash_near(b, a));
+    set_parts(a, 0x3, 50, 20000);
+    set_parts(b, 0x3, 49, 20000 + 400);
+    CHECK(!ni_minhash_near(a, b) && !ni_minhash_near(b, a));
+    set_parts(b, 0x3, 49, 20000 + NI_SIG_DAYS);
+    CHECK(ni_minhash_near(a, b));
 }
 
 /* Texts: the parts are what the words and the date make. */

@@ -6,10 +6,12 @@ the judged pairs and measured on the other.
 Runs DEDUP_PAIRS (build/bench/dedup_pairs) on INDEX (an index of
 telegram-news-posts) with PAIRS (bench/dedup/pairs.tsv), whose columns
 after the library's decision are the estimated containment, whether the
-numbers fit, the days apart and whether the numbers are the same.  The
+numbers fit, the days apart, whether the numbers are the same and the
+two counts of shingles.  The
 pairs are split by line parity (even lines: tuning half, odd: held back);
 for each rule NEAR (containment), FLOOR (Jaccard), DAYS, FAR (the
-Jaccard needed further apart; 0: any), the script
+Jaccard needed further apart; 0: any) and FAR_MIN (the shingles each
+needs further apart), the script
 replays ni_minhash_near and prints the best rules on the tuning half (by
 min(P / 0.95, R / 0.9), the distance to the worse of the two targets)
 with their figures on both halves and on all pairs."""
@@ -28,15 +30,16 @@ def load(tool, index, path):
         if c[-1] == "missing":
             continue
         rows.append({"label": c[3], "j": float(c[4]), "near": c[5] == "1", "c": float(c[6]),
-                     "fit": c[7] == "1", "days": int(c[8]), "same": c[9] == "1"})
+                     "fit": c[7] == "1", "days": int(c[8]), "same": c[9] == "1",
+                     "small": min(int(c[10]), int(c[11]))})
     return rows
 
 
-def fold(r, near, floor, days, far):
+def fold(r, near, floor, days, far, far_min):
     if not r["fit"]:
         return False
     if r["days"] > days:
-        return r["same"] and r["j"] >= far - 1e-9
+        return r["same"] and r["j"] >= far - 1e-9 and r["small"] >= far_min
     return r["j"] >= floor - 1e-9 and r["c"] >= near - 1e-9
 
 
@@ -62,14 +65,15 @@ def main():
         for floor in [x / 100 for x in range(0, 41, 5)]:
             for days in (1, 2, 3, 5, 7, 14, 10**6):
                 for far in (0, 0.5):
-                    f = lambda x, n=near, fl=floor, d=days, fa=far: fold(x, n, fl, d, fa)
-                    grid.append(((near, floor, days, far), pr(halves[0], f), pr(halves[1], f),
-                                 pr(rows, f)))
+                    for fm in (0, 10, 20, 50):
+                        f = lambda x, n=near, fl=floor, d=days, fa=far, m=fm: fold(x, n, fl, d, fa, m)
+                        grid.append(((near, floor, days, far, fm), pr(halves[0], f),
+                                     pr(halves[1], f), pr(rows, f)))
     key = lambda g: (round(min(g[1][0] / 0.95, g[1][1] / 0.9), 6), g[1][1])
-    print("NEAR FLOOR DAYS FAR | tuning P R | held-back P R | all P R")
+    print("NEAR FLOOR DAYS FAR FAR_MIN | tuning P R | held-back P R | all P R")
     for g in sorted(grid, key=key, reverse=True)[:20]:
-        (n, fl, d, fa), a, b, c = g
-        print(f"{n:.2f} {fl:.2f} {d if d < 10**6 else 'inf'} {fa:.1f} | {a[0]:.3f} {a[1]:.3f} |"
+        (n, fl, d, fa, fm), a, b, c = g
+        print(f"{n:.2f} {fl:.2f} {d if d < 10**6 else 'inf'} {fa:.1f} {fm} | {a[0]:.3f} {a[1]:.3f} |"
               f" {b[0]:.3f} {b[1]:.3f} | {c[0]:.3f} {c[1]:.3f}")
 
 
