@@ -47,16 +47,19 @@ def articles():
     rnd = random.Random(7)
     docs = []
     for i in range(24):
-        words = rnd.sample(WORDS, 18)
+        words = rnd.sample(WORDS, 24)
         city = CITIES[i % len(CITIES)]
+        at = 4 + i % 12
+        # no sentence shared between them: each its own story
+        form = ("школы", "школе", "школу", "школой")[i % 4]
+        text = " ".join(words[:at] + [form, "мэров"] + words[at:])
         docs.append({
             "id": "a%02d" % i,
             "title": "%s: выпускник школы мэров о проекте «%s»" % (city, words[0]),
             "rubric": "Политика" if i < 15 else "Общество",
             "date": "2024-%02d-%02dT10:%02d:00+03:00" % (3 + i % 5, 1 + i, i),
             "url": "https://example.org/news/%d" % i,
-            "text": "В %s глава района, прошедший школу мэров, рассказал о планах: %s." % (
-                city, " ".join(words)),
+            "text": "%s. %s." % (city, text),
         })
     copy = ("Выпускники программы для глав муниципалитетов защитили проекты благоустройства "
             "городских парков и набережных в трёх районах области перед экспертами из Москвы, "
