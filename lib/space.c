@@ -67,7 +67,7 @@ uint64_t ni_space_initial_map(uint64_t used, uint64_t room)
     uint64_t headroom = used / 2 > MIN_HEADROOM ? used / 2 : MIN_HEADROOM;
     if (room != NI_SPACE_UNLIMITED && headroom > room / 4)
         headroom = room / 4;
-    return round_mib(used + headroom + 1);
+    return round_mib(used + headroom);
 }
 
 uint64_t ni_space_want_free(uint64_t need, uint64_t free, uint64_t room)
@@ -115,7 +115,7 @@ int ni_space_exhausted(int fd, const char *dir, char *why, size_t size)
     uint64_t free_bytes;
 
     if (fd >= 0 && fstat(fd, &st) == 0 && getrlimit(RLIMIT_FSIZE, &rl) == 0 &&
-        rl.rlim_cur != RLIM_INFINITY && (uint64_t)st.st_size + MIB > (uint64_t)rl.rlim_cur) {
+        rl.rlim_cur != RLIM_INFINITY && (uint64_t)st.st_size + MIB >= (uint64_t)rl.rlim_cur) {
         snprintf(why, size, "the file reached the file-size limit of %llu bytes (ulimit -f)",
                  (unsigned long long)rl.rlim_cur);
         return 1;

@@ -239,14 +239,13 @@ static int translate(int err, ni_store *s, const char *what)
     case MDB_TXN_FULL:
         return ni_error(NI_EFULL, "index '%s' is full (%s)", path, what);
     case ENOSPC:
-        return ni_error(NI_EFULL, "%s on '%s': disk full (%s)", what, path, strerror(err));
     case EFBIG:
     case EDQUOT:
-        return ni_error(NI_EFULL, "%s on '%s': %s", what, path, strerror(err));
     case EIO:           /* LMDB's word for a short write (space.c) */
         if (s && out_of_space(s, why, sizeof why))
             return ni_error(NI_EFULL, "%s on '%s': %s", what, path, why);
-        return ni_error(NI_EIO, "%s on '%s': %s", what, path, strerror(err));
+        return ni_error(err == EIO ? NI_EIO : NI_EFULL, "%s on '%s': %s%s", what, path,
+                        err == ENOSPC ? "disk full: " : "", strerror(err));
     case ENOMEM:
         return ni_error(NI_ENOMEM, "%s on '%s': out of memory", what, path);
     case GUARD_FIRED:
