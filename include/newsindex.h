@@ -290,9 +290,14 @@ typedef struct ni_open_options {
     size_t memory_budget;  /**< about how many bytes the uncommitted batch may
                                 hold in memory (estimated as twice the text
                                 added) before it is flushed into the pending
-                                write transaction (default 256 MiB) */
-    uint64_t map_size;     /**< initial LMDB map size in bytes, 0 = automatic;
-                                the map grows by itself when it fills */
+                                write transaction (default 256 MiB; under an
+                                address-space limit, `ulimit -v`, an eighth of
+                                the room it leaves, at least 16 MiB) */
+    uint64_t map_size;     /**< initial LMDB map size in bytes, 0 = automatic:
+                                the file and half of it again, at least 32 MiB
+                                more (less under an address-space limit); the
+                                map grows by itself when it fills.  The map is
+                                address space, not memory */
     unsigned threads;      /**< threads that analyse added documents: 0 or 1 =
                                 the calling thread, inside ni_index_add; N > 1 =
                                 N - 1 background threads plus the calling thread
