@@ -555,9 +555,10 @@ static int lock_all(ni_store *s)
 }
 
 /* Maps the file again at size bytes (all transactions of this process
- * locked out).  LMDB unmaps first: a map that then fails leaves it none,
- * so that the address space is tried first, and a failure still marks the
- * store lost. */
+ * locked out).  LMDB unmaps the old map before it maps the new one, and a
+ * failure there leaves it none: so the address space is tried first
+ * (ni_space_can_map), and a failure all the same marks the store lost
+ * (EINVAL comes before the unmap). */
 static int remap(ni_store *s, uint64_t size, const char *what)
 {
     MDB_envinfo info;
@@ -570,7 +571,7 @@ static int remap(ni_store *s, uint64_t size, const char *what)
         return translate(MDB_MAP_FULL, s, what);
     rc = mdb_env_set_mapsize(s->env, (size_t)size);
     s->map_base = find_map(s);
-    if (rc)
+    if (rc && rc != EINVAL)
         s->lost = 1;
     return rc ? translate(rc, s, what) : 0;
 }
