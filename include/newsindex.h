@@ -65,8 +65,9 @@ NI_API const char *ni_version(void);
 #define NI_ESYNTAX  (-7) /**< query syntax error (message gives the 0-based character position) */
 #define NI_EFULL    (-8) /**< the index map or the disk is full; nothing committed is lost */
 #define NI_EREADONLY (-9) /**< a write on an index opened read-only */
-#define NI_EBUSY    (-10) /**< the index is busy: too many readers, or another process grew
-                               the map while this thread keeps searches open */
+#define NI_EBUSY    (-10) /**< the index is busy: too many readers, another process grew
+                               the map while this thread keeps searches open, or
+                               another copy writes the same destination */
 #define NI_ELIMIT   (-11) /**< a query needs more work than the search options allow
                                  (ni_search_options.max_terms) */
 
@@ -289,9 +290,14 @@ typedef struct ni_open_options {
     size_t memory_budget;  /**< about how many bytes the uncommitted batch may
                                 hold in memory (estimated as twice the text
                                 added) before it is flushed into the pending
-                                write transaction (default 256 MiB) */
-    uint64_t map_size;     /**< initial LMDB map size in bytes, 0 = automatic;
-                                the map grows by itself when it fills */
+                                write transaction (default 256 MiB; under an
+                                address-space limit, `ulimit -v`, an eighth of
+                                the room it leaves, at least 16 MiB) */
+    uint64_t map_size;     /**< initial LMDB map size in bytes, 0 = automatic:
+                                the file and half of it again, at least 32 MiB
+                                more (less under an address-space limit); the
+                                map grows by itself when it fills.  The map is
+                                address space, not memory */
     unsigned threads;      /**< threads that analyse added documents: 0 or 1 =
                                 the calling thread, inside ni_index_add; N > 1 =
                                 N - 1 background threads plus the calling thread
@@ -448,14 +454,17 @@ NI_API int ni_index_compact(ni_index *idx);
  * ni_index_commit).
  *
  * path is created when absent; an existing directory is used when it holds
- * no index.  NI_EINVAL when it holds one (nothing in it is touched), when
- * path is not a directory, or when path/.copy-tmp exists.  The copy is
- * written into path/.copy-tmp, synced to disk and then moved into place as
- * path/data.mdb, so path holds either the whole copy, durable, or no
- * index: on failure (NI_ENOMEM, NI_EFULL, NI_EIO, ...) the files this call
- * made are removed, and path too when it created it.  A killed process
- * leaves path/.copy-tmp behind, which is no index; remove it to copy into
- * path again.  flags is reserved: pass NI_COPY_DEFAULT.
+ * no index.  NI_EINVAL when it holds one (nothing in it is touched) or when
+ * path is not a directory.  The copy is written into path/.copy-tmp,
+ * synced to disk and then moved into place as path/data.mdb, so path holds
+ * either the whole copy, durable, or no index: on failure (NI_ENOMEM,
+ * NI_EFULL, NI_EIO, ...) the files this call made are removed, and path
+ * too when it created it.  A killed process leaves path/.copy-tmp behind,
+ * which is no index; the next copy into path takes it over.  While a copy
+ * runs it holds a lock on path/.copy-tmp/owner (flock), which the system
+ * drops when the process ends: another copy into path meanwhile is
+ * NI_EBUSY, naming that process, and touches nothing.  flags is reserved:
+ * pass NI_COPY_DEFAULT.
  */
 NI_API int ni_index_copy(ni_index *idx, const char *path, unsigned flags);
 

@@ -28,13 +28,27 @@
  * directory synced (and its parent when DIR was created here).  On any
  * failure the temporary files are removed, and DIR too when this call
  * created it.  A killed process leaves DIR/.copy-tmp behind, which is no
- * index; a later copy into DIR refuses to start until it is removed, since
- * it may as well be another copy at work.
+ * index.
+ *
+ * Who owns DIR/.copy-tmp: the copy that holds an flock on DIR/.copy-tmp/owner
+ * (which also names its pid, for the message).  The kernel drops the lock
+ * when the process ends however it ends, so a lock that can be taken means
+ * the copy that made the directory is gone: a later copy takes the
+ * directory over (removes LMDB's files there and writes its own copy),
+ * while a live copy's is left alone and reported (NI_EBUSY).  The maker
+ * creates owner right after the directory, with O_EXCL: should another copy
+ * take over an owner-less directory in that instant, the maker gives up
+ * instead.  A directory without owner (left by a version before this
+ * rule, or a copy killed in that instant) is taken over the same way.  A
+ * copy unlinks owner before it lets go of the lock, and a copy that got
+ * the lock checks that owner is still the file it locked.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,6 +60,8 @@
 #define COPY_CHUNK ((uint64_t)64 << 20)
 #define ENTRY_OVERHEAD 16        /* a leaf node's header and index slot, about */
 #define TMP_NAME ".copy-tmp"
+#define OWNER_NAME "owner"
+#define TAKE_TRIES 3
 
 /* dir "/" name in a new string, NULL when out of memory. */
 static char *join(const char *dir, const char *name)
@@ -106,6 +122,91 @@ static int sync_parent(const char *path)
     return rc;
 }
 
+/* Locks the owner file open as fd without waiting: 0, 1 when another
+ * copy holds it, or an error. */
+static int lock_owner(int fd, const char *owner)
+{
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    if (errno == EWOULDBLOCK)
+        return 1;
+    return os_error(errno, "cannot lock", owner);
+}
+
+/* Records this process in the owner file open as fd (best effort: only
+ * messages read it). */
+static void write_owner(int fd)
+{
+    char b[32];
+    int n = snprintf(b, sizeof b, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, b, (size_t)n, 0) != n)
+        return;
+}
+
+/* NI_EBUSY naming the live copy that owns tmp (its owner open as fd). */
+static int busy(int fd, const char *tmp)
+{
+    char b[32];
+    ssize_t n = pread(fd, b, sizeof b - 1, 0);
+    long pid = 0;
+    b[n > 0 ? n : 0] = '\0';
+    pid = strtol(b, NULL, 10);
+    if (pid > 0)
+        return ni_error(NI_EBUSY, "'%s' is in use by another copy (process %ld)", tmp, pid);
+    return ni_error(NI_EBUSY, "'%s' is in use by another copy", tmp);
+}
+
+/*
+ * Takes the temporary directory tmp (top comment): made here, or left by
+ * a copy whose process is gone, whose files in it (tmp_data, tmp_lock) are
+ * then removed.  0 with *fd the locked owner file, NI_EBUSY when a live
+ * copy owns it, or another error.
+ */
+static int take_tmp(const char *tmp, const char *owner, const char *tmp_data,
+                    const char *tmp_lock, int *fd)
+{
+    struct stat a, b;
+    int rc, tries, made;
+
+    *fd = -1;
+    for (tries = 0; tries < TAKE_TRIES; tries++) {
+        made = mkdir(tmp, 0777) == 0;
+        if (!made && errno != EEXIST)
+            return os_error(errno, "cannot create", tmp);
+        *fd = open(owner, O_RDWR | O_CREAT | O_CLOEXEC | (made ? O_EXCL : 0), 0644);
+        if (*fd < 0) {
+            rc = errno;
+            if (made && rc == EEXIST)   /* taken over as it was made */
+                return ni_error(NI_EBUSY, "'%s' was taken by another copy", tmp);
+            if (made)
+                rmdir(tmp);
+            return os_error(rc, "cannot create", owner);
+        }
+        if ((rc = lock_owner(*fd, owner)) != 0) {
+            if (rc == 1)
+                rc = made ? ni_error(NI_EBUSY, "'%s' was taken by another copy", tmp)
+                          : busy(*fd, tmp);
+            close(*fd);
+            *fd = -1;
+            return rc;
+        }
+        /* the lock is ours: is owner still the file locked? (a copy that
+         * ends unlinks it before it lets go) */
+        if (stat(owner, &a) == 0 && fstat(*fd, &b) == 0 && a.st_ino == b.st_ino &&
+            a.st_dev == b.st_dev) {
+            if (!made) {                 /* its copy is gone: so are its files */
+                unlink(tmp_data);
+                unlink(tmp_lock);
+            }
+            write_owner(*fd);
+            return 0;
+        }
+        close(*fd);
+        *fd = -1;
+    }
+    return ni_error(NI_EBUSY, "'%s' keeps changing: another copy is at work", tmp);
+}
+
 /* Appends every entry of table tb of the snapshot from to the same, empty,
  * table of dst, committing every COPY_CHUNK bytes. */
 static int copy_table(ni_store *dst, ni_txn *from, enum ni_table tb)
@@ -153,14 +254,15 @@ static int copy_table(ni_store *dst, ni_txn *from, enum ni_table tb)
 
 int ni_copy_index(ni_store *src, const char *path)
 {
-    char *data = NULL, *tmp = NULL, *tmp_data = NULL, *tmp_lock = NULL;
+    char *data = NULL, *tmp = NULL, *tmp_data = NULL, *tmp_lock = NULL, *owner = NULL;
     ni_store *dst = NULL;
     ni_txn *snap = NULL;
     struct stat st;
-    int rc = 0, made_dir = 0, made_tmp = 0, placed = 0, tb;
+    int rc = 0, made_dir = 0, owner_fd = -1, placed = 0, tb;
 
     if (!(data = join(path, "data.mdb")) || !(tmp = join(path, TMP_NAME)) ||
-        !(tmp_data = join(tmp, "data.mdb")) || !(tmp_lock = join(tmp, "lock.mdb"))) {
+        !(tmp_data = join(tmp, "data.mdb")) || !(tmp_lock = join(tmp, "lock.mdb")) ||
+        !(owner = join(tmp, OWNER_NAME))) {
         rc = ni_error(NI_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -182,15 +284,8 @@ int ni_copy_index(ni_store *src, const char *path)
     } else {
         made_dir = 1;
     }
-    if (mkdir(tmp, 0777) != 0) {
-        if (errno == EEXIST)
-            rc = ni_error(NI_EINVAL, "'%s' exists: another copy is at work, or one "
-                          "was interrupted (then remove it)", tmp);
-        else
-            rc = os_error(errno, "cannot create", tmp);
+    if ((rc = take_tmp(tmp, owner, tmp_data, tmp_lock, &owner_fd)) < 0)
         goto cleanup;
-    }
-    made_tmp = 1;
 
     if ((rc = ni_store_open(&dst, tmp, NI_STORE_NOSYNC, 0, 1)) < 0 ||
         (rc = ni_txn_begin(&snap, src, 0)) < 0)
@@ -220,10 +315,12 @@ cleanup:
     ni_store_close(dst);
     if (rc < 0 && placed)
         unlink(data);
-    if (made_tmp) {
+    if (owner_fd >= 0) {
         unlink(tmp_data);
         unlink(tmp_lock);
+        unlink(owner);           /* before the lock goes (top comment) */
         rmdir(tmp);
+        close(owner_fd);
     }
     if (rc < 0 && made_dir)
         rmdir(path);
@@ -231,5 +328,6 @@ cleanup:
     ni_mem_free(tmp);
     ni_mem_free(tmp_data);
     ni_mem_free(tmp_lock);
+    ni_mem_free(owner);
     return rc;
 }

@@ -14,12 +14,28 @@
 #include "index.h"
 #include "layout.h"
 #include "mem.h"
+#include "space.h"
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
+#define MIN_BUDGET ((size_t)16 << 20)
+/* Under an address-space limit the budget is at most this part of the
+ * room left: the batch takes several times its estimate at its peak, and
+ * the map needs room beside it. */
+#define BUDGET_SHARE 8
 #define MAX_THREADS 64
 
 static const char format_key[] = "format";
 static const char analysis_key[] = "analysis";
+
+/* The memory budget when the caller gives none: DEFAULT_BUDGET, less
+ * under an address-space limit (`ulimit -v`, space.h). */
+static size_t default_budget(void)
+{
+    uint64_t room = ni_space_room();
+    if (room == NI_SPACE_UNLIMITED || room / BUDGET_SHARE >= DEFAULT_BUDGET)
+        return DEFAULT_BUDGET;
+    return room / BUDGET_SHARE > MIN_BUDGET ? (size_t)(room / BUDGET_SHARE) : MIN_BUDGET;
+}
 
 /* The analysis check at open: an index built with another analysis (see
  * NI_ANALYSIS_VERSION) would be searched for terms it does not hold. */
@@ -100,7 +116,7 @@ int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts)
     if (!idx)
         return ni_error(NI_ENOMEM, "out of memory");
     idx->flags = opts->flags;
-    idx->memory_budget = opts->memory_budget ? opts->memory_budget : DEFAULT_BUDGET;
+    idx->memory_budget = opts->memory_budget ? opts->memory_budget : default_budget();
     /* a version 1 caller's struct ends before threads */
     idx->threads = opts->version >= 2 && opts->threads > 1 ? opts->threads : 1;
     if (idx->threads > MAX_THREADS)

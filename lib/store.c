@@ -10,13 +10,17 @@
  * NI_STORE_NOSYNC turns the waiting off, for a file that nobody uses
  * before ni_store_sync (the copy of copy.c).
  *
- * Map size: LMDB maps a fixed address range.  We start at 8 GiB (or twice
- * the file) and double it when a write reports MDB_MAP_FULL (the writer
- * aborts, calls ni_store_grow and redoes the batch).  Growing requires that
+ * Map size: LMDB maps a fixed address range.  It starts at the file and
+ * some headroom and grows (space.c says by how much) when a write reports
+ * MDB_MAP_FULL (the writer aborts, calls ni_store_grow and redoes the
+ * batch) and before a writer begins (ni_store_reserve), so that `ulimit -v`
+ * of a few hundred MB is enough for a small index.  Growing requires that
  * no transaction of this process is open, so every transaction holds a
  * read lock of a process-wide rwlock and growing takes the write lock.
- * When another process grew the map, mdb_txn_begin says MDB_MAP_RESIZED
- * and we adopt the new size the same way.
+ * When another process grew the file past this map, mdb_txn_begin says
+ * MDB_MAP_RESIZED and we map the file again, with our own headroom (not
+ * the size the other process chose: LMDB's meta page keeps the largest
+ * map any writer ever used).
  *
  * Read-only directories: LMDB keeps its reader table in lock.mdb, which a
  * reader must be able to write.  When an index opened for searching sits
@@ -73,12 +77,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "envdir.h"
 #include "error.h"
 #include "mdbfile.h"
 #include "mem.h"
+#include "space.h"
 #include "store.h"
 
-#define DEFAULT_MAP (8ull << 30)   /* address space only: the file grows as written */
 #define GROW_WAIT_SECONDS 10
 
 static const char *const table_names[NI_T_COUNT] = {
@@ -96,6 +101,7 @@ struct ni_store {
     char *path;
     unsigned flags;
     int map_full;
+    int lost;              /* growing the map failed after LMDB unmapped it */
     size_t page_size;
     int check_spans;       /* pages lie at addresses aligned to page_size */
     uintptr_t map_base;    /* where LMDB mapped data.mdb; 0 when not known */
@@ -207,9 +213,20 @@ static void on_assert(MDB_env *env, const char *msg)
         }                                                                   \
     } while (0)
 
+/* Whether s's last write failed for want of space (ni_space_exhausted on
+ * data.mdb, or on the directory when LMDB has no file open). */
+static int out_of_space(ni_store *s, char *why, size_t size)
+{
+    mdb_filehandle_t fd = -1;
+    if (s->env && mdb_env_get_fd(s->env, &fd) != 0)
+        fd = -1;
+    return ni_space_exhausted(fd, s->path, why, size);
+}
+
 static int translate(int err, ni_store *s, const char *what)
 {
     const char *path = s ? s->path : "";
+    char why[160];
     switch (err) {
     case MDB_SUCCESS:
         return 0;
@@ -224,7 +241,11 @@ static int translate(int err, ni_store *s, const char *what)
     case ENOSPC:
     case EFBIG:
     case EDQUOT:
-        return ni_error(NI_EFULL, "%s on '%s': %s", what, path, strerror(err));
+    case EIO:           /* LMDB's word for a short write (space.c) */
+        if (s && out_of_space(s, why, sizeof why))
+            return ni_error(NI_EFULL, "%s on '%s': %s", what, path, why);
+        return ni_error(err == EIO ? NI_EIO : NI_EFULL, "%s on '%s': %s%s", what, path,
+                        err == ENOSPC ? "disk full: " : "", strerror(err));
     case ENOMEM:
         return ni_error(NI_ENOMEM, "%s on '%s': out of memory", what, path);
     case GUARD_FIRED:
@@ -270,6 +291,8 @@ const char *ni_store_path(const ni_store *s)
 }
 
 static uintptr_t find_map(ni_store *s);
+static int remap(ni_store *s, uint64_t size, const char *what);
+static uint64_t used_bytes(ni_store *s);
 
 /* The seal of a key and its value: a 64-bit multiply-xorshift hash of 8
  * bytes at a time (each step a bijection of the state for a given word,
@@ -366,6 +389,12 @@ static int open_tables(ni_store *s, int create)
 
     for (write = 0; write <= 1; write++) {
         rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &txn);
+        if (rc == MDB_MAP_RESIZED) {       /* grown by another process since */
+            if ((rc = remap(s, ni_space_initial_map(used_bytes(s), ni_space_room()),
+                            "cannot map the grown index")) < 0)
+                return rc;
+            rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &txn);
+        }
         if (rc)
             return translate(rc, s, "cannot begin transaction");
         for (i = 0; i < NI_T_COUNT; i++) {
@@ -399,26 +428,17 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     char *data_path = NULL;
     int rc, have_data;
     size_t plen = strlen(path);
+    ni_envdir before;
     unsigned eflags = MDB_NOTLS;
 
     *out = NULL;
-    if (stat(path, &st) != 0) {
-        if (errno != ENOENT || !create)
-            return ni_error(errno == ENOENT ? NI_ENOTFOUND : NI_EIO,
-                            "cannot open index '%s': %s", path, strerror(errno));
-        /* another process may create it meanwhile: then both open it, and
-         * LMDB's lock file orders their writes */
-        if (mkdir(path, 0777) != 0 &&
-            !(errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-            return ni_error(errno == EACCES || errno == EROFS ? NI_EREADONLY : NI_EIO,
-                            "cannot create index '%s': %s", path, strerror(errno));
-    } else if (!S_ISDIR(st.st_mode)) {
-        return ni_error(NI_EINVAL, "cannot open index '%s': not a directory", path);
-    }
-
+    if ((rc = ni_envdir_prepare(path, create, &before)) < 0)
+        return rc;
     data_path = ni_mem_alloc(plen + sizeof "/data.mdb");
-    if (!data_path)
+    if (!data_path) {
+        ni_envdir_undo(path, &before);
         return ni_error(NI_ENOMEM, "out of memory");
+    }
     memcpy(data_path, path, plen);
     memcpy(data_path + plen, "/data.mdb", sizeof "/data.mdb");
     /* an empty data.mdb: its creator died before LMDB wrote the first meta
@@ -428,23 +448,20 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     ni_mem_free(data_path);
     if (rc)
         return rc;
-    if (!have_data && !create)
+    if (!have_data && !create) {
+        ni_envdir_undo(path, &before);
         return ni_error(NI_ENOTFOUND, "cannot open index '%s': no index there", path);
-    if (!map_size) {
-        map_size = DEFAULT_MAP;
-        if (have_data && (uint64_t)st.st_size * 2 > map_size)
-            map_size = (uint64_t)st.st_size * 2;
     }
+    if (!map_size)
+        map_size = ni_space_initial_map(have_data ? (uint64_t)st.st_size : 0, ni_space_room());
 
     s = ni_mem_calloc(1, sizeof *s);
-    if (!s)
-        return ni_error(NI_ENOMEM, "out of memory");
-    s->flags = flags;
-    s->path = ni_mem_strndup(path, plen);
-    if (!s->path) {
+    if (!s || !(s->path = ni_mem_strndup(path, plen))) {
         ni_mem_free(s);
+        ni_envdir_undo(path, &before);
         return ni_error(NI_ENOMEM, "out of memory");
     }
+    s->flags = flags;
     {
         /* growing must not starve behind a stream of searches */
         pthread_rwlockattr_t attr;
@@ -457,6 +474,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         if (bad) {
             ni_mem_free(s->path);
             ni_mem_free(s);
+            ni_envdir_undo(path, &before);
             return ni_error(NI_ENOMEM, "cannot create lock");
         }
     }
@@ -494,9 +512,6 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         rc = translate(rc, s, "cannot open index");
         goto fail;
     }
-    rc = open_tables(s, create && !(flags & NI_STORE_READONLY));
-    if (rc)
-        goto fail;
     {
         MDB_stat ms;
         if ((rc = mdb_env_stat(s->env, &ms)) != 0) {
@@ -505,12 +520,16 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         }
         s->page_size = ms.ms_psize;
         s->check_spans = (long)s->page_size <= sysconf(_SC_PAGESIZE);
-        s->map_base = find_map(s);
     }
+    rc = open_tables(s, create && !(flags & NI_STORE_READONLY));
+    if (rc)
+        goto fail;
+    s->map_base = find_map(s);
     *out = s;
     return 0;
 fail:
     ni_store_close(s);
+    ni_envdir_undo(path, &before);
     return rc;
 }
 
@@ -535,16 +554,47 @@ static int lock_all(ni_store *s)
     return pthread_rwlock_timedwrlock(&s->lock, &deadline) == 0 ? 0 : -1;
 }
 
+/* Maps the file again at size bytes (all transactions of this process
+ * locked out).  LMDB unmaps the old map before it maps the new one, and a
+ * failure there leaves it none: so the address space is tried first
+ * (ni_space_can_map), and a failure all the same marks the store lost
+ * (EINVAL comes before the unmap). */
+static int remap(ni_store *s, uint64_t size, const char *what)
+{
+    MDB_envinfo info;
+    int rc;
+    if (mdb_env_info(s->env, &info) == 0 && size > info.me_mapsize &&
+        !ni_space_can_map(size - info.me_mapsize))
+        return ni_error(NI_ENOMEM, "%s on '%s': no address space for a map of %llu MB "
+                        "(ulimit -v)", what, s->path, (unsigned long long)(size >> 20));
+    if (sizeof(size_t) < 8 && size > SIZE_MAX)
+        return translate(MDB_MAP_FULL, s, what);
+    rc = mdb_env_set_mapsize(s->env, (size_t)size);
+    s->map_base = find_map(s);
+    if (rc && rc != EINVAL)
+        s->lost = 1;
+    return rc ? translate(rc, s, what) : 0;
+}
+
+/* The pages in use now, in bytes (the newest meta page's). */
+static uint64_t used_bytes(ni_store *s)
+{
+    MDB_envinfo info;
+    if (mdb_env_info(s->env, &info) != 0)
+        return 0;
+    return (uint64_t)(info.me_last_pgno + 1) * s->page_size;
+}
+
 static int adopt_new_size(ni_store *s)
 {
     int rc;
     if (lock_all(s) < 0)
         return ni_error(NI_EBUSY, "index '%s' was grown by another process; adopting "
                         "its size waits for the open searches of this process", s->path);
-    rc = mdb_env_set_mapsize(s->env, 0);
-    s->map_base = find_map(s);
+    rc = remap(s, ni_space_initial_map(used_bytes(s), ni_space_room()),
+               "cannot map the grown index");
     pthread_rwlock_unlock(&s->lock);
-    return rc ? translate(rc, s, "cannot adopt map size") : 0;
+    return rc;
 }
 
 int ni_txn_begin(ni_txn **out, ni_store *s, int write)
@@ -555,6 +605,9 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     *out = NULL;
     if (write && (s->flags & NI_STORE_READONLY))
         return ni_error(NI_EREADONLY, "index '%s' is open read-only", s->path);
+    if (s->lost)
+        return ni_error(NI_ENOMEM, "index '%s' lost its map when growing it failed; "
+                        "close and open it again", s->path);
     t = ni_mem_alloc(sizeof *t);
     if (!t)
         return ni_error(NI_ENOMEM, "out of memory");
@@ -638,39 +691,30 @@ void ni_txn_abort(ni_txn *t)
 int ni_store_grow(ni_store *s, uint64_t need)
 {
     MDB_envinfo info;
-    MDB_stat st;
-    uint64_t size, used;
     int rc;
 
     if (lock_all(s) < 0)
         return ni_error(NI_EFULL, "index '%s' is full and cannot grow while "
                         "searches of this process are open", s->path);
-    mdb_env_info(s->env, &info);
-    mdb_env_stat(s->env, &st);
-    used = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
-    size = (uint64_t)info.me_mapsize * 2;
-    while (size < used + need * 2)
-        size *= 2;
-    if (sizeof(size_t) < 8 && size > SIZE_MAX)
-        rc = MDB_MAP_FULL;
+    if ((rc = mdb_env_info(s->env, &info)) != 0)
+        rc = translate(rc, s, "cannot read environment info");
     else
-        rc = mdb_env_set_mapsize(s->env, (size_t)size);
-    s->map_base = find_map(s);
+        rc = remap(s, ni_space_grow_target(info.me_mapsize, used_bytes(s), need,
+                                           ni_space_room()), "cannot grow the map");
     pthread_rwlock_unlock(&s->lock);
-    return rc ? translate(rc, s, "cannot grow map") : 0;
+    return rc;
 }
 
 int ni_store_reserve(ni_store *s, uint64_t need)
 {
     MDB_envinfo info;
-    MDB_stat st;
-    uint64_t used;
-    if (mdb_env_info(s->env, &info) || mdb_env_stat(s->env, &st))
+    uint64_t used, free;
+    if (mdb_env_info(s->env, &info))
         return 0;
-    used = (uint64_t)(info.me_last_pgno + 1) * st.ms_psize;
-    if ((uint64_t)info.me_mapsize >= used + need)
-        return 0;
-    return ni_store_grow(s, need);
+    used = used_bytes(s);
+    free = info.me_mapsize > used ? info.me_mapsize - used : 0;
+    need = ni_space_want_free(need, free, ni_space_room());
+    return free >= need ? 0 : ni_store_grow(s, need);
 }
 
 static MDB_val mval(const void *p, size_t n)
@@ -741,28 +785,15 @@ static int span_bad(const char *table, const char *what, size_t n)
                     "past its page", table, what, n);
 }
 
-/* Where LMDB mapped data.mdb, from /proc/self/maps (Linux); 0 when not
- * found.  The map moves when it grows. */
+/* Where LMDB mapped data.mdb; 0 when not known.  The map moves when it
+ * grows. */
 static uintptr_t find_map(ni_store *s)
 {
-    char line[512], path[4096];
     struct stat st;
-    unsigned long lo, hi, off, ino;
     mdb_filehandle_t fd;
-    uintptr_t base = 0;
-    FILE *f;
-
-    if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0 ||
-        !(f = fopen("/proc/self/maps", "re")))
+    if (mdb_env_get_fd(s->env, &fd) != 0 || fstat(fd, &st) != 0)
         return 0;
-    while (fgets(line, sizeof line, f))
-        if (strstr(line, "data.mdb") && sscanf(line, "%lx-%lx %*s %lx %*s %lu %4095s", &lo, &hi, &off, &ino, path) == 5 &&
-            off == 0 && ino == (unsigned long)st.st_ino && strstr(path, "data.mdb")) {
-            base = (uintptr_t)lo;
-            break;
-        }
-    fclose(f);
-    return base;
+    return ni_space_map_base((unsigned long)st.st_ino, "data.mdb");
 }
 
 /* mdb_get, guarded. */

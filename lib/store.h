@@ -38,7 +38,8 @@ typedef struct ni_val {
 #define NI_STORE_NOSYNC   0x2u
 
 /* Opens (creating when allowed and absent) the environment in directory
- * path.  map_size 0 picks a default. */
+ * path.  map_size 0 picks the file and headroom (space.h).  A create that
+ * fails removes the directory and files it made (envdir.h). */
 int ni_store_open(ni_store **out, const char *path, unsigned flags,
                   uint64_t map_size, int create);
 void ni_store_close(ni_store *s);
@@ -53,13 +54,16 @@ int ni_txn_commit(ni_txn *t);       /* frees t, also on failure */
 void ni_txn_abort(ni_txn *t);       /* frees t; NULL accepted */
 
 /*
- * Doubles the map (or more, to fit need bytes more than now in use).  Call
- * only with no transaction of this handle open in this thread; it waits for
- * other threads' transactions to end.  NI_EFULL when it cannot.
+ * Grows the map to fit need bytes more than now in use: doubles it, or
+ * less under an address-space limit (ni_space_grow_target).  Call only
+ * with no transaction of this handle open in this thread; it waits for
+ * other threads' transactions to end.  NI_EFULL when it cannot wait,
+ * NI_ENOMEM when the address space has no room for the larger map.
  */
 int ni_store_grow(ni_store *s, uint64_t need);
 
-/* Grows the map (as ni_store_grow) when fewer than need bytes are free. */
+/* Grows the map (as ni_store_grow) when fewer than need bytes are free;
+ * under an address-space limit need is capped (ni_space_want_free). */
 int ni_store_reserve(ni_store *s, uint64_t need);
 
 /* Values returned point into the map: valid until the transaction ends or

@@ -23,7 +23,8 @@
  *
  * Before a write transaction starts, the map is grown to leave room for
  * this flush and the next ones (twice the memory budget, four times the
- * batch).  A full map (MDB_MAP_FULL) aborts the transaction and grows the
+ * batch; under an address-space limit at most half of what is left, see
+ * space.c).  A full map (MDB_MAP_FULL) aborts the transaction and grows the
  * map; when the batch was still wholly in memory the flush is redone,
  * otherwise the batch is discarded (NI_EFULL) and the committed index is
  * intact.

@@ -4,7 +4,9 @@
  * PATHs are files, directories or "-" for standard input.  A directory is
  * walked recursively in byte order of names; it yields the regular files
  * named *.jsonl, *.ndjson, *.json or *.txt (each possibly .gz), skipping
- * names that start with '.', symbolic links and the index directory itself.
+ * names that start with '.', symbolic links and the index directory itself;
+ * a directory that is one of those it is in (a bind mount can make such a
+ * loop) is an error, not walked again.
  * A file named explicitly is always read.  The format of each file is
  * decided by input.h from its content and name.
  *
@@ -56,6 +58,11 @@ static const char usage[] =
     "named by its file and line: the path relative to the directory given\n"
     "(the file name for a file given), so re-indexing replaces; records from\n"
     "standard input get ids unique to the run.\n"
+    "\n"
+    "Bad records are reported (file:line) and counted.  An input that cannot\n"
+    "be read is reported and the others are still indexed.  Exit status: 0\n"
+    "when every input was read (bad records included), 2 when one could not\n"
+    "be read or the index failed.\n"
     "\n"
     "      --batch N     commit every N documents (default 50000; each commit\n"
     "                    makes what it adds durable, bigger batches make a\n"
@@ -224,17 +231,43 @@ static int indexable_name(const char *name)
     return 0;
 }
 
+/* A directory being walked, and the ones it is in. */
+typedef struct walk_level {
+    dev_t dev;
+    ino_t ino;
+    const char *path;
+    const struct walk_level *up;
+} walk_level;
+
 /* Collects the news input files under directory dir, sorted by name; the
  * first rootlen bytes of their paths are the directory given (and its
- * slash), left out of their id names. */
-static int walk_dir(job *j, const char *dir, size_t rootlen)
+ * slash), left out of their id names.  up: the directories dir is in,
+ * NULL for the one given.  A directory that is one it is in (a bind
+ * mount of a parent) is an error, not walked again. */
+static int walk_dir(job *j, const char *dir, size_t rootlen, const walk_level *up)
 {
     DIR *d = opendir(dir);
+    struct stat dst = { 0 };
+    walk_level here;
     if (!d) {
         job_msg(j, 1, "cannot read directory '%s': %s", dir, strerror(errno));
         j->errors++;
         return 0;
     }
+    if (fstat(dirfd(d), &dst) == 0) {
+        for (const walk_level *l = up; l; l = l->up)
+            if (l->dev == dst.st_dev && l->ino == dst.st_ino) {
+                job_msg(j, 1, "cannot read directory '%s': a directory loop (it is '%s')",
+                        dir, l->path);
+                j->errors++;
+                closedir(d);
+                return 0;
+            }
+    }
+    here.dev = dst.st_dev;
+    here.ino = dst.st_ino;
+    here.path = dir;
+    here.up = up;
     char **names = NULL;
     size_t n = 0, cap = 0;
     int rc = 0;
@@ -283,7 +316,7 @@ static int walk_dir(job *j, const char *dir, size_t rootlen)
             j->errors++;
         } else if (S_ISDIR(st.st_mode)) {
             if (!is_db_dir(j, &st))
-                rc = walk_dir(j, path, rootlen);
+                rc = walk_dir(j, path, rootlen, &here);
         } else if (S_ISREG(st.st_mode) && indexable_name(names[i])) {
             rc = add_source(j, path, rootlen, (uint64_t)st.st_size, 1);
         }
@@ -316,7 +349,7 @@ static int collect(job *j, const char *path)
             return 0;
         }
         size_t len = strlen(path);
-        return walk_dir(j, path, len + (len > 0 && path[len - 1] != '/'));
+        return walk_dir(j, path, len + (len > 0 && path[len - 1] != '/'), NULL);
     }
     const char *base = strrchr(path, '/');
     return add_source(j, path, base ? (size_t)(base + 1 - path) : 0,
@@ -383,7 +416,7 @@ static int index_source(job *j, const source *s)
         if (rc == NI_ENOMEM)
             return rc;
         j->errors++;
-        j->bytes_done += s->size;
+        j->total_bytes -= s->size;      /* none of it was read */
         return 0;
     }
     for (;;) {
