@@ -1,11 +1,13 @@
 /*
  * mdbfile.c - LMDB's meta pages read without LMDB (mdbfile.h), so that a
- * damaged or truncated data.mdb is reported before LMDB maps it.  Reads
+ * damaged or truncated data.mdb is reported before LMDB maps it, and a
+ * file whose creation a power loss cut short is started again.  Reads
  * two small pieces of the file with pread; no LMDB call, no allocation.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -122,3 +124,49 @@ int ni_mdbfile_check(const char *path, const char *data_path)
     return 0;
 }
 
+
+/* Whether meta page i of fd names a committed transaction (a meta page
+ * with a transaction id above 0).  A page missing or not a meta page names
+ * none. */
+static int names_commit(int fd, int i, long page)
+{
+    unsigned char b[META_BYTES];
+    uint16_t flags;
+    if (pread(fd, b, sizeof b, (off_t)i * page) != (ssize_t)sizeof b)
+        return 0;
+    memcpy(&flags, b + OFF_FLAGS, 2);
+    return (flags & P_META_FLAG) && get_u32(b + OFF_MAGIC) == MDB_MAGIC_NUMBER &&
+           get_u64(b + OFF_TXNID) != 0;
+}
+
+int ni_mdbfile_reset_unborn(const char *path, const char *data_path)
+{
+    struct flock lk;
+    struct stat st;
+    char lock_path[4096];
+    long page = sysconf(_SC_PAGESIZE);
+    int fd, lfd, reset = 0;
+
+    if (page <= 0 || (size_t)snprintf(lock_path, sizeof lock_path, "%s/lock.mdb", path) >=
+                         sizeof lock_path)
+        return 0;
+    if ((fd = open(data_path, O_RDWR | O_CLOEXEC)) < 0)
+        return 0;
+    if (fstat(fd, &st) != 0 || st.st_size > 2 * page || names_commit(fd, 0, page) ||
+        names_commit(fd, 1, page)) {
+        close(fd);
+        return 0;
+    }
+    if ((lfd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) >= 0) {
+        memset(&lk, 0, sizeof lk);
+        lk.l_type = F_WRLCK;
+        lk.l_whence = SEEK_SET;
+        lk.l_start = 0;
+        lk.l_len = 1;
+        /* closing lfd drops the lock, before LMDB takes its own */
+        reset = fcntl(lfd, F_SETLK, &lk) == 0 && ftruncate(fd, 0) == 0;
+        close(lfd);
+    }
+    close(fd);
+    return reset;
+}

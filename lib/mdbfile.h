@@ -27,4 +27,18 @@
  */
 int ni_mdbfile_check(const char *path, const char *data_path);
 
+/*
+ * Empties data_path (the data.mdb of the index in path) when its creation
+ * was cut short by a power loss: LMDB writes a new file's two meta pages
+ * (transaction 0) without syncing them, so a power loss before the first
+ * commit can leave them torn, and LMDB refuses such a file for ever.  A
+ * file no larger than two pages of this system in which no meta page
+ * names a committed transaction never held anything.  It is emptied
+ * (LMDB then starts it again) only when no process has the index open:
+ * LMDB's lock on byte 0 of lock.mdb, which every process holds while the
+ * index is open, can be taken (a creator still at work is left alone).
+ * Returns 1 when it emptied the file, else 0.
+ */
+int ni_mdbfile_reset_unborn(const char *path, const char *data_path);
+
 #endif

@@ -8,7 +8,11 @@
  * disk, so a committed batch survives a process kill, an OS crash and a
  * power loss; a killed writer leaves the previous commit intact.
  * NI_STORE_NOSYNC turns the waiting off, for a file that nobody uses
- * before ni_store_sync (the copy of copy.c).
+ * before ni_store_sync (the copy of copy.c).  A new file's first meta
+ * pages, which LMDB writes without syncing, are synced before the first
+ * commit, and a file a power loss left torn before that commit is started
+ * again (ni_mdbfile_reset_unborn).  tests/test_powercut.c loses the power
+ * at every write and sync of the commit path (tests/powercut.c).
  *
  * Map size: LMDB maps a fixed address range.  We start at 8 GiB (or twice
  * the file) and double it when a write reports MDB_MAP_FULL (the writer
@@ -424,6 +428,9 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     /* an empty data.mdb: its creator died before LMDB wrote the first meta
      * pages (nothing was ever committed); a writer initialises it */
     have_data = stat(data_path, &st) == 0 && st.st_size > 0;
+    if (have_data && create && !(flags & NI_STORE_READONLY) &&
+        ni_mdbfile_reset_unborn(path, data_path))
+        have_data = 0;
     rc = have_data ? ni_mdbfile_check(path, data_path) : 0;
     ni_mem_free(data_path);
     if (rc)
@@ -492,6 +499,14 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     }
     if (rc) {
         rc = translate(rc, s, "cannot open index");
+        goto fail;
+    }
+    /* LMDB wrote a new file's meta pages without syncing them: synced
+     * before the first commit writes more, a power loss leaves either
+     * them (torn, which ni_mdbfile_reset_unborn recognises) or a commit */
+    if (!have_data && !(flags & (NI_STORE_READONLY | NI_STORE_NOSYNC)) &&
+        (rc = mdb_env_sync(s->env, 1)) != 0) {
+        rc = translate(rc, s, "cannot sync a new index");
         goto fail;
     }
     rc = open_tables(s, create && !(flags & NI_STORE_READONLY));
