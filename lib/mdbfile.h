@@ -21,8 +21,11 @@
  * a page size; the one with the larger transaction id is the snapshot),
  * requires their transaction ids to be consecutive (transaction N writes
  * meta page N % 2: a damaged id would make LMDB read an older snapshot)
- * and the file to hold every page up to the newest one's last page, and
- * both tree roots below it.  0 (also when the file cannot be
+ * and the file to hold every page up to the newest one's last page (or,
+ * when it holds every page of the previous snapshot, to lack only pages
+ * the free-page tree lists: a commit's pages allocated and freed in it,
+ * which LMDB never writes, when a crash or power loss came before
+ * ni_txn_commit padded the file), and both tree roots below it.  0 (also when the file cannot be
  * opened: LMDB then says why), NI_ECORRUPT naming what is wrong, NI_EIO.
  */
 int ni_mdbfile_check(const char *path, const char *data_path);

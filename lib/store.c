@@ -40,7 +40,8 @@
  * open, never a signal.  LMDB leaves the file shorter than its last page
  * when that page was allocated and freed in the same commit (a "loose"
  * page, never written); ni_txn_commit pads such a file to its full length,
- * so that the check holds for every file this library wrote.  Keys and
+ * and a file a crash or power loss left short before the padding passes
+ * when every page it lacks is in LMDB's free-page tree (mdbfile.c).  Keys and
  * values LMDB returns are checked to lie in their page or overflow run
  * (span_ok: a damaged node size would otherwise point past it, or past
  * the file's end), and LMDB's own assertions and faults on damaged pages

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "newsindex.h"
+#include "../lib/store.h"
 #include "tmpdir.h"
 
 #define COMMITS 6
@@ -153,9 +154,130 @@ static int child_main(const char *dir, const char *ack, int c0, int n)
     return 0;
 }
 
+/* ---- the store workload ------------------------------------------------ */
+
+/* Commit c puts STORE_PUTS values of 3,000 bytes (on overflow pages) as
+ * r<c>-<i> into the docs table, deletes the second half of them again and
+ * sets "counter" to c: pages allocated and freed in one commit, which LMDB
+ * never writes, so that the file ends before the last page its meta page
+ * names until ni_txn_commit pads it. */
+#define STORE_PUTS 60
+#define STORE_VAL 3000
+
+static void store_value(unsigned char *buf, int c, int i)
+{
+    uint64_t x = (uint64_t)c * 7919 + (uint64_t)i;
+    for (int k = 0; k < STORE_VAL; k++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        buf[k] = (unsigned char)(x >> 56);
+    }
+}
+
+static int store_child(const char *dir, const char *ack, int c0, int n)
+{
+    ni_store *s;
+    ni_txn *t;
+    static unsigned char val[STORE_VAL];
+    char key[32], line[32];
+    int fd, rc, c;
+
+    if ((fd = open(ack, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644)) < 0)
+        return 2;
+    if ((rc = ni_store_open(&s, dir, 0, 0, 1)) != 0) {
+        fprintf(stderr, "child: open: %s\n", ni_errmsg());
+        return 3;
+    }
+    for (c = c0 + 1; c <= c0 + n; c++) {
+        if ((rc = ni_txn_begin(&t, s, 1)) != 0)
+            break;
+        for (int i = 0; i < STORE_PUTS && !rc; i++) {
+            snprintf(key, sizeof key, "r%d-%d", c, i);
+            store_value(val, c, i);
+            rc = ni_txn_put(t, NI_T_DOCS, key, strlen(key), val, sizeof val);
+        }
+        for (int i = STORE_PUTS / 2; i < STORE_PUTS && !rc; i++) {
+            snprintf(key, sizeof key, "r%d-%d", c, i);
+            rc = ni_txn_del(t, NI_T_DOCS, key, strlen(key));
+        }
+        if (!rc)
+            rc = ni_txn_put(t, NI_T_DOCS, "counter", 7, &c, sizeof c);
+        if (rc) {
+            ni_txn_abort(t);
+            break;
+        }
+        if ((rc = ni_txn_commit(t)) != 0)
+            break;
+        int len = snprintf(line, sizeof line, "%d\n", c);
+        if (write(fd, line, (size_t)len) != len)
+            return 2;
+    }
+    if (rc)
+        fprintf(stderr, "child: commit %d: %s\n", c, ni_errmsg());
+    ni_store_close(s);
+    close(fd);
+    return rc ? 4 : 0;
+}
+
+/* The store workload's check_image. */
+static int check_store(const char *dir, int lo, int hi, char *msg, size_t size)
+{
+    ni_store *s = NULL;
+    ni_txn *t = NULL;
+    ni_val v;
+    uint64_t count;
+    static unsigned char val[STORE_VAL];
+    char key[32];
+    int rc, c = 0, result = -1;
+
+    if ((rc = ni_store_open(&s, dir, 0, 0, 1)) != 0) {
+        snprintf(msg, size, "does not open: %s", ni_errmsg());
+        return -1;
+    }
+    if ((rc = ni_txn_begin(&t, s, 0)) != 0) {
+        snprintf(msg, size, "cannot read: %s", ni_errmsg());
+        goto done;
+    }
+    rc = ni_txn_get(t, NI_T_DOCS, "counter", 7, &v);
+    if (rc == 0 && v.len == sizeof c)
+        memcpy(&c, v.data, sizeof c);
+    else if (rc != NI_ENOTFOUND) {
+        snprintf(msg, size, "the counter: %s", rc ? ni_errmsg() : "not an int");
+        goto done;
+    }
+    if (c < lo || c > hi) {
+        snprintf(msg, size, "holds commit %d, acknowledged %d%s", c, lo,
+                 c < lo ? ": a committed batch is lost" : "");
+        goto done;
+    }
+    if ((rc = ni_txn_count(t, NI_T_DOCS, &count)) != 0 ||
+        count != (uint64_t)c * (STORE_PUTS / 2) + (c > 0)) {
+        snprintf(msg, size, "commit %d: %llu values, want %llu", c,
+                 rc ? 0ULL : (unsigned long long)count,
+                 (unsigned long long)c * (STORE_PUTS / 2) + (c > 0));
+        goto done;
+    }
+    for (int i = 1; i <= c; i++)
+        for (int j = 0; j < STORE_PUTS / 2; j++) {
+            snprintf(key, sizeof key, "r%d-%d", i, j);
+            store_value(val, i, j);
+            if ((rc = ni_txn_get(t, NI_T_DOCS, key, strlen(key), &v)) != 0 ||
+                v.len != sizeof val || memcmp(v.data, val, sizeof val) != 0) {
+                snprintf(msg, size, "commit %d: %s %s", c, key, rc ? "is lost" : "differs");
+                goto done;
+            }
+        }
+    result = c;
+done:
+    ni_txn_abort(t);
+    ni_store_close(s);
+    return result;
+}
+
 /* ---- the driver -------------------------------------------------------- */
 
-static char shim[4096], self[4096], root[4096];
+static int store_mode;      /* the driver's workload: the store's or the index's */
+
+static char shim[4096], self[4096], root[1024];
 
 static int copy_file(const char *from, const char *to)
 {
@@ -181,7 +303,7 @@ static int copy_file(const char *from, const char *to)
  * without one: empty). */
 static void fresh_dir(const char *dir, const char *state_file)
 {
-    char cmd[8300], path[4200];
+    char cmd[8300], path[1200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0 || mkdir(dir, 0755) != 0) {
         perror(dir);
@@ -198,7 +320,7 @@ static void fresh_dir(const char *dir, const char *state_file)
 static int run_child(const char *dir, int c0, int at, uint64_t seed, const char *out,
                      const char *count)
 {
-    char file[4200], ack[4200], errp[4200], c0s[16], ns[16], ats[24], seeds[24];
+    char file[1200], ack[1200], errp[1200], c0s[16], ns[16], ats[24], seeds[24];
     pid_t pid;
     int st;
     snprintf(file, sizeof file, "%s/data.mdb", dir);
@@ -227,7 +349,7 @@ static int run_child(const char *dir, int c0, int at, uint64_t seed, const char 
             setenv("POWERCUT_COUNT", count, 1);
         }
         alarm(120);
-        execl(self, self, "--child", dir, ack, c0s, ns, (char *)NULL);
+        execl(self, self, store_mode ? "--store" : "--child", dir, ack, c0s, ns, (char *)NULL);
         _exit(127);
     }
     while (waitpid(pid, &st, 0) < 0)
@@ -241,7 +363,7 @@ static int run_child(const char *dir, int c0, int at, uint64_t seed, const char 
 /* The last commit the writer acknowledged, or c0. */
 static int last_ack(int c0)
 {
-    char path[4200], buf[4096];
+    char path[1200], buf[4096];
     int fd, last = c0;
     ssize_t n;
     snprintf(path, sizeof path, "%s/ack", root);
@@ -262,7 +384,7 @@ static int last_ack(int c0)
 
 static void child_err(char *buf, size_t size)
 {
-    char path[4200];
+    char path[1200];
     ssize_t n;
     int fd;
     snprintf(path, sizeof path, "%s/child.err", root);
@@ -277,7 +399,7 @@ static void child_err(char *buf, size_t size)
 }
 
 /* Checks the index in dir: returns the commit it holds, or -1 with why in msg. */
-static int check_image(const char *dir, int lo, int hi, char *msg, size_t size)
+static int check_index(const char *dir, int lo, int hi, char *msg, size_t size)
 {
     ni_open_options o = NI_OPEN_OPTIONS_INIT;
     ni_index *idx = NULL;
@@ -362,9 +484,14 @@ done:
     return result;
 }
 
+static int check_image(const char *dir, int lo, int hi, char *msg, size_t size)
+{
+    return store_mode ? check_store(dir, lo, hi, msg, size) : check_index(dir, lo, hi, msg, size);
+}
+
 static void remove_root(void)
 {
-    char cmd[4200];
+    char cmd[1200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", root);
@@ -378,17 +505,106 @@ static uint64_t mix(uint64_t x)
     return x;
 }
 
+static char state[1100], work[1100], img[1100], next[1100], count[1100], imgdir[1100];
+
+/* Rounds of the workload until cuts cuts: adds to *passed and *failed. */
+static void rounds(int cuts, uint64_t seed, int *passed, int *failed)
+{
+    char msg[600], err[2048];
+    int done = 0, round = 0, c_state = 0, have_state = 0;
+    long landed = 0, inflight = 0, writes_total = 0, syncs_total = 0;
+    long sizes_total = 0;
+
+    while (done < cuts) {
+        unsigned long long events = 0, writes = 0, syncs = 0, sizes = 0;
+        int st, pick, next_c = -1;
+        FILE *f;
+
+        if (round % 4 == 0)
+            have_state = 0, c_state = 0;
+        /* the run without a cut: how many events, and its end state */
+        fresh_dir(work, have_state ? state : NULL);
+        st = run_child(work, c_state, 0, seed, NULL, count);
+        child_err(err, sizeof err);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !(f = fopen(count, "r"))) {
+            fprintf(stderr, "round %d: the writer without a cut failed (%d): %s\n", round,
+                    st, err);
+            (*failed)++;
+            break;
+        }
+        if (fscanf(f, "events %llu writes %llu syncs %llu sizes %llu", &events, &writes,
+                   &syncs, &sizes) != 4)
+            events = 0;
+        writes_total += (long)writes;
+        syncs_total += (long)syncs;
+        sizes_total += (long)sizes;
+        fclose(f);
+        if (check_image(work, c_state + COMMITS, c_state + COMMITS, msg, sizeof msg) < 0) {
+            fprintf(stderr, "round %d: the writer without a cut: %s\n", round, msg);
+            (*failed)++;
+        }
+        pick = 1 + (int)(mix(seed + (uint64_t)round) % (events ? events : 1));
+        for (unsigned long long k = 1; k <= events && done < cuts; k++, done++) {
+            int acked, c;
+            fresh_dir(work, have_state ? state : NULL);
+            unlink(img);
+            st = run_child(work, c_state, (int)k, seed + (uint64_t)round, img, NULL);
+            child_err(err, sizeof err);
+            acked = last_ack(c_state);
+            if (!WIFEXITED(st) || (WEXITSTATUS(st) != CUT_STATUS && WEXITSTATUS(st) != 0)) {
+                fprintf(stderr, "round %d cut %llu: the writer ended with status %d: %s\n",
+                        round, k, st, err);
+                (*failed)++;
+                continue;
+            }
+            fresh_dir(imgdir, WEXITSTATUS(st) == 0 ? NULL : img);
+            if (WEXITSTATUS(st) == 0) {
+                char from[1300];
+                snprintf(from, sizeof from, "%s/data.mdb", work);
+                fresh_dir(imgdir, from);
+            }
+            c = check_image(imgdir, acked, WEXITSTATUS(st) == 0 ? acked : acked + 1, msg,
+                            sizeof msg);
+            if (c < 0) {
+                fprintf(stderr, "FAIL round %d (from commit %d, seed %llu) cut at event "
+                        "%llu of %llu: %s\n  %s\n", round, c_state,
+                        (unsigned long long)(seed + (uint64_t)round), k, events, msg, err);
+                (*failed)++;
+                continue;
+            }
+            (*passed)++;
+            if (WEXITSTATUS(st) == CUT_STATUS && acked < c_state + COMMITS) {
+                inflight++;
+                landed += c > acked;
+            }
+            if ((int)k == pick) {
+                char from[1300];
+                snprintf(from, sizeof from, "%s/data.mdb", imgdir);
+                if (copy_file(from, next) == 0)
+                    next_c = c;
+            }
+        }
+        if (next_c >= 0) {
+            rename(next, state);
+            c_state = next_c;
+            have_state = 1;
+        }
+        round++;
+    }
+    printf("%s: %d power cuts in %d rounds (events: %ld writes, %ld syncs, %ld size "
+           "changes), seed %llu; a commit in flight landed in %ld of %ld cuts\n",
+           store_mode ? "store" : "index", done, round, writes_total, syncs_total,
+           sizes_total, (unsigned long long)seed, landed, inflight);
+}
+
 static int driver(void)
 {
     const char *v;
-    int cuts = (v = getenv("POWERCUT_CUTS")) ? atoi(v) : 300;
+    int cuts = (v = getenv("POWERCUT_CUTS")) ? atoi(v) : 250;
+    int store_cuts = (v = getenv("POWERCUT_STORE_CUTS")) ? atoi(v) : 50;
     uint64_t seed = (v = getenv("POWERCUT_SEED")) ? strtoull(v, NULL, 10)
                                                   : (uint64_t)time(NULL);
-    char state[4200], work[4200], img[4200], next[4200], count[4200], msg[600];
-    char err[2048], imgdir[4200];
-    int passed = 0, failed = 0, done = 0, round = 0, c_state = 0, have_state = 0;
-    long landed = 0, inflight = 0, writes_total = 0, syncs_total = 0;
-    long sizes_total = 0;
+    int passed = 0, failed = 0;
     ssize_t n;
 
     n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -416,86 +632,9 @@ static int driver(void)
     snprintf(img, sizeof img, "%s/image.mdb", root);
     snprintf(imgdir, sizeof imgdir, "%s/image", root);
     snprintf(count, sizeof count, "%s/count", root);
-
-    while (done < cuts) {
-        unsigned long long events = 0, writes = 0, syncs = 0, sizes = 0;
-        int st, pick, next_c = -1;
-        FILE *f;
-
-        if (round % 4 == 0)
-            have_state = 0, c_state = 0;
-        /* the run without a cut: how many events, and its end state */
-        fresh_dir(work, have_state ? state : NULL);
-        st = run_child(work, c_state, 0, seed, NULL, count);
-        child_err(err, sizeof err);
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !(f = fopen(count, "r"))) {
-            fprintf(stderr, "round %d: the writer without a cut failed (%d): %s\n", round,
-                    st, err);
-            failed++;
-            break;
-        }
-        if (fscanf(f, "events %llu writes %llu syncs %llu sizes %llu", &events, &writes,
-                   &syncs, &sizes) != 4)
-            events = 0;
-        writes_total += (long)writes;
-        syncs_total += (long)syncs;
-        sizes_total += (long)sizes;
-        fclose(f);
-        if (check_image(work, c_state + COMMITS, c_state + COMMITS, msg, sizeof msg) < 0) {
-            fprintf(stderr, "round %d: the writer without a cut: %s\n", round, msg);
-            failed++;
-        }
-        pick = 1 + (int)(mix(seed + (uint64_t)round) % (events ? events : 1));
-        for (unsigned long long k = 1; k <= events && done < cuts; k++, done++) {
-            int acked, c;
-            fresh_dir(work, have_state ? state : NULL);
-            unlink(img);
-            st = run_child(work, c_state, (int)k, seed + (uint64_t)round, img, NULL);
-            child_err(err, sizeof err);
-            acked = last_ack(c_state);
-            if (!WIFEXITED(st) || (WEXITSTATUS(st) != CUT_STATUS && WEXITSTATUS(st) != 0)) {
-                fprintf(stderr, "round %d cut %llu: the writer ended with status %d: %s\n",
-                        round, k, st, err);
-                failed++;
-                continue;
-            }
-            fresh_dir(imgdir, WEXITSTATUS(st) == 0 ? NULL : img);
-            if (WEXITSTATUS(st) == 0) {
-                char from[4300];
-                snprintf(from, sizeof from, "%s/data.mdb", work);
-                fresh_dir(imgdir, from);
-            }
-            c = check_image(imgdir, acked, WEXITSTATUS(st) == 0 ? acked : acked + 1, msg,
-                            sizeof msg);
-            if (c < 0) {
-                fprintf(stderr, "FAIL round %d (from commit %d, seed %llu) cut at event "
-                        "%llu of %llu: %s\n  %s\n", round, c_state,
-                        (unsigned long long)(seed + (uint64_t)round), k, events, msg, err);
-                failed++;
-                continue;
-            }
-            passed++;
-            if (WEXITSTATUS(st) == CUT_STATUS && acked < c_state + COMMITS) {
-                inflight++;
-                landed += c > acked;
-            }
-            if ((int)k == pick) {
-                char from[4300];
-                snprintf(from, sizeof from, "%s/data.mdb", imgdir);
-                if (copy_file(from, next) == 0)
-                    next_c = c;
-            }
-        }
-        if (next_c >= 0) {
-            rename(next, state);
-            c_state = next_c;
-            have_state = 1;
-        }
-        round++;
-    }
-    printf("power cuts: %d in %d rounds (events: %ld writes, %ld syncs, %ld size changes), "
-           "seed %llu; a commit in flight landed in %ld of %ld cuts\n", done, round,
-           writes_total, syncs_total, sizes_total, (unsigned long long)seed, landed, inflight);
+    rounds(cuts, seed, &passed, &failed);
+    store_mode = 1;
+    rounds(store_cuts, seed, &passed, &failed);
     printf("%d passed, %d failed\n", passed, failed);
     return failed != 0;
 }
@@ -504,6 +643,8 @@ int main(int argc, char **argv)
 {
     if (argc == 6 && strcmp(argv[1], "--child") == 0)
         return child_main(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
+    if (argc == 6 && strcmp(argv[1], "--store") == 0)
+        return store_child(argv[2], argv[3], atoi(argv[4]), atoi(argv[5]));
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     /* the shim, preloaded, is not instrumented: run by the normal build only */
     printf("power cuts: skipped under sanitizers\n0 passed, 0 failed\n");
