@@ -118,6 +118,7 @@ static int leaf_mark(int fd, const meta_page *m, uint64_t pages, const unsigned 
 {
     uint16_t w[4];
     size_t dsize, at;
+    uint64_t ov;
     unsigned char *data;
     int rc;
     memcpy(w, pg + off, 8);          /* size lo, size hi, flags, key size */
@@ -125,9 +126,10 @@ static int leaf_mark(int fd, const meta_page *m, uint64_t pages, const unsigned 
     at = (size_t)off + 8 + w[3];
     if (!(w[2] & F_BIGDATA))
         return at + dsize <= m->psize ? idl_mark(pg + at, dsize, pages, last, seen) : -1;
-    if (at + 8 > m->psize || !(data = ni_mem_alloc(dsize ? dsize : 1)))
+    if (at + 8 > m->psize || (ov = get_u64(pg + at)) >= pages ||
+        dsize + PAGE_HDR > (pages - ov) * m->psize || !(data = ni_mem_alloc(dsize ? dsize : 1)))
         return -1;
-    rc = read_at(fd, m, pages, get_u64(pg + at), PAGE_HDR, data, dsize) < 0
+    rc = read_at(fd, m, pages, ov, PAGE_HDR, data, dsize) < 0
              ? -1 : idl_mark(data, dsize, pages, last, seen);
     ni_mem_free(data);
     return rc;
@@ -151,7 +153,8 @@ static int loose_tail(const char *data_path, const meta_page *m, uint64_t pages)
     size_t depth = 0, visited = 0;
     int fd, ok = 0;
 
-    if (m->root[0] == NO_PAGE || tail > ((uint64_t)1 << 32) ||
+    /* each page listed takes 8 bytes of the file */
+    if (m->root[0] == NO_PAGE || tail > pages * (m->psize / 8) ||
         (fd = open(data_path, O_RDONLY | O_CLOEXEC)) < 0)
         return 0;
     if (!(pg = ni_mem_alloc(m->psize)) || !(seen = ni_mem_calloc(1, (size_t)(tail + 7) / 8)) ||
