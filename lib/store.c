@@ -11,7 +11,9 @@
  * before ni_store_sync (the copy of copy.c).  A new file's first meta
  * pages, which LMDB writes without syncing, are synced before the first
  * commit, and a file a power loss left torn before that commit is started
- * again (ni_mdbfile_reset_unborn).  tests/test_powercut.c loses the power
+ * again (ni_mdbfile_reset_unborn).  After the first commit of a new index
+ * its directory (and the parent, when the directory is new) is synced:
+ * LMDB does not, and POSIX keeps a new file's name only then.  tests/test_powercut.c loses the power
  * at every write and sync of the commit path (tests/powercut.c).
  *
  * Map size: LMDB maps a fixed address range.  We start at 8 GiB (or twice
@@ -396,13 +398,47 @@ static int open_tables(ni_store *s, int create)
     return translate(rc, s, "cannot open table");
 }
 
+/* Syncs directory dir: 0 or NI_EIO. */
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+    if (fd < 0 || fsync(fd) != 0)
+        rc = ni_error(NI_EIO, "cannot sync directory '%s': %s", dir, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/* Syncs the directory of a new index, so that its data.mdb stays after a
+ * power loss (POSIX: a new file's name is durable once its directory is
+ * synced), and when this process made the directory, its parent. */
+static int sync_entries(const char *path, int made_dir)
+{
+    char *parent, *slash;
+    size_t n = strlen(path);
+    int rc;
+
+    if ((rc = sync_dir(path)) < 0 || !made_dir)
+        return rc;
+    while (n > 1 && path[n - 1] == '/')
+        n--;                                    /* "a/idx/" is "a/idx" */
+    if (!(parent = ni_mem_strndup(path, n)))
+        return ni_error(NI_ENOMEM, "out of memory");
+    slash = strrchr(parent, '/');
+    if (slash)
+        slash[slash == parent] = 0;             /* "a/idx" -> "a", "/idx" -> "/" */
+    rc = sync_dir(slash ? parent : ".");
+    ni_mem_free(parent);
+    return rc;
+}
+
 int ni_store_open(ni_store **out, const char *path, unsigned flags,
                   uint64_t map_size, int create)
 {
     ni_store *s;
     struct stat st;
     char *data_path = NULL;
-    int rc, have_data;
+    int rc, have_data, made_dir = 0;
     size_t plen = strlen(path);
     unsigned eflags = MDB_NOTLS;
 
@@ -413,8 +449,8 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
                             "cannot open index '%s': %s", path, strerror(errno));
         /* another process may create it meanwhile: then both open it, and
          * LMDB's lock file orders their writes */
-        if (mkdir(path, 0777) != 0 &&
-            !(errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+        made_dir = mkdir(path, 0777) == 0;
+        if (!made_dir && !(errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
             return ni_error(errno == EACCES || errno == EROFS ? NI_EREADONLY : NI_EIO,
                             "cannot create index '%s': %s", path, strerror(errno));
     } else if (!S_ISDIR(st.st_mode)) {
@@ -512,6 +548,9 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     }
     rc = open_tables(s, create && !(flags & NI_STORE_READONLY));
     if (rc)
+        goto fail;
+    if (!have_data && !(flags & (NI_STORE_READONLY | NI_STORE_NOSYNC)) &&
+        (rc = sync_entries(path, made_dir)) < 0)
         goto fail;
     {
         MDB_stat ms;

@@ -42,8 +42,13 @@
  * "events N writes W syncs S sizes Z" to $POWERCUT_COUNT.
  * A shared writable mapping of the file (MDB_WRITEMAP) writes where no call
  * can see it: the shim refuses it (the mmap fails with EINVAL and a message).
- * Not modelled: directory entries (the file's creation or a rename),
- * and writes by other processes.
+ * Directory entries: when this process creates the file (open with
+ * O_CREAT) or its directory (mkdir), the new entry is durable only once
+ * the directory holding it is synced (fsync or fdatasync of it), as POSIX
+ * has it (ext4 and XFS order it with the file's own sync; other file
+ * systems need not).  Until then a cut loses it, at random: the shim then
+ * also creates $POWERCUT_OUT.gone, for the driver to leave the file out.
+ * Not modelled: renames, and writes by other processes.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -88,7 +93,10 @@ static struct {
     pending *pend;
     size_t npend, pend_cap;
     int in_shim;
+    int entries;               /* ENTRY_* not yet durable */
 } S;
+
+enum { ENTRY_FILE = 1, ENTRY_DIR = 2 };
 
 #define REAL(ret, name, ...) \
     static ret (*real_##name)(__VA_ARGS__); \
@@ -340,6 +348,15 @@ static void cut(const char *what)
             }
         }
     }
+    if (S.entries && below(2)) {
+        char gone[4096];
+        snprintf(gone, sizeof gone, "%s.gone", S.out);
+        if ((fd = open(gone, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+            die("cannot create POWERCUT_OUT.gone");
+        close(fd);
+        fprintf(stderr, "powercut: the %s's directory entry, never synced, is lost\n",
+                S.entries & ENTRY_DIR ? "directory" : "file");
+    }
     fd = open(S.out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         die("cannot create POWERCUT_OUT");
@@ -414,8 +431,47 @@ static void note_size(int fd, off_t size, int grow_only, const char *what)
     event(EV_SIZE, what);
 }
 
+/* The watched file's directory (up = 0) or that directory's parent (1). */
+static int entry_dir(int up, char *buf, size_t size)
+{
+    char *slash;
+    if ((size_t)snprintf(buf, size, "%s", S.file) >= size)
+        return -1;
+    for (int i = 0; i <= up; i++) {
+        if (!(slash = strrchr(buf, '/'))) {
+            snprintf(buf, size, ".");
+            return i == up ? 0 : -1;
+        }
+        *slash = 0;
+        if (!*buf)
+            snprintf(buf, size, "/");
+    }
+    return 0;
+}
+
+static int same_file(const struct stat *a, const char *path)
+{
+    struct stat b;
+    return stat(path, &b) == 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
+/* A sync of a directory: the entries it holds are durable. */
+static void note_dir_sync(int fd)
+{
+    struct stat st;
+    char dir[4096];
+    if (!S.on || !S.entries || fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode))
+        return;
+    if ((S.entries & ENTRY_FILE) && entry_dir(0, dir, sizeof dir) == 0 && same_file(&st, dir))
+        S.entries &= ~ENTRY_FILE;
+    if ((S.entries & ENTRY_DIR) && entry_dir(1, dir, sizeof dir) == 0 && same_file(&st, dir))
+        S.entries &= ~ENTRY_DIR;
+}
+
 static void note_sync(int fd, const char *what)
 {
+    if (fd >= 0)
+        note_dir_sync(fd);
     if (fd >= 0 && !watched(fd, NULL))
         return;
     if (fd < 0) {
@@ -428,6 +484,97 @@ static void note_sync(int fd, const char *what)
 }
 
 /* ---- the calls ----------------------------------------------------------- */
+
+/* Whether path (relative to dirfd) names nothing yet. */
+static int absent(int dirfd, const char *path)
+{
+    struct stat st;
+    load_env();
+    return S.on && fstatat(dirfd, path, &st, 0) != 0 && errno == ENOENT;
+}
+
+/* After open(..., O_CREAT) made a file: the watched one's entry is new. */
+static void note_created(int fd)
+{
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && same_file(&st, S.file))
+        S.entries |= ENTRY_FILE;
+}
+
+static int open_common(int dirfd, const char *path, int flags, mode_t mode, int at, int is64)
+{
+    int fd, created = (flags & O_CREAT) && absent(dirfd, path);
+    if (at) {
+        REAL(int, openat, int, const char *, int, ...);
+        REAL(int, openat64, int, const char *, int, ...);
+        fd = is64 ? real_openat64(dirfd, path, flags, mode) : real_openat(dirfd, path, flags, mode);
+    } else {
+        REAL(int, open, const char *, int, ...);
+        REAL(int, open64, const char *, int, ...);
+        fd = is64 ? real_open64(path, flags, mode) : real_open(path, flags, mode);
+    }
+    if (created)
+        note_created(fd);
+    return fd;
+}
+
+static mode_t open_mode(int flags, va_list ap)
+{
+    return (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
+}
+
+int open(const char *path, int flags, ...)
+{
+    va_list ap;
+    mode_t mode;
+    va_start(ap, flags);
+    mode = open_mode(flags, ap);
+    va_end(ap);
+    return open_common(AT_FDCWD, path, flags, mode, 0, 0);
+}
+
+int open64(const char *path, int flags, ...)
+{
+    va_list ap;
+    mode_t mode;
+    va_start(ap, flags);
+    mode = open_mode(flags, ap);
+    va_end(ap);
+    return open_common(AT_FDCWD, path, flags, mode, 0, 1);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+    va_list ap;
+    mode_t mode;
+    va_start(ap, flags);
+    mode = open_mode(flags, ap);
+    va_end(ap);
+    return open_common(dirfd, path, flags, mode, 1, 0);
+}
+
+int openat64(int dirfd, const char *path, int flags, ...)
+{
+    va_list ap;
+    mode_t mode;
+    va_start(ap, flags);
+    mode = open_mode(flags, ap);
+    va_end(ap);
+    return open_common(dirfd, path, flags, mode, 1, 1);
+}
+
+int mkdir(const char *path, mode_t mode)
+{
+    REAL(int, mkdir, const char *, mode_t);
+    char dir[4096];
+    struct stat st;
+    int r = real_mkdir(path, mode);
+    load_env();
+    if (r == 0 && S.on && entry_dir(0, dir, sizeof dir) == 0 && stat(path, &st) == 0 &&
+        same_file(&st, dir))
+        S.entries |= ENTRY_DIR;
+    return r;
+}
 
 ssize_t write(int fd, const void *buf, size_t n)
 {

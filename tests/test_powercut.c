@@ -547,6 +547,8 @@ static void rounds(int cuts, uint64_t seed, int *passed, int *failed)
         for (unsigned long long k = 1; k <= events && done < cuts; k++, done++) {
             int acked, c;
             fresh_dir(work, have_state ? state : NULL);
+            if (!have_state)
+                rmdir(work);        /* the writer makes it: its entry too */
             unlink(img);
             st = run_child(work, c_state, (int)k, seed + (uint64_t)round, img, NULL);
             child_err(err, sizeof err);
@@ -557,7 +559,12 @@ static void rounds(int cuts, uint64_t seed, int *passed, int *failed)
                 (*failed)++;
                 continue;
             }
-            fresh_dir(imgdir, WEXITSTATUS(st) == 0 ? NULL : img);
+            {
+                /* the shim says the file's directory entry was lost */
+                char gone[1300];
+                snprintf(gone, sizeof gone, "%s.gone", img);
+                fresh_dir(imgdir, WEXITSTATUS(st) == 0 || unlink(gone) == 0 ? NULL : img);
+            }
             if (WEXITSTATUS(st) == 0) {
                 char from[1300];
                 snprintf(from, sizeof from, "%s/data.mdb", work);
