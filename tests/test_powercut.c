@@ -44,6 +44,8 @@
 #include "tmpdir.h"
 
 #define COMMITS 6
+#define EARLY 6             /* a new index's first events ... */
+#define EARLY_REPEATS 3     /* ... are cut this many more times */
 #define CUT_STATUS 99
 
 static const char *const vocab[] = {
@@ -516,7 +518,7 @@ static void rounds(int cuts, uint64_t seed, int *passed, int *failed)
     long sizes_total = 0;
 
     while (done < cuts) {
-        unsigned long long events = 0, writes = 0, syncs = 0, sizes = 0;
+        unsigned long long events = 0, writes = 0, syncs = 0, sizes = 0, extra;
         int st, pick, next_c = -1;
         FILE *f;
 
@@ -544,13 +546,19 @@ static void rounds(int cuts, uint64_t seed, int *passed, int *failed)
             (*failed)++;
         }
         pick = 1 + (int)(mix(seed + (uint64_t)round) % (events ? events : 1));
-        for (unsigned long long k = 1; k <= events && done < cuts; k++, done++) {
+        /* the first events of a new index (its creation) cut again with
+         * other choices: few, and where a new file is fragile */
+        extra = have_state ? 0 : EARLY_REPEATS * (events < EARLY ? events : EARLY);
+        for (unsigned long long t = 1; t <= events + extra && done < cuts; t++, done++) {
+            unsigned long long k = t <= events ? t : (t - events - 1) % EARLY + 1;
+            uint64_t cut_seed = seed + (uint64_t)round +
+                                (t <= events ? 0 : 1000003 * (1 + (t - events - 1) / EARLY));
             int acked, c;
             fresh_dir(work, have_state ? state : NULL);
             if (!have_state)
                 rmdir(work);        /* the writer makes it: its entry too */
             unlink(img);
-            st = run_child(work, c_state, (int)k, seed + (uint64_t)round, img, NULL);
+            st = run_child(work, c_state, (int)k, cut_seed, img, NULL);
             child_err(err, sizeof err);
             acked = last_ack(c_state);
             if (!WIFEXITED(st) || (WEXITSTATUS(st) != CUT_STATUS && WEXITSTATUS(st) != 0)) {
@@ -575,7 +583,7 @@ static void rounds(int cuts, uint64_t seed, int *passed, int *failed)
             if (c < 0) {
                 fprintf(stderr, "FAIL round %d (from commit %d, seed %llu) cut at event "
                         "%llu of %llu: %s\n  %s\n", round, c_state,
-                        (unsigned long long)(seed + (uint64_t)round), k, events, msg, err);
+                        (unsigned long long)cut_seed, k, events, msg, err);
                 (*failed)++;
                 continue;
             }
@@ -584,7 +592,7 @@ static void rounds(int cuts, uint64_t seed, int *passed, int *failed)
                 inflight++;
                 landed += c > acked;
             }
-            if ((int)k == pick) {
+            if ((int)t == pick) {
                 char from[1300];
                 snprintf(from, sizeof from, "%s/data.mdb", imgdir);
                 if (copy_file(from, next) == 0)
