@@ -1,7 +1,8 @@
 /*
  * mdbfile.c - LMDB's meta pages read without LMDB (mdbfile.h), so that a
- * damaged or truncated data.mdb is reported before LMDB maps it, and a
- * file whose creation a power loss cut short is started again.  Reads
+ * damaged or truncated data.mdb is reported before LMDB maps it, a file
+ * whose creation a power loss cut short is started again, and a new
+ * index's directory entries are made durable.  Reads
  * two small pieces of the file with pread (and, for a file that ends
  * before its last page, the path to one record of the free-page tree);
  * no LMDB call.
@@ -297,4 +298,35 @@ int ni_mdbfile_reset_unborn(const char *path, const char *data_path)
     }
     close(fd);
     return reset;
+}
+
+/* Syncs directory dir: 0 or NI_EIO. */
+static int sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
+    if (fd < 0 || fsync(fd) != 0)
+        rc = ni_error(NI_EIO, "cannot sync directory '%s': %s", dir, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+int ni_mdbfile_sync_new(const char *path, int made_dir)
+{
+    char *parent, *slash;
+    size_t n = strlen(path);
+    int rc;
+
+    if ((rc = sync_dir(path)) < 0 || !made_dir)
+        return rc;
+    while (n > 1 && path[n - 1] == '/')
+        n--;                                    /* "a/idx/" is "a/idx" */
+    if (!(parent = ni_mem_strndup(path, n)))
+        return ni_error(NI_ENOMEM, "out of memory");
+    slash = strrchr(parent, '/');
+    if (slash)
+        slash[slash == parent] = 0;             /* "a/idx" -> "a", "/idx" -> "/" */
+    rc = sync_dir(slash ? parent : ".");
+    ni_mem_free(parent);
+    return rc;
 }

@@ -44,4 +44,12 @@ int ni_mdbfile_check(const char *path, const char *data_path);
  */
 int ni_mdbfile_reset_unborn(const char *path, const char *data_path);
 
+/*
+ * Syncs the directory path of a new index, so that its data.mdb stays
+ * after a power loss (POSIX keeps a new file's name once its directory is
+ * synced; LMDB syncs only the file), and its parent too when made_dir
+ * (this process made the directory).  0, or NI_EIO.
+ */
+int ni_mdbfile_sync_new(const char *path, int made_dir);
+
 #endif

@@ -398,40 +398,6 @@ static int open_tables(ni_store *s, int create)
     return translate(rc, s, "cannot open table");
 }
 
-/* Syncs directory dir: 0 or NI_EIO. */
-static int sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = 0;
-    if (fd < 0 || fsync(fd) != 0)
-        rc = ni_error(NI_EIO, "cannot sync directory '%s': %s", dir, strerror(errno));
-    if (fd >= 0)
-        close(fd);
-    return rc;
-}
-
-/* Syncs the directory of a new index, so that its data.mdb stays after a
- * power loss (POSIX: a new file's name is durable once its directory is
- * synced), and when this process made the directory, its parent. */
-static int sync_entries(const char *path, int made_dir)
-{
-    char *parent, *slash;
-    size_t n = strlen(path);
-    int rc;
-
-    if ((rc = sync_dir(path)) < 0 || !made_dir)
-        return rc;
-    while (n > 1 && path[n - 1] == '/')
-        n--;                                    /* "a/idx/" is "a/idx" */
-    if (!(parent = ni_mem_strndup(path, n)))
-        return ni_error(NI_ENOMEM, "out of memory");
-    slash = strrchr(parent, '/');
-    if (slash)
-        slash[slash == parent] = 0;             /* "a/idx" -> "a", "/idx" -> "/" */
-    rc = sync_dir(slash ? parent : ".");
-    ni_mem_free(parent);
-    return rc;
-}
-
 int ni_store_open(ni_store **out, const char *path, unsigned flags,
                   uint64_t map_size, int create)
 {
@@ -550,7 +516,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     if (rc)
         goto fail;
     if (!have_data && !(flags & (NI_STORE_READONLY | NI_STORE_NOSYNC)) &&
-        (rc = sync_entries(path, made_dir)) < 0)
+        (rc = ni_mdbfile_sync_new(path, made_dir)) < 0)
         goto fail;
     {
         MDB_stat ms;
