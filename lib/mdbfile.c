@@ -286,7 +286,12 @@ int ni_mdbfile_reset_unborn(const char *path, const char *data_path)
         close(fd);
         return 0;
     }
-    if ((lfd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) >= 0) {
+    /* LMDB makes lock.mdb before it writes data.mdb: without one, nobody
+     * has the index open (and none is made here, which would confuse an
+     * opener's reading of it) */
+    if ((lfd = open(lock_path, O_RDWR | O_CLOEXEC)) < 0) {
+        reset = errno == ENOENT && ftruncate(fd, 0) == 0;
+    } else {
         memset(&lk, 0, sizeof lk);
         lk.l_type = F_WRLCK;
         lk.l_whence = SEEK_SET;

@@ -38,8 +38,9 @@ int ni_mdbfile_check(const char *path, const char *data_path);
  * file no larger than two pages of this system in which no meta page
  * names a committed transaction never held anything.  It is emptied
  * (LMDB then starts it again) only when no process has the index open:
- * LMDB's lock on byte 0 of lock.mdb, which every process holds while the
- * index is open, can be taken (a creator still at work is left alone).
+ * there is no lock.mdb (LMDB makes it first), or LMDB's lock on its byte
+ * 0, which every process holds while the index is open, can be taken (a
+ * creator still at work is left alone).
  * Returns 1 when it emptied the file, else 0.
  */
 int ni_mdbfile_reset_unborn(const char *path, const char *data_path);
