@@ -151,14 +151,14 @@ static size_t lmdb_short_file(size_t *file_pages)
     for (int round = 0; round < 3 && !bad; round++) {
         bad = mdb_txn_begin(env, NULL, 0, &txn) || mdb_dbi_open(txn, NULL, 0, &dbi);
         for (int i = 0; i < 100 && !bad; i++) {
-            char k[16];
-            MDB_val kv = { (size_t)sprintf(k, "k%03d-%d", i, round), k };
+            char k[32];
+            MDB_val kv = { (size_t)snprintf(k, sizeof k, "k%03d-%d", i, round), k };
             MDB_val vv = { sizeof val, val };
             bad = mdb_put(txn, dbi, &kv, &vv, 0) != 0;
         }
         for (int i = 50; i < 100 && !bad; i++) {
-            char k[16];
-            MDB_val kv = { (size_t)sprintf(k, "k%03d-%d", i, round), k };
+            char k[32];
+            MDB_val kv = { (size_t)snprintf(k, sizeof k, "k%03d-%d", i, round), k };
             bad = mdb_del(txn, dbi, &kv, NULL) != 0;
         }
         bad = bad || mdb_txn_commit(txn) != 0;
