@@ -8,7 +8,13 @@
  * disk, so a committed batch survives a process kill, an OS crash and a
  * power loss; a killed writer leaves the previous commit intact.
  * NI_STORE_NOSYNC turns the waiting off, for a file that nobody uses
- * before ni_store_sync (the copy of copy.c).
+ * before ni_store_sync (the copy of copy.c).  A new file's first meta
+ * pages, which LMDB writes without syncing, are synced before the first
+ * commit, and a file a power loss left torn before that commit is started
+ * again (ni_mdbfile_reset_unborn).  After the first commit of a new index
+ * its directory (and the parent, when the directory is new) is synced:
+ * LMDB does not, and POSIX keeps a new file's name only then.  tests/test_powercut.c loses the power
+ * at every write and sync of the commit path (tests/powercut.c).
  *
  * Map size: LMDB maps a fixed address range.  It starts at the file and
  * some headroom and grows (space.c says by how much) when a write reports
@@ -40,7 +46,8 @@
  * open, never a signal.  LMDB leaves the file shorter than its last page
  * when that page was allocated and freed in the same commit (a "loose"
  * page, never written); ni_txn_commit pads such a file to its full length,
- * so that the check holds for every file this library wrote.  Keys and
+ * and a file a crash or power loss left short before the padding passes
+ * when every page it lacks is in LMDB's free-page tree (mdbfile.c).  Keys and
  * values LMDB returns are checked to lie in their page or overflow run
  * (span_ok: a damaged node size would otherwise point past it, or past
  * the file's end), and LMDB's own assertions and faults on damaged pages
@@ -444,6 +451,9 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     /* an empty data.mdb: its creator died before LMDB wrote the first meta
      * pages (nothing was ever committed); a writer initialises it */
     have_data = stat(data_path, &st) == 0 && st.st_size > 0;
+    if (have_data && create && !(flags & NI_STORE_READONLY) &&
+        ni_mdbfile_reset_unborn(path, data_path))
+        have_data = 0;
     rc = have_data ? ni_mdbfile_check(path, data_path) : 0;
     ni_mem_free(data_path);
     if (rc)
@@ -512,6 +522,14 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         rc = translate(rc, s, "cannot open index");
         goto fail;
     }
+    /* LMDB wrote a new file's meta pages without syncing them: synced
+     * before the first commit writes more, a power loss leaves either
+     * them (torn, which ni_mdbfile_reset_unborn recognises) or a commit */
+    if (!have_data && !(flags & (NI_STORE_READONLY | NI_STORE_NOSYNC)) &&
+        (rc = mdb_env_sync(s->env, 1)) != 0) {
+        rc = translate(rc, s, "cannot sync a new index");
+        goto fail;
+    }
     {
         MDB_stat ms;
         if ((rc = mdb_env_stat(s->env, &ms)) != 0) {
@@ -523,6 +541,9 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     }
     rc = open_tables(s, create && !(flags & NI_STORE_READONLY));
     if (rc)
+        goto fail;
+    if (!have_data && !(flags & (NI_STORE_READONLY | NI_STORE_NOSYNC)) &&
+        (rc = ni_mdbfile_sync_new(path, before.made_dir)) < 0)
         goto fail;
     s->map_base = find_map(s);
     *out = s;
