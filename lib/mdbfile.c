@@ -19,6 +19,10 @@
 #include "mdbfile.h"
 #include "mem.h"
 
+/* a file short of its newest commit: looked at again this often, this far
+ * apart (a writer pads it right after the commit: store.c) */
+#define MDBFILE_SHORT_TRIES 3
+#define MDBFILE_SHORT_WAIT_US 10000
 #define PAGE_HDR NI_MDB_PAGE_HDR
 #define P_META_FLAG 0x08
 #define MDB_MAGIC_NUMBER 0xBEEFC0DEu
@@ -200,50 +204,70 @@ done:
     return ok;
 }
 
+/* The two meta pages of data_path in m and, read after them, its size
+ * in *st (a writer in another process writes a commit's pages before its
+ * meta page, so a size read after the meta pages covers them).  1 when
+ * the file cannot be opened (LMDB will say why), 0, or an error. */
+static int read_metas(const char *path, const char *data_path, meta_page m[2], struct stat *st)
+{
+    int fd, rc;
+    if ((fd = open(data_path, O_RDONLY | O_CLOEXEC)) < 0)
+        return 1;
+    rc = read_meta(fd, path, 0, 0, &m[0]);
+    if (rc == 0)
+        rc = read_meta(fd, path, 1, (off_t)m[0].psize, &m[1]);
+    if (rc == 0 && m[1].psize != m[0].psize)
+        rc = ni_error(NI_ECORRUPT, "the meta pages of data.mdb name page sizes %u and %u",
+                      m[0].psize, m[1].psize);
+    if (rc == 0 && fstat(fd, st) != 0)
+        rc = ni_error(NI_EIO, "cannot read index '%s': %s", path, strerror(errno));
+    close(fd);
+    return rc;
+}
+
 int ni_mdbfile_check(const char *path, const char *data_path)
 {
     meta_page m[2];
     const meta_page *cur, *prev;
     struct stat st;
     uint64_t pages;
-    int fd, rc, i;
+    int rc, i, tries;
 
-    if ((fd = open(data_path, O_RDONLY | O_CLOEXEC)) < 0)
-        return 0;                 /* LMDB reports it, with its own words */
-    rc = fstat(fd, &st) != 0 ? ni_error(NI_EIO, "cannot read index '%s': %s", path,
-                                        strerror(errno)) : 0;
-    if (rc == 0 && (rc = read_meta(fd, path, 0, 0, &m[0])) == 0 &&
-        (rc = read_meta(fd, path, 1, (off_t)m[0].psize, &m[1])) == 0 &&
-        m[1].psize != m[0].psize)
-        rc = ni_error(NI_ECORRUPT, "the meta pages of data.mdb name page sizes %u and %u",
-                      m[0].psize, m[1].psize);
-    close(fd);
-    if (rc)
-        return rc;
-    /* transaction N writes meta page N % 2, so the two hold consecutive
-     * ids (or 0, never written): other ids mean one is damaged, and
-     * LMDB would read the snapshot its damaged id names */
-    for (i = 0; i < 2; i++)
-        if (m[i].txnid != 0 && m[i].txnid % 2 != (uint64_t)i)
-            return ni_error(NI_ECORRUPT, "meta page %d of data.mdb names transaction %llu, "
-                            "which meta page %d cannot hold", i,
-                            (unsigned long long)m[i].txnid, i);
-    if ((m[0].txnid > m[1].txnid ? m[0].txnid - m[1].txnid : m[1].txnid - m[0].txnid) > 1)
-        return ni_error(NI_ECORRUPT, "the meta pages of data.mdb name transactions %llu and "
-                        "%llu, not consecutive ones", (unsigned long long)m[0].txnid,
-                        (unsigned long long)m[1].txnid);
-    cur = &m[m[0].txnid < m[1].txnid];       /* mdb_env_pick_meta */
-    prev = &m[m[0].txnid >= m[1].txnid];
-    pages = (uint64_t)st.st_size / cur->psize;
-    /* short only by the newest commit's free pages (loose_tail): the
-     * previous commit's pages are all there (padded before this commit's
-     * sync) */
-    if (cur->last_pg < 1 || (cur->last_pg >= pages &&
-                             !(pages > prev->last_pg && loose_tail(data_path, cur, pages))))
-        return ni_error(NI_ECORRUPT, "data.mdb has %llu pages of %u bytes, its meta page "
-                        "names %llu (the file was cut short)",
-                        (unsigned long long)pages, cur->psize,
-                        (unsigned long long)cur->last_pg + 1);
+    /* a writer in another process may be between a commit's meta page and
+     * the padding of the pages it left unwritten (store.c): a file short
+     * of its newest commit is looked at again a few times */
+    for (tries = 0;; tries++) {
+        if ((rc = read_metas(path, data_path, m, &st)) != 0)
+            return rc > 0 ? 0 : rc;
+        /* transaction N writes meta page N % 2, so the two hold
+         * consecutive ids (or 0, never written): other ids mean one is
+         * damaged, and LMDB would read the snapshot its damaged id names */
+        for (i = 0; i < 2; i++)
+            if (m[i].txnid != 0 && m[i].txnid % 2 != (uint64_t)i)
+                return ni_error(NI_ECORRUPT, "meta page %d of data.mdb names transaction "
+                                "%llu, which meta page %d cannot hold", i,
+                                (unsigned long long)m[i].txnid, i);
+        if ((m[0].txnid > m[1].txnid ? m[0].txnid - m[1].txnid
+                                     : m[1].txnid - m[0].txnid) > 1)
+            return ni_error(NI_ECORRUPT, "the meta pages of data.mdb name transactions %llu "
+                            "and %llu, not consecutive ones", (unsigned long long)m[0].txnid,
+                            (unsigned long long)m[1].txnid);
+        cur = &m[m[0].txnid < m[1].txnid];       /* mdb_env_pick_meta */
+        prev = &m[m[0].txnid >= m[1].txnid];
+        pages = (uint64_t)st.st_size / cur->psize;
+        /* short only by the newest commit's free pages (loose_tail): the
+         * previous commit's pages are all there (padded before this
+         * commit's sync) */
+        if (cur->last_pg >= 1 && (cur->last_pg < pages ||
+                                  (pages > prev->last_pg && loose_tail(data_path, cur, pages))))
+            break;
+        if (cur->last_pg < 1 || tries == MDBFILE_SHORT_TRIES)
+            return ni_error(NI_ECORRUPT, "data.mdb has %llu pages of %u bytes, its meta page "
+                            "names %llu (the file was cut short)",
+                            (unsigned long long)pages, cur->psize,
+                            (unsigned long long)cur->last_pg + 1);
+        usleep(MDBFILE_SHORT_WAIT_US);
+    }
     for (i = 0; i < 2; i++)
         if (cur->root[i] != NO_PAGE && (cur->root[i] < 2 || cur->root[i] > cur->last_pg))
             return ni_error(NI_ECORRUPT, "the meta page of data.mdb names root page %llu of "
