@@ -35,6 +35,30 @@ static void varint_truncated(void)
     CHECK_RC(ni_varint_get(&p, overlong + 11, &v), NI_ECORRUPT);
 }
 
+/* The 64-bit limit: a 10th byte may carry only bit 63 (1 is the most it
+ * holds); 2 would be bit 64, so the varint is refused, not wrapped. */
+static void varint_limit(void)
+{
+    unsigned char bytes[10];
+    const unsigned char *p;
+    uint64_t v;
+    memset(bytes, 0xff, 9);
+    bytes[9] = 0x01;
+    p = bytes;
+    CHECK_RC(ni_varint_get(&p, bytes + 10, &v), 0);
+    CHECK(v == UINT64_MAX && p == bytes + 10);
+    memset(bytes, 0x80, 9);
+    p = bytes;
+    CHECK_RC(ni_varint_get(&p, bytes + 10, &v), 0);
+    CHECK(v == (uint64_t)1 << 63 && p == bytes + 10);
+    bytes[9] = 0x02;
+    p = bytes;
+    CHECK_RC(ni_varint_get(&p, bytes + 10, &v), NI_ECORRUPT);
+    memset(bytes, 0xff, 9);
+    p = bytes;
+    CHECK_RC(ni_varint_get(&p, bytes + 10, &v), NI_ECORRUPT);
+}
+
 static void buf_grows(void)
 {
     ni_buf b = NI_BUF_INIT;
@@ -66,5 +90,5 @@ static void error_messages(void)
     CHECK(strcmp(ni_strerror(12345), "unknown error") == 0);
 }
 
-TEST_MAIN(TEST(varint_roundtrip), TEST(varint_truncated), TEST(buf_grows),
+TEST_MAIN(TEST(varint_roundtrip), TEST(varint_truncated), TEST(varint_limit), TEST(buf_grows),
           TEST(alloc_failure), TEST(error_messages))
