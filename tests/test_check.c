@@ -122,6 +122,26 @@ static void clean_index(void)
         CHECK_RC(ni_index_check(&st, idx), 0);
         CHECK(st.docs == NDOCS - 1 && st.terms == terms - 1);   /* «5» is gone */
         ni_index_close(idx);
+        /* no term counts a posting of the deleted document any more */
+        {
+            ni_cursor *c = NULL;
+            ni_val k, v;
+            uint64_t more = 0;
+            int rc;
+            CHECK_RC(ni_store_open(&s, path, NI_STORE_READONLY, 0, 0), 0);
+            CHECK_RC(ni_txn_begin(&t, s, 0), 0);
+            CHECK_RC(ni_term_info_read(t, common, common_len, &ti), 0);
+            CHECK(ti.df == NDOCS - 1 && ti.postings == NDOCS - 1);
+            CHECK_RC(ni_cursor_open(&c, t, NI_T_TERMS), 0);
+            for (rc = ni_cursor_first(c); rc == 0; rc = ni_cursor_next(c))
+                if (ni_cursor_get(c, &k, &v) != 0 || ni_term_info_decode(&ti, v.data, v.len) != 0 ||
+                    ti.postings != ti.df)
+                    more++;
+            CHECK(rc == NI_DONE && more == 0);
+            ni_cursor_close(c);
+            ni_txn_abort(t);
+            ni_store_close(s);
+        }
     }
 }
 
