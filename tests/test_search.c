@@ -504,6 +504,38 @@ static void ties_and_exclusions(void)
     CHECK(strcmp(seen, "cba") == 0);          /* indexing order, no repeats */
     ni_index_close(i2);
 
+    /* equal scores, the newer first: a tie with the worst of a full top k
+     * may still win on its date, so pruning (MaxScore over the OR) must not
+     * drop it (p, q, r are indexed in that order, dated January, March,
+     * February) */
+    snprintf(path, sizeof path, "%s/dated-ties", dir);
+    CHECK_RC(ni_index_open(&i2, path, NULL), 0);
+    for (k = 0; k < 3; k++) {
+        static const int64_t dates[] = { 1704067200, 1709251200, 1706745600 };
+        ni_doc d = NI_DOC_INIT;
+        snprintf(id, sizeof id, "%c", "pqr"[k]);
+        d.id = id;
+        d.id_len = 1;
+        d.text = "кошка спит";
+        d.text_len = strlen(d.text);
+        d.date = dates[k];
+        CHECK_RC(ni_index_add(i2, &d), 0);
+    }
+    CHECK_RC(ni_index_commit(i2), 0);
+    for (k = 0; k < 6; k++) {           /* exact totals, then with pruning */
+        size_t n;
+        o.flags = NI_SEARCH_NO_COLLAPSE | (k >= 3 ? NI_SEARCH_APPROX_TOTAL : 0);
+        o.limit = k % 3 + 1;
+        o.offset = 0;
+        memset(seen, 0, sizeof seen);
+        CHECK_RC(ni_search(&h, i2, "кошка OR спит", strlen("кошка OR спит"), &o), 0);
+        for (n = 0; h && n < sizeof seen - 1 && ni_hits_next(h, &hit) == 0; n++)
+            seen[n] = hit.id[0];
+        CHECK(n == o.limit && strncmp(seen, "qrp", n) == 0);
+        ni_hits_free(h);
+    }
+    ni_index_close(i2);
+
     setup();
     CHECK_RC(ni_search(&h, idx, "мост -title:район", strlen("мост -title:район"), NULL), 0);
     CHECK_RC(ni_hits_next(h, &hit), 0);
