@@ -95,6 +95,17 @@ static void article_variations(void)
     CHECK(eq(d.title, d.title_len, "Просто текст без шапки"));
     CHECK(eq(d.text, d.text_len, "и вторая строка"));
     CHECK_RC(article_parse("  \n\n", 4, &d, warn, sizeof warn), NI_EINVAL);
+    /* a credit line that is the word «Фото:» and nothing more is a credit
+     * too; «Фотограф» is text */
+    {
+        const char *c = "2024-01-02 10:00\n\nЗаголовок\n\nФото:\n\nТекст.\n";
+        const char *e = "2024-01-02 10:00\n\nЗаголовок\n\nФотограф снял.\n\nТекст.\n";
+        CHECK_RC(article_parse(c, strlen(c), &d, warn, sizeof warn), 0);
+        CHECK(d.credit && eq(d.credit, d.credit_len, "Фото:"));
+        CHECK(eq(d.text, d.text_len, "Текст."));
+        CHECK_RC(article_parse(e, strlen(e), &d, warn, sizeof warn), 0);
+        CHECK(d.credit == NULL && eq(d.text, d.text_len, "Фотограф снял.\n\nТекст."));
+    }
 }
 
 static const char jsonl[] =

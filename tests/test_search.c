@@ -718,7 +718,85 @@ static void teardown(void)
     CHECK(system(cmd) == 0);
 }
 
+/* Word i of a made-up Latin vocabulary: "zq" and three consonants (no
+ * English ending to stem away). */
+static void made_word(char *w, unsigned i)
+{
+    static const char c[] = "bcdfghjk";
+    snprintf(w, 8, "zq%c%c%c", c[i / 64 % 8], c[i / 8 % 8], c[i % 8]);
+}
+
+/*
+ * The per-word limits of a query: a prefix expands to at most 128 terms
+ * (128 words all found, the 129th left out with a notice), and a phrase
+ * keeps its first 64 words (a wrong 64th word fails it, a wrong 65th is not
+ * read).
+ */
+static void word_limits(void)
+{
+    char path[300], id[16], w[8], text[1024], q[1024];
+    ni_index *i2 = NULL;
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    ni_doc d = NI_DOC_INIT;
+    ni_hits *h = NULL;
+    size_t n = 0;
+    unsigned i;
+
+    o.flags = NI_SEARCH_NO_COLLAPSE;
+    o.limit = 200;
+    snprintf(path, sizeof path, "%s/limits", dir);
+    CHECK_RC(ni_index_open(&i2, path, NULL), 0);
+    for (i = 0; i < 129; i++) {
+        made_word(w, i);
+        snprintf(id, sizeof id, "w%u", i);
+        d.id = id;
+        d.id_len = strlen(id);
+        d.text = w;
+        d.text_len = strlen(w);
+        CHECK_RC(ni_index_add(i2, &d), 0);
+        if (i == 127) {
+            CHECK_RC(ni_index_commit(i2), 0);
+            CHECK_RC(ni_search(&h, i2, "zq*", 3, &o), 0);
+            CHECK(h && ni_hits_total(h) == 128 && ni_hits_notice(h) == NULL);
+            ni_hits_free(h);
+        }
+    }
+    CHECK_RC(ni_index_commit(i2), 0);
+    CHECK_RC(ni_search(&h, i2, "zq*", 3, &o), 0);
+    CHECK(h && ni_hits_total(h) == 128);
+    CHECK(h && ni_hits_notice(h) && strstr(ni_hits_notice(h), "matches 129 terms; searched the first 128"));
+    ni_hits_free(h);
+
+    /* one document of 70 words; phrases of its first words */
+    for (i = 0; i < 70; i++) {
+        made_word(w, 200 + i);
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s%s", i ? " " : "", w);
+    }
+    d.id = "long";
+    d.id_len = 4;
+    d.text = text;
+    d.text_len = n;
+    CHECK_RC(ni_index_add(i2, &d), 0);
+    CHECK_RC(ni_index_commit(i2), 0);
+    for (i = 0; i < 3; i++) {
+        /* 64 words; 63 and a wrong one; 64 and a wrong one */
+        size_t words = i == 0 ? 64 : i == 1 ? 63 : 64, k, m = 0;
+        m += (size_t)snprintf(q + m, sizeof q - m, "\"");
+        for (k = 0; k < words; k++) {
+            made_word(w, 200 + (unsigned)k);
+            m += (size_t)snprintf(q + m, sizeof q - m, "%s%s", k ? " " : "", w);
+        }
+        if (i > 0)
+            m += (size_t)snprintf(q + m, sizeof q - m, " zqkkk");
+        m += (size_t)snprintf(q + m, sizeof q - m, "\"");
+        CHECK_RC(ni_search(&h, i2, q, m, &o), 0);
+        CHECK(h && ni_hits_total(h) == (i == 1 ? 0u : 1u));
+        ni_hits_free(h);
+    }
+    ni_index_close(i2);
+}
+
 TEST_MAIN(TEST(operators), TEST(partial_matches), TEST(ranking_and_sorting), TEST(syntax_errors),
           TEST(highlighting), TEST(snippet_boundaries), TEST(modes_and_long_queries),
-          TEST(ties_and_exclusions), TEST(hostile_queries), TEST(query_budget),
+          TEST(ties_and_exclusions), TEST(hostile_queries), TEST(query_budget), TEST(word_limits),
           TEST(close_with_open_hits), TEST(teardown))
