@@ -60,7 +60,7 @@ LIBSO    := $(OUT)/libnewsindex.so.$(VERSION)
 NSEARCH  := $(OUT)/tools/nsearch
 
 .PHONY: all deps deps-check demo check test-run tsan-run fuzz fuzz-build bench newsindex.pc \
-        install uninstall clean
+        install uninstall clean mutate
 
 comma := ,
 
@@ -171,7 +171,8 @@ tsan-run: $(TSAN_TESTS)
 
 # Everything, then everything again under ASan+UBSan, the threaded tests
 # under TSan, then the fuzz targets briefly over their seeds.  Ends with one
-# "N passed, N failed" line.
+# "N passed, N failed, N skipped" line (skipped: test programs that cannot run
+# here, tests/run.sh).
 check: deps-check
 	@rm -f build/.results build-asan/.results build-tsan/.results build-fuzz/.results
 	@$(MAKE) --no-print-directory WERROR=1 test-run
@@ -180,7 +181,13 @@ check: deps-check
 	@$(MAKE) --no-print-directory O=build-fuzz fuzz-build
 	@tests/run-fuzz.sh build-fuzz
 	@cat build/.results build-asan/.results build-tsan/.results build-fuzz/.results | \
-	  awk '{p += $$1; f += $$3} END {printf "%d passed, %d failed\n", p, f; exit f != 0}'
+	  awk '{p += $$1; f += $$3; s += $$5} END {printf "%d passed, %d failed, %d skipped\n", p, f, s; exit f != 0}'
+
+# Mutation testing (not part of check: about N minutes): each mutant of
+# tests/mutants.txt in a scratch copy (build-mutate/src), the suite run until
+# a test fails.  MUTATE_ONLY=ERE picks mutants; see tests/mutate.sh.
+mutate: deps-check
+	@tests/mutate.sh tests/mutants.txt
 
 # pkg-config files.  Libs.private, for `pkg-config --static`: the
 # dependencies' static libraries in link order, then the C++ runtime that
@@ -227,5 +234,5 @@ uninstall:
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/nsearch
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz libnewsindex.a libnewsindex.so* \
+	rm -rf build build-asan build-tsan build-fuzz build-mutate libnewsindex.a libnewsindex.so* \
 	  tools/nsearch newsindex.pc newsindex-uninstalled.pc

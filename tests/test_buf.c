@@ -35,6 +35,30 @@ static void varint_truncated(void)
     CHECK_RC(ni_varint_get(&p, overlong + 11, &v), NI_ECORRUPT);
 }
 
+/* The 64-bit limit: a 10th byte may carry only bit 63 (1 is the most it
+ * holds); 2 would be bit 64, so the varint is refused, not wrapped. */
+static void varint_limit(void)
+{
+    unsigned char bytes[10];
+    const unsigned char *p;
+    uint64_t v;
+    memset(bytes, 0xff, 9);
+    bytes[9] = 0x01;
+    p = bytes;
+    CHECK_RC(ni_varint_get(&p, bytes + 10, &v), 0);
+    CHECK(v == UINT64_MAX && p == bytes + 10);
+    memset(bytes, 0x80, 9);
+    p = bytes;
+    CHECK_RC(ni_varint_get(&p, bytes + 10, &v), 0);
+    CHECK(v == (uint64_t)1 << 63 && p == bytes + 10);
+    bytes[9] = 0x02;
+    p = bytes;
+    CHECK_RC(ni_varint_get(&p, bytes + 10, &v), NI_ECORRUPT);
+    memset(bytes, 0xff, 9);
+    p = bytes;
+    CHECK_RC(ni_varint_get(&p, bytes + 10, &v), NI_ECORRUPT);
+}
+
 static void buf_grows(void)
 {
     ni_buf b = NI_BUF_INIT;
@@ -58,6 +82,34 @@ static void alloc_failure(void)
     ni_buf_free(&b);
 }
 
+/* The choke point itself: the n-th allocation fails, the ones before it
+ * do not; after it the others succeed again, or (sticky) fail too; the
+ * count of allocations made comes back when injection is set again. */
+static void fault_injection(void)
+{
+    void *p[5];
+    int i;
+    ni_mem_fail_at(3, 0);
+    for (i = 0; i < 5; i++)
+        p[i] = ni_mem_alloc(8);
+    CHECK(p[0] && p[1] && !p[2] && p[3] && p[4]);
+    for (i = 0; i < 5; i++)
+        ni_mem_free(p[i]);
+    CHECK(ni_mem_fail_at(3, 1) == 5);
+    p[0] = ni_mem_alloc(8);
+    p[1] = ni_mem_calloc(2, 4);
+    p[2] = ni_mem_alloc(8);
+    p[3] = ni_mem_realloc(NULL, 8);
+    p[4] = ni_mem_strndup("abc", 3);
+    CHECK(p[0] && p[1] && !p[2] && !p[3] && !p[4]);
+    CHECK(ni_mem_fail_at(0, 0) == 5);
+    for (i = 0; i < 5; i++)
+        ni_mem_free(p[i]);
+    p[0] = ni_mem_alloc(8);
+    CHECK(p[0] != NULL);
+    ni_mem_free(p[0]);
+}
+
 static void error_messages(void)
 {
     CHECK(strcmp(ni_strerror(NI_ENOMEM), "out of memory") == 0);
@@ -66,5 +118,5 @@ static void error_messages(void)
     CHECK(strcmp(ni_strerror(12345), "unknown error") == 0);
 }
 
-TEST_MAIN(TEST(varint_roundtrip), TEST(varint_truncated), TEST(buf_grows),
-          TEST(alloc_failure), TEST(error_messages))
+TEST_MAIN(TEST(varint_roundtrip), TEST(varint_truncated), TEST(varint_limit), TEST(buf_grows),
+          TEST(alloc_failure), TEST(fault_injection), TEST(error_messages))

@@ -25,12 +25,21 @@ static void formats(void)
     CHECK(parse("1969-12-31 23:59:58") == -2);
     CHECK(parse("2000-02-29") == 951782400);
     CHECK(parse("1900-03-01") == -2203891200);
+    /* the calendar's edges, each beside its refused neighbour in rejects:
+     * leap in years divisible by 4 and by 400, the first and last day of a
+     * month */
+    CHECK(parse("2024-02-29") == 1709164800);
+    CHECK(parse("1600-02-29") == -11670998400);
+    CHECK(parse("2024-07-01") == 1719792000);
+    CHECK(parse("2024-07-31") == 1722384000);
 }
 
 static void rejects(void)
 {
     static const char *const bad[] = { "", "2024", "2024-07", "2024-7-17", "2024-02-30",
                                        "2023-02-29", "2024-13-01", "2024-00-10",
+                                       "1900-02-29", "2100-02-29", "2024-07-00",
+                                       "2024-07-32",
                                        "2024-07-17 24:00", "2024-07-17 12:60",
                                        "2024-07-17T12", "2024-07-17X12:00",
                                        "2024-07-17 12:00 junk", "2024-07-17T12:00+5",

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "newsindex.h"
+#include "../lib/layout.h"      /* NI_MAX_ID_BYTES */
 #include "test.h"
 #include "tmpdir.h"
 
@@ -578,6 +579,23 @@ static void bad_arguments(void)
     longid[sizeof longid - 1] = '\0';
     d = mkdoc(longid, "t", "x");
     CHECK_RC(ni_index_add(idx, &d), NI_EINVAL);
+    /* the longest id is taken, stored, found and deleted; one byte more is
+     * refused by add and by delete */
+    longid[NI_MAX_ID_BYTES + 1] = '\0';
+    d.id_len = NI_MAX_ID_BYTES + 1;
+    CHECK_RC(ni_index_add(idx, &d), NI_EINVAL);
+    CHECK_RC(ni_index_delete(idx, longid, NI_MAX_ID_BYTES + 1), NI_EINVAL);
+    d.id_len = NI_MAX_ID_BYTES;
+    CHECK_RC(ni_index_add(idx, &d), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    {
+        ni_doc *got = NULL;
+        CHECK_RC(ni_index_get(&got, idx, longid, NI_MAX_ID_BYTES), 0);
+        CHECK(got && got->id_len == NI_MAX_ID_BYTES && memcmp(got->id, longid, got->id_len) == 0);
+        ni_doc_free(got);
+    }
+    CHECK_RC(ni_index_delete(idx, longid, NI_MAX_ID_BYTES), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
     CHECK_RC(ni_index_add(idx, NULL), NI_EINVAL);
     o.version = 99;
     CHECK_RC(ni_search(&h, idx, "x", 1, &o), NI_EINVAL);

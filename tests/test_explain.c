@@ -372,7 +372,26 @@ static void reasons(void)
     d.rubric_len = strlen(d.rubric);
     CHECK_RC(ni_date_parse(&d.date, "2024-07-17", 10), 0);
     CHECK_RC(ni_index_add(idx, &d), 0);
+    /* "c" in the last second of a day: the end of that day's range */
+    d.id = "c";
+    CHECK_RC(ni_date_parse(&d.date, "2024-07-17T23:59:59", 19), 0);
+    CHECK_RC(ni_index_add(idx, &d), 0);
     CHECK_RC(ni_index_commit(idx), 0);
+    EXPECT(idx, "школа date:2024-07-17", 0, "c", "full");
+    EXPECT(idx, "школа date:2024-07-16..2024-07-17", 0, "c", "full");
+    EXPECT(idx, "школа before:2024-07-18", 0, "c", "full");
+    EXPECT(idx, "школа before:2024-07-17", 0, "c", "none date:before:2024-07-17");
+    EXPECT(idx, "школа date:2024-07-18", 0, "c", "none date:date:2024-07-18");
+    {
+        /* and its words count in the score as without the filter */
+        ni_explanation *e1 = NULL, *e2 = NULL;
+        CHECK_RC(explain(&e1, idx, "школа", "c", NULL), 0);
+        CHECK_RC(explain(&e2, idx, "школа date:2024-07-17", "c", NULL), 0);
+        CHECK(e1 && e2 && ni_explanation_score(e1) > 0 &&
+              ni_explanation_score(e2) == ni_explanation_score(e1));
+        ni_explanation_free(e1);
+        ni_explanation_free(e2);
+    }
 
     EXPECT(idx, "школа мэров", 0, "a", "full");
     EXPECT(idx, "школа мост", NI_SEARCH_NO_PARTIAL, "a", "none lacks:мост");

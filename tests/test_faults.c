@@ -9,11 +9,14 @@
  *
  * Corruption: every stored value of a small index (posting blocks, lexicon
  * entries, docinfo, stored documents, statistics) is truncated or has bits
- * flipped, one at a time; searching, fetching and checking must return (an
- * error or a result), never crash or hang.  The same for the compression
- * dictionary and dictionary-compressed records of an index large enough to
- * have one.
+ * flipped, one at a time; every read call must return success or a clean
+ * error (NI_ECORRUPT, NI_EVERSION), and when ni_index_check calls the index
+ * sound, readers must get exactly what the undamaged index gives them (hits,
+ * scores, snippets, the stored document, stats).  The same for the
+ * compression dictionary and dictionary-compressed records of an index large
+ * enough to have one.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,8 +182,44 @@ static const char *build_small(void)
     return path;
 }
 
-/* Every public read path, for the corruption test: must just return. */
-static void exercise(const char *path)
+/* What a reader gets, appended to the text at out (cap bytes): one item
+ * per call, its return code and, when it succeeded, what it returned. */
+static void note(char *out, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void note(char *out, size_t cap, const char *fmt, ...)
+{
+    size_t n = strlen(out);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n < cap)
+        vsnprintf(out + n, cap - n, fmt, ap);
+    va_end(ap);
+}
+
+/* FNV-1a of s[0..n), to note a text in a few bytes. */
+static unsigned long long fnv(const char *s, size_t n)
+{
+    unsigned long long h = 14695981039346656037ull;
+    while (n--)
+        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+    return h;
+}
+
+/* 1 when rc is how a call on a damaged index may end: success, the end of
+ * the hits, or an error that says the index is damaged (or, for a damaged
+ * format number, of another version). */
+static int clean_rc(int rc)
+{
+    return rc == 0 || rc == NI_DONE || rc == NI_ECORRUPT || rc == NI_EVERSION;
+}
+
+/*
+ * Every public read path, for the corruption test.  Writes what a reader
+ * gets into out (hits in order with their snippets, the stored document,
+ * facets, stats, explanations) and ni_index_check's result into *check_rc;
+ * returns the number of calls that ended other than clean_rc allows.
+ */
+static int exercise(const char *path, char *out, size_t cap, int *check_rc)
 {
     static const char *const queries[] = { "мэр школа", "погода OR новость",
                                             "\"мэр открыл\"", "школ*", "-погода",
@@ -195,28 +234,61 @@ static void exercise(const char *path)
     ni_facets *f;
     ni_stats st;
     size_t q;
+    int rc, bad = 0;
 
+#define NOTE_RC(what, call) do { rc = (call); if (!clean_rc(rc)) { bad++; \
+    fprintf(stderr, "%s: %s returned %d (%s)\n", path, what, rc, ni_errmsg()); } \
+    note(out, cap, "%s:%d ", what, rc); } while (0)
+
+    out[0] = '\0';
+    *check_rc = 1;
     oo.flags = NI_OPEN_READONLY;
-    if (ni_index_open(&idx, path, &oo) < 0)
-        return;
+    NOTE_RC("open", ni_index_open(&idx, path, &oo));
+    if (rc < 0)
+        return bad;
     for (q = 0; q < sizeof queries / sizeof queries[0]; q++) {
-        if (ni_search(&h, idx, queries[q], strlen(queries[q]), NULL) < 0)
+        NOTE_RC("search", ni_search(&h, idx, queries[q], strlen(queries[q]), NULL));
+        if (rc < 0)
             continue;
-        while (ni_hits_next(h, &hit) == 0)
-            (void)ni_hits_snippet(&sn, h, 60);
-        if (ni_hits_facets(&f, h, "rubric,date:day,date:year", 25) == 0)
+        note(out, cap, "total %llu: ", (unsigned long long)ni_hits_total(h));
+        while ((rc = ni_hits_next(h, &hit)) == 0) {
+            note(out, cap, "%.*s %.4f ", (int)hit.id_len, hit.id, hit.score);
+            NOTE_RC("snippet", ni_hits_snippet(&sn, h, 60));
+            if (rc == 0)
+                note(out, cap, "%llx/%zu ", fnv(sn.text, sn.len), sn.nranges);
+        }
+        NOTE_RC("next", rc);
+        NOTE_RC("facets", ni_hits_facets(&f, h, "rubric,date:day,date:year", 25));
+        if (rc == 0)
             ni_facets_free(f);
         ni_hits_free(h);
-        if (ni_explain(&ex, idx, queries[q], strlen(queries[q]), "c7", 2, NULL) == 0)
+        NOTE_RC("explain", ni_explain(&ex, idx, queries[q], strlen(queries[q]), "c7", 2, NULL));
+        if (rc == 0)
             ni_explanation_free(ex);
+        note(out, cap, "\n");
     }
-    if (ni_index_get(&d, idx, "c7", 2) == 0)
+    NOTE_RC("get", ni_index_get(&d, idx, "c7", 2));
+    if (rc == 0) {
+        note(out, cap, "%.*s %lld %llx ", (int)d->id_len, d->id, (long long)d->date,
+             fnv(d->text, d->text_len));
         ni_doc_free(d);
-    if (ni_index_facets(&f, idx, "rubric,date:month", 17) == 0)
+    }
+    NOTE_RC("index facets", ni_index_facets(&f, idx, "rubric,date:month", 17));
+    if (rc == 0)
         ni_facets_free(f);
-    (void)ni_index_stats(&st, idx);
-    (void)ni_index_check(NULL, idx);
+    NOTE_RC("stats", ni_index_stats(&st, idx));
+    if (rc == 0)
+        note(out, cap, "%llu docs %llu terms ", (unsigned long long)st.docs,
+             (unsigned long long)st.terms);
+    rc = ni_index_check(NULL, idx);
+    if (!clean_rc(rc)) {
+        bad++;
+        fprintf(stderr, "%s: check returned %d (%s)\n", path, rc, ni_errmsg());
+    }
+    *check_rc = rc;
     ni_index_close(idx);
+#undef NOTE_RC
+    return bad;
 }
 
 /* Damages the value under one key of one table: mode 0 truncates it to
@@ -267,15 +339,26 @@ out:
     return rc == 0;
 }
 
+/*
+ * Each value of each table of a small index damaged in turn (cut to half,
+ * a bit flipped in the middle, the first byte flipped; written back through
+ * the store, so with a valid seal): every call returns success or a clean
+ * error, and when ni_index_check says the index is sound, readers get
+ * exactly what they get from the undamaged index.
+ */
 static void corrupted_values(void)
 {
     static const enum ni_table tables[] = { NI_T_META, NI_T_TERMS, NI_T_POSTINGS,
                                             NI_T_DOCS, NI_T_IDS, NI_T_DOCINFO };
+    static char want[8192], got[8192];
     char clean[256], cmd[600];
     size_t t, nth;
-    int mode, damaged = 0;
+    int mode, damaged = 0, found = 0, check_rc;
 
     snprintf(clean, sizeof clean, "%s", build_small());
+    CHECK(exercise(clean, want, sizeof want, &check_rc) == 0);
+    CHECK_RC(check_rc, 0);
+    CHECK(strstr(want, "search:-") == NULL && strstr(want, "get:0 c7 ") != NULL);
     for (t = 0; t < sizeof tables / sizeof tables[0]; t++)
         for (nth = 0; nth < 40; nth += 3)
             for (mode = 0; mode < 3; mode++) {
@@ -287,14 +370,20 @@ static void corrupted_values(void)
                 }
                 if (damage(path, tables[t], nth, mode)) {
                     damaged++;
-                    exercise(path);
+                    CHECK(exercise(path, got, sizeof got, &check_rc) == 0);
+                    if (check_rc == 0 && strcmp(got, want) != 0) {
+                        CHECK(!"check says ok but readers get something else");
+                        fprintf(stderr, "table %d, value %zu, mode %d:\nwant %s\ngot  %s\n",
+                                (int)tables[t], nth, mode, want, got);
+                    }
+                    found += check_rc != 0;
                 }
                 snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
                 if (system(cmd) != 0)
                     CHECK(!"rm failed");
             }
     CHECK(damaged > 100);
-    printf("%d damaged indexes exercised\n", damaged);
+    printf("%d damaged indexes exercised, check found %d of them damaged\n", damaged, found);
 }
 
 /* Article-like text for document i: words drawn from a small vocabulary. */
@@ -385,13 +474,18 @@ static void dictionary(void)
     ni_index_close(idx);
 }
 
+/* corrupted_values over an index with a compression dictionary: the
+ * dictionary and dictionary-compressed records damaged. */
 static void corrupted_dictionary(void)
 {
+    static char want[8192], got[8192];
     char clean[256], cmd[600];
     size_t nth;
-    int mode, damaged = 0;
+    int mode, damaged = 0, found = 0, check_rc;
 
     snprintf(clean, sizeof clean, "%s", build_dict());
+    CHECK(exercise(clean, want, sizeof want, &check_rc) == 0);
+    CHECK_RC(check_rc, 0);
     for (nth = 0; nth < 24; nth++)
         for (mode = 0; mode < 3; mode++) {
             /* meta entry 0 is the dictionary; then a few records */
@@ -404,14 +498,21 @@ static void corrupted_dictionary(void)
             }
             if (damage(path, tb, nth < 2 ? 0 : (nth - 2) * 17, mode)) {
                 damaged++;
-                exercise(path);
+                CHECK(exercise(path, got, sizeof got, &check_rc) == 0);
+                if (check_rc == 0 && strcmp(got, want) != 0) {
+                    CHECK(!"check says ok but readers get something else");
+                    fprintf(stderr, "value %zu, mode %d:\nwant %s\ngot  %s\n", nth, mode,
+                            want, got);
+                }
+                found += check_rc != 0;
             }
             snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
             if (system(cmd) != 0)
                 CHECK(!"rm failed");
         }
     CHECK(damaged > 60);
-    printf("%d damaged dictionary indexes exercised\n", damaged);
+    printf("%d damaged dictionary indexes exercised, check found %d of them damaged\n",
+           damaged, found);
 }
 
 /* Stored dates of every kind read back, with and without a dictionary. */

@@ -95,6 +95,17 @@ static void article_variations(void)
     CHECK(eq(d.title, d.title_len, "Просто текст без шапки"));
     CHECK(eq(d.text, d.text_len, "и вторая строка"));
     CHECK_RC(article_parse("  \n\n", 4, &d, warn, sizeof warn), NI_EINVAL);
+    /* a credit line that is the word «Фото:» and nothing more is a credit
+     * too; «Фотограф» is text */
+    {
+        const char *c = "2024-01-02 10:00\n\nЗаголовок\n\nФото:\n\nТекст.\n";
+        const char *e = "2024-01-02 10:00\n\nЗаголовок\n\nФотограф снял.\n\nТекст.\n";
+        CHECK_RC(article_parse(c, strlen(c), &d, warn, sizeof warn), 0);
+        CHECK(d.credit && eq(d.credit, d.credit_len, "Фото:"));
+        CHECK(eq(d.text, d.text_len, "Текст."));
+        CHECK_RC(article_parse(e, strlen(e), &d, warn, sizeof warn), 0);
+        CHECK(d.credit == NULL && eq(d.text, d.text_len, "Фотограф снял.\n\nТекст."));
+    }
 }
 
 static const char jsonl[] =
@@ -245,6 +256,34 @@ static void jsonl_utf8_boundaries(void)
     jsonl_buf_free(&buf);
 }
 
+/* \u escapes at each UTF-8 length boundary: U+007F in one byte, U+0080
+ * and U+07FF in two, U+0800 and U+FFFF in three, a surrogate pair for
+ * U+10000 and U+10FFFF in four. */
+static void jsonl_escape_lengths(void)
+{
+    static const struct { const char *esc, *utf8; } cases[] = {
+        { "\\u007f", "\x7f" },
+        { "\\u0080", "\xc2\x80" },
+        { "\\u07ff", "\xdf\xbf" },
+        { "\\u0800", "\xe0\xa0\x80" },
+        { "\\uffff", "\xef\xbf\xbf" },
+        { "\\ud800\\udc00", "\xf0\x90\x80\x80" },
+        { "\\udbff\\udfff", "\xf4\x8f\xbf\xbf" },
+    };
+    jsonl_buf buf = { NULL, 0, 0 };
+    char line[64], err[128];
+    ni_doc d;
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int m = snprintf(line, sizeof line, "{\"text\":\"a%sb\"}", cases[i].esc);
+        size_t n = strlen(cases[i].utf8);
+        CHECK_RC(parse_exact(line, (size_t)m, &d, &buf, err, sizeof err), 0);
+        CHECK(d.text_len == n + 2 && d.text[0] == 'a' && memcmp(d.text + 1, cases[i].utf8, n) == 0 &&
+              d.text[n + 1] == 'b');
+    }
+    jsonl_buf_free(&buf);
+}
+
 static void gzip_files(void)
 {
     char path[] = "/tmp/ni-input-XXXXXX", file[64], trunc[64], cmd[200], err[256];
@@ -390,6 +429,6 @@ static void id_set(void)
     idset_free(&s);
 }
 
-TEST_MAIN(TEST(sample_article), TEST(article_variations), TEST(jsonl_records), TEST(jsonl_utf8_boundaries),
+TEST_MAIN(TEST(sample_article), TEST(article_variations), TEST(jsonl_records), TEST(jsonl_utf8_boundaries), TEST(jsonl_escape_lengths),
           TEST(gzip_files), TEST(article_file_ids), TEST(id_names), TEST(id_set),
           TEST(array_across_reads))

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "newsindex.h"
+#include "../lib/namekey.h"
 #include "test.h"
 #include "testidx.h"
 
@@ -210,11 +211,29 @@ static void one_saturation(void)
     CHECK(system(cmd) == 0);
 }
 
+/* ni_name_key_len alone: -им is an ending after each of г к х ж ш щ ч
+ * (Рыжим, Лучим) and not after other letters (Ефим stays whole); -о goes
+ * except after a surname suffix (Пушкино). */
+static void key_endings(void)
+{
+    static const char *const velar[] = { "г", "к", "х", "ж", "ш", "щ", "ч" };
+    char w[64];
+    size_t i, n;
+    for (i = 0; i < sizeof velar / sizeof velar[0]; i++) {
+        n = (size_t)snprintf(w, sizeof w, "лу%sим", velar[i]);
+        CHECK(ni_name_key_len(w, n) == n - strlen("им"));
+    }
+    n = (size_t)snprintf(w, sizeof w, "лутим");
+    CHECK(ni_name_key_len(w, n) == n);
+    CHECK(ni_name_key_len("пушкино", strlen("пушкино")) == strlen("пушкино"));
+    CHECK(ni_name_key_len("министерство", strlen("министерство")) == strlen("министерств"));
+}
+
 static void teardown(void)
 {
     tidx_close_remove(idx, dir);
     idx = NULL;
 }
 
-TEST_MAIN(TEST(case_forms), TEST(compounds_and_phrases), TEST(prefixes), TEST(highlights),
+TEST_MAIN(TEST(key_endings), TEST(case_forms), TEST(compounds_and_phrases), TEST(prefixes), TEST(highlights),
           TEST(name_or_word), TEST(one_saturation), TEST(teardown))

@@ -123,4 +123,32 @@ static void cleanup_all(void)
     idx = NULL;
 }
 
-TEST_MAIN(TEST(unknown_words), TEST(filters), TEST(lower_case_or), TEST(cleanup_all))
+/* An unknown rubric lists the index's rubrics: all twelve when there are
+ * NI_NOHITS_RUBRICS, the first twelve then ", ..." when there are more. */
+static void rubric_list_limit(void)
+{
+    char d2[] = "/tmp/ni-nohits2-XXXXXX", id[8], name[16], want[512];
+    ni_index *saved = idx;
+    size_t n = 0;
+    int i;
+    idx = tidx_open_temp(d2);
+    n = (size_t)snprintf(want, sizeof want, "no rubric \u00abнет\u00bb (rubrics: ");
+    for (i = 1; i <= 13; i++) {
+        snprintf(id, sizeof id, "r%d", i);
+        snprintf(name, sizeof name, "тема%02d", i);
+        add(id, name, NULL, "Текст.");
+        CHECK_RC(ni_index_commit(idx), 0);
+        if (i == 12) {
+            WHY("rubric:нет", 0, "no rubric \u00abнет\u00bb (rubrics: тема01, тема02, тема03, "
+                "тема04, тема05, тема06, тема07, тема08, тема09, тема10, тема11, тема12)");
+        }
+    }
+    n += (size_t)snprintf(want + n, sizeof want - n, "тема01, тема02, тема03, тема04, тема05, "
+                          "тема06, тема07, тема08, тема09, тема10, тема11, тема12, ...)");
+    WHY("rubric:нет", 0, want);
+    tidx_close_remove(idx, d2);
+    idx = saved;
+}
+
+TEST_MAIN(TEST(unknown_words), TEST(filters), TEST(lower_case_or), TEST(rubric_list_limit),
+          TEST(cleanup_all))

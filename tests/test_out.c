@@ -159,6 +159,10 @@ static void test_bytes(void)
     CHECK(strcmp(out_bytes(buf, sizeof buf, 1200), "1.2 kB") == 0);
     CHECK(strcmp(out_bytes(buf, sizeof buf, 1234567), "1.2 MB") == 0);
     CHECK(strcmp(out_bytes(buf, sizeof buf, 2500000000u), "2.50 GB") == 0);
+    /* each unit from its first value on */
+    CHECK(strcmp(out_bytes(buf, sizeof buf, 1000), "1.0 kB") == 0);
+    CHECK(strcmp(out_bytes(buf, sizeof buf, 1000000), "1.0 MB") == 0);
+    CHECK(strcmp(out_bytes(buf, sizeof buf, 1000000000), "1.00 GB") == 0);
 }
 
 TEST_MAIN(TEST(test_json_plain), TEST(test_json_escapes),

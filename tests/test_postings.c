@@ -75,6 +75,37 @@ static void round_trips(void)
     ni_buf_free(&out);
 }
 
+/* Title counts of 0 to 6 and 200 against body counts of 0 to 2 (3 and up
+ * take an extra field after the two bits that hold 0, 1 and 2; a title
+ * count of 0 with a body count of 1 is the one-field short form). */
+static void title_counts(void)
+{
+    static const uint32_t titles[] = { 0, 1, 2, 3, 4, 5, 6, 200 };
+    static uint32_t pos[24][204];
+    ni_posting p[24];
+    ni_buf out = NI_BUF_INIT;
+    size_t n = 0, t, k;
+    uint32_t b;
+    for (t = 0; t < sizeof titles / sizeof titles[0]; t++)
+        for (b = 0; b < 3; b++) {
+            if (titles[t] + b == 0)
+                continue;
+            p[n].doc = 7 + (uint32_t)n * 3;
+            p[n].tf_title = titles[t];
+            p[n].tf_body = b;
+            p[n].len_title = 250;
+            p[n].len_body = 10;
+            for (k = 0; k < titles[t] + b; k++)
+                pos[n][k] = (uint32_t)k + (k >= titles[t] ? 300 : 0);
+            p[n].pos = pos[n];
+            p[n].lead = 0;
+            n++;
+        }
+    CHECK_RC(ni_block_encode(&out, p, n), 0);
+    CHECK(same(p, n, out.data, out.len));
+    ni_buf_free(&out);
+}
+
 /* The lead: the first body position below len_title + NI_BODY_GAP +
  * NI_LEAD_POSITIONS; a block without a document in it has no bitmap. */
 static void lead(void)
@@ -298,5 +329,5 @@ static void skipping_positions(void)
     ni_buf_free(&out);
 }
 
-TEST_MAIN(TEST(round_trips), TEST(lead), TEST(large_frequencies), TEST(bounds_and_access),
+TEST_MAIN(TEST(round_trips), TEST(title_counts), TEST(lead), TEST(large_frequencies), TEST(bounds_and_access),
           TEST(encode_validation), TEST(corruption), TEST(skipping_positions))

@@ -256,6 +256,27 @@ static void bonus_of_every_document(void)
     }
 }
 
+/* Words NI_PROX_QDIST_MAX apart in the query still form a pair (the
+ * rarer one carries the pair's bound); one position further they do not. */
+static void query_distance_limit(void)
+{
+    uint32_t d;
+    for (d = NI_PROX_QDIST_MAX - 1; d <= NI_PROX_QDIST_MAX + 1; d++) {
+        ni_matcher *g = term("golf"), *h = term("hotel"), *words[2];
+        uint32_t qpos[2] = { 5, 5 + d };
+        double hmax = h->max_score, pmax = ni_prox_max(W, ni_match_idf(g), ni_match_idf(h));
+        words[0] = g;
+        words[1] = h;
+        ni_prox_share(words, qpos, 2, W);
+        if (d <= NI_PROX_QDIST_MAX)
+            CHECK(h->share == pmax && h->max_score == hmax + pmax);
+        else
+            CHECK(h->share == 0 && h->max_score == hmax);
+        ni_matcher_free(g);
+        ni_matcher_free(h);
+    }
+}
+
 /* prox(OR(alpha, golf, hotel)): two pairs, (alpha, golf) standing together
  * where golf comes first; the bonus given a threshold keeps its contract
  * on every document, where reading the second pair may be left out. */
@@ -467,6 +488,6 @@ static void pruned_equals_exhaustive(void)
     }
 }
 
-TEST_MAIN(TEST(positions_of_words), TEST(bonus_of_every_document),
+TEST_MAIN(TEST(positions_of_words), TEST(bonus_of_every_document), TEST(query_distance_limit),
           TEST(threshold_with_two_pairs), TEST(three_pairs_count),
           TEST(pruned_equals_exhaustive))

@@ -187,10 +187,16 @@ static void limits(void)
     CHECK_RC(ni_query_parse(&q, s, 61), 0);
     CHECK(q && q->type == NI_Q_WORD);
     ni_query_free(q);
-    /* too many parts */
+    /* too many parts: n words are n + 1 nodes (the AND), so 4,095 words
+     * are the most, 4,096 one part too many */
     for (i = 0; i < 10000; i++)
         memcpy(s + i * 2, "a ", 2);
     CHECK_RC(ni_query_parse(&q, s, 20000), NI_ESYNTAX);
+    CHECK_RC(ni_query_parse(&q, s, 2 * (NI_QUERY_MAX_NODES - 1)), 0);
+    CHECK(q && q->type == NI_Q_AND && q->nkids == NI_QUERY_MAX_NODES - 1);
+    ni_query_free(q);
+    CHECK_RC(ni_query_parse(&q, s, 2 * NI_QUERY_MAX_NODES), NI_ESYNTAX);
+    CHECK(q == NULL && strstr(ni_errmsg(), "more than 4096 parts") != NULL);
     /* NUL bytes and invalid UTF-8 are just bytes of words */
     CHECK_RC(ni_query_parse(&q, "a\0b \xff\xfe", 7), 0);
     CHECK(q && q->type == NI_Q_AND && q->nkids == 2 && q->kids[0]->len == 3);

@@ -444,6 +444,27 @@ static void compaction(void)
 
 /* The check refuses an entry at df 0, above the live documents, or a key
  * that is no word. */
+/* A words value is a document frequency, a varint from 1 to 2^32 - 1:
+ * 0 (a word no document has) and 2^32 are damage, as is a byte left over. */
+static void value_bounds(void)
+{
+    static const struct { unsigned char b[6]; size_t n; int rc; uint32_t df; } cases[] = {
+        { { 0x00 }, 1, NI_ECORRUPT, 0 },
+        { { 0x01 }, 1, 0, 1 },
+        { { 0xff, 0xff, 0xff, 0xff, 0x0f }, 5, 0, UINT32_MAX },
+        { { 0x80, 0x80, 0x80, 0x80, 0x10 }, 5, NI_ECORRUPT, 0 },
+        { { 0x01, 0x00 }, 2, NI_ECORRUPT, 0 },
+        { { 0x81 }, 1, NI_ECORRUPT, 0 },
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ni_val v = { cases[i].b, cases[i].n };
+        uint32_t df = 7;
+        CHECK_RC(ni_words_value(&v, &df), cases[i].rc);
+        CHECK(df == cases[i].df);
+    }
+}
+
 static void check_refuses(void)
 {
     static const struct { const char *key, *val; size_t vlen; } bad[] = {
@@ -515,5 +536,5 @@ static void check_translit(void)
     }
 }
 
-TEST_MAIN(TEST(rule), TEST(check_translit), TEST(forms), TEST(long_words), TEST(replace_delete),
+TEST_MAIN(TEST(value_bounds), TEST(rule), TEST(check_translit), TEST(forms), TEST(long_words), TEST(replace_delete),
           TEST(random_rounds), TEST(compaction), TEST(check_refuses))

@@ -5,11 +5,16 @@ $ nsearch copy "$DB" "$T/copy"
 ! ^nsearch: copied '.*/db' to '.*/copy': 7 documents, [0-9]+ bytes \(.*\) -> [0-9]+ bytes \(.*\), [0-9]+ %, [0-9.]+ s$
 
 === the copy answers as the original
-$ nsearch query "$DB" 'школа мэров' --json | sed -E 's/"ms":[0-9.]+/"ms":M/' > "$T/a"; nsearch query "$T/copy" 'школа мэров' --json | sed -E 's/"ms":[0-9.]+/"ms":M/' > "$T/b"; cmp "$T/a" "$T/b" && echo same
+$ nsearch query "$DB" 'школа мэров' --json | sed -E 's/"ms":[0-9.]+/"ms":M/' > "$T/a" && nsearch query "$T/copy" 'школа мэров' --json | sed -E 's/"ms":[0-9.]+/"ms":M/' > "$T/b"; cmp "$T/a" "$T/b" && echo same
 > same
 
 === the copy passes the check
 $ nsearch check "$T/copy"
+| s/[0-9]+ terms, [0-9]+ posting blocks/T terms, B posting blocks/
+> ok: 7 documents, T terms, B posting blocks
+
+=== a copy to a name in the working directory (its parent is ".")
+$ cd "$T" && nsearch copy "$DB" relcopy 2>/dev/null && nsearch check relcopy
 | s/[0-9]+ terms, [0-9]+ posting blocks/T terms, B posting blocks/
 > ok: 7 documents, T terms, B posting blocks
 

@@ -4,7 +4,7 @@
 # last byte of a stored record flipped (its checksum fails).
 
 === a cut data.mdb: check says so, exit 2
-$ mkdir "$T/cut"; nsearch copy "$DB" "$T/full" 2>/dev/null; head -c 20000 "$T/full/data.mdb" > "$T/cut/data.mdb"; nsearch check "$T/cut"
+$ mkdir "$T/cut" && nsearch copy "$DB" "$T/full" 2>/dev/null && head -c 20000 "$T/full/data.mdb" > "$T/cut/data.mdb" && nsearch check "$T/cut"
 ? 2
 ! ^nsearch: cannot open index '.*/cut': index damaged: data\.mdb has 4 pages of [0-9]+ bytes, its meta page names [0-9]+ \(the file was cut short\) \(run nsearch check\)$
 
