@@ -8,11 +8,7 @@
  * skipped); fetches both documents, computes their signatures as indexing
  * does (ni_invert_doc, minhash.h) and prints the line followed by
  * "<TAB>estimate<TAB>near" (the estimated Jaccard similarity, and 1 when
- * a search folds one into the other, else 0), then what the rules of
- * ni_minhash_near weigh: "<TAB>containment<TAB>numbers_fit<TAB>days
- * apart<TAB>equal numbers<TAB>shingles of a<TAB>shingles of b" (days
- * apart -1 when either has no date); or
- * "<TAB>missing".
+ * a search folds one into the other, else 0), or "<TAB>missing".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +30,6 @@ static int signature(ni_index *idx, ni_inverter *inv, const char *id, size_t len
     ni_doc_terms_free(&dt);
     ni_doc_free(d);
     return rc;
-}
-
-static int days_apart(const unsigned char *a, const unsigned char *b)
-{
-    unsigned da = ni_minhash_day(a), db = ni_minhash_day(b);
-    if (da == NI_SIG_NO_DAY || db == NI_SIG_NO_DAY)
-        return -1;
-    return da > db ? (int)(da - db) : (int)(db - da);
 }
 
 int main(int argc, char **argv)
@@ -76,10 +64,7 @@ int main(int argc, char **argv)
             printf("%s\tmissing\n", line);
             continue;
         }
-        printf("%s\t%.3f\t%d\t%.3f\t%d\t%d\t%d\t%u\t%u\n", line, ni_minhash_similarity(a, b),
-               ni_minhash_near(a, b), ni_minhash_containment(a, b), ni_minhash_numbers_fit(a, b),
-               days_apart(a, b), memcmp(a + NI_SIG_NUM_OFF, b + NI_SIG_NUM_OFF, 8) == 0,
-               ni_minhash_shingles(a), ni_minhash_shingles(b));
+        printf("%s\t%.3f\t%d\n", line, ni_minhash_similarity(a, b), ni_minhash_near(a, b));
     }
     ni_inverter_free(inv);
     ni_index_close(idx);

@@ -765,14 +765,10 @@ NI_API const char *ni_hits_why_none(const ni_hits *hits);
 /*
  * Near-duplicate collapsing.  News is republished: agencies' texts by many
  * sites, posts by other channels.  Each document has a signature of its
- * words, taken when it is indexed (a MinHash of its word 3-shingles, their
- * count, its numbers and its day), and unless NI_SEARCH_NO_COLLAPSE is set
- * a search folds every hit whose signature says it is a near copy of a
- * better-ranked hit into that hit: the numbers of one among the other's,
- * and within five days 40 % or more of the smaller one's 3-shingles in
- * the other (and a fifth of all of theirs in common), further apart the
- * same numbers, half or more of their 3-shingles in common and 50 or more
- * each (the best-ranked such hit, among the
+ * words, taken when it is indexed (a MinHash of its word 3-shingles), and
+ * unless NI_SEARCH_NO_COLLAPSE is set a search folds every hit whose
+ * signature says it shares about half or more of its 3-shingles with a
+ * better-ranked hit into that hit (the best-ranked such one, among the
  * hits that represent a story): the hits are stories, each represented by
  * its best-ranked document, and ni_hits_duplicates lists the others.
  *
@@ -828,7 +824,7 @@ NI_API uint64_t ni_hits_stories(const ni_hits *hits, uint64_t *examined);
  * counts the copies and the documents holding any of the words, the
  * document left out.  NI_ENOTFOUND when there is no such document,
  * NI_EINVAL for an empty id or bad options.  Cost: one search and a scan
- * of every document's 44-byte signature.
+ * of every document's 32-byte signature.
  */
 NI_API int ni_similar(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
                       const ni_search_options *opts);

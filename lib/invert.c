@@ -284,6 +284,6 @@ int ni_invert_doc(ni_inverter *inv, const ni_doc *doc, ni_doc_terms *d)
         return rc;
     d->len_title = lt;
     d->len_body = body_end - (lt + NI_BODY_GAP);
-    ni_minhash_finish(&inv->sig, doc->date, d->sig);
+    ni_minhash_finish(&inv->sig, d->sig);
     return 0;
 }

@@ -6,9 +6,8 @@
  * record (record.c), and does not decide what is written when: flush.c
  * writes a batch, compact.c rewrites posting lists.
  *
- * On-disk format, version 8 (NI_FORMAT_VERSION; checked at open: any
- * other gives NI_EVERSION; version 7, with signatures of minima only;
- * version 6, without the sigs table, without
+ * On-disk format, version 7 (NI_FORMAT_VERSION; checked at open: any
+ * other gives NI_EVERSION; version 6, without the sigs table, without
  * checksums (stored records of formats 2 and 3, no seals, 255 documents per
  * docinfo chunk), without dates' zones and the newest date;
  * version 5, with the words tables but posting
@@ -83,16 +82,13 @@
  *                          its key, so that a Latin word's key finds the
  *                          words it may romanise (new in version 6; made
  *                          and removed with the words entry)
- *   sigs      be32(doc / 92) -> up to 92 near-duplicate signatures of
- *                          44 bytes (NI_SIG_BYTES; minhash.h: 64 minima of
- *                          4 bits, nibble-packed, 32 bytes; le64 filter of
- *                          the numbers; le16 count of shingles; le16 day),
- *                          one for each document of the chunk in order (new
- *                          in version 7, 32 bytes of minima only and 127 a
- *                          chunk; these in version 8).  Written
+ *   sigs      be32(doc / 127) -> up to 127 near-duplicate signatures of
+ *                          32 bytes (NI_SIG_BYTES; minhash.h: 64 minima of
+ *                          4 bits, nibble-packed), one for each document of
+ *                          the chunk in order (new in version 7).  Written
  *                          with the docinfo entry at flush; a deleted
  *                          document's becomes the signature of no words
- *                          (44 bytes 0xff), so no search folds into it;
+ *                          (32 bytes 0xff), so no search folds into it;
  *                          compaction keeps doc numbers, so leaves it alone
  *
  * Terms are the analyzer's tokens: stems, whole compounds, and name keys,

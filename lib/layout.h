@@ -13,11 +13,8 @@
 #include "postings.h"
 #include "store.h"
 
-#define NI_FORMAT_VERSION 8
-#define NI_FORMAT_OLDEST 8   /* version 7 has signatures of minima only
-                                (32 bytes, without the numbers, the shingle
-                                count and the day the folding rules need);
-                                6 has no signatures (table sigs),
+#define NI_FORMAT_VERSION 7
+#define NI_FORMAT_OLDEST 7   /* version 6 has no signatures (table sigs),
                                 no checksums of stored records nor seals of
                                 values, keeps no UTC offset nor date-only
                                 mark with a stored document's date (record.c)
@@ -123,7 +120,7 @@ int ni_docinfo_put(ni_txn *t, uint32_t doc, const ni_docinfo *di);
  * of the sigs table.  ni_sig_get gives NI_ENOTFOUND for a document
  * without one (past the end of its chunk); *out points into the snapshot
  * (NI_SIG_BYTES bytes). */
-#define NI_SIG_CHUNK 92             /* 92 * 44 bytes fill one 4 KiB overflow page */
+#define NI_SIG_CHUNK 127            /* 127 * 32 bytes fill one 4 KiB overflow page */
 int ni_sig_get(ni_txn *t, uint32_t doc, const unsigned char **out);
 /* Sets doc's signature, in its chunk (made, or lengthened, when shorter;
  * the documents it skips get the signature of no words). */

@@ -12,23 +12,12 @@
  * minima agree with probability J + (1 - J) / 2^b, J the Jaccard
  * similarity of their shingle sets; the estimate inverts that.
  *
- * With the minima the signature keeps what the rules of ni_minhash_near
- * need besides (layout: minhash.h): the number of distinct shingles, by
- * linear counting (Whang et al. 1990: each shingle sets one of 4096
- * bits; n = -4096 ln(zero bits / 4096), exact enough for the containment
- * estimate and a function of the shingle set alone, so equal sets get
- * equal counts); a 64-bit Bloom filter of the words made of digits only
- * (two bits each, from the word's hash); and the date's day.
- *
  * Does not store signatures (layout.c) and does not decide what a search
  * folds (collapse.c).
  */
-#include <math.h>
 #include <string.h>
 
-#include "buf.h"
 #include "minhash.h"
-#include "newsindex.h"
 
 #define CHANCE (1.0 / (double)(1u << NI_SIG_BITS))
 
@@ -74,8 +63,6 @@ void ni_minhash_start(ni_minhash *m)
     size_t i;
     m->prev[0] = m->prev[1] = 0;
     m->nwords = 0;
-    m->numbers = 0;
-    memset(m->seen, 0, sizeof m->seen);
     for (i = 0; i < NI_SIG_K; i++) {
         m->mul[i] = splitmix(&state) | 1;
         m->add[i] = splitmix(&state);
@@ -86,7 +73,6 @@ void ni_minhash_start(ni_minhash *m)
 static void add_shingle(ni_minhash *m, uint64_t s)
 {
     size_t i;
-    m->seen[(s >> 6) & 63] |= (uint64_t)1 << (s & 63);
     for (i = 0; i < NI_SIG_K; i++) {
         uint32_t v = (uint32_t)((m->mul[i] * s + m->add[i]) >> 32);
         if (v < m->min[i])
@@ -100,20 +86,9 @@ static uint64_t shingle(uint64_t a, uint64_t b, uint64_t c)
     return mix(a ^ rotl(b, 21) ^ rotl(c, 42));
 }
 
-static int is_number(const char *w, size_t len)
-{
-    size_t i;
-    for (i = 0; i < len; i++)
-        if (w[i] < '0' || w[i] > '9')
-            return 0;
-    return len > 0;
-}
-
 void ni_minhash_word(ni_minhash *m, const char *w, size_t len)
 {
     uint64_t h = word_hash(w, len);
-    if (is_number(w, len))
-        m->numbers |= (uint64_t)1 << (h >> 58) | (uint64_t)1 << ((h >> 52) & 63);
     if (++m->nwords >= 3)
         add_shingle(m, shingle(m->prev[0], m->prev[1], h));
     m->prev[0] = m->prev[1];
@@ -134,41 +109,9 @@ int ni_minhash_is_none(const unsigned char *sig)
     return 1;
 }
 
-/* The distinct shingles the bitmap has seen, by linear counting. */
-static unsigned count_shingles(const uint64_t seen[64])
-{
-    unsigned set = 0, i;
-    double n;
-    for (i = 0; i < 64; i++) {
-        uint64_t x = seen[i];
-        for (; x; x &= x - 1)
-            set++;
-    }
-    if (set >= 4096)
-        return 0xffff;
-    n = -4096.0 * log((4096.0 - set) / 4096.0);
-    return n >= 65535 ? 0xffff : (unsigned)(n + 0.5);
-}
-
-static void put_le16(unsigned char *p, unsigned v)
-{
-    p[0] = (unsigned char)v;
-    p[1] = (unsigned char)(v >> 8);
-}
-
-static unsigned day_of(int64_t date)
-{
-    int64_t day;
-    if (date == NI_DATE_NONE || date < 0)
-        return NI_SIG_NO_DAY;
-    day = date / 86400;
-    return day >= NI_SIG_NO_DAY ? NI_SIG_NO_DAY : (unsigned)day;
-}
-
-void ni_minhash_finish(const ni_minhash *m, int64_t date, unsigned char sig[NI_SIG_BYTES])
+void ni_minhash_finish(const ni_minhash *m, unsigned char sig[NI_SIG_BYTES])
 {
     const uint32_t *min = m->min;
-    unsigned shingles;
     ni_minhash one;
     size_t i;
 
@@ -182,16 +125,10 @@ void ni_minhash_finish(const ni_minhash *m, int64_t date, unsigned char sig[NI_S
             one.min[i] = UINT32_MAX;
         add_shingle(&one, shingle(m->nwords == 2 ? m->prev[0] : 0, m->prev[1], 0));
         min = one.min;
-        shingles = 1;
-    } else {
-        shingles = count_shingles(m->seen);
     }
-    memset(sig, 0, NI_SIG_MIN_BYTES);
+    memset(sig, 0, NI_SIG_BYTES);
     for (i = 0; i < NI_SIG_K; i++)
         sig[i / 2] |= (unsigned char)((min[i] & 0xfu) << (i % 2 ? 4 : 0));
-    ni_put_le64(sig + NI_SIG_NUM_OFF, m->numbers);
-    put_le16(sig + NI_SIG_SIZE_OFF, shingles);
-    put_le16(sig + NI_SIG_DAY_OFF, day_of(date));
 }
 
 /* How many of the NI_SIG_K minima of a and b agree. */
@@ -199,7 +136,7 @@ static unsigned equal_minima(const unsigned char *a, const unsigned char *b)
 {
     unsigned n = 0;
     size_t i;
-    for (i = 0; i < NI_SIG_MIN_BYTES; i++) {
+    for (i = 0; i < NI_SIG_BYTES; i++) {
         unsigned x = (unsigned)(a[i] ^ b[i]);
         n += (unsigned)((x & 0xfu) == 0) + (unsigned)((x & 0xf0u) == 0);
     }
@@ -216,56 +153,11 @@ double ni_minhash_similarity(const unsigned char *a, const unsigned char *b)
     return j < 0 ? 0 : j > 1 ? 1 : j;
 }
 
-unsigned ni_minhash_day(const unsigned char *sig)
-{
-    return (unsigned)sig[NI_SIG_DAY_OFF] | (unsigned)sig[NI_SIG_DAY_OFF + 1] << 8;
-}
-
-unsigned ni_minhash_shingles(const unsigned char *sig)
-{
-    return (unsigned)sig[NI_SIG_SIZE_OFF] | (unsigned)sig[NI_SIG_SIZE_OFF + 1] << 8;
-}
-
-int ni_minhash_numbers_fit(const unsigned char *a, const unsigned char *b)
-{
-    uint64_t x = ni_get_le64(a + NI_SIG_NUM_OFF), y = ni_get_le64(b + NI_SIG_NUM_OFF);
-    return (x & ~y) == 0 || (y & ~x) == 0;
-}
-
-/* The containment for an estimated Jaccard similarity j of sets of na
- * and nb shingles. */
-static double contained(double j, unsigned na, unsigned nb)
-{
-    double c;
-    unsigned small = na < nb ? na : nb;
-    if (!small)
-        return 0;
-    c = j * ((double)na + (double)nb) / ((1 + j) * (double)small);
-    return c > 1 ? 1 : c;
-}
-
-double ni_minhash_containment(const unsigned char *a, const unsigned char *b)
-{
-    return contained(ni_minhash_similarity(a, b), ni_minhash_shingles(a),
-                     ni_minhash_shingles(b));
-}
-
 int ni_minhash_near(const unsigned char *a, const unsigned char *b)
 {
-    unsigned da, db;
-    int far;
-    double j;
-    if (ni_minhash_is_none(a) || ni_minhash_is_none(b) || !ni_minhash_numbers_fit(a, b))
+    /* similarity >= NI_SIG_NEAR, as a count of equal minima */
+    const double need = NI_SIG_K * (CHANCE + (1 - CHANCE) * NI_SIG_NEAR) - 1e-9;
+    if (ni_minhash_is_none(a) || ni_minhash_is_none(b))
         return 0;
-    da = ni_minhash_day(a);
-    db = ni_minhash_day(b);
-    far = da != NI_SIG_NO_DAY && db != NI_SIG_NO_DAY && (da > db ? da - db : db - da) > NI_SIG_DAYS;
-    if (far && memcmp(a + NI_SIG_NUM_OFF, b + NI_SIG_NUM_OFF, 8) != 0)
-        return 0;
-    j = ni_minhash_similarity(a, b);
-    if (far)
-        return j >= NI_SIG_FAR - 1e-9 &&
-               ni_minhash_shingles(a) >= NI_SIG_FAR_MIN && ni_minhash_shingles(b) >= NI_SIG_FAR_MIN;
-    return j >= NI_SIG_FLOOR - 1e-9 &&
-           contained(j, ni_minhash_shingles(a), ni_minhash_shingles(b)) >= NI_SIG_NEAR - 1e-9;
+    return (double)equal_minima(a, b) >= need;
 }

@@ -2,11 +2,9 @@
  * test_collapse.c - near-duplicate collapsing through the public API:
  * constructed near copies fold into the best-ranked of their story and
  * are listed there, distinct stories do not, a page of ten stories holds
- * ten however many copies each has, pages continue one another, a
- * replaced, deleted or compacted document's signature is what it is now,
- * a folded copy carries its own fields (its date's offset and form too),
- * and the folding rules (minhash.h) on both sides of each bound: a short
- * post in a long repost, numbers, days.
+ * ten however many copies each has, pages continue one another, and a
+ * replaced, deleted or compacted document's signature is what it is now, and
+ * a folded copy carries its own fields (its date's offset and form too).
  */
 #include <stdio.h>
 #include <string.h>
@@ -340,90 +338,6 @@ static void across_commits(void)
     ni_index_close(idx);
 }
 
-/* Adds "пожар" and words n0 .. n0 + n - 1, then text, dated at day. */
-static void add_dated(ni_index *idx, const char *id, unsigned n0, unsigned n, const char *text,
-                      int64_t day)
-{
-    ni_doc d = NI_DOC_INIT;
-    char body[2048], w[32];
-    size_t at = (size_t)snprintf(body, sizeof body, "пожар");
-    unsigned i;
-    for (i = 0; i < n; i++) {
-        word_of(w, n0 + i);
-        at += (size_t)snprintf(body + at, sizeof body - at, " %s", w);
-    }
-    snprintf(body + at, sizeof body - at, " %s", text);
-    d.id = id;
-    d.id_len = strlen(id);
-    d.text = body;
-    d.text_len = strlen(body);
-    d.date = day * 86400 + 3600;
-    CHECK_RC(ni_index_add(idx, &d), 0);
-}
-
-/* Whether the search folds b into a (or a into b): an index of the two. */
-static int folds(unsigned na, const char *ta, int64_t da, unsigned nb, const char *tb,
-                 int64_t db)
-{
-    ni_index *idx = NULL;
-    int folded;
-    CHECK_RC(ni_index_open(&idx, test_new_dir(), NULL), 0);
-    add_dated(idx, "a", 500, na, ta, da);
-    add_dated(idx, "b", 500, nb, tb, db);
-    CHECK_RC(ni_index_commit(idx), 0);
-    if (hits_of(idx, "a", &folded) == 1 || hits_of(idx, "b", &folded) == 1)
-        folded = 1;
-    else
-        folded = 0;
-    ni_index_close(idx);
-    return folded;
-}
-
-/* The rules of ni_minhash_near through a search, each on both sides. */
-static void folding_rules(void)
-{
-    /* a post of 11 shingles in a repost with 20 words more: Jaccard 0.35,
-     * all of the post contained; with 40 words more (Jaccard 0.22), and
-     * with 100 (0.1, under the floor) */
-    char footer[1024], w[32];
-    size_t at = 0;
-    unsigned i;
-    for (i = 0; i < 100; i++) {
-        word_of(w, 7000 + i);
-        at += (size_t)snprintf(footer + at, sizeof footer - at, "%s%s", i ? " " : "", w);
-        if (i == 19 || i == 39) {
-            int fold = folds(12, "", 20000, 12, footer, 20000);
-            printf("post in a repost with %u more words: %s\n", i + 1, fold ? "folded" : "not");
-            CHECK(fold);
-        }
-    }
-    CHECK(!folds(12, "", 20000, 12, footer, 20000));
-    /* a number in one only folds; two that differ do not */
-    CHECK(folds(20, "104 рубля", 20000, 20, "рубля", 20000));
-    CHECK(!folds(20, "104 рубля", 20000, 20, "105 рубля", 20000));
-    CHECK(folds(20, "104 рубля", 20000, 20, "104 рубля", 20000));
-    /* the same text NI_SIG_DAYS (5) days apart folds, 6 days apart only
-     * with the same numbers (and a Jaccard similarity of NI_SIG_FAR, and
-     * NI_SIG_FAR_MIN (50) shingles each: 49 words and "104 рубля" make
-     * 50 with "пожар") */
-    CHECK(folds(20, "104 рубля", 20000, 20, "рубля", 20005));
-    CHECK(folds(20, "104 рубля", 20005, 20, "рубля", 20000));
-    CHECK(!folds(20, "104 рубля", 20000, 20, "рубля", 20006));
-    CHECK(!folds(20, "104 рубля", 20006, 20, "рубля", 20000));
-    CHECK(folds(49, "104 рубля", 20000, 49, "104 рубля", 20400));
-    CHECK(!folds(48, "104 рубля", 20000, 48, "104 рубля", 20400));
-    CHECK(folds(48, "104 рубля", 20000, 48, "104 рубля", 20005));
-    /* a short post in a long repost folds within the days, not further
-     * apart (Jaccard 0.35 < NI_SIG_FAR) */
-    footer[0] = '\0';
-    for (i = 0, at = 0; i < 20; i++) {
-        word_of(w, 7000 + i);
-        at += (size_t)snprintf(footer + at, sizeof footer - at, "%s%s", i ? " " : "", w);
-    }
-    CHECK(folds(12, "", 20000, 12, footer, 20005));
-    CHECK(!folds(12, "", 20000, 12, footer, 20006));
-}
-
 /* A story of 20 short documents ranked above all others: the first
  * fetch (2 + 1 + 5 candidates) holds one story, so the search fetches
  * again, deeper, and the page still has two. */
@@ -502,6 +416,5 @@ static void duplicate_fields(void)
     ni_index_close(idx);
 }
 
-TEST_MAIN(TEST(folds_into_best), TEST(duplicate_fields), TEST(fetches_deeper),
-          TEST(stories_counted), TEST(pages_continue), TEST(no_collapse), TEST(pruned_the_same),
-          TEST(updates_keep_signatures), TEST(across_commits), TEST(folding_rules))
+TEST_MAIN(TEST(folds_into_best), TEST(duplicate_fields), TEST(fetches_deeper), TEST(stories_counted), TEST(pages_continue),
+          TEST(no_collapse), TEST(pruned_the_same), TEST(updates_keep_signatures), TEST(across_commits))

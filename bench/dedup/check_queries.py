@@ -1,6 +1,6 @@
 """The issue's independent check of collapsing, on random two-word queries.
 
-  python3 bench/dedup/check_queries.py NSEARCH INDEX CORPUS [N] [SEED] [LOW]
+  python3 bench/dedup/check_queries.py NSEARCH INDEX CORPUS [N] [SEED]
 
 N (150) queries of two words of four or more letters taken from one random
 post of CORPUS (so that most match), searched with `nsearch query --json
@@ -10,12 +10,7 @@ the near-copy pairs among the first ten without collapsing and those that
 remain with it (target: at most 5 %); the pairs folded on the pages (each
 hit and a document folded into it) and the share with Jaccard >= 0.5
 (target: >= 95 %); queries that return fewer hits with collapsing although
-their matches hold more stories (target: none); and the ms of both.
-Besides, the share of folded pairs in which most of the smaller post's
-shingles are in the other (containment >= 0.5: a short post in a repost
-with a long footer) or Jaccard >= 0.5; with LOW, the folded pairs of
-Jaccard < 0.5 are written to that file (hit, folded id, Jaccard,
-containment, tab-separated) for reading."""
+their matches hold more stories (target: none); and the ms of both."""
 import json
 import random
 import re
@@ -23,12 +18,6 @@ import subprocess
 import sys
 
 from shingles import jaccard, load, shingles
-
-
-def containment(a, b):
-    if not a or not b:
-        return 0.0
-    return len(a & b) / min(len(a), len(b))
 
 LETTERS = re.compile(r"^[а-яёa-z]{4,}$")
 
@@ -61,8 +50,7 @@ def main():
         w = sorted(set(w))
         if len(w) >= 2:
             queries.append(" ".join(rng.sample(w, 2)))
-    low = open(sys.argv[6], "w", encoding="utf-8") if len(sys.argv) > 6 else None
-    before = after = folded = folded_ok = folded_contained = lost = 0
+    before = after = folded = folded_ok = lost = 0
     ms_on = ms_off = 0.0
     for q in queries:
         off, s_off = run(nsearch, index, q, False)
@@ -74,12 +62,7 @@ def main():
         for h in on:
             for d in h.get("duplicates", []):
                 folded += 1
-                j = jaccard(sh[h["id"]], sh[d])
-                c = containment(sh[h["id"]], sh[d])
-                folded_ok += j >= 0.5
-                folded_contained += j >= 0.5 or c >= 0.5
-                if low and j < 0.5:
-                    low.write(f"{h['id']}\t{d}\t{j:.3f}\t{c:.3f}\n")
+                folded_ok += jaccard(sh[h["id"]], sh[d]) >= 0.5
         matches = s_on.get("total", 0) + s_on.get("partial", 0)
         if len(on) < len(off) and s_on.get("examined", 0) < matches:
             lost += 1
@@ -88,8 +71,6 @@ def main():
           f"{before} without collapsing, {after} with ({after / before if before else 0:.1%})")
     print(f"folded pairs on the pages: {folded}, with Jaccard >= 0.5: {folded_ok} "
           f"({folded_ok / folded if folded else 1:.1%})")
-    print(f"folded pairs with Jaccard >= 0.5 or containment of the smaller >= 0.5: "
-          f"{folded_contained} ({folded_contained / folded if folded else 1:.1%})")
     print(f"queries that lost hits: {lost}")
     print(f"mean ms (nsearch's own): {ms_off / n:.3f} without collapsing, {ms_on / n:.3f} with")
 
