@@ -23,18 +23,7 @@ static ni_index *idx;
 static void add(ni_index *to, const char *id, const char *rubric, const char *date,
                 const char *text)
 {
-    ni_doc d = NI_DOC_INIT;
-    d.id = id;
-    d.id_len = strlen(id);
-    if (rubric) {
-        d.rubric = rubric;
-        d.rubric_len = strlen(rubric);
-    }
-    if (date)
-        CHECK_RC(ni_date_parse(&d.date, date, strlen(date)), 0);
-    d.text = text;
-    d.text_len = strlen(text);
-    CHECK_RC(ni_index_add(to, &d), 0);
+    tidx_add_doc(to, id, NULL, rubric, date, text);
 }
 
 static void setup(void)

@@ -67,20 +67,7 @@ static char api_dir[] = "/tmp/ni-serve-XXXXXX";
 static void add_doc(ni_index *idx, const char *id, const char *title, const char *rubric,
                     const char *date, const char *text)
 {
-    ni_doc d = NI_DOC_INIT;
-    d.id = id;
-    d.id_len = strlen(id);
-    d.title = title;
-    d.title_len = strlen(title);
-    if (rubric) {
-        d.rubric = rubric;
-        d.rubric_len = strlen(rubric);
-    }
-    if (date)
-        CHECK_RC(ni_date_parse(&d.date, date, strlen(date)), 0);
-    d.text = text;
-    d.text_len = strlen(text);
-    CHECK_RC(ni_index_add(idx, &d), 0);
+    tidx_add_doc(idx, id, title, rubric, date, text);
 }
 
 static const char copy_text[] =

@@ -49,6 +49,29 @@ static inline void tidx_add(ni_index *to, const char *id, const char *title, con
     CHECK_RC(ni_index_add(to, &d), 0);
 }
 
+/* Adds a document with id and text and, when not NULL, title, rubric and
+ * date (as ni_date_parse reads it). */
+static inline void tidx_add_doc(ni_index *to, const char *id, const char *title,
+                                const char *rubric, const char *date, const char *text)
+{
+    ni_doc d = NI_DOC_INIT;
+    d.id = id;
+    d.id_len = strlen(id);
+    if (title) {
+        d.title = title;
+        d.title_len = strlen(title);
+    }
+    if (rubric) {
+        d.rubric = rubric;
+        d.rubric_len = strlen(rubric);
+    }
+    if (date)
+        CHECK_RC(ni_date_parse(&d.date, date, strlen(date)), 0);
+    d.text = text;
+    d.text_len = strlen(text);
+    CHECK_RC(ni_index_add(to, &d), 0);
+}
+
 static inline int tidx_cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
