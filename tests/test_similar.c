@@ -10,16 +10,12 @@
 
 #include "newsindex.h"
 #include "test.h"
+#include "testidx.h"
 #include "tmpdir.h"
 
 static void add(ni_index *idx, const char *id, const char *text)
 {
-    ni_doc d = NI_DOC_INIT;
-    d.id = id;
-    d.id_len = strlen(id);
-    d.text = text;
-    d.text_len = strlen(text);
-    CHECK_RC(ni_index_add(idx, &d), 0);
+    tidx_add(idx, id, NULL, text);
 }
 
 static const char story[] =
