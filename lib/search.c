@@ -907,27 +907,35 @@ static int fetch(ni_hits *h, builder *b, const ni_qnode *tree, ni_matcher **root
  * and searches deeper, its first documents the same as the last round's
  * (one total order).  Partial matches are fetched only once the full
  * matches ran out with fewer than want stories: as without collapsing,
- * but counting stories. */
+ * but counting stories.  Then they follow the full matches already in
+ * h->res (ni_collapse_fold left them as they were), which are not searched
+ * again: a long query whose full matches are few costs two passes, not
+ * three. */
 static int fetch_stories(ni_hits *h, builder *b, const ni_qnode *tree, ni_matcher **root,
                          const ni_search_options *o, size_t want)
 {
     size_t k = ni_collapse_fetch(want, 0), next;
-    int rescue = b->rescue, partial = 0, full_ended, rc;
+    int rescue = b->rescue, partial = 0, rc;
 
     for (;;) {
         if ((rc = fetch(h, b, tree, root, o, k, partial)) < 0)
             return rc;
-        next = h->nres == k ? ni_collapse_fetch(want, k) : 0;
-        full_ended = !partial && h->nres < k && wants_partial(b, tree, o);
         if (!h->has_partial)
             h->nstrict = h->nres;
+        if (!partial && h->nres < k && wants_partial(b, tree, o)) {
+            /* the full matches ended: enough stories, or the partial ones */
+            if ((rc = ni_collapse_fold(&h->collapse, h->txn, h->res, &h->nres, &h->nstrict,
+                                       want, 1)) <= 0)
+                return rc;
+            partial = 1;
+            if ((rc = add_partial(h, b, tree, o, k)) < 0)
+                return rc;
+        }
+        next = h->nres == k ? ni_collapse_fetch(want, k) : 0;
         if ((rc = ni_collapse_fold(&h->collapse, h->txn, h->res, &h->nres, &h->nstrict,
-                                   want, next > k || full_ended)) <= 0)
+                                   want, next > k)) <= 0)
             return rc;
-        if (full_ended)
-            partial = 1;        /* the same k again, with partial matches */
-        else
-            k = next;
+        k = next;
         ni_mem_free(h->res);
         h->res = NULL;
         h->nres = h->nstrict = 0;
