@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "build.h"
 #include "error.h"
 #include "hits.h"
 #include "mem.h"
@@ -28,7 +29,7 @@ void ni_hits_free(ni_hits *h)
     ni_buf_free(&h->title_text);
     ni_buf_free(&h->title_ranges);
     ni_rescue_free(&h->rescue);
-    ni_search_cache_drop(h);
+    ni_build_cache_drop(h);
     ni_query_free(h->tree);
     ni_buf_free(&h->query);
     ni_buf_free(&h->why_none);

@@ -40,7 +40,7 @@ struct ni_hits {
     ni_buf lenient;            /* the query without its quotes and brackets */
     const char *qbase;         /* the query as parsed (texts of the tree) */
     size_t qlen;
-    struct ni_wcache **wcache; /* words of the tree's text nodes (search.c) */
+    struct ni_wcache **wcache; /* words of the tree's text nodes (build.c) */
     size_t nwcache, capwcache;
     /* what ni_search_rebuild needs to build the query as searched again
      * (facets.h): the tree, whose texts point into query (a copy of the

@@ -1,7 +1,7 @@
 /*
  * prox.h - proximity in the score: a query's words standing near each
  * other in a document add a bonus to its score (the formula: rank.h,
- * ni_prox_*).  The planner (search.c) hands over the query's content
+ * ni_prox_*).  The builder (build.c) hands over the query's content
  * words, in query order, as the term or word matchers it built for them;
  * neighbouring words form pairs, of which the NI_PROX_PAIRS with the
  * largest bounds count (those of the rarest words: a pasted headline would

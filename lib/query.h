@@ -1,6 +1,6 @@
 /*
  * query.h - the query language: parses a query string into a tree.  Pure
- * syntax: no analysis, no I/O, no global state (search.c analyses the
+ * syntax: no analysis, no I/O, no global state (build.c analyses the
  * leaves and evaluates the tree).
  *
  * Grammar (whitespace separates items; keywords are case-sensitive):

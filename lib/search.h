@@ -78,10 +78,8 @@ ni_txn *ni_hits_txn(const ni_hits *h);
  * of the tree searched point into it), its length in *len. */
 const char *ni_hits_parsed(const ni_hits *h, size_t *len);
 
-/* Frees what the search kept of the words of its tree's nodes (before the
- * tree is freed or replaced; ni_hits_free does it). */
+/* The word cache of a search's tree (build.c). */
 typedef struct ni_wcache ni_wcache;
-void ni_search_cache_drop(ni_hits *h);
 
 /* For tests: posting blocks a search read only the header of, and runs of
  * documents it ruled out by block bounds (what pruning saved). */

@@ -3,7 +3,7 @@
  * cursor over its blocks; a word searched by its alternative terms (stem,
  * normal form, name keys) and scored as one term; and phrases and NEAR, a
  * conjunction of words checked on their positions.  The matchers that
- * combine others are in match.c; which terms a word has is search.c's
+ * combine others are in match.c; which terms a word has is build.c's
  * choice.
  *
  * A term matcher walks the blocks of its term in key order; advancing past

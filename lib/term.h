@@ -17,7 +17,7 @@ int ni_match_term(ni_matcher **out, ni_match_ctx *c, const char *term,
 
 /*
  * The terms one query word is searched by: its stem, the word as written,
- * its name keys (search.c chooses them).  They are scored as one word: with
+ * its name keys (build.c chooses them).  They are scored as one word: with
  * the idf of df, their summed document frequencies (at most the number of
  * documents).  The strings are borrowed.
  */
