@@ -357,10 +357,54 @@ fail:
     return rc;
 }
 
+/* The group "( ... )" at p->i (a '('), as *out (NULL when it held nothing
+ * searchable); p->i past its ')'. */
+static int parse_group(parser *p, int depth, ni_qnode **out)
+{
+    size_t open = p->i++;
+    int rc;
+
+    if ((rc = parse_or(p, depth + 1, out)) < 0)
+        return rc;
+    skip_space(p);
+    if (p->i >= p->len || p->s[p->i] != ')') {
+        ni_query_free(*out);
+        *out = NULL;
+        return syntax(p, open, "unbalanced '('");
+    }
+    p->i++;
+    return 0;
+}
+
+/* The word of n bytes at p->i (the item began at start) as *out: a prefix
+ * when it ends in '*' after a letter (every trailing '*' dropped); p->i
+ * past it. */
+static int word_node(parser *p, size_t start, size_t n, ni_qnode **out)
+{
+    ni_qnode *q;
+    int rc;
+
+    if ((rc = new_node(p, NI_Q_WORD, start, &q)) < 0)
+        return rc;
+    q->text = p->s + p->i;
+    q->len = n;
+    if (n > 1 && q->text[n - 1] == '*') {
+        q->type = NI_Q_PREFIX;
+        while (q->len > 0 && q->text[q->len - 1] == '*')
+            q->len--;
+        if (q->len == 0)
+            q->type = NI_Q_WORD;
+    }
+    p->i += n;
+    q->end = p->i;
+    *out = q;
+    return 0;
+}
+
 /* title:..., rubric:..., date:..., after:..., before:... at p->i. */
 static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
 {
-    size_t start = p->i, n;
+    size_t start = p->i;
     const char *close;
     ni_qnode *q = NULL;
     int rc;
@@ -370,31 +414,14 @@ static int parse_field(parser *p, const char *name, int depth, ni_qnode **out)
     if (word_end(p, p->i) && !(p->i < p->len && (p->s[p->i] == '(' || open_quote(p, p->i, &close))))
         return syntax(p, start, "field without a value");
     if (strcmp(name, "title") == 0) {
-        if (p->s[p->i] == '(') {
-            size_t open = p->i++;
-            if ((rc = parse_or(p, depth + 1, &q)) < 0)
-                return rc;
-            skip_space(p);
-            if (p->i >= p->len || p->s[p->i] != ')') {
-                ni_query_free(q);
-                return syntax(p, open, "unbalanced '('");
-            }
-            p->i++;
-        } else if (open_quote(p, p->i, &close)) {
-            if ((rc = parse_phrase(p, &q)) < 0)
-                return rc;
-        } else {
-            n = word_len(p, p->i);
-            if ((rc = new_node(p, NI_Q_WORD, start, &q)) < 0)
-                return rc;
-            q->text = p->s + p->i;
-            q->len = n;
-            if (n > 1 && q->text[n - 1] == '*') {
-                q->type = NI_Q_PREFIX;
-                q->len--;
-            }
-            p->i += n;
-        }
+        if (p->s[p->i] == '(')
+            rc = parse_group(p, depth, &q);
+        else if (open_quote(p, p->i, &close))
+            rc = parse_phrase(p, &q);
+        else
+            rc = word_node(p, start, word_len(p, p->i), &q);
+        if (rc < 0)
+            return rc;
         if (q) {
             set_field(q, NI_QFIELD_TITLE);
             q->offset = start;
@@ -445,15 +472,8 @@ static int parse_unary(parser *p, int depth, ni_qnode **out)
         return 0;
     }
     if (p->s[p->i] == '(') {
-        p->i++;
-        if ((rc = parse_or(p, depth + 1, &q)) < 0)
+        if ((rc = parse_group(p, depth, &q)) < 0)
             return rc;
-        skip_space(p);
-        if (p->i >= p->len || p->s[p->i] != ')') {
-            ni_query_free(q);
-            return syntax(p, start, "unbalanced '('");
-        }
-        p->i++;
         if (q) {
             q->offset = start;
             q->end = p->i;
@@ -478,21 +498,7 @@ static int parse_unary(parser *p, int depth, ni_qnode **out)
         p->i += n;
         return 0;
     }
-    if ((rc = new_node(p, NI_Q_WORD, start, &q)) < 0)
-        return rc;
-    q->text = p->s + p->i;
-    q->len = n;
-    if (n > 1 && q->text[n - 1] == '*') {
-        q->type = NI_Q_PREFIX;
-        while (q->len > 0 && q->text[q->len - 1] == '*')
-            q->len--;
-        if (q->len == 0)
-            q->type = NI_Q_WORD;
-    }
-    p->i += n;
-    q->end = p->i;
-    *out = q;
-    return 0;
+    return word_node(p, start, n, out);
 }
 
 /* Items until OR, ')' or the end. */

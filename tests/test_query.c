@@ -73,6 +73,8 @@ static const struct { const char *q, *want; } cases[] = {
     { "title:\"школа мэров\"", "(phrase title школа мэров)" },
     { "title:(a OR b*)", "(or (word title a) (prefix title b))" },
     { "title:мэр*", "(prefix title мэр)" },
+    { "title:мэр**", "(prefix title мэр)" },      /* as a word outside a field */
+    { "title:(мэр**)", "(prefix title мэр)" },
     { "rubric:Общество", "(rubric Общество)" },
     { "rubric:\"Городская среда\"", "(rubric Городская среда)" },
     { "date:2024-07-17", "(date 1721174400 1721260799)" },
@@ -128,6 +130,8 @@ static const struct { const char *q, *msg; } errors[] = {
     { "after:yesterday", "bad date at 6" },
     { "title:", "field without a value at 0" },
     { "title:(a", "unbalanced '(' at 6" },
+    { "a title:((b)", "unbalanced '(' at 8" },
+    { "a ((b)", "unbalanced '(' at 2" },
     /* positions count characters, not bytes */
     { "школа (мэров", "unbalanced '(' at 6" },
     { "школа мэров)", "unbalanced ')' at 11" },
