@@ -548,22 +548,6 @@ static int take_lines(state *s, pass *p)
     return 0;
 }
 
-/* The internal number of the document with external id. */
-static int find_doc(ni_txn *t, const char *id, size_t id_len, uint32_t *doc)
-{
-    ni_val v;
-    int rc = ni_txn_get(t, NI_T_IDS, id, id_len, &v);
-    if (rc == NI_ENOTFOUND)
-        return ni_error(NI_ENOTFOUND, "no document with id '%.*s'",
-                        (int)(id_len > 200 ? 200 : id_len), id);
-    if (rc < 0)
-        return rc;
-    if (v.len != 4)
-        return ni_error(NI_ECORRUPT, "id entry has %zu bytes", v.len);
-    *doc = ni_get_be32(v.data);
-    return 0;
-}
-
 /* The rank of the hit that is id or that id was folded into (a near
  * copy of it), 0 when none is. */
 static int find_rank(ni_hits *hits, const char *id, size_t id_len, size_t *rank)
@@ -660,7 +644,7 @@ int ni_explain_run(ni_explanation **out, ni_index *idx, const char *query, size_
     ex->query[len] = '\0';
     ex->query_len = len;
     if ((rc = ni_query_parse(&tree, ex->query, len)) < 0 ||
-        (rc = find_doc(ni_hits_txn(hits), id, id_len, &s.doc)) < 0 ||
+        (rc = ni_id_get(ni_hits_txn(hits), id, id_len, &s.doc)) < 0 ||
         (rc = ni_search_ctx_init(&s.c, ni_hits_txn(hits), o)) < 0 ||
         (rc = ni_match_docinfo(&s.c, s.doc, &s.di)) < 0)
         goto cleanup;

@@ -350,31 +350,20 @@ int ni_index_read_doc(ni_doc **out, ni_index *idx, const char *id, size_t id_len
 {
     ni_doc_reader r;
     ni_txn *t = NULL;
-    ni_val v;
     ni_doc d, *copy;
+    uint32_t doc;
     int rc;
 
     if ((rc = ni_txn_begin(&t, idx->store, 0)) < 0)
         return rc;
     ni_doc_reader_init(&r, idx, t);
-    rc = ni_txn_get(t, NI_T_IDS, id, id_len, &v);
-    if (rc == NI_ENOTFOUND) {
-        rc = ni_error(NI_ENOTFOUND, "no document with id '%.*s'",
-                      (int)(id_len > 200 ? 200 : id_len), id);
-        goto cleanup;
-    }
-    if (rc < 0)
-        goto cleanup;
-    if (v.len != 4) {
-        rc = ni_error(NI_ECORRUPT, "id entry has %zu bytes", v.len);
-        goto cleanup;
-    }
-    if ((rc = ni_doc_reader_get(&r, ni_get_be32(v.data), &d)) < 0)
+    if ((rc = ni_id_get(t, id, id_len, &doc)) < 0 ||
+        (rc = ni_doc_reader_get(&r, doc, &d)) < 0)
         goto cleanup;
     /* a damaged id entry may name another document, whose record is sound */
     if (d.id_len != id_len || memcmp(d.id, id, id_len) != 0) {
         rc = ni_error(NI_ECORRUPT, "id '%.*s' maps to document %u, which stores another id",
-                      (int)(id_len > 100 ? 100 : id_len), id, ni_get_be32(v.data));
+                      (int)(id_len > 100 ? 100 : id_len), id, doc);
         goto cleanup;
     }
     copy = ni_mem_alloc(sizeof *copy + r.scratch.len);

@@ -411,6 +411,21 @@ int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out)
     return 0;
 }
 
+int ni_id_get(ni_txn *t, const char *id, size_t id_len, uint32_t *doc)
+{
+    ni_val v;
+    int rc = ni_txn_get(t, NI_T_IDS, id, id_len, &v);
+    if (rc == NI_ENOTFOUND)
+        return ni_error(NI_ENOTFOUND, "no document with id '%.*s'",
+                        (int)(id_len > 200 ? 200 : id_len), id);
+    if (rc < 0)
+        return rc;
+    if (v.len != 4)
+        return ni_error(NI_ECORRUPT, "id entry has %zu bytes", v.len);
+    *doc = ni_get_be32(v.data);
+    return 0;
+}
+
 int ni_docinfo_put(ni_txn *t, uint32_t doc, const ni_docinfo *di)
 {
     unsigned char key[4], chunk[NI_DOCINFO_CHUNK * NI_DOCINFO_ENTRY];

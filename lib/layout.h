@@ -114,6 +114,11 @@ static inline void ni_docinfo_decode(const unsigned char *p, ni_docinfo *out)
 }
 void ni_docinfo_encode(unsigned char *p, const ni_docinfo *di);
 int ni_docinfo_get(ni_txn *t, uint32_t doc, ni_docinfo *out); /* NI_ENOTFOUND */
+
+/* The internal number of the document with external id in t's snapshot:
+ * 0, NI_ENOTFOUND "no document with id '...'" (the id cut to 200 bytes),
+ * NI_ECORRUPT for an entry that is not 4 bytes, or a read error. */
+int ni_id_get(ni_txn *t, const char *id, size_t id_len, uint32_t *doc);
 /* Sets doc's entry, in its chunk (made, or lengthened, when shorter). */
 int ni_docinfo_put(ni_txn *t, uint32_t doc, const ni_docinfo *di);
 /* Near-duplicate signatures (minhash.h), NI_SIG_CHUNK documents a value

@@ -116,7 +116,7 @@ static int words_query(ni_index *idx, const char *id, size_t id_len, ni_buf *q)
     picker p;
     ni_meta m;
     ni_doc d;
-    ni_val v;
+    uint32_t doc;
     size_t i, used;
     int rc;
 
@@ -124,17 +124,9 @@ static int words_query(ni_index *idx, const char *id, size_t id_len, ni_buf *q)
     if ((rc = ni_txn_begin(&t, idx->store, 0)) < 0)
         return rc;
     ni_doc_reader_init(&rd, idx, t);
-    if ((rc = ni_txn_get(t, NI_T_IDS, id, id_len, &v)) == NI_ENOTFOUND)
-        rc = ni_error(NI_ENOTFOUND, "no document with id '%.*s'",
-                      (int)(id_len > 200 ? 200 : id_len), id);
-    if (rc < 0)
-        goto cleanup;
-    if (v.len != 4) {
-        rc = ni_error(NI_ECORRUPT, "id entry has %zu bytes", v.len);
-        goto cleanup;
-    }
-    if ((rc = ni_meta_read(t, &m)) < 0 ||
-        (rc = ni_doc_reader_get(&rd, ni_get_be32(v.data), &d)) < 0 ||
+    if ((rc = ni_id_get(t, id, id_len, &doc)) < 0 ||
+        (rc = ni_meta_read(t, &m)) < 0 ||
+        (rc = ni_doc_reader_get(&rd, doc, &d)) < 0 ||
         (rc = ni_index_borrow_analyzer(idx, &an)) < 0)
         goto cleanup;
     rc = gather(&p, an, d.title, d.title_len);
@@ -268,22 +260,6 @@ static int merge(ni_hits *h, uint32_t doc, ni_result *copies, size_t ncopies, si
     return 0;
 }
 
-/* doc's number in h's snapshot (the document may be gone from it). */
-static int doc_of(const ni_hits *h, const char *id, size_t id_len, uint32_t *doc)
-{
-    ni_val v;
-    int rc = ni_txn_get(h->txn, NI_T_IDS, id, id_len, &v);
-    if (rc == NI_ENOTFOUND)
-        return ni_error(NI_ENOTFOUND, "no document with id '%.*s'",
-                        (int)(id_len > 200 ? 200 : id_len), id);
-    if (rc < 0)
-        return rc;
-    if (v.len != 4)
-        return ni_error(NI_ECORRUPT, "id entry has %zu bytes", v.len);
-    *doc = ni_get_be32(v.data);
-    return 0;
-}
-
 int ni_similar_run(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
                    const ni_search_options *o)
 {
@@ -310,7 +286,7 @@ int ni_similar_run(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
         h = NULL;
         copies = NULL;
         if ((rc = ni_search_run(&h, idx, q.len ? (const char *)q.data : "", q.len, &so)) < 0 ||
-            (rc = doc_of(h, id, id_len, &doc)) < 0 ||
+            (rc = ni_id_get(h->txn, id, id_len, &doc)) < 0 ||
             (rc = near_copies(h->txn, doc, &copies, &ncopies)) < 0)
             goto cleanup;
         if (h->nres < so.limit || ncopies >= keep || others(h, doc, copies, ncopies) >= keep - ncopies)
