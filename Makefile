@@ -18,7 +18,10 @@ PKGS    := icu-uc icu-i18n lmdb zlib libzstd
 DEP_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread
 # nsearch serve's HTTP server (tools/serve.c); the library does not use it.
-HTTP_LIBS  := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# nsearch is not linked with it: tools/mhd.c loads it when serve starts
+# (by the soname of the library built against), so other commands do not
+# load GnuTLS with it.
+HTTP_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libmicrohttpd 2>/dev/null)/libmicrohttpd.so" 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes \
         -Wmissing-prototypes -Wwrite-strings
@@ -87,7 +90,9 @@ $(LIBSO): $(LIB_OBJ)
 
 $(NSEARCH): $(TOOL_OBJ) $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBA) $(DEP_LIBS) $(HTTP_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBA) $(DEP_LIBS) -lm
+
+$(O)/tools/mhd.o: ALL_CFLAGS += $(if $(HTTP_SONAME),-DNI_MHD_SONAME='"$(HTTP_SONAME)"')
 
 # The search page's files are assembled into this object (.incbin).
 $(O)/tools/serve_page.o $(O)/fobj/tools/serve_page.o: $(addprefix tools/page/,index.html app.js app.css favicon.svg)
