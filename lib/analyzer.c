@@ -18,7 +18,10 @@
  * Words.  The break iterator's rule status keeps letters, numbers and
  * ideographs and drops spaces and punctuation.  Letters joined by a dot,
  * which UAX #29 keeps in one word, are words of their own (Д.Медведева,
- * А.В.Лебедев, т.е.; numbers such as 10.5 stay whole).  Words joined by exactly one
+ * А.В.Лебедев, т.е.; numbers such as 10.5 stay whole), and so are those
+ * joined by an '@', which UAX #29 counts as a letter: a Telegram mention
+ * @banksta is the word banksta, user@mail.ru the words user, mail and ru
+ * (analysis version 3).  Words joined by exactly one
  * hyphen (U+002D, U+2010 or U+2011) with nothing else between them form a
  * compound (Ростов-на-Дону, Су-57, COVID-19, по-русски; at most MAX_PARTS
  * parts): it is emitted first, whole, at its first part's position, with the
@@ -669,8 +672,16 @@ static void scan_ahead(ni_analyzer *an)
             }
         }
         w->number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
-        /* letters joined by a dot are words of their own (Д.Медведева) */
-        for (d = s + 1; !w->number && d < t - 1 && an->u[d] != '.'; d++)
+        /* an '@' is no part of a word (@banksta, user@mail) */
+        while (s < t && an->u[s] == '@')
+            s++;
+        while (t > s && an->u[t - 1] == '@')
+            t--;
+        if (s == t)
+            continue;
+        /* letters joined by a dot or an '@' are words of their own
+         * (Д.Медведева, user@mail) */
+        for (d = s + 1; !w->number && d < t - 1 && an->u[d] != '.' && an->u[d] != '@'; d++)
             ;
         if (!w->number && d < t - 1) {
             an->rest = d + 1;

@@ -18,10 +18,10 @@
  * The version of the analysis: the terms a text yields.  An index records
  * the one it was built with (layout.c, meta "analysis") and is not opened
  * by a library with another, since its queries would look for other terms.
- * 1: stems only; 2: name keys (NI_TOKEN_NAME).  Raise it whenever a text
- * may yield other terms than before.
+ * 1: stems only; 2: name keys (NI_TOKEN_NAME); 3: '@' separates words.
+ * Raise it whenever a text may yield other terms than before.
  */
-#define NI_ANALYSIS_VERSION 2
+#define NI_ANALYSIS_VERSION 3
 
 /* The length (1 to 4) of the well-formed UTF-8 sequence at p, which has
  * left > 0 bytes, or 0 when it is not one (a stray byte, an overlong form,
