@@ -14,7 +14,7 @@ FUZZ_TIME ?= 60
 VERSION := 0.2.0
 SOMAJOR := 1
 
-PKGS    := icu-uc icu-i18n lmdb zlib libzstd
+PKGS    := icu-uc icu-i18n lmdb zlib libzstd libxxhash
 DEP_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lpthread
 # nsearch serve's HTTP server (tools/serve.c); the library does not use it.

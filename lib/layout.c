@@ -6,8 +6,9 @@
  * record (record.c), and does not decide what is written when: flush.c
  * writes a batch, compact.c rewrites posting lists.
  *
- * On-disk format, version 7 (NI_FORMAT_VERSION; checked at open: any
- * other gives NI_EVERSION; version 6, without the sigs table, without
+ * On-disk format, version 8 (NI_FORMAT_VERSION; checked at open: any
+ * other gives NI_EVERSION; version 7, whose seals are another hash; 6,
+ * without the sigs table, without
  * checksums (stored records of formats 2 and 3, no seals, 255 documents per
  * docinfo chunk), without dates' zones and the newest date;
  * version 5, with the words tables but posting
@@ -18,7 +19,8 @@
  * environment (data.mdb in the index directory) with these named tables;
  * integers in values are little-endian, integers in keys big-endian so
  * that keys sort by number.  Every value of the terms, postings, ids and
- * docinfo tables ends in a 4-byte seal of its key and value, written and
+ * docinfo tables ends in a 4-byte seal of its key and value (the low 32
+ * bits of XXH3 of the value seeded with XXH3 of the key), written and
  * verified by store.c and never seen by the codecs here (the values below
  * are without it); stored records carry their own checksums (record.c):
  *

@@ -13,8 +13,9 @@
 #include "postings.h"
 #include "store.h"
 
-#define NI_FORMAT_VERSION 7
-#define NI_FORMAT_OLDEST 7   /* version 6 has no signatures (table sigs),
+#define NI_FORMAT_VERSION 8
+#define NI_FORMAT_OLDEST 8   /* version 7 seals values with another hash
+                                (store.c); 6 has no signatures (table sigs),
                                 no checksums of stored records nor seals of
                                 values, keeps no UTC offset nor date-only
                                 mark with a stored document's date (record.c)

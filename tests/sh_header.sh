@@ -30,7 +30,7 @@ fi
 awk '/^```c$/ {on = 1; next} /^```$/ {on = 0} on' README.md > "$T/example.c"
 lib=libnewsindex.a
 if cc -std=c11 -Wall -Werror -Iinclude "$T/example.c" "$lib" \
-        $(pkg-config --libs icu-uc icu-i18n lmdb zlib libzstd) -lstemmer -lpthread -lm \
+        $(pkg-config --libs icu-uc icu-i18n lmdb zlib libzstd libxxhash) -lstemmer -lpthread -lm \
         -o "$T/example" 2>"$T/err"; then
     if (cd "$T" && ./example) > "$T/out" 2>&1 && grep -q "1\. .*Школы мэров" "$T/out"; then
         ok

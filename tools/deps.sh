@@ -3,7 +3,7 @@
 # check, the fuzz targets and the browser test) need when they are missing: with apt-get when run
 # as root, otherwise prints the exact command and exits 1.
 mode=${1:-build}
-pkgs="gcc make pkg-config libicu-dev libstemmer-dev liblmdb-dev zlib1g-dev libzstd-dev libmicrohttpd-dev"
+pkgs="gcc make pkg-config libicu-dev libstemmer-dev liblmdb-dev zlib1g-dev libzstd-dev libxxhash-dev libmicrohttpd-dev"
 [ "$mode" = check ] && pkgs="$pkgs clang libclang-rt-dev chromium python3"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
