@@ -51,7 +51,7 @@
  * values LMDB returns are checked to lie in their page or overflow run
  * (span_ok: a damaged node size would otherwise point past it, or past
  * the file's end), and LMDB's own assertions and faults on damaged pages
- * become NI_ECORRUPT (read_guard below).
+ * become NI_ECORRUPT (guard.h).
  * What stays: a file truncated while this process has it open is a SIGBUS
  * on the first read of a page past the new end, as for every mmap-based
  * store; nothing is read wrong silently (the process ends).
@@ -78,7 +78,6 @@
 #include <lmdb.h>
 #include <pthread.h>
 #include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,6 +86,7 @@
 #include <xxhash.h>
 
 #include "envdir.h"
+#include "guard.h"
 #include "error.h"
 #include "mdbfile.h"
 #include "mem.h"
@@ -137,89 +137,26 @@ struct ni_cursor {
     int valid;
 };
 
-/*
- * LMDB checks its pages with assertions (mdb.c mdb_assert0, compiled into
- * Debian's liblmdb) that call the environment's assert function and then
- * abort(): a damaged page would end the process.  In a read transaction
- * LMDB holds no lock and writes nothing (its reader slot is released by
- * mdb_txn_abort), so a failed assertion there leaves LMDB by longjmp back
- * to the guarded call, which reports NI_ECORRUPT; the transaction is marked
- * broken and every later call through it fails the same way until it is
- * aborted.  Reads in a write transaction (mdb_get, mdb_cursor_get) change
- * no page either and are guarded the same way (the abort then releases the
- * writer's lock); writes (mdb_put, mdb_del) are not, since LMDB may be
- * halfway through changing pages: there an assertion still aborts, which
- * is why compaction is preceded by a check in nsearch.  A guard costs a
- * _setjmp per LMDB read call.
- *
- * Not every damaged page fails an assertion first: a node whose flags say
- * "duplicates" in a table without them makes mdb_cursor_next follow a NULL
- * cursor (SIGSEGV), a node size past the file's end is a SIGBUS.  So the
- * first open installs handlers of SIGSEGV and SIGBUS that leave a guarded
- * LMDB read the same way (SA_NODEFER: the signal stays unblocked after the
- * jump).  Outside a guarded call they put back the handler installed
- * before them (the default, or a sanitizer's) and return, so the fault
- * happens again and is handled as it would have been without this
- * library.  A program that installs its own handlers for these signals
- * after opening an index turns this off (then a damaged page can end the
- * process, as without it).
- */
-#define GUARD_FIRED (MDB_LAST_ERRCODE + 1000)
-static _Thread_local jmp_buf *read_guard;
-static _Thread_local char guard_msg[200];
-
-static struct sigaction old_segv, old_bus;
-
-static void on_fault(int sig, siginfo_t *info, void *context)
-{
-    jmp_buf *jb = read_guard;
-    (void)context;
-    if (!jb) {
-        /* a fault happens again on return, now to the old handler; a
-         * signal sent by kill() would not: it is sent again */
-        sigaction(sig, sig == SIGBUS ? &old_bus : &old_segv, NULL);
-        if (info->si_code <= 0)
-            raise(sig);
-        return;
-    }
-    read_guard = NULL;
-    snprintf(guard_msg, sizeof guard_msg, "%s reading a page",
-             sig == SIGBUS ? "SIGBUS (past the end of the file)" : "SIGSEGV");
-    longjmp(*jb, 1);
-}
-
-static void install_fault_handlers(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_fault;
-    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGSEGV, &sa, &old_segv);
-    sigaction(SIGBUS, &sa, &old_bus);
-}
-
+/* LMDB's assertion callback: leaves a guarded read (guard.h); unguarded,
+ * LMDB aborts. */
 static void on_assert(MDB_env *env, const char *msg)
 {
-    jmp_buf *jb = read_guard;
     (void)env;
-    if (!jb)
-        return;                     /* unguarded: LMDB aborts */
-    read_guard = NULL;
-    snprintf(guard_msg, sizeof guard_msg, "%s", msg);
-    longjmp(*jb, 1);
+    ni_guard_fire(msg);
 }
 
-/* rc = call, or GUARD_FIRED when LMDB failed an assertion in it. */
+/* rc = call, or GUARD_FIRED when LMDB failed an assertion in it or a page
+ * faulted (guard.h). */
+#define GUARD_FIRED (MDB_LAST_ERRCODE + 1000)
 #define GUARDED(rc, call)                                                   \
     do {                                                                    \
         jmp_buf jb_;                                                        \
         if (_setjmp(jb_)) {                                                 \
             (rc) = GUARD_FIRED;                                             \
         } else {                                                            \
-            read_guard = &jb_;                                              \
+            ni_guard_jb = &jb_;                                             \
             (rc) = (call);                                                  \
-            read_guard = NULL;                                              \
+            ni_guard_jb = NULL;                                             \
         }                                                                   \
     } while (0)
 
@@ -260,7 +197,7 @@ static int translate(int err, ni_store *s, const char *what)
         return ni_error(NI_ENOMEM, "%s on '%s': out of memory", what, path);
     case GUARD_FIRED:
         return ni_error(NI_ECORRUPT, "%s on '%s': a damaged page (LMDB: %s)", what, path,
-                        guard_msg);
+                        ni_guard_message());
     case MDB_CORRUPTED:
     case MDB_PAGE_NOTFOUND:
     case MDB_INVALID:
@@ -470,7 +407,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     }
     {
         static pthread_once_t once = PTHREAD_ONCE_INIT;
-        pthread_once(&once, install_fault_handlers);
+        pthread_once(&once, ni_guard_install);
     }
     rc = mdb_env_create(&s->env);
     if (rc) {
@@ -732,7 +669,7 @@ static int guard_fired(ni_txn *t, const char *table)
 {
     t->broken = 1;
     return ni_error(NI_ECORRUPT, "a damaged page in table '%s' (LMDB: %s)", table,
-                    guard_msg);
+                    ni_guard_message());
 }
 
 /*
