@@ -42,7 +42,6 @@
 #include "search.h"
 #include "topk.h"
 
-
 /* Evaluates root into t (t->k > 0), pruned when o allows it; counts what
  * pruning saved in h. */
 static int run_topk(ni_hits *h, ni_topk *t, ni_matcher *root, ni_match_ctx *c,
