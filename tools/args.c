@@ -408,7 +408,7 @@ int cli_list_args(cli_list *out, int argc, char **argv, const cli_opt *opts,
             goto cleanup;
         }
     }
-    if (!out->db || out->n == 0) {
+    if (!out->db || (out->n == 0 && missing)) {
         cli_usage_error(&a, "%s", out->db ? missing : "no index given");
         goto cleanup;
     }

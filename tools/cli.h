@@ -126,7 +126,7 @@ typedef struct cli_list {
  * The whole argument loop of a subcommand that takes DB and one or more
  * further positional arguments: options from opts go to on_opt (with
  * payload; NULL when opts has none), the positional arguments to *out.  missing is the usage error
- * when only DB is given.  Returns -1 when the subcommand should go on (then
+ * when only DB is given (NULL: the caller decides).  Returns -1 when the subcommand should go on (then
  * cli_list_free(out) is the caller's), else its exit code (help shown, or
  * the error printed; nothing to free).
  */

@@ -24,6 +24,13 @@
  * --exact"), and when nothing was found, why ("nothing found: «вкусняшка»
  * matches nothing in the index"; "why_none" in the JSON summary).  Exit 0 when the query matched at least one document, fully or
  * partly, 1 when none, 2 on an error.
+ *
+ * --stdin, for scripts that ask many queries of one open index: a query a
+ * line of standard input, one JSON object a line out, the summary's members
+ * then "line", "query" and "hits" (the objects --json prints); a line that
+ * fails gets {"line","query","error"} and a message on stderr naming it,
+ * and the rest goes on.  Exit 2 when a line failed, else 0 when a query
+ * matched, 1 when none did.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,6 +41,7 @@
 
 static const char usage[] =
     "usage: " CLI_PROG " query DB QUERY... [options]\n"
+    "       " CLI_PROG " query DB --stdin [options] < queries\n"
     "\n"
     "Searches the index in directory DB.  Several QUERY arguments are joined\n"
     "with spaces.  Date filters name days, months or years of UTC:\n"
@@ -68,9 +76,13 @@ static const char usage[] =
     "                    ranked hit it repeats (\"+N similar\", \"duplicates\")\n"
     "      --color WHEN  highlight matched words: auto (default: on a terminal,\n"
     "                    unless NO_COLOR is set or TERM=dumb), always, never\n"
+    "      --stdin       read the queries from standard input, one a line (no\n"
+    "                    QUERY arguments), and write one JSON object a line:\n"
+    "                    the summary of --json with \"line\", \"query\" and\n"
+    "                    \"hits\" (or \"error\"); the index is opened once\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_JSON = 1, OPT_NO_SNIPPET, OPT_FACETS, OPT_COLOR };
+enum { OPT_JSON = 1, OPT_NO_SNIPPET, OPT_FACETS, OPT_COLOR, OPT_STDIN };
 
 static const cli_opt opts[] = {
     CLI_SEARCH_OPTS,
@@ -78,21 +90,24 @@ static const cli_opt opts[] = {
     { "--no-snippet", OPT_NO_SNIPPET, 0 },
     { "--facets", OPT_FACETS, 1 },
     { "--color", OPT_COLOR, 1 },
+    { "--stdin", OPT_STDIN, 0 },
     { NULL, 0, 0 },
 };
 
-static int print_hit_json(ni_hits *hits, const ni_hit *h, int partial, const ni_snippet *sn)
+/* A hit as a JSON object on f (no newline). */
+static int print_hit_json(FILE *f, ni_hits *hits, const ni_hit *h, int partial,
+                          const ni_snippet *sn)
 {
     int rc;
-    fputc('{', stdout);
-    cli_hit_json_members(stdout, h);
+    fputc('{', f);
+    cli_hit_json_members(f, h);
     if (partial)
-        fputs(",\"partial\":true", stdout);
-    if ((rc = cli_duplicates_json(stdout, hits, 0)) < 0)
+        fputs(",\"partial\":true", f);
+    if ((rc = cli_duplicates_json(f, hits, 0)) < 0)
         return rc;
     if (sn)
-        cli_snippet_json(stdout, sn);
-    fputs("}\n", stdout);
+        cli_snippet_json(f, sn);
+    fputc('}', f);
     return 0;
 }
 
@@ -200,6 +215,7 @@ typedef struct query_args {
     int json, snippets;
     const char *facets;        /* --facets SPEC, or NULL */
     int color;                 /* --color: -1 auto (a terminal), 0 never, 1 always */
+    int from_stdin;            /* --stdin */
 } query_args;
 
 static int query_opt(cli_args *a, int key, void *payload)
@@ -214,6 +230,8 @@ static int query_opt(cli_args *a, int key, void *payload)
         q->snippets = 0;
     else if (key == OPT_FACETS)
         q->facets = a->value;
+    else if (key == OPT_STDIN)
+        q->from_stdin = 1;
     else if (key == OPT_COLOR) {
         if (strcmp(a->value, "auto") == 0)
             q->color = -1;
@@ -255,8 +273,10 @@ static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
             }
             print_hit_human(&h, ni_hits_is_partial(hits), ni_hits_duplicates(hits), t, sn, &c);
         }
-        else if ((rc = print_hit_json(hits, &h, ni_hits_is_partial(hits), sn)) < 0)
+        else if ((rc = print_hit_json(stdout, hits, &h, ni_hits_is_partial(hits), sn)) < 0)
             return rc;
+        else
+            fputc('\n', stdout);
     }
     return rc == NI_DONE ? 0 : rc;
 }
@@ -366,25 +386,151 @@ cleanup:
     return ret;
 }
 
+/* The longest line --stdin takes as a query (as nsearch serve's q). */
+#define STDIN_QUERY_MAX 4096
+
+/* The hits of q's search as the members of a JSON array, into f. */
+static int hits_json(FILE *f, ni_hits *hits, const query_args *q, size_t *returned)
+{
+    ni_hit h;
+    int rc;
+    while ((rc = ni_hits_next(hits, &h)) == 0) {
+        ni_snippet snip;
+        if (q->snippets && (rc = ni_hits_snippet(&snip, hits, 0)) < 0)
+            return rc;
+        if ((*returned)++)
+            fputc(',', f);
+        if ((rc = print_hit_json(f, hits, &h, ni_hits_is_partial(hits),
+                                 q->snippets ? &snip : NULL)) < 0)
+            return rc;
+    }
+    return rc == NI_DONE ? 0 : rc;
+}
+
+/* One line of --stdin: its JSON object on stdout; EXIT_HITS, EXIT_NOHITS,
+ * or EXIT_ERROR with {"line","query","error"} and the reason on stderr. */
+static int stdin_line(ni_index *idx, const query_args *q, size_t line, const char *s,
+                      size_t len)
+{
+    ni_hits *hits = NULL;
+    ni_facets *facets = NULL;
+    char *buf = NULL, err[256] = "", echo[CLI_ECHO_SIZE];
+    size_t blen = 0, returned = 0;
+    FILE *mem = NULL;
+    struct timespec t0;
+    int rc, ret = EXIT_ERROR;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (len > STDIN_QUERY_MAX) {
+        snprintf(err, sizeof err, "query longer than %d bytes", STDIN_QUERY_MAX);
+        goto cleanup;
+    }
+    if ((rc = ni_search(&hits, idx, s, len, &q->so)) < 0 ||
+        (q->facets && (rc = ni_hits_facets(&facets, hits, q->facets, strlen(q->facets))) < 0)) {
+        snprintf(err, sizeof err, "%s", cli_errdetail(rc));
+        goto cleanup;
+    }
+    if (!(mem = open_memstream(&buf, &blen))) {
+        snprintf(err, sizeof err, "out of memory");
+        goto cleanup;
+    }
+    rc = hits_json(mem, hits, q, &returned);
+    if (fclose(mem) != 0 && rc == 0)
+        rc = NI_ENOMEM;
+    mem = NULL;
+    if (rc < 0) {
+        snprintf(err, sizeof err, "%s", cli_errdetail(rc));
+        goto cleanup;
+    }
+    fputc('{', stdout);
+    cli_summary_json_members(stdout, hits, returned, out_elapsed(&t0) * 1e3, facets);
+    fprintf(stdout, ",\"line\":%zu", line);
+    out_json_key_str(stdout, "query", s, len);
+    fputs(",\"hits\":[", stdout);
+    fwrite(buf, 1, blen, stdout);
+    fputs("]}\n", stdout);
+    ret = ni_hits_total(hits) > 0 || ni_hits_partial_total(hits) > 0 ? EXIT_HITS : EXIT_NOHITS;
+
+cleanup:
+    if (ret == EXIT_ERROR) {
+        cli_error("stdin:%zu: %s: '%s'", line, err, cli_echo(echo, sizeof echo, s, len));
+        fprintf(stdout, "{\"line\":%zu", line);
+        out_json_key_str(stdout, "query", s, len > STDIN_QUERY_MAX ? STDIN_QUERY_MAX : len);
+        out_json_key_str(stdout, "error", err, strlen(err));
+        fputs("}\n", stdout);
+    }
+    free(buf);
+    ni_facets_free(facets);
+    ni_hits_free(hits);
+    return ret;
+}
+
+/* --stdin: every line of standard input searched on idx (a final line
+ * without a newline too, a CR before the newline dropped); the exit code
+ * (top comment). */
+static int run_stdin(ni_index *idx, const query_args *q)
+{
+    char *s = NULL;
+    size_t cap = 0, line = 0;
+    ssize_t n;
+    int any_hits = 0, failed = 0, rc;
+
+    while ((n = getline(&s, &cap, stdin)) >= 0) {
+        size_t len = (size_t)n;
+        line++;
+        if (len && s[len - 1] == '\n')
+            len--;
+        if (len && s[len - 1] == '\r')
+            len--;
+        rc = stdin_line(idx, q, line, s, len);
+        any_hits |= rc == EXIT_HITS;
+        failed |= rc == EXIT_ERROR;
+    }
+    if (ferror(stdin)) {
+        cli_error("cannot read standard input: %s", strerror(errno));
+        failed = 1;
+    }
+    free(s);
+    if (fflush(stdout) != 0) {
+        cli_error("cannot write output: %s", strerror(errno));
+        failed = 1;
+    }
+    return failed ? EXIT_ERROR : any_hits ? EXIT_HITS : EXIT_NOHITS;
+}
+
 int cmd_query(int argc, char **argv)
 {
-    query_args q = { NI_SEARCH_OPTIONS_INIT, 0, 1, NULL, -1 };
+    query_args q = { NI_SEARCH_OPTIONS_INIT, 0, 1, NULL, -1, 0 };
     cli_list args;
+    cli_args a;
     ni_index *idx = NULL;
     char *query = NULL;
     int ret;
 
-    if ((ret = cli_list_args(&args, argc, argv, opts, usage, "no query given", query_opt,
-                             &q)) != -1)
+    if ((ret = cli_list_args(&args, argc, argv, opts, usage, NULL, query_opt, &q)) != -1)
         return ret;
     ret = EXIT_ERROR;
+    cli_args_init(&a, argc, argv, opts, usage);
+    if (!q.from_stdin && args.n == 0) {
+        cli_usage_error(&a, "no query given");
+        goto cleanup;
+    }
+    if (q.from_stdin && args.n > 0) {
+        cli_usage_error(&a, "--stdin reads the queries from standard input: no QUERY "
+                        "arguments");
+        goto cleanup;
+    }
+    if (cli_open_index(&idx, args.db, NI_OPEN_READONLY) != 0)
+        goto cleanup;
+    if (q.from_stdin) {
+        ret = run_stdin(idx, &q);
+        goto cleanup;
+    }
     query = join_words(args.items, args.n);
     if (!query) {
         cli_error("out of memory");
         goto cleanup;
     }
-    if (cli_open_index(&idx, args.db, NI_OPEN_READONLY) != 0)
-        goto cleanup;
     ret = run_query(idx, args.db, query, &q);
 
 cleanup:
