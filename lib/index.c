@@ -9,9 +9,9 @@
  * Threads (the rules are in newsindex.h).  Searches share the handle
  * freely: the analyzer pool, the dictionary, the name cache and the count
  * of holds are under pool_lock, and each search reads its own snapshot.
- * Write calls take write_lock for their whole length (SQLite's serialized
- * mode, for the writer only), so adds, deletes and commits of any threads
- * run one after another; the writer keeps a write transaction that
+ * Write calls take the writer's turn for their whole length (SQLite's
+ * serialized mode, for the writer only), so adds, deletes and commits of
+ * any threads run one after another; the writer keeps a write transaction that
  * outlives a call on a thread of its own (writer.c).  The handle's life:
  * the list of open handles (open_lock) is what every public call checks
  * first, so a closed and freed handle is refused without touching its
@@ -149,6 +149,12 @@ int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts)
         ni_mem_free(idx);
         return ni_error(NI_ENOMEM, "cannot create mutex");
     }
+    if (pthread_cond_init(&idx->write_turn, NULL) != 0) {
+        pthread_mutex_destroy(&idx->write_lock);
+        pthread_mutex_destroy(&idx->pool_lock);
+        ni_mem_free(idx);
+        return ni_error(NI_ENOMEM, "cannot create condition variable");
+    }
     rc = ni_store_open(&idx->store, path,
                        (opts->flags & NI_OPEN_READONLY) ? NI_STORE_READONLY : 0,
                        opts->map_size,
@@ -254,6 +260,7 @@ void ni_index_free(ni_index *idx)
         ni_analyzer_free(idx->pool[i]);
     ni_store_close(idx->store);
     ni_record_dict_free(idx->dict);
+    pthread_cond_destroy(&idx->write_turn);
     pthread_mutex_destroy(&idx->write_lock);
     pthread_mutex_destroy(&idx->pool_lock);
     ni_mem_free(idx);
@@ -310,6 +317,16 @@ void ni_index_release(ni_index *idx)
         ni_index_free(idx);
 }
 
+/* Waits for the writer's turn and takes it (index.h). */
+static void take_turn(ni_index *idx)
+{
+    pthread_mutex_lock(&idx->write_lock);
+    while (idx->writing)
+        pthread_cond_wait(&idx->write_turn, &idx->write_lock);
+    idx->writing = 1;
+    pthread_mutex_unlock(&idx->write_lock);
+}
+
 void ni_index_close_handle(ni_index *idx)
 {
     int closing = 0;
@@ -332,10 +349,10 @@ void ni_index_close_handle(ni_index *idx)
     if (closing)
         return;
     /* after the write in progress, if any: later ones see closing */
-    pthread_mutex_lock(&idx->write_lock);
+    take_turn(idx);
     ni_writer_free(idx->writer);
     idx->writer = NULL;
-    pthread_mutex_unlock(&idx->write_lock);
+    ni_index_writer_unlock(idx);
     ni_index_release(idx);
 }
 
@@ -347,7 +364,7 @@ int ni_index_writer_lock(ni_index *idx, ni_writer **out)
     if (idx->flags & NI_OPEN_READONLY)
         return ni_error(NI_EREADONLY, "index '%s' is open read-only",
                         ni_store_path(idx->store));
-    pthread_mutex_lock(&idx->write_lock);
+    take_turn(idx);
     pthread_mutex_lock(&idx->pool_lock);
     closing = idx->closing;
     pthread_mutex_unlock(&idx->pool_lock);
@@ -356,7 +373,7 @@ int ni_index_writer_lock(ni_index *idx, ni_writer **out)
     else if (!idx->writer)
         rc = ni_writer_new(&idx->writer, idx->store, idx->threads, idx->memory_budget);
     if (rc < 0) {
-        pthread_mutex_unlock(&idx->write_lock);
+        ni_index_writer_unlock(idx);
         return rc;
     }
     *out = idx->writer;
@@ -365,6 +382,9 @@ int ni_index_writer_lock(ni_index *idx, ni_writer **out)
 
 void ni_index_writer_unlock(ni_index *idx)
 {
+    pthread_mutex_lock(&idx->write_lock);
+    idx->writing = 0;
+    pthread_cond_signal(&idx->write_turn);
     pthread_mutex_unlock(&idx->write_lock);
 }
 

@@ -21,10 +21,13 @@ struct ni_index {
     unsigned flags;
     size_t memory_budget;
     unsigned threads;                /* analysing added documents (pipeline.c) */
-    pthread_mutex_t write_lock;      /* one write call at a time, from any
-                                        thread (ni_index_writer_lock) */
+    pthread_mutex_t write_lock;      /* guards writing: */
+    pthread_cond_t write_turn;       /* signalled when writing ends */
+    int writing;                     /* a write call has the writer's turn
+                                        (ni_index_writer_lock) */
     ni_writer *writer;               /* made by the first write, freed at
-                                        close; under write_lock */
+                                        close; used by the call that has
+                                        the turn */
     pthread_mutex_t pool_lock;       /* analyzers lent to searches */
     ni_analyzer *pool[8];
     int pool_count;
@@ -75,10 +78,16 @@ void ni_index_release(ni_index *idx);
 void ni_index_close_handle(ni_index *idx);
 
 /*
- * The handle's writer, made by the first write, with the write lock
- * taken: one writing call at a time, whichever thread calls (searches do
- * not take it).  NI_EREADONLY for an index opened read-only, NI_EINVAL
- * when it was closed meanwhile.  ni_index_writer_unlock gives it back.
+ * The handle's writer, made by the first write, with the writer's turn:
+ * one writing call at a time, whichever thread calls (searches do not
+ * wait for it).  NI_EREADONLY for an index opened read-only, NI_EINVAL
+ * when it was closed meanwhile.  ni_index_writer_unlock gives the turn
+ * back.  A turn rather than a mutex held for the whole call: a thread may
+ * wait for it while its open ni_hits hold the store's read lock, which
+ * the writer in turn may wait for to grow the map; that wait is bounded
+ * (store.c, GROW_WAIT_SECONDS: the commit then fails), so the cycle ends,
+ * but a mutex held across it would be a lock-order inversion with the
+ * store's rwlock.
  */
 int ni_index_writer_lock(ni_index *idx, ni_writer **out);
 void ni_index_writer_unlock(ni_index *idx);

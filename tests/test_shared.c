@@ -11,6 +11,7 @@
  * (ASan and TSan runs included).
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,12 @@
 #include "test.h"
 #include "tmpdir.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
+/* ASan and TSan report a read of freed memory themselves */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define UNDER_SANITIZER 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define UNDER_SANITIZER 1
 #endif
 #endif
 
@@ -42,7 +44,7 @@ typedef struct writer_arg {
 
 typedef struct reader_arg {
     ni_index *idx;
-    volatile int *stop;
+    atomic_int *stop;
     int errors, runs;
     char msg[256];
 } reader_arg;
@@ -110,7 +112,7 @@ static void *reader_main(void *p)
     int rc;
 
     o.limit = 50;
-    while (!*r->stop) {
+    while (!atomic_load(r->stop)) {
         if ((rc = ni_search(&h, r->idx, "zqall", 5, &o)) < 0) {
             r->errors++;
             snprintf(r->msg, sizeof r->msg, "search: %s", ni_errmsg());
@@ -195,7 +197,7 @@ static void writers_and_readers(unsigned threads, size_t budget)
     static writer_arg ws[WRITERS];
     reader_arg rs[READERS];
     pthread_t wt[WRITERS], rt[READERS];
-    volatile int stop = 0;
+    atomic_int stop = 0;
     const char *dir = test_new_dir();
     int t;
 
@@ -218,7 +220,7 @@ static void writers_and_readers(unsigned threads, size_t budget)
             fprintf(stderr, "writer %d: %d errors, first %s\n", t, ws[t].errors, ws[t].msg);
         CHECK(ws[t].errors == 0);
     }
-    stop = 1;
+    atomic_store(&stop, 1);
     for (t = 0; t < READERS; t++) {
         pthread_join(rt[t], NULL);
         if (rs[t].errors)
@@ -387,9 +389,8 @@ static void close_while_in_use(void)
 
 static void free_twice(void)
 {
-#ifdef UNDER_ASAN
-    /* ASan reports the read of freed memory itself: nothing to test */
-    fprintf(stderr, "free_twice: skipped under ASan\n");
+#ifdef UNDER_SANITIZER
+    fprintf(stderr, "free_twice: skipped under ASan and TSan\n");
 #else
     const char *dir;
     ni_index *idx = open_one(&dir);
