@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "newsindex.h"
+#include "../lib/mem.h"
 #include "test.h"
 #include "tmpdir.h"
 
@@ -237,7 +238,7 @@ static void writers_and_readers(unsigned threads, size_t budget)
 
 static void writers_in_calling_threads(void)
 {
-    alarm(600);                 /* a writer waiting on LMDB's lock forever */
+    alarm(180);                 /* a writer waiting on LMDB's lock forever */
     writers_and_readers(1, 0);
 }
 
@@ -251,6 +252,45 @@ static void writers_with_flushes(void)
 static void writers_with_pipeline(void)
 {
     writers_and_readers(3, 2 << 10);
+}
+
+/* Failures on the writer's own thread come back with their message: a
+ * budget of one byte flushes after every add, into the transaction that
+ * thread keeps; allocation n fails, for every n until the add goes
+ * through.  Every failure says what went wrong, the success after them
+ * leaves no message, and the index is whole. */
+static void errors_from_writer_thread(void)
+{
+    ni_open_options oo = NI_OPEN_OPTIONS_INIT;
+    ni_index *idx = NULL;
+    ni_stats st;
+    uint64_t n;
+    int rc = -1, failures = 0, silent = 0;
+
+    oo.memory_budget = 1;
+    CHECK_RC(ni_index_open(&idx, test_new_dir(), &oo), 0);
+    CHECK_RC(add_doc(idx, 0, 0, 0), 0);
+    for (n = 1; n < 2000 && rc != 0; n++) {
+        ni_mem_fail_at(n, 1);
+        rc = add_doc(idx, 0, 1, 0);
+        if (rc == 0)
+            rc = ni_index_commit(idx);
+        ni_mem_fail_at(0, 0);
+        if (rc < 0) {
+            failures++;
+            silent += ni_errmsg()[0] == '\0';
+            if (ni_errmsg()[0] == '\0')
+                fprintf(stderr, "allocation %llu: %d without a message\n",
+                        (unsigned long long)n, rc);
+        }
+    }
+    CHECK_RC(rc, 0);
+    CHECK(strcmp(ni_errmsg(), "") == 0);       /* none left from a failure */
+    CHECK(failures > 20 && silent == 0);
+    CHECK_RC(ni_index_check(NULL, idx), 0);
+    CHECK_RC(ni_index_stats(&st, idx), 0);
+    CHECK(st.docs >= 1 && st.docs <= 2);
+    ni_index_close(idx);
 }
 
 /* ---- misuse ------------------------------------------------------------- */
@@ -425,6 +465,6 @@ static void free_foreign_doc(void)
 }
 
 TEST_MAIN(TEST(writers_in_calling_threads), TEST(writers_with_flushes),
-          TEST(writers_with_pipeline), TEST(close_twice), TEST(calls_after_close),
+          TEST(writers_with_pipeline), TEST(errors_from_writer_thread), TEST(close_twice), TEST(calls_after_close),
           TEST(close_with_hits_open), TEST(close_while_in_use), TEST(free_twice),
           TEST(free_foreign_doc))
