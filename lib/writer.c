@@ -67,8 +67,9 @@ struct ni_writer {
     ni_pipeline *pipe;         /* or in others (threads > 1) */
     ni_batch batch;
     ni_flush *flush;
-    ni_txn *txn;               /* open after a flush forced by the budget;
-                                  only ever touched on runner's thread */
+    ni_txn *txn;               /* open between calls after a flush forced
+                                  by the budget: then touched only on
+                                  runner's thread (top comment) */
     ni_runner *runner;         /* started by the first such flush */
 };
 
