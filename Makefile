@@ -168,7 +168,7 @@ test-run: all $(TESTS) $(TOOL_LIB)
 
 # The tests that start threads (background indexing, readers in threads),
 # under ThreadSanitizer (SAN=thread).
-TSAN_TESTS := $(O)/tests/test_threads $(O)/tests/test_engine $(O)/tests/test_copy \
+TSAN_TESTS := $(O)/tests/test_threads $(O)/tests/test_shared $(O)/tests/test_engine $(O)/tests/test_copy \
               $(O)/tests/test_facets \
               $(O)/tests/test_translit
 tsan-run: $(TSAN_TESTS)

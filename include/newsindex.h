@@ -18,11 +18,39 @@
  *  - Options structs start with a version field; initialise them with the
  *    matching *_INIT macro and change only the fields you need.
  *
- * Thread safety: an ni_index may be shared by threads.  Any number of
- * threads may search it at once; writes (add, delete, commit) must be
- * serialised by the caller.  One writer per index at a time across
- * processes: a second one waits in its commit until the first commits.  An ni_analyzer, ni_hits or ni_doc is used by one
- * thread at a time.  Readers in other processes see each commit atomically.
+ * Thread safety: an ni_index may be shared by threads, as a connection
+ * in SQLite's serialized mode.  Every call on it may be made from any
+ * thread at any time:
+ *  - reads (ni_search, ni_similar, ni_explain, ni_index_get,
+ *    ni_index_stats, ni_index_check, ni_index_facets, ni_index_copy) run
+ *    at the same time as each other and as writes, each on a committed
+ *    snapshot;
+ *  - writes (ni_index_add, ni_index_delete, ni_index_commit,
+ *    ni_index_compact) are serialised by the library: they run one after
+ *    another, in whatever order the threads reach them, and share one
+ *    batch (a commit from any thread commits every add and delete made
+ *    before it, from every thread);
+ *  - ni_index_close may come while other threads are inside calls: those
+ *    finish (a write waiting for its turn fails with NI_EINVAL), calls
+ *    begun after it fail with NI_EINVAL, and the handle is freed after the
+ *    last call and the last open ni_hits (see ni_index_close).
+ * An ni_hits, ni_facets, ni_explanation or ni_analyzer is used by one
+ * thread at a time (any thread); an ni_doc is plain data.  One writer per
+ * index at a time across processes: a second one waits in its commit
+ * until the first commits.  Readers in other processes see each commit
+ * atomically.
+ *
+ * Misuse: a call on an index handle that was closed (or never opened)
+ * returns NI_EINVAL ("not an open index", or "was closed" while its
+ * cursors keep it), and closing it again does nothing; the library keeps
+ * a list of its open handles and checks it before touching one, so this
+ * holds after the handle's memory was freed too, unless a new handle got
+ * the same address.  ni_hits_free and ni_doc_free refuse (NI_EINVAL in
+ * ni_errmsg) a cursor or document freed already, as do ni_hits_next,
+ * ni_hits_snippet, ni_hits_title and ni_hits_duplicate: the mark lives
+ * in the freed memory, so this is caught only until the memory is given
+ * out again (right after the free it is, with glibc); in general using
+ * freed memory stays undefined behaviour.
  */
 #ifndef NEWSINDEX_H
 #define NEWSINDEX_H
@@ -318,10 +346,13 @@ NI_API int ni_index_open(ni_index **out, const char *path,
 
 /**
  * Closes an index (NULL accepted).  Documents added since the last commit
- * are discarded.  ni_hits of this index still open stay usable: the handle
- * is freed when the last of them is (as sqlite3_close_v2 does).  Until
- * then, calls on the closed handle fail with NI_EINVAL ("was closed") and
- * closing it again does nothing; once it is freed, it must not be used.
+ * are discarded (after a write in progress in another thread returns).
+ * ni_hits of this index still open stay usable: the handle is freed when
+ * the last of them is, or the last call in progress in another thread
+ * returns (as sqlite3_close_v2 does).  Calls on the closed handle fail
+ * with NI_EINVAL ("was closed" while it lives, "not an open index" once
+ * freed) and closing it again does nothing (ni_errmsg says so once it is
+ * freed); see Misuse above for the limit.
  */
 NI_API void ni_index_close(ni_index *idx);
 
@@ -354,8 +385,9 @@ NI_API int ni_index_delete(ni_index *idx, const char *id, size_t id_len);
  * batch is visible, the committed index is intact and the batch is dropped.
  * When the map must grow, the commit waits (up to 10 s) for the open
  * ni_hits of this process to be freed, since they pin the old map; free
- * cursors before committing from the same thread.  NI_EFULL when the disk
- * is full or the map cannot grow.
+ * cursors before committing from the same thread, and before waiting for
+ * a write while another thread's commit may be growing the map.  NI_EFULL
+ * when the disk is full or the map cannot grow.
  */
 NI_API int ni_index_commit(ni_index *idx);
 
@@ -367,7 +399,9 @@ NI_API int ni_index_commit(ni_index *idx);
 NI_API int ni_index_get(ni_doc **out, ni_index *idx, const char *id,
                         size_t id_len);
 
-/** Frees a document returned by ni_index_get (NULL accepted). */
+/** Frees a document returned by ni_index_get (NULL accepted).  A document
+ *  freed already is refused while its memory was not given out again
+ *  (see Misuse above). */
 NI_API void ni_doc_free(ni_doc *doc);
 
 /**
@@ -833,7 +867,9 @@ NI_API int ni_similar(ni_hits **out, ni_index *idx, const char *id, size_t id_le
  *  near copy of the document, 0 otherwise (always 0 for ni_search). */
 NI_API int ni_hits_is_near_copy(const ni_hits *hits);
 
-/** Frees a cursor (NULL accepted). */
+/** Frees a cursor (NULL accepted); the last cursor of a closed index
+ *  frees the index.  A cursor freed already is refused while its memory
+ *  was not given out again (see Misuse above). */
 NI_API void ni_hits_free(ni_hits *hits);
 
 /* ------------------------------------------------------------------ */

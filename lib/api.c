@@ -1,6 +1,8 @@
 /*
  * api.c - the public entry points of include/newsindex.h: argument checks
- * and the version of option structs, nothing else.  The handle's services
+ * and the version of option structs, nothing else.  Every call on an
+ * ni_index enters it first (ni_index_enter: an open handle, the call
+ * counted until it leaves) and writes take its write lock (index.h).  The handle's services
  * are in index.c, writing in writer.c, searching in search.c, explaining a
  * match in explain.c, verifying in check.c, copying in copy.c.
  */
@@ -36,33 +38,7 @@ int ni_index_open(ni_index **out, const char *path, const ni_open_options *opts)
 
 void ni_index_close(ni_index *idx)
 {
-    if (!idx || idx->closing)       /* closed already, cursors still open */
-        return;
-    ni_writer_free(idx->writer);
-    idx->writer = NULL;
-    ni_index_close_or_defer(idx);
-}
-
-/* The handle is one to use: not NULL, not closed (a handle closed while
- * cursors were open lives on until they are freed, and says so). */
-static int usable(const ni_index *idx)
-{
-    if (!idx)
-        return ni_error(NI_EINVAL, "index is NULL");
-    if (idx->closing)
-        return ni_error(NI_EINVAL, "index '%s' was closed", ni_store_path(idx->store));
-    return 0;
-}
-
-/* The writer, made by the first write. */
-static int writable(ni_index *idx)
-{
-    if (idx->flags & NI_OPEN_READONLY)
-        return ni_error(NI_EREADONLY, "index '%s' is open read-only",
-                        ni_store_path(idx->store));
-    if (!idx->writer)
-        return ni_writer_new(&idx->writer, idx->store, idx->threads, idx->memory_budget);
-    return 0;
+    ni_index_close_handle(idx);
 }
 
 /* The date of doc with how it was written: what ni_date_parse_tz gives. */
@@ -89,23 +65,69 @@ static int check_text(const char *s, size_t n, const char *field)
     return 0;
 }
 
-int ni_index_add(ni_index *idx, const ni_doc *doc)
+/* A call of the writer: op(w, doc, id, len) on the handle's writer,
+ * under its write lock (index.h). */
+typedef int (*write_op)(ni_writer *w, const ni_doc *doc, const char *id, size_t len);
+
+static int write_call(ni_index *idx, write_op op, const ni_doc *doc, const char *id,
+                      size_t len)
+{
+    ni_writer *w;
+    int rc = ni_index_writer_lock(idx, &w);
+    if (rc == 0) {
+        rc = op(w, doc, id, len);
+        ni_index_writer_unlock(idx);
+    }
+    return rc;
+}
+
+static int add_op(ni_writer *w, const ni_doc *doc, const char *id, size_t len)
+{
+    (void)id, (void)len;
+    return ni_writer_add(w, doc);
+}
+
+static int delete_op(ni_writer *w, const ni_doc *doc, const char *id, size_t len)
+{
+    (void)doc;
+    return ni_writer_delete(w, id, len);
+}
+
+static int commit_op(ni_writer *w, const ni_doc *doc, const char *id, size_t len)
+{
+    (void)doc, (void)id, (void)len;
+    return ni_writer_commit(w);
+}
+
+static int compact_op(ni_writer *w, const ni_doc *doc, const char *id, size_t len)
+{
+    (void)doc, (void)id, (void)len;
+    return ni_writer_compact(w);
+}
+
+static int check_doc(const ni_doc *doc)
 {
     int rc;
-    ni_error_clear();
-    if ((rc = usable(idx)) < 0)
-        return rc;
     if (!doc)
         return ni_error(NI_EINVAL, "ni_index_add: doc is NULL");
     if ((rc = check_text(doc->url, doc->url_len, "url")) < 0 ||
         (rc = check_text(doc->rubric, doc->rubric_len, "rubric")) < 0 ||
         (rc = check_text(doc->title, doc->title_len, "title")) < 0 ||
         (rc = check_text(doc->text, doc->text_len, "text")) < 0 ||
-        (rc = check_text(doc->credit, doc->credit_len, "credit")) < 0 ||
-        (rc = check_date(doc)) < 0)
+        (rc = check_text(doc->credit, doc->credit_len, "credit")) < 0)
         return rc;
-    if ((rc = writable(idx)) == 0)
-        rc = ni_writer_add(idx->writer, doc);
+    return check_date(doc);
+}
+
+int ni_index_add(ni_index *idx, const ni_doc *doc)
+{
+    int rc;
+    ni_error_clear();
+    if ((rc = ni_index_enter(idx, "ni_index_add")) < 0)
+        return rc;
+    if ((rc = check_doc(doc)) == 0)
+        rc = write_call(idx, add_op, doc, NULL, 0);
+    ni_index_leave(idx);
     return rc;
 }
 
@@ -113,10 +135,10 @@ int ni_index_delete(ni_index *idx, const char *id, size_t id_len)
 {
     int rc;
     ni_error_clear();
-    if ((rc = usable(idx)) < 0)
+    if ((rc = ni_index_enter(idx, "ni_index_delete")) < 0)
         return rc;
-    if ((rc = writable(idx)) == 0)
-        rc = ni_writer_delete(idx->writer, id, id_len);
+    rc = write_call(idx, delete_op, NULL, id, id_len);
+    ni_index_leave(idx);
     return rc;
 }
 
@@ -124,10 +146,10 @@ int ni_index_commit(ni_index *idx)
 {
     int rc;
     ni_error_clear();
-    if ((rc = usable(idx)) < 0)
+    if ((rc = ni_index_enter(idx, "ni_index_commit")) < 0)
         return rc;
-    if ((rc = writable(idx)) == 0)
-        rc = ni_writer_commit(idx->writer);
+    rc = write_call(idx, commit_op, NULL, NULL, 0);
+    ni_index_leave(idx);
     return rc;
 }
 
@@ -135,53 +157,64 @@ int ni_index_compact(ni_index *idx)
 {
     int rc;
     ni_error_clear();
-    if ((rc = usable(idx)) < 0)
+    if ((rc = ni_index_enter(idx, "ni_index_compact")) < 0)
         return rc;
-    if ((rc = writable(idx)) == 0)
-        rc = ni_writer_compact(idx->writer);
+    rc = write_call(idx, compact_op, NULL, NULL, 0);
+    ni_index_leave(idx);
     return rc;
 }
 
 int ni_index_copy(ni_index *idx, const char *path, unsigned flags)
 {
+    int rc;
     ni_error_clear();
-    if (!idx || !path || !*path)
-        return ni_error(NI_EINVAL, "ni_index_copy: %s", idx ? "no path" : "index is NULL");
-    if (flags)
-        return ni_error(NI_EINVAL, "ni_index_copy: unknown flags 0x%x", flags);
-    if (idx->closing)
-        return usable(idx);
-    return ni_copy_index(idx->store, path);
+    if ((rc = ni_index_enter(idx, "ni_index_copy")) < 0)
+        return rc;
+    if (!path || !*path)
+        rc = ni_error(NI_EINVAL, "ni_index_copy: no path");
+    else if (flags)
+        rc = ni_error(NI_EINVAL, "ni_index_copy: unknown flags 0x%x", flags);
+    else
+        rc = ni_copy_index(idx->store, path);
+    ni_index_leave(idx);
+    return rc;
 }
 
 int ni_index_get(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
 {
+    int rc;
     ni_error_clear();
     if (!out)
         return ni_error(NI_EINVAL, "ni_index_get: out is NULL");
     *out = NULL;
-    if (!idx || !id)
+    if (!id)
         return ni_error(NI_EINVAL, "ni_index_get: NULL argument");
-    if (idx->closing)
-        return usable(idx);
+    if ((rc = ni_index_enter(idx, "ni_index_get")) < 0)
+        return rc;
     if (id_len == 0)
-        return ni_error(NI_EINVAL, "document id must be 1 to %d bytes", NI_MAX_ID_BYTES);
-    return ni_index_read_doc(out, idx, id, id_len);
+        rc = ni_error(NI_EINVAL, "document id must be 1 to %d bytes", NI_MAX_ID_BYTES);
+    else
+        rc = ni_index_read_doc(out, idx, id, id_len);
+    ni_index_leave(idx);
+    return rc;
 }
 
 void ni_doc_free(ni_doc *doc)
 {
-    ni_mem_free(doc);
+    ni_index_doc_free(doc);
 }
 
 int ni_index_stats(ni_stats *out, ni_index *idx)
 {
+    int rc;
     ni_error_clear();
-    if (!out || !idx)
+    if (!out)
         return ni_error(NI_EINVAL, "ni_index_stats: NULL argument");
-    if (idx->closing)
-        return usable(idx);
-    return ni_index_read_stats(out, idx);
+    if ((rc = ni_index_enter(idx, "ni_index_stats")) < 0)
+        return rc;
+    rc = ni_index_read_stats(out, idx);
+    ni_index_leave(idx);
+    return rc;
 }
 
 /* 0 when *opts (not NULL) are search options this library takes; options
@@ -230,15 +263,16 @@ int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
     if (!out)
         return ni_error(NI_EINVAL, "ni_search: out is NULL");
     *out = NULL;
-    if (!idx || (!query && query_len))
+    if (!query && query_len)
         return ni_error(NI_EINVAL, "ni_search: NULL argument");
-    if ((rc = usable(idx)) < 0)
-        return rc;
     if (!opts)
         opts = &def;
-    if ((rc = check_search_options(&opts, &def)) < 0)
+    if ((rc = check_search_options(&opts, &def)) < 0 ||
+        (rc = ni_index_enter(idx, "ni_search")) < 0)
         return rc;
-    return ni_search_run(out, idx, query ? query : "", query_len, opts);
+    rc = ni_search_run(out, idx, query ? query : "", query_len, opts);
+    ni_index_leave(idx);
+    return rc;
 }
 
 int ni_similar(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
@@ -251,13 +285,16 @@ int ni_similar(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
     if (!out)
         return ni_error(NI_EINVAL, "ni_similar: out is NULL");
     *out = NULL;
-    if (!idx || !id || !id_len)
+    if (!id || !id_len)
         return ni_error(NI_EINVAL, "ni_similar: NULL argument or empty id");
     if (!opts)
         opts = &def;
-    if ((rc = check_search_options(&opts, &def)) < 0)
+    if ((rc = check_search_options(&opts, &def)) < 0 ||
+        (rc = ni_index_enter(idx, "ni_similar")) < 0)
         return rc;
-    return ni_similar_run(out, idx, id, id_len, opts);
+    rc = ni_similar_run(out, idx, id, id_len, opts);
+    ni_index_leave(idx);
+    return rc;
 }
 
 int ni_explain(ni_explanation **out, ni_index *idx, const char *query, size_t query_len,
@@ -270,13 +307,14 @@ int ni_explain(ni_explanation **out, ni_index *idx, const char *query, size_t qu
     if (!out)
         return ni_error(NI_EINVAL, "ni_explain: out is NULL");
     *out = NULL;
-    if (!idx || (!query && query_len) || !id)
+    if ((!query && query_len) || !id)
         return ni_error(NI_EINVAL, "ni_explain: NULL argument");
-    if ((rc = usable(idx)) < 0)
-        return rc;
     if (!opts)
         opts = &def;
-    if ((rc = check_search_options(&opts, &def)) < 0)
+    if ((rc = check_search_options(&opts, &def)) < 0 ||
+        (rc = ni_index_enter(idx, "ni_explain")) < 0)
         return rc;
-    return ni_explain_run(out, idx, query ? query : "", query_len, id, id_len, opts);
+    rc = ni_explain_run(out, idx, query ? query : "", query_len, id, id_len, opts);
+    ni_index_leave(idx);
+    return rc;
 }

@@ -394,8 +394,8 @@ int ni_index_check(ni_index_check_stats *out, ni_index *idx)
     int rc;
 
     ni_error_clear();
-    if (!idx)
-        return ni_error(NI_EINVAL, "ni_index_check: index is NULL");
+    if ((rc = ni_index_enter(idx, "ni_index_check")) < 0)
+        return rc;
     memset(&c, 0, sizeof c);
     c.st = out ? out : &dummy;
     memset(c.st, 0, sizeof *c.st);
@@ -412,5 +412,6 @@ int ni_index_check(ni_index_check_stats *out, ni_index *idx)
     ni_doc_reader_release(&c.rd);
     ni_txn_abort(c.t);
     ni_mem_free(c.pos);
+    ni_index_leave(idx);
     return rc;
 }

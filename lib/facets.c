@@ -656,12 +656,15 @@ int ni_index_facets(ni_facets **out, ni_index *idx, const char *spec, size_t len
     if (!out)
         return ni_error(NI_EINVAL, "ni_index_facets: out is NULL");
     *out = NULL;
-    if (!idx || (!spec && len))
+    if (!spec && len)
         return ni_error(NI_EINVAL, "ni_index_facets: NULL argument");
-    if ((rc = ni_facets_parse(&fs, spec, len)) < 0)
+    if ((rc = ni_facets_parse(&fs, spec, len)) < 0 ||
+        (rc = ni_index_enter(idx, "ni_index_facets")) < 0)
         return rc;
-    if ((rc = ni_txn_begin(&txn, idx->store, 0)) < 0)
+    if ((rc = ni_txn_begin(&txn, idx->store, 0)) < 0) {
+        ni_index_leave(idx);
         return rc;
+    }
     ni_doc_reader_init(&rd, idx, txn);
     if ((rc = ni_search_ctx_init(&c, txn, &so)) == 0) {
         if ((rc = ni_match_all(&root, &c)) == 0)
@@ -671,6 +674,7 @@ int ni_index_facets(ni_facets **out, ni_index *idx, const char *spec, size_t len
     }
     ni_doc_reader_release(&rd);
     ni_txn_abort(txn);
+    ni_index_leave(idx);
     return rc;
 }
 

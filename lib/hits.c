@@ -5,6 +5,7 @@
  * totals, notices, rewrites by the query rescue, why nothing matched).
  * Searching is search.c's.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "build.h"
@@ -15,10 +16,22 @@
 #include "search.h"
 #include "snippet.h"
 
+/* ni_hits_free marks the cursor dead before it frees it: a call on it
+ * before its memory is given out again is refused (hits.h). */
+_Static_assert(offsetof(ni_hits, dead) >= 32, "the mark must outlive free()");
+
+static int freed(const ni_hits *h, const char *fn)
+{
+    if (h->dead != NI_HITS_DEAD)
+        return 0;
+    return ni_error(NI_EINVAL, "%s: the hits were freed already", fn);
+}
+
 void ni_hits_free(ni_hits *h)
 {
-    if (!h)
+    if (!h || freed(h, "ni_hits_free"))
         return;
+    h->dead = NI_HITS_DEAD;
     ni_doc_reader_release(&h->rd);
     ni_doc_reader_release(&h->dup_rd);
     ni_collapse_free(&h->collapse);
@@ -64,6 +77,8 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
 
     if (!h || !out)
         return ni_error(NI_EINVAL, "ni_hits_next: NULL argument");
+    if ((rc = freed(h, "ni_hits_next")) < 0)
+        return rc;
     if (h->next >= h->nres)
         return NI_DONE;
     r = &h->res[h->next];
@@ -139,6 +154,8 @@ int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
 
     if (!out || !h)
         return ni_error(NI_EINVAL, "ni_hits_snippet: NULL argument");
+    if ((rc = freed(h, "ni_hits_snippet")) < 0)
+        return rc;
     memset(out, 0, sizeof *out);
     if (!h->have_cur)
         return ni_error(NI_EINVAL, "ni_hits_snippet: no current hit");
@@ -177,6 +194,8 @@ int ni_hits_title(ni_snippet *out, ni_hits *h)
 
     if (!out || !h)
         return ni_error(NI_EINVAL, "ni_hits_title: NULL argument");
+    if ((rc = freed(h, "ni_hits_title")) < 0)
+        return rc;
     memset(out, 0, sizeof *out);
     out->text = "";
     if (!h->have_cur)
@@ -253,6 +272,8 @@ int ni_hits_duplicate(ni_hits *h, size_t i, ni_hit *out)
 
     if (!h || !out)
         return ni_error(NI_EINVAL, "ni_hits_duplicate: NULL argument");
+    if ((rc = freed(h, "ni_hits_duplicate")) < 0)
+        return rc;
     if (i >= ni_hits_duplicates(h))
         return ni_error(NI_EINVAL, "no duplicate %zu", i);
     r = &h->collapse.dup[h->collapse.start[h->next - 1] + i];

@@ -11,11 +11,18 @@
 #include "rescue.h"
 #include "topk.h"
 
+#define NI_HITS_DEAD 0x64656164u   /* "dead" */
+
 struct ni_hits {
     ni_index *idx;
     int held;                   /* counted in idx's open cursors (ni_index_hold) */
     ni_txn *txn;
     ni_doc_reader rd;          /* stored fields of txn's snapshot */
+    uint32_t dead;             /* NI_HITS_DEAD once freed: past the first 32
+                                  bytes, which free() may reuse, so that
+                                  freeing twice in a row is caught (not in
+                                  general: memory given out again holds
+                                  anything) */
     ni_result *res;
     size_t nres, next, offset;
     uint64_t total;

@@ -5,7 +5,20 @@
  * stored documents of a snapshot (by internal number or by id) and the
  * index's statistics.  It checks no caller's arguments (api.c does) and
  * neither writes documents (writer.c) nor searches (search.c).
+ *
+ * Threads (the rules are in newsindex.h).  Searches share the handle
+ * freely: the analyzer pool, the dictionary, the name cache and the count
+ * of holds are under pool_lock, and each search reads its own snapshot.
+ * Write calls take the writer's turn for their whole length (SQLite's
+ * serialized mode, for the writer only), so adds, deletes and commits of
+ * any threads run one after another; the writer keeps a write transaction that
+ * outlives a call on a thread of its own (writer.c).  The handle's life:
+ * the list of open handles (open_lock) is what every public call checks
+ * first, so a closed and freed handle is refused without touching its
+ * memory; calls in progress and open cursors are holds, and the handle is
+ * freed with the last of them after close.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +28,7 @@
 #include "layout.h"
 #include "mem.h"
 #include "space.h"
+#include "writer.h"
 
 #define DEFAULT_BUDGET ((size_t)256 << 20)
 #define MIN_BUDGET ((size_t)16 << 20)
@@ -23,6 +37,11 @@
  * the map needs room beside it. */
 #define BUDGET_SHARE 8
 #define MAX_THREADS 64
+
+/* The open handles, newest first; the lock is taken before any
+ * handle's pool_lock. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static ni_index *open_list;
 
 static const char format_key[] = "format";
 static const char analysis_key[] = "analysis";
@@ -125,6 +144,17 @@ int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts)
         ni_mem_free(idx);
         return ni_error(NI_ENOMEM, "cannot create mutex");
     }
+    if (pthread_mutex_init(&idx->write_lock, NULL) != 0) {
+        pthread_mutex_destroy(&idx->pool_lock);
+        ni_mem_free(idx);
+        return ni_error(NI_ENOMEM, "cannot create mutex");
+    }
+    if (pthread_cond_init(&idx->write_turn, NULL) != 0) {
+        pthread_mutex_destroy(&idx->write_lock);
+        pthread_mutex_destroy(&idx->pool_lock);
+        ni_mem_free(idx);
+        return ni_error(NI_ENOMEM, "cannot create condition variable");
+    }
     rc = ni_store_open(&idx->store, path,
                        (opts->flags & NI_OPEN_READONLY) ? NI_STORE_READONLY : 0,
                        opts->map_size,
@@ -135,6 +165,10 @@ int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts)
         ni_index_free(idx);
         return rc;
     }
+    pthread_mutex_lock(&open_lock);
+    idx->next_open = open_list;
+    open_list = idx;
+    pthread_mutex_unlock(&open_lock);
     *out = idx;
     return 0;
 }
@@ -211,22 +245,65 @@ int ni_index_name_put(ni_index *idx, uint32_t doc, const char *s, size_t n)
 
 void ni_index_free(ni_index *idx)
 {
+    ni_index **p;
     int i;
     if (!idx)
         return;
+    pthread_mutex_lock(&open_lock);
+    for (p = &open_list; *p && *p != idx; p = &(*p)->next_open)
+        ;
+    if (*p)
+        *p = idx->next_open;
+    pthread_mutex_unlock(&open_lock);
     names_clear(idx);
     for (i = 0; i < idx->pool_count; i++)
         ni_analyzer_free(idx->pool[i]);
     ni_store_close(idx->store);
     ni_record_dict_free(idx->dict);
+    pthread_cond_destroy(&idx->write_turn);
+    pthread_mutex_destroy(&idx->write_lock);
     pthread_mutex_destroy(&idx->pool_lock);
     ni_mem_free(idx);
+}
+
+/* Whether idx is on the list of open handles (under open_lock). */
+static int is_open(const ni_index *idx)
+{
+    const ni_index *p;
+    for (p = open_list; p && p != idx; p = p->next_open)
+        ;
+    return p != NULL;
+}
+
+int ni_index_enter(ni_index *idx, const char *fn)
+{
+    int rc = 0;
+    pthread_mutex_lock(&open_lock);
+    if (!idx) {
+        rc = ni_error(NI_EINVAL, "%s: index is NULL", fn);
+    } else if (!is_open(idx)) {
+        rc = ni_error(NI_EINVAL, "%s: not an open index (closed already?)", fn);
+    } else {
+        pthread_mutex_lock(&idx->pool_lock);
+        if (idx->closing)
+            rc = ni_error(NI_EINVAL, "%s: index '%s' was closed", fn, ni_store_path(idx->store));
+        else
+            idx->holds++;
+        pthread_mutex_unlock(&idx->pool_lock);
+    }
+    pthread_mutex_unlock(&open_lock);
+    return rc;
+}
+
+void ni_index_leave(ni_index *idx)
+{
+    ni_index_release(idx);
 }
 
 void ni_index_hold(ni_index *idx)
 {
     pthread_mutex_lock(&idx->pool_lock);
-    idx->open_cursors++;
+    idx->holds++;
     pthread_mutex_unlock(&idx->pool_lock);
 }
 
@@ -234,23 +311,81 @@ void ni_index_release(ni_index *idx)
 {
     int last;
     pthread_mutex_lock(&idx->pool_lock);
-    last = --idx->open_cursors == 0 && idx->closing;
+    last = --idx->holds == 0 && idx->closing;
     pthread_mutex_unlock(&idx->pool_lock);
     if (last)
         ni_index_free(idx);
 }
 
-void ni_index_close_or_defer(ni_index *idx)
+/* Waits for the writer's turn and takes it (index.h). */
+static void take_turn(ni_index *idx)
 {
-    int now;
+    pthread_mutex_lock(&idx->write_lock);
+    while (idx->writing)
+        pthread_cond_wait(&idx->write_turn, &idx->write_lock);
+    idx->writing = 1;
+    pthread_mutex_unlock(&idx->write_lock);
+}
+
+void ni_index_close_handle(ni_index *idx)
+{
+    int closing = 0;
+
     if (!idx)
         return;
+    pthread_mutex_lock(&open_lock);
+    if (!is_open(idx)) {
+        ni_error(NI_EINVAL, "ni_index_close: not an open index (closed already?)");
+        closing = 1;
+    } else {
+        pthread_mutex_lock(&idx->pool_lock);
+        closing = idx->closing;
+        if (!closing)
+            idx->holds++;          /* until the writer is freed */
+        idx->closing = 1;
+        pthread_mutex_unlock(&idx->pool_lock);
+    }
+    pthread_mutex_unlock(&open_lock);
+    if (closing)
+        return;
+    /* after the write in progress, if any: later ones see closing */
+    take_turn(idx);
+    ni_writer_free(idx->writer);
+    idx->writer = NULL;
+    ni_index_writer_unlock(idx);
+    ni_index_release(idx);
+}
+
+int ni_index_writer_lock(ni_index *idx, ni_writer **out)
+{
+    int rc = 0, closing;
+
+    *out = NULL;
+    if (idx->flags & NI_OPEN_READONLY)
+        return ni_error(NI_EREADONLY, "index '%s' is open read-only",
+                        ni_store_path(idx->store));
+    take_turn(idx);
     pthread_mutex_lock(&idx->pool_lock);
-    now = idx->open_cursors == 0;
-    idx->closing = 1;
+    closing = idx->closing;
     pthread_mutex_unlock(&idx->pool_lock);
-    if (now)
-        ni_index_free(idx);
+    if (closing)
+        rc = ni_error(NI_EINVAL, "index '%s' was closed", ni_store_path(idx->store));
+    else if (!idx->writer)
+        rc = ni_writer_new(&idx->writer, idx->store, idx->threads, idx->memory_budget);
+    if (rc < 0) {
+        ni_index_writer_unlock(idx);
+        return rc;
+    }
+    *out = idx->writer;
+    return 0;
+}
+
+void ni_index_writer_unlock(ni_index *idx)
+{
+    pthread_mutex_lock(&idx->write_lock);
+    idx->writing = 0;
+    pthread_cond_signal(&idx->write_turn);
+    pthread_mutex_unlock(&idx->write_lock);
 }
 
 int ni_index_borrow_analyzer(ni_index *idx, ni_analyzer **out)
@@ -345,12 +480,44 @@ int ni_doc_reader_head(ni_doc_reader *r, uint32_t doc, ni_doc *out)
     return rc < 0 ? rc : ni_record_decode_head(out, v.data, v.len);
 }
 
-/* An ni_doc and its bytes in one allocation. */
+/*
+ * What ni_index_get returns: the ni_doc, a magic number and the bytes, in
+ * one allocation.  The magic lies past the first 32 bytes, which free()
+ * may use for its own lists (glibc does), so that a freed document keeps
+ * DOC_DEAD until its memory is given out again: ni_doc_free twice in a
+ * row is caught (not in general: memory used again holds anything).
+ */
+#define DOC_LIVE 0x6e69646fu   /* "nido" */
+#define DOC_DEAD 0x64656164u   /* "dead" */
+
+typedef struct doc_copy {
+    ni_doc doc;
+    uint32_t magic;
+} doc_copy;
+
+_Static_assert(offsetof(doc_copy, magic) >= 32, "the magic must outlive free()");
+
+void ni_index_doc_free(ni_doc *doc)
+{
+    doc_copy *c = (doc_copy *)doc;
+    if (!doc)
+        return;
+    if (c->magic != DOC_LIVE) {
+        ni_error(NI_EINVAL, "ni_doc_free: %s", c->magic == DOC_DEAD ? "document freed already"
+                                                                    : "not a document of ni_index_get");
+        return;
+    }
+    c->magic = DOC_DEAD;
+    ni_mem_free(c);
+}
+
 int ni_index_read_doc(ni_doc **out, ni_index *idx, const char *id, size_t id_len)
 {
     ni_doc_reader r;
     ni_txn *t = NULL;
-    ni_doc d, *copy;
+    ni_doc d;
+    doc_copy *copy;
+    char *bytes;
     uint32_t doc;
     int rc;
 
@@ -371,12 +538,14 @@ int ni_index_read_doc(ni_doc **out, ni_index *idx, const char *id, size_t id_len
         rc = ni_error(NI_ENOMEM, "out of memory");
         goto cleanup;
     }
-    *copy = d;
-    memcpy(copy + 1, r.scratch.data, r.scratch.len);
-#define REBASE(f) if (copy->f) copy->f = (const char *)(copy + 1) + (copy->f - (const char *)r.scratch.data)
+    copy->doc = d;
+    copy->magic = DOC_LIVE;
+    bytes = (char *)(copy + 1);
+    memcpy(bytes, r.scratch.data, r.scratch.len);
+#define REBASE(f) if (copy->doc.f) copy->doc.f = bytes + (copy->doc.f - (const char *)r.scratch.data)
     REBASE(id); REBASE(url); REBASE(rubric); REBASE(title); REBASE(text); REBASE(credit);
 #undef REBASE
-    *out = copy;
+    *out = &copy->doc;
 cleanup:
     ni_doc_reader_release(&r);
     ni_txn_abort(t);

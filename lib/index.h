@@ -21,18 +21,25 @@ struct ni_index {
     unsigned flags;
     size_t memory_budget;
     unsigned threads;                /* analysing added documents (pipeline.c) */
-    ni_writer *writer;               /* made by the first write, freed at close
-                                        (api.c) */
+    pthread_mutex_t write_lock;      /* guards writing: */
+    pthread_cond_t write_turn;       /* signalled when writing ends */
+    int writing;                     /* a write call has the writer's turn
+                                        (ni_index_writer_lock) */
+    ni_writer *writer;               /* made by the first write, freed at
+                                        close; used by the call that has
+                                        the turn */
     pthread_mutex_t pool_lock;       /* analyzers lent to searches */
     ni_analyzer *pool[8];
     int pool_count;
     ni_record_dict *dict;            /* committed compression dictionary, once
                                         read (never changes); under pool_lock */
-    unsigned open_cursors;           /* ni_hits not yet freed; under pool_lock */
-    int closing;                     /* closed while some were open: the last
-                                        one's free frees the handle */
+    unsigned holds;                  /* calls in progress and ni_hits not yet
+                                        freed; under pool_lock */
+    int closing;                     /* closed; the last hold's release frees
+                                        the handle.  Under pool_lock */
     struct ni_doc_name *names;       /* ni_index_name_*: under pool_lock */
     size_t nnames, capnames;
+    ni_index *next_open;             /* the list of open handles (index.c) */
 };
 
 /*
@@ -42,20 +49,48 @@ struct ni_index {
  * a new index gets the current version).  Free with ni_index_free.
  */
 int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts);
-/* Frees the handle (its pool, dictionary and store; its writer is the
- * caller's to free first); NULL is fine. */
+/* Frees the handle (its pool, dictionary and store; its writer is freed
+ * at close) and takes it off the list of open handles; NULL is fine. */
 void ni_index_free(ni_index *idx);
 
 /*
- * Closing with cursors open: ni_index_hold counts a cursor that reads the
- * index (a read transaction of its store), ni_index_release uncounts it.
- * ni_index_close_or_defer frees the handle now, or, while some are open,
- * marks it closing and leaves it to the release of the last one: what the
- * cursors read stays valid until they are freed (as sqlite3_close_v2).
+ * Open handles and calls on them.  Every handle ni_index_new made is on a
+ * process-wide list until it is freed, and the public calls look their
+ * handle up there before they touch it: a handle closed and freed (or a
+ * pointer that never was one) is NI_EINVAL without reading its memory,
+ * as long as no new handle was given the same address.
+ *
+ * ni_index_enter looks idx up and counts the call as a hold: NI_EINVAL
+ * (message naming fn) when idx is not an open handle or was closed.
+ * ni_index_leave ends it.  ni_index_hold counts a cursor that reads the
+ * index (a read transaction of its store) and ni_index_release uncounts
+ * it, as ni_index_leave.  ni_index_close_handle closes idx: later calls
+ * fail, the writer is freed (its uncommitted batch dropped) once the
+ * write in progress, if any, returns, and the handle itself is freed with
+ * the last hold, now or when the last cursor or call in progress ends
+ * (what the cursors read stays valid until they are freed, as with
+ * sqlite3_close_v2).  Closing a closed handle does nothing.
  */
+int ni_index_enter(ni_index *idx, const char *fn);
+void ni_index_leave(ni_index *idx);
 void ni_index_hold(ni_index *idx);
 void ni_index_release(ni_index *idx);
-void ni_index_close_or_defer(ni_index *idx);
+void ni_index_close_handle(ni_index *idx);
+
+/*
+ * The handle's writer, made by the first write, with the writer's turn:
+ * one writing call at a time, whichever thread calls (searches do not
+ * wait for it).  NI_EREADONLY for an index opened read-only, NI_EINVAL
+ * when it was closed meanwhile.  ni_index_writer_unlock gives the turn
+ * back.  A turn rather than a mutex held for the whole call: a thread may
+ * wait for it while its open ni_hits hold the store's read lock, which
+ * the writer in turn may wait for to grow the map; that wait is bounded
+ * (store.c, GROW_WAIT_SECONDS: the commit then fails), so the cycle ends,
+ * but a mutex held across it would be a lock-order inversion with the
+ * store's rwlock.
+ */
+int ni_index_writer_lock(ni_index *idx, ni_writer **out);
+void ni_index_writer_unlock(ni_index *idx);
 
 /* An analyzer lent from the index's pool (or a new one); give it back. */
 int ni_index_borrow_analyzer(ni_index *idx, ni_analyzer **out);
@@ -105,8 +140,12 @@ int ni_doc_reader_get(ni_doc_reader *r, uint32_t doc, ni_doc *out);
  * left empty), without decompressing: what a list of hits shows first. */
 int ni_doc_reader_head(ni_doc_reader *r, uint32_t doc, ni_doc *out);
 
-/* ni_index_get and ni_index_stats, their arguments checked. */
+/* ni_index_get and ni_index_stats, their arguments checked.  A document
+ * read is freed with ni_index_doc_free, which refuses (NI_EINVAL in
+ * ni_errmsg) one it freed already while the memory was not given out
+ * again. */
 int ni_index_read_doc(ni_doc **out, ni_index *idx, const char *id, size_t id_len);
+void ni_index_doc_free(ni_doc *doc);
 int ni_index_read_stats(ni_stats *out, ni_index *idx);
 
 #endif

@@ -2,7 +2,9 @@
  * pipeline.h - documents inverted (invert.h) by background threads while
  * the caller goes on; results come back in the order the documents went
  * in.  The caller's thread lends a hand when it would otherwise wait.
- * One caller thread at a time (the writer's).
+ * One caller at a time: the writer's call that has the turn (index.h),
+ * from whichever thread, or the writer's own thread for a flush
+ * (writer.c); the writer's turn orders their accesses.
  */
 #ifndef NI_PIPELINE_H
 #define NI_PIPELINE_H

@@ -143,8 +143,13 @@ uintptr_t ni_space_map_base(unsigned long ino, const char *name)
         if (strstr(line, name) &&
             sscanf(line, "%lx-%lx %*s %lx %*s %lu %4095s", &lo, &hi, &off, &node, path) == 5 &&
             off == 0 && node == ino && strstr(path, name)) {
+            if (base) {
+                /* mapped twice (a child of fork() keeps its parent's map
+                 * beside its own): which one is ours is not known */
+                base = 0;
+                break;
+            }
             base = (uintptr_t)lo;
-            break;
         }
     fclose(f);
     return base;

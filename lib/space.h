@@ -47,7 +47,8 @@ int ni_space_can_map(uint64_t bytes);
 int ni_space_exhausted(int fd, const char *dir, char *why, size_t size);
 
 /* Where the file of inode ino, whose path contains name, is mapped from
- * its start in this process (/proc/self/maps, Linux); 0 when it is not. */
+ * its start in this process (/proc/self/maps, Linux); 0 when it is not,
+ * or when it is mapped more than once. */
 uintptr_t ni_space_map_base(unsigned long ino, const char *name);
 
 #endif

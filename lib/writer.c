@@ -21,6 +21,20 @@
  * committed is deleted at flush (flush.c), as is the committed copy of
  * every id the batch adds again.
  *
+ * Threads.  The index's write lock (index.c) lets one call of the writer
+ * run at a time, from any thread.  A write transaction that ends within
+ * the call that began it (a commit of a batch wholly in memory) runs in
+ * the caller's thread.  One that outlives its call (a flush forced by the
+ * budget, then more flushes and the commit, maybe called from other
+ * threads) is begun, used and ended on the writer's own thread (runner.c,
+ * started by the first such flush): LMDB binds a write transaction to the
+ * thread that began it (its writer mutex is a robust pthread mutex,
+ * unlocked at commit: committed from another thread it stays locked and
+ * the next writer waits forever; lmdb.h: "a transaction and its cursors
+ * must only be used by a single thread"; and store.c's read lock of the
+ * process-wide rwlock is taken and released the same way), so the
+ * transaction has one thread for its whole life whichever threads call.
+ *
  * Before a write transaction starts, the map is grown to leave room for
  * this flush and the next ones (twice the memory budget, four times the
  * batch; under an address-space limit at most half of what is left, see
@@ -41,6 +55,7 @@
 #include "mem.h"
 #include "pipeline.h"
 #include "record.h"
+#include "runner.h"
 #include "writer.h"
 
 struct ni_writer {
@@ -52,7 +67,10 @@ struct ni_writer {
     ni_pipeline *pipe;         /* or in others (threads > 1) */
     ni_batch batch;
     ni_flush *flush;
-    ni_txn *txn;               /* open after a flush forced by the budget */
+    ni_txn *txn;               /* open between calls after a flush forced
+                                  by the budget: then touched only on
+                                  runner's thread (top comment) */
+    ni_runner *runner;         /* started by the first such flush */
 };
 
 int ni_writer_new(ni_writer **out, ni_store *store, unsigned threads, size_t memory_budget)
@@ -73,6 +91,30 @@ int ni_writer_new(ni_writer **out, ni_store *store, unsigned threads, size_t mem
     }
     *out = w;
     return 0;
+}
+
+/* A call on the writer's own thread (top comment). */
+typedef struct txn_call {
+    ni_writer *w;
+    int commit;                /* write_call: commit after the flush */
+    const char *id;            /* lookup_call: the id looked up */
+    size_t len;
+} txn_call;
+
+static int abort_call(void *arg)
+{
+    ni_writer *w = arg;
+    ni_txn_abort(w->txn);
+    w->txn = NULL;
+    return 0;
+}
+
+/* Aborts the write transaction left open by an earlier call, on the
+ * thread that began it. */
+static void abort_txn(ni_writer *w)
+{
+    if (w->txn)
+        ni_runner_call(w->runner, abort_call, w);
 }
 
 /* Empties the batch, with the documents still in the pipeline. */
@@ -100,7 +142,8 @@ void ni_writer_free(ni_writer *w)
     ni_pipeline_free(w->pipe);     /* first: its threads use w->inv */
     w->pipe = NULL;
     batch_clear(w);
-    ni_txn_abort(w->txn);
+    abort_txn(w);
+    ni_runner_free(w->runner);
     ni_inverter_free(w->inv);
     ni_doc_terms_free(&w->dterms);
     ni_batch_free(&w->batch);
@@ -114,8 +157,7 @@ static int discard(ni_writer *w, int rc)
 {
     char msg[400];
     snprintf(msg, sizeof msg, "%s", ni_errmsg());
-    ni_txn_abort(w->txn);
-    w->txn = NULL;
+    abort_txn(w);
     batch_clear(w);
     return ni_error(rc, "%s; the uncommitted batch was discarded", msg);
 }
@@ -158,19 +200,14 @@ static int pipeline_room(ni_writer *w)
 }
 
 /*
- * Flushes the batch into the open write transaction (opening it first).
- * commit: also commits it.  A full map is grown and the flush redone when
- * no earlier flush of the batch is in the transaction.
+ * Writes the batch, merged whole, into the open write transaction (opening
+ * it first).  commit: also commits it.  A full map is grown and the flush
+ * redone when no earlier flush of the batch is in the transaction.
  */
-static int flush_batch(ni_writer *w, int commit)
+static int write_batch(ni_writer *w, int commit)
 {
     ni_store *s = w->store;
     int rc, attempt, had_txn;
-
-    while (w->pipe && (rc = collect(w, 1)) == 0)
-        ;
-    if (w->pipe && rc < 0)
-        return rc;
 
     for (attempt = 0;; attempt++) {
         had_txn = w->txn != NULL;
@@ -211,6 +248,35 @@ static int flush_batch(ni_writer *w, int commit)
     return rc;
 }
 
+static int write_call(void *arg)
+{
+    const txn_call *c = arg;
+    return write_batch(c->w, c->commit);
+}
+
+/*
+ * Flushes the batch (first merging what the pipeline holds) into the write
+ * transaction; commit: and commits it.  Where the transaction outlives
+ * this call, on the writer's thread (top comment).
+ */
+static int flush_batch(ni_writer *w, int commit)
+{
+    txn_call c = { w, commit, NULL, 0 };
+    int rc;
+
+    while (w->pipe && (rc = collect(w, 1)) == 0)
+        ;
+    if (w->pipe && rc < 0)
+        return rc;
+    if (!w->txn && commit)
+        return write_batch(w, 1);       /* begins and ends in this call */
+    if (!w->runner && (rc = ni_runner_new(&w->runner)) < 0) {
+        batch_clear(w);
+        return ni_error(rc, "%s; the uncommitted batch was discarded", ni_errmsg());
+    }
+    return ni_runner_call(w->runner, write_call, &c);
+}
+
 int ni_writer_add(ni_writer *w, const ni_doc *doc)
 {
     ni_batch *b = &w->batch;
@@ -248,9 +314,16 @@ int ni_writer_add(ni_writer *w, const ni_doc *doc)
     return 0;
 }
 
+static int lookup_call(void *arg)
+{
+    const txn_call *c = arg;
+    ni_val v;
+    return ni_txn_get(c->w->txn, NI_T_IDS, c->id, c->len, &v);
+}
+
 int ni_writer_delete(ni_writer *w, const char *id, size_t len)
 {
-    ni_txn *t = w->txn;
+    ni_txn *t = NULL;
     ni_val v;
     int rc, found;
 
@@ -258,11 +331,16 @@ int ni_writer_delete(ni_writer *w, const char *id, size_t len)
         return ni_error(NI_EINVAL, "document id must be 1 to %d bytes",
                         NI_MAX_ID_BYTES);
     found = ni_batch_kill(&w->batch, id, len);
-    if (!t && (rc = ni_txn_begin(&t, w->store, 0)) < 0)
-        return rc;
-    rc = ni_txn_get(t, NI_T_IDS, id, len, &v);
-    if (t != w->txn)
+    if (w->txn) {
+        /* flushed but not committed: only the open transaction knows */
+        txn_call c = { w, 0, id, len };
+        rc = ni_runner_call(w->runner, lookup_call, &c);
+    } else {
+        if ((rc = ni_txn_begin(&t, w->store, 0)) < 0)
+            return rc;
+        rc = ni_txn_get(t, NI_T_IDS, id, len, &v);
         ni_txn_abort(t);
+    }
     if (rc == 0)
         found = 1;
     else if (rc != NI_ENOTFOUND)
