@@ -921,7 +921,7 @@ static int fetch_stories(ni_hits *h, builder *b, const ni_qnode *tree, ni_matche
         full_ended = !partial && h->nres < k && wants_partial(b, tree, o);
         if (!h->has_partial)
             h->nstrict = h->nres;
-        if ((rc = ni_collapse_fold(&h->collapse, h->txn, h->res, &h->nres, &h->nstrict,
+        if ((rc = ni_collapse_fold(&h->collapse, &h->dup_rd, h->res, &h->nres, &h->nstrict,
                                    want, next > k || full_ended)) <= 0)
             return rc;
         if (full_ended)
