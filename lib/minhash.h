@@ -29,8 +29,9 @@
 /* Estimates from which ni_minhash_compare trusts the signatures: below
  * NI_SIG_APART_BELOW two documents are not near copies, from
  * NI_SIG_COPIES_FROM on they are; in between only their exact shingle sets
- * tell.  The estimate's standard error is about 0.066 at a Jaccard of
- * 0.55 (nearcopy.h's bound): both are 3.5 to 4 of them away from it. */
+ * tell (nearcopy.h: Jaccard >= 0.55).  The share of equal minima has a
+ * standard error of about 0.062 there: a pair of Jaccard 0.55 is estimated
+ * below 0.3 about 4 of them out, one under 0.5 at 0.8 or more 4.5 out. */
 #define NI_SIG_APART_BELOW 0.3
 #define NI_SIG_COPIES_FROM 0.8
 
