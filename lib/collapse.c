@@ -28,13 +28,20 @@ size_t ni_collapse_fetch(size_t want, size_t fetched)
     return fetched > cap / 4 ? cap : 4 * fetched;
 }
 
-void ni_collapse_free(ni_collapse *cl)
+/* Drops the folds of an earlier round. */
+static void reset(ni_collapse *cl)
 {
     ni_mem_free(cl->dup);
     ni_mem_free(cl->start);
     cl->dup = NULL;
     cl->start = NULL;
     cl->nstories = 0;
+}
+
+void ni_collapse_free(ni_collapse *cl)
+{
+    reset(cl);
+    ni_nearcopy_release(&cl->nc);
 }
 
 /* The signature of doc, or NULL when it has none. */
@@ -89,11 +96,11 @@ int ni_collapse_fold(ni_collapse *cl, ni_doc_reader *rd, ni_result *res, size_t 
     size_t n = *nres, i, s, nst = 0, keep, strict = 0;
     const unsigned char **sig = NULL;
     size_t *story = NULL, *first = NULL;
-    ni_nearcopy nc;
     int rc = 0;
 
-    ni_nearcopy_init(&nc, rd);
-    ni_collapse_free(cl);
+    if (!cl->nc.rd)
+        ni_nearcopy_init(&cl->nc, rd);
+    reset(cl);
     cl->on = 1;
     if (!n)
         return more_possible;
@@ -111,7 +118,7 @@ int ni_collapse_fold(ni_collapse *cl, ni_doc_reader *rd, ni_result *res, size_t 
         for (s = 0; sig[i] && s < nst; s++) {
             if (!sig[first[s]])
                 continue;
-            if ((rc = ni_nearcopy_test(&nc, res[i].doc, sig[i], res[first[s]].doc,
+            if ((rc = ni_nearcopy_test(&cl->nc, res[i].doc, sig[i], res[first[s]].doc,
                                        sig[first[s]])) < 0)
                 goto cleanup;
             if (rc) {
@@ -137,7 +144,6 @@ int ni_collapse_fold(ni_collapse *cl, ni_doc_reader *rd, ni_result *res, size_t 
     *nres = keep;
     *nstrict = strict;
 cleanup:
-    ni_nearcopy_release(&nc);
     ni_mem_free(sig);
     ni_mem_free(story);
     ni_mem_free(first);

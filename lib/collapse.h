@@ -9,6 +9,7 @@
 #define NI_COLLAPSE_H
 
 #include "index.h"
+#include "nearcopy.h"
 #include "store.h"
 #include "topk.h"
 
@@ -21,6 +22,9 @@ typedef struct ni_collapse {
     uint64_t stories;          /* stories among the examined documents */
     uint64_t examined;         /* the first documents of the ranking looked at */
     int on;                    /* the search collapsed */
+    ni_nearcopy nc;            /* the near-copy tests of all rounds: each
+                                  document's text analysed once a search
+                                  (nc.exact, nc.nsets: what that cost) */
 } ni_collapse;
 
 /* At most this many candidates beyond 4 * (offset + limit) are fetched to
@@ -56,6 +60,7 @@ size_t ni_collapse_fetch(size_t want, size_t fetched);
 int ni_collapse_fold(ni_collapse *cl, ni_doc_reader *rd, ni_result *res, size_t *nres,
                      size_t *nstrict, size_t want, int more_possible);
 
+/* Frees what cl holds (the folded documents, the tests' shingle sets). */
 void ni_collapse_free(ni_collapse *cl);
 
 #endif

@@ -30,10 +30,11 @@
  * NI_SIG_APART_BELOW two documents are not near copies, from
  * NI_SIG_COPIES_FROM on they are; in between only their exact shingle sets
  * tell (nearcopy.h: Jaccard >= 0.55).  The share of equal minima has a
- * standard error of about 0.062 there: a pair of Jaccard 0.55 is estimated
- * below 0.3 about 4 of them out, one under 0.5 at 0.8 or more 4.5 out. */
-#define NI_SIG_APART_BELOW 0.3
-#define NI_SIG_COPIES_FROM 0.8
+ * standard error of about 0.06 there: a pair of Jaccard 0.7 is estimated
+ * below 0.35 six of them out (0.55: 3.3), one of 0.5 at 0.75 or more 3.8
+ * out.  A wider band costs more reading (bench/README.md). */
+#define NI_SIG_APART_BELOW 0.35
+#define NI_SIG_COPIES_FROM 0.75
 
 /* The signature of a document without words: no document is near it. */
 #define NI_SIG_NONE_BYTE 0xff

@@ -39,11 +39,8 @@ void ni_nearcopy_release(ni_nearcopy *nc)
     for (i = 0; i < nc->nsets; i++)
         ni_mem_free(nc->sets[i].h);
     ni_mem_free(nc->sets);
-    if (nc->an)
-        ni_index_return_analyzer(nc->rd->idx, nc->an);
     nc->sets = NULL;
     nc->nsets = nc->capsets = 0;
-    nc->an = NULL;
 }
 
 typedef struct words {
@@ -146,6 +143,7 @@ int ni_shingles_near(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
 static int set_of(ni_nearcopy *nc, uint32_t doc, size_t *out)
 {
     ni_shingle_set *s;
+    ni_analyzer *an;
     ni_doc d;
     size_t i;
     int rc;
@@ -157,13 +155,14 @@ static int set_of(ni_nearcopy *nc, uint32_t doc, size_t *out)
         }
     if ((rc = NI_GROW(nc->sets, nc->capsets, nc->nsets + 1)) < 0)
         return rc;
-    if (!nc->an && (rc = ni_index_borrow_analyzer(nc->rd->idx, &nc->an)) < 0)
-        return rc;
-    if ((rc = ni_doc_reader_get(nc->rd, doc, &d)) < 0)
+    if ((rc = ni_doc_reader_get(nc->rd, doc, &d)) < 0 ||
+        (rc = ni_index_borrow_analyzer(nc->rd->idx, &an)) < 0)
         return rc;
     s = &nc->sets[nc->nsets];
     s->doc = doc;
-    if ((rc = ni_shingles_of_doc(&s->h, &s->n, nc->an, &d)) < 0)
+    rc = ni_shingles_of_doc(&s->h, &s->n, an, &d);
+    ni_index_return_analyzer(nc->rd->idx, an);
+    if (rc < 0)
         return rc;
     *out = nc->nsets++;
     return 0;

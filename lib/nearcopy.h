@@ -31,18 +31,17 @@ typedef struct ni_shingle_set {
 } ni_shingle_set;
 
 /* Near-copy tests over one snapshot, with the shingle sets made so far
- * (each document's once).  Initialise with ni_nearcopy_init, release with
- * ni_nearcopy_release. */
+ * (each document's once; an analyzer is borrowed from rd->idx for each).
+ * Initialise with ni_nearcopy_init, release with ni_nearcopy_release. */
 typedef struct ni_nearcopy {
     ni_doc_reader *rd;         /* borrowed: reads the stored text */
-    ni_analyzer *an;           /* lent by rd->idx at the first exact test */
     ni_shingle_set *sets;
     size_t nsets, capsets;
     uint64_t tests, exact;     /* pairs tested; of them, compared exactly */
 } ni_nearcopy;
 
 void ni_nearcopy_init(ni_nearcopy *nc, ni_doc_reader *rd);
-/* Gives back the analyzer and frees the sets; nc may be initialised again. */
+/* Frees the sets; nc may be initialised again. */
 void ni_nearcopy_release(ni_nearcopy *nc);
 
 /*
