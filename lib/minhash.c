@@ -199,6 +199,11 @@ int ni_minhash_near(const unsigned char *a, const unsigned char *b)
     return (double)equal_minima(a, b) >= EQUAL_FOR(NI_SIG_NEAR);
 }
 
+int ni_minhash_at_least(const unsigned char *a, const unsigned char *b, double j)
+{
+    return (double)equal_minima(a, b) >= EQUAL_FOR(j);
+}
+
 int ni_minhash_compare(const unsigned char *a, const unsigned char *b)
 {
     double n = (double)equal_minima(a, b);

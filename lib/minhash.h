@@ -89,6 +89,10 @@ double ni_minhash_similarity(const unsigned char *a, const unsigned char *b);
  * the count of equal minima with a precomputed bound (no division). */
 int ni_minhash_near(const unsigned char *a, const unsigned char *b);
 
+/* 1 when the estimate of a and b (neither none) is at least j, as a count
+ * of equal minima. */
+int ni_minhash_at_least(const unsigned char *a, const unsigned char *b, double j);
+
 /* What two signatures tell of near copies (neither none):
  * NI_SIG_APART when the estimate is below NI_SIG_APART_BELOW,
  * NI_SIG_COPIES when it is NI_SIG_COPIES_FROM or more, else NI_SIG_UNSURE.

@@ -11,7 +11,10 @@
  * invert.c takes them for the signature (one per position, a compound
  * whole and not its parts), shingled and hashed by ni_shingler, sorted.
  * Few pairs of a search's candidates fall there (most share nothing, and
- * reposts are near 1), and each document is analysed once per nc.
+ * reposts are near 1), and each document is analysed once per nc, up to
+ * nc->max_sets documents: a search among template posts (a channel's
+ * "where to go today", posts of a few lines under a long footer of links)
+ * could otherwise read dozens.
  *
  * Does not compute or store signatures (minhash.c, invert.c, layout.c)
  * and does not decide which hit a copy folds into (collapse.c).
@@ -31,6 +34,7 @@ void ni_nearcopy_init(ni_nearcopy *nc, ni_doc_reader *rd)
 {
     memset(nc, 0, sizeof *nc);
     nc->rd = rd;
+    nc->max_sets = NI_NEAR_READS;
 }
 
 void ni_nearcopy_release(ni_nearcopy *nc)
@@ -138,6 +142,16 @@ int ni_shingles_near(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
     return (uint64_t)both * NI_NEAR_DEN >= (uint64_t)(na + nb - both) * NI_NEAR_NUM;
 }
 
+/* The index in nc->sets of doc's shingle set, or nc->nsets. */
+static size_t find(const ni_nearcopy *nc, uint32_t doc)
+{
+    size_t i;
+    for (i = 0; i < nc->nsets; i++)
+        if (nc->sets[i].doc == doc)
+            break;
+    return i;
+}
+
 /* The index in nc->sets of doc's shingle set, made at the first call for
  * it (which may move the others). */
 static int set_of(ni_nearcopy *nc, uint32_t doc, size_t *out)
@@ -145,14 +159,10 @@ static int set_of(ni_nearcopy *nc, uint32_t doc, size_t *out)
     ni_shingle_set *s;
     ni_analyzer *an;
     ni_doc d;
-    size_t i;
     int rc;
 
-    for (i = 0; i < nc->nsets; i++)
-        if (nc->sets[i].doc == doc) {
-            *out = i;
-            return 0;
-        }
+    if ((*out = find(nc, doc)) < nc->nsets)
+        return 0;
     if ((rc = NI_GROW(nc->sets, nc->capsets, nc->nsets + 1)) < 0)
         return rc;
     if ((rc = ni_doc_reader_get(nc->rd, doc, &d)) < 0 ||
@@ -183,6 +193,10 @@ int ni_nearcopy_test(ni_nearcopy *nc, uint32_t a, const unsigned char *sa, uint3
         return 1;
     default:
         break;
+    }
+    if (nc->nsets + (find(nc, a) == nc->nsets) + (find(nc, b) == nc->nsets) > nc->max_sets) {
+        nc->guessed++;
+        return ni_minhash_at_least(sa, sb, NI_NEAR_GUESS);
     }
     nc->exact++;
     if ((rc = set_of(nc, a, &i)) < 0 || (rc = set_of(nc, b, &j)) < 0)

@@ -22,6 +22,13 @@
 #define NI_NEAR_NUM 11
 #define NI_NEAR_DEN 20
 
+/* A search reads and analyses at most this many documents (each is 0.05
+ * to 0.2 ms); past that, an unsure pair is a near copy when its estimate
+ * is at least NI_NEAR_GUESS.  Few searches get there: 16 of 3,000 of
+ * bench/dedup's queries, among template posts that share long footers. */
+#define NI_NEAR_READS 16
+#define NI_NEAR_GUESS 0.6
+
 /* A document's shingle set: the sorted distinct hashes (ni_shingler) of
  * the word 3-shingles of its title and text. */
 typedef struct ni_shingle_set {
@@ -37,7 +44,9 @@ typedef struct ni_nearcopy {
     ni_doc_reader *rd;         /* borrowed: reads the stored text */
     ni_shingle_set *sets;
     size_t nsets, capsets;
+    size_t max_sets;           /* NI_NEAR_READS (tests lower it) */
     uint64_t tests, exact;     /* pairs tested; of them, compared exactly */
+    uint64_t guessed;          /* unsure pairs decided by NI_NEAR_GUESS */
 } ni_nearcopy;
 
 void ni_nearcopy_init(ni_nearcopy *nc, ni_doc_reader *rd);
@@ -49,7 +58,7 @@ void ni_nearcopy_release(ni_nearcopy *nc);
  * stored record missing or damaged: NI_ECORRUPT; NI_ENOMEM).  sa and sb
  * are their signatures, neither none (ni_minhash_is_none).  Reads and
  * analyses a and b (once each for nc's life) only when ni_minhash_compare
- * is unsure.
+ * is unsure and nc->max_sets allows.
  */
 int ni_nearcopy_test(ni_nearcopy *nc, uint32_t a, const unsigned char *sa, uint32_t b,
                      const unsigned char *sb);

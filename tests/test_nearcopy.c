@@ -4,7 +4,8 @@
  * document is the one its signature is made of (compounds, numbers,
  * names, title and body, short and empty texts), the 0.55 bound and the
  * signature's bounds on both sides, and pairs whose estimate falls on the
- * wrong side of 0.5 decided by their text, each document analysed once.
+ * wrong side of 0.5 decided by their text, each document analysed once, up
+ * to a number of documents (then by the estimate at 0.6).
  */
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +60,11 @@ static void sigs_with(unsigned equal, unsigned char a[NI_SIG_BYTES], unsigned ch
 static void compare_bounds(void)
 {
     unsigned char a[NI_SIG_BYTES], b[NI_SIG_BYTES];
+    /* estimate 0.6: 40 equal minima */
+    sigs_with(39, a, b);
+    CHECK(!ni_minhash_at_least(a, b, NI_NEAR_GUESS));
+    sigs_with(40, a, b);
+    CHECK(ni_minhash_at_least(a, b, NI_NEAR_GUESS));
     /* estimate 0.35: 64 * (1/16 + 15/16 * 0.35) = 25 equal minima */
     sigs_with(24, a, b);
     CHECK(ni_minhash_compare(a, b) == NI_SIG_APART);
@@ -229,6 +235,31 @@ static void exact_in_between(void)
     ni_nearcopy_init(&nc, &rd);
     CHECK_RC(ni_nearcopy_test(&nc, va, sva, vb, svb), 1);
     CHECK(nc.nsets == 2 && nc.exact == 1);
+    ni_nearcopy_release(&nc);
+    /* up to max_sets documents read; then the estimate at 0.6 decides */
+    ni_nearcopy_init(&nc, &rd);
+    CHECK(nc.max_sets == NI_NEAR_READS);
+    nc.max_sets = 4;
+    CHECK_RC(ni_nearcopy_test(&nc, pa, spa, pb, spb), 0);
+    CHECK_RC(ni_nearcopy_test(&nc, va, sva, vb, svb), 1);
+    CHECK(nc.nsets == 4 && nc.guessed == 0);
+    ni_nearcopy_release(&nc);
+    ni_nearcopy_init(&nc, &rd);
+    nc.max_sets = 3;
+    CHECK_RC(ni_nearcopy_test(&nc, pa, spa, pb, spb), 0);
+    CHECK_RC(ni_nearcopy_test(&nc, va, sva, vb, svb), 0);     /* 0.42 < 0.6 */
+    CHECK(nc.nsets == 2 && nc.guessed == 1);
+    CHECK_RC(ni_nearcopy_test(&nc, pb, spb, pa, spa), 0);     /* read: exact */
+    CHECK(nc.guessed == 1);
+    nc.max_sets = 2;
+    CHECK_RC(ni_nearcopy_test(&nc, pa, spa, va, sva), 0);     /* apart */
+    CHECK(nc.guessed == 1);
+    CHECK(ni_minhash_at_least(spa, spb, NI_NEAR_GUESS));
+    ni_nearcopy_release(&nc);
+    ni_nearcopy_init(&nc, &rd);
+    nc.max_sets = 1;
+    CHECK_RC(ni_nearcopy_test(&nc, pa, spa, pb, spb), 1);     /* 0.70 >= 0.6 */
+    CHECK(nc.nsets == 0 && nc.guessed == 1);
     ni_nearcopy_release(&nc);
     ni_doc_reader_release(&rd);
     ni_txn_abort(t);
