@@ -800,11 +800,14 @@ NI_API const char *ni_hits_why_none(const ni_hits *hits);
  * Near-duplicate collapsing.  News is republished: agencies' texts by many
  * sites, posts by other channels.  Each document has a signature of its
  * words, taken when it is indexed (a MinHash of its word 3-shingles), and
- * unless NI_SEARCH_NO_COLLAPSE is set a search folds every hit whose
- * signature says it shares about half or more of its 3-shingles with a
- * better-ranked hit into that hit (the best-ranked such one, among the
- * hits that represent a story): the hits are stories, each represented by
- * its best-ranked document, and ni_hits_duplicates lists the others.
+ * unless NI_SEARCH_NO_COLLAPSE is set a search folds every hit that is a
+ * near copy of a better-ranked hit into that hit (the best-ranked such
+ * one, among the hits that represent a story): the hits are stories, each
+ * represented by its best-ranked document, and ni_hits_duplicates lists
+ * the others.  Near copies have 55 % or more of their word 3-shingles in
+ * common (intersection over union): the signatures tell when they are sure,
+ * and when they are not (an estimate between 0.35 and 0.75) the two stored
+ * texts are analysed again and compared exactly.
  *
  * Pages stay whole and stable: the search fetches the first documents of
  * the ranking in growing rounds (1.5 * (offset + limit) + 5, then 4 times
@@ -845,9 +848,9 @@ NI_API uint64_t ni_hits_stories(const ni_hits *hits, uint64_t *examined);
 
 /**
  * Articles like the committed document with external id `id`, as a cursor
- * of hits: first its near copies (the documents whose signature is near
- * its own, as collapsing folds them), most similar first, their score the
- * estimated share of word 3-shingles they have in common (0..1); then the
+ * of hits: first its near copies (as collapsing folds them), most similar
+ * first, their score the share of word 3-shingles in common that their
+ * signatures estimate (0..1); then the
  * documents that best match its most distinctive words: up to 12 words of
  * its title and body with the highest tf * idf (no function words,
  * numbers, or words no other document has), searched as plain words

@@ -2,9 +2,11 @@
  * collapse.c - near copies folded into the hit that represents them
  * (collapse.h).  The greedy fold compares each candidate with the first
  * document of every story found before it: candidates times stories
- * comparisons of 32-byte signatures, read from the snapshot's sigs table
- * (layout.h), which costs a page of the candidates' chunks.  A document
- * without a signature (none stored, or no words) is a story of its own.
+ * near-copy tests (nearcopy.h), mostly of 32-byte signatures read from
+ * the snapshot's sigs table (layout.h), which costs a page of the
+ * candidates' chunks; a pair whose signatures are unsure is compared on
+ * its stored text.  A document without a signature (none stored, or no
+ * words) is a story of its own.
  *
  * Does not fetch candidates (search.c does, by ni_collapse_fetch) and
  * does not compute signatures (minhash.c, at index time).
@@ -14,6 +16,7 @@
 #include "layout.h"
 #include "mem.h"
 #include "minhash.h"
+#include "nearcopy.h"
 
 size_t ni_collapse_fetch(size_t want, size_t fetched)
 {
@@ -25,13 +28,20 @@ size_t ni_collapse_fetch(size_t want, size_t fetched)
     return fetched > cap / 4 ? cap : 4 * fetched;
 }
 
-void ni_collapse_free(ni_collapse *cl)
+/* Drops the folds of an earlier round. */
+static void reset(ni_collapse *cl)
 {
     ni_mem_free(cl->dup);
     ni_mem_free(cl->start);
     cl->dup = NULL;
     cl->start = NULL;
     cl->nstories = 0;
+}
+
+void ni_collapse_free(ni_collapse *cl)
+{
+    reset(cl);
+    ni_nearcopy_release(&cl->nc);
 }
 
 /* The signature of doc, or NULL when it has none. */
@@ -80,7 +90,7 @@ static int gather(ni_collapse *cl, ni_result *res, size_t n, const size_t *story
     return 0;
 }
 
-int ni_collapse_fold(ni_collapse *cl, ni_txn *t, ni_result *res, size_t *nres,
+int ni_collapse_fold(ni_collapse *cl, ni_doc_reader *rd, ni_result *res, size_t *nres,
                      size_t *nstrict, size_t want, int more_possible)
 {
     size_t n = *nres, i, s, nst = 0, keep, strict = 0;
@@ -88,7 +98,9 @@ int ni_collapse_fold(ni_collapse *cl, ni_txn *t, ni_result *res, size_t *nres,
     size_t *story = NULL, *first = NULL;
     int rc = 0;
 
-    ni_collapse_free(cl);
+    if (!cl->nc.rd)
+        ni_nearcopy_init(&cl->nc, rd);
+    reset(cl);
     cl->on = 1;
     if (!n)
         return more_possible;
@@ -100,15 +112,21 @@ int ni_collapse_fold(ni_collapse *cl, ni_txn *t, ni_result *res, size_t *nres,
         goto cleanup;
     }
     for (i = 0; i < n; i++) {
-        if ((rc = sig_of(t, res[i].doc, &sig[i])) < 0)
+        if ((rc = sig_of(rd->t, res[i].doc, &sig[i])) < 0)
             goto cleanup;
         story[i] = nst;
-        if (sig[i])
-            for (s = 0; s < nst; s++)
-                if (sig[first[s]] && ni_minhash_near(sig[i], sig[first[s]])) {
-                    story[i] = s;
-                    break;
-                }
+        for (s = 0; sig[i] && s < nst; s++) {
+            if (!sig[first[s]])
+                continue;
+            if ((rc = ni_nearcopy_test(&cl->nc, res[i].doc, sig[i], res[first[s]].doc,
+                                       sig[first[s]])) < 0)
+                goto cleanup;
+            if (rc) {
+                story[i] = s;
+                break;
+            }
+        }
+        rc = 0;
         if (story[i] == nst)
             first[nst++] = i;
     }

@@ -1,6 +1,6 @@
 /*
  * collapse.h - folding near copies among the hits of a search
- * (collapse.c): each hit whose signature (minhash.h) is near that of a
+ * (collapse.c): each hit that is a near copy (nearcopy.h) of a
  * better-ranked hit is folded into it, and a page shows stories, not
  * documents.  search.c fetches candidates and calls ni_collapse_fold;
  * hits.c hands out the folded documents.
@@ -8,6 +8,8 @@
 #ifndef NI_COLLAPSE_H
 #define NI_COLLAPSE_H
 
+#include "index.h"
+#include "nearcopy.h"
 #include "store.h"
 #include "topk.h"
 
@@ -20,6 +22,9 @@ typedef struct ni_collapse {
     uint64_t stories;          /* stories among the examined documents */
     uint64_t examined;         /* the first documents of the ranking looked at */
     int on;                    /* the search collapsed */
+    ni_nearcopy nc;            /* the near-copy tests of all rounds: each
+                                  document's text analysed once a search
+                                  (nc.exact, nc.nsets: what that cost) */
 } ni_collapse;
 
 /* At most this many candidates beyond 4 * (offset + limit) are fetched to
@@ -37,9 +42,10 @@ size_t ni_collapse_fetch(size_t want, size_t fetched);
 /*
  * Folds res[0..*nres), the first *nres documents of a ranking (full matches
  * before the partial ones, which start at *nstrict), in rank order: a
- * document whose signature is near (ni_minhash_near) that of a story's
- * first document already met joins that story (the first such, in rank
- * order), any other starts a story.  So which documents start stories
+ * document that is a near copy (ni_nearcopy_test) of a story's first
+ * document already met joins that story (the first such, in rank order),
+ * any other starts a story.  Signatures and, where they are unsure, stored
+ * text are read through rd (its snapshot).  So which documents start stories
  * depends only on the documents ranked above: fetching more never changes
  * the stories of an earlier page.
  *
@@ -48,11 +54,13 @@ size_t ni_collapse_fetch(size_t want, size_t fetched);
  * want stories (or all there are) replace res: each story's first
  * document, with *nres and *nstrict counted in stories; their folded
  * documents go to cl; cl->stories and cl->examined count what was looked
- * at.  0, or <0 on error (NI_ENOMEM, or an error reading signatures).
+ * at.  0, or <0 on error (NI_ENOMEM, or an error reading signatures or
+ * stored records).
  */
-int ni_collapse_fold(ni_collapse *cl, ni_txn *t, ni_result *res, size_t *nres,
+int ni_collapse_fold(ni_collapse *cl, ni_doc_reader *rd, ni_result *res, size_t *nres,
                      size_t *nstrict, size_t want, int more_possible);
 
+/* Frees what cl holds (the folded documents, the tests' shingle sets). */
 void ni_collapse_free(ni_collapse *cl);
 
 #endif

@@ -10,10 +10,12 @@
  * signature keeps, for each, the low NI_SIG_BITS bits of its minimum
  * over the shingles (b-bit MinHash, Li and König 2010).  Two documents'
  * minima agree with probability J + (1 - J) / 2^b, J the Jaccard
- * similarity of their shingle sets; the estimate inverts that.
+ * similarity of their shingle sets; the estimate inverts that.  The
+ * shingle hashes themselves (ni_shingler) are what nearcopy.c compares
+ * exactly when the estimate is unsure.
  *
- * Does not store signatures (layout.c) and does not decide what a search
- * folds (collapse.c).
+ * Does not store signatures (layout.c), does not read documents and does
+ * not decide what a search folds (nearcopy.c, collapse.c).
  */
 #include <string.h>
 
@@ -61,8 +63,7 @@ void ni_minhash_start(ni_minhash *m)
 {
     uint64_t state = 0x6a09e667f3bcc908u;
     size_t i;
-    m->prev[0] = m->prev[1] = 0;
-    m->nwords = 0;
+    memset(&m->sh, 0, sizeof m->sh);
     for (i = 0; i < NI_SIG_K; i++) {
         m->mul[i] = splitmix(&state) | 1;
         m->add[i] = splitmix(&state);
@@ -86,13 +87,30 @@ static uint64_t shingle(uint64_t a, uint64_t b, uint64_t c)
     return mix(a ^ rotl(b, 21) ^ rotl(c, 42));
 }
 
-void ni_minhash_word(ni_minhash *m, const char *w, size_t len)
+int ni_shingler_word(ni_shingler *s, const char *w, size_t len, uint64_t *out)
 {
     uint64_t h = word_hash(w, len);
-    if (++m->nwords >= 3)
-        add_shingle(m, shingle(m->prev[0], m->prev[1], h));
-    m->prev[0] = m->prev[1];
-    m->prev[1] = h;
+    int done = ++s->nwords >= 3;
+    if (done)
+        *out = shingle(s->prev[0], s->prev[1], h);
+    s->prev[0] = s->prev[1];
+    s->prev[1] = h;
+    return done;
+}
+
+int ni_shingler_end(const ni_shingler *s, uint64_t *out)
+{
+    if (s->nwords == 0 || s->nwords >= 3)
+        return 0;
+    *out = shingle(s->nwords == 2 ? s->prev[0] : 0, s->prev[1], 0);
+    return 1;
+}
+
+void ni_minhash_word(ni_minhash *m, const char *w, size_t len)
+{
+    uint64_t s;
+    if (ni_shingler_word(&m->sh, w, len, &s))
+        add_shingle(m, s);
 }
 
 void ni_minhash_none(unsigned char sig[NI_SIG_BYTES])
@@ -109,26 +127,44 @@ int ni_minhash_is_none(const unsigned char *sig)
     return 1;
 }
 
-void ni_minhash_finish(const ni_minhash *m, unsigned char sig[NI_SIG_BYTES])
+static void pack(const uint32_t *min, unsigned char sig[NI_SIG_BYTES])
 {
-    const uint32_t *min = m->min;
-    ni_minhash one;
     size_t i;
-
-    if (m->nwords == 0) {
-        ni_minhash_none(sig);
-        return;
-    }
-    if (m->nwords < 3) {       /* one shingle of the words there are */
-        one = *m;
-        for (i = 0; i < NI_SIG_K; i++)
-            one.min[i] = UINT32_MAX;
-        add_shingle(&one, shingle(m->nwords == 2 ? m->prev[0] : 0, m->prev[1], 0));
-        min = one.min;
-    }
     memset(sig, 0, NI_SIG_BYTES);
     for (i = 0; i < NI_SIG_K; i++)
         sig[i / 2] |= (unsigned char)((min[i] & 0xfu) << (i % 2 ? 4 : 0));
+}
+
+void ni_minhash_finish(const ni_minhash *m, unsigned char sig[NI_SIG_BYTES])
+{
+    ni_minhash one;
+    uint64_t s;
+
+    if (m->sh.nwords == 0) {
+        ni_minhash_none(sig);
+        return;
+    }
+    if (ni_shingler_end(&m->sh, &s)) {  /* one shingle of the words there are */
+        ni_minhash_start(&one);
+        add_shingle(&one, s);
+        pack(one.min, sig);
+        return;
+    }
+    pack(m->min, sig);
+}
+
+void ni_minhash_of_set(const uint64_t *h, size_t n, unsigned char sig[NI_SIG_BYTES])
+{
+    ni_minhash m;
+    size_t i;
+    if (!n) {
+        ni_minhash_none(sig);
+        return;
+    }
+    ni_minhash_start(&m);
+    for (i = 0; i < n; i++)
+        add_shingle(&m, h[i]);
+    pack(m.min, sig);
 }
 
 /* How many of the NI_SIG_K minima of a and b agree. */
@@ -153,11 +189,24 @@ double ni_minhash_similarity(const unsigned char *a, const unsigned char *b)
     return j < 0 ? 0 : j > 1 ? 1 : j;
 }
 
+/* The least count of equal minima whose estimate is at least j. */
+#define EQUAL_FOR(j) (NI_SIG_K * (CHANCE + (1 - CHANCE) * (j)) - 1e-9)
+
 int ni_minhash_near(const unsigned char *a, const unsigned char *b)
 {
-    /* similarity >= NI_SIG_NEAR, as a count of equal minima */
-    const double need = NI_SIG_K * (CHANCE + (1 - CHANCE) * NI_SIG_NEAR) - 1e-9;
     if (ni_minhash_is_none(a) || ni_minhash_is_none(b))
         return 0;
-    return (double)equal_minima(a, b) >= need;
+    return (double)equal_minima(a, b) >= EQUAL_FOR(NI_SIG_NEAR);
+}
+
+int ni_minhash_at_least(const unsigned char *a, const unsigned char *b, double j)
+{
+    return (double)equal_minima(a, b) >= EQUAL_FOR(j);
+}
+
+int ni_minhash_compare(const unsigned char *a, const unsigned char *b)
+{
+    double n = (double)equal_minima(a, b);
+    return n < EQUAL_FOR(NI_SIG_APART_BELOW) ? NI_SIG_APART
+           : n >= EQUAL_FOR(NI_SIG_COPIES_FROM) ? NI_SIG_COPIES : NI_SIG_UNSURE;
 }

@@ -291,15 +291,15 @@ static int fetch_stories(ni_hits *h, builder *b, const ni_qnode *tree, ni_matche
             h->nstrict = h->nres;
         if (!partial && h->nres < k && ni_build_wants_partial(b, tree, o)) {
             /* the full matches ended: enough stories, or the partial ones */
-            if ((rc = ni_collapse_fold(&h->collapse, h->txn, h->res, &h->nres, &h->nstrict,
-                                       want, 1)) <= 0)
+            if ((rc = ni_collapse_fold(&h->collapse, &h->dup_rd, h->res, &h->nres,
+                                       &h->nstrict, want, 1)) <= 0)
                 return rc;
             partial = 1;
             if ((rc = add_partial(h, b, tree, o, k)) < 0)
                 return rc;
         }
         next = h->nres == k ? ni_collapse_fetch(want, k) : 0;
-        if ((rc = ni_collapse_fold(&h->collapse, h->txn, h->res, &h->nres, &h->nstrict,
+        if ((rc = ni_collapse_fold(&h->collapse, &h->dup_rd, h->res, &h->nres, &h->nstrict,
                                    want, next > k)) <= 0)
             return rc;
         k = next;

@@ -9,8 +9,9 @@
  * are searched by the normal form of a word that has them, as plain words
  * OR-ed (BM25F weighs them by idf and by how the other document uses
  * them), with the caller's options otherwise, without collapsing and
- * without query rescue.  Its near copies are found by a scan of the sigs
- * table (32 bytes a document), in the snapshot of the hits.  The hits
+ * without query rescue.  Its near copies (nearcopy.h, as a search folds
+ * them) are found by a scan of the sigs table (32 bytes a document), in
+ * the snapshot of the hits.  The hits
  * are the copies, most similar first (score: the estimated Jaccard
  * similarity), then the search's hits other than the document and its
  * copies; offset and limit apply to that list.
@@ -27,6 +28,7 @@
 #include "layout.h"
 #include "mem.h"
 #include "minhash.h"
+#include "nearcopy.h"
 #include "search.h"
 #include "similar.h"
 
@@ -171,22 +173,24 @@ static int by_similarity(const void *a, const void *b)
     return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
-/* The near copies of doc in the snapshot, most similar first, into *out
- * (*n of them). */
-static int near_copies(ni_txn *t, uint32_t doc, ni_result **out, size_t *n)
+/* The near copies of doc in the snapshot of rd, most similar first, into
+ * *out (*n of them). */
+static int near_copies(ni_doc_reader *rd, uint32_t doc, ni_result **out, size_t *n)
 {
     const unsigned char *mine;
     ni_cursor *c = NULL;
+    ni_nearcopy nc;
     size_t cap = 0;
     ni_val k, v;
     int rc;
 
     *out = NULL;
     *n = 0;
-    if ((rc = ni_sig_get(t, doc, &mine)) < 0)
+    if ((rc = ni_sig_get(rd->t, doc, &mine)) < 0)
         return rc == NI_ENOTFOUND ? 0 : rc;
-    if (ni_minhash_is_none(mine) || (rc = ni_cursor_open(&c, t, NI_T_SIGS)) < 0)
+    if (ni_minhash_is_none(mine) || (rc = ni_cursor_open(&c, rd->t, NI_T_SIGS)) < 0)
         return rc;
+    ni_nearcopy_init(&nc, rd);
     for (rc = ni_cursor_first(c); rc == 0; rc = ni_cursor_next(c)) {
         size_t i;
         if ((rc = ni_cursor_get(c, &k, &v)) < 0)
@@ -197,7 +201,11 @@ static int near_copies(ni_txn *t, uint32_t doc, ni_result **out, size_t *n)
         }
         for (i = 0; i + NI_SIG_BYTES <= v.len; i += NI_SIG_BYTES) {
             uint32_t d = ni_get_be32(k.data) * NI_SIG_CHUNK + (uint32_t)(i / NI_SIG_BYTES);
-            if (d == doc || !ni_minhash_near(mine, v.data + i))
+            if (d == doc || ni_minhash_is_none(v.data + i))
+                continue;
+            if ((rc = ni_nearcopy_test(&nc, doc, mine, d, v.data + i)) < 0)
+                goto done;
+            if (!rc)
                 continue;
             if ((rc = NI_GROW(*out, cap, *n + 1)) < 0)
                 goto done;
@@ -208,6 +216,7 @@ static int near_copies(ni_txn *t, uint32_t doc, ni_result **out, size_t *n)
         }
     }
 done:
+    ni_nearcopy_release(&nc);
     ni_cursor_close(c);
     if (rc != NI_DONE && rc < 0)
         return rc;
@@ -287,7 +296,7 @@ int ni_similar_run(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
         copies = NULL;
         if ((rc = ni_search_run(&h, idx, q.len ? (const char *)q.data : "", q.len, &so)) < 0 ||
             (rc = ni_id_get(h->txn, id, id_len, &doc)) < 0 ||
-            (rc = near_copies(h->txn, doc, &copies, &ncopies)) < 0)
+            (rc = near_copies(&h->dup_rd, doc, &copies, &ncopies)) < 0)
             goto cleanup;
         if (h->nres < so.limit || ncopies >= keep || others(h, doc, copies, ncopies) >= keep - ncopies)
             break;

@@ -6,7 +6,8 @@ DEDUP_PAIRS is build/bench/dedup_pairs, INDEX an index of
 telegram-news-posts, PAIRS bench/dedup/pairs.tsv (default).  A pair the
 library folds (near = 1) is right when judged "copy".  Prints precision and
 recall over the pairs as sampled (24 a Jaccard bin), and, for comparison,
-what thresholds on the estimate and on the exact Jaccard would give."""
+the estimate alone at NI_SIG_NEAR (the rule before nearcopy.c) and what
+thresholds on the estimate and on the exact Jaccard would give."""
 import os
 import subprocess
 import sys
@@ -34,7 +35,7 @@ def main():
             missing += 1
             continue
         rows.append({"a": c[0], "b": c[1], "jaccard": float(c[2]), "label": c[3],
-                     "est": float(c[4]), "near": c[5] == "1"})
+                     "est": float(c[4]), "near": c[5] == "1", "est_near": c[6] == "1"})
     labels = {}
     for r in rows:
         labels[r["label"]] = labels.get(r["label"], 0) + 1
@@ -42,6 +43,8 @@ def main():
           f" missing from the index: {missing}")
     p, r, tp, fp, fn = pr(rows, lambda x: x["near"])
     print(f"library folding: precision {p:.3f} recall {r:.3f} (tp {tp}, fp {fp}, fn {fn})")
+    p, r, tp, fp, fn = pr(rows, lambda x: x["est_near"])
+    print(f"the estimate alone: precision {p:.3f} recall {r:.3f} (tp {tp}, fp {fp}, fn {fn})")
     for r in rows:
         if r["near"] != (r["label"] == "copy"):
             kind = "folded, judged " + r["label"] if r["near"] else "not folded, judged copy"
