@@ -9,6 +9,22 @@
  * little before a matching word and holds the most distinct query terms
  * (then the most matches).  It starts and ends on word boundaries and is
  * returned as valid UTF-8.  No I/O; the analyzer is lent by the caller.
+ *
+ * Analysing only what is needed.  Which window wins depends only on the
+ * matching words (a window's score counts them, and the words' ends grow
+ * with their starts), and the passage's ends on the words around it.  So
+ * the text is not analysed whole: snipscan.c finds, from the bytes, every
+ * place where a matching word can be; each such piece, between white
+ * space, is analysed alone (ni_analyzer_start_at, told whether a sentence
+ * begins there), the window is chosen among the words found, and then the
+ * piece from LEAD_CHARS before the window to max_chars after its first
+ * word is analysed for the passage.  White space always ends a word and a
+ * compound, so these pieces yield the words the whole text yields there,
+ * and the passage is the one the whole text's analysis gives
+ * (snippet_exhaustive, kept as the reference: tests/test_snippet.c and the
+ * fuzz target compare the two).  When snipscan.c is unsure (a character it
+ * cannot fold, a term with Latin letters, a text over FAST_MAX bytes) the
+ * whole text is analysed as before.
  */
 #include <string.h>
 
@@ -16,9 +32,13 @@
 #include "error.h"
 #include "mem.h"
 #include "snippet.h"
+#include "snipscan.h"
 
 #define LEAD_CHARS 30            /* context kept before the first match */
 #define MAX_TOKENS 65536
+/* texts the scan reads: one chunk of the analyzer (CHUNK_BYTES), so fewer
+ * than MAX_TOKENS words */
+#define FAST_MAX (64 * 1024)
 
 typedef struct span {
     size_t start, end;
@@ -102,22 +122,37 @@ static int whole(const char *text, size_t len, const span *sp, size_t nsp, ni_bu
     return rc;
 }
 
-/* The words of text[0..len) as spans (in *sp, growing *cap), each with the
- * query term it matches or -1; *matched counts the spans that match. */
-static int collect(ni_analyzer *an, const char *text, size_t len, const ni_buf *terms,
-                   span **sp, size_t *nsp, size_t *cap, size_t *matched)
+/* The spans of a text found so far, and where the character count is. */
+typedef struct spans {
+    span *sp;
+    size_t n, cap;
+    size_t matched;              /* spans that match a term */
+    size_t at, cat;              /* a byte offset and the characters before it */
+} spans;
+
+static void spans_reset(spans *s)
 {
-    size_t skip_until = 0, at = 0, cat = 0;   /* a byte offset and its characters */
+    s->n = s->matched = s->at = s->cat = 0;
+}
+
+/* The words of text[from..to) appended to s as spans, each with the query
+ * term it matches or -1, from a piece that starts after white space (or at
+ * 0) and whose first word begins a sentence when initial.  With width, it
+ * stops before a span that would end more than width characters after
+ * the first span's start. */
+static int collect(ni_analyzer *an, const char *text, size_t from, size_t to, int initial,
+                   const ni_buf *terms, spans *s, size_t width)
+{
+    size_t skip_until = 0;
     ni_token tok;
     int rc;
 
-    *nsp = 0;
-    *matched = 0;
-    if ((rc = ni_analyzer_start(an, text, len, 0)) < 0)
+    if ((rc = ni_analyzer_start_at(an, text, to, from, initial)) < 0)
         return rc;
-    while ((rc = ni_analyzer_next(an, &tok)) == 0 && *nsp < MAX_TOKENS) {
+    while ((rc = ni_analyzer_next(an, &tok)) == 0 && s->n < MAX_TOKENS) {
         int t;
         span *w;
+        size_t cstart;
         if (tok.start < skip_until)
             continue;          /* a part of a compound highlighted whole */
         t = term_index(terms, tok.term, tok.term_len);
@@ -126,35 +161,38 @@ static int collect(ni_analyzer *an, const char *text, size_t len, const ni_buf *
                 continue;      /* its parts follow with their own spans */
             skip_until = tok.end;
         }
-        if (*nsp && (*sp)[*nsp - 1].start == tok.start) {
+        if (s->n && s->sp[s->n - 1].start == tok.start) {
             /* a word's name key after its term: one word, one span */
-            w = &(*sp)[*nsp - 1];
+            w = &s->sp[s->n - 1];
             if (w->term < 0 && t >= 0) {
                 w->term = t;
-                ++*matched;
+                s->matched++;
             }
             continue;
         }
-        if (*nsp == *cap) {
-            size_t ncap = *cap ? *cap * 2 : 256;
-            span *p = ni_mem_realloc(*sp, ncap * sizeof *p);
+        if (s->n == s->cap) {
+            size_t ncap = s->cap ? s->cap * 2 : 256;
+            span *p = ni_mem_realloc(s->sp, ncap * sizeof *p);
             if (!p)
                 return ni_error(NI_ENOMEM, "out of memory");
-            *sp = p;
-            *cap = ncap;
+            s->sp = p;
+            s->cap = ncap;
         }
-        if (tok.start >= at)
-            cat += chars(text, at, tok.start);
+        if (tok.start >= s->at)
+            cstart = s->cat + chars(text, s->at, tok.start);
         else
-            cat -= chars(text, tok.start, at);
-        at = tok.start;
-        w = &(*sp)[(*nsp)++];
+            cstart = s->cat - chars(text, tok.start, s->at);
+        if (width && s->n && cstart + chars(text, tok.start, tok.end) - s->sp[0].cstart > width)
+            return 0;
+        s->at = tok.start;
+        s->cat = cstart;
+        w = &s->sp[s->n++];
         w->start = tok.start;
         w->end = tok.end;
-        w->cstart = cat;
-        w->cend = cat + chars(text, tok.start, tok.end);
+        w->cstart = cstart;
+        w->cend = cstart + chars(text, tok.start, tok.end);
         w->term = t;
-        *matched += t >= 0;
+        s->matched += t >= 0;
     }
     return rc == NI_DONE ? 0 : rc;
 }
@@ -174,85 +212,67 @@ static size_t first_pass_end(const char *text)
     return end;
 }
 
-int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
-                    const ni_buf *terms, size_t max_chars, ni_buf *out_text,
-                    ni_buf *out_ranges)
+/* The window starting at a matching word with the most distinct terms
+ * (then the most matches, then the earliest): its first span in *first, the
+ * last span that brought a new term in *end; returns its score, -1 when no
+ * span matches.  Only matching spans count, so s may lack others. */
+static long best_window(const spans *s, size_t max_chars, size_t *first, size_t *end)
 {
-    span *sp = NULL;
-    size_t nsp = 0, cap = 0, i, j, best_i = 0, best_end = 0, first, last, *map = NULL;
-    size_t matched = 0;
+    const span *sp = s->sp;
+    size_t i, j;
     long best = -1;
-    int rc;
     unsigned char seen[64];
 
-    out_text->len = 0;
-    out_ranges->len = 0;
-    if (!text || !len)
-        return 0;
-    if (len > NI_SNIPPET_SCAN)
-        len = NI_SNIPPET_SCAN;
-    if (!max_chars)
-        max_chars = 200;
-
-    /* a long text's passage from its first part when a word matches there */
-    if (max_chars != NI_SNIPPET_WHOLE && len > NI_SNIPPET_FIRST) {
-        rc = collect(an, text, first_pass_end(text), terms, &sp, &nsp, &cap, &matched);
-        if (rc < 0)
-            goto cleanup;
-    }
-    if (!matched && (rc = collect(an, text, len, terms, &sp, &nsp, &cap, &matched)) < 0)
-        goto cleanup;
-    if (max_chars == NI_SNIPPET_WHOLE) {
-        rc = whole(text, len, sp, nsp, out_text, out_ranges);
-        goto cleanup;
-    }
-    if (nsp == 0) {
-        rc = 0;
-        goto cleanup;
-    }
-
-    /* the window starting at a matching word with the most distinct terms */
-    for (i = 0; i < nsp; i++) {
+    *first = *end = 0;
+    for (i = 0; i < s->n; i++) {
         long score = 0;
-        size_t width, end = i;
+        size_t e = i;
         if (sp[i].term < 0)
             continue;
         memset(seen, 0, sizeof seen);
-        for (j = i; j < nsp; j++) {
-            width = sp[j].cend - sp[i].cstart;
-            if (width > max_chars)
+        for (j = i; j < s->n; j++) {
+            if (sp[j].cend - sp[i].cstart > max_chars)
                 break;
             if (sp[j].term >= 0) {
                 int t = sp[j].term & 63;
                 if (!seen[t])
-                    end = j;
+                    e = j;
                 score += seen[t] ? 1 : 100;
                 seen[t] = 1;
             }
         }
         if (score > best) {
             best = score;
-            best_i = i;
-            best_end = end;
+            *first = i;
+            *end = e;
         }
     }
-    /* back up a little for context, keeping every distinct term of the
-     * window in (its last, best_end), then extend to the width */
-    first = best_i;
+    return best;
+}
+
+/* The passage around the window (best_i .. best_end; best < 0: none) of
+ * the spans in s: a little context before it, keeping every distinct term
+ * of the window in, then words up to the width; cleaned into out_text with
+ * the matching spans' ranges in out_ranges. */
+static int passage(const char *text, const spans *s, size_t best_i, size_t best_end,
+                   long best, size_t max_chars, ni_buf *out_text, ni_buf *out_ranges)
+{
+    const span *sp = s->sp;
+    size_t first = best_i, last, i, *map;
+    int rc;
+
     while (first > 0 && sp[best_i].cstart - sp[first - 1].cstart <= LEAD_CHARS &&
            sp[best_end].cend - sp[first - 1].cstart <= max_chars)
         first--;
     if (best < 0)
         first = 0;
     last = first;
-    while (last + 1 < nsp && sp[last + 1].cend - sp[first].cstart <= max_chars)
+    while (last + 1 < s->n && sp[last + 1].cend - sp[first].cstart <= max_chars)
         last++;
 
     map = ni_mem_alloc((sp[last].end - sp[first].start + 1) * sizeof *map);
-    if (!map) {
-        rc = ni_error(NI_ENOMEM, "out of memory");
-        goto cleanup;
-    }
+    if (!map)
+        return ni_error(NI_ENOMEM, "out of memory");
     if ((rc = copy_clean(out_text, text, sp[first].start, sp[last].end, map)) < 0)
         goto cleanup;
     for (i = first; i <= last; i++) {
@@ -266,7 +286,193 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
     }
     rc = 0;
 cleanup:
-    ni_mem_free(sp);
     ni_mem_free(map);
     return rc;
+}
+
+/* The passage (or the whole text) by analysing every word of text[0..len):
+ * the reference for the scan below.  len is at most NI_SNIPSCAN_SCAN. */
+static int exhaustive(ni_analyzer *an, const char *text, size_t len, const ni_buf *terms,
+                      size_t max_chars, spans *s, ni_buf *out_text, ni_buf *out_ranges)
+{
+    size_t best_i, best_end;
+    long best;
+    int rc;
+
+    spans_reset(s);
+    /* a long text's passage from its first part when a word matches there */
+    if (max_chars != NI_SNIPPET_WHOLE && len > NI_SNIPPET_FIRST &&
+        (rc = collect(an, text, 0, first_pass_end(text), 1, terms, s, 0)) < 0)
+        return rc;
+    if (!s->matched) {
+        spans_reset(s);
+        if ((rc = collect(an, text, 0, len, 1, terms, s, 0)) < 0)
+            return rc;
+    }
+    if (max_chars == NI_SNIPPET_WHOLE)
+        return whole(text, len, s->sp, s->n, out_text, out_ranges);
+    if (s->n == 0)
+        return 0;
+    best = best_window(s, max_chars, &best_i, &best_end);
+    return passage(text, s, best_i, best_end, best, max_chars, out_text, out_ranges);
+}
+
+/* Appends to s the spans of the pieces of text[from..to) (white space at
+ * from when it is not 0, and at to when it is not the text's end) where
+ * snipscan finds a place for a term.  NI_SNIPSCAN_UNSURE as snipscan.h. */
+static int scan_pieces(ni_analyzer *an, const char *text, size_t from, size_t to,
+                       const ni_buf *terms, ni_snipscan *sc, spans *s)
+{
+    size_t *at = NULL, n = 0, cap = 0, k, end = from;
+    int rc;
+
+    if ((rc = ni_snipscan_find(sc, text, from, to, &at, &n, &cap)) != 0)
+        goto cleanup;
+    for (k = 0; k < n; k++) {
+        size_t start = at[k];
+        int initial;
+        if (start < end)
+            continue;                   /* in the piece just analysed */
+        while (start > from && !ni_snipscan_space((unsigned char)text[start - 1]))
+            start--;
+        end = at[k];
+        while (end < to && !ni_snipscan_space((unsigned char)text[end]))
+            end++;
+        if ((rc = initial = ni_snipscan_initial(text, start, end)) == NI_SNIPSCAN_UNSURE ||
+            (rc = collect(an, text, start, end, initial, terms, s, 0)) < 0)
+            goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    ni_mem_free(at);
+    return rc;
+}
+
+/* The passage of text[0..limit) around the window of the spans in s (the
+ * pieces'), from the words of the piece that holds it and LEAD_CHARS
+ * before it. */
+static int scan_passage(ni_analyzer *an, const char *text, size_t limit, const ni_buf *terms,
+                        size_t max_chars, spans *s, ni_buf *out_text, ni_buf *out_ranges)
+{
+    size_t best_i, best_end, b, e, from, to, i, n, at_i = SIZE_MAX, at_end = SIZE_MAX;
+    long best;
+    int initial, rc;
+
+    if (!s->matched) {
+        /* nothing matches: the passage starts at the first word */
+        spans_reset(s);
+        if ((rc = collect(an, text, 0, limit, 1, terms, s, max_chars)) < 0)
+            return rc;
+        return s->n ? passage(text, s, 0, 0, -1, max_chars, out_text, out_ranges) : 0;
+    }
+    best = best_window(s, max_chars, &best_i, &best_end);
+    b = s->sp[best_i].start;
+    e = s->sp[best_end].start;
+    /* back LEAD_CHARS characters from the window's first word, and on to
+     * the character max_chars after it, then out to white space */
+    for (from = b, n = 0; from > 0; from--)
+        if (((unsigned char)text[from - 1] & 0xc0) != 0x80 && n++ == LEAD_CHARS)
+            break;
+    while (from > 0 && !ni_snipscan_space((unsigned char)text[from - 1]))
+        from--;
+    for (to = b, n = 0; to < limit; to++)
+        if (((unsigned char)text[to] & 0xc0) != 0x80 && n++ == max_chars)
+            break;
+    while (to < limit && !ni_snipscan_space((unsigned char)text[to]))
+        to++;
+    if ((initial = ni_snipscan_initial(text, from, to)) == NI_SNIPSCAN_UNSURE)
+        return NI_SNIPSCAN_UNSURE;
+    spans_reset(s);
+    s->at = from;
+    s->cat = 0;                /* characters count from the piece: only differences matter */
+    if ((rc = collect(an, text, from, to, initial, terms, s, 0)) < 0)
+        return rc;
+    for (i = 0; i < s->n; i++) {
+        if (s->sp[i].start == b)
+            at_i = i;
+        if (s->sp[i].start == e)
+            at_end = i;
+    }
+    if (at_i == SIZE_MAX || at_end == SIZE_MAX)
+        return NI_SNIPSCAN_UNSURE;   /* cannot happen: the pieces' words are the text's */
+    return passage(text, s, at_i, at_end, best, max_chars, out_text, out_ranges);
+}
+
+/* The passage (or the whole text) from the pieces snipscan finds:
+ * NI_SNIPSCAN_UNSURE when it cannot judge, and nothing is written. */
+static int scanned(ni_analyzer *an, const char *text, size_t len, const ni_buf *terms,
+                   size_t max_chars, spans *s, ni_buf *out_text, ni_buf *out_ranges)
+{
+    ni_snipscan sc = NI_SNIPSCAN_INIT;
+    size_t limit = len;
+    int rc;
+
+    spans_reset(s);
+    if ((rc = ni_snipscan_terms(&sc, terms)) != 0)
+        goto cleanup;
+    if (max_chars != NI_SNIPPET_WHOLE && len > NI_SNIPPET_FIRST) {
+        limit = first_pass_end(text);
+        if (!ni_snipscan_space((unsigned char)text[limit])) {
+            rc = NI_SNIPSCAN_UNSURE;    /* the first part ends inside a word */
+            goto cleanup;
+        }
+        if ((rc = scan_pieces(an, text, 0, limit, terms, &sc, s)) != 0)
+            goto cleanup;
+        if (!s->matched)
+            limit = len;
+    }
+    if (limit > FAST_MAX) {
+        rc = NI_SNIPSCAN_UNSURE;
+        goto cleanup;
+    }
+    if (limit == len && (rc = scan_pieces(an, text, len > NI_SNIPPET_FIRST &&
+                                          max_chars != NI_SNIPPET_WHOLE ? first_pass_end(text) : 0,
+                                          len, terms, &sc, s)) != 0)
+        goto cleanup;
+    if (max_chars == NI_SNIPPET_WHOLE)
+        rc = whole(text, len, s->sp, s->n, out_text, out_ranges);
+    else
+        rc = scan_passage(an, text, limit, terms, max_chars, s, out_text, out_ranges);
+cleanup:
+    ni_snipscan_free(&sc);
+    return rc;
+}
+
+static int make(ni_analyzer *an, const char *text, size_t len, const ni_buf *terms,
+                size_t max_chars, ni_buf *out_text, ni_buf *out_ranges, int exhaustive_only)
+{
+    spans s = { NULL, 0, 0, 0, 0, 0 };
+    int rc = NI_SNIPSCAN_UNSURE;
+
+    out_text->len = 0;
+    out_ranges->len = 0;
+    if (!text || !len)
+        return 0;
+    if (len > NI_SNIPPET_SCAN)
+        len = NI_SNIPPET_SCAN;
+    if (!max_chars)
+        max_chars = 200;
+    if (!exhaustive_only)
+        rc = scanned(an, text, len, terms, max_chars, &s, out_text, out_ranges);
+    if (rc == NI_SNIPSCAN_UNSURE) {
+        out_text->len = 0;
+        out_ranges->len = 0;
+        rc = exhaustive(an, text, len, terms, max_chars, &s, out_text, out_ranges);
+    }
+    ni_mem_free(s.sp);
+    return rc;
+}
+
+int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
+                    const ni_buf *terms, size_t max_chars, ni_buf *out_text,
+                    ni_buf *out_ranges)
+{
+    return make(an, text, len, terms, max_chars, out_text, out_ranges, 0);
+}
+
+int ni_snippet_make_exhaustive(ni_analyzer *an, const char *text, size_t len,
+                               const ni_buf *terms, size_t max_chars, ni_buf *out_text,
+                               ni_buf *out_ranges)
+{
+    return make(an, text, len, terms, max_chars, out_text, out_ranges, 1);
 }
