@@ -348,15 +348,40 @@ cleanup:
     return rc;
 }
 
+/* The words of the piece of text[0..limit) between white space that holds
+ * byte p (p not white space) into c, its bounds in *from and *to; 0,
+ * NI_SNIPSCAN_UNSURE or <0. */
+static int piece_at(ni_analyzer *an, const char *text, size_t limit, size_t p,
+                    const ni_buf *terms, spans *c, size_t *from, size_t *to)
+{
+    size_t a = p, b = p;
+    int initial;
+    while (a > 0 && !ni_snipscan_space((unsigned char)text[a - 1]))
+        a--;
+    while (b < limit && !ni_snipscan_space((unsigned char)text[b]))
+        b++;
+    *from = a;
+    *to = b;
+    if ((initial = ni_snipscan_initial(text, a, b)) == NI_SNIPSCAN_UNSURE)
+        return NI_SNIPSCAN_UNSURE;
+    spans_reset(c);
+    c->at = a;
+    return collect(an, text, a, b, initial, terms, c, 0);
+}
+
 /* The passage of text[0..limit) around the window of the spans in s (the
- * pieces'), from the words of the piece that holds it and LEAD_CHARS
- * before it. */
+ * pieces'), as passage() cuts it, from the words of a few pieces only:
+ * its first word is the first to start at or after both LEAD_CHARS before
+ * the window and max_chars before the end of the window's last new term;
+ * its last word the last to end within max_chars of the first's start.
+ * The highlighted words are the matching spans of s between them. */
 static int scan_passage(ni_analyzer *an, const char *text, size_t limit, const ni_buf *terms,
                         size_t max_chars, spans *s, ni_buf *out_text, ni_buf *out_ranges)
 {
-    size_t best_i, best_end, b, e, from, to, i, n, at_i = SIZE_MAX, at_end = SIZE_MAX;
-    long best;
-    int initial, rc;
+    spans c = { NULL, 0, 0, 0, 0, 0 };
+    size_t best_i, best_end, back, lo, hi, p, n, i, a, b, first = SIZE_MAX, last = SIZE_MAX;
+    size_t first_end = 0, width, *map = NULL;
+    int rc;
 
     if (!s->matched) {
         /* nothing matches: the passage starts at the first word */
@@ -365,37 +390,65 @@ static int scan_passage(ni_analyzer *an, const char *text, size_t limit, const n
             return rc;
         return s->n ? passage(text, s, 0, 0, -1, max_chars, out_text, out_ranges) : 0;
     }
-    best = best_window(s, max_chars, &best_i, &best_end);
-    b = s->sp[best_i].start;
-    e = s->sp[best_end].start;
-    /* back LEAD_CHARS characters from the window's first word, and on to
-     * the character max_chars after it, then out to white space */
-    for (from = b, n = 0; from > 0; from--)
-        if (((unsigned char)text[from - 1] & 0xc0) != 0x80 && n++ == LEAD_CHARS)
+    best_window(s, max_chars, &best_i, &best_end);
+    /* characters before the window's first word the passage may start */
+    width = s->sp[best_end].cend - s->sp[best_i].cstart;
+    back = width >= max_chars ? 0 : width + LEAD_CHARS > max_chars ? max_chars - width : LEAD_CHARS;
+    for (lo = s->sp[best_i].start, n = 0; lo > 0; lo--)
+        if (((unsigned char)text[lo - 1] & 0xc0) != 0x80 && n++ == back)
             break;
-    while (from > 0 && !ni_snipscan_space((unsigned char)text[from - 1]))
-        from--;
-    for (to = b, n = 0; to < limit; to++)
-        if (((unsigned char)text[to] & 0xc0) != 0x80 && n++ == max_chars)
-            break;
-    while (to < limit && !ni_snipscan_space((unsigned char)text[to]))
-        to++;
-    if ((initial = ni_snipscan_initial(text, from, to)) == NI_SNIPSCAN_UNSURE)
-        return NI_SNIPSCAN_UNSURE;
-    spans_reset(s);
-    s->at = from;
-    s->cat = 0;                /* characters count from the piece: only differences matter */
-    if ((rc = collect(an, text, from, to, initial, terms, s, 0)) < 0)
-        return rc;
-    for (i = 0; i < s->n; i++) {
-        if (s->sp[i].start == b)
-            at_i = i;
-        if (s->sp[i].start == e)
-            at_end = i;
+    /* the first word starting at lo or after: in lo's piece or a later one */
+    for (p = lo; first == SIZE_MAX; p = b) {
+        while (ni_snipscan_space((unsigned char)text[p]))
+            p++;
+        if ((rc = piece_at(an, text, limit, p, terms, &c, &a, &b)) != 0)
+            goto cleanup;
+        for (i = 0; i < c.n && first == SIZE_MAX; i++)
+            if (c.sp[i].start >= lo) {
+                first = c.sp[i].start;
+                first_end = c.sp[i].end;
+            }
     }
-    if (at_i == SIZE_MAX || at_end == SIZE_MAX)
-        return NI_SNIPSCAN_UNSURE;   /* cannot happen: the pieces' words are the text's */
-    return passage(text, s, at_i, at_end, best, max_chars, out_text, out_ranges);
+    /* the last word ending max_chars characters after first's start at
+     * most: in hi's piece or an earlier one, else first itself */
+    for (hi = first, n = 0; hi < limit; hi++)
+        if (((unsigned char)text[hi] & 0xc0) != 0x80 && n++ == max_chars)
+            break;
+    for (p = hi; last == SIZE_MAX && p > first; p = a) {
+        while (p > first && ni_snipscan_space((unsigned char)text[p - 1]))
+            p--;
+        if (p <= first)
+            break;
+        if ((rc = piece_at(an, text, limit, p - 1, terms, &c, &a, &b)) != 0)
+            goto cleanup;
+        for (i = c.n; i-- > 0 && last == SIZE_MAX;)
+            if (c.sp[i].end <= hi && c.sp[i].start >= first)
+                last = c.sp[i].end;
+    }
+    if (last == SIZE_MAX || last < first_end)
+        last = first_end;
+
+    map = ni_mem_alloc((last - first + 1) * sizeof *map);
+    if (!map) {
+        rc = ni_error(NI_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if ((rc = copy_clean(out_text, text, first, last, map)) < 0)
+        goto cleanup;
+    for (i = 0; i < s->n; i++) {
+        size_t r[2];
+        if (s->sp[i].term < 0 || s->sp[i].start < first || s->sp[i].end > last)
+            continue;
+        r[0] = map[s->sp[i].start - first];
+        r[1] = map[s->sp[i].end - first];
+        if ((rc = ni_buf_put(out_ranges, r, sizeof r)) < 0)
+            goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    ni_mem_free(c.sp);
+    ni_mem_free(map);
+    return rc;
 }
 
 /* The passage (or the whole text) from the pieces snipscan finds:

@@ -226,9 +226,22 @@ int ni_snipscan_find(ni_snipscan *s, const char *text, size_t from, size_t to,
         s->cap = c;
     }
     while (i < to) {
-        uint16_t c = fold(t + i, to - i, &len);
-        if (c == UNSURE)
-            return NI_SNIPSCAN_UNSURE;
+        unsigned b = t[i];
+        uint16_t c;
+        /* ASCII and а..я, А..Я inline: most of a Russian text */
+        if (b < 0x80 && !(b >= 'A' && b <= 'Z') && !(b >= 'a' && b <= 'z')) {
+            c = (uint16_t)b;
+            len = 1;
+        } else if ((b == 0xd0 || b == 0xd1) && i + 1 < to && (t[i + 1] & 0xc0) == 0x80 &&
+                   (c = (uint16_t)((b & 0x1f) << 6 | (t[i + 1] & 0x3f))) >= 0x410 &&
+                   c <= 0x44f) {
+            c = c < 0x430 ? (uint16_t)(c + 0x20) : c;
+            len = 2;
+        } else {
+            c = fold(t + i, to - i, &len);
+            if (c == UNSURE)
+                return NI_SNIPSCAN_UNSURE;
+        }
         if (c != SKIP) {
             s->fold[m] = c;
             s->at[m++] = (uint32_t)i;
