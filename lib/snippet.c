@@ -398,9 +398,11 @@ static int scan_passage(ni_analyzer *an, const char *text, size_t limit, const n
         if (((unsigned char)text[lo - 1] & 0xc0) != 0x80 && n++ == back)
             break;
     /* the first word starting at lo or after: in lo's piece or a later one */
-    for (p = lo; first == SIZE_MAX; p = b) {
-        while (ni_snipscan_space((unsigned char)text[p]))
+    for (p = lo; first == SIZE_MAX && p < limit; p = b) {
+        while (p < limit && ni_snipscan_space((unsigned char)text[p]))
             p++;
+        if (p == limit)
+            break;
         if ((rc = piece_at(an, text, limit, p, terms, &c, &a, &b)) != 0)
             goto cleanup;
         for (i = 0; i < c.n && first == SIZE_MAX; i++)
@@ -408,6 +410,10 @@ static int scan_passage(ni_analyzer *an, const char *text, size_t limit, const n
                 first = c.sp[i].start;
                 first_end = c.sp[i].end;
             }
+    }
+    if (first == SIZE_MAX) {
+        rc = NI_SNIPSCAN_UNSURE;    /* cannot happen: the window's word is one */
+        goto cleanup;
     }
     /* the last word ending max_chars characters after first's start at
      * most: in hi's piece or an earlier one, else first itself */
