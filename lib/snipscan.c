@@ -39,8 +39,6 @@
 void ni_snipscan_free(ni_snipscan *s)
 {
     ni_mem_free(s->cores);
-    ni_mem_free(s->fold);
-    ni_mem_free(s->at);
     memset(s, 0, sizeof *s);
 }
 
@@ -205,79 +203,113 @@ int ni_snipscan_terms(ni_snipscan *s, const ni_buf *terms)
     return 0;
 }
 
+/* The character at p (n > 0 bytes left) folded, as fold(), with ASCII and
+ * а..я, А..Я decoded inline: most of a Russian text. */
+static inline uint16_t fold_fast(const unsigned char *p, size_t n, size_t *len)
+{
+    unsigned b = p[0];
+    if (b < 0x80 && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z')) {
+        *len = 1;
+        return (uint16_t)b;
+    }
+    if ((b == 0xd0 || b == 0xd1) && n > 1 && (p[1] & 0xc0) == 0x80) {
+        unsigned cp = (b & 0x1f) << 6 | (p[1] & 0x3f);
+        if (cp >= 0x410 && cp <= 0x44f) {
+            *len = 2;
+            return (uint16_t)(cp < 0x430 ? cp + 0x20 : cp);
+        }
+    }
+    return fold(p, n, len);
+}
+
+/* 1 when a core starts at byte i of text[i..to) once folded (the text's
+ * characters folded only as far as a core needs them). */
+static int core_at(const ni_snipscan *s, const unsigned char *t, size_t i, size_t to)
+{
+    uint16_t f[256];
+    size_t j, at, k, m = 0, p = i, len;
+    for (j = 0, at = 0; j < s->ncores; j++, at += 1 + s->cores[at]) {
+        size_t cl = s->cores[at];
+        for (k = 0; k < cl; k++) {
+            while (k == m && p < to) {
+                uint16_t c = fold_fast(t + p, to - p, &len);
+                p += len;
+                if (c != SKIP)
+                    f[m++] = c;
+            }
+            if (k == m || f[k] != s->cores[at + 1 + k])
+                break;
+        }
+        if (k == cl)
+            return 1;
+    }
+    return 0;
+}
+
+static int put(size_t **out, size_t *n, size_t *cap, size_t v)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 64;
+        size_t *p = ni_mem_realloc(*out, nc * sizeof *p);
+        if (!p)
+            return ni_error(NI_ENOMEM, "out of memory");
+        *out = p;
+        *cap = nc;
+    }
+    (*out)[(*n)++] = v;
+    return 0;
+}
+
 int ni_snipscan_find(ni_snipscan *s, const char *text, size_t from, size_t to,
                      size_t **out, size_t *n, size_t *cap)
 {
+    enum { OTHER, FIRST, PLACE };   /* what a character is to the scan */
     const unsigned char *t = (const unsigned char *)text;
-    size_t i = from, m = 0, j, len;
+    size_t i, j, len;
     uint64_t first = 0;        /* the cores' first characters, а..я */
-    int digits = 0;
+    unsigned char ascii[128];  /* per ASCII byte */
+    unsigned char cyr[2][64];  /* per second byte after 0xd0 and 0xd1 */
+    int rc;
 
     *n = 0;
-    if (to - from > s->cap) {
-        size_t c = to - from;
-        uint16_t *f = ni_mem_realloc(s->fold, c * sizeof *f);
-        uint32_t *a = f ? ni_mem_realloc(s->at, c * sizeof *a) : NULL;
-        if (f)
-            s->fold = f;
-        if (!a)
-            return ni_error(NI_ENOMEM, "out of memory");
-        s->at = a;
-        s->cap = c;
-    }
-    while (i < to) {
-        unsigned b = t[i];
-        uint16_t c;
-        /* ASCII and а..я, А..Я inline: most of a Russian text */
-        if (b < 0x80 && !(b >= 'A' && b <= 'Z') && !(b >= 'a' && b <= 'z')) {
-            c = (uint16_t)b;
-            len = 1;
-        } else if ((b == 0xd0 || b == 0xd1) && i + 1 < to && (t[i + 1] & 0xc0) == 0x80 &&
-                   (c = (uint16_t)((b & 0x1f) << 6 | (t[i + 1] & 0x3f))) >= 0x410 &&
-                   c <= 0x44f) {
-            c = c < 0x430 ? (uint16_t)(c + 0x20) : c;
-            len = 2;
-        } else {
-            c = fold(t + i, to - i, &len);
-            if (c == UNSURE)
-                return NI_SNIPSCAN_UNSURE;
-        }
-        if (c != SKIP) {
-            s->fold[m] = c;
-            s->at[m++] = (uint32_t)i;
-        }
-        i += len;
-    }
     for (j = 0, i = 0; j < s->ncores; j++, i += 1 + s->cores[i]) {
         uint16_t c = s->cores[i + 1];
         if (c >= 0x430 && c <= 0x44f)
             first |= (uint64_t)1 << (c - 0x430);
-        else
-            digits = 1;
     }
-    for (i = 0; i < m; i++) {
-        uint16_t c = s->fold[i];
-        size_t k, at;
-        if (c >= 0x430 && c <= 0x44f ? !(first >> (c - 0x430) & 1) : !digits)
-            continue;
-        for (j = 0, at = 0; j < s->ncores; j++, at += 1 + s->cores[at]) {
-            size_t cl = s->cores[at];
-            for (k = 0; k < cl && i + k < m && s->fold[i + k] == s->cores[at + 1 + k]; k++)
-                ;
-            if (k == cl)
-                break;
+    memset(ascii, OTHER, sizeof ascii);
+    for (i = 'a'; i <= 'z'; i++) {
+        uint16_t c = lookalike((unsigned)i);
+        if (c >= 0x430 && (first >> (c - 0x430) & 1))
+            ascii[i] = ascii[i - 'a' + 'A'] = FIRST;
+    }
+    for (j = 0, i = 0; j < s->ncores; j++, i += 1 + s->cores[i])
+        if (s->cores[i + 1] < 0x80)
+            ascii[s->cores[i + 1]] = FIRST;
+    for (i = 0; i < 64; i++) {
+        /* 0xd0: U+0400..U+043F; 0xd1: U+0440..U+047F */
+        unsigned lo = 0x400 + (unsigned)i, hi = 0x440 + (unsigned)i;
+        unsigned f0 = lo == 0x401 ? 0x435 : lo >= 0x430 ? lo : lo >= 0x410 ? lo + 0x20 : 0;
+        unsigned f1 = hi == 0x451 ? 0x435 : hi <= 0x44f ? hi : 0;
+        cyr[0][i] = !f0 ? PLACE : first >> (f0 - 0x430) & 1 ? FIRST : OTHER;
+        cyr[1][i] = !f1 ? PLACE : first >> (f1 - 0x430) & 1 ? FIRST : OTHER;
+    }
+    for (i = from; i < to; i += len) {
+        unsigned b = t[i], what;
+        if (b < 0x80) {
+            len = 1;
+            what = ascii[b];
+        } else if ((b == 0xd0 || b == 0xd1) && i + 1 < to && (t[i + 1] & 0xc0) == 0x80) {
+            len = 2;
+            what = cyr[b - 0xd0][t[i + 1] & 0x3f];
+        } else {
+            uint16_t c = fold(t + i, to - i, &len);
+            what = c == UNSURE ? PLACE : OTHER;
         }
-        if (j == s->ncores)
-            continue;
-        if (*n == *cap) {
-            size_t nc = *cap ? 2 * *cap : 64;
-            size_t *p = ni_mem_realloc(*out, nc * sizeof *p);
-            if (!p)
-                return ni_error(NI_ENOMEM, "out of memory");
-            *out = p;
-            *cap = nc;
-        }
-        (*out)[(*n)++] = s->at[i];
+        /* a character the scan cannot fold is a place: its word is analysed */
+        if (what != OTHER && (what == PLACE || core_at(s, t, i, to)) &&
+            (rc = put(out, n, cap, i)) < 0)
+            return rc;
     }
     return 0;
 }
@@ -290,7 +322,7 @@ int ni_snipscan_initial(const char *text, size_t at, size_t to)
      * space would join it in the whole text but stand first in the piece */
     while (p < to) {
         long cp = code_point(t + p, to - p, &len);
-        if (attached(cp))
+        if (attached(cp) || fold(t + p, to - p, &len) == UNSURE)
             return NI_SNIPSCAN_UNSURE;
         if (!dropped(cp))
             break;

@@ -15,12 +15,9 @@
 typedef struct ni_snipscan {
     uint16_t *cores;            /* each core: length, then its characters */
     size_t ncores, cores_len;
-    uint16_t *fold;             /* the text's characters, folded */
-    uint32_t *at;               /* and the byte offset of each */
-    size_t cap;
 } ni_snipscan;
 
-#define NI_SNIPSCAN_INIT { NULL, 0, 0, NULL, NULL, 0 }
+#define NI_SNIPSCAN_INIT { NULL, 0, 0 }
 
 void ni_snipscan_free(ni_snipscan *s);
 
@@ -42,10 +39,11 @@ int ni_snipscan_terms(ni_snipscan *s, const ni_buf *terms);
  * for some words that are not).  Characters fold as the analyzer folds
  * them (capitals to small letters, ё to е, Latin letters that look
  * Cyrillic to Cyrillic; soft hyphens, zero-width characters and stress
- * marks are skipped).  Returns 0, NI_SNIPSCAN_UNSURE when the text holds a
- * character whose folding the scan does not know (anything but ASCII, а..я,
- * А..Я, Ёё, a short list of punctuation and the skipped characters, or bad
- * UTF-8), or NI_ENOMEM.
+ * marks are skipped).  A character whose folding the scan does not know
+ * (anything but ASCII, а..я, А..Я, Ёё, Latin-1 letters, a list of
+ * punctuation, symbols and emoji, and the skipped characters; or bad
+ * UTF-8) is given as a place too: the word holding it is analysed.
+ * Returns 0 or NI_ENOMEM.
  */
 int ni_snipscan_find(ni_snipscan *s, const char *text, size_t from, size_t to,
                      size_t **out, size_t *n, size_t *cap);

@@ -455,8 +455,8 @@ static void scan_as_exhaustive(void)
     free(text);
 }
 
-/* Every character snipscan takes for a separator yields no token of its
- * own, as the analyzer reads it. */
+/* Every character snipscan takes for a separator (not a place to analyse)
+ * yields no token of its own, as the analyzer reads it. */
 static void scan_separators(void)
 {
     ni_snipscan sc = NI_SNIPSCAN_INIT;
@@ -489,8 +489,8 @@ static void scan_separators(void)
             u[3] = (char)(0x80 | (cp & 0x3f));
             len = 4;
         }
-        if (ni_snipscan_find(&sc, u, 0, len, &at, &n, &cap) != 0)
-            continue;   /* unsure: the whole text is analysed */
+        if (ni_snipscan_find(&sc, u, 0, len, &at, &n, &cap) != 0 || n != 0)
+            continue;   /* not known: a place, analysed */
         checked++;
         if (ni_analyzer_start(an, u, len, 0) < 0 || ni_analyzer_next(an, &tok) != NI_DONE) {
             if (ok)
