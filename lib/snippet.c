@@ -61,10 +61,17 @@ static int term_index(const ni_buf *terms, const char *t, size_t n)
     return -1;
 }
 
-/* Characters (UTF-8 lead bytes) in s[a..b). */
+/* Characters (UTF-8 lead bytes) in s[a..b), eight bytes at a time. */
 static size_t chars(const char *s, size_t a, size_t b)
 {
     size_t n = 0;
+    for (; a + 8 <= b; a += 8) {
+        uint64_t x, cont;
+        memcpy(&x, s + a, sizeof x);
+        /* bit 0 of each byte: 1 for a continuation byte (10xxxxxx) */
+        cont = (x >> 7) & ~(x >> 6) & 0x0101010101010101u;
+        n += 8 - (size_t)((cont * 0x0101010101010101u) >> 56);
+    }
     for (; a < b; a++)
         n += ((unsigned char)s[a] & 0xc0) != 0x80;
     return n;
@@ -74,30 +81,42 @@ static size_t chars(const char *s, size_t a, size_t b)
  * characters); map[k] receives the output offset of input offset a + k. */
 static int copy_clean(ni_buf *out, const char *s, size_t a, size_t b, size_t *map)
 {
-    static const unsigned char fffd[3] = { 0xef, 0xbf, 0xbd };
-    size_t i = a;
+    const unsigned char *p = (const unsigned char *)s;
+    unsigned char *o;
+    size_t i = a, n, k;
     int rc;
+
+    /* a bad byte becomes three */
+    if (b - a > (SIZE_MAX - out->len) / 3)
+        return ni_error(NI_ENOMEM, "out of memory");
+    if ((rc = ni_buf_reserve(out, 3 * (b - a))) < 0)
+        return rc;
+    o = out->data + out->len;
     while (i < b) {
-        const unsigned char *p = (const unsigned char *)s + i;
-        size_t n = ni_utf8_len(p, b - i), k;
-        map[i - a] = out->len;
-        if (n == 0) {
-            if ((rc = ni_buf_put(out, fffd, 3)) < 0)
-                return rc;
+        unsigned c = p[i];
+        map[i - a] = (size_t)(o - out->data);
+        if (c < 0x80) {
+            *o++ = c < 0x20 || c == 0x7f ? ' ' : (unsigned char)c;
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c < 0xe0 && i + 1 < b && (p[i + 1] & 0xc0) == 0x80)
+            n = 2;             /* Cyrillic and the like, without a call */
+        else if ((n = ni_utf8_len(p + i, b - i)) == 0) {
+            *o++ = 0xef;
+            *o++ = 0xbf;
+            *o++ = 0xbd;
             i++;
             continue;
         }
         for (k = 1; k < n; k++)
-            map[i - a + k] = out->len;
-        if (n == 1 && (*p < 0x20 || *p == 0x7f))
-            rc = ni_buf_putc(out, ' ');
-        else
-            rc = ni_buf_put(out, p, n);
-        if (rc < 0)
-            return rc;
+            map[i - a + k] = map[i - a];
+        memcpy(o, p + i, n);
+        o += n;
         i += n;
     }
-    map[b - a] = out->len;
+    map[b - a] = (size_t)(o - out->data);
+    out->len = map[b - a];
     return 0;
 }
 
