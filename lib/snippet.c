@@ -16,15 +16,17 @@
  * the text is not analysed whole: snipscan.c finds, from the bytes, every
  * place where a matching word can be; each such piece, between white
  * space, is analysed alone (ni_analyzer_start_at, told whether a sentence
- * begins there), the window is chosen among the words found, and then the
- * piece from LEAD_CHARS before the window to max_chars after its first
- * word is analysed for the passage.  White space always ends a word and a
- * compound, so these pieces yield the words the whole text yields there,
- * and the passage is the one the whole text's analysis gives
- * (snippet_exhaustive, kept as the reference: tests/test_snippet.c and the
- * fuzz target compare the two).  When snipscan.c is unsure (a character it
- * cannot fold, a term with Latin letters, a text over FAST_MAX bytes) the
- * whole text is analysed as before.
+ * begins there), the window is chosen among the words found, and then
+ * only the pieces where the passage's first word (LEAD_CHARS before the
+ * window) and last word (max_chars after the first's start) can be are
+ * analysed.  White space always ends a word and a compound, so these
+ * pieces yield the words the whole text yields there, and the passage is
+ * the one the whole text's analysis gives (ni_snippet_make_exhaustive,
+ * kept as the reference: tests/test_snippet.c and fuzz_snippet compare
+ * the two).  When the scan cannot judge (a term with Latin letters, a
+ * piece starting with a mark the word breaks join to what precedes it, a
+ * first part that ends inside a word, a text over FAST_MAX bytes without
+ * a match in its first part) the whole text is analysed as before.
  */
 #include <string.h>
 

@@ -16,12 +16,14 @@
  * punctuation, the normal form of a word is its characters folded one by
  * one as fold() does (with Latin look-alikes always made Cyrillic, which
  * only adds places), so the folded text holds each term's core where the
- * word begins.  Everything else (other letters, symbols whose NFKC form
- * holds letters such as №, combining marks other than stress, bad UTF-8)
- * makes the scan unsure, and the caller analyses the whole text.
+ * word begins.  Latin-1 letters are letters in no core.  Every other
+ * character (other letters, combining marks other than stress, symbols
+ * not on the list, bad UTF-8) is a place itself: the word holding it is
+ * analysed, whatever its normal form.  The scan is unsure only of where a
+ * piece may start (ni_snipscan_initial).
  *
  * Does not: analyse, allocate through anything but lib/mem.c, keep state
- * between texts other than its buffers.
+ * between texts.
  */
 #include <string.h>
 
@@ -291,8 +293,8 @@ int ni_snipscan_find(ni_snipscan *s, const char *text, size_t from, size_t to,
         unsigned lo = 0x400 + (unsigned)i, hi = 0x440 + (unsigned)i;
         unsigned f0 = lo == 0x401 ? 0x435 : lo >= 0x430 ? lo : lo >= 0x410 ? lo + 0x20 : 0;
         unsigned f1 = hi == 0x451 ? 0x435 : hi <= 0x44f ? hi : 0;
-        cyr[0][i] = !f0 ? PLACE : first >> (f0 - 0x430) & 1 ? FIRST : OTHER;
-        cyr[1][i] = !f1 ? PLACE : first >> (f1 - 0x430) & 1 ? FIRST : OTHER;
+        cyr[0][i] = (unsigned char)(!f0 ? PLACE : first >> (f0 - 0x430) & 1 ? FIRST : OTHER);
+        cyr[1][i] = (unsigned char)(!f1 ? PLACE : first >> (f1 - 0x430) & 1 ? FIRST : OTHER);
     }
     for (i = from; i < to; i += len) {
         unsigned b = t[i], what;
