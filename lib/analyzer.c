@@ -243,6 +243,19 @@ int ni_analyzer_start(ni_analyzer *an, const char *text, size_t len,
     return 0;
 }
 
+int ni_analyzer_start_at(ni_analyzer *an, const char *text, size_t len, size_t from,
+                         int initial)
+{
+    int rc;
+    if (from > len)
+        return ni_error(NI_EINVAL, "ni_analyzer_start_at: from past the end");
+    if ((rc = ni_analyzer_start(an, text, len, 0)) < 0)
+        return rc;
+    an->next = from;
+    an->sentence_start = initial != 0;
+    return 0;
+}
+
 uint32_t ni_analyzer_end_position(const ni_analyzer *an)
 {
     return an->position;

@@ -29,6 +29,17 @@
 size_t ni_utf8_len(const unsigned char *p, size_t left);
 
 /*
+ * Starts the analysis of text[from..len) alone, as ni_analyzer_start does
+ * for a text, except that the tokens' offsets count from text and the
+ * first word begins a sentence only when initial (the caller knows what
+ * stood before it).  Meant for a piece that starts after white space,
+ * where the words of the whole text start too (snippet.c); positions
+ * count from 0.
+ */
+int ni_analyzer_start_at(ni_analyzer *an, const char *text, size_t len, size_t from,
+                         int initial);
+
+/*
  * Query mode (on) or document mode (off, the default): in a query, where
  * people type names in lower case, every word with a name key yields its
  * term and then its key with the prefix NI_NAME_MID; whether the key or

@@ -30,4 +30,11 @@ int ni_snippet_make(ni_analyzer *an, const char *text, size_t len,
                     const ni_buf *terms, size_t max_chars, ni_buf *out_text,
                     ni_buf *out_ranges);
 
+/* The same by analysing every word of the text (ni_snippet_make analyses
+ * only the pieces where a term can be, when it can tell): the reference
+ * the tests and the fuzz target compare it with. */
+int ni_snippet_make_exhaustive(ni_analyzer *an, const char *text, size_t len,
+                               const ni_buf *terms, size_t max_chars, ni_buf *out_text,
+                               ni_buf *out_ranges);
+
 #endif

@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "../lib/analyzer.h"
+#include "../lib/mem.h"
 #include "../lib/snippet.h"
+#include "../lib/snipscan.h"
 #include "test.h"
 
 static ni_analyzer *an;
@@ -57,6 +59,19 @@ static void set_query(const char *query)
     ni_analyzer_set_query(an, 0);   /* the text is read as a document */
 }
 
+/* 1 when out_text and out_ranges are what ni_snippet_make_exhaustive
+ * gives for text[0..len) and the terms (every case here checks that the
+ * pieces snipscan finds give the passage the whole text gives). */
+static int same_as_exhaustive(const char *text, size_t len, size_t max)
+{
+    static ni_buf t = NI_BUF_INIT, r = NI_BUF_INIT;
+    if (ni_snippet_make_exhaustive(an, text, len, &terms, max, &t, &r) < 0)
+        return 0;
+    return t.len == out_text.len && r.len == out_ranges.len &&
+           (!t.len || memcmp(t.data, out_text.data, t.len) == 0) &&
+           (!r.len || memcmp(r.data, out_ranges.data, r.len) == 0);
+}
+
 /* The passage of text[0..len) for query with its ranges bracketed (in
  * got), or "ERR"; NULL text with len 0 allowed. */
 static const char *snip_n(const char *text, size_t len, const char *query, size_t max)
@@ -66,6 +81,8 @@ static const char *snip_n(const char *text, size_t len, const char *query, size_
     set_query(query);
     if (ni_snippet_make(an, text, len, &terms, max, &out_text, &out_ranges) < 0)
         return "ERR";
+    if (!same_as_exhaustive(text, len, max))
+        return "NOT AS EXHAUSTIVE";
     r = (const size_t *)(void *)out_ranges.data;
     nr = out_ranges.len / (2 * sizeof *r);
     for (i = 0; i < nr; i++) {
@@ -380,6 +397,113 @@ static void first_part(void)
     free(t);
 }
 
+/* Random texts of tricky pieces (inflections, capitals after and inside
+ * sentences, Latin look-alikes, stress marks, soft hyphens, ё, compounds,
+ * numbers, emoji, marks the word breaks attach, letters the scan does not
+ * know, bad bytes, long texts past the first part) under several queries
+ * and widths: the scan's passage is always the whole text's. */
+static void scan_as_exhaustive(void)
+{
+    static const char *const pieces[] = {
+        "школа", "Школы", "ШКОЛЕ", "шк\x6fла", "шко\xcc\x81ла", "шко\xc2\xadлой", "Путин",
+        "Путина", "путину", "ПУТИН", "Ростов-на-Дону", "ростова-на-дону", "Дону", "ёлка",
+        "Ёлки", "елку", "мэр", "мэров", "Мэрия", "10,5", "2024", "т.е.", "А.В.Путин",
+        "школа\xef\xb8\x8f", "\xe2\x83\xa3школа", "\xef\xb8\x8fпутин", "\xe2\x80\x8eшкола",
+        "і", "café", "№5", "_школа", "школа_", "school", "Schools", "\xff", "\xd0", "слово",
+        "и", "в", "🔴", "❤️", "🇷🇺", "x", "Пyтин", "PUTIN",
+    };
+    static const char *const seps[] = {
+        " ", " ", " ", ". ", "! ", "? ", ", ", ": ", "\n", " — ", " «", "» ", "… ", "\xc2\xa0",
+        "-", ".", "\t", "  ", " (", ") ", "\xe2\x80\xa8", " 🔴 ", "'",
+    };
+    static const char *const queries[] = {
+        "школа", "путин", "Путин", "ростов-на-дону", "дон", "школа путин", "ёлка мэр", "10,5",
+        "school", "мэров школа ёлка", "слово", "т",
+    };
+    static const size_t widths[] = { 1, 13, 30, 60, 200, 240, NI_SNIPPET_WHOLE };
+    uint64_t x = 12345;
+    size_t round, n_rounds = 3000, bad = 0, cap = NI_SNIPPET_FIRST + 4000;
+    char *text = malloc(cap + 64);
+    for (round = 0; round < n_rounds; round++) {
+        size_t len = 0, target;
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        target = (x >> 33) % 8 == 0 ? NI_SNIPPET_FIRST - 200 + (x >> 40) % 4000 : (x >> 40) % 600;
+        while (len < target) {
+            const char *w, *sep;
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            w = pieces[(x >> 33) % (sizeof pieces / sizeof pieces[0])];
+            sep = seps[(x >> 45) % (sizeof seps / sizeof seps[0])];
+            if ((x >> 20) % 4 && target > 1000)
+                w = "слово";
+            memcpy(text + len, w, strlen(w));
+            len += strlen(w);
+            memcpy(text + len, sep, strlen(sep));
+            len += strlen(sep);
+        }
+        for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+            size_t wd = widths[(round + q) % (sizeof widths / sizeof widths[0])];
+            set_query(queries[q]);
+            if (ni_snippet_make(an, text, len, &terms, wd, &out_text, &out_ranges) < 0 ||
+                !same_as_exhaustive(text, len, wd)) {
+                if (bad++ < 3)
+                    fprintf(stderr, "scan_as_exhaustive: round %zu query '%s' width %zu:\n%.*s\n",
+                            round, queries[q], wd, (int)len, text);
+            }
+        }
+    }
+    CHECK(bad == 0);
+    free(text);
+}
+
+/* Every character snipscan takes for a separator (not a place to analyse)
+ * yields no token of its own, as the analyzer reads it. */
+static void scan_separators(void)
+{
+    ni_snipscan sc = NI_SNIPSCAN_INIT;
+    size_t *at = NULL, n = 0, cap = 0, checked = 0;
+    unsigned cp;
+    int ok = 1;
+    terms.len = 0;
+    add_term("а", 2);
+    CHECK(ni_snipscan_terms(&sc, &terms) == 0);
+    for (cp = 0x80; cp < 0x20000; cp++) {
+        char u[4];
+        size_t len;
+        ni_token tok;
+        if ((cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x400 && cp <= 0x4ff) ||
+            (cp >= 0xc0 && cp <= 0xff))
+            continue;   /* surrogates; Cyrillic and Latin-1 letters fold */
+        if (cp < 0x800) {
+            u[0] = (char)(0xc0 | cp >> 6);
+            u[1] = (char)(0x80 | (cp & 0x3f));
+            len = 2;
+        } else if (cp < 0x10000) {
+            u[0] = (char)(0xe0 | cp >> 12);
+            u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+            u[2] = (char)(0x80 | (cp & 0x3f));
+            len = 3;
+        } else {
+            u[0] = (char)(0xf0 | cp >> 18);
+            u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+            u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+            u[3] = (char)(0x80 | (cp & 0x3f));
+            len = 4;
+        }
+        if (ni_snipscan_find(&sc, u, 0, len, &at, &n, &cap) != 0 || n != 0)
+            continue;   /* not known: a place, analysed */
+        checked++;
+        if (ni_analyzer_start(an, u, len, 0) < 0 || ni_analyzer_next(an, &tok) != NI_DONE) {
+            if (ok)
+                fprintf(stderr, "scan_separators: U+%04X yields a token\n", cp);
+            ok = 0;
+        }
+    }
+    CHECK(ok);
+    CHECK(checked > 2000);
+    ni_mem_free(at);
+    ni_snipscan_free(&sc);
+}
+
 static void cleanup(void)
 {
     ni_analyzer_free(an);
@@ -393,7 +517,8 @@ int main(void)
     static const test_case t[] = {
         TEST(empty_text), TEST(inflected_forms), TEST(compounds), TEST(text_start_and_end),
         TEST(lead_boundary), TEST(max_chars_boundary), TEST(best_window), TEST(cleaning),
-        TEST(utf8_boundaries), TEST(scan_limit), TEST(first_part),
+        TEST(utf8_boundaries), TEST(scan_limit), TEST(first_part), TEST(scan_as_exhaustive),
+        TEST(scan_separators),
     };
     int rc = test_run(t, (int)(sizeof t / sizeof t[0]));
     cleanup();
