@@ -288,7 +288,9 @@ static void set_analysis(const char *path, unsigned version)
  * refused, to read or to write: its terms are not the ones searched. */
 static void other_analysis(void)
 {
-    char path[200], want[80];
+    char path[200], want[80], file[240];
+    struct stat st;
+    off_t size;
     ni_open_options ro = NI_OPEN_OPTIONS_INIT;
     ni_index *idx = NULL;
 
@@ -308,6 +310,20 @@ static void other_analysis(void)
     snprintf(want, sizeof want, "analysis version %d; this library analyses text with "
              "version %d", NI_ANALYSIS_VERSION - 1, NI_ANALYSIS_VERSION);
     CHECK(strstr(ni_errmsg(), want) && strstr(ni_errmsg(), "index the documents again"));
+    /* a failed open for writing keeps the index it found, also one
+     * without its lock file (a copied directory) */
+    snprintf(file, sizeof file, "%s/lock.mdb", path);
+    CHECK(unlink(file) == 0);
+    snprintf(file, sizeof file, "%s/data.mdb", path);
+    CHECK(stat(file, &st) == 0);
+    size = st.st_size;
+    CHECK_RC(ni_index_open(&idx, path, NULL), NI_EVERSION);
+    CHECK(stat(file, &st) == 0 && st.st_size == size);
+    set_analysis(path, NI_ANALYSIS_VERSION);
+    CHECK_RC(ni_index_open(&idx, path, &ro), 0);
+    CHECK(total(idx, "пескова") == 1);
+    ni_index_close(idx);
+    set_analysis(path, NI_ANALYSIS_VERSION - 1);
     CHECK_RC(ni_index_open(&idx, path, NULL), NI_EVERSION);
     set_analysis(path, NI_ANALYSIS_VERSION + 1);
     CHECK_RC(ni_index_open(&idx, path, &ro), NI_EVERSION);
