@@ -15,8 +15,9 @@
  * is how serve.c asks (client address, bound port).  Only what serve.c
  * uses is here: a call of another MHD function fails to link.
  * NI_MHD_SONAME (the Makefile reads it from the library built against)
- * names the file; when it cannot be loaded those two say why on stderr and
- * fail with ENOSYS.
+ * names the file; serve.c loads it first (serve_mhd_load), and when it
+ * cannot be loaded that says why on stderr (as do the two first calls,
+ * which then fail with ENOSYS).
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -26,6 +27,8 @@
 #include <sys/socket.h>
 
 #include <microhttpd.h>
+
+#include "serve.h"
 
 #ifndef NI_MHD_SONAME
 #define NI_MHD_SONAME "libmicrohttpd.so.12"
@@ -81,6 +84,11 @@ static int load(void)
             return -1;
         }
     return 0;
+}
+
+int serve_mhd_load(void)
+{
+    return load();
 }
 
 struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port,

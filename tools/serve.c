@@ -398,6 +398,8 @@ int cmd_serve(int argc, char **argv)
 
     if (cli_open_index(&s.idx, db, NI_OPEN_READONLY) != 0)
         goto cleanup;
+    if (serve_mhd_load() < 0)
+        goto cleanup;
     if (make_files(&s) < 0) {
         cli_error("out of memory");
         goto cleanup;

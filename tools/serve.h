@@ -80,4 +80,8 @@ int serve_page_file(serve_file *out, const char *path);
 #define SERVE_PAGE_FILES 4
 extern const char *const serve_page_paths[SERVE_PAGE_FILES];
 
+/* Loads libmicrohttpd (mhd.c): 0, or -1 after saying on stderr why it
+ * cannot be loaded. */
+int serve_mhd_load(void);
+
 #endif
