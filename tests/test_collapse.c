@@ -18,23 +18,6 @@
 #define STORIES 12
 #define COPIES 3       /* documents a story */
 
-/* A pseudo-word for a number: letters of a 20-letter alphabet. */
-static size_t word_of(char *buf, unsigned n)
-{
-    static const char *const letters[20] = { "а", "б", "в", "г", "д", "е", "ж", "з", "и", "к",
-                                             "л", "м", "н", "о", "п", "р", "с", "т", "у", "ф" };
-    size_t len = 0;
-    n += 400;           /* three letters at least */
-    do {
-        size_t l = strlen(letters[n % 20]);
-        memcpy(buf + len, letters[n % 20], l);
-        len += l;
-        n /= 20;
-    } while (n);
-    buf[len] = '\0';
-    return len;
-}
-
 /* Story s's text: "пожар" and 30 words of its own; copy c > 0 adds c
  * words of a channel's footer (a near copy: 29 of 29 + c shingles). */
 static void story_text(char *out, size_t size, unsigned s, unsigned c)
@@ -44,7 +27,7 @@ static void story_text(char *out, size_t size, unsigned s, unsigned c)
     char w[32];
     unsigned i;
     for (i = 0; i < 30; i++) {
-        word_of(w, s * 100 + i);
+        tidx_word(w, s * 100 + i);
         at += (size_t)snprintf(out + at, size - at, " %s", w);
     }
     for (i = 0; i < c && i < 5; i++)
@@ -347,10 +330,10 @@ static void fetches_deeper(void)
     for (c = 0; c < 20; c++) {
         at = (size_t)snprintf(text, sizeof text, "пожар");
         for (i = 0; i < 12; i++) {
-            word_of(w, 9000 + (unsigned)i);
+            tidx_word(w, 9000 + (unsigned)i);
             at += (size_t)snprintf(text + at, sizeof text - at, " %s", w);
         }
-        word_of(w, 9100 + c);
+        tidx_word(w, 9100 + c);
         snprintf(text + at, sizeof text - at, " %s", w);
         snprintf(id, sizeof id, "x%02u", c);
         add(idx, id, text);
@@ -422,7 +405,7 @@ static void pair_text(char *out, size_t size, const char *first, unsigned base, 
     char w[32];
     unsigned i;
     for (i = 1; i < 42; i++) {
-        word_of(w, i < keep ? base + i : base + 5000 + i);
+        tidx_word(w, i < keep ? base + i : base + 5000 + i);
         at += (size_t)snprintf(out + at, size - at, " %s", w);
     }
 }

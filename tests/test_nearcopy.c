@@ -134,23 +134,6 @@ static void sets_make_signatures(void)
     ni_analyzer_free(an);
 }
 
-/* A pseudo-word for a number (as test_collapse.c). */
-static size_t word_of(char *buf, unsigned n)
-{
-    static const char *const letters[20] = { "а", "б", "в", "г", "д", "е", "ж", "з", "и", "к",
-                                             "л", "м", "н", "о", "п", "р", "с", "т", "у", "ф" };
-    size_t len = 0;
-    n += 400;
-    do {
-        size_t l = strlen(letters[n % 20]);
-        memcpy(buf + len, letters[n % 20], l);
-        len += l;
-        n /= 20;
-    } while (n);
-    buf[len] = '\0';
-    return len;
-}
-
 /* first and 41 words: words base + i, the i >= keep of them
  * base + own + i.  Two such texts with keep = 42 and keep = s + 2 share
  * s of their 40 shingles: Jaccard s / (80 - s). */
@@ -161,7 +144,7 @@ static void pair_text(char *out, size_t size, const char *first, unsigned base, 
     char w[32];
     unsigned i;
     for (i = 1; i < 42; i++) {
-        word_of(w, i < keep ? base + i : base + own + i);
+        tidx_word(w, i < keep ? base + i : base + own + i);
         at += (size_t)snprintf(out + at, size - at, " %s", w);
     }
 }

@@ -72,6 +72,25 @@ static inline void tidx_add_doc(ni_index *to, const char *id, const char *title,
     CHECK_RC(ni_index_add(to, &d), 0);
 }
 
+/* A pseudo-word for a number into buf (17 bytes hold any; NUL-terminated):
+ * letters of a 20-letter Cyrillic alphabet, three at least, distinct
+ * numbers giving distinct words.  Returns its length. */
+static inline size_t tidx_word(char *buf, unsigned n)
+{
+    static const char *const letters[20] = { "а", "б", "в", "г", "д", "е", "ж", "з", "и", "к",
+                                             "л", "м", "н", "о", "п", "р", "с", "т", "у", "ф" };
+    size_t len = 0;
+    n += 400;
+    do {
+        size_t l = strlen(letters[n % 20]);
+        memcpy(buf + len, letters[n % 20], l);
+        len += l;
+        n /= 20;
+    } while (n);
+    buf[len] = '\0';
+    return len;
+}
+
 static inline int tidx_cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
