@@ -79,15 +79,16 @@ static const char *snip_n(const char *text, size_t len, const char *query, size_
     const size_t *r;
     size_t i, n = 0, nr, at = 0;
     set_query(query);
+    /* a failure is what got holds too: callers test got */
     if (ni_snippet_make(an, text, len, &terms, max, &out_text, &out_ranges) < 0)
-        return "ERR";
+        return strcpy(got, "ERR");
     if (!same_as_exhaustive(text, len, max))
-        return "NOT AS EXHAUSTIVE";
+        return strcpy(got, "NOT AS EXHAUSTIVE");
     r = (const size_t *)(void *)out_ranges.data;
     nr = out_ranges.len / (2 * sizeof *r);
     for (i = 0; i < nr; i++) {
         if (r[2 * i] < at || r[2 * i] > r[2 * i + 1] || r[2 * i + 1] > out_text.len)
-            return "BAD RANGES";
+            return strcpy(got, "BAD RANGES");
         memcpy(got + n, out_text.data + at, r[2 * i] - at);
         n += r[2 * i] - at;
         got[n++] = '[';
