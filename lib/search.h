@@ -1,7 +1,8 @@
 /*
- * search.h - running a query (search.c): from the parsed query to
- * matchers, top-k evaluation and the hits with their stored fields and
- * snippets (the public ni_hits_* functions are there too).
+ * search.h - running a query (search.c): the parsed query built into
+ * matchers (build.c), top-k evaluation, the partial pass and the rounds of
+ * collapsing, into the hits that hits.c hands out with their stored fields
+ * and snippets.
  */
 #ifndef NI_SEARCH_H
 #define NI_SEARCH_H
