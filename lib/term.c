@@ -401,6 +401,10 @@ typedef struct word_m {
     size_t n;
     double idf;
     unsigned field;
+    /* the last bound (word_bound): bval holds for the documents from bfrom
+     * to bupto, the end of the shortest of the blocks it was read from */
+    uint32_t bfrom, bupto;
+    double bval;
 } word_m;
 
 static void word_settle(word_m *w)
@@ -459,21 +463,34 @@ static double word_score(ni_matcher *m, const ni_docinfo *di)
                             di->inv_title, di->inv_body);
 }
 
+/*
+ * ops->bound.  The sum over the word's terms of their blocks' maxima holds
+ * up to the end of the shortest of those blocks; a later target up to there
+ * lies in the same blocks of every term that has not moved on (one that has
+ * is past them, and the old block still bounds what it had there), so the
+ * bound is kept for it: an OR asks for it at each candidate.
+ */
 static int word_bound(ni_matcher *m, uint32_t target, uint32_t *upto, double *out)
 {
     word_m *w = (word_m *)m;
-    uint32_t tt = 0, tb = 0, lead = 0, lt = UINT32_MAX, lb = UINT32_MAX;
+    uint32_t tt = 0, tb = 0, lead = 0, lt = UINT32_MAX, lb = UINT32_MAX, end = UINT32_MAX;
     size_t i;
     int rc, any = 0;
 
+    if (target >= w->bfrom && target <= w->bupto) {
+        if (w->bupto < *upto)
+            *upto = w->bupto;
+        *out = w->bval;
+        return 0;
+    }
     for (i = 0; i < w->n; i++) {
         term_m *t = w->t[i];
         if ((rc = term_shallow(t, target)) < 0)
             return rc;
         if (t->m.doc == NI_NO_DOC)
             continue;
-        if (t->s.blk.last_doc < *upto)
-            *upto = t->s.blk.last_doc;
+        if (t->s.blk.last_doc < end)
+            end = t->s.blk.last_doc;
         tt += t->s.blk.max_tf_title;
         tb += w->field == NI_QFIELD_TITLE ? 0 : t->s.blk.max_tf_body;
         lead |= w->field == NI_QFIELD_TITLE ? 0 : t->s.blk.max_lead;
@@ -485,6 +502,11 @@ static int word_bound(ni_matcher *m, uint32_t target, uint32_t *upto, double *ou
     }
     word_settle(w);
     *out = any ? ni_bm25_term(&w->c->bm25, w->idf, tt, tb, lead, lt, lb) : 0;
+    if (end < *upto)
+        *upto = end;
+    w->bfrom = target;
+    w->bupto = end;
+    w->bval = *out;
     return 0;
 }
 
@@ -522,6 +544,7 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     w->m.ops = &word_ops;
     w->c = c;
     w->field = field;
+    w->bfrom = 1;               /* no bound kept yet: bfrom > bupto */
     w->idf = ni_bm25_idf(c->bm25.docs, a->df);
     /* no document holds more of the word than all its terms' largest
      * frequencies, nor is shorter than their shortest lengths */

@@ -6,7 +6,8 @@
 # p50 / p99 ms of the queries the rescue rewrote, and of what the rescue
 # added: the rewritten query's time less the time of the same query typed
 # right (line by line against the clean set, searched with --exact).
-# env: CLEAN_XQUAD (../shared/corpus/xquad-ru-queries.tsv), PROBE.
+# env: CLEAN_XQUAD (../shared/corpus/xquad-ru-queries.tsv), PROBE, RESCUE_PROBE_REPS
+# (runs a query is timed, its median kept; rescue_probe.c).
 set -u
 [ $# -eq 1 ] || { echo "usage: bench/rescue/cost.sh IDX" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
