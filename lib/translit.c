@@ -11,7 +11,14 @@
  *
  * Cyrillic side.  The word is romanised by ICU's Russian-Latin/BGN and
  * its few letters outside ASCII folded here (ë -> e; ʹ ʺ of ь ъ dropped),
- * then collapsed.  Latin side.
+ * then collapsed.  A word of lower-case а..я, ё and hyphens (nearly every
+ * word the lexicon holds) is romanised from a table instead, made by
+ * ni_translit_new from ICU's romanisations of each letter after б and of
+ * е, ё after each letter (about 140 of them), since ICU's compound
+ * transliterator costs some 30,000 instructions a word and indexing
+ * romanises every new word: the same keys, which the tests check on every
+ * string of up to three of these letters (BGN's rules look one letter to
+ * each side) and bench/translit_keys icu on whole vocabularies.  Latin side.
  * The typed word is lower-cased and collapsed the same way.  Both keys are
  * equal when the Latin word is the BGN/PCGN, ICAO Doc 9303, GOST 7.79-B or
  * informal romanisation of the Cyrillic one, up to the differences below.
@@ -50,11 +57,100 @@
  * letters, and BGN writes at most four Latin letters and a · for each. */
 #define UBUF (NI_MAX_WORD_BYTES * 3)
 
+/* The letters of the per-letter table: а..я (U+0430..U+044F) and ё. */
+#define LETTERS 33
+#define LETTER_MAX 8            /* bytes of a letter's romanisation, + NUL */
+
 struct ni_translit {
     UTransliterator *bgn;   /* Russian-Latin/BGN */
     UChar u[UBUF];
     char ascii[UBUF];
+    /* what BGN makes of each lower-case letter alone, folded as below
+     * (letter_of: а..я then ё; ь and ъ make ""), when letter_ok */
+    char letter[LETTERS][LETTER_MAX];
+    unsigned char letter_ok[LETTERS];
+    /* е and ё (ye, e) after each letter, at the start (LETTERS) and after
+     * '-' (LETTERS + 1), when e_ok */
+    char e_after[LETTERS + 2][2][LETTER_MAX];
+    unsigned char e_ok[LETTERS + 2][2];
 };
+
+static int romanise(ni_translit *tr, const char *w, size_t len, size_t *n);
+
+/* The UTF-8 of letter i of the table (а..я, then ё) into w[0..2). */
+static void letter_utf8(int i, char *w)
+{
+    unsigned cp = i < 32 ? 0x430u + (unsigned)i : 0x451u;
+    w[0] = (char)(0xC0 | cp >> 6);
+    w[1] = (char)(0x80 | (cp & 0x3F));
+}
+
+/* What ICU romanises w[0..n) into, less its first skip bytes, which must
+ * be pre[0..skip): into out (LETTER_MAX bytes, NUL-terminated), with *ok
+ * set when it fits.  0 or <0. */
+static int romanise_part(ni_translit *tr, const char *w, size_t n, const char *pre,
+                         size_t skip, char *out, unsigned char *ok)
+{
+    size_t len = 0;
+    int rc = romanise(tr, w, n, &len);
+    *ok = 0;
+    if (rc <= 0)
+        return rc;
+    if (len >= skip && len - skip < LETTER_MAX && memcmp(tr->ascii, pre, skip) == 0) {
+        memcpy(out, tr->ascii + skip, len - skip);
+        out[len - skip] = 0;
+        *ok = 1;
+    }
+    return 0;
+}
+
+/*
+ * The per-letter table, from ICU: each letter as it stands after б (inside
+ * a word), and е, ё after each letter, first, and after '-', where BGN
+ * writes ye or e by what precedes them.  About 140 short romanisations.
+ */
+static int letter_table(ni_translit *tr)
+{
+    static const int e_letters[2] = { 5, 32 };   /* е, ё */
+    char w[6], pre[LETTER_MAX + 1];
+    int i, j, rc;
+
+    for (i = 0; i < LETTERS; i++) {
+        w[0] = '\xD0';
+        w[1] = '\xB1';                    /* б */
+        letter_utf8(i, w + 2);
+        if ((rc = romanise_part(tr, w, 4, "b", 1, tr->letter[i], &tr->letter_ok[i])) < 0)
+            return rc;
+    }
+    for (i = 0; i < LETTERS + 2; i++) {
+        size_t plen = 0, skip;
+        unsigned char ok = 1;
+        if (i < LETTERS) {
+            letter_utf8(i, w);
+            plen = 2;
+        } else if (i == LETTERS + 1) {
+            w[0] = '-';
+            plen = 1;
+        }
+        /* what the letter before makes alone */
+        skip = 0;
+        if (plen) {
+            if ((rc = romanise(tr, w, plen, &skip)) < 0)
+                return rc;
+            ok = rc > 0 && skip <= LETTER_MAX;
+            if (ok)
+                memcpy(pre, tr->ascii, skip);
+        }
+        for (j = 0; j < 2; j++) {
+            letter_utf8(e_letters[j], w + plen);
+            tr->e_ok[i][j] = 0;
+            if (ok && (rc = romanise_part(tr, w, plen + 2, pre, skip, tr->e_after[i][j],
+                                          &tr->e_ok[i][j])) < 0)
+                return rc;
+        }
+    }
+    return 0;
+}
 
 int ni_translit_new(ni_translit **out)
 {
@@ -62,6 +158,7 @@ int ni_translit_new(ni_translit **out)
     UChar uid[sizeof id];
     UErrorCode st = U_ZERO_ERROR;
     ni_translit *tr;
+    int rc;
 
     if (!out)
         return ni_error(NI_EINVAL, "ni_translit_new: out is NULL");
@@ -77,6 +174,10 @@ int ni_translit_new(ni_translit **out)
         if (st == U_MEMORY_ALLOCATION_ERROR)
             return ni_error(NI_ENOMEM, "ICU transliterator: out of memory");
         return ni_error(NI_EINVAL, "ICU transliterator %s: %s", id, u_errorName(st));
+    }
+    if ((rc = letter_table(tr)) < 0) {
+        ni_translit_free(tr);
+        return rc;
     }
     *out = tr;
     return 0;
@@ -213,17 +314,16 @@ static int cyrillic_ok(UChar c)
                         !(c >= 0x483 && c <= 0x489));
 }
 
-int ni_translit_key_cyr(ni_translit *tr, const char *w, size_t len, ni_buf *out)
+/* ICU's BGN romanisation of w (len bytes, checked by the caller), folded
+ * to lower-case ASCII letters and '-' (ë -> e; ʹ ʺ and the dropped marks
+ * gone), into tr->ascii[0..*n): 1, 0 when w is not a Cyrillic word or
+ * the result is not all ASCII, or <0. */
+static int romanise(ni_translit *tr, const char *w, size_t len, size_t *n)
 {
     UErrorCode st = U_ZERO_ERROR;
     int32_t ulen = 0, limit, i;
-    size_t n = 0, letters = 0;
 
-    if (!tr || !out || (!w && len))
-        return ni_error(NI_EINVAL, "ni_translit_key_cyr: NULL argument");
-    out->len = 0;
-    if (len == 0 || len > NI_MAX_WORD_BYTES)
-        return 0;
+    *n = 0;
     u_strFromUTF8(tr->u, UBUF, &ulen, w, (int32_t)len, &st);
     if (U_FAILURE(st))
         return ni_error(NI_EINVAL, "ni_translit_key_cyr: invalid UTF-8");
@@ -245,13 +345,98 @@ int ni_translit_key_cyr(ni_translit *tr, const char *w, size_t len, ni_buf *out)
             c = 'e';
         else if (c == 0x2B9 || c == 0x2BA)   /* BGN's ʹ ʺ of ь ъ */
             continue;
-        if (c >= 'a' && c <= 'z')
-            letters++;
-        else if (is_dropped(c))
+        if (is_dropped(c))
             continue;
-        else if (c != '-')
+        if (!(c >= 'a' && c <= 'z') && c != '-')
             return 0;
-        tr->ascii[n++] = (char)c;
+        tr->ascii[(*n)++] = (char)c;
     }
+    return 1;
+}
+
+/* The index in tr->letter of the lower-case letter at p (2 bytes), or
+ * -1. */
+static int letter_of(const unsigned char *p)
+{
+    if (p[0] == 0xD0 && p[1] >= 0xB0 && p[1] <= 0xBF)
+        return p[1] - 0xB0;                 /* а..п */
+    if (p[0] == 0xD1 && p[1] >= 0x80 && p[1] <= 0x8F)
+        return 16 + (p[1] - 0x80);          /* р..я */
+    if (p[0] == 0xD1 && p[1] == 0x91)
+        return 32;                          /* ё */
+    return -1;
+}
+
+/* The romanisation of a word of lower-case а..я, ё and '-' from the
+ * per-letter table into tr->ascii[0..*n): 1, or 0 when w holds anything
+ * else (then ICU romanises it whole).  The same key as ICU's whole-word
+ * romanisation: BGN's context rules (ye at the start or after a vowel, ·
+ * between letters) are what collapsing drops, which tests/test_translit.c
+ * checks on every pair and triple of letters. */
+static int romanise_letters(ni_translit *tr, const char *w, size_t len, size_t *n)
+{
+    const unsigned char *p = (const unsigned char *)w, *end = p + len;
+    int prev = LETTERS;                     /* the start */
+    *n = 0;
+    while (p < end) {
+        const char *r;
+        int l;
+        if (*p == '-') {
+            tr->ascii[(*n)++] = '-';
+            prev = LETTERS + 1;
+            p++;
+            continue;
+        }
+        if (end - p < 2 || (l = letter_of(p)) < 0)
+            return 0;
+        if (l == 5 || l == 32) {            /* е, ё: by what precedes */
+            int e = l == 32;
+            if (!tr->e_ok[prev][e])
+                return 0;
+            r = tr->e_after[prev][e];
+        } else {
+            if (!tr->letter_ok[l])
+                return 0;
+            r = tr->letter[l];
+        }
+        while (*r)
+            tr->ascii[(*n)++] = *r++;
+        prev = l;
+        p += 2;
+    }
+    return 1;
+}
+
+int ni_translit_key_cyr(ni_translit *tr, const char *w, size_t len, ni_buf *out)
+{
+    size_t n = 0, i, letters = 0;
+    int rc;
+
+    if (!tr || !out || (!w && len))
+        return ni_error(NI_EINVAL, "ni_translit_key_cyr: NULL argument");
+    out->len = 0;
+    if (len == 0 || len > NI_MAX_WORD_BYTES)
+        return 0;
+    if (!romanise_letters(tr, w, len, &n) && (rc = romanise(tr, w, len, &n)) <= 0)
+        return rc;
+    for (i = 0; i < n; i++)
+        letters += tr->ascii[i] != '-';
+    return letters ? collapse(tr->ascii, n, out) : 0;
+}
+
+int ni_translit_key_cyr_icu(ni_translit *tr, const char *w, size_t len, ni_buf *out)
+{
+    size_t n = 0, i, letters = 0;
+    int rc;
+
+    if (!tr || !out || (!w && len))
+        return ni_error(NI_EINVAL, "ni_translit_key_cyr: NULL argument");
+    out->len = 0;
+    if (len == 0 || len > NI_MAX_WORD_BYTES)
+        return 0;
+    if ((rc = romanise(tr, w, len, &n)) <= 0)
+        return rc;
+    for (i = 0; i < n; i++)
+        letters += tr->ascii[i] != '-';
     return letters ? collapse(tr->ascii, n, out) : 0;
 }

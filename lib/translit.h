@@ -38,6 +38,9 @@ void ni_translit_free(ni_translit *tr);
  * invalid UTF-8, NI_ENOMEM.
  */
 int ni_translit_key_cyr(ni_translit *tr, const char *w, size_t len, ni_buf *out);
+/* ni_translit_key_cyr with ICU romanising the whole word, never the
+ * per-letter table: what the table must agree with (tests, bench). */
+int ni_translit_key_cyr_icu(ni_translit *tr, const char *w, size_t len, ni_buf *out);
 
 /*
  * The key of the Latin word w[0..len) (ASCII letters in any case, hyphens

@@ -3,8 +3,10 @@
  * Cyrillic word and its spellings in BGN/PCGN, ICAO Doc 9303, GOST 7.79-B
  * and the informal ways (equal keys), words the keys must keep apart
  * (миксер/микшер), the keys themselves for a few words, the length bound,
- * words that have no key, invalid UTF-8, allocation failure, and threads
- * with one transliterator each (run under TSan too).
+ * words that have no key, invalid UTF-8, allocation failure, threads
+ * with one transliterator each (run under TSan too), and the per-letter
+ * table against ICU romanising whole words: every string of one to three
+ * letters and hyphens, and words with what the table does not hold.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -288,6 +290,50 @@ static void threads(void)
     }
 }
 
+/* Whether w's key is the same from the per-letter table as from ICU
+ * romanising it whole (the same rc, the same bytes). */
+static int as_icu(const char *w, size_t n)
+{
+    ni_buf ib = NI_BUF_INIT;
+    int rc1 = ni_translit_key_cyr(tr, w, n, &b), rc2 = ni_translit_key_cyr_icu(tr, w, n, &ib);
+    int same = rc1 == rc2 && b.len == ib.len && (b.len == 0 || memcmp(b.data, ib.data, b.len) == 0);
+    if (!same)
+        fprintf(stderr, "table and ICU differ on '%.*s': %d '%.*s', %d '%.*s'\n", (int)n, w,
+                rc1, (int)b.len, (const char *)b.data, rc2, (int)ib.len, (const char *)ib.data);
+    ni_buf_free(&ib);
+    return same;
+}
+
+/* BGN writes е, ё as ye, yë first and after a vowel, ь, ъ or '-', and
+ * separates some letters with a ·: every context of one letter on each
+ * side, which is all its rules look at, so every string of up to three
+ * of а..я, ё and '-' (40,000 of them). */
+static void table(void)
+{
+    static const char *letters[] = {
+        "а", "б", "в", "г", "д", "е", "ё", "ж", "з", "и", "й", "к", "л", "м", "н", "о", "п",
+        "р", "с", "т", "у", "ф", "х", "ц", "ч", "ш", "щ", "ъ", "ы", "ь", "э", "ю", "я", "-",
+    };
+    static const char *words[] = {
+        "андрея", "аллею", "божьею", "объявил", "подъезд", "ёлка", "её", "щукин",
+        "Андрея", "МОСКВА", "їжак", "ґанок", "сёрфинг-клуб", "ростов-на-дону", "-е", "е-",
+    };
+    size_t na = sizeof letters / sizeof letters[0], i, j, k, bad = 0, tried = 0;
+    char w[8];
+    for (i = 0; i < na; i++)
+        for (j = 0; j <= na; j++)
+            for (k = j < na ? 0 : na; k <= na; k++) {
+                size_t n = (size_t)snprintf(w, sizeof w, "%s%s%s", letters[i],
+                                            j < na ? letters[j] : "", k < na ? letters[k] : "");
+                bad += !as_icu(w, n);
+                tried++;
+            }
+    CHECK(bad == 0);
+    CHECK(tried == na + na * na + na * na * na);
+    for (i = 0; i < sizeof words / sizeof words[0]; i++)
+        CHECK(as_icu(words[i], strlen(words[i])));
+}
+
 static void run(void (*fn)(void))
 {
     int rc = ni_translit_new(&tr);
@@ -304,6 +350,7 @@ static void t_kept_apart(void) { run(kept_apart); }
 static void t_keys(void) { run(keys); }
 static void t_length_bound(void) { run(length_bound); }
 static void t_no_key(void) { run(no_key); }
+static void t_table(void) { run(table); }
 
 TEST_MAIN(TEST(t_golden), TEST(t_kept_apart), TEST(t_keys), TEST(t_length_bound),
-          TEST(t_no_key), TEST(allocation_failure), TEST(threads))
+          TEST(t_no_key), TEST(t_table), TEST(allocation_failure), TEST(threads))
