@@ -197,15 +197,21 @@ void ni_translit_free(ni_translit *tr)
  * is т before ш or щ (tshch, tshh, tsch), not ц. */
 static char symbol_at(const char *s, size_t n, size_t *used)
 {
-    static const struct { const char *latin; char sym; } digraphs[] = {
-        { "shch", 'S' }, { "sch", 'S' }, { "shh", 'S' }, { "skh", 'W' }, { "sx", 'W' },
-        { "zh", 'Z' }, { "kh", 'H' }, { "ch", 'C' }, { "sh", 'W' },
-        { "ts", 'c' }, { "tz", 'c' }, { "cz", 'c' },
+    static const struct { const char *latin; size_t len; char sym; } digraphs[] = {
+        { "shch", 4, 'S' }, { "sch", 3, 'S' }, { "shh", 3, 'S' }, { "skh", 3, 'W' },
+        { "sx", 2, 'W' }, { "zh", 2, 'Z' }, { "kh", 2, 'H' }, { "ch", 2, 'C' },
+        { "sh", 2, 'W' }, { "ts", 2, 'c' }, { "tz", 2, 'c' }, { "cz", 2, 'c' },
     };
     size_t i;
-    for (i = 0; i < sizeof digraphs / sizeof digraphs[0]; i++) {
-        size_t k = strlen(digraphs[i].latin);
-        if (k <= n && memcmp(s, digraphs[i].latin, k) == 0 &&
+    /* only these letters start one: the rest is one letter (indexing keys
+     * every new word, and this runs at each of its letters) */
+    if (s[0] != 's' && s[0] != 'z' && s[0] != 'k' && s[0] != 'c' && s[0] != 't')
+        i = sizeof digraphs / sizeof digraphs[0];
+    else
+        i = 0;
+    for (; i < sizeof digraphs / sizeof digraphs[0]; i++) {
+        size_t k = digraphs[i].len;
+        if (k <= n && s[0] == digraphs[i].latin[0] && memcmp(s, digraphs[i].latin, k) == 0 &&
             !(digraphs[i].sym == 'c' && k < n &&
               (s[k] == 'h' || (s[k] == 'c' && k + 1 < n && s[k + 1] == 'h')))) {
             *used = k;
