@@ -19,13 +19,15 @@ separate processes, interleaved (each round in a rotated order) --runs times (de
           LIMIT 10"                               top 10 with snippets, words stemmed
   sqlite61  the same on a second FTS5 table tokenized by unicode61 alone (no stemming, no .load:
           fewer matches, less work; what the sqlite3 shell does out of the box)
-  ns-ids  nsearch query IDX --no-snippet QUERY     top 10, no snippets
-  quest   quest -d XAPDB -m 10 -s russian -o and QUERY
-(and, with --baseline, the same two nsearch commands with that binary: ns0, ns0-ids).
+  ns-nosnip  nsearch query IDX --no-snippet QUERY  top 10 without snippets (titles, dates, urls)
+  ns-ids  nsearch query IDX --ids QUERY            top 10 ids, one a line (no stored text read)
+  quest   quest -d XAPDB -m 10 -s russian -o and QUERY   top 10: Xapian's docid, weight and
+          document data (the harness stores the document's id there)
+(and, with --baseline, ns and ns-nosnip with that binary: ns0, ns0-nosnip).
 Each process's wall time (perf_counter from spawn to wait4) and CPU time (user + sys from wait4).
-Prints per query the median wall ms of each command, the median of the paired ratios ns/sqlite
-and ns-ids/quest (pairs = the same round), the median CPU ms, and at the end the median over the
-queries of each ratio; the last line is the same as JSON.  Output goes to /dev/null during
+Prints per query the median wall ms of each command, the median of the paired ratios ns/sqlite,
+ns/sqlite61, ns-ids/quest and ns-nosnip/quest (pairs = the same round), the median CPU ms, and
+at the end the median over the queries of each ratio; the last line is the same as JSON.  Output goes to /dev/null during
 timing; one untimed run first checks that each command works and counts its lines.
 
 Matching differs a little: nsearch and quest (-o and) need every word (nsearch goes on with
@@ -169,12 +171,13 @@ def commands(args, idx, db, db61, so, xapdb, q):
         "sqlite": ["sqlite3", "-readonly", "-cmd", ".load %s sqlite3_fts5snowball_init" % so,
                    db, sql],
         "sqlite61": ["sqlite3", "-readonly", db61, sql],
-        "ns-ids": [args.nsearch, "query", idx, "--no-snippet", q],
+        "ns-nosnip": [args.nsearch, "query", idx, "--no-snippet", q],
+        "ns-ids": [args.nsearch, "query", idx, "--ids", q],
         "quest": ["quest", "-d", xapdb, "-m", "10", "-s", "russian", "-o", "and", q],
     }
     if args.baseline:
         cmds["ns0"] = [args.baseline, "query", idx, q]
-        cmds["ns0-ids"] = [args.baseline, "query", idx, "--no-snippet", q]
+        cmds["ns0-nosnip"] = [args.baseline, "query", idx, "--no-snippet", q]
     return cmds
 
 
@@ -232,13 +235,13 @@ def main():
     with open(args.queries, encoding="utf-8") as f:
         queries = [line.strip() for line in f if line.strip()]
 
-    cols = ["ns", "sqlite", "sqlite61", "ns-ids", "quest"]
+    cols = ["ns", "sqlite", "sqlite61", "ns-nosnip", "ns-ids", "quest"]
     if args.baseline:
-        cols += ["ns0", "ns0-ids"]
+        cols += ["ns0", "ns0-nosnip"]
     ratios = [("ns/sqlite", "ns", "sqlite"), ("ns/sqlite61", "ns", "sqlite61"),
-              ("ns-ids/quest", "ns-ids", "quest")]
+              ("ns-ids/quest", "ns-ids", "quest"), ("ns-nosnip/quest", "ns-nosnip", "quest")]
     if args.baseline:
-        ratios += [("ns/ns0", "ns", "ns0"), ("ns-ids/ns0-ids", "ns-ids", "ns0-ids")]
+        ratios += [("ns/ns0", "ns", "ns0"), ("ns-nosnip/ns0-nosnip", "ns-nosnip", "ns0-nosnip")]
     print("| query | lines %s | wall ms %s | %s | CPU ms %s |" % (
         "/".join(cols), "/".join(cols), " | ".join(r[0] for r in ratios), "/".join(cols)))
     print("|---|---|---|%s---|" % ("---:|" * len(ratios)))
