@@ -23,7 +23,8 @@ separate processes, interleaved (each round in a rotated order) --runs times (de
   ns-ids  nsearch query IDX --ids QUERY            top 10 ids, one a line (no stored text read)
   quest   quest -d XAPDB -m 10 -s russian -o and QUERY   top 10: Xapian's docid, weight and
           document data (the harness stores the document's id there)
-(and, with --baseline, ns and ns-nosnip with that binary: ns0, ns0-nosnip).
+(and, with --baseline, ns and ns-nosnip with that binary: ns0, ns0-nosnip, and the ratios
+ns0/sqlite, ns0-nosnip/quest, ns/ns0 and ns-nosnip/ns0-nosnip).
 Each process's wall time (perf_counter from spawn to wait4) and CPU time (user + sys from wait4).
 Prints per query the median wall ms of each command, the median of the paired ratios ns/sqlite,
 ns/sqlite61, ns-ids/quest and ns-nosnip/quest (pairs = the same round), the median CPU ms, and
@@ -241,7 +242,8 @@ def main():
     ratios = [("ns/sqlite", "ns", "sqlite"), ("ns/sqlite61", "ns", "sqlite61"),
               ("ns-ids/quest", "ns-ids", "quest"), ("ns-nosnip/quest", "ns-nosnip", "quest")]
     if args.baseline:
-        ratios += [("ns/ns0", "ns", "ns0"), ("ns-nosnip/ns0-nosnip", "ns-nosnip", "ns0-nosnip")]
+        ratios += [("ns0/sqlite", "ns0", "sqlite"), ("ns0-nosnip/quest", "ns0-nosnip", "quest"),
+                   ("ns/ns0", "ns", "ns0"), ("ns-nosnip/ns0-nosnip", "ns-nosnip", "ns0-nosnip")]
     print("| query | lines %s | wall ms %s | %s | CPU ms %s |" % (
         "/".join(cols), "/".join(cols), " | ".join(r[0] for r in ratios), "/".join(cols)))
     print("|---|---|---|%s---|" % ("---:|" * len(ratios)))
@@ -261,6 +263,7 @@ def main():
         per_query.append({"query": q, "lines": dict(zip(cols, lines)),
                           "wall_ms": {c: statistics.median(wall[c]) for c in cols},
                           "cpu_ms": {c: statistics.median(cpu[c]) for c in cols},
+                          "wall_runs": wall, "cpu_runs": cpu,
                           "ratios": rq})
         print("| %s | %s | %s | %s | %s |" % (
             q, "/".join(str(n) for n in lines),
