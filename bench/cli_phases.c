@@ -65,31 +65,34 @@ int main(int argc, char **argv)
     ms_then = now_ms();
     oo.flags = NI_OPEN_READONLY;
     if ((rc = ni_index_open(&idx, argv[1], &oo)) < 0)
-        goto fail;
+        goto cleanup;
     phase("open");
     if (strcmp(mode, "ids") == 0)
         so.flags |= NI_SEARCH_IDS_ONLY;
     so.limit = (size_t)k;
     if ((rc = ni_search(&hits, idx, argv[2], strlen(argv[2]), &so)) < 0)
-        goto fail;
+        goto cleanup;
     phase("search");
     while ((rc = ni_hits_next(hits, &h)) == 0) {
         n++;
         if (strcmp(mode, "snippets") == 0 &&
             ((rc = ni_hits_title(&sn, hits)) < 0 || (rc = ni_hits_snippet(&sn, hits, 0)) < 0))
-            goto fail;
+            goto cleanup;
     }
     if (rc != NI_DONE)
-        goto fail;
+        goto cleanup;
     phase("hits");
     ni_hits_free(hits);
     ni_index_close(idx);
+    hits = NULL;
+    idx = NULL;
     phase("close");
     printf("%d hits\n", n);
-    return 0;
-fail:
-    fprintf(stderr, "cli_phases: %s: %s\n", ni_strerror(rc), ni_errmsg());
+    rc = 0;
+cleanup:
+    if (rc < 0)
+        fprintf(stderr, "cli_phases: %s: %s\n", ni_strerror(rc), ni_errmsg());
     ni_hits_free(hits);
     ni_index_close(idx);
-    return 2;
+    return rc < 0 ? 2 : 0;
 }
