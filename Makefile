@@ -54,7 +54,8 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TESTS    := $(TEST_SRC:tests/%.c=$(O)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=$(O)/fuzz/%)
-BENCH_SRC := $(sort $(wildcard bench/*.c))
+# bench/fts5_snowball.c is an SQLite extension that bench/cli_compare.py builds
+BENCH_SRC := $(filter-out bench/fts5_snowball.c,$(sort $(wildcard bench/*.c)))
 BENCHES  := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
 LIBA     := $(OUT)/libnewsindex.a
@@ -88,9 +89,28 @@ $(LIBSO): $(LIB_OBJ)
 	ln -sf libnewsindex.so.$(VERSION) $(OUT)/$(SONAME)
 	ln -sf $(SONAME) $(OUT)/libnewsindex.so
 
+# nsearch is linked with its dependencies' static archives (ICU with its
+# data, libstdc++, LMDB, zstd, xxHash, Snowball, zlib; the C library stays
+# shared, so serve's dlopen works) and not as a PIE: one query is a whole
+# process for a script, and loading and relocating ICU's and libstdc++'s
+# shared libraries was half its instructions and most of its page faults
+# (bench/README.md "CLI start").  The binary is about 40 MB, mostly ICU's
+# data, of which a query touches a few pages.  NSEARCH_LINK=shared links it
+# as the tests are; so do sanitizer builds, and a machine without one of
+# the archives (each found by $(CC) -print-file-name).
+NSEARCH_LINK ?= static
+STATIC_DEPS  := icui18n icuuc icudata lmdb zstd xxhash stemmer z stdc++
+STATIC_FOUND := $(if $(filter-out shared,$(NSEARCH_LINK)),$(if $(SAN_FLAGS),,$(patsubst lib%.a,%,$(notdir \
+                  $(filter /%,$(shell for l in $(STATIC_DEPS); do $(CC) -print-file-name=lib$$l.a; done))))))
+ifeq ($(STATIC_FOUND),$(STATIC_DEPS))
+NSEARCH_LIBS := -no-pie -Wl,-Bstatic $(STATIC_DEPS:%=-l%) -Wl,-Bdynamic -static-libgcc -lpthread -lm -ldl
+else
+NSEARCH_LIBS := $(DEP_LIBS) -lm
+endif
+
 $(NSEARCH): $(TOOL_OBJ) $(LIBA)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBA) $(DEP_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJ) $(LIBA) $(NSEARCH_LIBS)
 
 $(O)/tools/mhd.o: ALL_CFLAGS += $(if $(HTTP_SONAME),-DNI_MHD_SONAME='"$(HTTP_SONAME)"')
 

@@ -111,7 +111,7 @@ typedef struct pending {
 
 struct ni_analyzer {
     UBreakIterator *bi;
-    const UNormalizer2 *nfkc_cf;
+    const UNormalizer2 *nfkc_cf;    /* fetched by the first word that needs it */
     ni_stemmer *ru, *en;
 
     const char *text;
@@ -188,11 +188,6 @@ int ni_analyzer_new(ni_analyzer **out)
         return ni_error(NI_ENOMEM, "out of memory");
     if ((rc = table_new(an, CACHE_MIN_SLOTS)) < 0)
         goto fail;
-    an->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
-    if (U_FAILURE(st)) {
-        rc = icu_error(st, "ICU normalizer");
-        goto fail;
-    }
     an->bi = ubrk_open(UBRK_WORD, "ru", NULL, 0, &st);
     if (U_FAILURE(st)) {
         an->bi = NULL;
@@ -422,6 +417,29 @@ static uint8_t letter_case(const UChar *u, int32_t n)
 }
 
 
+/* NFKC_Casefold of u[0..n) into out when every character is an ASCII
+ * letter or digit, a letter А..я or Ё/ё: each capital made small, which is
+ * what ICU's normaliser does with these (test_analyzer compares the two for
+ * each).  Returns 0, out undefined, for a word with any other character.
+ * Most words are such, and a process that meets no other (one query of a
+ * script) does not load ICU's normalisation data. */
+static int fold_simple(const UChar *u, int32_t n, UChar *out)
+{
+    int32_t i;
+    for (i = 0; i < n; i++) {
+        UChar c = u[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 0x0410 && c <= 0x042F))
+            c = (UChar)(c + 0x20);
+        else if (c == 0x0401)
+            c = 0x0451;
+        else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   (c >= 0x0430 && c <= 0x044F) || c == 0x0451))
+            return 0;
+        out[i] = c;
+    }
+    return 1;
+}
+
 /* Normalises, classifies and stems the word u[0..n) into a new cache
  * entry. */
 static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
@@ -441,13 +459,20 @@ static int make_entry(ni_analyzer *an, const UChar *u, int32_t n, int number,
     e->term_in_norm = 1;
     e->name_len = 0;
     e->letter_case = letter_case(u, n);
-    fl = unorm2_normalize(an->nfkc_cf, u, n, an->fold, (int32_t)(sizeof an->fold / sizeof an->fold[0]), &st);
-    if (st == U_BUFFER_OVERFLOW_ERROR) {
-        e->too_long = 1;
-        return 0;
+    if (n <= (int32_t)(sizeof an->fold / sizeof an->fold[0]) && fold_simple(u, n, an->fold)) {
+        fl = n;
+    } else {
+        if (!an->nfkc_cf && (an->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st)) == NULL)
+            return icu_error(U_FAILURE(st) ? st : U_INTERNAL_PROGRAM_ERROR, "ICU normalizer");
+        fl = unorm2_normalize(an->nfkc_cf, u, n, an->fold,
+                              (int32_t)(sizeof an->fold / sizeof an->fold[0]), &st);
+        if (st == U_BUFFER_OVERFLOW_ERROR) {
+            e->too_long = 1;
+            return 0;
+        }
+        if (U_FAILURE(st))
+            return icu_error(st, "ICU normalization");
     }
-    if (U_FAILURE(st))
-        return icu_error(st, "ICU normalization");
     /* ё -> е, and drop marks the normalisation left (stress on й etc.) */
     for (i = j = 0; i < fl; i++) {
         UChar c = an->fold[i];

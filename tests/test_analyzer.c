@@ -383,6 +383,59 @@ static void utf8_len(void)
     }
 }
 
+/* The normal forms and flags of text's tokens, "norm/flags " each. */
+static int norms(ni_analyzer *an, const char *text, char *out, size_t size)
+{
+    ni_token t;
+    size_t o = 0;
+    int rc = ni_analyzer_start(an, text, strlen(text), 0);
+    out[0] = '\0';
+    while (rc == 0 && (rc = ni_analyzer_next(an, &t)) == 0 && o < size)
+        o += (size_t)snprintf(out + o, size - o, "%.*s/%x ", (int)t.norm_len, t.norm, t.flags);
+    return rc == NI_DONE ? 0 : rc;
+}
+
+/* The analyzer folds words of ASCII letters and digits, А..я and Ё/ё itself,
+ * without ICU's normaliser: each such character, and each beside the ranges,
+ * gives the same normal form in a word of its own ("f" c "f") as in a word
+ * that goes through the normaliser (fullwidth "ｆ" c "ｆ", which folds to
+ * "f" c "f"). */
+static void simple_fold(void)
+{
+    static const unsigned ranges[][2] = { { 0x21, 0x7e }, { 0x3ff, 0x460 } };
+    char simple[64], icu[64], want[256], got[256];
+    ni_analyzer *an;
+    size_t r;
+    unsigned c;
+    int bad = 0, cases = 0;
+
+    CHECK_RC(ni_analyzer_new(&an), 0);
+    for (r = 0; r < sizeof ranges / sizeof ranges[0]; r++)
+        for (c = ranges[r][0]; c <= ranges[r][1]; c++) {
+            char ch[4] = { 0 };
+            if (c < 0x80) {
+                ch[0] = (char)c;
+            } else {
+                ch[0] = (char)(0xc0 | (c >> 6));
+                ch[1] = (char)(0x80 | (c & 0x3f));
+            }
+            snprintf(simple, sizeof simple, "f%sf", ch);
+            snprintf(icu, sizeof icu, "\xef\xbd\x86%s\xef\xbd\x86", ch);
+            cases++;
+            if (norms(an, icu, want, sizeof want) != 0 || norms(an, simple, got, sizeof got) != 0 ||
+                strcmp(got, want) != 0) {
+                fprintf(stderr, "U+%04X: via ICU '%s', simple '%s'\n", c, want, got);
+                bad++;
+            }
+        }
+    CHECK(bad == 0);
+    CHECK(cases == 94 + 98);
+    /* a capital beside the ranges folds too, through ICU */
+    CHECK_RC(norms(an, "ÀБ Ѐа", got, sizeof got), 0);
+    CHECK(strncmp(got, "àб/", 5) == 0 && strstr(got, " ѐа/") != NULL);
+    ni_analyzer_free(an);
+}
+
 static void allocation_failure(void)
 {
     const char *text = "Ростов-на-Дону: «Школа мэров» открыла 2-й поток, ёлка и Mосква.";
@@ -416,4 +469,4 @@ static void allocation_failure(void)
 }
 
 TEST_MAIN(TEST(golden), TEST(properties), TEST(cache_and_chunks), TEST(cache_growth), TEST(chunk_boundary),
-          TEST(utf8_len), TEST(rubric_term), TEST(allocation_failure))
+          TEST(utf8_len), TEST(rubric_term), TEST(simple_fold), TEST(allocation_failure))

@@ -63,6 +63,9 @@ static const char usage[] =
     "                    \"highlights\" are [start, end] byte offsets (UTF-8)\n"
     "                    into its \"snippet\", not character offsets\n"
     "      --no-snippet  leave out the passage of text shown with each hit\n"
+    "      --ids         print only each hit's id, one a line (with --json or\n"
+    "                    --stdin: its title, rubric and url null, no snippet):\n"
+    "                    no stored text is read\n"
     "      --exact       search every word as typed: no rescue of words that\n"
     "                    match nothing (wrong keyboard layout, transliteration,\n"
     "                    typos)\n"
@@ -82,12 +85,13 @@ static const char usage[] =
     "                    \"hits\" (or \"error\"); the index is opened once\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_JSON = 1, OPT_NO_SNIPPET, OPT_FACETS, OPT_COLOR, OPT_STDIN };
+enum { OPT_JSON = 1, OPT_NO_SNIPPET, OPT_IDS, OPT_FACETS, OPT_COLOR, OPT_STDIN };
 
 static const cli_opt opts[] = {
     CLI_SEARCH_OPTS,
     { "--json", OPT_JSON, 0 },
     { "--no-snippet", OPT_NO_SNIPPET, 0 },
+    { "--ids", OPT_IDS, 0 },
     { "--facets", OPT_FACETS, 1 },
     { "--color", OPT_COLOR, 1 },
     { "--stdin", OPT_STDIN, 0 },
@@ -213,6 +217,7 @@ static char *join_words(const char *const *words, int n)
 typedef struct query_args {
     ni_search_options so;
     int json, snippets;
+    int ids;                   /* --ids: NI_SEARCH_IDS_ONLY, the ids alone */
     const char *facets;        /* --facets SPEC, or NULL */
     int color;                 /* --color: -1 auto (a terminal), 0 never, 1 always */
     int from_stdin;            /* --stdin */
@@ -228,6 +233,11 @@ static int query_opt(cli_args *a, int key, void *payload)
         q->json = 1;
     else if (key == OPT_NO_SNIPPET)
         q->snippets = 0;
+    else if (key == OPT_IDS) {
+        q->ids = 1;
+        q->snippets = 0;
+        q->so.flags |= NI_SEARCH_IDS_ONLY;
+    }
     else if (key == OPT_FACETS)
         q->facets = a->value;
     else if (key == OPT_STDIN)
@@ -247,8 +257,9 @@ static int query_opt(cli_args *a, int key, void *payload)
     return 0;
 }
 
-/* Prints each hit (with its snippet unless q says not to) and counts them
- * in *returned; returns 0 or the error that stopped the hits. */
+/* Prints each hit (with its snippet unless q says not to; its id alone with
+ * --ids) and counts them in *returned; returns 0 or the error that stopped
+ * the hits. */
 static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
 {
     out_colours c;
@@ -264,7 +275,10 @@ static int print_hits(ni_hits *hits, const query_args *q, size_t *returned)
                 return rc;
             sn = &snip;
         }
-        if (!q->json) {
+        if (q->ids && !q->json) {
+            out_text(stdout, h.id, h.id_len, 0);
+            fputc('\n', stdout);
+        } else if (!q->json) {
             ni_snippet title, *t = NULL;
             if (*c.mark) {
                 if ((rc = ni_hits_title(&title, hits)) < 0)
@@ -500,7 +514,7 @@ static int run_stdin(ni_index *idx, const query_args *q)
 
 int cmd_query(int argc, char **argv)
 {
-    query_args q = { NI_SEARCH_OPTIONS_INIT, 0, 1, NULL, -1, 0 };
+    query_args q = { NI_SEARCH_OPTIONS_INIT, 0, 1, 0, NULL, -1, 0 };
     cli_list args;
     cli_args a;
     ni_index *idx = NULL;

@@ -27,6 +27,19 @@ $ nsearch query "$DB" щелкунчик --sort date --no-snippet
 > 2. S  2023-11-04 11:15:00  Эксцессов при продаже билетов на "Щелкунчик" нет, заявили в Большом театре  [ria-1907394827]
 >     https://ria.ru/20231104/schelkunchik-1907394827.html (culture)
 
+=== --ids prints the ids alone, in the order of the hits
+$ nsearch query "$DB" щелкунчик --sort date --ids
+> ria-1908828530
+> ria-1907394827
+! ^2 hits of 2 \(all words\) in [0-9]+\.[0-9]{3} ms$
+
+=== --ids --json: the hits without stored text (title, rubric, url null), no snippet
+$ nsearch query "$DB" щелкунчик --sort date --ids --json -n 1
+| s/"score":[^,]*,/"score":S,/
+| s/"ms":[^,]*,/"ms":M,/
+> {"rank":1,"score":S,"id":"ria-1908828530","title":null,"date":"2023-11-11 11:07:00","rubric":null,"url":null}
+> {"total":2,"returned":1,"ms":M,"mode":"all words","stories":2,"examined":2}
+
 === no hits: exit 1, nothing on stdout
 $ nsearch query "$DB" крокодил
 ? 1

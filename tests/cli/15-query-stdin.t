@@ -64,3 +64,10 @@ $ nsearch query "$DB" --stdin греф
 $ nsearch query "$DB"
 ? 2
 ! ^nsearch: no query given$
+
+=== --stdin --ids: the hits without stored text
+$ nsearch query "$DB" --stdin --ids
+< греф
+| s/"score":[^,]*,/"score":S,/g
+| s/"ms":[^,]*,/"ms":M,/
+> {"total":1,"returned":1,"ms":M,"mode":"all words","stories":1,"examined":1,"line":1,"query":"греф","hits":[{"rank":1,"score":S,"id":"ria-1902239544","title":null,"date":null,"rubric":null,"url":null}]}
