@@ -90,20 +90,28 @@ $(LIBSO): $(LIB_OBJ)
 	ln -sf $(SONAME) $(OUT)/libnewsindex.so
 
 # nsearch is linked with its dependencies' static archives (ICU with its
-# data, libstdc++, LMDB, zstd, xxHash, Snowball, zlib; the C library stays
-# shared, so serve's dlopen works) and not as a PIE: one query is a whole
-# process for a script, and loading and relocating ICU's and libstdc++'s
-# shared libraries was half its instructions and most of its page faults
-# (bench/README.md "CLI start").  The binary is about 40 MB, mostly ICU's
-# data, of which a query touches a few pages.  NSEARCH_LINK=shared links it
-# as the tests are; so do sanitizer builds, and a machine without one of
-# the archives (each found by $(CC) -print-file-name).
+# data, libstdc++, LMDB, zstd, Snowball, zlib; the C library stays shared,
+# so serve's dlopen works, and so does libxxhash, whose Debian archive lacks
+# the runtime dispatch to AVX2 that store.c's seals use): one query is a
+# whole process for a script, and loading and relocating ICU's and
+# libstdc++'s shared libraries was half its instructions and most of its
+# page faults (bench/README.md "CLI start").  Not as a PIE either: the
+# relocations of a position-independent ICU cost about 120 page faults a
+# process, a query 1.24 times the time here; NSEARCH_PIE=1 keeps the
+# address-space randomisation of the binary's own code (the shared
+# libraries, libmicrohttpd's HTTP parsing among them, are randomised
+# either way).  The binary is about 40 MB, mostly ICU's data, of which a
+# query touches a few pages.  NSEARCH_LINK=shared links it as the tests
+# are; so do sanitizer builds, and a machine without one of the archives
+# (each found by $(CC) -print-file-name).
 NSEARCH_LINK ?= static
-STATIC_DEPS  := icui18n icuuc icudata lmdb zstd xxhash stemmer z stdc++
+NSEARCH_PIE  ?= 0
+STATIC_DEPS  := icui18n icuuc icudata lmdb zstd stemmer z stdc++
 STATIC_FOUND := $(if $(filter-out shared,$(NSEARCH_LINK)),$(if $(SAN_FLAGS),,$(patsubst lib%.a,%,$(notdir \
                   $(filter /%,$(shell for l in $(STATIC_DEPS); do $(CC) -print-file-name=lib$$l.a; done))))))
 ifeq ($(STATIC_FOUND),$(STATIC_DEPS))
-NSEARCH_LIBS := -no-pie -Wl,-Bstatic $(STATIC_DEPS:%=-l%) -Wl,-Bdynamic -static-libgcc -lpthread -lm -ldl
+NSEARCH_LIBS := $(if $(filter 1,$(NSEARCH_PIE)),,-no-pie) -Wl,-Bstatic $(STATIC_DEPS:%=-l%) \
+                -Wl,-Bdynamic -lxxhash -static-libgcc -lpthread -lm -ldl
 else
 NSEARCH_LIBS := $(DEP_LIBS) -lm
 endif
