@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compact.h"
 #include "error.h"
 #include "flush.h"
 #include "layout.h"
@@ -60,6 +61,9 @@ struct ni_flush {
     ni_buf dec;                /* its decoded stored record */
     ni_buf raw;                /* a stored record gathered from its parts */
     ni_postlist pl;            /* one term's postings */
+    unsigned reclaim_pct;      /* compact.h: NI_RECLAIM_PERCENT or the options' */
+    ni_deadset dead;           /* deleted documents, when dead_ok */
+    int dead_ok;
     uint32_t *docmap;          /* local doc -> internal id, UINT32_MAX: none */
     ni_buf post_last, terms_last, ids_last, words_last; /* last keys of the tables
                                                             at flush start */
@@ -84,6 +88,7 @@ int ni_flush_new(ni_flush **out, ni_store *s)
     if (!f)
         return ni_error(NI_ENOMEM, "out of memory");
     f->store = s;
+    f->reclaim_pct = NI_RECLAIM_PERCENT;
     if ((rc = ni_record_codec_new(&f->codec)) < 0) {
         ni_flush_free(f);
         return rc;
@@ -104,6 +109,7 @@ void ni_flush_free(ni_flush *f)
     ni_buf_free(&f->dec);
     ni_buf_free(&f->raw);
     ni_postlist_free(&f->pl);
+    ni_deadset_free(&f->dead);
     ni_mem_free(f->docmap);
     ni_buf_free(&f->post_last);
     ni_buf_free(&f->terms_last);
@@ -116,6 +122,11 @@ void ni_flush_free(ni_flush *f)
     ni_mem_free(f->zparts);
     ni_mem_free(f->z);
     ni_mem_free(f);
+}
+
+void ni_flush_set_reclaim(ni_flush *f, unsigned pct)
+{
+    f->reclaim_pct = pct ? pct : NI_RECLAIM_PERCENT;
 }
 
 void ni_flush_trim(ni_flush *f)
@@ -135,7 +146,28 @@ static int need_translit(ni_flush *f)
 
 /* ---- committed documents deleted ---------------------------------------- */
 
-static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, size_t len)
+/* The deleted documents of t, before the batch's (f->dead), read once a
+ * flush when it first needs them. */
+static int need_dead(ni_flush *f, ni_txn *t, const ni_meta *m)
+{
+    int rc;
+    if (f->dead_ok)
+        return 0;
+    if (m->next_doc > UINT32_MAX)
+        return ni_error(NI_ECORRUPT, "next document number %llu out of range",
+                        (unsigned long long)m->next_doc);
+    if ((rc = ni_deadset_load(&f->dead, t, (uint32_t)m->next_doc)) < 0)
+        return rc;
+    f->dead_ok = 1;
+    return 0;
+}
+
+/* Deletes the committed document id, through c, a cursor on postings:
+ * its docinfo is marked deleted, its terms' df and cf shrink and those
+ * terms due for reclamation (compact.h) are rewritten without the deleted
+ * documents. */
+static int delete_committed(ni_flush *f, ni_txn *t, ni_cursor *c, ni_meta *m, const char *id,
+                            size_t len)
 {
     unsigned char none[NI_SIG_BYTES];
     ni_docinfo di;
@@ -157,6 +189,19 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
         return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "document %u has no docinfo", doc) : rc;
     if ((rc = ni_stored_get(t, doc, &f->raw, &v)) < 0 ||
         (rc = ni_record_decode(f->codec, &f->dec, &d, v.data, v.len)) < 0)
+        return rc;
+    if (di.len_title != NI_DELETED) {
+        m->docs = m->docs ? m->docs - 1 : 0;
+        m->deleted++;
+        m->sum_title = m->sum_title >= di.len_title ? m->sum_title - di.len_title : 0;
+        m->sum_body = m->sum_body >= di.len_body ? m->sum_body - di.len_body : 0;
+    }
+    /* marked first: a term reclaimed below leaves this document out */
+    if ((rc = need_dead(f, t, m)) < 0)
+        return rc;
+    ni_deadset_add(&f->dead, doc);
+    di.len_title = NI_DELETED;
+    if ((rc = ni_docinfo_put(t, doc, &di)) < 0)
         return rc;
 
     /* The document's distinct terms and their frequencies, again, as
@@ -180,20 +225,15 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
             return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "term of document %u missing from lexicon", doc) : rc;
         ti.df = ti.df ? ti.df - 1 : 0;
         ti.cf = ti.cf >= tft + tfb ? ti.cf - (tft + tfb) : 0;
-        if ((rc = ni_term_info_write(t, term, dt->term_len, &ti, 0)) < 0)
+        rc = ni_reclaim_due(&ti, f->reclaim_pct)
+                 ? ni_compact_term(&f->pl, t, c, term, dt->term_len, &ti, &f->dead)
+                 : ni_term_info_write(t, term, dt->term_len, &ti, 0);
+        if (rc < 0)
             return rc;
     }
 
-    if (di.len_title != NI_DELETED) {
-        m->docs = m->docs ? m->docs - 1 : 0;
-        m->deleted++;
-        m->sum_title = m->sum_title >= di.len_title ? m->sum_title - di.len_title : 0;
-        m->sum_body = m->sum_body >= di.len_body ? m->sum_body - di.len_body : 0;
-    }
-    di.len_title = NI_DELETED;
     ni_minhash_none(none);
-    if ((rc = ni_docinfo_put(t, doc, &di)) < 0 ||
-        (rc = ni_sig_put(t, doc, none)) < 0 ||
+    if ((rc = ni_sig_put(t, doc, none)) < 0 ||
         (rc = ni_txn_del(t, NI_T_IDS, id, len)) < 0 ||
         (rc = ni_stored_del(t, doc)) < 0)
         return rc;
@@ -203,8 +243,10 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
 /* ---- lexicon and postings ------------------------------------------------ */
 
 /* Loads the last block of term from the postings table into f->pl when it
- * has room, removing it from the table. */
-static int take_tail(ni_flush *f, ni_txn *t, ni_cursor *c, const char *term, size_t tlen)
+ * has room, removing it from the table, without the postings of deleted
+ * documents (*dropped counts them). */
+static int take_tail(ni_flush *f, ni_txn *t, ni_cursor *c, const char *term, size_t tlen,
+                     uint32_t *dropped)
 {
     unsigned char key[NI_POSTING_KEY_MAX];
     size_t klen = ni_posting_key(key, term, tlen, UINT32_MAX);
@@ -228,7 +270,8 @@ static int take_tail(ni_flush *f, ni_txn *t, ni_cursor *c, const char *term, siz
         return rc;
     if (b.ndocs >= NI_BLOCK_DOCS)
         return 0;
-    if ((rc = ni_postlist_add_block(&f->pl, v.data, v.len, NULL)) < 0)
+    if ((rc = ni_postlist_add_live(&f->pl, v.data, v.len, f->dead_ok ? &f->dead : NULL,
+                                   dropped)) < 0)
         return rc;
     return ni_txn_del(t, NI_T_POSTINGS, key, ni_posting_key(key, term, tlen, b.last_doc));
 }
@@ -338,6 +381,7 @@ static int write_term(ni_flush *f, ni_txn *t, ni_cursor *c, ni_cursor *tc,
     ni_term_info ti;
     size_t live = 0, in_table = 0;
     uint64_t cf = 0, all_cf = 0;
+    uint32_t dropped = 0;
     int rc, new_term, past_end;
 
     if (!a->post.len || !has_live(f, a))
@@ -353,14 +397,19 @@ static int write_term(ni_flush *f, ni_txn *t, ni_cursor *c, ni_cursor *tc,
     } else if (rc < 0) {
         return rc;
     }
-    /* the last block, inline or in the table, takes the new postings */
+    /* the last block, inline or in the table, takes the new postings;
+     * those of deleted documents in it are left out on the way */
     ni_postlist_clear(&f->pl);
     if (ti.block)
-        rc = ni_postlist_add_block(&f->pl, ti.block, ti.block_len, NULL);
-    else if (!new_term && (rc = take_tail(f, t, c, term, a->term_len)) == 0)
-        in_table = ti.postings > f->pl.n;
+        rc = ni_postlist_add_live(&f->pl, ti.block, ti.block_len, f->dead_ok ? &f->dead : NULL,
+                                  &dropped);
+    else if (!new_term && (rc = take_tail(f, t, c, term, a->term_len, &dropped)) == 0)
+        in_table = ti.postings - dropped > f->pl.n;
     if (rc < 0 || (rc = add_batch(f, a, &live, &cf)) < 0)
         return rc;
+    if (dropped > ti.postings)
+        return ni_error(NI_ECORRUPT, "term has fewer postings than its blocks");
+    ti.postings -= dropped;
     ti.df += (uint32_t)live;
     ti.postings += (uint32_t)live;
     ti.cf += cf;
@@ -596,21 +645,23 @@ static int write_batch(ni_flush *f, ni_txn *t, ni_meta *m)
     size_t i;
     int rc;
 
-    for (i = 0; i < b->ndels; i++)
-        if ((rc = delete_committed(f, t, m, (const char *)b->ids.data + b->dels[i].off,
-                                   b->dels[i].len)) < 0)
-            return rc;
-    for (i = 0; i < b->ndocs; i++)
-        if (b->docs[i].dead != NI_BATCH_FAILED &&
-            (rc = delete_committed(f, t, m, ni_batch_id(b, &b->docs[i]),
-                                   b->docs[i].id_len)) < 0)
-            return rc;
-    if ((rc = number_docs(f, t, m)) < 0 || (rc = ni_batch_sort_terms(b)) < 0)
+    f->dead_ok = 0;
+    /* postings of deleted documents remain: the last blocks leave them out */
+    if (m->deleted > 0 && (rc = need_dead(f, t, m)) < 0)
         return rc;
+    if ((rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
+        return rc;
+    for (i = 0; i < b->ndels && rc == 0; i++)
+        rc = delete_committed(f, t, c, m, (const char *)b->ids.data + b->dels[i].off,
+                              b->dels[i].len);
+    for (i = 0; i < b->ndocs && rc == 0; i++)
+        if (b->docs[i].dead != NI_BATCH_FAILED)
+            rc = delete_committed(f, t, c, m, ni_batch_id(b, &b->docs[i]), b->docs[i].id_len);
+    if (rc < 0 || (rc = number_docs(f, t, m)) < 0 || (rc = ni_batch_sort_terms(b)) < 0)
+        goto cleanup;
     if ((rc = last_key(t, NI_T_POSTINGS, &f->post_last)) < 0 ||
         (rc = last_key(t, NI_T_TERMS, &f->terms_last)) < 0 ||
         (rc = last_key(t, NI_T_WORDS, &f->words_last)) < 0 ||
-        (rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0 ||
         (rc = ni_cursor_open(&tc, t, NI_T_TERMS)) < 0 ||
         (rc = ni_cursor_open(&wc, t, NI_T_WORDS)) < 0)
         goto cleanup;
