@@ -173,7 +173,15 @@ int main(int argc, char **argv)
     }
 
     opts.threads = (unsigned)threads;
+#if NI_OPEN_OPTIONS_VERSION >= 3
     opts.reclaim_percent = (unsigned)reclaim;
+#else
+    /* a library from before reclamation (the baseline of bench/README.md) */
+    if (reclaim) {
+        fprintf(stderr, "bench_ingest: this library has no reclaim_percent\n");
+        return 2;
+    }
+#endif
     if ((rc = ni_index_open(&idx, dir, &opts)) < 0)
         return fail(dir, rc);
     for (pass = 1; pass <= passes; pass++) {

@@ -5,26 +5,30 @@
  * Order of the writes.  Committed documents the batch deletes or replaces
  * go first: each one's stored text is analysed again to decrement df and cf
  * of its terms, its docinfo entry is marked deleted and its stored fields
- * and id mapping are removed; its postings stay until compaction
- * (compact.c) and are skipped by searches.  Then the batch's live documents
- * get internal ids, from the statistics' next_doc, in the order they were
- * added (inside the write transaction, so two writer processes never
- * clash), with their docinfo entries and ids (in byte order: those past the
- * table's last id are appended).  Then each term, in byte order: its new
+ * and id mapping are removed; its postings stay, skipped by searches,
+ * until its term is reclaimed: by this flush when the term's deleted
+ * postings reach their share (compact.h), by a later flush that takes the
+ * term's last block holding them, or by compaction (compact.c).  Then
+ * the batch's live documents get internal ids, from the statistics'
+ * next_doc, in the order they were added (inside the write transaction, so
+ * two writer processes never clash), with their docinfo entries and ids
+ * (in byte order: those past the table's last id are appended).  Then each term, in byte order: its new
  * postings join its last block (inline in the lexicon value or the last in
  * the postings table) when that has room, and the lexicon value is
  * rewritten.  The batch's surface words (terms with NI_WORD_PREFIX, which
  * sort before the word terms) go to the words table instead: each word's
- * count grows by its live documents, as a deleted document's words, found
- * again by the same analysis, shrink it (words.h).  The stored records,
- * compressed meanwhile by the pipeline's threads, come last, then the
- * statistics.
+ * count grows by its live documents and shrinks by the deleted documents
+ * that had it, found again by the same analysis (words.h), in one change:
+ * a word a replaced document keeps is not written at all.  The stored
+ * records, compressed meanwhile by the pipeline's threads, come last, then
+ * the statistics.
  *
  * The stored records' zstd dictionary is trained by the first flush with
  * enough text (DICT_MIN_BATCH) on an even sample of its records, stored in
  * meta, and used by every later flush.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compact.h"
@@ -47,6 +51,13 @@ typedef struct zpart {
     ni_buf out;
 } zpart;
 
+/* A word of the documents a flush deletes: wdel.data + off, len bytes, in
+ * n of them. */
+typedef struct wdel {
+    size_t off;
+    uint32_t len, n;
+} wdel;
+
 /* Where a document's compressed record is: zparts[part].out.data + off. */
 typedef struct zrec {
     uint32_t part, len;
@@ -64,6 +75,9 @@ struct ni_flush {
     unsigned reclaim_pct;      /* compact.h: NI_RECLAIM_PERCENT or the options' */
     ni_deadset dead;           /* deleted documents, when dead_ok */
     int dead_ok;
+    ni_buf wdel;               /* the words of the documents deleted, */
+    wdel *wd;                  /* uncounted with the batch's (write_words) */
+    size_t nwd, cap_wd;
     uint32_t *docmap;          /* local doc -> internal id, UINT32_MAX: none */
     ni_buf post_last, terms_last, ids_last, words_last; /* last keys of the tables
                                                             at flush start */
@@ -110,6 +124,8 @@ void ni_flush_free(ni_flush *f)
     ni_buf_free(&f->raw);
     ni_postlist_free(&f->pl);
     ni_deadset_free(&f->dead);
+    ni_buf_free(&f->wdel);
+    ni_mem_free(f->wd);
     ni_mem_free(f->docmap);
     ni_buf_free(&f->post_last);
     ni_buf_free(&f->terms_last);
@@ -214,9 +230,14 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_cursor *c, ni_meta *m, co
         const unsigned char *p = f->dterms.post.data + dt->post_off, *end = p + dt->post_len;
         uint64_t tft, tfb;
         if (dt->term_len > 0 && term[0] == NI_WORD_PREFIX) {
-            if ((rc = need_translit(f)) < 0 ||
-                (rc = ni_words_change(t, NULL, f->tr, term + 1, dt->term_len - 1, -1, 0)) < 0)
+            if ((rc = NI_GROW(f->wd, f->cap_wd, f->nwd + 1)) < 0)
                 return rc;
+            f->wd[f->nwd].off = f->wdel.len;
+            f->wd[f->nwd].len = (uint32_t)(dt->term_len - 1);
+            f->wd[f->nwd].n = 1;
+            if ((rc = ni_buf_put(&f->wdel, term + 1, dt->term_len - 1)) < 0)
+                return rc;
+            f->nwd++;
             continue;
         }
         if (ni_varint_get(&p, end, &tft) < 0 || ni_varint_get(&p, end, &tfb) < 0)
@@ -346,14 +367,63 @@ static void widen_bounds(const ni_flush *f, ni_term_info *ti, uint64_t *all_cf)
     }
 }
 
-/* The count of a surface word of the batch (a->term is NI_WORD_PREFIX and
- * the word) grows by its live documents, through wc, a cursor on words. */
-static int write_word(ni_flush *f, ni_txn *t, ni_cursor *wc, const ni_batch_term *a)
+/* ---- surface words -------------------------------------------------------- */
+
+/* Byte order of word x of the deleted and w[0..len). */
+static int cmp_word(const ni_flush *f, const wdel *x, const char *w, size_t len)
+{
+    size_t n = x->len < len ? x->len : len;
+    int c = memcmp(f->wdel.data + x->off, w, n);
+    return c ? c : (x->len > len) - (x->len < len);
+}
+
+static int cmp_wdel(const void *a, const void *b, void *ctx)
+{
+    const ni_flush *f = ctx;
+    const wdel *y = b;
+    return cmp_word(f, a, (const char *)f->wdel.data + y->off, y->len);
+}
+
+/* The deleted documents' words in byte order, each once with its count. */
+static void sort_wdel(ni_flush *f)
+{
+    size_t i, n = 0;
+    if (f->nwd > 1)
+        qsort_r(f->wd, f->nwd, sizeof *f->wd, cmp_wdel, f);
+    for (i = 0; i < f->nwd; i++) {
+        if (n > 0 && cmp_wdel(&f->wd[n - 1], &f->wd[i], f) == 0)
+            f->wd[n - 1].n += f->wd[i].n;
+        else
+            f->wd[n++] = f->wd[i];
+    }
+    f->nwd = n;
+}
+
+/* Uncounts deleted word x alone (the batch does not have it). */
+static int uncount_word(ni_flush *f, ni_txn *t, const wdel *x)
+{
+    int rc;
+    if ((rc = need_translit(f)) < 0)
+        return rc;
+    return ni_words_change(t, NULL, f->tr, (const char *)f->wdel.data + x->off, x->len,
+                           -(int64_t)x->n, 0);
+}
+
+/*
+ * The count of a surface word of the batch (a->term is NI_WORD_PREFIX and
+ * the word) grows by its live documents and shrinks by the deleted
+ * documents that had it, in one change through wc, a cursor on words; the
+ * deleted words before it (f->wd from *j) are uncounted first.  A word
+ * whose count does not change (a replaced document keeps it) is not
+ * written, nor its page copied.
+ */
+static int write_word(ni_flush *f, ni_txn *t, ni_cursor *wc, const ni_batch_term *a,
+                      size_t *j)
 {
     const char *w = (const char *)f->b->terms.data + a->term_off + 1;
     size_t len = a->term_len - 1;
     const unsigned char *p = a->post.data, *end = p + a->post.len;
-    int64_t live = 0;
+    int64_t delta = 0;
     int rc;
 
     while (p < end) {
@@ -362,14 +432,20 @@ static int write_word(ni_flush *f, ni_txn *t, ni_cursor *wc, const ni_batch_term
             ni_batch_positions(&p, end, tft + tfb, NULL) < 0)
             return ni_error(NI_ECORRUPT, "batch postings damaged");
         if (f->docmap[local] != UINT32_MAX)
-            live++;
+            delta++;
     }
-    if (!live)
+    for (; *j < f->nwd && cmp_word(f, &f->wd[*j], w, len) < 0; ++*j)
+        if ((rc = uncount_word(f, t, &f->wd[*j])) < 0)
+            return rc;
+    if (*j < f->nwd && cmp_word(f, &f->wd[*j], w, len) == 0)
+        delta -= f->wd[(*j)++].n;
+    if (!delta)
         return 0;
     if ((rc = need_translit(f)) < 0)
         return rc;
-    return ni_words_change(t, wc, f->tr, w, len, live,
-                           ni_store_key_after(w, len, f->words_last.data, f->words_last.len));
+    return ni_words_change(t, wc, f->tr, w, len, delta,
+                           delta > 0 && ni_store_key_after(w, len, f->words_last.data,
+                                                           f->words_last.len));
 }
 
 /* The batch's postings of a term after the term's committed ones, and its
@@ -642,10 +718,12 @@ static int write_batch(ni_flush *f, ni_txn *t, ni_meta *m)
 {
     ni_batch *b = f->b;
     ni_cursor *c = NULL, *tc = NULL, *wc = NULL;
-    size_t i;
+    size_t i, j = 0;
     int rc;
 
     f->dead_ok = 0;
+    f->nwd = 0;
+    f->wdel.len = 0;
     /* postings of deleted documents remain: the last blocks leave them out */
     if (m->deleted > 0 && (rc = need_dead(f, t, m)) < 0)
         return rc;
@@ -659,6 +737,7 @@ static int write_batch(ni_flush *f, ni_txn *t, ni_meta *m)
             rc = delete_committed(f, t, c, m, ni_batch_id(b, &b->docs[i]), b->docs[i].id_len);
     if (rc < 0 || (rc = number_docs(f, t, m)) < 0 || (rc = ni_batch_sort_terms(b)) < 0)
         goto cleanup;
+    sort_wdel(f);
     if ((rc = last_key(t, NI_T_POSTINGS, &f->post_last)) < 0 ||
         (rc = last_key(t, NI_T_TERMS, &f->terms_last)) < 0 ||
         (rc = last_key(t, NI_T_WORDS, &f->words_last)) < 0 ||
@@ -668,9 +747,11 @@ static int write_batch(ni_flush *f, ni_txn *t, ni_meta *m)
     for (i = 0; i < b->nterms && rc == 0; i++) {
         const ni_batch_term *a = &b->term[b->sorted[i].term];
         rc = a->term_len > 0 && b->terms.data[a->term_off] == NI_WORD_PREFIX
-                 ? write_word(f, t, wc, a)
+                 ? write_word(f, t, wc, a, &j)
                  : write_term(f, t, c, tc, a);
     }
+    for (; j < f->nwd && rc == 0; j++)
+        rc = uncount_word(f, t, &f->wd[j]);
 cleanup:
     ni_cursor_close(wc);
     ni_cursor_close(tc);
