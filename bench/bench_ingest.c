@@ -3,13 +3,17 @@
  * then every document replaced, as a newsroom adds and edits articles.
  *
  *   bench_ingest CORPUS.jsonl[.gz] DIR [--commit N] [--passes P] [--limit D]
- *                [--reclaim PCT] [--threads N] [--trace FILE]
+ *                [--first-commit M] [--replace R] [--reclaim PCT] [--threads N]
+ *                [--trace FILE]
  *
  * Reads the corpus into memory first (nsearch's reader, tools/input.h), so
  * the clock measures ni_index_add and ni_index_commit only.  Pass 1 adds
  * the first D documents (all by default) to a new index in DIR, committing
  * every N (default 100); each further pass adds them again with the same
- * ids, so each commit replaces N documents.  Every commit is durable: the
+ * ids, so each commit replaces N documents.  --first-commit M: pass 1
+ * commits every M documents instead (a big first load, then small
+ * commits); --replace R: the later passes replace the first R documents
+ * only.  Every commit is durable: the
  * library commits with LMDB's default sync (data pages and meta page on
  * disk before ni_index_commit returns); it has no option to do otherwise.
  *
@@ -45,7 +49,8 @@ static double now(void)
 static int usage(void)
 {
     fprintf(stderr, "usage: bench_ingest CORPUS.jsonl[.gz] DIR [--commit N] [--passes P] "
-                    "[--limit D] [--reclaim PCT] [--threads N] [--trace FILE]\n");
+                    "[--limit D] [--first-commit M] [--replace R] [--reclaim PCT] "
+                    "[--threads N] [--trace FILE]\n");
     return 2;
 }
 
@@ -105,8 +110,8 @@ int main(int argc, char **argv)
     ni_stats st;
     char err[1024];
     size_t ndocs = 0, cap = 0, i;
-    unsigned long long raw = 0;
     long every = 100, passes = 3, limit = -1, reclaim = 0, threads = 1, pass;
+    long first_every = 0, replace = -1;
     int a, rc;
 
     for (a = 1; a < argc; a++) {
@@ -117,6 +122,10 @@ int main(int argc, char **argv)
             dst = &passes;
         else if (strcmp(argv[a], "--limit") == 0)
             dst = &limit;
+        else if (strcmp(argv[a], "--first-commit") == 0)
+            dst = &first_every;
+        else if (strcmp(argv[a], "--replace") == 0)
+            dst = &replace;
         else if (strcmp(argv[a], "--reclaim") == 0)
             dst = &reclaim, lo = 0;
         else if (strcmp(argv[a], "--threads") == 0)
@@ -163,7 +172,6 @@ int main(int argc, char **argv)
         }
         if (copy_doc(&docs[ndocs], &d) < 0)
             return fail("read", NI_ENOMEM);
-        raw += d.title_len + d.text_len;
         ndocs++;
     }
     input_close(in);
@@ -185,12 +193,15 @@ int main(int argc, char **argv)
     if ((rc = ni_index_open(&idx, dir, &opts)) < 0)
         return fail(dir, rc);
     for (pass = 1; pass <= passes; pass++) {
-        unsigned long long commits = 0, max_file = 0;
+        unsigned long long commits = 0, max_file = 0, pass_raw = 0;
+        size_t n = pass > 1 && replace >= 0 && (size_t)replace < ndocs ? (size_t)replace : ndocs;
+        size_t per = (size_t)(pass == 1 && first_every ? first_every : every);
         double t0 = now(), secs;
-        for (i = 0; i < ndocs; i++) {
+        for (i = 0; i < n; i++) {
             if ((rc = ni_index_add(idx, &docs[i].d)) < 0)
                 return fail("add", rc);
-            if ((i + 1) % (size_t)every != 0 && i + 1 != ndocs)
+            pass_raw += docs[i].d.title_len + docs[i].d.text_len;
+            if ((i + 1) % per != 0 && i + 1 != n)
                 continue;
             if ((rc = ni_index_commit(idx)) < 0)
                 return fail("commit", rc);
@@ -212,8 +223,8 @@ int main(int argc, char **argv)
                "\"docs_per_s\":%.1f,\"commits_per_s\":%.1f,\"mb_per_s\":%.3f,"
                "\"file_bytes\":%llu,\"max_file_bytes\":%llu,\"used_bytes\":%llu,"
                "\"deleted\":%llu,\"reclaim_percent\":%ld,\"durability\":\"lmdb sync\"}\n",
-               pass, ndocs, commits, every, raw, secs, (double)ndocs / secs,
-               (double)commits / secs, (double)raw / 1e6 / secs,
+               pass, n, commits, (long)per, pass_raw, secs, (double)n / secs,
+               (double)commits / secs, (double)pass_raw / 1e6 / secs,
                (unsigned long long)st.file_bytes, max_file, (unsigned long long)st.index_bytes,
                (unsigned long long)st.deleted, reclaim);
         fflush(stdout);

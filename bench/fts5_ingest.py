@@ -2,14 +2,17 @@
 """fts5_ingest.py - what bench_ingest does, with SQLite FTS5 (python3's sqlite3).
 
     fts5_ingest.py CORPUS.jsonl[.gz] DB [--commit N] [--passes P] [--limit D]
-                   [--journal delete|wal] [--sync full|normal]
+                   [--first-commit M] [--replace R] [--journal delete|wal]
+                   [--sync full|normal]
 
 Reads the corpus into memory first (id or url, title, text, as nsearch's
 reader takes them), then pass 1 adds the first D documents (all by
 default) to a new database DB, one transaction per N documents (default
 100); each further pass adds them again with the same ids, each replacing
 the document before it (DELETE then INSERT of its rowid, found in an id
-table), as bench_ingest replaces through ni_index_add.
+table), as bench_ingest replaces through ni_index_add.  --first-commit M:
+pass 1 commits every M documents; --replace R: later passes replace the
+first R documents only (as bench_ingest).
 
 Table: fts5(title, text, tokenize = 'unicode61 remove_diacritics 2'),
 FTS5's defaults otherwise (automerge 4, crisismerge 16), beside
@@ -62,6 +65,7 @@ def file_bytes(db):
 
 def main(argv):
     args = {"--commit": "100", "--passes": "3", "--limit": None,
+            "--first-commit": None, "--replace": None,
             "--journal": "delete", "--sync": "full"}
     pos = []
     i = 1
@@ -86,7 +90,6 @@ def main(argv):
         print("fts5_ingest.py: '%s' exists: remove it first" % db, file=sys.stderr)
         return 2
     docs = read_docs(corpus, limit)
-    raw = sum(len(t.encode()) + len(x.encode()) for _, t, x in docs)
 
     con = sqlite3.connect(db, isolation_level=None)
     con.execute("PRAGMA journal_mode=%s" % args["--journal"])
@@ -96,12 +99,18 @@ def main(argv):
     con.execute("CREATE TABLE ids(id TEXT PRIMARY KEY)")
     durability = "sqlite journal=%s synchronous=%s" % (args["--journal"], args["--sync"])
     for p in range(1, passes + 1):
+        n_docs = len(docs)
+        if p > 1 and args["--replace"]:
+            n_docs = min(n_docs, int(args["--replace"]))
+        per = int(args["--first-commit"]) if p == 1 and args["--first-commit"] else every
+        todo = docs[:n_docs]
+        raw = sum(len(t.encode()) + len(x.encode()) for _, t, x in todo)
         commits = 0
         max_file = 0
         outside = 0.0
         t0 = time.monotonic()
         con.execute("BEGIN")
-        for n, (rid, title, text) in enumerate(docs, 1):
+        for n, (rid, title, text) in enumerate(todo, 1):
             row = con.execute("SELECT rowid FROM ids WHERE id = ?", (rid,)).fetchone()
             if row:
                 con.execute("DELETE FROM docs WHERE rowid = ?", row)
@@ -110,21 +119,21 @@ def main(argv):
                 rowid = con.execute("INSERT INTO ids(id) VALUES (?)", (rid,)).lastrowid
             con.execute("INSERT INTO docs(rowid, title, text) VALUES (?, ?, ?)",
                         (rowid, title, text))
-            if n % every == 0 or n == len(docs):
+            if n % per == 0 or n == n_docs:
                 con.execute("COMMIT")
                 commits += 1
                 t1 = time.monotonic()
                 max_file = max(max_file, file_bytes(db))
                 outside += time.monotonic() - t1
-                if n != len(docs):
+                if n != n_docs:
                     con.execute("BEGIN")
         secs = time.monotonic() - t0 - outside
         page = con.execute("PRAGMA page_size").fetchone()[0]
         free = con.execute("PRAGMA freelist_count").fetchone()[0] * page
         print(json.dumps({
-            "bench": "fts5_ingest", "pass": p, "docs": len(docs), "commits": commits,
-            "commit_docs": every, "raw_text_bytes": raw, "seconds": round(secs, 3),
-            "docs_per_s": round(len(docs) / secs, 1),
+            "bench": "fts5_ingest", "pass": p, "docs": n_docs, "commits": commits,
+            "commit_docs": per, "raw_text_bytes": raw, "seconds": round(secs, 3),
+            "docs_per_s": round(n_docs / secs, 1),
             "commits_per_s": round(commits / secs, 1),
             "mb_per_s": round(raw / 1e6 / secs, 3), "file_bytes": file_bytes(db),
             "max_file_bytes": max_file, "free_bytes": free, "durability": durability}))

@@ -84,7 +84,8 @@ int ni_compact_term(ni_postlist *pl, ni_txn *t, ni_cursor *c, const char *term, 
 int ni_reclaim_due(const ni_term_info *ti, unsigned pct)
 {
     uint64_t deleted = ti->postings > ti->df ? ti->postings - ti->df : 0;
-    return pct <= 100 && deleted > 0 && deleted * 100 >= (uint64_t)pct * ti->postings;
+    /* above 100 % never: deleted <= postings */
+    return deleted > 0 && deleted * 100 >= (uint64_t)pct * ti->postings;
 }
 
 /* Appends to out the terms whose postings include deleted documents, each

@@ -744,6 +744,7 @@ static void reclaim_table_term(void)
     env e;
 
     env_open(&e);
+    ni_flush_set_reclaim(e.f, 0);               /* 0: the default, 20 % */
     CHECK_RC(env_add_many(&e, "x", 0, 200, "7 8"), 0);
     CHECK_RC(env_add_many(&e, "y", 0, 200, "8"), 0);
     CHECK_RC(env_flush(&e), 0);
@@ -839,6 +840,23 @@ static void reclaim_last_block(void)
           docs[9] == 160);
     ni_buf_free(&first);
     ni_buf_free(&after);
+    env_close(&e);
+
+    /* a term's only block in the table, too big to be inline, goes inline
+     * when the deleted documents that made it big are left out */
+    env_open(&e);
+    ni_flush_set_reclaim(e.f, 101);
+    CHECK_RC(env_add_many(&e, "x", 0, 10, "4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4"),
+             0);
+    CHECK_RC(env_add(&e, "y", "4"), 0);
+    CHECK_RC(env_flush(&e), 0);
+    CHECK(env_keys(&e, "4", last, ndocs) == 1);
+    CHECK_RC(delete_range(&e, 0, 10), 0);
+    CHECK_RC(env_add(&e, "z", "4"), 0);
+    CHECK_RC(env_flush(&e), 0);
+    CHECK(counts(&e, "4", 2, 2, 2));
+    CHECK(env_keys(&e, "4", last, ndocs) == 0);
+    CHECK(env_docs(&e, "4", docs, 16) == 2 && docs[0] == 10 && docs[1] == 11);
     env_close(&e);
 }
 
