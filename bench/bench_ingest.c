@@ -21,7 +21,10 @@
  * raw_text_bytes (UTF-8 bytes of title + text), seconds, docs_per_s,
  * commits_per_s, mb_per_s, file_bytes after the pass and max_file_bytes
  * over its commits (ni_stats.file_bytes: the LMDB file never shrinks),
- * used_bytes, deleted (ni_stats.deleted).  --trace FILE writes
+ * used_bytes, deleted (ni_stats.deleted), written_bytes (what the process
+ * passed to write(2)/pwrite(2) meanwhile, /proc/self/io wchar: the pages
+ * the commits wrote, whatever the machine's load) and written_per_raw
+ * (written_bytes / raw_text_bytes).  --trace FILE writes
  * "pass commit file_bytes used_bytes" after every commit.
  * --reclaim PCT sets ni_open_options.reclaim_percent (0: the default).
  */
@@ -44,6 +47,23 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Bytes this process has passed to write(2) and pwrite(2) so far (the
+ * wchar of /proc/self/io: LMDB writes a commit's dirty pages with them),
+ * 0 when unknown. */
+static unsigned long long written(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    char line[128];
+    unsigned long long n = 0;
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "wchar: %llu", &n) == 1)
+            break;
+    fclose(f);
+    return n;
 }
 
 static int usage(void)
@@ -196,6 +216,7 @@ int main(int argc, char **argv)
         unsigned long long commits = 0, max_file = 0, pass_raw = 0;
         size_t n = pass > 1 && replace >= 0 && (size_t)replace < ndocs ? (size_t)replace : ndocs;
         size_t per = (size_t)(pass == 1 && first_every ? first_every : every);
+        unsigned long long w0 = written();
         double t0 = now(), secs;
         for (i = 0; i < n; i++) {
             if ((rc = ni_index_add(idx, &docs[i].d)) < 0)
@@ -218,15 +239,18 @@ int main(int argc, char **argv)
             t0 += now() - secs;
         }
         secs = now() - t0;
+        w0 = written() - w0;
         printf("{\"bench\":\"ingest\",\"pass\":%ld,\"docs\":%zu,\"commits\":%llu,"
                "\"commit_docs\":%ld,\"raw_text_bytes\":%llu,\"seconds\":%.3f,"
                "\"docs_per_s\":%.1f,\"commits_per_s\":%.1f,\"mb_per_s\":%.3f,"
                "\"file_bytes\":%llu,\"max_file_bytes\":%llu,\"used_bytes\":%llu,"
-               "\"deleted\":%llu,\"reclaim_percent\":%ld,\"durability\":\"lmdb sync\"}\n",
+               "\"deleted\":%llu,\"written_bytes\":%llu,\"written_per_raw\":%.2f,"
+               "\"reclaim_percent\":%ld,\"durability\":\"lmdb sync\"}\n",
                pass, n, commits, (long)per, pass_raw, secs, (double)n / secs,
                (double)commits / secs, (double)pass_raw / 1e6 / secs,
                (unsigned long long)st.file_bytes, max_file, (unsigned long long)st.index_bytes,
-               (unsigned long long)st.deleted, reclaim);
+               (unsigned long long)st.deleted, w0, pass_raw ? (double)w0 / (double)pass_raw : 0.0,
+               reclaim);
         fflush(stdout);
     }
     ni_index_close(idx);

@@ -25,7 +25,9 @@ of the machine).
 One JSON line per pass on stdout, with the fields of bench_ingest: pass,
 docs, commits, commit_docs, raw_text_bytes (UTF-8 bytes of title + text),
 seconds, docs_per_s, commits_per_s, mb_per_s, file_bytes (database and
--wal file), max_file_bytes, free_bytes (freelist pages), durability.
+-wal file), max_file_bytes, free_bytes (freelist pages), written_bytes
+(what the process passed to write(2) meanwhile, /proc/self/io wchar: the
+pages, journal and WAL SQLite wrote), written_per_raw, durability.
 """
 import gzip
 import json
@@ -54,6 +56,18 @@ def read_docs(path, limit):
                 continue
             docs.append((str(rid), r.get("title") or "", r.get("text") or ""))
     return docs
+
+
+def written():
+    """Bytes this process passed to write(2) so far (/proc/self/io wchar)."""
+    try:
+        with open("/proc/self/io") as f:
+            for line in f:
+                if line.startswith("wchar:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def file_bytes(db):
@@ -108,6 +122,7 @@ def main(argv):
         commits = 0
         max_file = 0
         outside = 0.0
+        w0 = written()
         t0 = time.monotonic()
         con.execute("BEGIN")
         for n, (rid, title, text) in enumerate(todo, 1):
@@ -128,6 +143,7 @@ def main(argv):
                 if n != n_docs:
                     con.execute("BEGIN")
         secs = time.monotonic() - t0 - outside
+        w0 = written() - w0
         page = con.execute("PRAGMA page_size").fetchone()[0]
         free = con.execute("PRAGMA freelist_count").fetchone()[0] * page
         print(json.dumps({
@@ -136,7 +152,9 @@ def main(argv):
             "docs_per_s": round(n_docs / secs, 1),
             "commits_per_s": round(commits / secs, 1),
             "mb_per_s": round(raw / 1e6 / secs, 3), "file_bytes": file_bytes(db),
-            "max_file_bytes": max_file, "free_bytes": free, "durability": durability}))
+            "max_file_bytes": max_file, "free_bytes": free, "written_bytes": w0,
+            "written_per_raw": round(w0 / raw, 2) if raw else 0,
+            "durability": durability}))
         sys.stdout.flush()
     con.close()
     return 0
