@@ -12,9 +12,10 @@
  * the batch's live documents get internal ids, from the statistics'
  * next_doc, in the order they were added (inside the write transaction, so
  * two writer processes never clash), with their docinfo entries and ids
- * (in byte order: those past the table's last id are appended).  Then each term, in byte order: its new
- * postings join its last block (inline in the lexicon value or the last in
- * the postings table) when that has room, and the lexicon value is
+ * (in byte order: those past the table's last id are appended).  Then
+ * each term, in byte order: its new postings join its last block (inline
+ * in the lexicon value or the last in the postings table) when that has
+ * room, leaving out those of deleted documents, and the lexicon value is
  * rewritten.  The batch's surface words (terms with NI_WORD_PREFIX, which
  * sort before the word terms) go to the words table instead: each word's
  * count grows by its live documents and shrinks by the deleted documents
