@@ -305,7 +305,8 @@ typedef struct ni_doc {
 
 typedef struct ni_index ni_index;
 
-#define NI_OPEN_OPTIONS_VERSION 2  /**< 1: without threads */
+#define NI_OPEN_OPTIONS_VERSION 3  /**< 1: without threads; 2: without
+                                        reclaim_percent */
 
 #define NI_OPEN_CREATE   0x01u /**< create the index when it does not exist */
 #define NI_OPEN_READONLY 0x02u /**< open for searching only (also in a directory
@@ -330,9 +331,20 @@ typedef struct ni_open_options {
                                 the calling thread, inside ni_index_add; N > 1 =
                                 N - 1 background threads plus the calling thread
                                 (started by the first add; see ni_index_add) */
+    unsigned reclaim_percent; /**< incremental reclamation of deleted documents'
+                                postings, like Lucene's deletesPctAllowed for
+                                one term: a commit that deletes or replaces a
+                                document rewrites each of its terms whose
+                                postings of deleted documents have reached
+                                this percentage of all its postings (1-100;
+                                0 = the default, 20; above 100 = never: only
+                                ni_index_compact removes them).  So no term
+                                keeps more than this share of dead postings,
+                                which searches read and skip, and a commit
+                                rewrites only terms it changes anyway */
 } ni_open_options;
 
-#define NI_OPEN_OPTIONS_INIT { NI_OPEN_OPTIONS_VERSION, NI_OPEN_CREATE, 0, 0, 1 }
+#define NI_OPEN_OPTIONS_INIT { NI_OPEN_OPTIONS_VERSION, NI_OPEN_CREATE, 0, 0, 1, 0 }
 
 /**
  * Opens the index in directory path (created, with the directory, when
@@ -426,7 +438,10 @@ NI_API void ni_text_free(char *text);
 /** Index statistics. */
 typedef struct ni_stats {
     uint64_t docs;          /**< live documents */
-    uint64_t deleted;       /**< deleted documents whose postings remain */
+    uint64_t deleted;       /**< documents deleted since the last
+                                 ni_index_compact: their postings may remain
+                                 (commits reclaim them a term at a time, see
+                                 ni_open_options.reclaim_percent) */
     uint64_t terms;         /**< distinct terms */
     uint64_t tokens;        /**< indexed tokens (title + body) */
     double avg_title_len;   /**< average title length in positions */
@@ -464,10 +479,11 @@ typedef struct ni_index_check_stats {
 NI_API int ni_index_check(ni_index_check_stats *out, ni_index *idx);
 
 /**
- * Commits the pending batch, then rewrites the posting lists without the
- * deleted documents, so their space is reused.  Also done automatically by
- * a commit once at least a quarter of the documents (and 1,024 or more)
- * are deleted.
+ * Commits the pending batch, then rewrites all the posting lists that hold
+ * deleted documents without them, so their space is reused, and resets
+ * ni_stats.deleted.  Commits do the same by themselves for the terms they
+ * change, a term at a time (ni_open_options.reclaim_percent), so it is
+ * rarely needed.
  */
 NI_API int ni_index_compact(ni_index *idx);
 

@@ -6,6 +6,11 @@
  * term is removed when none is left.  Its pruning bounds are kept: they
  * still bound the documents left.  Does not touch stored records, ids or
  * docinfo (deletion at flush removed what it could, flush.c).
+ *
+ * The same rewrite of one term is the flush's incremental reclamation
+ * (ni_compact_term, ni_reclaim_due): a commit that deletes a document
+ * touches the lexicon entry of each of its terms anyway, and rewrites
+ * those whose deleted postings have reached a share of all of theirs.
  */
 #include <string.h>
 
@@ -21,9 +26,12 @@ static int is_posting_key(const ni_val *k, const char *term, size_t tlen)
 }
 
 /* Reads the blocks of term in the postings table into pl, without deleted
- * documents, and removes them from the table. */
-static int take_blocks(ni_postlist *pl, ni_txn *t, ni_cursor *c, const char *term, size_t tlen)
+ * documents (those of dead, or docinfo's when dead is NULL), and removes
+ * them from the table. */
+static int take_blocks(ni_postlist *pl, ni_txn *t, ni_cursor *c, const char *term, size_t tlen,
+                       const ni_deadset *dead)
 {
+    uint32_t dropped = 0;
     unsigned char key[NI_POSTING_KEY_MAX];
     ni_val k, v;
     int rc;
@@ -34,7 +42,9 @@ static int take_blocks(ni_postlist *pl, ni_txn *t, ni_cursor *c, const char *ter
             return rc;
         if (!is_posting_key(&k, term, tlen))
             break;
-        if ((rc = ni_postlist_add_block(pl, v.data, v.len, t)) < 0)
+        rc = dead ? ni_postlist_add_live(pl, v.data, v.len, dead, &dropped)
+                  : ni_postlist_add_block(pl, v.data, v.len, t);
+        if (rc < 0)
             return rc;
     }
     if (rc < 0 && rc != NI_DONE)
@@ -48,15 +58,19 @@ static int take_blocks(ni_postlist *pl, ni_txn *t, ni_cursor *c, const char *ter
     return rc < 0 && rc != NI_DONE ? rc : 0;
 }
 
-/* Rewrites the blocks of one term without deleted documents. */
-static int compact_term(ni_postlist *pl, ni_txn *t, ni_cursor *c, const char *term,
-                        size_t tlen, ni_term_info *ti)
+int ni_compact_term(ni_postlist *pl, ni_txn *t, ni_cursor *c, const char *term, size_t tlen,
+                    ni_term_info *ti, const ni_deadset *dead)
 {
+    uint32_t dropped = 0;
     int rc;
 
     ni_postlist_clear(pl);
-    rc = ti->block ? ni_postlist_add_block(pl, ti->block, ti->block_len, t)
-                   : take_blocks(pl, t, c, term, tlen);
+    if (!ti->block)
+        rc = take_blocks(pl, t, c, term, tlen, dead);
+    else if (dead)
+        rc = ni_postlist_add_live(pl, ti->block, ti->block_len, dead, &dropped);
+    else
+        rc = ni_postlist_add_block(pl, ti->block, ti->block_len, t);
     if (rc < 0)
         return rc;
     ti->postings = (uint32_t)pl->n;
@@ -65,6 +79,13 @@ static int compact_term(ni_postlist *pl, ni_txn *t, ni_cursor *c, const char *te
     if ((rc = ni_postlist_store(pl, t, term, tlen, 0, NULL, ti)) < 0)
         return rc;
     return ni_term_info_write(t, term, tlen, ti, 0);
+}
+
+int ni_reclaim_due(const ni_term_info *ti, unsigned pct)
+{
+    uint64_t deleted = ti->postings > ti->df ? ti->postings - ti->df : 0;
+    /* above 100 % never: deleted <= postings */
+    return deleted > 0 && deleted * 100 >= (uint64_t)pct * ti->postings;
 }
 
 /* Appends to out the terms whose postings include deleted documents, each
@@ -118,7 +139,7 @@ static int compact_into(ni_txn *t)
         const char *term = (const char *)terms.data + off + 2;
         ni_term_info ti;
         if ((rc = ni_term_info_read(t, term, tlen, &ti)) == 0)
-            rc = compact_term(&pl, t, post, term, tlen, &ti);
+            rc = ni_compact_term(&pl, t, post, term, tlen, &ti, NULL);
         off += 2 + tlen;
     }
     if (rc < 0)
@@ -149,20 +170,4 @@ int ni_compact(ni_store *s)
         }
         return ni_txn_commit(t);
     }
-}
-
-int ni_compact_maybe(ni_store *s)
-{
-    ni_txn *t;
-    ni_meta m;
-    int rc;
-    if ((rc = ni_txn_begin(&t, s, 0)) < 0)
-        return rc;
-    rc = ni_meta_read(t, &m);
-    ni_txn_abort(t);
-    if (rc < 0)
-        return rc;
-    if (m.deleted >= 1024 && m.deleted * 4 >= m.docs + m.deleted)
-        return ni_compact(s);
-    return 0;
 }

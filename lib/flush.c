@@ -5,28 +5,34 @@
  * Order of the writes.  Committed documents the batch deletes or replaces
  * go first: each one's stored text is analysed again to decrement df and cf
  * of its terms, its docinfo entry is marked deleted and its stored fields
- * and id mapping are removed; its postings stay until compaction
- * (compact.c) and are skipped by searches.  Then the batch's live documents
- * get internal ids, from the statistics' next_doc, in the order they were
- * added (inside the write transaction, so two writer processes never
- * clash), with their docinfo entries and ids (in byte order: those past the
- * table's last id are appended).  Then each term, in byte order: its new
- * postings join its last block (inline in the lexicon value or the last in
- * the postings table) when that has room, and the lexicon value is
+ * and id mapping are removed; its postings stay, skipped by searches,
+ * until its term is reclaimed: by this flush when the term's deleted
+ * postings reach their share (compact.h), by a later flush that takes the
+ * term's last block holding them, or by compaction (compact.c).  Then
+ * the batch's live documents get internal ids, from the statistics'
+ * next_doc, in the order they were added (inside the write transaction, so
+ * two writer processes never clash), with their docinfo entries and ids
+ * (in byte order: those past the table's last id are appended).  Then
+ * each term, in byte order: its new postings join its last block (inline
+ * in the lexicon value or the last in the postings table) when that has
+ * room, leaving out those of deleted documents, and the lexicon value is
  * rewritten.  The batch's surface words (terms with NI_WORD_PREFIX, which
  * sort before the word terms) go to the words table instead: each word's
- * count grows by its live documents, as a deleted document's words, found
- * again by the same analysis, shrink it (words.h).  The stored records,
- * compressed meanwhile by the pipeline's threads, come last, then the
- * statistics.
+ * count grows by its live documents and shrinks by the deleted documents
+ * that had it, found again by the same analysis (words.h), in one change:
+ * a word a replaced document keeps is not written at all.  The stored
+ * records, compressed meanwhile by the pipeline's threads, come last, then
+ * the statistics.
  *
  * The stored records' zstd dictionary is trained by the first flush with
  * enough text (DICT_MIN_BATCH) on an even sample of its records, stored in
  * meta, and used by every later flush.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "compact.h"
 #include "error.h"
 #include "flush.h"
 #include "layout.h"
@@ -46,6 +52,13 @@ typedef struct zpart {
     ni_buf out;
 } zpart;
 
+/* A word of the documents a flush deletes: wdel.data + off, len bytes, in
+ * n of them. */
+typedef struct wdel {
+    size_t off;
+    uint32_t len, n;
+} wdel;
+
 /* Where a document's compressed record is: zparts[part].out.data + off. */
 typedef struct zrec {
     uint32_t part, len;
@@ -60,6 +73,12 @@ struct ni_flush {
     ni_buf dec;                /* its decoded stored record */
     ni_buf raw;                /* a stored record gathered from its parts */
     ni_postlist pl;            /* one term's postings */
+    unsigned reclaim_pct;      /* compact.h: NI_RECLAIM_PERCENT or the options' */
+    ni_deadset dead;           /* deleted documents, when dead_ok */
+    int dead_ok;
+    ni_buf wdel;               /* the words of the documents deleted, */
+    wdel *wd;                  /* uncounted with the batch's (write_words) */
+    size_t nwd, cap_wd;
     uint32_t *docmap;          /* local doc -> internal id, UINT32_MAX: none */
     ni_buf post_last, terms_last, ids_last, words_last; /* last keys of the tables
                                                             at flush start */
@@ -84,6 +103,7 @@ int ni_flush_new(ni_flush **out, ni_store *s)
     if (!f)
         return ni_error(NI_ENOMEM, "out of memory");
     f->store = s;
+    f->reclaim_pct = NI_RECLAIM_PERCENT;
     if ((rc = ni_record_codec_new(&f->codec)) < 0) {
         ni_flush_free(f);
         return rc;
@@ -104,6 +124,9 @@ void ni_flush_free(ni_flush *f)
     ni_buf_free(&f->dec);
     ni_buf_free(&f->raw);
     ni_postlist_free(&f->pl);
+    ni_deadset_free(&f->dead);
+    ni_buf_free(&f->wdel);
+    ni_mem_free(f->wd);
     ni_mem_free(f->docmap);
     ni_buf_free(&f->post_last);
     ni_buf_free(&f->terms_last);
@@ -116,6 +139,11 @@ void ni_flush_free(ni_flush *f)
     ni_mem_free(f->zparts);
     ni_mem_free(f->z);
     ni_mem_free(f);
+}
+
+void ni_flush_set_reclaim(ni_flush *f, unsigned pct)
+{
+    f->reclaim_pct = pct ? pct : NI_RECLAIM_PERCENT;
 }
 
 void ni_flush_trim(ni_flush *f)
@@ -135,7 +163,28 @@ static int need_translit(ni_flush *f)
 
 /* ---- committed documents deleted ---------------------------------------- */
 
-static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, size_t len)
+/* The deleted documents of t, before the batch's (f->dead), read once a
+ * flush when it first needs them. */
+static int need_dead(ni_flush *f, ni_txn *t, const ni_meta *m)
+{
+    int rc;
+    if (f->dead_ok)
+        return 0;
+    if (m->next_doc > UINT32_MAX)
+        return ni_error(NI_ECORRUPT, "next document number %llu out of range",
+                        (unsigned long long)m->next_doc);
+    if ((rc = ni_deadset_load(&f->dead, t, (uint32_t)m->next_doc)) < 0)
+        return rc;
+    f->dead_ok = 1;
+    return 0;
+}
+
+/* Deletes the committed document id, through c, a cursor on postings:
+ * its docinfo is marked deleted, its terms' df and cf shrink and those
+ * terms due for reclamation (compact.h) are rewritten without the deleted
+ * documents. */
+static int delete_committed(ni_flush *f, ni_txn *t, ni_cursor *c, ni_meta *m, const char *id,
+                            size_t len)
 {
     unsigned char none[NI_SIG_BYTES];
     ni_docinfo di;
@@ -158,6 +207,19 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
     if ((rc = ni_stored_get(t, doc, &f->raw, &v)) < 0 ||
         (rc = ni_record_decode(f->codec, &f->dec, &d, v.data, v.len)) < 0)
         return rc;
+    if (di.len_title != NI_DELETED) {
+        m->docs = m->docs ? m->docs - 1 : 0;
+        m->deleted++;
+        m->sum_title = m->sum_title >= di.len_title ? m->sum_title - di.len_title : 0;
+        m->sum_body = m->sum_body >= di.len_body ? m->sum_body - di.len_body : 0;
+    }
+    /* marked first: a term reclaimed below leaves this document out */
+    if ((rc = need_dead(f, t, m)) < 0)
+        return rc;
+    ni_deadset_add(&f->dead, doc);
+    di.len_title = NI_DELETED;
+    if ((rc = ni_docinfo_put(t, doc, &di)) < 0)
+        return rc;
 
     /* The document's distinct terms and their frequencies, again, as
      * adding it counted them. */
@@ -169,9 +231,14 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
         const unsigned char *p = f->dterms.post.data + dt->post_off, *end = p + dt->post_len;
         uint64_t tft, tfb;
         if (dt->term_len > 0 && term[0] == NI_WORD_PREFIX) {
-            if ((rc = need_translit(f)) < 0 ||
-                (rc = ni_words_change(t, NULL, f->tr, term + 1, dt->term_len - 1, -1, 0)) < 0)
+            if ((rc = NI_GROW(f->wd, f->cap_wd, f->nwd + 1)) < 0)
                 return rc;
+            f->wd[f->nwd].off = f->wdel.len;
+            f->wd[f->nwd].len = (uint32_t)(dt->term_len - 1);
+            f->wd[f->nwd].n = 1;
+            if ((rc = ni_buf_put(&f->wdel, term + 1, dt->term_len - 1)) < 0)
+                return rc;
+            f->nwd++;
             continue;
         }
         if (ni_varint_get(&p, end, &tft) < 0 || ni_varint_get(&p, end, &tfb) < 0)
@@ -180,20 +247,15 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
             return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "term of document %u missing from lexicon", doc) : rc;
         ti.df = ti.df ? ti.df - 1 : 0;
         ti.cf = ti.cf >= tft + tfb ? ti.cf - (tft + tfb) : 0;
-        if ((rc = ni_term_info_write(t, term, dt->term_len, &ti, 0)) < 0)
+        rc = ni_reclaim_due(&ti, f->reclaim_pct)
+                 ? ni_compact_term(&f->pl, t, c, term, dt->term_len, &ti, &f->dead)
+                 : ni_term_info_write(t, term, dt->term_len, &ti, 0);
+        if (rc < 0)
             return rc;
     }
 
-    if (di.len_title != NI_DELETED) {
-        m->docs = m->docs ? m->docs - 1 : 0;
-        m->deleted++;
-        m->sum_title = m->sum_title >= di.len_title ? m->sum_title - di.len_title : 0;
-        m->sum_body = m->sum_body >= di.len_body ? m->sum_body - di.len_body : 0;
-    }
-    di.len_title = NI_DELETED;
     ni_minhash_none(none);
-    if ((rc = ni_docinfo_put(t, doc, &di)) < 0 ||
-        (rc = ni_sig_put(t, doc, none)) < 0 ||
+    if ((rc = ni_sig_put(t, doc, none)) < 0 ||
         (rc = ni_txn_del(t, NI_T_IDS, id, len)) < 0 ||
         (rc = ni_stored_del(t, doc)) < 0)
         return rc;
@@ -203,8 +265,10 @@ static int delete_committed(ni_flush *f, ni_txn *t, ni_meta *m, const char *id, 
 /* ---- lexicon and postings ------------------------------------------------ */
 
 /* Loads the last block of term from the postings table into f->pl when it
- * has room, removing it from the table. */
-static int take_tail(ni_flush *f, ni_txn *t, ni_cursor *c, const char *term, size_t tlen)
+ * has room, removing it from the table, without the postings of deleted
+ * documents (*dropped counts them). */
+static int take_tail(ni_flush *f, ni_txn *t, ni_cursor *c, const char *term, size_t tlen,
+                     uint32_t *dropped)
 {
     unsigned char key[NI_POSTING_KEY_MAX];
     size_t klen = ni_posting_key(key, term, tlen, UINT32_MAX);
@@ -228,7 +292,8 @@ static int take_tail(ni_flush *f, ni_txn *t, ni_cursor *c, const char *term, siz
         return rc;
     if (b.ndocs >= NI_BLOCK_DOCS)
         return 0;
-    if ((rc = ni_postlist_add_block(&f->pl, v.data, v.len, NULL)) < 0)
+    if ((rc = ni_postlist_add_live(&f->pl, v.data, v.len, f->dead_ok ? &f->dead : NULL,
+                                   dropped)) < 0)
         return rc;
     return ni_txn_del(t, NI_T_POSTINGS, key, ni_posting_key(key, term, tlen, b.last_doc));
 }
@@ -303,14 +368,63 @@ static void widen_bounds(const ni_flush *f, ni_term_info *ti, uint64_t *all_cf)
     }
 }
 
-/* The count of a surface word of the batch (a->term is NI_WORD_PREFIX and
- * the word) grows by its live documents, through wc, a cursor on words. */
-static int write_word(ni_flush *f, ni_txn *t, ni_cursor *wc, const ni_batch_term *a)
+/* ---- surface words -------------------------------------------------------- */
+
+/* Byte order of word x of the deleted and w[0..len). */
+static int cmp_word(const ni_flush *f, const wdel *x, const char *w, size_t len)
+{
+    size_t n = x->len < len ? x->len : len;
+    int c = memcmp(f->wdel.data + x->off, w, n);
+    return c ? c : (x->len > len) - (x->len < len);
+}
+
+static int cmp_wdel(const void *a, const void *b, void *ctx)
+{
+    const ni_flush *f = ctx;
+    const wdel *y = b;
+    return cmp_word(f, a, (const char *)f->wdel.data + y->off, y->len);
+}
+
+/* The deleted documents' words in byte order, each once with its count. */
+static void sort_wdel(ni_flush *f)
+{
+    size_t i, n = 0;
+    if (f->nwd > 1)
+        qsort_r(f->wd, f->nwd, sizeof *f->wd, cmp_wdel, f);
+    for (i = 0; i < f->nwd; i++) {
+        if (n > 0 && cmp_wdel(&f->wd[n - 1], &f->wd[i], f) == 0)
+            f->wd[n - 1].n += f->wd[i].n;
+        else
+            f->wd[n++] = f->wd[i];
+    }
+    f->nwd = n;
+}
+
+/* Uncounts deleted word x alone (the batch does not have it). */
+static int uncount_word(ni_flush *f, ni_txn *t, const wdel *x)
+{
+    int rc;
+    if ((rc = need_translit(f)) < 0)
+        return rc;
+    return ni_words_change(t, NULL, f->tr, (const char *)f->wdel.data + x->off, x->len,
+                           -(int64_t)x->n, 0);
+}
+
+/*
+ * The count of a surface word of the batch (a->term is NI_WORD_PREFIX and
+ * the word) grows by its live documents and shrinks by the deleted
+ * documents that had it, in one change through wc, a cursor on words; the
+ * deleted words before it (f->wd from *j) are uncounted first.  A word
+ * whose count does not change (a replaced document keeps it) is not
+ * written, nor its page copied.
+ */
+static int write_word(ni_flush *f, ni_txn *t, ni_cursor *wc, const ni_batch_term *a,
+                      size_t *j)
 {
     const char *w = (const char *)f->b->terms.data + a->term_off + 1;
     size_t len = a->term_len - 1;
     const unsigned char *p = a->post.data, *end = p + a->post.len;
-    int64_t live = 0;
+    int64_t delta = 0;
     int rc;
 
     while (p < end) {
@@ -319,14 +433,20 @@ static int write_word(ni_flush *f, ni_txn *t, ni_cursor *wc, const ni_batch_term
             ni_batch_positions(&p, end, tft + tfb, NULL) < 0)
             return ni_error(NI_ECORRUPT, "batch postings damaged");
         if (f->docmap[local] != UINT32_MAX)
-            live++;
+            delta++;
     }
-    if (!live)
+    for (; *j < f->nwd && cmp_word(f, &f->wd[*j], w, len) < 0; ++*j)
+        if ((rc = uncount_word(f, t, &f->wd[*j])) < 0)
+            return rc;
+    if (*j < f->nwd && cmp_word(f, &f->wd[*j], w, len) == 0)
+        delta -= f->wd[(*j)++].n;
+    if (!delta)
         return 0;
     if ((rc = need_translit(f)) < 0)
         return rc;
-    return ni_words_change(t, wc, f->tr, w, len, live,
-                           ni_store_key_after(w, len, f->words_last.data, f->words_last.len));
+    return ni_words_change(t, wc, f->tr, w, len, delta,
+                           delta > 0 && ni_store_key_after(w, len, f->words_last.data,
+                                                           f->words_last.len));
 }
 
 /* The batch's postings of a term after the term's committed ones, and its
@@ -338,6 +458,7 @@ static int write_term(ni_flush *f, ni_txn *t, ni_cursor *c, ni_cursor *tc,
     ni_term_info ti;
     size_t live = 0, in_table = 0;
     uint64_t cf = 0, all_cf = 0;
+    uint32_t dropped = 0;
     int rc, new_term, past_end;
 
     if (!a->post.len || !has_live(f, a))
@@ -353,14 +474,19 @@ static int write_term(ni_flush *f, ni_txn *t, ni_cursor *c, ni_cursor *tc,
     } else if (rc < 0) {
         return rc;
     }
-    /* the last block, inline or in the table, takes the new postings */
+    /* the last block, inline or in the table, takes the new postings;
+     * those of deleted documents in it are left out on the way */
     ni_postlist_clear(&f->pl);
     if (ti.block)
-        rc = ni_postlist_add_block(&f->pl, ti.block, ti.block_len, NULL);
-    else if (!new_term && (rc = take_tail(f, t, c, term, a->term_len)) == 0)
-        in_table = ti.postings > f->pl.n;
+        rc = ni_postlist_add_live(&f->pl, ti.block, ti.block_len, f->dead_ok ? &f->dead : NULL,
+                                  &dropped);
+    else if (!new_term && (rc = take_tail(f, t, c, term, a->term_len, &dropped)) == 0)
+        in_table = ti.postings - dropped > f->pl.n;
     if (rc < 0 || (rc = add_batch(f, a, &live, &cf)) < 0)
         return rc;
+    if (dropped > ti.postings)
+        return ni_error(NI_ECORRUPT, "term has fewer postings than its blocks");
+    ti.postings -= dropped;
     ti.df += (uint32_t)live;
     ti.postings += (uint32_t)live;
     ti.cf += cf;
@@ -593,33 +719,40 @@ static int write_batch(ni_flush *f, ni_txn *t, ni_meta *m)
 {
     ni_batch *b = f->b;
     ni_cursor *c = NULL, *tc = NULL, *wc = NULL;
-    size_t i;
+    size_t i, j = 0;
     int rc;
 
-    for (i = 0; i < b->ndels; i++)
-        if ((rc = delete_committed(f, t, m, (const char *)b->ids.data + b->dels[i].off,
-                                   b->dels[i].len)) < 0)
-            return rc;
-    for (i = 0; i < b->ndocs; i++)
-        if (b->docs[i].dead != NI_BATCH_FAILED &&
-            (rc = delete_committed(f, t, m, ni_batch_id(b, &b->docs[i]),
-                                   b->docs[i].id_len)) < 0)
-            return rc;
-    if ((rc = number_docs(f, t, m)) < 0 || (rc = ni_batch_sort_terms(b)) < 0)
+    f->dead_ok = 0;
+    f->nwd = 0;
+    f->wdel.len = 0;
+    /* postings of deleted documents remain: the last blocks leave them out */
+    if (m->deleted > 0 && (rc = need_dead(f, t, m)) < 0)
         return rc;
+    if ((rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0)
+        return rc;
+    for (i = 0; i < b->ndels && rc == 0; i++)
+        rc = delete_committed(f, t, c, m, (const char *)b->ids.data + b->dels[i].off,
+                              b->dels[i].len);
+    for (i = 0; i < b->ndocs && rc == 0; i++)
+        if (b->docs[i].dead != NI_BATCH_FAILED)
+            rc = delete_committed(f, t, c, m, ni_batch_id(b, &b->docs[i]), b->docs[i].id_len);
+    if (rc < 0 || (rc = number_docs(f, t, m)) < 0 || (rc = ni_batch_sort_terms(b)) < 0)
+        goto cleanup;
+    sort_wdel(f);
     if ((rc = last_key(t, NI_T_POSTINGS, &f->post_last)) < 0 ||
         (rc = last_key(t, NI_T_TERMS, &f->terms_last)) < 0 ||
         (rc = last_key(t, NI_T_WORDS, &f->words_last)) < 0 ||
-        (rc = ni_cursor_open(&c, t, NI_T_POSTINGS)) < 0 ||
         (rc = ni_cursor_open(&tc, t, NI_T_TERMS)) < 0 ||
         (rc = ni_cursor_open(&wc, t, NI_T_WORDS)) < 0)
         goto cleanup;
     for (i = 0; i < b->nterms && rc == 0; i++) {
         const ni_batch_term *a = &b->term[b->sorted[i].term];
         rc = a->term_len > 0 && b->terms.data[a->term_off] == NI_WORD_PREFIX
-                 ? write_word(f, t, wc, a)
+                 ? write_word(f, t, wc, a, &j)
                  : write_term(f, t, c, tc, a);
     }
+    for (; j < f->nwd && rc == 0; j++)
+        rc = uncount_word(f, t, &f->wd[j]);
 cleanup:
     ni_cursor_close(wc);
     ni_cursor_close(tc);

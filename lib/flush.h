@@ -30,6 +30,10 @@ void ni_flush_free(ni_flush *f);
 int ni_flush_batch(ni_flush *f, ni_txn *t, ni_batch *b, ni_inverter *inv,
                    ni_pipeline *pipe);
 
+/* The share of deleted postings at which a flush rewrites a term it
+ * touches (compact.h; 0: NI_RECLAIM_PERCENT). */
+void ni_flush_set_reclaim(ni_flush *f, unsigned pct);
+
 /* Frees the larger buffers, after a batch. */
 void ni_flush_trim(ni_flush *f);
 

@@ -140,6 +140,8 @@ int ni_index_new(ni_index **out, const char *path, const ni_open_options *opts)
     idx->threads = opts->version >= 2 && opts->threads > 1 ? opts->threads : 1;
     if (idx->threads > MAX_THREADS)
         idx->threads = MAX_THREADS;
+    /* a version 2 caller's struct ends before reclaim_percent */
+    idx->reclaim_percent = opts->version >= 3 ? opts->reclaim_percent : 0;
     if (pthread_mutex_init(&idx->pool_lock, NULL) != 0) {
         ni_mem_free(idx);
         return ni_error(NI_ENOMEM, "cannot create mutex");
@@ -371,7 +373,8 @@ int ni_index_writer_lock(ni_index *idx, ni_writer **out)
     if (closing)
         rc = ni_error(NI_EINVAL, "index '%s' was closed", ni_store_path(idx->store));
     else if (!idx->writer)
-        rc = ni_writer_new(&idx->writer, idx->store, idx->threads, idx->memory_budget);
+        rc = ni_writer_new(&idx->writer, idx->store, idx->threads, idx->memory_budget,
+                           idx->reclaim_percent);
     if (rc < 0) {
         ni_index_writer_unlock(idx);
         return rc;

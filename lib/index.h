@@ -21,6 +21,7 @@ struct ni_index {
     unsigned flags;
     size_t memory_budget;
     unsigned threads;                /* analysing added documents (pipeline.c) */
+    unsigned reclaim_percent;        /* ni_open_options' (0: the default) */
     pthread_mutex_t write_lock;      /* guards writing: */
     pthread_cond_t write_turn;       /* signalled when writing ends */
     int writing;                     /* a write call has the writer's turn

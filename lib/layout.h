@@ -37,7 +37,8 @@
 /* meta "stats" value: five little-endian u64. */
 typedef struct ni_meta {
     uint64_t docs;       /* live documents */
-    uint64_t deleted;    /* deleted documents whose postings remain */
+    uint64_t deleted;    /* documents deleted since the last compaction
+                            (commits may have reclaimed their postings) */
     uint64_t next_doc;   /* next internal id */
     uint64_t sum_title;  /* sum of live title lengths */
     uint64_t sum_body;   /* sum of live body lengths */

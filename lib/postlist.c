@@ -1,6 +1,7 @@
 /*
  * postlist.c - a term's posting list decoded and encoded again (postlist.h),
- * for the flush and compaction.  The block format itself is postings.c's.
+ * for the flush and compaction, and the bitmap of deleted documents the
+ * flush filters them with.  The block format itself is postings.c's.
  */
 #include "error.h"
 #include "mem.h"
@@ -32,8 +33,10 @@ int ni_postlist_reserve(ni_postlist *pl, size_t n, size_t npos)
     return rc;
 }
 
-int ni_postlist_add_block(ni_postlist *pl, const unsigned char *data, size_t len,
-                          ni_txn *live)
+/* The postings of block data[0..len) appended; live (docinfo) or dead
+ * (a bitmap) leaves deleted documents out, counted in *dropped. */
+static int add_block(ni_postlist *pl, const unsigned char *data, size_t len, ni_txn *live,
+                     const ni_deadset *dead, uint32_t *dropped)
 {
     ni_block b;
     ni_docinfo di;
@@ -57,8 +60,13 @@ int ni_postlist_add_block(ni_postlist *pl, const unsigned char *data, size_t len
                 return rc == NI_ENOTFOUND
                            ? ni_error(NI_ECORRUPT, "document %u has no docinfo", b.docs[j])
                            : rc;
-            if (di.len_title == NI_DELETED)
+            if (di.len_title == NI_DELETED) {
+                ++*dropped;
                 continue;
+            }
+        } else if (dead && ni_deadset_has(dead, b.docs[j])) {
+            ++*dropped;
+            continue;
         }
         if ((rc = ni_block_positions(&b, j, pl->pos + pl->npos, tf)) < 0)
             return rc;
@@ -73,6 +81,56 @@ int ni_postlist_add_block(ni_postlist *pl, const unsigned char *data, size_t len
         pl->n++;
     }
     return 0;
+}
+
+int ni_postlist_add_block(ni_postlist *pl, const unsigned char *data, size_t len,
+                          ni_txn *live)
+{
+    uint32_t dropped = 0;
+    return add_block(pl, data, len, live, NULL, &dropped);
+}
+
+int ni_postlist_add_live(ni_postlist *pl, const unsigned char *data, size_t len,
+                         const ni_deadset *dead, uint32_t *dropped)
+{
+    return add_block(pl, data, len, NULL, dead, dropped);
+}
+
+/* ---- deleted documents --------------------------------------------------- */
+
+int ni_deadset_load(ni_deadset *d, ni_txn *t, uint32_t ndocs)
+{
+    size_t bytes = ((size_t)ndocs + 7) / 8;
+    uint32_t chunk, doc;
+    int rc;
+
+    if ((rc = NI_GROW(d->bits, d->cap, bytes ? bytes : 1)) < 0)
+        return rc;
+    memset(d->bits, 0, bytes);
+    d->n = ndocs;
+    for (chunk = 0; chunk <= (ndocs ? (ndocs - 1) / NI_DOCINFO_CHUNK : 0) && ndocs; chunk++) {
+        unsigned char key[4];
+        uint32_t first = chunk * NI_DOCINFO_CHUNK;
+        ni_val v;
+        ni_put_be32(key, chunk);
+        if ((rc = ni_txn_get(t, NI_T_DOCINFO, key, 4, &v)) < 0)
+            return rc == NI_ENOTFOUND ? ni_error(NI_ECORRUPT, "docinfo chunk %u missing", chunk)
+                                      : rc;
+        for (doc = first; doc < ndocs && doc < first + NI_DOCINFO_CHUNK; doc++) {
+            size_t off = (size_t)(doc - first) * NI_DOCINFO_ENTRY;
+            if (v.len < off + NI_DOCINFO_ENTRY)
+                return ni_error(NI_ECORRUPT, "docinfo chunk %u is short", chunk);
+            if (ni_get_le32(v.data + off) == NI_DELETED)
+                ni_deadset_add(d, doc);
+        }
+    }
+    return 0;
+}
+
+void ni_deadset_free(ni_deadset *d)
+{
+    ni_mem_free(d->bits);
+    memset(d, 0, sizeof *d);
 }
 
 int ni_postlist_store(ni_postlist *pl, ni_txn *t, const char *term, size_t tlen,

@@ -32,6 +32,28 @@ void ni_postlist_free(ni_postlist *pl);
  * pointers follow the positions when they move).  NI_ENOMEM. */
 int ni_postlist_reserve(ni_postlist *pl, size_t n, size_t npos);
 
+/* The deleted documents of an index as a bitmap: doc d is deleted when
+ * d < n and bit d of bits is set.  Zeroed memory is an empty set. */
+typedef struct ni_deadset {
+    unsigned char *bits;
+    size_t n, cap;                  /* documents covered; bytes allocated */
+} ni_deadset;
+
+static inline int ni_deadset_has(const ni_deadset *d, uint32_t doc)
+{
+    return doc < d->n && (d->bits[doc >> 3] >> (doc & 7) & 1);
+}
+/* Reads the docinfo of documents 0..ndocs) in t into d (NI_ENOMEM,
+ * NI_ECORRUPT for a chunk missing or short). */
+int ni_deadset_load(ni_deadset *d, ni_txn *t, uint32_t ndocs);
+/* Marks doc deleted (d must cover it). */
+static inline void ni_deadset_add(ni_deadset *d, uint32_t doc)
+{
+    if (doc < d->n)
+        d->bits[doc >> 3] |= (unsigned char)(1u << (doc & 7));
+}
+void ni_deadset_free(ni_deadset *d);
+
 /*
  * Appends the postings of block data[0..len) (whose documents follow the
  * list's).  live NULL: all of them, with the block's smallest lengths as
@@ -40,6 +62,15 @@ int ni_postlist_reserve(ni_postlist *pl, size_t n, size_t npos);
  */
 int ni_postlist_add_block(ni_postlist *pl, const unsigned char *data, size_t len,
                           ni_txn *live);
+
+/*
+ * ni_postlist_add_block without docinfo reads: the postings of block
+ * data[0..len) but those of the documents in dead, with the block's
+ * smallest lengths as theirs (still bounds of the documents kept); adds
+ * to *dropped the number left out.  0, NI_ENOMEM or NI_ECORRUPT.
+ */
+int ni_postlist_add_live(ni_postlist *pl, const unsigned char *data, size_t len,
+                         const ni_deadset *dead, uint32_t *dropped);
 
 /*
  * Stores the postings (n >= 1) of term, which follow every posting the

@@ -1,9 +1,10 @@
 /*
  * writer.c - the writer of an index handle: documents added, replaced and
  * deleted into the batch (batch.c), the batch flushed (flush.c) into a
- * write transaction that stays open until commit, and compaction
- * (compact.c) after commits that delete enough.  Does not invert, write
- * tables or compact itself.
+ * write transaction that stays open until commit (each flush reclaims
+ * deleted documents' postings in the terms it changes, compact.h), and
+ * compaction on request (compact.c).  Does not invert, write tables or
+ * compact itself.
  *
  * Documents are analysed and inverted one by one (invert.c), in the
  * calling thread or, with ni_open_options.threads > 1, in the pipeline's
@@ -73,7 +74,8 @@ struct ni_writer {
     ni_runner *runner;         /* started by the first such flush */
 };
 
-int ni_writer_new(ni_writer **out, ni_store *store, unsigned threads, size_t memory_budget)
+int ni_writer_new(ni_writer **out, ni_store *store, unsigned threads, size_t memory_budget,
+                  unsigned reclaim_percent)
 {
     ni_writer *w = ni_mem_calloc(1, sizeof *w);
     int rc;
@@ -89,6 +91,7 @@ int ni_writer_new(ni_writer **out, ni_store *store, unsigned threads, size_t mem
         ni_writer_free(w);
         return rc;
     }
+    ni_flush_set_reclaim(w->flush, reclaim_percent);
     *out = w;
     return 0;
 }
@@ -353,15 +356,11 @@ int ni_writer_delete(ni_writer *w, const char *id, size_t len)
 
 int ni_writer_commit(ni_writer *w)
 {
-    int rc, deleting = w->batch.ndels > 0 || w->batch.ndocs > 0;
     if (!w->txn && w->batch.ndocs == 0 && w->batch.ndels == 0)
         return 0;
-    if ((rc = flush_batch(w, 1)) < 0)
-        return rc;
-    /* the batch is committed: a failed compaction only leaves space unused */
-    if (deleting && ni_compact_maybe(w->store) < 0)
-        ni_error_clear();
-    return 0;
+    /* deleted documents' postings are reclaimed by the flush, a term at a
+     * time (compact.h), not by a compaction of the whole index */
+    return flush_batch(w, 1);
 }
 
 int ni_writer_compact(ni_writer *w)

@@ -44,6 +44,7 @@ static void term_of(const char *word, char *out, size_t *len)
 
 static void build(void)
 {
+    ni_open_options o = NI_OPEN_OPTIONS_INIT;
     ni_index *idx = NULL;
     char id[16], text[64];
     int i;
@@ -51,7 +52,8 @@ static void build(void)
     snprintf(clean, sizeof clean, "%s", test_new_dir());
     term_of("заголовок", common, &common_len);
     CHECK(common_len > 0);
-    CHECK_RC(ni_index_open(&idx, clean, NULL), 0);
+    o.reclaim_percent = 101;    /* the deleted postings left to compaction */
+    CHECK_RC(ni_index_open(&idx, clean, &o), 0);
     for (i = 0; i < NDOCS; i++) {
         ni_doc d = NI_DOC_INIT;
         snprintf(id, sizeof id, "n%d", i);

@@ -2,7 +2,8 @@
  * End-to-end tests of the engine through the public header only: index,
  * commit, reopen, search, get, stats, replace, delete, BM25F scores checked
  * against values computed by hand, multi-commit and memory-budget flushes,
- * map growth, and a reader process searching while a writer commits.
+ * map growth, a reader process searching while a writer commits, and
+ * commits that reclaim deleted postings giving what a fresh index gives.
  */
 #include <math.h>
 #include <stdio.h>
@@ -503,7 +504,8 @@ static void compact_and_check(void)
     CHECK(search_ids(idx, "солнце", 0, ids2, sizeof ids2, s2) == 100);
     CHECK(strcmp(ids, ids2) == 0 && fabs(s1[0] - s2[0]) < 1e-12);
 
-    /* deleting a quarter or more (and 1,024+) compacts by itself */
+    /* commits reclaim as they delete (ni_open_options.reclaim_percent):
+     * no compaction needed, and the count is of deletions since one */
     for (i = 1; i < 2000; i += 2) {
         snprintf(id, sizeof id, "n%d", i);
         CHECK_RC(ni_index_delete(idx, id, strlen(id)), 0);
@@ -514,10 +516,103 @@ static void compact_and_check(void)
     }
     CHECK_RC(ni_index_commit(idx), 0);
     CHECK_RC(ni_index_stats(&st, idx), 0);
-    CHECK(st.docs == 450 && st.deleted == 0);
-    CHECK_RC(ni_index_check(NULL, idx), 0);
+    CHECK(st.docs == 450 && st.deleted == 1050);
+    CHECK_RC(ni_index_check(&cs, idx), 0);
     CHECK(search_ids(idx, "погоде", 0, ids, sizeof ids, NULL) == 450);
     ni_index_close(idx);
+}
+
+/* Body text number k of the replacement tests: 4 to 15 words of a small
+ * vocabulary, from a linear congruential generator. */
+static void vocab_text(char *out, size_t size, unsigned k)
+{
+    static const char *const words[] = {
+        "погода", "дождь", "солнце", "город", "мэр", "школа", "выборы", "рынок",
+        "нефть", "курс", "рубль", "банк", "театр", "премьера", "футбол", "матч",
+        "суд", "закон", "налог", "бюджет", "снег", "мороз", "ветер", "море"
+    };
+    unsigned x = k * 2654435761u + 12345u, n, i;
+    size_t used = 0;
+    n = 4 + (x >> 7) % 12;
+    out[0] = 0;
+    for (i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        used += (size_t)snprintf(out + used, size - used, "%s%s", i ? " " : "",
+                                 words[(x >> 16) % 24]);
+    }
+}
+
+/* Documents r0..r299 committed 7 at a time, each replaced twice (new text,
+ * then its final text) in commits of 7, one in ten deleted: with any
+ * reclamation share (default, 1 %: every time, none) the index checks and
+ * every search gives the same ids and scores as an index built fresh from
+ * the final documents in one commit, with the same statistics; a term
+ * only the first texts had leaves the lexicon when commits reclaim. */
+static void reclaim_same_as_fresh(void)
+{
+    static const char *const queries[] = {
+        "погода", "дождь солнце", "мэр OR школа", "\"курс рубля\"", "нефть -рынок",
+        "театр премьера матч", "суд закон налог бюджет"
+    };
+    static const unsigned shares[] = { 0, 1, 101 };
+    char fresh_ids[7][2][512], ids[512], text[256], id[16];
+    double fresh_sc[7][2][20], sc[20];
+    long fresh_n[7][2];
+    ni_stats fst, st;
+    size_t q, v;
+    int i, pass;
+    ni_index *f = open_new(0, 0);
+
+    for (i = 0; i < 300; i++) {
+        if (i % 10 == 3)
+            continue;
+        snprintf(id, sizeof id, "r%d", i);
+        vocab_text(text, sizeof text, (unsigned)i + 2000);
+        CHECK_RC(add(f, id, NULL, text), 0);
+    }
+    CHECK_RC(ni_index_commit(f), 0);
+    CHECK_RC(ni_index_stats(&fst, f), 0);
+    for (q = 0; q < 7; q++)
+        for (pass = 0; pass < 2; pass++)
+            fresh_n[q][pass] = search_ids(f, queries[q], pass, fresh_ids[q][pass], 512,
+                                          fresh_sc[q][pass]);
+    ni_index_close(f);
+
+    for (v = 0; v < 3; v++) {
+        ni_open_options o = NI_OPEN_OPTIONS_INIT;
+        ni_index *idx = NULL;
+        o.reclaim_percent = shares[v];
+        CHECK_RC(ni_index_open(&idx, test_new_dir(), &o), 0);
+        for (pass = 0; pass < 3; pass++)
+            for (i = 0; i < 300; i++) {
+                snprintf(id, sizeof id, "r%d", i);
+                vocab_text(text, sizeof text, (unsigned)i + (pass == 2 ? 2000u : 1000u * (unsigned)pass));
+                if (pass == 0)      /* a word only the first texts have */
+                    strcat(text, " черновик");
+                if (pass == 2 && i % 10 == 3)
+                    CHECK_RC(ni_index_delete(idx, id, strlen(id)), 0);
+                else
+                    CHECK_RC(add(idx, id, NULL, text), 0);
+                if (i % 7 == 6)
+                    CHECK_RC(ni_index_commit(idx), 0);
+            }
+        CHECK_RC(ni_index_commit(idx), 0);
+        CHECK_RC(ni_index_check(NULL, idx), 0);
+        CHECK_RC(ni_index_stats(&st, idx), 0);
+        CHECK(st.docs == fst.docs && st.tokens == fst.tokens && st.deleted == 600);
+        /* without reclamation the lexicon keeps черновик, with no document */
+        CHECK(st.terms == fst.terms + (shares[v] > 100));
+        CHECK(search_ids(idx, "черновик", 1, ids, sizeof ids, NULL) == 0);
+        for (q = 0; q < 14; q++) {
+            int or_mode = (int)(q & 1);
+            long n = search_ids(idx, queries[q / 2], or_mode, ids, sizeof ids, sc);
+            CHECK(n == fresh_n[q / 2][or_mode] && n > 0 &&
+                  strcmp(ids, fresh_ids[q / 2][or_mode]) == 0);
+            for (i = 0; i < 20 && i < n; i++)
+                CHECK(fabs(sc[i] - fresh_sc[q / 2][or_mode][i]) < 1e-9);
+        }
+        ni_index_close(idx);
+    }
 }
 
 /* A term's postings move from its lexicon entry (few documents) to the
@@ -613,4 +708,5 @@ static void bad_arguments(void)
 TEST_MAIN(TEST(bm25_by_hand), TEST(ranking_rules), TEST(proximity_ranks),
           TEST(reopen_get_stats), TEST(delete_and_replace),
           TEST(commits_and_budget), TEST(map_grows), TEST(reader_process),
-          TEST(compact_and_check), TEST(inline_and_table_terms), TEST(bad_arguments))
+          TEST(compact_and_check), TEST(reclaim_same_as_fresh),
+          TEST(inline_and_table_terms), TEST(bad_arguments))

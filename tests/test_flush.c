@@ -8,8 +8,9 @@
  * sides); committed documents deleted or replaced are taken out of the
  * counts; the stored records' dictionary is trained from 1 MiB of live
  * records (both sides) and kept; compaction drops deleted documents' postings and leaves the rest
- * as it was, and runs by itself from 1,024 deleted documents and a quarter
- * (both sides of each).  Bodies are numbers, which the analyzer keeps as
+ * as it was; a flush that deletes reclaims a term's deleted postings from
+ * its share (compact.h, both sides), and one that adds to a term leaves
+ * them out of the last block it takes.  Bodies are numbers, which the analyzer keeps as
  * written, so every term is known.
  */
 #include <stdio.h>
@@ -330,6 +331,7 @@ static void deleted_committed(void)
     ni_meta m;
 
     env_open(&e);
+    ni_flush_set_reclaim(e.f, 101);             /* the counts, not reclamation */
     CHECK_RC(env_add(&e, "d1", "101 202"), 0);
     CHECK_RC(env_add(&e, "d2", "202 202"), 0);
     CHECK_RC(env_flush(&e), 0);
@@ -653,6 +655,7 @@ static void compaction(void)
     memset(before, 0, sizeof before);
     memset(tb, 0, sizeof tb);
     env_open(&e);
+    ni_flush_set_reclaim(e.f, 101);             /* all left to compaction */
     for (i = 0; i < 200; i++) {
         snprintf(id, sizeof id, "c%zu", i);
         snprintf(text, sizeof text, "7%s%s", i % 2 ? "" : " 8",
@@ -716,47 +719,148 @@ static void compaction(void)
     env_close(&e);
 }
 
-/* Deletes documents x<first>..x<first + n - 1>, flushes, and lets
- * compaction decide; the deleted count it leaves. */
-static uint64_t delete_and_maybe(env *e, int first, int n)
+/* Deletes documents x<first>..x<first + n - 1> and flushes; 0 or <0. */
+static int delete_range(env *e, int first, int n)
 {
     char id[16];
-    int i;
-    for (i = first; i < first + n; i++) {
+    int i, rc = 0;
+    for (i = first; i < first + n && rc == 0; i++) {
         snprintf(id, sizeof id, "x%d", i);
-        if (env_delete(e, id) < 0)
-            return UINT64_MAX;
+        rc = env_delete(e, id);
     }
-    if (env_flush(e) < 0)
-        return UINT64_MAX;
-    ni_txn_abort(e->rt);
-    e->rt = NULL;
-    if (ni_compact_maybe(e->s) < 0)
-        return UINT64_MAX;
-    return env_meta(e).deleted;
+    return rc < 0 ? rc : env_flush(e);
 }
 
-/* Compaction by itself from 1,024 deleted documents that are at least a
- * quarter of all. */
-static void compaction_threshold(void)
+/* Incremental reclamation of a term in the postings table: a flush that
+ * deletes documents rewrites the term once its deleted postings reach the
+ * share (20 % by default): 39 of 200 leave it, the 40th rewrites it
+ * without the 40, in blocks of the documents left; the other term of the
+ * same documents, with more postings, keeps its share under it. */
+static void reclaim_table_term(void)
 {
+    ni_buf live = NI_BUF_INIT, now = NI_BUF_INIT;
+    uint32_t last[4], ndocs[4];
+    ni_term_info ti;
     env e;
 
     env_open(&e);
-    CHECK_RC(env_add_many(&e, "x", 0, 4096, "7"), 0);
+    ni_flush_set_reclaim(e.f, 0);               /* 0: the default, 20 % */
+    CHECK_RC(env_add_many(&e, "x", 0, 200, "7 8"), 0);
+    CHECK_RC(env_add_many(&e, "y", 0, 200, "8"), 0);
     CHECK_RC(env_flush(&e), 0);
-    CHECK(delete_and_maybe(&e, 0, 1023) == 1023);
-    CHECK(delete_and_maybe(&e, 1023, 1) == 0);        /* 1,024 of 4,096 */
+    CHECK_RC(delete_range(&e, 0, 39), 0);
+    CHECK(counts(&e, "7", 161, 200, 161));
+    CHECK(env_keys(&e, "7", last, ndocs) == 2 && ndocs[0] == 128 && ndocs[1] == 72);
+    CHECK_RC(env_postings(&e, "7", 1, &live), 0);
+    CHECK_RC(delete_range(&e, 39, 1), 0);         /* 40 of 200: 20 % */
+    CHECK(counts(&e, "7", 160, 160, 160));
+    CHECK(env_keys(&e, "7", last, ndocs) == 2);
+    CHECK(last[0] == 167 && ndocs[0] == 128 && last[1] == 199 && ndocs[1] == 32);
+    CHECK_RC(env_postings(&e, "7", 0, &now), 0);
+    CHECK(now.len == live.len - 3 * 4 - 4 && now.len > 0 &&
+          memcmp(now.data, live.data + 16, now.len) == 0);
+    /* "8": 40 of 400 deleted, 10 % */
+    CHECK(counts(&e, "8", 360, 400, 360));
+    CHECK_RC(env_term(&e, "7", &ti), 0);
+    CHECK(ti.block == NULL && ti.max_tf_body == 1);
+    CHECK(env_meta(&e).deleted == 40 && env_meta(&e).docs == 360);
+    ni_buf_free(&live);
+    ni_buf_free(&now);
+    env_close(&e);
+}
+
+/* The same for a term inline in its lexicon value, at another share: 2 of
+ * 10 deleted stay under 25 %, the 3rd (30 %) rewrites it inline; a term
+ * whose documents are all deleted leaves the lexicon.  Above 100 % the
+ * flush never reclaims. */
+static void reclaim_inline_term(void)
+{
+    ni_term_info ti;
+    uint32_t docs[16];
+    env e;
+
+    env_open(&e);
+    ni_flush_set_reclaim(e.f, 25);
+    CHECK_RC(env_add_many(&e, "x", 0, 10, "5"), 0);
+    CHECK_RC(env_add(&e, "z", "6"), 0);
+    CHECK_RC(env_flush(&e), 0);
+    CHECK_RC(delete_range(&e, 0, 2), 0);
+    CHECK(counts(&e, "5", 8, 10, 8));
+    CHECK_RC(delete_range(&e, 2, 1), 0);
+    CHECK(counts(&e, "5", 7, 7, 7));
+    CHECK_RC(env_term(&e, "5", &ti), 0);
+    CHECK(ti.block != NULL);
+    CHECK(env_docs(&e, "5", docs, 16) == 7 && docs[0] == 3 && docs[6] == 9);
+    CHECK_RC(env_delete(&e, "z"), 0);
+    CHECK_RC(env_flush(&e), 0);
+    CHECK(env_term(&e, "6", &ti) == NI_ENOTFOUND);
     env_close(&e);
 
     env_open(&e);
-    CHECK_RC(env_add_many(&e, "x", 0, 4097, "7"), 0);
+    ni_flush_set_reclaim(e.f, 101);
+    CHECK_RC(env_add_many(&e, "x", 0, 10, "5"), 0);
     CHECK_RC(env_flush(&e), 0);
-    CHECK(delete_and_maybe(&e, 0, 1024) == 1024);     /* 1,024 of 4,097 */
-    CHECK(delete_and_maybe(&e, 1024, 1) == 0);        /* 1,025 of 4,097 */
+    CHECK_RC(delete_range(&e, 0, 10), 0);
+    CHECK(counts(&e, "5", 0, 10, 0));
+    env_close(&e);
+}
+
+/* A batch that adds to a term takes its last block (or inline block) and
+ * leaves out the postings of deleted documents in it, whatever the share;
+ * the blocks before it stay as they were. */
+static void reclaim_last_block(void)
+{
+    uint32_t last[4], ndocs[4], docs[16];
+    ni_buf first = NI_BUF_INIT, after = NI_BUF_INIT;
+    ni_val blocks[4];
+    env e;
+
+    env_open(&e);
+    ni_flush_set_reclaim(e.f, 101);
+    CHECK_RC(env_add_many(&e, "x", 0, 150, "7"), 0);
+    CHECK_RC(env_add_many(&e, "w", 0, 10, "5"), 0);
+    CHECK_RC(env_flush(&e), 0);
+    CHECK_RC(delete_range(&e, 0, 1), 0);          /* doc 0, in the first block */
+    CHECK_RC(delete_range(&e, 140, 5), 0);        /* docs 140..144, in the last */
+    CHECK_RC(env_delete(&e, "w3"), 0);
+    CHECK_RC(env_flush(&e), 0);
+    CHECK(counts(&e, "7", 144, 150, 144) && counts(&e, "5", 9, 10, 9));
+    CHECK(env_blocks(&e, "7", 0, blocks, last, 4) == 2);
+    CHECK_RC(ni_buf_put(&first, blocks[0].data, blocks[0].len), 0);
+    CHECK_RC(env_add(&e, "x150", "7 5"), 0);      /* doc 160 */
+    CHECK_RC(env_flush(&e), 0);
+    CHECK(counts(&e, "7", 145, 146, 145));
+    CHECK(env_keys(&e, "7", last, ndocs) == 2);
+    CHECK(last[0] == 127 && ndocs[0] == 128 && last[1] == 160 && ndocs[1] == 18);
+    CHECK(env_blocks(&e, "7", 0, blocks, last, 4) == 2);
+    CHECK_RC(ni_buf_put(&after, blocks[0].data, blocks[0].len), 0);
+    CHECK(same_buf(&first, &after));
+    CHECK(counts(&e, "5", 10, 10, 10));
+    CHECK(env_docs(&e, "5", docs, 16) == 10 && docs[2] == 152 && docs[3] == 154 &&
+          docs[9] == 160);
+    ni_buf_free(&first);
+    ni_buf_free(&after);
+    env_close(&e);
+
+    /* a term's only block in the table, too big to be inline, goes inline
+     * when the deleted documents that made it big are left out */
+    env_open(&e);
+    ni_flush_set_reclaim(e.f, 101);
+    CHECK_RC(env_add_many(&e, "x", 0, 10, "4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4 4"),
+             0);
+    CHECK_RC(env_add(&e, "y", "4"), 0);
+    CHECK_RC(env_flush(&e), 0);
+    CHECK(env_keys(&e, "4", last, ndocs) == 1);
+    CHECK_RC(delete_range(&e, 0, 10), 0);
+    CHECK_RC(env_add(&e, "z", "4"), 0);
+    CHECK_RC(env_flush(&e), 0);
+    CHECK(counts(&e, "4", 2, 2, 2));
+    CHECK(env_keys(&e, "4", last, ndocs) == 0);
+    CHECK(env_docs(&e, "4", docs, 16) == 2 && docs[0] == 10 && docs[1] == 11);
     env_close(&e);
 }
 
 TEST_MAIN(TEST(one_batch), TEST(replaced_in_batch), TEST(deleted_committed),
           TEST(blocks_of_one_batch), TEST(blocks_across_batches), TEST(inline_boundary),
-          TEST(dictionary), TEST(compaction), TEST(compaction_threshold))
+          TEST(dictionary), TEST(compaction), TEST(reclaim_table_term),
+          TEST(reclaim_inline_term), TEST(reclaim_last_block))

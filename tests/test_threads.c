@@ -242,7 +242,8 @@ static void close_in_flight(void)
     free(buf);
 }
 
-/* Options of version 1 (before threads) are still accepted. */
+/* Options of versions 1 (before threads) and 2 (before reclaim_percent)
+ * are still accepted. */
 static void options_v1(void)
 {
     ni_open_options o = NI_OPEN_OPTIONS_INIT;
@@ -251,7 +252,26 @@ static void options_v1(void)
     o.threads = 8;                    /* not part of a version 1 struct: ignored */
     CHECK_RC(ni_index_open(&idx, test_new_dir(), &o), 0);
     ni_index_close(idx);
-    o.version = 3;
+    /* version 2 (before reclaim_percent): the default share */
+    o.version = 2;
+    o.reclaim_percent = 101;          /* never, were it read */
+    CHECK_RC(ni_index_open(&idx, test_new_dir(), &o), 0);
+    {
+        ni_doc d = NI_DOC_INIT;
+        ni_stats st;
+        d.id = "a";
+        d.id_len = 1;
+        d.text = "одинокий";
+        d.text_len = strlen(d.text);
+        CHECK_RC(ni_index_add(idx, &d), 0);
+        CHECK_RC(ni_index_commit(idx), 0);
+        CHECK_RC(ni_index_delete(idx, "a", 1), 0);
+        CHECK_RC(ni_index_commit(idx), 0);
+        CHECK_RC(ni_index_stats(&st, idx), 0);
+        CHECK(st.docs == 0 && st.terms == 0);     /* reclaimed at the default */
+    }
+    ni_index_close(idx);
+    o.version = 4;
     CHECK_RC(ni_index_open(&idx, test_new_dir(), &o), NI_EINVAL);
 }
 

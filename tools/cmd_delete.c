@@ -12,9 +12,9 @@ static const char usage[] =
     "usage: " CLI_PROG " delete DB ID... [options]\n"
     "\n"
     "Deletes the documents with these ids from the index in directory DB,\n"
-    "all in one commit.  Searches never return them afterwards; their space\n"
-    "is reused after 'nsearch compact' (or automatically once a quarter of\n"
-    "the index is deleted).\n"
+    "all in one commit.  Searches never return them afterwards; the commit\n"
+    "rewrites each of their terms whose postings are a fifth or more of\n"
+    "deleted documents, and 'nsearch compact' all the others.\n"
     "\n"
     "  -h, --help        show this help\n";
 
