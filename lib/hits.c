@@ -35,7 +35,8 @@ void ni_hits_free(ni_hits *h)
     ni_doc_reader_release(&h->rd);
     ni_doc_reader_release(&h->dup_rd);
     ni_collapse_free(&h->collapse);
-    ni_txn_abort(h->txn);
+    if (!h->txn_borrowed)
+        ni_txn_abort(h->txn);
     ni_buf_free(&h->terms);
     ni_buf_free(&h->snip_text);
     ni_buf_free(&h->snip_ranges);

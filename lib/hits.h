@@ -17,6 +17,8 @@ struct ni_hits {
     ni_index *idx;
     int held;                   /* counted in idx's open cursors (ni_index_hold) */
     ni_txn *txn;
+    int txn_borrowed;          /* txn is the caller's (ni_search_run_at) */
+    ni_shard_stats *gs;        /* global statistics (shardstats.h), borrowed */
     ni_doc_reader rd;          /* stored fields of txn's snapshot */
     uint32_t dead;             /* NI_HITS_DEAD once freed: past the first 32
                                   bytes, which free() may reuse, so that
