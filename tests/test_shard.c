@@ -265,4 +265,139 @@ static void test_local_stats_differ(void)
     CHECK(differ > same);
 }
 
-TEST_MAIN(TEST(build), TEST(test_modes), TEST(test_local_stats_differ))
+
+/* The statistics of q in ix (a snapshot of its own) into *out. */
+static void stats_of(ni_shard_stats **out, ni_index *ix, const char *q)
+{
+    ni_snapshot *snap = NULL;
+    *out = NULL;
+    CHECK_RC(ni_snapshot_open(&snap, ix), 0);
+    CHECK_RC(ni_shard_stats_read(out, snap, q, strlen(q), NULL), 0);
+    ni_snapshot_close(snap);
+}
+
+/* 1 when a and b encode to the same bytes. */
+static int same_stats(const ni_shard_stats *a, const ni_shard_stats *b)
+{
+    unsigned char *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    int eq;
+    CHECK_RC(ni_shard_stats_encode(&x, &nx, a), 0);
+    CHECK_RC(ni_shard_stats_encode(&y, &ny, b), 0);
+    eq = x && y && nx == ny && memcmp(x, y, nx) == 0;
+    ni_wire_free(x);
+    ni_wire_free(y);
+    return eq;
+}
+
+/* Merging is a sum: associative, commutative, and the merge of the shards
+ * is one index's statistics of all the documents. */
+static void test_stats_merge(void)
+{
+    static const char *const qs[] = { "москва", "мэр школы", "Путин OR Собянин -суд",
+                                      "\"суд москва\"", "новости города и закон о выборах" };
+    size_t i;
+    for (i = 0; i < sizeof qs / sizeof *qs; i++) {
+        ni_shard_stats *a, *b, *c, *whole, *ab_c, *a_bc, *cba, *bc;
+        stats_of(&a, shard[0], qs[i]);
+        stats_of(&b, shard[1], qs[i]);
+        stats_of(&c, shard[2], qs[i]);
+        stats_of(&whole, one, qs[i]);
+        stats_of(&ab_c, shard[0], qs[i]);           /* (a + b) + c */
+        CHECK_RC(ni_shard_stats_merge(ab_c, b), 0);
+        CHECK_RC(ni_shard_stats_merge(ab_c, c), 0);
+        stats_of(&bc, shard[1], qs[i]);             /* a + (b + c) */
+        CHECK_RC(ni_shard_stats_merge(bc, c), 0);
+        stats_of(&a_bc, shard[0], qs[i]);
+        CHECK_RC(ni_shard_stats_merge(a_bc, bc), 0);
+        stats_of(&cba, shard[2], qs[i]);            /* (c + b) + a */
+        CHECK_RC(ni_shard_stats_merge(cba, b), 0);
+        CHECK_RC(ni_shard_stats_merge(cba, a), 0);
+        CHECK(same_stats(ab_c, a_bc));
+        CHECK(same_stats(ab_c, cba));
+        CHECK(same_stats(ab_c, whole));
+        CHECK(!same_stats(a, whole));
+        CHECK(ni_shard_stats_docs(ab_c) == NDOCS);
+        CHECK(ni_shard_stats_docs(a) + ni_shard_stats_docs(b) + ni_shard_stats_docs(c) == NDOCS);
+        CHECK_RC(ni_shard_stats_merge(a, a), NI_EINVAL);
+        ni_shard_stats_free(a);
+        ni_shard_stats_free(b);
+        ni_shard_stats_free(c);
+        ni_shard_stats_free(whole);
+        ni_shard_stats_free(ab_c);
+        ni_shard_stats_free(a_bc);
+        ni_shard_stats_free(bc);
+        ni_shard_stats_free(cba);
+    }
+}
+
+/* Statistics and hits go through their wire forms unchanged; every
+ * shorter prefix, a longer form and another version are refused. */
+static void test_wire(void)
+{
+    ni_snapshot *snap = NULL;
+    ni_shard_stats *st = NULL, *back = NULL;
+    ni_shard_hits *h = NULL, *hb = NULL;
+    unsigned char *enc = NULL, *again = NULL, *longer;
+    size_t len = 0, alen = 0, cut;
+    const char *q = "мэр школы";
+
+    CHECK_RC(ni_snapshot_open(&snap, shard[1]), 0);
+    CHECK_RC(ni_shard_stats_read(&st, snap, q, strlen(q), NULL), 0);
+    CHECK_RC(ni_shard_stats_encode(&enc, &len, st), 0);
+    CHECK_RC(ni_shard_stats_decode(&back, enc, len), 0);
+    CHECK(back && same_stats(st, back));
+    for (cut = 0; cut < len; cut++) {
+        ni_shard_stats *t = NULL;
+        CHECK_RC(ni_shard_stats_decode(&t, enc, cut), NI_ECORRUPT);
+        CHECK(t == NULL);
+    }
+    longer = malloc(len + 1);
+    memcpy(longer, enc, len);
+    longer[len] = 0;
+    ni_shard_stats_free(back);
+    CHECK_RC(ni_shard_stats_decode(&back, longer, len + 1), NI_ECORRUPT);
+    longer[4] = 2;
+    CHECK_RC(ni_shard_stats_decode(&back, longer, len), NI_EVERSION);
+    free(longer);
+    ni_wire_free(enc);
+    enc = NULL;
+
+    CHECK_RC(ni_shard_search(&h, snap, q, strlen(q), NULL, st), 0);
+    CHECK(h && h->n > 0);
+    CHECK_RC(ni_shard_hits_encode(&enc, &len, h), 0);
+    CHECK_RC(ni_shard_hits_decode(&hb, enc, len), 0);
+    CHECK_RC(ni_shard_hits_encode(&again, &alen, hb), 0);
+    CHECK(alen == len && again && memcmp(enc, again, len) == 0);
+    CHECK(hb && hb->n == h->n && hb->total == h->total && hb->hit[0].score == h->hit[0].score);
+    for (cut = 0; cut < len; cut++) {
+        ni_shard_hits *t = NULL;
+        CHECK_RC(ni_shard_hits_decode(&t, enc, cut), NI_ECORRUPT);
+        CHECK(t == NULL);
+    }
+    enc[5 + 1 + 8 + 8 + 4 + 32] = 2;          /* the first hit's partial byte */
+    {
+        ni_shard_hits *t = NULL;
+        CHECK_RC(ni_shard_hits_decode(&t, enc, len), NI_ECORRUPT);
+    }
+    ni_wire_free(enc);
+    ni_wire_free(again);
+    ni_shard_hits_free(h);
+    ni_shard_hits_free(hb);
+    ni_shard_stats_free(st);
+    ni_shard_stats_free(back);
+    ni_snapshot_close(snap);
+}
+
+static void cleanup(void)
+{
+    size_t i;
+    ni_index_close(one);
+    for (i = 0; i < NSHARDS; i++) {
+        ni_index_close(shard[i]);
+        free(order[i]);
+    }
+}
+
+TEST_MAIN(TEST(build), TEST(test_modes), TEST(test_local_stats_differ), TEST(test_stats_merge),
+          TEST(test_wire), TEST(cleanup))
