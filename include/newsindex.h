@@ -1277,6 +1277,63 @@ NI_API int ni_shard_hits_decode(ni_shard_hits **out, const unsigned char *p, siz
 /** Frees what an encoder gave (NULL accepted). */
 NI_API void ni_wire_free(unsigned char *p);
 
+/*
+ * Local shards: a collection split over N indexes in one directory (the
+ * layout is described in lib/shardset.c: DB/shards names N, DB/shard-K
+ * are the indexes, DB/order-K their documents' places in the order of
+ * indexing).  A document goes to the shard ni_shardset_pick names, by a
+ * stable hash of its id (FNV-1a, 32 bits, of the id's bytes, modulo N).
+ * ni_shardset_search runs both phases in this process and returns a
+ * cursor like ni_search's: the same hits, scores and totals as one index
+ * of the same documents added in the same order (with the limits stated
+ * under "Shards" above).  Facets of it are not available yet (NI_EINVAL).
+ */
+
+#define NI_SHARDS_MAX 256   /**< the most shards of a local sharded index */
+
+/** A sharded index in a directory (opaque). */
+typedef struct ni_shardset ni_shardset;
+
+/**
+ * Opens the sharded index at path into *out (the caller's, closed with
+ * ni_shardset_close), each shard with opts (NULL: the defaults).  shards
+ * 0 opens an existing one (NI_ENOTFOUND when path is not a sharded
+ * index); shards N > 0 also creates it with N shards when absent and
+ * opts has NI_OPEN_CREATE, and fails with NI_EINVAL when it has another
+ * number.  0 or <0.
+ */
+NI_API int ni_shardset_open(ni_shardset **out, const char *path, unsigned shards,
+                            const ni_open_options *opts);
+
+/** Closes a sharded index (NULL accepted); uncommitted adds are lost. */
+NI_API void ni_shardset_close(ni_shardset *set);
+
+/** The number of shards. */
+NI_API unsigned ni_shardset_count(const ni_shardset *set);
+
+/** Shard i (borrowed while set is open), NULL when i is out of range:
+ *  for what is asked of one shard (ni_index_get of an id in the shard
+ *  ni_shardset_pick names, ni_index_stats, ni_index_check). */
+NI_API ni_index *ni_shardset_shard(ni_shardset *set, unsigned i);
+
+/** The shard of the document with this id. */
+NI_API unsigned ni_shardset_pick(const ni_shardset *set, const char *id, size_t id_len);
+
+/** ni_index_add into the document's shard; its place in the order of
+ *  indexing is the next. */
+NI_API int ni_shardset_add(ni_shardset *set, const ni_doc *doc);
+
+/** ni_index_delete in the document's shard. */
+NI_API int ni_shardset_delete(ni_shardset *set, const char *id, size_t id_len);
+
+/** Commits every shard (ni_index_commit) and writes their order files. */
+NI_API int ni_shardset_commit(ni_shardset *set);
+
+/** Searches all shards as one index (see above) into *out, freed with
+ *  ni_hits_free. */
+NI_API int ni_shardset_search(ni_hits **out, ni_shardset *set, const char *query,
+                              size_t query_len, const ni_search_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

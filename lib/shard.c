@@ -22,6 +22,7 @@
 #include "mem.h"
 #include "query.h"
 #include "search.h"
+#include "shard.h"
 #include "shardstats.h"
 
 struct ni_snapshot {
@@ -163,13 +164,52 @@ static int hits_new(ni_shard_hits **out, size_t room)
     return h ? 0 : ni_error(NI_ENOMEM, "out of memory");
 }
 
+int ni_shard_search_hits(ni_hits **out, ni_snapshot *snap, const char *query,
+                         size_t query_len, const ni_search_options *opts,
+                         ni_shard_stats *global)
+{
+    ni_search_options o;
+    int rc;
+
+    *out = NULL;
+    if ((rc = shard_options(&o, opts)) < 0)
+        return rc;
+    o.limit += o.offset;        /* the best offset + limit, merged later */
+    o.offset = 0;
+    if (o.fresh_ref == NI_DATE_NONE)
+        o.fresh_ref = global->newest;
+    return ni_search_run_at(out, snap->idx, snap->txn, global, query ? query : "",
+                            query_len, &o);
+}
+
+int ni_shard_hits_of(ni_shard_hits **out, const ni_hits *h)
+{
+    ni_shard_hits *r;
+    size_t i;
+    int rc;
+
+    if ((rc = hits_new(&r, h->nres)) < 0)
+        return rc;
+    for (i = 0; i < h->nres; i++) {
+        r->hit[i].score = h->res[i].score;
+        r->hit[i].date = h->res[i].date;
+        r->hit[i].doc = h->res[i].doc;
+        r->hit[i].order = h->res[i].doc;
+        r->hit[i].partial = h->has_partial && i >= h->nstrict;
+    }
+    r->n = h->nres;
+    r->total = h->total;
+    r->partial_total = h->partial_total;
+    r->total_approx = h->total_approx;
+    r->sort_by_date = h->opts.sort == NI_SORT_DATE;
+    *out = r;
+    return 0;
+}
+
 int ni_shard_search(ni_shard_hits **out, ni_snapshot *snap, const char *query,
                     size_t query_len, const ni_search_options *opts, ni_shard_stats *global)
 {
-    ni_search_options o;
     ni_hits *h = NULL;
-    ni_shard_hits *r;
-    size_t i;
     int rc;
 
     ni_error_clear();
@@ -178,30 +218,8 @@ int ni_shard_search(ni_shard_hits **out, ni_snapshot *snap, const char *query,
     *out = NULL;
     if (!snap || !global || (!query && query_len))
         return ni_error(NI_EINVAL, "ni_shard_search: NULL argument");
-    if ((rc = shard_options(&o, opts)) < 0)
-        return rc;
-    o.limit += o.offset;        /* the best offset + limit, merged later */
-    o.offset = 0;
-    if (o.fresh_ref == NI_DATE_NONE)
-        o.fresh_ref = global->newest;
-    if ((rc = ni_search_run_at(&h, snap->idx, snap->txn, global, query ? query : "",
-                               query_len, &o)) < 0)
-        return rc;
-    if ((rc = hits_new(&r, h->nres)) == 0) {
-        for (i = 0; i < h->nres; i++) {
-            r->hit[i].score = h->res[i].score;
-            r->hit[i].date = h->res[i].date;
-            r->hit[i].doc = h->res[i].doc;
-            r->hit[i].order = h->res[i].doc;
-            r->hit[i].partial = h->has_partial && i >= h->nstrict;
-        }
-        r->n = h->nres;
-        r->total = h->total;
-        r->partial_total = h->partial_total;
-        r->total_approx = h->total_approx;
-        r->sort_by_date = o.sort == NI_SORT_DATE;
-        *out = r;
-    }
+    if ((rc = ni_shard_search_hits(&h, snap, query, query_len, opts, global)) == 0)
+        rc = ni_shard_hits_of(out, h);
     ni_hits_free(h);
     return rc;
 }
