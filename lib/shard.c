@@ -5,8 +5,8 @@
  * Does not know how shards are found or reached (shardset.c keeps local
  * ones; a transport would carry the wire forms of shardwire.c).
  *
- * Phase 1 builds the query's matchers as the search would, strict and
- * partial passes, with the context's table recording (shardstats.h): every
+ * Phase 1 builds the query as the search would, with the context's table
+ * recording (shardstats.h; term.c then reads the dictionary only): every
  * term the dictionary is asked for is noted with its local df, including
  * those absent here, which another shard may hold.  Phase 2 runs the
  * search with the context reading N, the average lengths and the df of
@@ -83,24 +83,22 @@ static int shard_options(ni_search_options *o, const ni_search_options *opts)
     return 0;
 }
 
-/* Records into s the df of every term tree's strict and partial passes
- * read in snap. */
+/* Records into s the df of every term tree's build reads in snap: the
+ * matchers themselves are not made (term.c stops at the dictionary). */
 static int record_terms(ni_shard_stats *s, ni_snapshot *snap, const ni_qnode *tree,
                         const ni_search_options *o)
 {
     ni_match_ctx c;
     ni_matcher *m = NULL;
-    int rc, partial;
+    int rc;
 
     if ((rc = ni_search_ctx_init(&c, snap->txn, o)) < 0)
         return rc;
     c.gs = s;
     s->recording = 1;
-    for (partial = 0; partial < 2 && rc == 0; partial++) {
-        rc = ni_search_build(&m, NULL, snap->idx, &c, tree, o, partial, NULL, NULL);
-        ni_matcher_free(m);
-        m = NULL;
-    }
+    /* the pass of partial matches searches the same words (search.c) */
+    rc = ni_search_build(&m, NULL, snap->idx, &c, tree, o, 0, NULL, NULL);
+    ni_matcher_free(m);
     s->recording = 0;
     ni_match_ctx_release(&c);
     return rc;

@@ -302,8 +302,8 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
         df = (double)ti.df;
         ti.df = here;
     }
-    if (ti.postings == 0)
-        return NI_ENOTFOUND;
+    if (ti.postings == 0 || (c->gs && c->gs->recording))
+        return NI_ENOTFOUND;    /* phase 1 of shards reads the dictionary only */
     t = ni_mem_calloc(1, sizeof *t);
     if (!t)
         return ni_error(NI_ENOMEM, "out of memory");
@@ -547,8 +547,8 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     int rc;
 
     *out = NULL;
-    if (a->n == 0)
-        return NI_ENOTFOUND;
+    if (a->n == 0 || (c->gs && c->gs->recording))
+        return NI_ENOTFOUND;    /* phase 1 of shards reads the dictionary only */
     if (a->n == 1 && (!c->gs || a->info[0].postings > 0)) {
         term_m *t;
         int rc1 = term_open(&t, c, a->term[0], a->len[0], field, 1, c->gs ? a->df : -1,
@@ -987,6 +987,8 @@ int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
     int rc;
 
     *out = NULL;
+    if (c->gs && c->gs->recording)
+        return NI_ENOTFOUND;    /* phase 1 of shards: the dictionary only */
     for (k = 0; k < n; k++) {
         size_t here = 0, a;
         for (a = 0; a < slots[k].n; a++)
