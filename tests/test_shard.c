@@ -129,9 +129,12 @@ static void search_one(const char *q, const ni_search_options *o, char *out, siz
         snprintf(out, size, "ERR %d %s", rc, ni_errmsg());
         return;
     }
-    at = (size_t)snprintf(out, size, "total %llu partial %llu\n",
-                          (unsigned long long)ni_hits_total(h),
-                          (unsigned long long)ni_hits_partial_total(h));
+    /* pruned totals are lower bounds, each shard's its own */
+    at = o->flags & NI_SEARCH_APPROX_TOTAL
+             ? 0 : (size_t)snprintf(out, size, "total %llu partial %llu\n",
+                                    (unsigned long long)ni_hits_total(h),
+                                    (unsigned long long)ni_hits_partial_total(h));
+    out[at] = '\0';
     while ((rc = ni_hits_next(h, &hit)) == 0 && at < size)
         at += (size_t)snprintf(out + at, size - at, "%.*s %a %d\n", (int)hit.id_len, hit.id,
                                hit.score, ni_hits_is_partial(h));
@@ -175,9 +178,11 @@ static void search_shards(const char *q, const ni_search_options *o, int local, 
     if (rc < 0) {
         snprintf(out, size, "ERR %d %s", rc, ni_errmsg());
     } else {
-        at = (size_t)snprintf(out, size, "total %llu partial %llu\n",
-                              (unsigned long long)merged->total,
-                              (unsigned long long)merged->partial_total);
+        at = o->flags & NI_SEARCH_APPROX_TOTAL
+                 ? 0 : (size_t)snprintf(out, size, "total %llu partial %llu\n",
+                                        (unsigned long long)merged->total,
+                                        (unsigned long long)merged->partial_total);
+        out[at] = '\0';
         for (i = o->offset; i < merged->n && at < size; i++)
             at += (size_t)snprintf(out + at, size - at, "d%05llu %a %d\n",
                                    (unsigned long long)merged->hit[i].order,
@@ -258,6 +263,9 @@ static void test_modes(void)
         o.fresh_half_life = 86400 * 30;
         compare_all(&o, "fresh");
         o.fresh_half_life = 0;
+        o.flags = NI_SEARCH_APPROX_TOTAL;      /* pruned: bounds from the global idf */
+        compare_all(&o, "pruned");
+        o.flags = 0;
         o.limit = 200;
         compare_all(&o, "limit 200");
     }

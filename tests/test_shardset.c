@@ -124,9 +124,12 @@ static void run(ni_shardset *s, const char *q, const ni_search_options *o, char 
         snprintf(out, size, "ERR %d %s", rc, ni_errmsg());
         return;
     }
-    at = (size_t)snprintf(out, size, "total %llu partial %llu mode %s\n",
-                          (unsigned long long)ni_hits_total(h),
-                          (unsigned long long)ni_hits_partial_total(h), ni_hits_mode(h));
+    /* pruned totals are lower bounds, each shard's its own */
+    at = o->flags & NI_SEARCH_APPROX_TOTAL
+             ? (size_t)snprintf(out, size, "mode %s\n", ni_hits_mode(h))
+             : (size_t)snprintf(out, size, "total %llu partial %llu mode %s\n",
+                                (unsigned long long)ni_hits_total(h),
+                                (unsigned long long)ni_hits_partial_total(h), ni_hits_mode(h));
     while ((rc = ni_hits_next(h, &hit)) == 0 && at < size) {
         ni_snippet sn = { 0 };
         at += (size_t)snprintf(out + at, size - at, "%zu %.*s %a %d", hit.rank, (int)hit.id_len,
@@ -189,6 +192,9 @@ static void compare_modes(ni_shardset *s)
         o.fresh_half_life = 86400 * 30;
         compare(s, &o, "fresh");
         o.fresh_half_life = 0;
+        o.flags = NI_SEARCH_APPROX_TOTAL;      /* pruned: bounds from the global idf */
+        compare(s, &o, "pruned");
+        o.flags = 0;
         o.limit = 150;
         compare(s, &o, "limit 150");
     }
