@@ -308,6 +308,16 @@ int cli_is_sharded(const char *path)
     return stat(file, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+int cli_open_shards(ni_shardset **out, const char *path, unsigned flags)
+{
+    ni_open_options opts = NI_OPEN_OPTIONS_INIT;
+    int rc;
+    opts.flags = flags;
+    if ((rc = ni_shardset_open(out, path, 0, &opts)) < 0)
+        cli_error("cannot open sharded index '%s': %s", path, cli_errdetail(rc));
+    return rc;
+}
+
 int cli_open_index(ni_index **out, const char *path, unsigned flags)
 {
     ni_open_options opts = NI_OPEN_OPTIONS_INIT;

@@ -185,6 +185,10 @@ int cli_open_index(ni_index **out, const char *path, unsigned flags);
 
 /* 1 when path is a sharded index (it holds a "shards" file: ni_shardset). */
 int cli_is_sharded(const char *path);
+
+/* ni_shardset_open of an existing sharded index with flags, a failure
+ * reported; 0 or <0. */
+int cli_open_shards(ni_shardset **out, const char *path, unsigned flags);
 /* The same with all the options. */
 int cli_open_index_with(ni_index **out, const char *path, const ni_open_options *opts);
 

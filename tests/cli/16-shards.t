@@ -31,3 +31,16 @@ $ nsearch index -q --shards 4 "$T/sh" ../../corpus
 $ nsearch index --shards 0 "$T/sh0" ../../corpus
 ? 2
 ! --shards must be 1 to 256
+
+=== get finds a document in the shard its id names
+$ nsearch get "$T/sh" meduza-golunov-0001 | head -3
+> id:     meduza-golunov-0001
+> date:   2016-11-07
+> title:  Липы за 200 тысяч
+
+=== delete removes it from its shard; searches and get no longer find it
+$ nsearch delete "$T/sh" meduza-golunov-0001 && nsearch delete "$T/one" meduza-golunov-0001 && nsearch query --json --no-collapse --exact "$T/one" липы | sed 's/"ms":[0-9.]*,//' > "$T/a" && nsearch query --json --no-collapse --exact "$T/sh" липы | sed 's/"ms":[0-9.]*,//' > "$T/b" && cmp "$T/a" "$T/b" && grep -c meduza-golunov-0001 "$T/b"; nsearch get "$T/sh" meduza-golunov-0001
+? 1
+! ^nsearch: deleted 1 document$
+! ^nsearch: no document 'meduza-golunov-0001' in '.*/sh'$
+> 0
