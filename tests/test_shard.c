@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mem.h"
 #include "test.h"
 #include "testidx.h"
 #include "tmpdir.h"
@@ -403,6 +404,34 @@ static void test_wire(void)
     ni_snapshot_close(snap);
 }
 
+/* Allocation n failing, for every n a two-phase search makes: each run
+ * ends in the whole answer or a clean error (and, under ASan, leaks
+ * nothing). */
+static void test_alloc_failures(void)
+{
+    static char want[200000], got[200000];
+    ni_search_options o = NI_SEARCH_OPTIONS_INIT;
+    const char *q = "новости города и закон о выборах";
+    uint64_t n, made;
+    int errors = 0;
+
+    ni_mem_fail_at(0, 0);
+    search_shards(q, &o, 0, want, sizeof want);
+    made = ni_mem_fail_at(0, 0);        /* what a whole search allocates */
+    CHECK(strncmp(want, "ERR", 3) != 0);
+    for (n = 1; n <= made + 1; n++) {
+        ni_mem_fail_at(n, 0);
+        search_shards(q, &o, 0, got, sizeof got);
+        ni_mem_fail_at(0, 0);
+        if (strncmp(got, "ERR", 3) == 0) {
+            errors++;
+            CHECK(strncmp(got, "ERR -1 ", 7) == 0 || strstr(got, "out of memory"));
+        } else
+            CHECK(strcmp(got, want) == 0);
+    }
+    CHECK(errors > 10);
+}
+
 static void cleanup(void)
 {
     size_t i;
@@ -414,4 +443,4 @@ static void cleanup(void)
 }
 
 TEST_MAIN(TEST(build), TEST(test_modes), TEST(test_local_stats_differ), TEST(test_stats_merge),
-          TEST(test_wire), TEST(cleanup))
+          TEST(test_wire), TEST(test_alloc_failures), TEST(cleanup))

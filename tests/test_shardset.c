@@ -212,6 +212,8 @@ static void test_reopened(void)
     ni_shardset *again = NULL;
     o.flags = NI_OPEN_READONLY;
     CHECK_RC(ni_shardset_open(&again, set_path, 0, &o), 0);
+    CHECK(ni_shardset_count(again) == NSHARDS);
+    ni_shardset_close(again);
     CHECK_RC(ni_shardset_open(&again, set_path, NSHARDS + 1, &o), NI_EINVAL);
     CHECK(again == NULL);
     CHECK_RC(ni_shardset_open(&again, set_path, NSHARDS, &o), 0);
