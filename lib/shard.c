@@ -293,7 +293,7 @@ int ni_shard_hits_merge(ni_shard_hits **out, ni_shard_hits *const *lists, size_t
      * fewer than offset + limit; then every shard's were too */
     if (strict >= k) {
         r->n = strict;
-        partial_total = 0;
+        partial_total = 0;      /* one index would not have looked */
     }
     if (r->n > k)
         r->n = k;
