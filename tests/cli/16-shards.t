@@ -44,3 +44,7 @@ $ nsearch delete "$T/sh" meduza-golunov-0001 && nsearch delete "$T/one" meduza-g
 ! ^nsearch: deleted 1 document$
 ! ^nsearch: no document 'meduza-golunov-0001' in '.*/sh'$
 > 0
+
+=== check walks every shard
+$ nsearch check "$T/sh" | sed -E 's/[0-9]+ terms, [0-9]+ posting blocks/T terms, B posting blocks/'
+> ok: 110 documents, T terms, B posting blocks
