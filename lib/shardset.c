@@ -38,6 +38,7 @@
 #include "index.h"
 #include "layout.h"
 #include "mem.h"
+#include "search.h"
 #include "shard.h"
 
 #define LAYOUT_VERSION 1
@@ -412,7 +413,7 @@ static int gather(ni_shard_stats **global, ni_shardset *set, ni_snapshot **snaps
 int ni_shardset_search(ni_hits **out, ni_shardset *set, const char *query, size_t len,
                        const ni_search_options *opts)
 {
-    ni_search_options def = NI_SEARCH_OPTIONS_INIT;
+    ni_search_options def = NI_SEARCH_OPTIONS_INIT, full = NI_SEARCH_OPTIONS_INIT;
     ni_shard_stats *global = NULL;
     ni_hits *m;
     unsigned i;
@@ -426,6 +427,8 @@ int ni_shardset_search(ni_hits **out, ni_shardset *set, const char *query, size_
         return ni_error(NI_EINVAL, "ni_shardset_search: NULL argument");
     if (!opts)
         opts = &def;
+    if ((rc = ni_search_options_check(&opts, &full)) < 0)
+        return rc;
     if (!(m = ni_mem_calloc(1, sizeof *m)) ||
         !(m->parts = ni_mem_calloc(set->n, sizeof *m->parts)) ||
         !(m->snaps = ni_mem_calloc(set->n, sizeof *m->snaps))) {
