@@ -1161,6 +1161,195 @@ NI_API int ni_explanation_reason(ni_explain_reason *out, const ni_explanation *e
 /** Frees an explanation (NULL accepted). */
 NI_API void ni_explanation_free(ni_explanation *ex);
 
+/* ---- Shards: one collection over several indexes ---------------------- */
+
+/*
+ * A collection may be split by document over several indexes (shards) and
+ * still be searched exactly as one index of all its documents would search
+ * it: the same hits in the same order with bit-identical scores.  BM25F
+ * needs a few figures of the whole collection (the live documents, the
+ * title and body length sums, each query term's df, the newest date for
+ * freshness); everything else is per document.  A search runs in two
+ * phases, as Xapian's remote backend does:
+ *
+ *   1. on every shard, open a snapshot and read the query's statistics
+ *      (ni_shard_stats_read); sum them (ni_shard_stats_merge);
+ *   2. on every shard, search its snapshot with the summed statistics
+ *      (ni_shard_search): each returns its best offset + limit; merge the
+ *      lists (ni_shard_hits_merge).
+ *
+ * Nothing here depends on a transport: statistics and hit lists have a
+ * binary wire form (ni_shard_stats_encode, ni_shard_hits_encode) for
+ * sending them between processes.  Sharded local indexes (a directory of
+ * shards, ni_shardset_*) use these calls in one process.
+ *
+ * Ties.  One index orders hits by score, then newer date, then indexing
+ * order (its internal ids; with NI_SORT_DATE, date first, then score).
+ * Shards do not share internal ids, so a hit carries ni_shard_hit.order,
+ * which the caller sets to a position in one indexing order that every
+ * shard agrees on (ni_shardset keeps each document's place in the order of
+ * indexing); the merge breaks ties by it, as one index built in that order
+ * breaks them by internal id.
+ *
+ * What a sharded search does not do yet (each shard is searched as with
+ * these flags, whatever opts says): fold near copies across shards
+ * (NI_SEARCH_NO_COLLAPSE), rescue words (NI_SEARCH_EXACT: a word absent
+ * from every shard is searched as typed, where one index would rescue it),
+ * suggest words.  A prefix is exact while it expands to at most 128 terms
+ * in every shard.  Facets are not merged yet.
+ */
+
+/** The statistics of a query on one or more shards (opaque). */
+typedef struct ni_shard_stats ni_shard_stats;
+
+/** A read snapshot of one index (opaque): both phases of a search must
+ *  see the same documents, so phase 1 opens it and phase 2 searches it. */
+typedef struct ni_snapshot ni_snapshot;
+
+/** Opens a snapshot of idx into *out: the index as its last commit left
+ *  it, until ni_snapshot_close.  idx must outlive it.  0 or <0. */
+NI_API int ni_snapshot_open(ni_snapshot **out, ni_index *idx);
+
+/** Closes a snapshot (NULL accepted); every hit list searched in it must
+ *  be freed first. */
+NI_API void ni_snapshot_close(ni_snapshot *snap);
+
+/**
+ * Phase 1: the statistics of query (as ni_search parses it, with opts; NULL
+ * for the defaults) in snap into *out, the caller's (ni_shard_stats_free):
+ * the live documents, the title and body length sums, the newest date,
+ * and the df of every term the query may be searched by.  0 or <0.
+ */
+NI_API int ni_shard_stats_read(ni_shard_stats **out, ni_snapshot *snap, const char *query,
+                               size_t query_len, const ni_search_options *opts);
+
+/** Adds from's statistics to into's (sums; the newest of the two dates),
+ *  as if into's shard held from's documents too.  Associative and
+ *  commutative.  0, NI_EINVAL (the same object twice) or NI_ENOMEM. */
+NI_API int ni_shard_stats_merge(ni_shard_stats *into, const ni_shard_stats *from);
+
+/** The live documents the statistics count. */
+NI_API uint64_t ni_shard_stats_docs(const ni_shard_stats *stats);
+
+/** Frees statistics (NULL accepted). */
+NI_API void ni_shard_stats_free(ni_shard_stats *stats);
+
+/** One hit of a shard. */
+typedef struct ni_shard_hit {
+    double score;       /**< as one index of the whole collection scores it */
+    int64_t date;       /**< NI_DATE_NONE when none */
+    uint64_t order;     /**< the tie-break (see "Ties" above): the internal id
+                             in its shard until the caller sets it */
+    uint32_t doc;       /**< internal id in its shard */
+    uint32_t shard;     /**< which shard: set by the caller */
+    int partial;        /**< 1: a partial match (ni_hits_is_partial) */
+} ni_shard_hit;
+
+/** A list of hits, best first, every full match before any partial one. */
+typedef struct ni_shard_hits {
+    ni_shard_hit *hit;
+    size_t n;
+    uint64_t total;          /**< full matches (ni_hits_total) */
+    uint64_t partial_total;  /**< partial matches (ni_hits_partial_total) */
+    int total_approx;        /**< 1: total is a lower bound */
+    int sort_by_date;        /**< the order is NI_SORT_DATE's */
+} ni_shard_hits;
+
+/**
+ * Phase 2: searches snap with the statistics global (the merge of every
+ * shard's) into *out, the caller's (ni_shard_hits_free): the best offset +
+ * limit hits of opts (NULL: the defaults) with their scores, each shard
+ * field 0, order = doc.  0 or <0.
+ */
+NI_API int ni_shard_search(ni_shard_hits **out, ni_snapshot *snap, const char *query,
+                           size_t query_len, const ni_search_options *opts,
+                           ni_shard_stats *global);
+
+/**
+ * Merges the lists[0..n) of a query's shards into *out, the caller's: the
+ * best offset + limit of them all (opts as given to ni_shard_search; skip
+ * the first offset), full matches first, each part in the order of one
+ * index (score, newer date, order; or date first with NI_SORT_DATE), with
+ * the totals summed (partial matches count only when the full ones are
+ * fewer than offset + limit, as in one index).  0 or <0.
+ */
+NI_API int ni_shard_hits_merge(ni_shard_hits **out, ni_shard_hits *const *lists, size_t n,
+                               const ni_search_options *opts);
+
+/** Frees a hit list (NULL accepted). */
+NI_API void ni_shard_hits_free(ni_shard_hits *hits);
+
+/*
+ * Wire forms, versioned and checked (the layout is described in
+ * lib/shardwire.c): *out is the caller's, freed with ni_wire_free; a
+ * decoder reads untrusted bytes and returns NI_ECORRUPT for anything it
+ * does not accept, NI_EVERSION for a version it does not know.
+ */
+NI_API int ni_shard_stats_encode(unsigned char **out, size_t *len,
+                                 const ni_shard_stats *stats);
+NI_API int ni_shard_stats_decode(ni_shard_stats **out, const unsigned char *p, size_t len);
+NI_API int ni_shard_hits_encode(unsigned char **out, size_t *len, const ni_shard_hits *hits);
+NI_API int ni_shard_hits_decode(ni_shard_hits **out, const unsigned char *p, size_t len);
+/** Frees what an encoder gave (NULL accepted). */
+NI_API void ni_wire_free(unsigned char *p);
+
+/*
+ * Local shards: a collection split over N indexes in one directory (the
+ * layout is described in lib/shardset.c: DB/shards names N, DB/shard-K
+ * are the indexes, DB/order-K their documents' places in the order of
+ * indexing).  A document goes to the shard ni_shardset_pick names, by a
+ * stable hash of its id (FNV-1a, 32 bits, of the id's bytes, modulo N).
+ * ni_shardset_search runs both phases in this process and returns a
+ * cursor like ni_search's: the same hits, scores and totals as one index
+ * of the same documents added in the same order (with the limits stated
+ * under "Shards" above).  Facets of it are not available yet (NI_EINVAL).
+ */
+
+#define NI_SHARDS_MAX 256   /**< the most shards of a local sharded index */
+
+/** A sharded index in a directory (opaque). */
+typedef struct ni_shardset ni_shardset;
+
+/**
+ * Opens the sharded index at path into *out (the caller's, closed with
+ * ni_shardset_close), each shard with opts (NULL: the defaults).  shards
+ * 0 opens an existing one (NI_ENOTFOUND when path is not a sharded
+ * index); shards N > 0 also creates it with N shards when absent and
+ * opts has NI_OPEN_CREATE, and fails with NI_EINVAL when it has another
+ * number.  0 or <0.
+ */
+NI_API int ni_shardset_open(ni_shardset **out, const char *path, unsigned shards,
+                            const ni_open_options *opts);
+
+/** Closes a sharded index (NULL accepted); uncommitted adds are lost. */
+NI_API void ni_shardset_close(ni_shardset *set);
+
+/** The number of shards. */
+NI_API unsigned ni_shardset_count(const ni_shardset *set);
+
+/** Shard i (borrowed while set is open), NULL when i is out of range:
+ *  for what is asked of one shard (ni_index_get of an id in the shard
+ *  ni_shardset_pick names, ni_index_stats, ni_index_check). */
+NI_API ni_index *ni_shardset_shard(ni_shardset *set, unsigned i);
+
+/** The shard of the document with this id. */
+NI_API unsigned ni_shardset_pick(const ni_shardset *set, const char *id, size_t id_len);
+
+/** ni_index_add into the document's shard; its place in the order of
+ *  indexing is the next. */
+NI_API int ni_shardset_add(ni_shardset *set, const ni_doc *doc);
+
+/** ni_index_delete in the document's shard. */
+NI_API int ni_shardset_delete(ni_shardset *set, const char *id, size_t id_len);
+
+/** Commits every shard (ni_index_commit) and writes their order files. */
+NI_API int ni_shardset_commit(ni_shardset *set);
+
+/** Searches all shards as one index (see above) into *out, freed with
+ *  ni_hits_free. */
+NI_API int ni_shardset_search(ni_hits **out, ni_shardset *set, const char *query,
+                              size_t query_len, const ni_search_options *opts);
+
 #ifdef __cplusplus
 }
 #endif

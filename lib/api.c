@@ -221,7 +221,7 @@ int ni_index_stats(ni_stats *out, ni_index *idx)
  * of an older version (1 without proximity, 2 without max_terms, 3
  * without freshness) are
  * copied into full, which holds the defaults, and *opts points there. */
-static int check_search_options(const ni_search_options **opts, ni_search_options *full)
+int ni_search_options_check(const ni_search_options **opts, ni_search_options *full)
 {
     const ni_search_options *o = *opts;
     if (o->version < 1 || o->version > NI_SEARCH_OPTIONS_VERSION)
@@ -267,7 +267,7 @@ int ni_search(ni_hits **out, ni_index *idx, const char *query, size_t query_len,
         return ni_error(NI_EINVAL, "ni_search: NULL argument");
     if (!opts)
         opts = &def;
-    if ((rc = check_search_options(&opts, &def)) < 0 ||
+    if ((rc = ni_search_options_check(&opts, &def)) < 0 ||
         (rc = ni_index_enter(idx, "ni_search")) < 0)
         return rc;
     rc = ni_search_run(out, idx, query ? query : "", query_len, opts);
@@ -289,7 +289,7 @@ int ni_similar(ni_hits **out, ni_index *idx, const char *id, size_t id_len,
         return ni_error(NI_EINVAL, "ni_similar: NULL argument or empty id");
     if (!opts)
         opts = &def;
-    if ((rc = check_search_options(&opts, &def)) < 0 ||
+    if ((rc = ni_search_options_check(&opts, &def)) < 0 ||
         (rc = ni_index_enter(idx, "ni_similar")) < 0)
         return rc;
     rc = ni_similar_run(out, idx, id, id_len, opts);
@@ -311,7 +311,7 @@ int ni_explain(ni_explanation **out, ni_index *idx, const char *query, size_t qu
         return ni_error(NI_EINVAL, "ni_explain: NULL argument");
     if (!opts)
         opts = &def;
-    if ((rc = check_search_options(&opts, &def)) < 0 ||
+    if ((rc = ni_search_options_check(&opts, &def)) < 0 ||
         (rc = ni_index_enter(idx, "ni_explain")) < 0)
         return rc;
     rc = ni_explain_run(out, idx, query ? query : "", query_len, id, id_len, opts);

@@ -632,6 +632,8 @@ int ni_hits_facets(ni_facets **out, ni_hits *h, const char *spec, size_t len)
     *out = NULL;
     if (!h || (!spec && len))
         return ni_error(NI_EINVAL, "ni_hits_facets: NULL argument");
+    if (h->parts)
+        return ni_error(NI_EINVAL, "facets of a search over shards are not merged yet");
     if ((rc = ni_facets_parse(&fs, spec, len)) < 0)
         return rc;
     ni_doc_reader_init(&rd, h->idx, h->txn);

@@ -35,7 +35,8 @@ void ni_hits_free(ni_hits *h)
     ni_doc_reader_release(&h->rd);
     ni_doc_reader_release(&h->dup_rd);
     ni_collapse_free(&h->collapse);
-    ni_txn_abort(h->txn);
+    if (!h->txn_borrowed)
+        ni_txn_abort(h->txn);
     ni_buf_free(&h->terms);
     ni_buf_free(&h->snip_text);
     ni_buf_free(&h->snip_ranges);
@@ -48,6 +49,16 @@ void ni_hits_free(ni_hits *h)
     ni_buf_free(&h->why_none);
     ni_buf_free(&h->lenient);
     ni_mem_free(h->res);
+    if (h->parts) {
+        size_t i;
+        for (i = 0; i < h->nparts; i++)
+            ni_hits_free(h->parts[i]);
+        for (i = 0; i < h->nparts; i++)
+            ni_snapshot_close(h->snaps[i]);
+        ni_mem_free(h->parts);
+        ni_mem_free(h->snaps);
+        ni_mem_free(h->part_of);
+    }
     if (h->held)
         ni_index_release(h->idx);   /* the last of a closed index frees it */
     ni_mem_free(h);
@@ -83,8 +94,19 @@ int ni_hits_next(ni_hits *h, ni_hit *out)
         return NI_DONE;
     r = &h->res[h->next];
     h->have_cur = 0;
-    if ((rc = h->ids_only ? ni_doc_reader_head(&h->rd, r->doc, &d)
-                     : ni_doc_reader_get(&h->rd, r->doc, &d)) < 0)
+    if (h->parts) {
+        /* of a shard: read by its cursor, which then makes the snippets */
+        ni_hits *p = h->cur_part = h->parts[h->part_of[h->next]];
+        p->have_cur = 0;
+        if ((rc = h->ids_only ? ni_doc_reader_head(&p->rd, r->doc, &d)
+                              : ni_doc_reader_get(&p->rd, r->doc, &d)) < 0)
+            return rc;
+        p->cur_full = !h->ids_only;
+        p->cur = d;
+        p->cur_doc = r->doc;
+        p->have_cur = 1;
+    } else if ((rc = h->ids_only ? ni_doc_reader_head(&h->rd, r->doc, &d)
+                                 : ni_doc_reader_get(&h->rd, r->doc, &d)) < 0)
         return rc;
     h->cur_full = !h->ids_only;
     h->cur = d;
@@ -159,6 +181,8 @@ int ni_hits_snippet(ni_snippet *out, ni_hits *h, size_t max_chars)
     memset(out, 0, sizeof *out);
     if (!h->have_cur)
         return ni_error(NI_EINVAL, "ni_hits_snippet: no current hit");
+    if (h->parts)
+        h = h->cur_part;
     {
         ni_doc full = h->cur;
         if (!h->cur_full && (rc = ni_doc_reader_get(&h->rd, h->cur_doc, &full)) < 0)
@@ -200,6 +224,8 @@ int ni_hits_title(ni_snippet *out, ni_hits *h)
     out->text = "";
     if (!h->have_cur)
         return ni_error(NI_EINVAL, "ni_hits_title: no current hit");
+    if (h->parts)
+        h = h->cur_part;
     full = h->cur;
     if (!h->cur_full && (rc = ni_doc_reader_get(&h->rd, h->cur_doc, &full)) < 0)
         return rc;

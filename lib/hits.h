@@ -17,6 +17,8 @@ struct ni_hits {
     ni_index *idx;
     int held;                   /* counted in idx's open cursors (ni_index_hold) */
     ni_txn *txn;
+    int txn_borrowed;          /* txn is the caller's (ni_search_run_at) */
+    ni_shard_stats *gs;        /* global statistics (shardstats.h), borrowed */
     ni_doc_reader rd;          /* stored fields of txn's snapshot */
     uint32_t dead;             /* NI_HITS_DEAD once freed: past the first 32
                                   bytes, which free() may reuse, so that
@@ -60,6 +62,15 @@ struct ni_hits {
     ni_collapse collapse;      /* near copies folded (collapse.h) */
     ni_doc_reader dup_rd;      /* reads them (ni_hits_duplicate) */
     size_t near_copies;        /* ni_similar: res[0..near_copies) are near copies */
+    /* a search over local shards (shardset.c): res[i] is a document of
+     * parts[part_of[i]]'s shard, whose cursor reads its stored fields and
+     * makes its snippets (cur_part: the hit last returned); the snapshots
+     * snaps[0..nparts) are closed after the parts are freed */
+    struct ni_hits **parts;
+    struct ni_snapshot **snaps;
+    size_t nparts;
+    uint32_t *part_of;
+    struct ni_hits *cur_part;
 };
 
 #endif

@@ -23,6 +23,10 @@ typedef struct ni_match_ctx {
     ni_bm25 bm25;
     ni_fresh fresh;              /* applied to the final scores (topk.c) */
     uint32_t next_doc;           /* ids below this exist */
+    /* a search over shards (shardstats.h): phase 1 notes the local df of
+     * every term read, phase 2 reads the global df from it; NULL: this
+     * index's own statistics */
+    struct ni_shard_stats *gs;
     /* docinfo chunk cache (see ni_match_ctx_release) */
     ni_cursor *di_cur;
     uint32_t di_chunk;

@@ -10,6 +10,7 @@
 #include "analyzer.h"
 #include "namekey.h"
 #include "qword.h"
+#include "shardstats.h"
 
 int ni_qwords_read(ni_qwords *ws, ni_analyzer *an, const char *text, size_t len,
                    int phrase)
@@ -105,6 +106,13 @@ int ni_qword_alts(ni_match_ctx *c, const ni_qwords *ws, size_t i, ni_alts *a)
         drop_term = is_name && ((w->flags & NI_TOKEN_COMPOUND) ||
                                 ni_name_overstemmed(term, w->term_len, key + 1, w->key_len - 1) ||
                                 ni_is_function_word(term, w->term_len));
+    }
+    /* phase 1 of a search over shards notes every term another shard may
+     * search by (shardstats.h) */
+    if (drop_term && c->gs && c->gs->recording) {
+        ni_term_info dropped;
+        if ((rc = ni_term_lookup(c, term, w->term_len, &dropped)) < 0)
+            return rc;
     }
     if ((!drop_term && (rc = ni_alts_add(a, c, term, w->term_len)) < 0) ||
         (w->norm_len && (rc = ni_alts_add(a, c, base + w->norm_off, w->norm_len)) < 0))

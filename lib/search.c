@@ -40,6 +40,7 @@
 #include "query.h"
 #include "rescue.h"
 #include "search.h"
+#include "shardstats.h"
 #include "topk.h"
 
 /* Evaluates root into t (t->k > 0), pruned when o allows it; counts what
@@ -132,6 +133,16 @@ int ni_search_ctx_init(ni_match_ctx *c, ni_txn *txn, const ni_search_options *o)
     return ni_fresh_init(&c->fresh, txn, o);
 }
 
+/* ni_search_ctx_init for h's search, with the global statistics of a
+ * search over shards when h has them (shardstats.h). */
+static int hits_ctx_init(ni_hits *h, ni_match_ctx *c, const ni_search_options *o)
+{
+    int rc = ni_search_ctx_init(c, h->txn, o);
+    if (rc == 0 && h->gs)
+        ni_shard_stats_apply(h->gs, c);
+    return rc;
+}
+
 /* Whether the query was typed in Latin letters (ni_rescue_scan), for a
  * build that did not go through rescue_prepare. */
 static int scan_latin(ni_hits *h, ni_match_ctx *c, const ni_qnode *tree)
@@ -190,7 +201,7 @@ static int rescue_prepare(ni_hits *h, const ni_search_options *o, const char *s,
     ni_qnode *t2 = NULL;
     int rc;
 
-    if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
+    if ((rc = hits_ctx_init(h, &c, o)) < 0)
         return rc;
     if ((rc = ni_index_borrow_analyzer(h->idx, &an)) < 0)
         goto cleanup;
@@ -326,7 +337,7 @@ static int evaluate(ni_hits *h, ni_qnode **treep, const ni_search_options *o, co
     const ni_qnode *tree;
     int rc;
 
-    if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
+    if ((rc = hits_ctx_init(h, &c, o)) < 0)
         return rc;
     ni_build_init(&b, h, &c, o);
     if (!*treep)
@@ -375,7 +386,7 @@ static int run_after(ni_hits *h, const ni_search_options *o, const ni_qnode *tre
     ni_analyzer *an;
     int rc;
 
-    if ((rc = ni_search_ctx_init(&c, h->txn, o)) < 0)
+    if ((rc = hits_ctx_init(h, &c, o)) < 0)
         return rc;
     if ((rc = ni_index_borrow_analyzer(h->idx, &an)) == 0) {
         ni_analyzer_set_query(an, 1);
@@ -419,6 +430,12 @@ static int parse(ni_hits *h, const char *s, size_t len, ni_qnode **tree)
 int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
                   const ni_search_options *o)
 {
+    return ni_search_run_at(out, idx, NULL, NULL, s, len, o);
+}
+
+int ni_search_run_at(ni_hits **out, ni_index *idx, ni_txn *txn, ni_shard_stats *gs,
+                     const char *s, size_t len, const ni_search_options *o)
+{
     ni_qnode *tree = NULL;
     ni_hits *h;
     int rc;
@@ -441,7 +458,10 @@ int ni_search_run(ni_hits **out, ni_index *idx, const char *s, size_t len,
     h->idx = idx;
     h->offset = o->offset;
     h->ids_only = (o->flags & NI_SEARCH_IDS_ONLY) != 0;
-    if ((rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0)
+    h->gs = gs;
+    h->txn_borrowed = txn != NULL;
+    h->txn = txn;
+    if (!txn && (rc = ni_txn_begin(&h->txn, idx->store, 0)) < 0)
         goto cleanup;
     ni_index_hold(idx);
     h->held = 1;
@@ -477,7 +497,7 @@ int ni_search_rebuild(ni_hits *h, ni_match_ctx *c, ni_matcher **out)
     int rc;
 
     *out = NULL;
-    if ((rc = ni_search_ctx_init(c, h->txn, &h->opts)) < 0 || !h->tree)
+    if ((rc = hits_ctx_init(h, c, &h->opts)) < 0 || !h->tree)
         return rc;
     memcpy(mode, h->mode, sizeof mode);
     memcpy(notice, h->notice, sizeof notice);

@@ -26,6 +26,17 @@
 int ni_search_run(ni_hits **out, ni_index *idx, const char *query, size_t len,
                   const ni_search_options *opts);
 
+/* Checks the caller's *opts (api.c); one of an older version is copied
+ * into full, defaults after its fields, and *opts pointed at it.  0 or
+ * NI_EINVAL. */
+int ni_search_options_check(const ni_search_options **opts, ni_search_options *full);
+
+/* ni_search_run on the snapshot txn (borrowed: it must outlive *out; NULL:
+ * a snapshot of its own) with the global statistics gs of a search over
+ * shards (shardstats.h; borrowed likewise; NULL: idx's own). */
+int ni_search_run_at(ni_hits **out, ni_index *idx, ni_txn *txn, ni_shard_stats *gs,
+                     const char *query, size_t len, const ni_search_options *opts);
+
 /* Sets up c for matchers of txn's snapshot with o's BM25 parameters, as
  * ni_search does.  Release it with ni_match_ctx_release. */
 int ni_search_ctx_init(ni_match_ctx *c, ni_txn *txn, const ni_search_options *o);

@@ -26,6 +26,7 @@
 #include "error.h"
 #include "mem.h"
 #include "query.h"
+#include "shardstats.h"
 #include "term.h"
 
 /* ---- term -------------------------------------------------------------- */
@@ -294,14 +295,21 @@ static int term_open(term_m **out, ni_match_ctx *c, const char *term, size_t len
         ti = *known;
     else if ((rc = ni_term_info_read_bounds(c->txn, term, len, &ti)) < 0)
         return rc;
-    if (ti.postings == 0)
-        return NI_ENOTFOUND;
+    if (c->gs && !known && scored && ti.postings > 0 && df < 0) {
+        uint32_t here = ti.df;
+        if ((rc = ni_shard_stats_lookup(c->gs, term, len, &ti)) < 0)
+            return rc;
+        df = (double)ti.df;
+        ti.df = here;
+    }
+    if (ti.postings == 0 || (c->gs && c->gs->recording))
+        return NI_ENOTFOUND;    /* phase 1 of shards reads the dictionary only */
     t = ni_mem_calloc(1, sizeof *t);
     if (!t)
         return ni_error(NI_ENOMEM, "out of memory");
     t->m.ops = &term_ops;
     t->m.step = field == NI_QFIELD_TITLE ? NULL : &t->s;
-    t->m.cost = ti.postings;
+    t->m.cost = ni_shard_stats_cost(c->gs, term, len, ti.postings);
     t->c = c;
     t->field = field;
     t->scored = scored;
@@ -355,8 +363,16 @@ int ni_term_lookup(ni_match_ctx *c, const char *term, size_t len, ni_term_info *
     int rc;
     if (len == 0 || len > NI_MAX_WORD_BYTES * 2)
         return 0;
-    if ((rc = ni_term_info_read_bounds(c->txn, term, len, ti)) < 0)
-        return rc == NI_ENOTFOUND ? 0 : rc;
+    if ((rc = ni_term_info_read_bounds(c->txn, term, len, ti)) < 0) {
+        if (rc != NI_ENOTFOUND)
+            return rc;
+        if (!c->gs)
+            return 0;
+        ni_error_clear();
+        memset(ti, 0, sizeof *ti);
+    }
+    if (c->gs)
+        return ni_shard_stats_lookup(c->gs, term, len, ti);
     return ti->postings > 0;
 }
 
@@ -531,11 +547,12 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     int rc;
 
     *out = NULL;
-    if (a->n == 0)
-        return NI_ENOTFOUND;
-    if (a->n == 1) {
+    if (a->n == 0 || (c->gs && c->gs->recording))
+        return NI_ENOTFOUND;    /* phase 1 of shards reads the dictionary only */
+    if (a->n == 1 && (!c->gs || a->info[0].postings > 0)) {
         term_m *t;
-        int rc1 = term_open(&t, c, a->term[0], a->len[0], field, 1, -1, &a->info[0]);
+        int rc1 = term_open(&t, c, a->term[0], a->len[0], field, 1, c->gs ? a->df : -1,
+                            &a->info[0]);
         *out = t ? &t->m : NULL;
         return rc1;
     }
@@ -551,6 +568,8 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
     {
         uint32_t tt = 0, tb = 0, lead = 0, lt = UINT32_MAX, lb = UINT32_MAX;
         for (i = 0; i < a->n; i++) {
+            if (a->info[i].postings == 0)
+                continue;   /* only in a shard (c->gs): a term of others */
             tt += a->info[i].max_tf_title;
             tb += field == NI_QFIELD_TITLE ? 0 : a->info[i].max_tf_body;
             lead |= field == NI_QFIELD_TITLE ? 0 : lead_bound(&a->info[i]);
@@ -560,13 +579,17 @@ int ni_match_word(ni_matcher **out, ni_match_ctx *c, const ni_alts *a, unsigned 
         w->m.max_score = ni_bm25_term(&c->bm25, w->idf, tt, tb, lead, lt, lb);
     }
     for (i = 0; i < a->n; i++) {
-        if ((rc = term_open(&w->t[i], c, a->term[i], a->len[i], field, 1, a->df,
+        /* the cost counts the terms of other shards too (c->gs): matchers
+         * ordered by cost sum their scores in that order */
+        w->m.cost += ni_shard_stats_cost(c->gs, a->term[i], a->len[i], a->info[i].postings);
+        if (a->info[i].postings == 0)
+            continue;
+        if ((rc = term_open(&w->t[w->n++], c, a->term[i], a->len[i], field, 1, a->df,
                             &a->info[i])) < 0) {
+            w->n--;
             word_free(&w->m);
             return rc;
         }
-        w->n++;
-        w->m.cost += w->t[i]->m.cost;
     }
     word_settle(w);
     *out = &w->m;
@@ -933,19 +956,26 @@ static int phrase_open_terms(phrase_m *p, const ni_alts *slots)
     for (k = 0; k < p->n; k++) {
         uint64_t cost = 0;
         p->first[k] = at;
-        for (a = 0; a < slots[k].n; a++, at++) {
+        for (a = 0; a < slots[k].n; a++) {
             term_m *t;
+            if (slots[k].info[a].postings == 0) {
+                /* only in a shard (c->gs): a term of others */
+                cost += ni_shard_stats_cost(p->c->gs, slots[k].term[a], slots[k].len[a], 0);
+                continue;
+            }
             if ((rc = term_open(&t, p->c, slots[k].term[a], slots[k].len[a], p->field, 1,
-                                slots[k].n > 1 ? slots[k].df : -1, &slots[k].info[a])) < 0)
+                                slots[k].n > 1 || p->c->gs ? slots[k].df : -1,
+                                &slots[k].info[a])) < 0)
                 return rc;
-            p->terms[at] = t;
-            p->first[k + 1] = at + 1;
+            p->terms[at++] = t;
+            p->first[k + 1] = at;
             p->m.max_score += t->m.max_score;
             cost += t->m.cost;
         }
         if (k == 0 || cost < p->m.cost)
             p->m.cost = cost;
     }
+    p->nterms = at;             /* fewer in a shard without some terms */
     return 0;
 }
 
@@ -957,8 +987,13 @@ int ni_match_phrase(ni_matcher **out, ni_match_ctx *c, const ni_alts *slots,
     int rc;
 
     *out = NULL;
+    if (c->gs && c->gs->recording)
+        return NI_ENOTFOUND;    /* phase 1 of shards: the dictionary only */
     for (k = 0; k < n; k++) {
-        if (slots[k].n == 0)
+        size_t here = 0, a;
+        for (a = 0; a < slots[k].n; a++)
+            here += slots[k].info[a].postings > 0;
+        if (here == 0)
             return NI_ENOTFOUND;
         nterms += slots[k].n;
     }

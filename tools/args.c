@@ -300,6 +300,24 @@ void cli_bad_query(const char *query, int rc)
     cli_error("bad query: %s: '%s'", cli_errdetail(rc), cli_echo(echo, sizeof echo, query, strlen(query)));
 }
 
+int cli_is_sharded(const char *path)
+{
+    char file[4096];
+    struct stat st;
+    snprintf(file, sizeof file, "%s/shards", path);
+    return stat(file, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int cli_open_shards(ni_shardset **out, const char *path, unsigned flags)
+{
+    ni_open_options opts = NI_OPEN_OPTIONS_INIT;
+    int rc;
+    opts.flags = flags;
+    if ((rc = ni_shardset_open(out, path, 0, &opts)) < 0)
+        cli_error("cannot open sharded index '%s': %s", path, cli_errdetail(rc));
+    return rc;
+}
+
 int cli_open_index(ni_index **out, const char *path, unsigned flags)
 {
     ni_open_options opts = NI_OPEN_OPTIONS_INIT;

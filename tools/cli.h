@@ -182,6 +182,13 @@ void cli_vmessage(int prefixed, const char *fmt, va_list ap) CLI_PRINTF(2, 0);
  * "nsearch: cannot open index 'path': reason" and returns the error code.
  */
 int cli_open_index(ni_index **out, const char *path, unsigned flags);
+
+/* 1 when path is a sharded index (it holds a "shards" file: ni_shardset). */
+int cli_is_sharded(const char *path);
+
+/* ni_shardset_open of an existing sharded index with flags, a failure
+ * reported; 0 or <0. */
+int cli_open_shards(ni_shardset **out, const char *path, unsigned flags);
 /* The same with all the options. */
 int cli_open_index_with(ni_index **out, const char *path, const ni_open_options *opts);
 

@@ -25,6 +25,7 @@ static const cli_opt opts[] = {
 int cmd_delete(int argc, char **argv)
 {
     ni_index *idx = NULL;
+    ni_shardset *set = NULL;    /* a sharded index: instead of idx */
     cli_list args;
     int k, rc, missing = 0, ret;
 
@@ -32,12 +33,13 @@ int cmd_delete(int argc, char **argv)
                              NULL)) != -1)
         return ret;
     ret = EXIT_ERROR;
-    if (cli_open_index(&idx, args.db, 0) != 0)
+    if (cli_is_sharded(args.db) ? cli_open_shards(&set, args.db, 0) != 0
+                                : cli_open_index(&idx, args.db, 0) != 0)
         goto cleanup;
     for (k = 0; k < args.n; k++) {
         const char *id = args.items[k];
         char echo[CLI_ECHO_SIZE];
-        rc = ni_index_delete(idx, id, strlen(id));
+        rc = set ? ni_shardset_delete(set, id, strlen(id)) : ni_index_delete(idx, id, strlen(id));
         if (rc == NI_ENOTFOUND) {
             cli_error("no document '%s' in '%s'", cli_echo(echo, sizeof echo, id, strlen(id)), args.db);
             missing++;
@@ -47,18 +49,21 @@ int cmd_delete(int argc, char **argv)
             goto cleanup;
         }
     }
-    if ((rc = ni_index_commit(idx)) < 0) {
+    if ((rc = set ? ni_shardset_commit(set) : ni_index_commit(idx)) < 0) {
         cli_error("cannot commit to '%s': %s", args.db, cli_errdetail(rc));
         goto cleanup;
     }
     ni_index_close(idx);
     idx = NULL;
+    ni_shardset_close(set);
+    set = NULL;
     fprintf(stderr, CLI_PROG ": deleted %d document%s\n", args.n - missing,
             args.n - missing == 1 ? "" : "s");
     ret = missing ? EXIT_NOHITS : 0;
 
 cleanup:
     ni_index_close(idx);
+    ni_shardset_close(set);
     cli_list_free(&args);
     return ret;
 }

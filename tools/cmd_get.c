@@ -52,6 +52,7 @@ int cmd_get(int argc, char **argv)
     const char *db = NULL, *id = NULL;
     int json = 0, k, ret = EXIT_ERROR;
     ni_index *idx = NULL;
+    ni_shardset *set = NULL;
     ni_doc *doc = NULL;
     const char *pos[2];
     static const char *const missing[] = { "no index given", "no document id given" };
@@ -61,7 +62,12 @@ int cmd_get(int argc, char **argv)
     db = pos[0];
     id = pos[1];
 
-    if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
+    if (cli_is_sharded(db)) {
+        /* a sharded index: the shard the id names */
+        if (cli_open_shards(&set, db, NI_OPEN_READONLY) != 0)
+            goto cleanup;
+        idx = ni_shardset_shard(set, ni_shardset_pick(set, id, strlen(id)));
+    } else if (cli_open_index(&idx, db, NI_OPEN_READONLY) != 0)
         goto cleanup;
     char echo[CLI_ECHO_SIZE];
     int rc = ni_index_get(&doc, idx, id, strlen(id));
@@ -85,6 +91,9 @@ int cmd_get(int argc, char **argv)
 
 cleanup:
     ni_doc_free(doc);
-    ni_index_close(idx);
+    if (set)
+        ni_shardset_close(set);
+    else
+        ni_index_close(idx);
     return ret;
 }

@@ -70,14 +70,19 @@ static const char usage[] =
     "  -j, --threads N   threads analysing documents (default: the number of\n"
     "                    processors, at most 8; 1 = all in one thread)\n"
     "  -q, --quiet       no progress display\n"
+    "      --shards N    split the documents over N indexes in DB (1 to 256;\n"
+    "                    by a hash of the id; DB/shards names N): `query` on\n"
+    "                    such a DB gives what one index would; later runs find\n"
+    "                    the shards by themselves\n"
     "  -h, --help        show this help\n";
 
-enum { OPT_BATCH = 1, OPT_QUIET, OPT_THREADS };
+enum { OPT_BATCH = 1, OPT_QUIET, OPT_THREADS, OPT_SHARDS };
 
 static const cli_opt opts[] = {
     { "--batch", OPT_BATCH, 1 },
     { "-j|--threads", OPT_THREADS, 1 },
     { "-q|--quiet", OPT_QUIET, 0 },
+    { "--shards", OPT_SHARDS, 1 },
     { NULL, 0, 0 },
 };
 
@@ -98,6 +103,7 @@ typedef struct source {
 typedef struct job {
     const char *db;
     ni_index *idx;
+    ni_shardset *set;    /* with --shards or a sharded DB: instead of idx */
     size_t batch;
     int progress;        /* draw progress on stderr */
     source *src;
@@ -358,7 +364,7 @@ static int collect(job *j, const char *path)
 
 static int commit(job *j)
 {
-    int rc = ni_index_commit(j->idx);
+    int rc = j->set ? ni_shardset_commit(j->set) : ni_index_commit(j->idx);
     if (rc != 0) {
         job_msg(j, 1, "cannot commit to index '%s': %s", j->db,
                 cli_errdetail(rc));
@@ -448,7 +454,7 @@ static int index_source(job *j, const source *s)
             job_msg(j, 0, "warning: %s", warn);
             j->warnings++;
         }
-        rc = ni_index_add(j->idx, &doc);
+        rc = j->set ? ni_shardset_add(j->set, &doc) : ni_index_add(j->idx, &doc);
         if (rc == NI_EINVAL) {
             char echo[CLI_ECHO_SIZE];
             job_msg(j, 1, "%s:%lu: cannot add document '%s': %s", s->path, input_line(in),
@@ -531,7 +537,8 @@ static int misplaced_index(const char *db)
         return 0;
     /* lock.mdb alone: another writer is creating the index */
     while ((e = readdir(d))) {
-        lmdb |= !strcmp(e->d_name, "data.mdb") || !strcmp(e->d_name, "lock.mdb");
+        lmdb |= !strcmp(e->d_name, "data.mdb") || !strcmp(e->d_name, "lock.mdb") ||
+                !strcmp(e->d_name, "shards");
         files |= strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
     }
     closedir(d);
@@ -545,7 +552,7 @@ static int misplaced_index(const char *db)
 
 /* What the options ask for. */
 typedef struct index_args {
-    size_t batch, threads;
+    size_t batch, threads, shards;
     int quiet;
 } index_args;
 
@@ -561,6 +568,14 @@ static int index_opt(cli_args *a, int key, void *payload)
             return -1;
         if (o->batch == 0) {
             cli_usage_error(a, "--batch must be at least 1");
+            return -1;
+        }
+        break;
+    case OPT_SHARDS:
+        if (cli_parse_size(a, a->value, &o->shards) < 0)
+            return -1;
+        if (o->shards == 0 || o->shards > NI_SHARDS_MAX) {
+            cli_usage_error(a, "--shards must be 1 to %d", NI_SHARDS_MAX);
             return -1;
         }
         break;
@@ -585,7 +600,7 @@ int cmd_index(int argc, char **argv)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     index_args ia = { DEFAULT_BATCH,
                       cpus < 1 ? 1 : cpus > MAX_DEFAULT_THREADS ? MAX_DEFAULT_THREADS : (size_t)cpus,
-                      0 };
+                      0, 0 };
     ni_open_options o = NI_OPEN_OPTIONS_INIT;
     cli_list args;
 
@@ -608,7 +623,12 @@ int cmd_index(int argc, char **argv)
 
     o.flags = NI_OPEN_CREATE;
     o.threads = (unsigned)ia.threads;
-    if (cli_open_index_with(&j.idx, j.db, &o) != 0)
+    if (ia.shards || cli_is_sharded(j.db)) {
+        if ((rc = ni_shardset_open(&j.set, j.db, (unsigned)ia.shards, &o)) < 0) {
+            cli_error("cannot open sharded index '%s': %s", j.db, cli_errdetail(rc));
+            goto cleanup;
+        }
+    } else if (cli_open_index_with(&j.idx, j.db, &o) != 0)
         goto cleanup;
     struct stat st;
     if (stat(j.db, &st) == 0) {
@@ -632,6 +652,7 @@ int cmd_index(int argc, char **argv)
 
 cleanup:
     ni_index_close(j.idx);
+    ni_shardset_close(j.set);
     for (size_t i = 0; i < j.nsrc; i++)
         free(j.src[i].path);
     free(j.src);

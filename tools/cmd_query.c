@@ -353,6 +353,17 @@ static void print_summary(ni_hits *hits, const query_args *q, const char *query,
     }
 }
 
+/* The sharded index of this run (ni_shardset), or NULL: idx is searched. */
+static ni_shardset *shardset;
+
+/* ni_search, or on a sharded index ni_shardset_search. */
+static int db_search(ni_hits **out, ni_index *idx, const char *query, size_t len,
+                     const ni_search_options *so)
+{
+    return shardset ? ni_shardset_search(out, shardset, query, len, so)
+                    : ni_search(out, idx, query, len, so);
+}
+
 /* Runs query on the index db and prints the hits; returns the exit code. */
 static int run_query(ni_index *idx, const char *db, const char *query, const query_args *q)
 {
@@ -362,7 +373,7 @@ static int run_query(ni_index *idx, const char *db, const char *query, const que
     int ret = EXIT_ERROR;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = ni_search(&hits, idx, query, strlen(query), &q->so);
+    int rc = db_search(&hits, idx, query, strlen(query), &q->so);
     if (rc == NI_ESYNTAX || rc == NI_ELIMIT) {
         cli_bad_query(query, rc);
         goto cleanup;
@@ -439,7 +450,7 @@ static int stdin_line(ni_index *idx, const query_args *q, size_t line, const cha
         snprintf(err, sizeof err, "query longer than %d bytes", STDIN_QUERY_MAX);
         goto cleanup;
     }
-    if ((rc = ni_search(&hits, idx, s, len, &q->so)) < 0 ||
+    if ((rc = db_search(&hits, idx, s, len, &q->so)) < 0 ||
         (q->facets && (rc = ni_hits_facets(&facets, hits, q->facets, strlen(q->facets))) < 0)) {
         snprintf(err, sizeof err, "%s", cli_errdetail(rc));
         goto cleanup;
@@ -534,7 +545,15 @@ int cmd_query(int argc, char **argv)
                         "arguments");
         goto cleanup;
     }
-    if (cli_open_index(&idx, args.db, NI_OPEN_READONLY) != 0)
+    if (cli_is_sharded(args.db)) {
+        ni_open_options oo = NI_OPEN_OPTIONS_INIT;
+        int rc;
+        oo.flags = NI_OPEN_READONLY;
+        if ((rc = ni_shardset_open(&shardset, args.db, 0, &oo)) < 0) {
+            cli_error("cannot open sharded index '%s': %s", args.db, cli_errdetail(rc));
+            goto cleanup;
+        }
+    } else if (cli_open_index(&idx, args.db, NI_OPEN_READONLY) != 0)
         goto cleanup;
     if (q.from_stdin) {
         ret = run_stdin(idx, &q);
@@ -549,6 +568,8 @@ int cmd_query(int argc, char **argv)
 
 cleanup:
     ni_index_close(idx);
+    ni_shardset_close(shardset);
+    shardset = NULL;
     free(query);
     cli_list_free(&args);
     return ret;
