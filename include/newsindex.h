@@ -513,7 +513,7 @@ typedef void (*ni_progress_fn)(uint64_t done, uint64_t total, void *payload);
 /** What ni_index_shrink did. */
 typedef struct ni_shrink_info {
     uint64_t bytes_before;   /**< size of the index's file before */
-    uint64_t bytes_after;    /**< and after (the same when not swapped) */
+    uint64_t bytes_after;    /**< and after */
     int swapped;             /**< 1: the compacted copy took the index's place */
     char reason[200];        /**< when swapped is 0: why not (a sentence) */
 } ni_shrink_info;

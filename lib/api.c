@@ -169,6 +169,7 @@ int ni_index_shrink(ni_shrink_info *out, ni_index *idx, ni_progress_fn progress,
                     void *payload)
 {
     ni_shrink_info none;
+    ni_store_info before;
     ni_writer *w;
     int rc;
     ni_error_clear();
@@ -178,8 +179,11 @@ int ni_index_shrink(ni_shrink_info *out, ni_index *idx, ni_progress_fn progress,
     if ((rc = ni_index_enter(idx, "ni_index_shrink")) < 0)
         return rc;
     if ((rc = ni_index_writer_lock(idx, &w)) == 0) {
-        if ((rc = ni_writer_compact(w)) == 0)
+        if ((rc = ni_store_info_get(idx->store, &before)) == 0 &&
+            (rc = ni_writer_compact(w)) == 0) {
             rc = ni_shrink(idx->store, out, progress, payload);
+            out->bytes_before = before.file_bytes;
+        }
         ni_index_writer_unlock(idx);
     }
     ni_index_leave(idx);
