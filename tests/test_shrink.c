@@ -587,56 +587,63 @@ static const char *opener_dir;
 static enum ni_shrink_step open_at;
 static pid_t opener;
 
-/* At step open_at, a process opens the index and commits a document. */
+/* At step open_at, a process opens the index and commits a document;
+ * the sync of the exchange fails with sync_errno. */
+static int sync_errno;
+
 static int open_hook(enum ni_shrink_step step)
 {
-    if (step != open_at)
-        return 0;
-    fflush(stdout);
-    if ((opener = fork()) == 0) {
-        ni_index *idx = NULL;
-        ni_shrink_hook = NULL;
-        if (ni_index_open(&idx, opener_dir, NULL) < 0 || add_named(idx, "doc-o0", WRITER_TEXT) < 0 ||
-            ni_index_commit(idx) < 0) {
-            fprintf(stderr, "opener: %s\n", ni_errmsg());
-            _exit(4);
+    if (step == open_at) {
+        fflush(stdout);
+        if ((opener = fork()) == 0) {
+            ni_index *idx = NULL;
+            ni_shrink_hook = NULL;
+            if (ni_index_open(&idx, opener_dir, NULL) < 0 ||
+                add_named(idx, "doc-o0", WRITER_TEXT) < 0 || ni_index_commit(idx) < 0) {
+                fprintf(stderr, "opener: %s\n", ni_errmsg());
+                _exit(4);
+            }
+            ni_index_close(idx);
+            _exit(0);
         }
-        ni_index_close(idx);
-        _exit(0);
+        usleep(20000);           /* it opens, then waits for a writer lock */
     }
-    usleep(20000);               /* it opens, then waits for a writer lock */
-    return 0;
+    return step == NI_SHRINK_SYNCED ? sync_errno : 0;
 }
 
 /* A process that opens the index at each step of a shrink gets the old
- * index or the new one, and its commit is kept. */
+ * index or the new one, and its commit is kept; also when the sync of the
+ * exchange fails and the old index comes back (the new one's writer lock
+ * was held, so nothing was committed to it). */
 static void opened_meanwhile(void)
 {
     char dir[256];
     int step, status;
 
-    for (step = NI_SHRINK_LOCKED; step < NI_SHRINK_STEPS; step++) {
+    for (step = NI_SHRINK_LOCKED; step <= NI_SHRINK_STEPS; step++) {
         ni_index *idx = NULL;
         ni_shrink_info info;
+        int back = step == NI_SHRINK_STEPS;
         snprintf(dir, sizeof dir, "%s", test_new_dir());
         CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
         CHECK_RC(add_doc(idx, 0, 0), 0);
         CHECK_RC(add_doc(idx, 1, 0), 0);
         CHECK_RC(ni_index_commit(idx), 0);
         opener_dir = dir;
-        open_at = (enum ni_shrink_step)step;
+        open_at = back ? NI_SHRINK_SWAPPED : (enum ni_shrink_step)step;
+        sync_errno = back ? EIO : 0;
         opener = -1;
         ni_shrink_hook = open_hook;
-        CHECK_RC(ni_index_shrink(&info, idx, NULL, NULL), 0);
+        CHECK_RC(ni_index_shrink(&info, idx, NULL, NULL), back ? NI_EIO : 0);
         ni_shrink_hook = NULL;
-        CHECK(info.swapped);
+        CHECK(info.swapped == !back);
         CHECK(opener > 0 && waitpid(opener, &status, 0) == opener && WIFEXITED(status) &&
               WEXITSTATUS(status) == 0);
         ni_index_close(idx);
         CHECK(has_writes(dir, "doc-o", 1));
         CHECK(has_writes(dir, "doc-", 2));
         if (test_failures)
-            fprintf(stderr, "opened at step %d\n", step);
+            fprintf(stderr, "opened at step %d%s\n", step, back ? " (sync fails)" : "");
     }
 }
 
