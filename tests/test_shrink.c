@@ -591,8 +591,11 @@ static pid_t opener;
  * the sync of the exchange fails with sync_errno. */
 static int sync_errno;
 
+static int opener_done, opener_status;
+
 static int open_hook(enum ni_shrink_step step)
 {
+    int i;
     if (step == open_at) {
         fflush(stdout);
         if ((opener = fork()) == 0) {
@@ -606,7 +609,11 @@ static int open_hook(enum ni_shrink_step step)
             ni_index_close(idx);
             _exit(0);
         }
-        usleep(20000);           /* it opens, then waits for a writer lock */
+        /* it opens, commits and ends, or waits for a writer lock */
+        for (i = 0; i < 60 && !opener_done; i++) {
+            usleep(5000);
+            opener_done = waitpid(opener, &opener_status, WNOHANG) == opener;
+        }
     }
     return step == NI_SHRINK_SYNCED ? sync_errno : 0;
 }
@@ -633,12 +640,15 @@ static void opened_meanwhile(void)
         open_at = back ? NI_SHRINK_SWAPPED : (enum ni_shrink_step)step;
         sync_errno = back ? EIO : 0;
         opener = -1;
+        opener_done = 0;
         ni_shrink_hook = open_hook;
         CHECK_RC(ni_index_shrink(&info, idx, NULL, NULL), back ? NI_EIO : 0);
         ni_shrink_hook = NULL;
         CHECK(info.swapped == !back);
-        CHECK(opener > 0 && waitpid(opener, &status, 0) == opener && WIFEXITED(status) &&
-              WEXITSTATUS(status) == 0);
+        if (opener > 0 && !opener_done)
+            opener_done = waitpid(opener, &opener_status, 0) == opener;
+        status = opener_status;
+        CHECK(opener_done && WIFEXITED(status) && WEXITSTATUS(status) == 0);
         ni_index_close(idx);
         CHECK(has_writes(dir, "doc-o", 1));
         CHECK(has_writes(dir, "doc-", 2));
