@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "newsindex.h"
+#include "../lib/envdir.h"
 #include "../lib/shrink.h"
 #include "lmdbcmp.h"
 #include "test.h"
@@ -657,5 +658,42 @@ static void opened_meanwhile(void)
     }
 }
 
-TEST_MAIN(TEST(shrinks_to_copy), TEST(refused_exchange), TEST(sibling_leftovers),
+/* A handle on a directory keeps naming it after the directory is exchanged
+ * with another (so LMDB opens lock.mdb and data.mdb of one directory);
+ * moved and is_current tell the exchange, on both sides. */
+static void directory_handle(void)
+{
+    char a[300], b[300], p[400];
+    ni_envdir_handle h;
+    const char *hp;
+    FILE *f;
+    int fd;
+    char buf[8] = "";
+
+    snprintf(a, sizeof a, "%s", test_new_dir());
+    snprintf(b, sizeof b, "%s", test_new_dir());
+    CHECK(mkdir(a, 0777) == 0 && mkdir(b, 0777) == 0);
+    snprintf(p, sizeof p, "%s/data.mdb", a);
+    CHECK((f = fopen(p, "w")) && fputs("A", f) >= 0 && fclose(f) == 0);
+    snprintf(p, sizeof p, "%s/data.mdb", b);
+    CHECK((f = fopen(p, "w")) && fputs("B", f) >= 0 && fclose(f) == 0);
+    hp = ni_envdir_hold(&h, a);
+    CHECK(h.fd >= 0 && hp == h.path);
+    snprintf(p, sizeof p, "%s/data.mdb", a);
+    fd = open(p, O_RDONLY);
+    CHECK(!ni_envdir_moved(&h, a) && ni_envdir_is_current(a, fd));
+    CHECK(renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0);
+    CHECK(ni_envdir_moved(&h, a) && !ni_envdir_is_current(a, fd));
+    CHECK(!ni_envdir_moved(&h, b) && ni_envdir_is_current(b, fd));
+    close(fd);
+    snprintf(p, sizeof p, "%s/data.mdb", hp);
+    fd = open(p, O_RDONLY);
+    CHECK(fd >= 0 && read(fd, buf, 1) == 1 && buf[0] == 'A');
+    if (fd >= 0)
+        close(fd);
+    ni_envdir_release(&h);
+    CHECK(h.fd == -1);
+}
+
+TEST_MAIN(TEST(directory_handle), TEST(shrinks_to_copy), TEST(refused_exchange), TEST(sibling_leftovers),
           TEST(killed_at_each_step), TEST(other_processes), TEST(opened_meanwhile))
