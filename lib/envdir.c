@@ -1,8 +1,9 @@
 /*
- * envdir.c - the directory of an index around a create: made by the open
- * that creates the index, and removed again, with the files LMDB made in
- * it, when that open fails (a full disk, no address space for the map),
- * so that a failed `nsearch index` leaves no empty index behind.  Knows
+ * envdir.c - the directory of an index around a create and an open: made
+ * by the open that creates the index, and removed again, with the files
+ * LMDB made in it, when that open fails (a full disk, no address space
+ * for the map), so that a failed `nsearch index` leaves no empty index
+ * behind.  Knows
  * LMDB's file names and its lock protocol, not its API (store.c).
  *
  * Removed are only the directory this open made and data.mdb and lock.mdb
@@ -11,6 +12,12 @@
  * files at the same time (two writers creating one index): LMDB holds a
  * POSIX lock on the first byte of lock.mdb while an environment is open,
  * so the files stay while anyone holds it.
+ *
+ * An open sees the directory through a handle (ni_envdir_hold): an O_PATH
+ * descriptor named as /proc/self/fd/N, under which LMDB opens lock.mdb and
+ * data.mdb from that one directory even when a shrink (shrink.c)
+ * exchanges it with another meanwhile; ni_envdir_is_current tells whether
+ * an open data.mdb is still the one at the path.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -35,6 +35,21 @@
  * are right only while nobody writes the index, which is what such a
  * directory is for.
  *
+ * Swapped directories (shrink.c).  A shrink puts a compacted copy in
+ * place of the index's directory while other processes have it open.
+ * lock.mdb belongs to its data.mdb (readers pick the meta page by the
+ * transaction id kept in it, the writer's mutex lives in it), so an open
+ * goes through a handle on the directory (envdir.h: /proc/self/fd/N), and
+ * LMDB opens both files from the one directory even when the path is
+ * swapped meanwhile; after the open, data.mdb must still be the one at
+ * the path, else the open starts again (attach).  A write transaction,
+ * once it holds the writer lock (which a shrink holds until the swap is
+ * done), checks the same and moves over to the new index first (follow),
+ * so nothing is committed into a replaced file; a read transaction checks
+ * every SWAP_CHECK_MS and moves over when this process has no transaction
+ * open, reading the old file (mapped, and open after its name is gone)
+ * until then.
+ *
  * Damaged files.  LMDB maps data.mdb and trusts it: a page past the end of
  * a file cut short is a SIGBUS on first touch, and LMDB follows any page
  * number below the last page its meta page names.  So before LMDB opens the
