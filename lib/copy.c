@@ -306,7 +306,7 @@ int ni_copy_index(ni_store *src, const char *path, ni_progress_fn fn, void *payl
         goto cleanup;
 
     if ((rc = ni_store_open(&dst, tmp, NI_STORE_NOSYNC, 0, 1)) < 0 ||
-        (rc = ni_txn_begin(&snap, src, 0)) < 0 || (rc = ni_store_info_get(src, &info)) < 0)
+        (rc = ni_txn_begin(&snap, src, 0)) < 0 || (rc = ni_txn_info(snap, &info)) < 0)
         goto cleanup;
     memset(&pr, 0, sizeof pr);
     pr.fn = fn;

@@ -257,6 +257,7 @@ const char *ni_store_path(const ni_store *s)
 }
 
 static uintptr_t find_map(ni_store *s);
+static int store_info(ni_store *s, ni_store_info *out);
 static int remap(ni_store *s, uint64_t size, const char *what);
 static uint64_t used_bytes(ni_store *s);
 
@@ -676,8 +677,14 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     t->wcap = 0;
     /* a shrink swapped the index (shrink.c): a search moves over when
      * this process has nothing open in the old one, else reads on there */
-    if (!write && check_due(s) && !is_current(s) && follow(s, 0) < 0)
-        ni_error_clear();
+    if (!write && check_due(s)) {
+        int current;
+        pthread_rwlock_rdlock(&s->lock);
+        current = is_current(s);
+        pthread_rwlock_unlock(&s->lock);
+        if (!current && follow(s, 0) < 0)
+            ni_error_clear();
+    }
     for (tries = 0;; tries++) {
         if (pthread_rwlock_rdlock(&s->lock) != 0) {
             ni_mem_free(t);
@@ -783,9 +790,14 @@ int ni_store_reserve(ni_store *s, uint64_t need)
 {
     MDB_envinfo info;
     uint64_t used, free;
-    if (mdb_env_info(s->env, &info))
-        return 0;
+    int rc;
+    /* s->env changes when another thread follows a shrink (follow) */
+    pthread_rwlock_rdlock(&s->lock);
+    rc = mdb_env_info(s->env, &info);
     used = used_bytes(s);
+    pthread_rwlock_unlock(&s->lock);
+    if (rc)
+        return 0;
     free = info.me_mapsize > used ? info.me_mapsize - used : 0;
     need = ni_space_want_free(need, free, ni_space_room());
     return free >= need ? 0 : ni_store_grow(s, need);
@@ -1076,6 +1088,21 @@ int ni_cursor_get(ni_cursor *c, ni_val *key, ni_val *val)
 
 int ni_store_info_get(ni_store *s, ni_store_info *out)
 {
+    int rc;
+    pthread_rwlock_rdlock(&s->lock);
+    rc = store_info(s, out);
+    pthread_rwlock_unlock(&s->lock);
+    return rc;
+}
+
+int ni_txn_info(ni_txn *t, ni_store_info *out)
+{
+    return store_info(t->s, out);
+}
+
+/* ni_store_info_get with s->env kept by the caller. */
+static int store_info(ni_store *s, ni_store_info *out)
+{
     MDB_envinfo info;
     MDB_stat st;
     struct stat fst;
@@ -1095,6 +1122,9 @@ int ni_store_info_get(ni_store *s, ni_store_info *out)
 
 int ni_store_sync(ni_store *s)
 {
-    int rc = mdb_env_sync(s->env, 1);
+    int rc;
+    pthread_rwlock_rdlock(&s->lock);
+    rc = mdb_env_sync(s->env, 1);
+    pthread_rwlock_unlock(&s->lock);
     return rc ? translate(rc, s, "cannot write to disk") : 0;
 }

@@ -122,7 +122,10 @@ typedef struct ni_store_info {
     uint64_t file_bytes;
     uint64_t map_bytes;
 } ni_store_info;
+/* No transaction of s may be open in this thread (s's environment can
+ * change between transactions: ni_store_follow); inside one, ni_txn_info. */
 int ni_store_info_get(ni_store *s, ni_store_info *out);
+int ni_txn_info(ni_txn *t, ni_store_info *out);
 
 const char *ni_store_path(const ni_store *s);
 
