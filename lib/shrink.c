@@ -201,7 +201,7 @@ int ni_shrink(ni_store *s, ni_shrink_info *out, ni_progress_fn fn, void *payload
         /* both writer locks are still held: nothing was committed to
          * either index, so the old one may come back */
         rc = os_error(e, "cannot sync directory", parent);
-        if (exchange(real, sib) == 0) {
+        if (renameat2(AT_FDCWD, real, AT_FDCWD, sib, RENAME_EXCHANGE) == 0) {
             swapped = 0;
             (void)fsync(pfd);
         }
