@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <lmdb.h>
 #include <signal.h>
 #include <stdint.h>
@@ -584,6 +585,91 @@ static void other_processes(void)
     printf("a writer process committed %d documents across the shrink, all kept\n", commits);
 }
 
+/* Three threads searching in turn, each holding its hits for 20 ms: the
+ * process (almost) always has a search open. */
+typedef struct busy {
+    ni_index *idx;
+    int stop;
+    int offset_ms;
+} busy;
+
+static void *busy_thread(void *p)
+{
+    busy *b = p;
+    ni_search_options so = NI_SEARCH_OPTIONS_INIT;
+    usleep((useconds_t)b->offset_ms * 1000);
+    while (!__atomic_load_n(&b->stop, __ATOMIC_RELAXED)) {
+        ni_hits *h = NULL;
+        ni_hit hit;
+        if (ni_search(&h, b->idx, "школа", strlen("школа"), &so) == 0) {
+            usleep(20000);
+            while (ni_hits_next(h, &hit) == 0)
+                ;
+        }
+        ni_hits_free(h);
+    }
+    return NULL;
+}
+
+/* A process that always has a search open (three threads in turn) moves
+ * over to the new file too: it waits a moment for its searches to end. */
+static void busy_reader(void)
+{
+    char dir[256];
+    int rr[2], rs[2], status;
+    ni_index *idx = NULL;
+    ni_shrink_info info;
+    pid_t pid;
+    char b;
+
+    snprintf(dir, sizeof dir, "%s", test_new_dir());
+    build(dir);
+    CHECK(pipe(rr) == 0 && pipe(rs) == 0);
+    fflush(stdout);
+    if ((pid = fork()) == 0) {
+        busy t[3];
+        pthread_t th[3];
+        char r[256];
+        int i, found = 0;
+        if (ni_index_open(&idx, dir, NULL) < 0)
+            _exit(3);
+        for (i = 0; i < 3; i++) {
+            t[i].idx = idx;
+            t[i].stop = 0;
+            t[i].offset_ms = 7 * i;
+            pthread_create(&th[i], NULL, busy_thread, &t[i]);
+        }
+        if (write(rr[1], "r", 1) != 1 || read(rs[0], &b, 1) != 1)
+            _exit(3);
+        for (i = 0; i < 500 && !found; i++) {    /* 5 s at most */
+            results(idx, "родительский", r, sizeof r);
+            found = strtol(r, NULL, 10) >= 1;
+            usleep(10000);
+        }
+        for (i = 0; i < 3; i++) {
+            __atomic_store_n(&t[i].stop, 1, __ATOMIC_RELAXED);
+            pthread_join(th[i], NULL);
+        }
+        ni_index_close(idx);
+        _exit(found ? 0 : 4);
+    }
+    CHECK(wait_bytes(rr[0], 1) == 1);
+    usleep(50000);
+    CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
+    CHECK_RC(ni_index_shrink(&info, idx, NULL, NULL), 0);
+    CHECK(info.swapped);
+    CHECK_RC(add_named(idx, "doc-p0", "родительский документ"), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    CHECK(write(rs[1], "g", 1) == 1);
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0);
+    ni_index_close(idx);
+    close(rr[0]);
+    close(rr[1]);
+    close(rs[0]);
+    close(rs[1]);
+}
+
 static const char *opener_dir;
 static enum ni_shrink_step open_at;
 static pid_t opener;
@@ -696,4 +782,4 @@ static void directory_handle(void)
 }
 
 TEST_MAIN(TEST(directory_handle), TEST(shrinks_to_copy), TEST(refused_exchange), TEST(sibling_leftovers),
-          TEST(killed_at_each_step), TEST(other_processes), TEST(opened_meanwhile))
+          TEST(killed_at_each_step), TEST(other_processes), TEST(busy_reader), TEST(opened_meanwhile))
