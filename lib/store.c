@@ -47,8 +47,9 @@
  * done), checks the same and moves over to the new index first (follow),
  * so nothing is committed into a replaced file; a read transaction checks
  * every SWAP_CHECK_MS and moves over when this process has no transaction
- * open, reading the old file (mapped, and open after its name is gone)
- * until then.
+ * open (follow_read: after a second of trying it waits a moment for them),
+ * reading the old file (mapped, and open after its name is gone) until
+ * then.
  *
  * Damaged files.  LMDB maps data.mdb and trusts it: a page past the end of
  * a file cut short is a SIGBUS on first touch, and LMDB follows any page
@@ -111,6 +112,8 @@
 #define GROW_WAIT_SECONDS 10
 #define ATTACH_TRIES 4          /* opens while shrinks swap the directory */
 #define SWAP_CHECK_MS 10        /* how often read transactions look for a swap */
+#define FOLLOW_PATIENCE_MS 1000 /* reads try to follow it this long before waiting */
+#define FOLLOW_WAIT_MS 200      /* for this long */
 #define SEAL_SEED 0x9e3779b97f4a7c15u   /* of the key's hash: part of the format */
 
 static const char *const table_names[NI_T_COUNT] = {
@@ -128,6 +131,8 @@ struct ni_store {
     char *path;            /* as the caller gave it, for messages */
     char *real;            /* absolute, for finding a swap (is_current) */
     int64_t checked_ms;    /* when a read transaction last looked for one */
+    int64_t stale_ms;      /* since when reads could not follow one (0: none) */
+    int64_t waited_ms;     /* when a read last waited to follow one */
     unsigned flags;
     int map_full;
     int lost;              /* growing the map failed after LMDB unmapped it */
@@ -540,12 +545,22 @@ void ni_store_close(ni_store *s)
 
 /* Locks out every transaction of this process, waiting at most
  * GROW_WAIT_SECONDS (a thread holding a cursor would wait on itself). */
-static int lock_all(ni_store *s)
+static int lock_for(ni_store *s, long ms)
 {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += GROW_WAIT_SECONDS;
+    deadline.tv_sec += ms / 1000;
+    deadline.tv_nsec += (ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000;
+    }
     return pthread_rwlock_timedwrlock(&s->lock, &deadline) == 0 ? 0 : -1;
+}
+
+static int lock_all(ni_store *s)
+{
+    return lock_for(s, GROW_WAIT_SECONDS * 1000L);
 }
 
 /* Maps the file again at size bytes (all transactions of this process
@@ -595,17 +610,17 @@ static int adopt_new_size(ni_store *s)
  * Moves s over to the index now at its path, after a shrink put a
  * compacted copy there (shrink.c): the new environment is opened, then the
  * old one closed, with every transaction of this process locked out
- * (waiting as lock_all does when wait is set, else only when none is
- * open).  On failure s keeps the old environment: its snapshots stay
- * readable, and writes are refused (ni_txn_begin).
+ * (waiting up to wait_ms for those open to end; 0: only when none is).
+ * On failure s keeps the old environment: its snapshots stay readable,
+ * and writes are refused (ni_txn_begin).
  */
-static int follow(ni_store *s, int wait)
+static int follow(ni_store *s, long wait_ms)
 {
     MDB_env *old;
     MDB_dbi dbi[NI_T_COUNT];
     int rc, fresh;
 
-    if (wait ? lock_all(s) < 0 : pthread_rwlock_trywrlock(&s->lock) != 0)
+    if (wait_ms ? lock_for(s, wait_ms) < 0 : pthread_rwlock_trywrlock(&s->lock) != 0)
         return ni_error(NI_EBUSY, "index '%s' was replaced by its compacted copy "
                         "(ni_index_shrink) and searches of this process keep the old one "
                         "open: close the index and open it again", s->path);
@@ -632,7 +647,7 @@ static int follow(ni_store *s, int wait)
 
 int ni_store_follow(ni_store *s)
 {
-    return follow(s, 1);
+    return follow(s, GROW_WAIT_SECONDS * 1000L);
 }
 
 const char *ni_store_real_path(const ni_store *s)
@@ -640,24 +655,51 @@ const char *ni_store_real_path(const ni_store *s)
     return s->real;
 }
 
-/* Whether a read transaction should look for a swap now: at most every
- * SWAP_CHECK_MS (a stat() each time). */
-static int check_due(ni_store *s)
+/* Whether a read transaction should look for a swap now (a stat() each
+ * time): at most every SWAP_CHECK_MS.  *now: the time in ms. */
+static int check_due(ni_store *s, int64_t *now)
 {
     struct timespec ts;
-    int64_t now, last;
+    int64_t last;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    *now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     last = __atomic_load_n(&s->checked_ms, __ATOMIC_RELAXED);
-    if (now - last < SWAP_CHECK_MS)
+    if (*now - last < SWAP_CHECK_MS)
         return 0;
-    __atomic_store_n(&s->checked_ms, now, __ATOMIC_RELAXED);
+    __atomic_store_n(&s->checked_ms, *now, __ATOMIC_RELAXED);
     return 1;
+}
+
+/*
+ * A read transaction found the index swapped at time now (ms): moves over
+ * when no transaction of this process is open.  A process always busy
+ * searching in several threads may never have none open: after
+ * FOLLOW_PATIENCE_MS of trying, this waits up to FOLLOW_WAIT_MS (once per
+ * FOLLOW_PATIENCE_MS) for those open to end, new ones queueing behind the
+ * wait (the lock prefers writers).  A thread that itself holds one waits
+ * in vain, and goes on reading the old file.
+ */
+static void follow_read(ni_store *s, int64_t now)
+{
+    int64_t since = __atomic_load_n(&s->stale_ms, __ATOMIC_RELAXED);
+    long wait = 0;
+    if (!since)
+        __atomic_store_n(&s->stale_ms, now, __ATOMIC_RELAXED);
+    else if (now - since >= FOLLOW_PATIENCE_MS &&
+             now - __atomic_load_n(&s->waited_ms, __ATOMIC_RELAXED) >= FOLLOW_PATIENCE_MS) {
+        __atomic_store_n(&s->waited_ms, now, __ATOMIC_RELAXED);
+        wait = FOLLOW_WAIT_MS;
+    }
+    if (follow(s, wait) == 0)
+        __atomic_store_n(&s->stale_ms, 0, __ATOMIC_RELAXED);
+    else
+        ni_error_clear();
 }
 
 int ni_txn_begin(ni_txn **out, ni_store *s, int write)
 {
     ni_txn *t;
+    int64_t now;
     int rc, tries;
 
     *out = NULL;
@@ -677,13 +719,13 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     t->wcap = 0;
     /* a shrink swapped the index (shrink.c): a search moves over when
      * this process has nothing open in the old one, else reads on there */
-    if (!write && check_due(s)) {
+    if (!write && check_due(s, &now)) {
         int current;
         pthread_rwlock_rdlock(&s->lock);
         current = is_current(s);
         pthread_rwlock_unlock(&s->lock);
-        if (!current && follow(s, 0) < 0)
-            ni_error_clear();
+        if (!current)
+            follow_read(s, now);
     }
     for (tries = 0;; tries++) {
         if (pthread_rwlock_rdlock(&s->lock) != 0) {
@@ -697,7 +739,7 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
         if (rc == 0 && write && !is_current(s)) {
             mdb_txn_abort(t->txn);
             pthread_rwlock_unlock(&s->lock);
-            if (tries < 3 && (rc = follow(s, 1)) == 0)
+            if (tries < 3 && (rc = follow(s, GROW_WAIT_SECONDS * 1000L)) == 0)
                 continue;
             if (rc == 0)
                 rc = ni_error(NI_EBUSY, "index '%s' keeps being replaced", s->path);
