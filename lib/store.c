@@ -400,6 +400,8 @@ static int env_open(ni_store *s, const char *dpath, uint64_t map_size)
     return translate(rc, s, "cannot open index");
 }
 
+void (*ni_store_attach_hook)(void);
+
 /* Whether s has the data.mdb that is now in its directory (a shrink may
  * have put a compacted copy there: shrink.c). */
 static int is_current(ni_store *s)
@@ -426,6 +428,8 @@ static int attach(ni_store *s, uint64_t map_size, int create, int *fresh)
 
     for (tries = 0; tries < ATTACH_TRIES; tries++) {
         dp = ni_envdir_hold(&h, s->real);
+        if (ni_store_attach_hook)
+            ni_store_attach_hook();
         if ((size_t)snprintf(data, sizeof data, "%s/data.mdb", dp) >= sizeof data) {
             ni_envdir_release(&h);
             return ni_error(NI_EINVAL, "cannot open index '%s': path too long", s->path);

@@ -139,6 +139,10 @@ const char *ni_store_path(const ni_store *s);
  */
 int ni_store_follow(ni_store *s);
 
+/* For tests: called by every open between taking the handle on the
+ * directory and LMDB's open through it (a shrink may swap it then). */
+extern void (*ni_store_attach_hook)(void);
+
 /* The directory of s, absolute and without symbolic links. */
 const char *ni_store_real_path(const ni_store *s);
 

@@ -28,6 +28,7 @@
 #include "newsindex.h"
 #include "../lib/envdir.h"
 #include "../lib/shrink.h"
+#include "../lib/store.h"
 #include "lmdbcmp.h"
 #include "test.h"
 #include "tmpdir.h"
@@ -781,5 +782,68 @@ static void directory_handle(void)
     CHECK(h.fd == -1);
 }
 
+static int swap_out[2], swap_done[2];
+
+/* In the opener: the first time, a shrink runs in the parent between the
+ * handle on the directory and LMDB's open through it. */
+static void shrink_in_between(void)
+{
+    static int once;
+    char b = 's';
+    if (once++)
+        return;
+    if (write(swap_out[1], &b, 1) != 1 || read(swap_done[0], &b, 1) != 1)
+        _exit(3);
+}
+
+/* A process whose open took the directory just before a shrink swapped
+ * and removed it opens again, and gets the new index. */
+static void swapped_while_opening(void)
+{
+    char dir[256];
+    ni_index *idx = NULL;
+    ni_shrink_info info;
+    int status;
+    pid_t pid;
+    char b;
+
+    snprintf(dir, sizeof dir, "%s", test_new_dir());
+    build(dir);
+    CHECK(pipe(swap_out) == 0 && pipe(swap_done) == 0);
+    fflush(stdout);
+    if ((pid = fork()) == 0) {
+        ni_index *o = NULL;
+        ni_doc *d = NULL;
+        ni_store_attach_hook = shrink_in_between;
+        if (ni_index_open(&o, dir, NULL) < 0) {
+            fprintf(stderr, "opener: %s\n", ni_errmsg());
+            _exit(4);
+        }
+        ni_store_attach_hook = NULL;
+        /* the new index: it holds the document added after the shrink */
+        if (ni_index_get(&d, o, "doc-p0", 6) != 0 || add_named(o, "doc-o0", WRITER_TEXT) < 0 ||
+            ni_index_commit(o) < 0)
+            _exit(5);
+        ni_doc_free(d);
+        ni_index_close(o);
+        _exit(0);
+    }
+    CHECK(read(swap_out[0], &b, 1) == 1);
+    CHECK_RC(ni_index_open(&idx, dir, NULL), 0);
+    CHECK_RC(ni_index_shrink(&info, idx, NULL, NULL), 0);
+    CHECK(info.swapped);
+    CHECK_RC(add_named(idx, "doc-p0", "родительский документ"), 0);
+    CHECK_RC(ni_index_commit(idx), 0);
+    ni_index_close(idx);
+    CHECK(write(swap_done[1], "d", 1) == 1);
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+          WEXITSTATUS(status) == 0);
+    CHECK(has_writes(dir, "doc-o", 1));
+    close(swap_out[0]);
+    close(swap_out[1]);
+    close(swap_done[0]);
+    close(swap_done[1]);
+}
+
 TEST_MAIN(TEST(directory_handle), TEST(shrinks_to_copy), TEST(refused_exchange), TEST(sibling_leftovers),
-          TEST(killed_at_each_step), TEST(other_processes), TEST(busy_reader), TEST(opened_meanwhile))
+          TEST(killed_at_each_step), TEST(other_processes), TEST(busy_reader), TEST(swapped_while_opening), TEST(opened_meanwhile))
