@@ -58,6 +58,7 @@
 #include "mem.h"
 
 #define COPY_CHUNK ((uint64_t)64 << 20)
+#define PROGRESS_STEP ((uint64_t)1 << 20)   /* bytes copied between reports */
 #define ENTRY_OVERHEAD 16        /* a leaf node's header and index slot, about */
 #define TMP_NAME ".copy-tmp"
 #define OWNER_NAME "owner"
@@ -212,6 +213,7 @@ typedef struct progress {
     ni_progress_fn fn;
     void *payload;
     uint64_t done, total;   /* bytes of entries copied, of the source's pages */
+    uint64_t unreported;    /* copied since the last report */
 } progress;
 
 static void report(progress *p, uint64_t bytes)
@@ -242,7 +244,6 @@ static int copy_table(ni_store *dst, ni_txn *from, enum ni_table tb, progress *p
             to = NULL;
             if (rc < 0)
                 break;
-            report(pr, pending);
         }
         if (!to) {
             /* no transaction of dst is open: the map may grow now */
@@ -254,13 +255,16 @@ static int copy_table(ni_store *dst, ni_txn *from, enum ni_table tb, progress *p
         if ((rc = ni_txn_append(to, tb, k.data, k.len, v.data, v.len)) < 0)
             break;
         pending += need;
+        if ((pr->unreported += need) >= PROGRESS_STEP) {
+            report(pr, pr->unreported);
+            pr->unreported = 0;
+        }
     }
     if (rc == NI_DONE) {
         rc = 0;
         if (to) {
             rc = ni_txn_commit(to);
             to = NULL;
-            report(pr, pending);
         }
     }
     ni_txn_abort(to);
