@@ -26,7 +26,7 @@
  *    at the same time as each other and as writes, each on a committed
  *    snapshot;
  *  - writes (ni_index_add, ni_index_delete, ni_index_commit,
- *    ni_index_compact) are serialised by the library: they run one after
+ *    ni_index_compact, ni_index_shrink) are serialised by the library: they run one after
  *    another, in whatever order the threads reach them, and share one
  *    batch (a commit from any thread commits every add and delete made
  *    before it, from every thread);
@@ -483,7 +483,8 @@ NI_API int ni_index_check(ni_index_check_stats *out, ni_index *idx);
  * deleted documents without them, so their space is reused, and resets
  * ni_stats.deleted.  Commits do the same by themselves for the terms they
  * change, a term at a time (ni_open_options.reclaim_percent), so it is
- * rarely needed.
+ * rarely needed.  The file keeps its size (LMDB never gives pages back):
+ * ni_index_shrink also returns the space to the file system.
  */
 NI_API int ni_index_compact(ni_index *idx);
 
@@ -520,6 +521,52 @@ NI_API int ni_index_copy(ni_index *idx, const char *path, unsigned flags);
 
 /** The flags of ni_index_copy: none yet (also tells that the function exists). */
 #define NI_COPY_DEFAULT 0u
+
+/** Progress of a long call: done of about total units (bytes for
+ *  ni_index_shrink), reported now and then from the calling thread. */
+typedef void (*ni_progress_fn)(uint64_t done, uint64_t total, void *payload);
+
+/** What ni_index_shrink did. */
+typedef struct ni_shrink_info {
+    uint64_t bytes_before;   /**< size of the index's file before */
+    uint64_t bytes_after;    /**< and after */
+    int swapped;             /**< 1: the compacted copy took the index's place */
+    char reason[200];        /**< when swapped is 0: why not (a sentence) */
+} ni_shrink_info;
+
+/**
+ * Compacts the index (as ni_index_compact) and returns the space it does
+ * not need to the file system: writes a compacted copy (as ni_index_copy)
+ * into a sibling directory, ".NAME.compact" next to the index directory
+ * NAME, and exchanges the two directories in one atomic rename
+ * (renameat2 RENAME_EXCHANGE), so the path holds the old index or the
+ * whole new one, never a mix; the old one is then removed.  The file ends
+ * about the size of a copy (bench/README.md).
+ *
+ * The copy is taken while this call holds the index's writer lock, which
+ * it keeps until the swap is on disk: writers in other threads and
+ * processes wait meanwhile, and none commits into the old file after the
+ * copy (a write transaction that finds its file replaced moves over to
+ * the new one first).  Searches in any process go on: those under way
+ * read the old file to their end (it stays mapped), later ones move over
+ * to the new file (within about 10 ms, when their process has no search
+ * open; a writer waits up to 10 s for that, else fails with NI_EBUSY).
+ * Handles of this library open the index through a handle on its
+ * directory, so a process opening it meanwhile gets the old or the new
+ * index whole.  Other LMDB programs (mdb_stat ...) must not have it open.
+ *
+ * A process killed at any moment leaves the index working with every
+ * committed document (the old or the new file); what it leaves in
+ * ".NAME.compact" is removed by the next shrink.  When the file system
+ * cannot exchange directories (or the index directory is a mount point),
+ * nothing is swapped: the compaction in place stays, out->swapped is 0 and
+ * out->reason says why; that is not an error.  Needs free disk space for
+ * the copy (NI_EFULL otherwise, the index as it was).  progress, when not
+ * NULL, is told the bytes copied.  out may be NULL.  Not for an index
+ * opened NI_OPEN_READONLY (NI_EREADONLY).
+ */
+NI_API int ni_index_shrink(ni_shrink_info *out, ni_index *idx, ni_progress_fn progress,
+                           void *payload);
 
 /* ------------------------------------------------------------------ */
 /* Search                                                              */

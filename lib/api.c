@@ -15,6 +15,7 @@
 #include "index.h"
 #include "mem.h"
 #include "search.h"
+#include "shrink.h"
 #include "similar.h"
 #include "writer.h"
 
@@ -164,6 +165,31 @@ int ni_index_compact(ni_index *idx)
     return rc;
 }
 
+int ni_index_shrink(ni_shrink_info *out, ni_index *idx, ni_progress_fn progress,
+                    void *payload)
+{
+    ni_shrink_info none;
+    ni_store_info before;
+    ni_writer *w;
+    int rc;
+    ni_error_clear();
+    if (!out)
+        out = &none;
+    memset(out, 0, sizeof *out);
+    if ((rc = ni_index_enter(idx, "ni_index_shrink")) < 0)
+        return rc;
+    if ((rc = ni_index_writer_lock(idx, &w)) == 0) {
+        if ((rc = ni_store_info_get(idx->store, &before)) == 0 &&
+            (rc = ni_writer_compact(w)) == 0) {
+            rc = ni_shrink(idx->store, out, progress, payload);
+            out->bytes_before = before.file_bytes;
+        }
+        ni_index_writer_unlock(idx);
+    }
+    ni_index_leave(idx);
+    return rc;
+}
+
 int ni_index_copy(ni_index *idx, const char *path, unsigned flags)
 {
     int rc;
@@ -175,7 +201,7 @@ int ni_index_copy(ni_index *idx, const char *path, unsigned flags)
     else if (flags)
         rc = ni_error(NI_EINVAL, "ni_index_copy: unknown flags 0x%x", flags);
     else
-        rc = ni_copy_index(idx->store, path);
+        rc = ni_copy_index(idx->store, path, NULL, NULL);
     ni_index_leave(idx);
     return rc;
 }

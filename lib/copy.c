@@ -58,6 +58,7 @@
 #include "mem.h"
 
 #define COPY_CHUNK ((uint64_t)64 << 20)
+#define PROGRESS_STEP ((uint64_t)1 << 20)   /* bytes copied between reports */
 #define ENTRY_OVERHEAD 16        /* a leaf node's header and index slot, about */
 #define TMP_NAME ".copy-tmp"
 #define OWNER_NAME "owner"
@@ -207,9 +208,24 @@ static int take_tmp(const char *tmp, const char *owner, const char *tmp_data,
     return ni_error(NI_EBUSY, "'%s' keeps changing: another copy is at work", tmp);
 }
 
+/* Where a copy is, for its progress callback. */
+typedef struct progress {
+    ni_progress_fn fn;
+    void *payload;
+    uint64_t done, total;   /* bytes of entries copied, of the source's pages */
+    uint64_t unreported;    /* copied since the last report */
+} progress;
+
+static void report(progress *p, uint64_t bytes)
+{
+    p->done += bytes;
+    if (p->fn)
+        p->fn(p->done < p->total ? p->done : p->total, p->total, p->payload);
+}
+
 /* Appends every entry of table tb of the snapshot from to the same, empty,
  * table of dst, committing every COPY_CHUNK bytes. */
-static int copy_table(ni_store *dst, ni_txn *from, enum ni_table tb)
+static int copy_table(ni_store *dst, ni_txn *from, enum ni_table tb, progress *pr)
 {
     ni_cursor *c = NULL;
     ni_txn *to = NULL;
@@ -239,6 +255,10 @@ static int copy_table(ni_store *dst, ni_txn *from, enum ni_table tb)
         if ((rc = ni_txn_append(to, tb, k.data, k.len, v.data, v.len)) < 0)
             break;
         pending += need;
+        if ((pr->unreported += need) >= PROGRESS_STEP) {
+            report(pr, pr->unreported);
+            pr->unreported = 0;
+        }
     }
     if (rc == NI_DONE) {
         rc = 0;
@@ -252,8 +272,10 @@ static int copy_table(ni_store *dst, ni_txn *from, enum ni_table tb)
     return rc;
 }
 
-int ni_copy_index(ni_store *src, const char *path)
+int ni_copy_index(ni_store *src, const char *path, ni_progress_fn fn, void *payload)
 {
+    progress pr;
+    ni_store_info info;
     char *data = NULL, *tmp = NULL, *tmp_data = NULL, *tmp_lock = NULL, *owner = NULL;
     ni_store *dst = NULL;
     ni_txn *snap = NULL;
@@ -288,11 +310,17 @@ int ni_copy_index(ni_store *src, const char *path)
         goto cleanup;
 
     if ((rc = ni_store_open(&dst, tmp, NI_STORE_NOSYNC, 0, 1)) < 0 ||
-        (rc = ni_txn_begin(&snap, src, 0)) < 0)
+        (rc = ni_txn_begin(&snap, src, 0)) < 0 || (rc = ni_txn_info(snap, &info)) < 0)
         goto cleanup;
+    memset(&pr, 0, sizeof pr);
+    pr.fn = fn;
+    pr.payload = payload;
+    pr.total = info.used_bytes;
     for (tb = 0; tb < NI_T_COUNT; tb++)
-        if ((rc = copy_table(dst, snap, (enum ni_table)tb)) < 0)
+        if ((rc = copy_table(dst, snap, (enum ni_table)tb, &pr)) < 0)
             goto cleanup;
+    if (fn)
+        fn(pr.total, pr.total, payload);
     ni_txn_abort(snap);
     snap = NULL;
     if ((rc = ni_store_sync(dst)) < 0)

@@ -1,8 +1,9 @@
 /*
- * envdir.c - the directory of an index around a create: made by the open
- * that creates the index, and removed again, with the files LMDB made in
- * it, when that open fails (a full disk, no address space for the map),
- * so that a failed `nsearch index` leaves no empty index behind.  Knows
+ * envdir.c - the directory of an index around a create and an open: made
+ * by the open that creates the index, and removed again, with the files
+ * LMDB made in it, when that open fails (a full disk, no address space
+ * for the map), so that a failed `nsearch index` leaves no empty index
+ * behind.  Knows
  * LMDB's file names and its lock protocol, not its API (store.c).
  *
  * Removed are only the directory this open made and data.mdb and lock.mdb
@@ -11,16 +12,24 @@
  * files at the same time (two writers creating one index): LMDB holds a
  * POSIX lock on the first byte of lock.mdb while an environment is open,
  * so the files stay while anyone holds it.
+ *
+ * An open sees the directory through a handle (ni_envdir_hold): an O_PATH
+ * descriptor named as /proc/self/fd/N, under which LMDB opens lock.mdb and
+ * data.mdb from that one directory even when a shrink (shrink.c)
+ * exchanges it with another meanwhile; ni_envdir_is_current tells whether
+ * an open data.mdb is still the one at the path.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "envdir.h"
 #include "error.h"
+#include "mem.h"
 
 static int exists(const char *path, const char *name)
 {
@@ -87,4 +96,54 @@ void ni_envdir_undo(const char *path, const ni_envdir *before)
     }
     if (before->made_dir)
         rmdir(path);           /* fails, as it should, when not empty */
+}
+
+const char *ni_envdir_hold(ni_envdir_handle *h, const char *path)
+{
+    struct stat a, b;
+    h->path[0] = '\0';
+    h->fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (h->fd < 0)
+        return path;                 /* LMDB's own open then says why */
+    snprintf(h->path, sizeof h->path, "/proc/self/fd/%d", h->fd);
+    if (stat(h->path, &a) == 0 && fstat(h->fd, &b) == 0 && a.st_ino == b.st_ino &&
+        a.st_dev == b.st_dev)
+        return h->path;
+    ni_envdir_release(h);
+    return path;
+}
+
+void ni_envdir_release(ni_envdir_handle *h)
+{
+    if (h->fd >= 0)
+        close(h->fd);
+    h->fd = -1;
+    h->path[0] = '\0';
+}
+
+int ni_envdir_moved(const ni_envdir_handle *h, const char *path)
+{
+    struct stat a, b;
+    if (h->fd < 0 || fstat(h->fd, &b) != 0)
+        return 0;
+    return stat(path, &a) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev;
+}
+
+int ni_envdir_is_current(const char *path, int data_fd)
+{
+    char p[4096];
+    struct stat a, b;
+    if ((size_t)snprintf(p, sizeof p, "%s/data.mdb", path) >= sizeof p)
+        return 1;                    /* cannot tell: as it was */
+    if (fstat(data_fd, &b) != 0)
+        return 1;
+    return stat(p, &a) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+char *ni_envdir_real(const char *path)
+{
+    char *r = realpath(path, NULL), *out;
+    out = ni_mem_strndup(r ? r : path, strlen(r ? r : path));
+    free(r);
+    return out;
 }

@@ -567,7 +567,7 @@ int ni_index_read_stats(ni_stats *out, ni_index *idx)
         return rc;
     if ((rc = ni_meta_read(t, &m)) < 0 || (rc = ni_newest_read(t, &out->newest)) < 0 ||
         (rc = ni_txn_count(t, NI_T_TERMS, &out->terms)) < 0 ||
-        (rc = ni_store_info_get(idx->store, &info)) < 0)
+        (rc = ni_txn_info(t, &info)) < 0)
         goto cleanup;
     out->docs = m.docs;
     out->deleted = m.deleted;

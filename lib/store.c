@@ -35,6 +35,22 @@
  * are right only while nobody writes the index, which is what such a
  * directory is for.
  *
+ * Swapped directories (shrink.c).  A shrink puts a compacted copy in
+ * place of the index's directory while other processes have it open.
+ * lock.mdb belongs to its data.mdb (readers pick the meta page by the
+ * transaction id kept in it, the writer's mutex lives in it), so an open
+ * goes through a handle on the directory (envdir.h: /proc/self/fd/N), and
+ * LMDB opens both files from the one directory even when the path is
+ * swapped meanwhile; after the open, data.mdb must still be the one at
+ * the path, else the open starts again (attach).  A write transaction,
+ * once it holds the writer lock (which a shrink holds until the swap is
+ * done), checks the same and moves over to the new index first (follow),
+ * so nothing is committed into a replaced file; a read transaction checks
+ * every SWAP_CHECK_MS and moves over when this process has no transaction
+ * open (follow_read: after a second of trying it waits a moment for them),
+ * reading the old file (mapped, and open after its name is gone) until
+ * then.
+ *
  * Damaged files.  LMDB maps data.mdb and trusts it: a page past the end of
  * a file cut short is a SIGBUS on first touch, and LMDB follows any page
  * number below the last page its meta page names.  So before LMDB opens the
@@ -100,6 +116,10 @@
 #include "store.h"
 
 #define GROW_WAIT_SECONDS 10
+#define ATTACH_TRIES 4          /* opens while shrinks swap the directory */
+#define SWAP_CHECK_MS 10        /* how often read transactions look for a swap */
+#define FOLLOW_PATIENCE_MS 1000 /* reads try to follow it this long before waiting */
+#define FOLLOW_WAIT_MS 200      /* for this long */
 #define SEAL_SEED 0x9e3779b97f4a7c15u   /* of the key's hash: part of the format */
 
 static const char *const table_names[NI_T_COUNT] = {
@@ -114,7 +134,11 @@ struct ni_store {
     MDB_env *env;
     MDB_dbi dbi[NI_T_COUNT];
     pthread_rwlock_t lock;
-    char *path;
+    char *path;            /* as the caller gave it, for messages */
+    char *real;            /* absolute, for finding a swap (is_current) */
+    int64_t checked_ms;    /* when a read transaction last looked for one */
+    int64_t stale_ms;      /* since when reads could not follow one (0: none) */
+    int64_t waited_ms;     /* when a read last waited to follow one */
     unsigned flags;
     int map_full;
     int lost;              /* growing the map failed after LMDB unmapped it */
@@ -244,6 +268,7 @@ const char *ni_store_path(const ni_store *s)
 }
 
 static uintptr_t find_map(ni_store *s);
+static int store_info(ni_store *s, ni_store_info *out);
 static int remap(ni_store *s, uint64_t size, const char *what);
 static uint64_t used_bytes(ni_store *s);
 
@@ -350,46 +375,112 @@ static int open_tables(ni_store *s, int create)
     return translate(rc, s, "cannot open table");
 }
 
+/* Creates s->env and opens it in directory dpath; an index opened for
+ * searching where lock.mdb cannot be written is opened again with
+ * MDB_NOLOCK (top comment).  s->env is NULL on failure. */
+static int env_open(ni_store *s, const char *dpath, uint64_t map_size)
+{
+    unsigned eflags = MDB_NOTLS, nolock;
+    int rc = 0;
+
+    if (s->flags & NI_STORE_READONLY)
+        eflags |= MDB_RDONLY;
+    if (s->flags & NI_STORE_NOSYNC)
+        eflags |= MDB_NOSYNC;
+    for (nolock = 0; nolock <= 1; nolock++) {
+        if ((rc = mdb_env_create(&s->env)) != 0) {
+            s->env = NULL;
+            return translate(rc, s, "cannot create environment");
+        }
+        mdb_env_set_maxdbs(s->env, NI_T_COUNT + 2);
+        mdb_env_set_assert(s->env, on_assert);
+        mdb_env_set_mapsize(s->env, (size_t)map_size);
+        if ((rc = mdb_env_open(s->env, dpath, eflags | (nolock ? MDB_NOLOCK : 0), 0666)) == 0)
+            return 0;
+        /* a failed open leaves an environment only good for closing */
+        mdb_env_close(s->env);
+        s->env = NULL;
+        if (!((rc == EACCES || rc == EROFS) && (s->flags & NI_STORE_READONLY)))
+            break;
+    }
+    return translate(rc, s, "cannot open index");
+}
+
+void (*ni_store_attach_hook)(void);
+
+/* Whether s has the data.mdb that is now in its directory (a shrink may
+ * have put a compacted copy there: shrink.c). */
+static int is_current(ni_store *s)
+{
+    mdb_filehandle_t fd;
+    return mdb_env_get_fd(s->env, &fd) != 0 || ni_envdir_is_current(s->real, fd);
+}
+
+/*
+ * Opens s->env on the index in directory s->real: through a handle on the
+ * directory (envdir.h), so lock.mdb and data.mdb are one directory's, with
+ * data.mdb checked before LMDB maps it (mdbfile.h), and again when a
+ * shrink swapped the directory meanwhile, so that s->env has the index
+ * that is at the path when this returns.  map_size 0 picks one (space.h).
+ * *fresh: data.mdb was absent or empty (a new index).
+ */
+static int attach(ni_store *s, uint64_t map_size, int create, int *fresh)
+{
+    ni_envdir_handle h;
+    char data[4096];
+    const char *dp;
+    struct stat st;
+    int rc = 0, tries, have = 0, moved;
+
+    for (tries = 0; tries < ATTACH_TRIES; tries++) {
+        dp = ni_envdir_hold(&h, s->real);
+        if (ni_store_attach_hook)
+            ni_store_attach_hook();
+        if ((size_t)snprintf(data, sizeof data, "%s/data.mdb", dp) >= sizeof data) {
+            ni_envdir_release(&h);
+            return ni_error(NI_EINVAL, "cannot open index '%s': path too long", s->path);
+        }
+        /* an empty data.mdb: its creator died before LMDB wrote the first
+         * meta pages (nothing was ever committed); a writer initialises it */
+        have = stat(data, &st) == 0 && st.st_size > 0;
+        if (have && create && !(s->flags & NI_STORE_READONLY) &&
+            ni_mdbfile_reset_unborn(dp, data))
+            have = 0;
+        rc = have ? ni_mdbfile_check(s->path, data) : 0;
+        if (rc == 0 && !have && !create)
+            rc = ni_error(NI_ENOTFOUND, "cannot open index '%s': no index there", s->path);
+        if (rc == 0)
+            rc = env_open(s, dp, map_size ? map_size :
+                          ni_space_initial_map(have ? (uint64_t)st.st_size : 0, ni_space_room()));
+        if (rc == 0 && !is_current(s)) {
+            mdb_env_close(s->env);
+            s->env = NULL;
+            rc = ni_error(NI_EBUSY, "index '%s' was replaced while it was being opened",
+                          s->path);
+        }
+        moved = rc < 0 && ni_envdir_moved(&h, s->real);
+        ni_envdir_release(&h);
+        if (!moved)
+            break;
+    }
+    *fresh = !have;
+    return rc;
+}
+
 int ni_store_open(ni_store **out, const char *path, unsigned flags,
                   uint64_t map_size, int create)
 {
     ni_store *s;
-    struct stat st;
-    char *data_path = NULL;
-    int rc, have_data;
-    size_t plen = strlen(path);
+    int rc, fresh;
     ni_envdir before;
-    unsigned eflags = MDB_NOTLS;
 
     *out = NULL;
     if ((rc = ni_envdir_prepare(path, create, &before)) < 0)
         return rc;
-    data_path = ni_mem_alloc(plen + sizeof "/data.mdb");
-    if (!data_path) {
-        ni_envdir_undo(path, &before);
-        return ni_error(NI_ENOMEM, "out of memory");
-    }
-    memcpy(data_path, path, plen);
-    memcpy(data_path + plen, "/data.mdb", sizeof "/data.mdb");
-    /* an empty data.mdb: its creator died before LMDB wrote the first meta
-     * pages (nothing was ever committed); a writer initialises it */
-    have_data = stat(data_path, &st) == 0 && st.st_size > 0;
-    if (have_data && create && !(flags & NI_STORE_READONLY) &&
-        ni_mdbfile_reset_unborn(path, data_path))
-        have_data = 0;
-    rc = have_data ? ni_mdbfile_check(path, data_path) : 0;
-    ni_mem_free(data_path);
-    if (rc)
-        return rc;
-    if (!have_data && !create) {
-        ni_envdir_undo(path, &before);
-        return ni_error(NI_ENOTFOUND, "cannot open index '%s': no index there", path);
-    }
-    if (!map_size)
-        map_size = ni_space_initial_map(have_data ? (uint64_t)st.st_size : 0, ni_space_room());
-
     s = ni_mem_calloc(1, sizeof *s);
-    if (!s || !(s->path = ni_mem_strndup(path, plen))) {
+    if (!s || !(s->path = ni_mem_strndup(path, strlen(path))) || !(s->real = ni_envdir_real(path))) {
+        if (s)
+            ni_mem_free(s->path);
         ni_mem_free(s);
         ni_envdir_undo(path, &before);
         return ni_error(NI_ENOMEM, "out of memory");
@@ -405,6 +496,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         if (!bad)
             pthread_rwlockattr_destroy(&attr);
         if (bad) {
+            ni_mem_free(s->real);
             ni_mem_free(s->path);
             ni_mem_free(s);
             ni_envdir_undo(path, &before);
@@ -415,40 +507,12 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
         static pthread_once_t once = PTHREAD_ONCE_INIT;
         pthread_once(&once, ni_guard_install);
     }
-    rc = mdb_env_create(&s->env);
-    if (rc) {
-        s->env = NULL;
-        rc = translate(rc, s, "cannot create environment");
+    if ((rc = attach(s, map_size, create, &fresh)) < 0)
         goto fail;
-    }
-    mdb_env_set_maxdbs(s->env, NI_T_COUNT + 2);
-    mdb_env_set_assert(s->env, on_assert);
-    mdb_env_set_mapsize(s->env, (size_t)map_size);
-    if (flags & NI_STORE_READONLY)
-        eflags |= MDB_RDONLY;
-    if (flags & NI_STORE_NOSYNC)
-        eflags |= MDB_NOSYNC;
-    rc = mdb_env_open(s->env, path, eflags, 0666);
-    if ((rc == EACCES || rc == EROFS) && (flags & NI_STORE_READONLY)) {
-        /* a failed open leaves an environment only good for closing */
-        mdb_env_close(s->env);
-        if ((rc = mdb_env_create(&s->env)) == 0) {
-            mdb_env_set_maxdbs(s->env, NI_T_COUNT + 2);
-            mdb_env_set_assert(s->env, on_assert);
-            mdb_env_set_mapsize(s->env, (size_t)map_size);
-            rc = mdb_env_open(s->env, path, eflags | MDB_NOLOCK, 0666);
-        } else {
-            s->env = NULL;
-        }
-    }
-    if (rc) {
-        rc = translate(rc, s, "cannot open index");
-        goto fail;
-    }
     /* LMDB wrote a new file's meta pages without syncing them: synced
      * before the first commit writes more, a power loss leaves either
      * them (torn, which ni_mdbfile_reset_unborn recognises) or a commit */
-    if (!have_data && !(flags & (NI_STORE_READONLY | NI_STORE_NOSYNC)) &&
+    if (fresh && !(flags & (NI_STORE_READONLY | NI_STORE_NOSYNC)) &&
         (rc = mdb_env_sync(s->env, 1)) != 0) {
         rc = translate(rc, s, "cannot sync a new index");
         goto fail;
@@ -465,7 +529,7 @@ int ni_store_open(ni_store **out, const char *path, unsigned flags,
     rc = open_tables(s, create && !(flags & NI_STORE_READONLY));
     if (rc)
         goto fail;
-    if (!have_data && !(flags & (NI_STORE_READONLY | NI_STORE_NOSYNC)) &&
+    if (fresh && !(flags & (NI_STORE_READONLY | NI_STORE_NOSYNC)) &&
         (rc = ni_mdbfile_sync_new(path, before.made_dir)) < 0)
         goto fail;
     s->map_base = find_map(s);
@@ -484,18 +548,29 @@ void ni_store_close(ni_store *s)
     if (s->env)
         mdb_env_close(s->env);
     pthread_rwlock_destroy(&s->lock);
+    ni_mem_free(s->real);
     ni_mem_free(s->path);
     ni_mem_free(s);
 }
 
 /* Locks out every transaction of this process, waiting at most
  * GROW_WAIT_SECONDS (a thread holding a cursor would wait on itself). */
-static int lock_all(ni_store *s)
+static int lock_for(ni_store *s, long ms)
 {
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_sec += GROW_WAIT_SECONDS;
+    deadline.tv_sec += ms / 1000;
+    deadline.tv_nsec += (ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000;
+    }
     return pthread_rwlock_timedwrlock(&s->lock, &deadline) == 0 ? 0 : -1;
+}
+
+static int lock_all(ni_store *s)
+{
+    return lock_for(s, GROW_WAIT_SECONDS * 1000L);
 }
 
 /* Maps the file again at size bytes (all transactions of this process
@@ -541,9 +616,100 @@ static int adopt_new_size(ni_store *s)
     return rc;
 }
 
+/*
+ * Moves s over to the index now at its path, after a shrink put a
+ * compacted copy there (shrink.c): the new environment is opened, then the
+ * old one closed, with every transaction of this process locked out
+ * (waiting up to wait_ms for those open to end; 0: only when none is).
+ * On failure s keeps the old environment: its snapshots stay readable,
+ * and writes are refused (ni_txn_begin).
+ */
+static int follow(ni_store *s, long wait_ms)
+{
+    MDB_env *old;
+    MDB_dbi dbi[NI_T_COUNT];
+    int rc, fresh;
+
+    if (wait_ms ? lock_for(s, wait_ms) < 0 : pthread_rwlock_trywrlock(&s->lock) != 0)
+        return ni_error(NI_EBUSY, "index '%s' was replaced by its compacted copy "
+                        "(ni_index_shrink) and searches of this process keep the old one "
+                        "open: close the index and open it again", s->path);
+    if (is_current(s)) {
+        pthread_rwlock_unlock(&s->lock);
+        return 0;
+    }
+    old = s->env;
+    memcpy(dbi, s->dbi, sizeof dbi);
+    s->env = NULL;
+    if ((rc = attach(s, 0, 0, &fresh)) == 0 && (rc = open_tables(s, 0)) < 0)
+        mdb_env_close(s->env);
+    if (rc == 0) {
+        mdb_env_close(old);
+        s->map_base = find_map(s);
+        s->lost = 0;
+    } else {
+        s->env = old;
+        memcpy(s->dbi, dbi, sizeof dbi);
+    }
+    pthread_rwlock_unlock(&s->lock);
+    return rc;
+}
+
+int ni_store_follow(ni_store *s)
+{
+    return follow(s, GROW_WAIT_SECONDS * 1000L);
+}
+
+const char *ni_store_real_path(const ni_store *s)
+{
+    return s->real;
+}
+
+/* Whether a read transaction should look for a swap now (a stat() each
+ * time): at most every SWAP_CHECK_MS.  *now: the time in ms. */
+static int check_due(ni_store *s, int64_t *now)
+{
+    struct timespec ts;
+    int64_t last;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    *now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    last = __atomic_load_n(&s->checked_ms, __ATOMIC_RELAXED);
+    if (*now - last < SWAP_CHECK_MS)
+        return 0;
+    __atomic_store_n(&s->checked_ms, *now, __ATOMIC_RELAXED);
+    return 1;
+}
+
+/*
+ * A read transaction found the index swapped at time now (ms): moves over
+ * when no transaction of this process is open.  A process always busy
+ * searching in several threads may never have none open: after
+ * FOLLOW_PATIENCE_MS of trying, this waits up to FOLLOW_WAIT_MS (once per
+ * FOLLOW_PATIENCE_MS) for those open to end, new ones queueing behind the
+ * wait (the lock prefers writers).  A thread that itself holds one waits
+ * in vain, and goes on reading the old file.
+ */
+static void follow_read(ni_store *s, int64_t now)
+{
+    int64_t since = __atomic_load_n(&s->stale_ms, __ATOMIC_RELAXED);
+    long wait = 0;
+    if (!since)
+        __atomic_store_n(&s->stale_ms, now, __ATOMIC_RELAXED);
+    else if (now - since >= FOLLOW_PATIENCE_MS &&
+             now - __atomic_load_n(&s->waited_ms, __ATOMIC_RELAXED) >= FOLLOW_PATIENCE_MS) {
+        __atomic_store_n(&s->waited_ms, now, __ATOMIC_RELAXED);
+        wait = FOLLOW_WAIT_MS;
+    }
+    if (follow(s, wait) == 0)
+        __atomic_store_n(&s->stale_ms, 0, __ATOMIC_RELAXED);
+    else
+        ni_error_clear();
+}
+
 int ni_txn_begin(ni_txn **out, ni_store *s, int write)
 {
     ni_txn *t;
+    int64_t now;
     int rc, tries;
 
     *out = NULL;
@@ -561,12 +727,35 @@ int ni_txn_begin(ni_txn **out, ni_store *s, int write)
     t->file_end = 0;
     t->wbuf = NULL;
     t->wcap = 0;
+    /* a shrink swapped the index (shrink.c): a search moves over when
+     * this process has nothing open in the old one, else reads on there */
+    if (!write && check_due(s, &now)) {
+        int current;
+        pthread_rwlock_rdlock(&s->lock);
+        current = is_current(s);
+        pthread_rwlock_unlock(&s->lock);
+        if (!current)
+            follow_read(s, now);
+    }
     for (tries = 0;; tries++) {
         if (pthread_rwlock_rdlock(&s->lock) != 0) {
             ni_mem_free(t);
             return ni_error(NI_EIO, "cannot lock index '%s'", s->path);
         }
         rc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &t->txn);
+        /* a writer holds the file's writer lock now, and a shrink swaps
+         * only under it: a file still at the path stays there until this
+         * commit, one replaced takes no more commits (they would be lost) */
+        if (rc == 0 && write && !is_current(s)) {
+            mdb_txn_abort(t->txn);
+            pthread_rwlock_unlock(&s->lock);
+            if (tries < 3 && (rc = follow(s, GROW_WAIT_SECONDS * 1000L)) == 0)
+                continue;
+            if (rc == 0)
+                rc = ni_error(NI_EBUSY, "index '%s' keeps being replaced", s->path);
+            ni_mem_free(t);
+            return rc;
+        }
         if (rc == 0)
             break;
         pthread_rwlock_unlock(&s->lock);
@@ -653,9 +842,14 @@ int ni_store_reserve(ni_store *s, uint64_t need)
 {
     MDB_envinfo info;
     uint64_t used, free;
-    if (mdb_env_info(s->env, &info))
-        return 0;
+    int rc;
+    /* s->env changes when another thread follows a shrink (follow) */
+    pthread_rwlock_rdlock(&s->lock);
+    rc = mdb_env_info(s->env, &info);
     used = used_bytes(s);
+    pthread_rwlock_unlock(&s->lock);
+    if (rc)
+        return 0;
     free = info.me_mapsize > used ? info.me_mapsize - used : 0;
     need = ni_space_want_free(need, free, ni_space_room());
     return free >= need ? 0 : ni_store_grow(s, need);
@@ -946,6 +1140,21 @@ int ni_cursor_get(ni_cursor *c, ni_val *key, ni_val *val)
 
 int ni_store_info_get(ni_store *s, ni_store_info *out)
 {
+    int rc;
+    pthread_rwlock_rdlock(&s->lock);
+    rc = store_info(s, out);
+    pthread_rwlock_unlock(&s->lock);
+    return rc;
+}
+
+int ni_txn_info(ni_txn *t, ni_store_info *out)
+{
+    return store_info(t->s, out);
+}
+
+/* ni_store_info_get with s->env kept by the caller. */
+static int store_info(ni_store *s, ni_store_info *out)
+{
     MDB_envinfo info;
     MDB_stat st;
     struct stat fst;
@@ -965,6 +1174,9 @@ int ni_store_info_get(ni_store *s, ni_store_info *out)
 
 int ni_store_sync(ni_store *s)
 {
-    int rc = mdb_env_sync(s->env, 1);
+    int rc;
+    pthread_rwlock_rdlock(&s->lock);
+    rc = mdb_env_sync(s->env, 1);
+    pthread_rwlock_unlock(&s->lock);
     return rc ? translate(rc, s, "cannot write to disk") : 0;
 }

@@ -122,9 +122,29 @@ typedef struct ni_store_info {
     uint64_t file_bytes;
     uint64_t map_bytes;
 } ni_store_info;
+/* No transaction of s may be open in this thread (s's environment can
+ * change between transactions: ni_store_follow); inside one, ni_txn_info. */
 int ni_store_info_get(ni_store *s, ni_store_info *out);
+int ni_txn_info(ni_txn *t, ni_store_info *out);
 
 const char *ni_store_path(const ni_store *s);
+
+/*
+ * After a shrink put a compacted copy of the index in place of the one s
+ * has open (shrink.c): opens the index now at its path and closes the old
+ * one, waiting for this process's transactions to end (as
+ * ni_store_grow).  0 also when s has the current one.  ni_txn_begin does
+ * this by itself: a write transaction before it takes the writer lock,
+ * a read transaction when no transaction of this process is open.
+ */
+int ni_store_follow(ni_store *s);
+
+/* For tests: called by every open between taking the handle on the
+ * directory and LMDB's open through it (a shrink may swap it then). */
+extern void (*ni_store_attach_hook)(void);
+
+/* The directory of s, absolute and without symbolic links. */
+const char *ni_store_real_path(const ni_store *s);
 
 /* Writes every committed page of the file to disk (fdatasync). */
 int ni_store_sync(ni_store *s);

@@ -29,9 +29,24 @@ $ nsearch delete "$T/del"
 ? 2
 ! ^nsearch: no document id given
 
-=== compact drops the postings of deleted documents; the index stays sound
+=== compact drops the postings of deleted documents and shrinks the file; the index stays sound
 $ nsearch compact "$T/del"
-! ^nsearch: compacted '.*/del': postings of 2 deleted documents dropped
+! ^nsearch: compacted '.*/del': postings of 2 deleted documents dropped; file [0-9.]+ [kM]B -> [0-9.]+ [kM]B, [0-9]+ %, [0-9.]+ s$
+!! compacting:
+
+=== the directory it exchanged with is gone
+$ ls -a "$T" | grep -c compact
+? 1
+> 0
+
+=== compact --in-place only frees pages, quietly with -q
+$ nsearch compact --in-place -q "$T/del"
+! ^nsearch: compacted '.*/del': postings of 0 deleted documents dropped, their pages are free for reuse; the file keeps its size \([0-9.]+ [kM]B\), [0-9.]+ s$
+
+=== compact takes one index
+$ nsearch compact "$T/del" "$T/x"
+? 2
+! ^nsearch: unexpected argument
 
 === after compaction nothing is counted as deleted
 $ nsearch stats --json "$T/del"
