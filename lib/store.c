@@ -100,11 +100,21 @@
 #include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
-#if defined(__x86_64__) || defined(__i386__)
-/* libxxhash's own runtime dispatch: XXH3 with the widest vector unit the
- * CPU has (AVX2: a 4 KiB docinfo chunk in 100 ns instead of 330 with the
- * SSE2 baseline), the same hashes */
-#include <xxh_x86dispatch.h>
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+/* libxxhash's own runtime dispatch (xxh_x86dispatch.h): XXH3 with the
+ * widest vector unit the CPU has (AVX2: a 4 KiB docinfo chunk in 100 ns
+ * instead of 330 with the SSE2 baseline), the same hashes.  Debian builds
+ * it into the shared library only, not libxxhash.a: a weak reference,
+ * which a static link leaves null, and then the baseline. */
+extern XXH64_hash_t XXH3_64bits_withSeed_dispatch(const void *input, size_t len,
+                                                  XXH64_hash_t seed) __attribute__((weak));
+static XXH64_hash_t xxh3(const void *p, size_t n, XXH64_hash_t seed)
+{
+    return XXH3_64bits_withSeed_dispatch ? XXH3_64bits_withSeed_dispatch(p, n, seed)
+                                         : XXH3_64bits_withSeed(p, n, seed);
+}
+#else
+#define xxh3 XXH3_64bits_withSeed
 #endif
 
 #include "envdir.h"
@@ -277,8 +287,8 @@ static uint64_t used_bytes(ni_store *s);
  * format (layout.c, format 8): never change it without a new format. */
 static uint32_t seal(const MDB_val *k, const void *v, size_t n)
 {
-    XXH64_hash_t kh = XXH3_64bits_withSeed(k->mv_data, k->mv_size, SEAL_SEED);
-    return (uint32_t)XXH3_64bits_withSeed(v, n, kh);
+    XXH64_hash_t kh = xxh3(k->mv_data, k->mv_size, SEAL_SEED);
+    return (uint32_t)xxh3(v, n, kh);
 }
 
 /* Verifies and cuts off the seal of v (under key k): 0, or NI_ECORRUPT. */
