@@ -75,7 +75,10 @@ void ni_minhash_start(ni_minhash *m)
  * AVX-512 and one for AVX2, picked when the program loads (the loop is
  * 64 independent multiply-adds: 8 or 4 a instruction); the same
  * arithmetic, so the same signatures (test_minhash's golden one). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+/* (not under the sanitizers: the ifunc resolver that picks the copy runs
+ * before their runtime is set up, and ThreadSanitizer's crashes there) */
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #endif
 static void add_shingle(ni_minhash *m, uint64_t s)
