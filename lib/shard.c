@@ -24,6 +24,7 @@
 #include "search.h"
 #include "shard.h"
 #include "shardstats.h"
+#include "topk.h"
 
 struct ni_snapshot {
     ni_index *idx;
@@ -225,19 +226,11 @@ int ni_shard_search(ni_shard_hits **out, ni_snapshot *snap, const char *query,
 /* 1 when a ranks before b (topk.c's order, with order for the id). */
 static int better(const ni_shard_hit *a, const ni_shard_hit *b, int by_date)
 {
+    int c;
     if (a->partial != b->partial)
         return a->partial < b->partial;
-    if (by_date) {
-        if (a->date != b->date)
-            return a->date > b->date;
-        if (a->score != b->score)
-            return a->score > b->score;
-    } else {
-        if (a->score != b->score)
-            return a->score > b->score;
-        if (a->date != b->date)
-            return a->date > b->date;
-    }
+    if ((c = ni_rank_cmp(a->score, a->date, b->score, b->date, by_date)) != 0)
+        return c > 0;
     if (a->order != b->order)
         return a->order < b->order;
     return a->shard < b->shard;

@@ -12,18 +12,8 @@
 /* 1 when a ranks before b. */
 static inline int better(const ni_result *a, const ni_result *b, int sort_by_date)
 {
-    if (sort_by_date) {
-        if (a->date != b->date)
-            return a->date > b->date;
-        if (a->score != b->score)
-            return a->score > b->score;
-    } else {
-        if (a->score != b->score)
-            return a->score > b->score;
-        if (a->date != b->date)
-            return a->date > b->date;
-    }
-    return a->doc < b->doc;
+    int c = ni_rank_cmp(a->score, a->date, b->score, b->date, sort_by_date);
+    return c ? c > 0 : a->doc < b->doc;
 }
 
 /* Puts r at the root of the min-heap h[0..n) (worst on top) in place of

@@ -12,6 +12,23 @@
 
 /* One result: its order is score, then newer date, then indexing order
  * (or date first when sorted by date): one total order. */
+/* The order of hits of one collection, before its last tie-break (the
+ * internal id in one index, the place in the indexing order across
+ * shards, shard.c): > 0 when (score a, date a) ranks first, < 0 when b
+ * does, 0 on a tie.  Relevance: higher score, then newer date; by date:
+ * newer date, then higher score.  One index and a sharded one must agree
+ * on it to give the same hits. */
+static inline int ni_rank_cmp(double sa, int64_t da, double sb, int64_t db, int by_date)
+{
+    if (by_date && da != db)
+        return da > db ? 1 : -1;
+    if (sa != sb)
+        return sa > sb ? 1 : -1;
+    if (da != db)
+        return da > db ? 1 : -1;
+    return 0;
+}
+
 typedef struct ni_result {
     uint32_t doc;
     double score;

@@ -413,7 +413,9 @@ static int romanise_letters(ni_translit *tr, const char *w, size_t len, size_t *
     return 1;
 }
 
-int ni_translit_key_cyr(ni_translit *tr, const char *w, size_t len, ni_buf *out)
+/* The key of the Cyrillic word w, romanised from the per-letter table when
+ * table is set and the word allows it, else by ICU whole. */
+static int key_cyr(ni_translit *tr, const char *w, size_t len, ni_buf *out, int table)
 {
     size_t n = 0, i, letters = 0;
     int rc;
@@ -423,26 +425,19 @@ int ni_translit_key_cyr(ni_translit *tr, const char *w, size_t len, ni_buf *out)
     out->len = 0;
     if (len == 0 || len > NI_MAX_WORD_BYTES)
         return 0;
-    if (!romanise_letters(tr, w, len, &n) && (rc = romanise(tr, w, len, &n)) <= 0)
+    if (!(table && romanise_letters(tr, w, len, &n)) && (rc = romanise(tr, w, len, &n)) <= 0)
         return rc;
     for (i = 0; i < n; i++)
         letters += tr->ascii[i] != '-';
     return letters ? collapse(tr->ascii, n, out) : 0;
 }
 
+int ni_translit_key_cyr(ni_translit *tr, const char *w, size_t len, ni_buf *out)
+{
+    return key_cyr(tr, w, len, out, 1);
+}
+
 int ni_translit_key_cyr_icu(ni_translit *tr, const char *w, size_t len, ni_buf *out)
 {
-    size_t n = 0, i, letters = 0;
-    int rc;
-
-    if (!tr || !out || (!w && len))
-        return ni_error(NI_EINVAL, "ni_translit_key_cyr: NULL argument");
-    out->len = 0;
-    if (len == 0 || len > NI_MAX_WORD_BYTES)
-        return 0;
-    if ((rc = romanise(tr, w, len, &n)) <= 0)
-        return rc;
-    for (i = 0; i < n; i++)
-        letters += tr->ascii[i] != '-';
-    return letters ? collapse(tr->ascii, n, out) : 0;
+    return key_cyr(tr, w, len, out, 0);
 }
